@@ -1,0 +1,78 @@
+/**
+ * Errors that reach the user. Every one carries a stable `code` that hosts and
+ * tests match on, the name of the file concerned where there is one, and the
+ * underlying `cause`. Messages shown to people come from the catalogue in
+ * `messages.ts`, never from the thrown text of a library.
+ */
+
+export const ERROR_CODES = [
+  'empty-file',
+  'not-dicom',
+  'truncated',
+  'unsupported-transfer-syntax',
+  'unsupported-pixel-format',
+  'bad-dimensions',
+  'pixel-data-short',
+  'no-pixel-data',
+  'decode-failed',
+  'read-failed',
+  'fetch-failed',
+  'no-images',
+  'aborted',
+  'not-an-image',
+  'internal',
+] as const;
+
+export type ErrorCode = (typeof ERROR_CODES)[number];
+
+export interface SegmarkErrorOptions {
+  /** Name (or URL) of the file the problem is in. */
+  file?: string;
+  cause?: unknown;
+  /** Values interpolated into the catalogue message, e.g. the transfer syntax UID. */
+  params?: Record<string, string | number>;
+}
+
+export class SegmarkError extends Error {
+  override readonly name = 'SegmarkError';
+  readonly code: ErrorCode;
+  readonly file: string | undefined;
+  readonly params: Record<string, string | number>;
+
+  constructor(code: ErrorCode, detail: string, options: SegmarkErrorOptions = {}) {
+    super(detail, options.cause === undefined ? undefined : { cause: options.cause });
+    this.code = code;
+    this.file = options.file;
+    this.params = options.params ?? {};
+  }
+
+  /** A copy that names `file`, for errors raised below the layer that knows it. */
+  withFile(file: string): SegmarkError {
+    if (this.file === file) return this;
+    return new SegmarkError(this.code, this.message, { file, cause: this.cause, params: this.params });
+  }
+}
+
+export function isSegmarkError(value: unknown): value is SegmarkError {
+  return value instanceof SegmarkError;
+}
+
+/** Turns anything thrown (strings included, as dicom-parser throws them) into a SegmarkError. */
+export function toSegmarkError(value: unknown, fallback: ErrorCode, file?: string): SegmarkError {
+  if (value instanceof SegmarkError) return file ? value.withFile(file) : value;
+  if (isAbort(value)) return new SegmarkError('aborted', 'cancelled', { file, cause: value });
+  const detail = value instanceof Error ? value.message : String(value);
+  return new SegmarkError(fallback, detail, { file, cause: value });
+}
+
+export function isAbort(value: unknown): boolean {
+  return (
+    (value instanceof Error || (typeof DOMException !== 'undefined' && value instanceof DOMException)) &&
+    (value as Error).name === 'AbortError'
+  );
+}
+
+/** Throws the signal's reason as an `aborted` SegmarkError when it has fired. */
+export function throwIfAborted(signal: AbortSignal | undefined): void {
+  if (signal?.aborted) throw new SegmarkError('aborted', 'cancelled', { cause: signal.reason });
+}

@@ -1,0 +1,84 @@
+/**
+ * The catalogue of user-facing messages, in every language we ship (STYLE 10).
+ * Errors and warnings are looked up by their stable code; `{name}` placeholders
+ * are filled from the error's params and file.
+ */
+import type { ErrorCode } from './errors.js';
+import type { WarningCode } from './dicom/warnings.js';
+
+export type Locale = 'en' | 'zh-CN';
+
+type Catalogue = Record<ErrorCode | WarningCode, string>;
+
+const en: Catalogue = {
+  'empty-file': '{file} is empty (0 bytes).',
+  'not-dicom': '{file} is not a DICOM file.',
+  'not-an-image': '{file} is a DICOM file without an image.',
+  truncated: '{file} is cut short: the file ends before its data does.',
+  'unsupported-transfer-syntax': '{file} uses an encoding this viewer cannot decode ({transferSyntax}).',
+  'unsupported-pixel-format': '{file} stores pixels in a form this viewer cannot show.',
+  'bad-dimensions': '{file} claims impossible image dimensions.',
+  'pixel-data-short': '{file} holds less pixel data than its header promises.',
+  'no-pixel-data': '{file} has no pixel data.',
+  'decode-failed': 'The image in {file} could not be decoded.',
+  'read-failed': '{file} could not be read.',
+  'fetch-failed': '{file} could not be downloaded.',
+  'no-images': 'None of the files holds an image this viewer can show.',
+  aborted: 'Loading was cancelled.',
+  internal: 'Something went wrong inside the viewer.',
+  'gantry-tilt': 'Gantry tilt of {degrees}°: slices are shown unsheared.',
+  'uneven-spacing': 'Slice spacing is uneven ({min}–{max} mm).',
+  gap: '{count} gap(s) between slices; the largest is {largest} mm.',
+  'duplicate-position': '{count} image(s) at a position already taken were left out.',
+  'localizer-excluded': '{count} localizer image(s) kept out of the volume.',
+  'mixed-geometry': 'The series holds stacks of different size or orientation; they are listed separately.',
+  'no-geometry': 'The images carry no position; they are ordered by instance number.',
+  'value-clamped': '{count} values were outside the storable range and were clamped.',
+  'lossy-compression': 'Lossy compressed images: values may differ slightly from the original.',
+};
+
+const zhCN: Catalogue = {
+  'empty-file': '{file} 是空文件（0 字节）。',
+  'not-dicom': '{file} 不是 DICOM 文件。',
+  'not-an-image': '{file} 是不含图像的 DICOM 文件。',
+  truncated: '{file} 不完整：文件在数据结束之前就结束了。',
+  'unsupported-transfer-syntax': '{file} 使用了本查看器无法解码的编码（{transferSyntax}）。',
+  'unsupported-pixel-format': '{file} 的像素格式无法显示。',
+  'bad-dimensions': '{file} 声明的图像尺寸不可能成立。',
+  'pixel-data-short': '{file} 的像素数据少于文件头声明的大小。',
+  'no-pixel-data': '{file} 没有像素数据。',
+  'decode-failed': '{file} 中的图像无法解码。',
+  'read-failed': '无法读取 {file}。',
+  'fetch-failed': '无法下载 {file}。',
+  'no-images': '这些文件中没有可显示的图像。',
+  aborted: '加载已取消。',
+  internal: '查看器内部出错。',
+  'gantry-tilt': '机架倾斜 {degrees}°：切片按未校正的方式显示。',
+  'uneven-spacing': '层间距不均匀（{min}–{max} 毫米）。',
+  gap: '切片之间有 {count} 处缺口，最大 {largest} 毫米。',
+  'duplicate-position': '{count} 幅图像与已有位置重复，已略去。',
+  'localizer-excluded': '{count} 幅定位像未纳入容积。',
+  'mixed-geometry': '该序列包含尺寸或方向不同的多组图像，已分别列出。',
+  'no-geometry': '图像没有位置信息，已按实例编号排序。',
+  'value-clamped': '{count} 个数值超出可存储范围，已被截断。',
+  'lossy-compression': '有损压缩图像：数值可能与原始值略有差异。',
+};
+
+const catalogues: Record<Locale, Catalogue> = { en, 'zh-CN': zhCN };
+
+export function formatMessage(
+  code: ErrorCode | WarningCode,
+  params: Record<string, string | number> = {},
+  locale: Locale = 'en',
+): string {
+  const template = catalogues[locale][code] ?? catalogues.en[code] ?? code;
+  return template.replace(/\{(\w+)\}/g, (_, key: string) => {
+    const value = params[key];
+    if (value === undefined) return key === 'file' ? '' : `{${key}}`;
+    return typeof value === 'number' ? formatNumber(value, locale) : value;
+  });
+}
+
+function formatNumber(value: number, locale: Locale): string {
+  return new Intl.NumberFormat(locale, { maximumFractionDigits: 2 }).format(value);
+}

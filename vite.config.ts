@@ -1,0 +1,70 @@
+import { defineConfig } from 'vitest/config';
+import { playwright } from '@vitest/browser-playwright';
+
+/** Chromium as installed by Debian's package; scripts/test.mjs installs it when missing. */
+const chromium = process.env.SEGMARK_CHROMIUM ?? '/usr/bin/chromium';
+
+/** Flags that keep headless Chromium away from the closed network of the build machines. */
+const chromiumArgs = [
+  '--disable-gpu',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--disable-sync',
+  '--no-first-run',
+  '--disable-quic',
+];
+
+// UMD and CommonJS packages that vite must pre-bundle before the first page load;
+// without this the first browser test run reloads the page mid-test.
+const prebundled = [
+  'cornerstone-core',
+  'dicom-parser',
+  '@cornerstonejs/codec-charls/decodewasmjs',
+  '@cornerstonejs/codec-libjpeg-turbo-8bit/decodewasmjs',
+  '@cornerstonejs/codec-openjpeg/decodewasmjs',
+  '@cornerstonejs/codec-openjph/wasmjs',
+  'jpeg-lossless-decoder-js',
+];
+
+export default defineConfig({
+  optimizeDeps: { include: prebundled },
+  worker: { format: 'es' },
+  server: {
+    fs: { allow: ['..'] },
+    proxy: {
+      '/dicom-web': { target: 'http://127.0.0.1:8042' },
+      '/wado': { target: 'http://127.0.0.1:8042' },
+    },
+  },
+  build: {
+    target: 'es2022',
+  },
+  test: {
+    projects: [
+      {
+        extends: true,
+        test: {
+          name: 'node',
+          environment: 'node',
+          include: ['test/node/**/*.test.ts'],
+          testTimeout: 60_000,
+        },
+      },
+      {
+        extends: true,
+        test: {
+          name: 'browser',
+          include: ['test/browser/**/*.test.ts'],
+          testTimeout: 60_000,
+          browser: {
+            enabled: true,
+            headless: true,
+            provider: playwright({ launchOptions: { executablePath: chromium, args: chromiumArgs } }),
+            instances: [{ browser: 'chromium' }],
+            viewport: { width: 1280, height: 800 },
+          },
+        },
+      },
+    ],
+  },
+});
