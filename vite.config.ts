@@ -23,7 +23,8 @@ const prebundled = [
   '@cornerstonejs/codec-libjpeg-turbo-8bit/decodewasmjs',
   '@cornerstonejs/codec-openjpeg/decodewasmjs',
   '@cornerstonejs/codec-openjph/wasmjs',
-  'jpeg-lossless-decoder-js',
+  '@cornerstonejs/jpeg-lossless-decoder-js',
+  'dcmjs-codecs',
 ];
 
 export default defineConfig({
