@@ -1,0 +1,76 @@
+/**
+ * Events the annotator fires for its host page (ARCHITECTURE "Public surface").
+ * All bubble and are composed, so a portal can listen on any ancestor.
+ */
+import type { ErrorCode } from '../core/errors.js';
+import type { LoadWarning } from '../core/dicom/warnings.js';
+
+export const SEGMARK_LOAD = 'segmark-load';
+export const SEGMARK_ERROR = 'segmark-error';
+export const SEGMARK_PROGRESS = 'segmark-progress';
+export const SEGMARK_SLICE = 'segmark-slice';
+export const SEGMARK_WINDOW = 'segmark-window';
+
+/** What the host learns about the series that was opened. */
+export interface SeriesSummary {
+  studyInstanceUID: string;
+  seriesInstanceUID: string;
+  description: string;
+  modality: string;
+  sopInstanceUIDs: string[];
+  rows: number;
+  columns: number;
+  slices: number;
+  /** [Δcol, Δrow, Δslice] mm. */
+  spacing: [number, number, number];
+}
+
+export interface LoadDetail {
+  series: SeriesSummary;
+  warnings: Array<Pick<LoadWarning, 'code' | 'message'> & { params?: LoadWarning['params']; files?: string[] }>;
+  /** Other series found in the same drop, which the user may switch to. */
+  otherSeries: number;
+  /** Milliseconds from the start of loading to the last slice ready. */
+  elapsedMs: number;
+}
+
+export interface ErrorDetail {
+  code: ErrorCode;
+  /** Human message from the catalogue, in the element's language. */
+  message: string;
+  /** File name or URL concerned, when there is one. */
+  file?: string;
+}
+
+export interface ProgressDetail {
+  phase: 'read' | 'decode';
+  done: number;
+  total: number;
+  bytesDone: number;
+  bytesTotal: number;
+}
+
+export interface SliceDetail {
+  slice: number;
+  /** Position along the slice normal, mm. */
+  location: number;
+}
+
+export interface WindowDetail {
+  center: number;
+  width: number;
+}
+
+export function segmarkEvent<T>(type: string, detail: T, cancelable = false): CustomEvent<T> {
+  return new CustomEvent<T>(type, { detail, bubbles: true, composed: true, cancelable });
+}
+
+declare global {
+  interface HTMLElementEventMap {
+    'segmark-load': CustomEvent<LoadDetail>;
+    'segmark-error': CustomEvent<ErrorDetail>;
+    'segmark-progress': CustomEvent<ProgressDetail>;
+    'segmark-slice': CustomEvent<SliceDetail>;
+    'segmark-window': CustomEvent<WindowDetail>;
+  }
+}

@@ -1,0 +1,128 @@
+import { css } from 'lit';
+
+export const annotatorStyles = css`
+  :host {
+    --_bg: var(--segmark-background-color, #0f141c);
+    --_panel: var(--segmark-panel-color, #1b2230);
+    --_text: var(--segmark-text-color, #e8edf5);
+    --_muted: var(--segmark-muted-color, #8a94a6);
+    --_accent: var(--segmark-accent-color, #4da3ff);
+    --_danger: var(--segmark-danger-color, #ff6b6b);
+    --_warn: var(--segmark-warning-color, #f5c451);
+    display: grid;
+    grid-template-rows: auto 1fr auto;
+    background: var(--_bg);
+    color: var(--_text);
+    font: 13px/1.4 var(--segmark-font, system-ui, sans-serif);
+    position: relative;
+    min-height: 320px;
+    overflow: hidden;
+  }
+  .toolbar {
+    display: flex;
+    flex-wrap: wrap;
+    gap: 4px;
+    align-items: center;
+    padding: 4px 6px;
+    background: var(--_panel);
+    border-bottom: 1px solid #0006;
+  }
+  .toolbar .group { display: flex; gap: 2px; align-items: center; }
+  .toolbar .sep { width: 1px; height: 20px; background: #fff2; margin: 0 4px; }
+  button, .button {
+    font: inherit;
+    color: inherit;
+    background: #ffffff12;
+    border: 1px solid #ffffff1f;
+    border-radius: 4px;
+    padding: 3px 8px;
+    cursor: pointer;
+  }
+  button:hover { background: #ffffff22; }
+  button[aria-pressed='true'] { background: var(--_accent); color: #fff; border-color: var(--_accent); }
+  button:focus-visible, input:focus-visible { outline: 2px solid var(--segmark-focus-color, var(--_accent)); outline-offset: 1px; }
+  .wl { color: var(--_muted); font-variant-numeric: tabular-nums; margin-left: 4px; }
+  .main {
+    display: grid;
+    grid-template-columns: 1fr var(--segmark-side-width, 240px);
+    min-height: 0;
+  }
+  .stage { position: relative; min-width: 0; min-height: 0; }
+  segmark-viewport { position: absolute; inset: 0; }
+  .side {
+    display: grid;
+    grid-template-rows: auto 1fr 1fr;
+    gap: 4px;
+    padding: 4px;
+    background: var(--_panel);
+    min-height: 0;
+    overflow: hidden;
+  }
+  .side segmark-series-list { max-height: 30vh; overflow: auto; }
+  segmark-reformat { min-height: 0; }
+  .statusbar {
+    display: flex;
+    gap: 8px;
+    align-items: center;
+    padding: 3px 8px;
+    background: var(--_panel);
+    border-top: 1px solid #0006;
+  }
+  .statusbar input[type='range'] { flex: 1; }
+  .slice-label { font-variant-numeric: tabular-nums; min-width: 9ch; text-align: right; }
+  .progress {
+    position: absolute;
+    left: 50%;
+    top: 48px;
+    transform: translateX(-50%);
+    min-width: 320px;
+    padding: 8px 10px;
+    background: var(--_panel);
+    border: 1px solid #ffffff22;
+    border-radius: 6px;
+    box-shadow: 0 4px 16px #0008;
+    display: grid;
+    gap: 6px;
+    z-index: 2;
+  }
+  .progress .row { display: flex; gap: 8px; align-items: center; justify-content: space-between; }
+  progress { width: 100%; }
+  .notices {
+    position: absolute;
+    right: calc(var(--segmark-side-width, 240px) + 8px);
+    bottom: 40px;
+    max-width: 420px;
+    max-height: 40%;
+    overflow: auto;
+    display: grid;
+    gap: 4px;
+    z-index: 2;
+  }
+  .notice {
+    display: flex;
+    gap: 8px;
+    align-items: start;
+    padding: 6px 8px;
+    border-radius: 4px;
+    background: #2a1416ee;
+    border-left: 3px solid var(--_danger);
+  }
+  .notice.warning { background: #2a2414ee; border-left-color: var(--_warn); }
+  .notice span { flex: 1; word-break: break-word; }
+  .notice button { padding: 0 6px; }
+  .drop-hint {
+    position: absolute;
+    inset: 8px;
+    border: 2px dashed var(--_accent);
+    border-radius: 8px;
+    background: #4da3ff18;
+    display: grid;
+    place-items: center;
+    font-size: 16px;
+    pointer-events: none;
+    z-index: 3;
+  }
+  .urls { display: flex; gap: 4px; }
+  .urls input { width: 22ch; font: inherit; background: #0004; color: inherit; border: 1px solid #ffffff2a; border-radius: 4px; padding: 2px 6px; }
+  input[type='file'] { display: none; }
+`;

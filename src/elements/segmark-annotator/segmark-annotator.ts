@@ -1,0 +1,474 @@
+import { LitElement, html, nothing, type PropertyValues } from 'lit';
+import { property, query, state } from 'lit/decorators.js';
+import type { LoadProgress } from '../../core/dicom/loader.js';
+import type { LoadSource, NamedBlob } from '../../core/dicom/sources.js';
+import type { Volume } from '../../core/dicom/volume.js';
+import type { LoadWarning } from '../../core/dicom/warnings.js';
+import { WINDOW_PRESETS, initialWindow, type WindowLevel } from '../../core/display/window.js';
+import type { SegmarkError } from '../../core/errors.js';
+import { formatMessage } from '../../core/messages.js';
+import type { NavigationTool } from '../../tools/navigation.js';
+import {
+  SEGMARK_ERROR,
+  SEGMARK_LOAD,
+  SEGMARK_PROGRESS,
+  SEGMARK_SLICE,
+  SEGMARK_WINDOW,
+  segmarkEvent,
+  type ErrorDetail,
+  type LoadDetail,
+  type SeriesSummary,
+} from '../events.js';
+import { SERIES_SELECT } from '../segmark-series-list/segmark-series-list.js';
+import type { SegmarkViewport } from '../segmark-viewport/segmark-viewport.js';
+import { VIEWPORT_CROSSHAIR, VIEWPORT_SLICE, VIEWPORT_WINDOW } from '../segmark-viewport/segmark-viewport.js';
+import { strings, toLocale } from '../strings.js';
+import { filesFromDataTransfer, filesFromInput } from './drop.js';
+import { annotatorStyles } from './segmark-annotator.styles.js';
+import { SeriesLoader } from './series-loader.js';
+
+interface Notice {
+  id: number;
+  kind: 'error' | 'warning';
+  text: string;
+}
+
+/** Show the progress panel only for loads longer than a blink. */
+const PROGRESS_DELAY_MS = 150;
+const MAX_NOTICES = 50;
+
+/**
+ * Opens a CT series (files, folders, zip archives, URLs) and shows it for
+ * reading: window/level, zoom, pan, slice scrolling, HU and patient coordinates
+ * under the cursor, sagittal and coronal reformats.
+ *
+ * @fires segmark-load - a series is loaded; detail: series summary and warnings
+ * @fires segmark-error - a file, slice or load failed; detail: `{ code, message, file }`
+ * @fires segmark-progress - loading progress; detail: files and bytes done
+ * @fires segmark-slice - the shown slice changed
+ * @fires segmark-window - the window changed
+ * @csspart toolbar - the tool bar
+ * @csspart viewport - the main (axial) view
+ * @csspart side - the side panel with series and reformats
+ * @csspart statusbar - the slice slider and status line
+ * @cssproperty --segmark-background-color
+ * @cssproperty --segmark-panel-color
+ * @cssproperty --segmark-text-color
+ * @cssproperty --segmark-muted-color
+ * @cssproperty --segmark-accent-color
+ * @cssproperty --segmark-focus-color
+ * @cssproperty --segmark-side-width
+ * @cssproperty --segmark-font
+ */
+export class SegmarkAnnotator extends LitElement {
+  static override styles = annotatorStyles;
+
+  private readonly loader = new SeriesLoader(this, {
+    onError: (e) => this.reportError(e),
+    onProgress: (p) => this.dispatchEvent(segmarkEvent(SEGMARK_PROGRESS, { ...p })),
+    onVolume: (volume, k) => this.showVolume(volume, k),
+    onSlice: (k) => this.sliceLoaded(k),
+    onLoaded: (volume, warnings, ms) => this.loaded(volume, warnings, ms),
+  });
+
+  /** What a left-button drag does in the image. */
+  @property({ reflect: true }) tool: NavigationTool = 'window';
+  /** 0-based slice index in sorted order (inferior first for an axial series). */
+  @property({ type: Number, reflect: true }) slice = 0;
+  /** Window centre in HU. */
+  @property({ type: Number, attribute: 'window-center' }) windowCenter = 40;
+  /** Window width in HU. */
+  @property({ type: Number, attribute: 'window-width' }) windowWidth = 400;
+  /** Interface language: `en` or `zh-CN`. */
+  @property({ reflect: true }) override lang = 'en';
+  /** No editing (reading only). */
+  @property({ type: Boolean, reflect: true }) readonly = false;
+  /** Hides the built-in tool bar, for hosts that drive the element with their own controls. */
+  @property({ type: Boolean, attribute: 'no-toolbar' }) noToolbar = false;
+
+  @state() private volume: Volume | undefined;
+  @state() private invert = false;
+  @state() private crosshair: { column: number; row: number } | undefined;
+  @state() private notices: Notice[] = [];
+  @state() private dragOver = false;
+  @state() private showProgress = false;
+
+  @query('segmark-viewport') private viewport!: SegmarkViewport;
+  @query('input[name=files]') private fileInput!: HTMLInputElement;
+  @query('input[name=folder]') private folderInput!: HTMLInputElement;
+  @query('input[name=urls]') private urlInput!: HTMLInputElement;
+
+  private noticeId = 0;
+  private progressTimer: ReturnType<typeof setTimeout> | undefined;
+  private reformatTimer: ReturnType<typeof setTimeout> | undefined;
+
+  override connectedCallback(): void {
+    super.connectedCallback();
+    this.addEventListener('keydown', this.onKeyDown);
+  }
+
+  override disconnectedCallback(): void {
+    super.disconnectedCallback();
+    this.removeEventListener('keydown', this.onKeyDown);
+    clearTimeout(this.progressTimer);
+    clearTimeout(this.reformatTimer);
+  }
+
+  protected override willUpdate(changed: PropertyValues<this>): void {
+    if (changed.has('slice') && this.volume) {
+      const clamped = Math.min(this.volume.slices - 1, Math.max(0, Math.round(this.slice)));
+      if (clamped !== this.slice) this.slice = clamped;
+    }
+    if (changed.has('windowWidth') && this.windowWidth < 1) this.windowWidth = 1;
+  }
+
+  protected override updated(changed: PropertyValues<this>): void {
+    if (changed.has('slice') && this.volume && changed.get('slice') !== undefined) {
+      this.dispatchEvent(segmarkEvent(SEGMARK_SLICE, { slice: this.slice, location: location(this.volume, this.slice) }));
+    }
+    if ((changed.has('windowCenter') || changed.has('windowWidth')) && this.hasUpdated) {
+      this.dispatchEvent(segmarkEvent(SEGMARK_WINDOW, { center: this.windowCenter, width: this.windowWidth }));
+    }
+  }
+
+  /** Opens files (picked, dropped, or Blobs with a `name`). Resolves when every slice is ready. */
+  async loadFiles(files: FileList | Iterable<File | NamedBlob>): Promise<void> {
+    await this.loadSources(Array.from(files as Iterable<File | NamedBlob>));
+  }
+
+  /** Opens DICOM files (or zip archives) by URL; `headers` go with every request (e.g. a bearer token). */
+  async loadUrls(urls: Iterable<string>, options: { headers?: Record<string, string> } = {}): Promise<void> {
+    await this.loadSources(Array.from(urls, (url) => ({ url, headers: options.headers })));
+  }
+
+  /** Stops a load under way; what is already shown stays. */
+  cancelLoad(): void {
+    this.loader.cancel();
+  }
+
+  /** The loaded series, or undefined. */
+  get series(): SeriesSummary | undefined {
+    return this.volume ? summary(this.volume) : undefined;
+  }
+
+  /** Sets the window to a preset: `soft-tissue`, `bone`, `spine`, `lung` or `brain`. */
+  applyPreset(id: string): void {
+    const preset = WINDOW_PRESETS.find((p) => p.id === id);
+    if (preset) this.setWindow(preset);
+  }
+
+  fit(): void {
+    this.viewport?.fit();
+  }
+
+  actualSize(): void {
+    this.viewport?.actualSize();
+  }
+
+  override render() {
+    const t = strings(this.lang);
+    const p = this.loader.progress;
+    const win: WindowLevel = { center: this.windowCenter, width: this.windowWidth };
+    return html`
+      ${this.noToolbar ? html`<div></div>` : this.renderToolbar(t)}
+      <div class="main" @dragover=${this.onDragOver} @dragleave=${this.onDragLeave} @drop=${this.onDrop}>
+        <div class="stage">
+          <segmark-viewport
+            part="viewport"
+            tabindex="0"
+            aria-label=${t.slice}
+            .volume=${this.volume}
+            .slice=${this.slice}
+            .window=${win}
+            .tool=${this.tool}
+            .invert=${this.invert !== (this.volume?.invert ?? false)}
+            .crosshair=${this.crosshair}
+            .emptyText=${t.emptyViewer}
+            @sm-viewport-slice=${this.onSliceRequest}
+            @sm-viewport-window=${this.onWindowDrag}
+            @sm-viewport-crosshair=${this.onCrosshair}
+          ></segmark-viewport>
+        </div>
+        <div class="side" part="side">
+          <segmark-series-list
+            aria-label=${t.series}
+            .items=${this.loader.items}
+            .selected=${this.loader.selectedKey}
+            @sm-series-select=${this.onSeriesSelect}
+          ></segmark-series-list>
+          ${(['sagittal', 'coronal'] as const).map(
+            (plane) => html`<segmark-reformat
+              aria-label=${t[plane]}
+              .plane=${plane}
+              .volume=${this.volume}
+              .index=${plane === 'sagittal' ? (this.crosshair?.column ?? 0) : (this.crosshair?.row ?? 0)}
+              .slice=${this.slice}
+              .window=${win}
+              .invert=${this.invert !== (this.volume?.invert ?? false)}
+              @sm-viewport-slice=${this.onSliceRequest}
+            ></segmark-reformat>`,
+          )}
+        </div>
+      </div>
+      <div class="statusbar" part="statusbar">
+        <label for="slider">${t.slice}</label>
+        <input
+          id="slider"
+          type="range"
+          min="0"
+          max=${Math.max(0, (this.volume?.slices ?? 1) - 1)}
+          .value=${String(this.slice)}
+          ?disabled=${!this.volume}
+          aria-label=${t.slice}
+          @input=${(e: Event) => (this.slice = Number((e.target as HTMLInputElement).value))}
+        />
+        <span class="slice-label">${this.volume ? `${this.slice + 1} / ${this.volume.slices}` : '–'}</span>
+      </div>
+      ${this.showProgress && p ? this.renderProgress(p, t) : nothing}
+      ${this.notices.length ? this.renderNotices(t) : nothing}
+      ${this.dragOver ? html`<div class="drop-hint">${t.dropHere}</div>` : nothing}
+    `;
+  }
+
+  private renderToolbar(t: ReturnType<typeof strings>) {
+    const tools: Array<[NavigationTool, string, string]> = [
+      ['window', t.window, 'W'],
+      ['pan', t.pan, 'P'],
+      ['zoom', t.zoom, 'Z'],
+    ];
+    return html`<div class="toolbar" part="toolbar" role="toolbar">
+      <div class="group">
+        <button @click=${() => this.fileInput.click()}>${t.openFiles}</button>
+        <button @click=${() => this.folderInput.click()}>${t.openFolder}</button>
+        <input name="files" type="file" multiple @change=${this.onPick} />
+        <input name="folder" type="file" webkitdirectory multiple @change=${this.onPick} />
+        <form class="urls" @submit=${this.onUrlSubmit}>
+          <input name="urls" type="url" placeholder=${t.urlsPlaceholder} aria-label=${t.openUrls} />
+          <button type="submit">${t.openUrls}</button>
+        </form>
+      </div>
+      <span class="sep"></span>
+      <div class="group" role="group" aria-label=${t.tools}>
+        ${tools.map(
+          ([id, label, key]) =>
+            html`<button aria-pressed=${this.tool === id ? 'true' : 'false'} title="${label} (${key})" @click=${() => (this.tool = id)}>${label}</button>`,
+        )}
+        <button title="${t.fit} (F)" @click=${() => this.fit()}>${t.fit}</button>
+        <button title="${t.actualSize} (A)" @click=${() => this.actualSize()}>${t.actualSize}</button>
+        <button aria-pressed=${this.invert ? 'true' : 'false'} title="${t.invert} (I)" @click=${() => (this.invert = !this.invert)}>${t.invert}</button>
+      </div>
+      <span class="sep"></span>
+      <div class="group" role="group" aria-label=${t.presets}>
+        ${WINDOW_PRESETS.map((preset) => {
+          const active = preset.center === this.windowCenter && preset.width === this.windowWidth;
+          return html`<button
+            data-preset=${preset.id}
+            aria-pressed=${active ? 'true' : 'false'}
+            title="${t[preset.id]} ${preset.width}/${preset.center} (${preset.key})"
+            @click=${() => this.setWindow(preset)}
+          >${t[preset.id]}</button>`;
+        })}
+        <span class="wl">W ${Math.round(this.windowWidth)} L ${Math.round(this.windowCenter)}</span>
+      </div>
+    </div>`;
+  }
+
+  private renderProgress(p: LoadProgress, t: ReturnType<typeof strings>) {
+    const mb = (b: number) => (b / 1048576).toFixed(1);
+    const label = p.phase === 'read' ? `${t.reading} ${p.done} / ${p.total} ${t.files}` : `${t.decoding} ${p.done} / ${p.total} ${t.slices}`;
+    return html`<div class="progress" role="status" aria-live="polite">
+      <div class="row"><span>${label} · ${mb(p.bytesDone)} / ${mb(p.bytesTotal)} MB</span>
+        <button @click=${() => this.cancelLoad()}>${t.cancel}</button></div>
+      <progress max=${p.total} .value=${p.done}></progress>
+    </div>`;
+  }
+
+  private renderNotices(t: ReturnType<typeof strings>) {
+    return html`<div class="notices" role="log" aria-live="polite">
+      ${this.notices.map(
+        (n) => html`<div class="notice ${n.kind}">
+          <span>${n.text}</span>
+          <button aria-label=${t.dismiss} @click=${() => (this.notices = this.notices.filter((x) => x.id !== n.id))}>×</button>
+        </div>`,
+      )}
+    </div>`;
+  }
+
+  private async loadSources(sources: LoadSource[]): Promise<void> {
+    this.notices = [];
+    clearTimeout(this.progressTimer);
+    this.showProgress = false;
+    this.progressTimer = setTimeout(() => (this.showProgress = true), PROGRESS_DELAY_MS);
+    try {
+      await this.loader.load(sources);
+    } finally {
+      clearTimeout(this.progressTimer);
+      this.showProgress = false;
+    }
+  }
+
+  private showVolume(volume: Volume, k: number): void {
+    this.volume = volume;
+    this.slice = k;
+    this.crosshair = { column: Math.floor(volume.columns / 2), row: Math.floor(volume.rows / 2) };
+    this.setWindow(initialWindow(volume.modality, volume.defaultWindow, volume.range));
+  }
+
+  private sliceLoaded(k: number): void {
+    this.viewport?.sliceChanged(k);
+    // Reformats cut through every slice: rebuild them now and then while slices arrive, not per slice.
+    if (this.reformatTimer === undefined) {
+      this.reformatTimer = setTimeout(() => {
+        this.reformatTimer = undefined;
+        this.rebuildReformats();
+      }, 200);
+    }
+  }
+
+  private loaded(volume: Volume, warnings: LoadWarning[], elapsedMs: number): void {
+    clearTimeout(this.reformatTimer);
+    this.reformatTimer = undefined;
+    this.rebuildReformats();
+    const locale = toLocale(this.lang);
+    for (const w of warnings) this.addNotice('warning', formatMessage(w.code, w.params, locale));
+    const detail: LoadDetail = {
+      series: summary(volume),
+      warnings: warnings.map((w) => ({ code: w.code, message: w.message, params: w.params, files: w.files })),
+      otherSeries: this.loader.candidates.length - 1,
+      elapsedMs,
+    };
+    this.dispatchEvent(segmarkEvent(SEGMARK_LOAD, detail));
+  }
+
+  private rebuildReformats(): void {
+    this.renderRoot.querySelectorAll('segmark-reformat').forEach((r) => r.rebuild());
+  }
+
+  private reportError(error: SegmarkError): void {
+    const locale = toLocale(this.lang);
+    const message = formatMessage(error.code, { ...error.params, file: error.file ?? '' }, locale).trim();
+    const detail: ErrorDetail = { code: error.code, message, ...(error.file ? { file: error.file } : {}) };
+    this.dispatchEvent(segmarkEvent(SEGMARK_ERROR, detail));
+    if (error.code !== 'aborted') this.addNotice('error', message);
+  }
+
+  private addNotice(kind: Notice['kind'], text: string): void {
+    this.notices = [...this.notices, { id: ++this.noticeId, kind, text }].slice(-MAX_NOTICES);
+  }
+
+  private setWindow(w: WindowLevel): void {
+    this.windowCenter = w.center;
+    this.windowWidth = Math.max(1, w.width);
+  }
+
+  /** From the views: an absolute slice (reformat click) or a step (wheel). */
+  private readonly onSliceRequest = (e: CustomEvent<{ slice?: number; delta?: number }>): void => {
+    e.stopPropagation();
+    if (!this.volume) return;
+    const target = e.detail.slice ?? this.slice + (e.detail.delta ?? 0);
+    this.slice = Math.min(this.volume.slices - 1, Math.max(0, target));
+  };
+
+  private readonly onWindowDrag = (e: CustomEvent<WindowLevel>): void => {
+    e.stopPropagation();
+    this.setWindow(e.detail);
+  };
+
+  private readonly onCrosshair = (e: CustomEvent<{ column: number; row: number }>): void => {
+    e.stopPropagation();
+    this.crosshair = e.detail;
+  };
+
+  private readonly onSeriesSelect = (e: CustomEvent<{ key: string }>): void => {
+    e.stopPropagation();
+    void this.loader.select(e.detail.key);
+  };
+
+  private readonly onPick = (e: Event): void => {
+    const input = e.target as HTMLInputElement;
+    const files = filesFromInput(input);
+    input.value = '';
+    if (files.length) void this.loadFiles(files);
+  };
+
+  private readonly onUrlSubmit = (e: Event): void => {
+    e.preventDefault();
+    const urls = this.urlInput.value.split(/[\s,]+/).filter(Boolean);
+    if (urls.length) void this.loadUrls(urls);
+  };
+
+  private readonly onDragOver = (e: DragEvent): void => {
+    if (!e.dataTransfer?.types.includes('Files')) return;
+    e.preventDefault();
+    e.dataTransfer.dropEffect = 'copy';
+    this.dragOver = true;
+  };
+
+  private readonly onDragLeave = (e: DragEvent): void => {
+    if (e.target === e.currentTarget) this.dragOver = false;
+  };
+
+  private readonly onDrop = async (e: DragEvent): Promise<void> => {
+    e.preventDefault();
+    this.dragOver = false;
+    if (!e.dataTransfer) return;
+    const files = await filesFromDataTransfer(e.dataTransfer);
+    if (files.length) await this.loadFiles(files);
+  };
+
+  private readonly onKeyDown = (e: KeyboardEvent): void => {
+    if (e.defaultPrevented || e.ctrlKey || e.metaKey || e.altKey) return;
+    const target = e.composedPath()[0];
+    if (target instanceof HTMLInputElement && target.type !== 'range') return;
+    const n = this.volume?.slices ?? 0;
+    const go = (k: number) => {
+      if (n) this.slice = Math.min(n - 1, Math.max(0, k));
+    };
+    const preset = WINDOW_PRESETS.find((p) => p.key === e.key);
+    const handled = ((): boolean => {
+      if (preset) this.setWindow(preset);
+      else if (e.key === 'ArrowUp' || e.key === 'ArrowRight') go(this.slice + 1);
+      else if (e.key === 'ArrowDown' || e.key === 'ArrowLeft') go(this.slice - 1);
+      else if (e.key === 'PageUp') go(this.slice + 10);
+      else if (e.key === 'PageDown') go(this.slice - 10);
+      else if (e.key === 'Home') go(0);
+      else if (e.key === 'End') go(n - 1);
+      else if (e.key === 'f' || e.key === 'F') this.fit();
+      else if (e.key === 'a' || e.key === 'A') this.actualSize();
+      else if (e.key === 'i' || e.key === 'I') this.invert = !this.invert;
+      else if (e.key === 'w' || e.key === 'W') this.tool = 'window';
+      else if (e.key === 'p' || e.key === 'P') this.tool = 'pan';
+      else if (e.key === 'z' || e.key === 'Z') this.tool = 'zoom';
+      else if (e.key === '+' || e.key === '=') this.viewport?.zoomBy(1.25);
+      else if (e.key === '-') this.viewport?.zoomBy(0.8);
+      else return false;
+      return true;
+    })();
+    if (handled) e.preventDefault();
+  };
+}
+
+function location(v: Volume, k: number): number {
+  const p = v.planes[k]!.position;
+  return p[0] * v.normal[0] + p[1] * v.normal[1] + p[2] * v.normal[2];
+}
+
+function summary(v: Volume): SeriesSummary {
+  return {
+    studyInstanceUID: v.studyInstanceUID,
+    seriesInstanceUID: v.seriesInstanceUID,
+    description: v.description,
+    modality: v.modality,
+    sopInstanceUIDs: [...v.sopInstanceUIDs],
+    rows: v.rows,
+    columns: v.columns,
+    slices: v.slices,
+    spacing: [...v.spacing],
+  };
+}
+
+declare global {
+  interface HTMLElementTagNameMap {
+    'segmark-annotator': SegmarkAnnotator;
+  }
+}

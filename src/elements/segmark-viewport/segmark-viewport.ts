@@ -1,0 +1,244 @@
+import { LitElement, html, type PropertyValues } from 'lit';
+import { property, query, state } from 'lit/decorators.js';
+import { negate, orientationLetters, pixelToWorld } from '../../core/dicom/geometry.js';
+import type { Volume } from '../../core/dicom/volume.js';
+import { scaleBarLength } from '../../core/display/scale-bar.js';
+import type { WindowLevel } from '../../core/display/window.js';
+import { PointerNavigation, type NavigationTool } from '../../tools/navigation.js';
+import { CornerstoneView } from '../../viewer/cornerstone-view.js';
+import { drawOverlay, type OverlayContent } from '../../viewer/overlay.js';
+import { SliceImages } from '../../viewer/slice-images.js';
+import { viewportStyles } from './segmark-viewport.styles.js';
+
+export const VIEWPORT_SLICE = 'sm-viewport-slice';
+export const VIEWPORT_WINDOW = 'sm-viewport-window';
+export const VIEWPORT_CROSSHAIR = 'sm-viewport-crosshair';
+
+/** Performance entry recorded for every drawn frame of the main view (image + overlays). */
+export const RENDER_MEASURE = 'segmark:render';
+export const FIRST_IMAGE_MARK = 'segmark:first-image';
+
+/**
+ * The axial view: one slice of a volume with window/level, zoom, pan, slice
+ * scrolling, and overlays (orientation letters, scale bar, slice position, HU
+ * and patient coordinates under the cursor).
+ *
+ * @csspart canvas - the drawing surface
+ * @cssproperty --segmark-viewport-cursor - cursor over the image
+ */
+export class SegmarkViewport extends LitElement {
+  static override styles = viewportStyles;
+
+  /** The volume to show. */
+  @property({ attribute: false }) volume: Volume | undefined;
+  /** 0-based slice index in sorted order. */
+  @property({ type: Number }) slice = 0;
+  /** Window in HU. */
+  @property({ attribute: false }) window: WindowLevel = { center: 40, width: 400 };
+  /** What a left-button drag does. */
+  @property() tool: NavigationTool = 'window';
+  /** Show low values bright (MONOCHROME1, or by choice). */
+  @property({ type: Boolean }) invert = false;
+  /** Column and row of the sagittal and coronal planes, drawn as lines. */
+  @property({ attribute: false }) crosshair: { column: number; row: number } | undefined;
+  /** Text shown while there is no image. */
+  @property({ attribute: 'empty-text' }) emptyText = '';
+
+  @state() private cursor: { x: number; y: number } | undefined;
+
+  @query('.canvas-host') private host!: HTMLDivElement;
+
+  private view: CornerstoneView | undefined;
+  private images: SliceImages | undefined;
+  private navigation: PointerNavigation | undefined;
+  private resizeObserver: ResizeObserver | undefined;
+
+  override disconnectedCallback(): void {
+    super.disconnectedCallback();
+    this.teardown();
+  }
+
+  override connectedCallback(): void {
+    super.connectedCallback();
+    if (this.hasUpdated) this.setup();
+  }
+
+  protected override firstUpdated(): void {
+    this.setup();
+  }
+
+  protected override updated(changed: PropertyValues): void {
+    if (!this.view) return;
+    if (changed.has('volume')) this.images = this.volume ? new SliceImages(this.volume) : undefined;
+    if (changed.has('window')) this.view.setWindow(this.window);
+    if (changed.has('invert')) this.view.setInvert(this.invert);
+    if (changed.has('tool') && this.navigation) this.navigation.tool = this.tool;
+    if (changed.has('volume') || changed.has('slice')) this.showSlice();
+    else if (changed.has('crosshair') || changed.has('cursor')) this.view.redraw();
+  }
+
+  /** Slice k's voxels changed (e.g. finished decoding): draw it again if shown. */
+  sliceChanged(k: number): void {
+    this.images?.invalidate(k);
+    if (k === this.slice) this.showSlice();
+  }
+
+  fit(): void {
+    this.view?.fit();
+  }
+
+  actualSize(): void {
+    this.view?.actualSize();
+  }
+
+  zoomBy(factor: number): void {
+    this.view?.zoomBy(factor);
+  }
+
+  override render() {
+    return html`<div class="canvas-host" part="canvas"
+        @wheel=${this.onWheel}
+        @pointermove=${this.onPointerMove}
+        @pointerleave=${this.onPointerLeave}
+        @pointerdown=${this.onPointerDown}></div>
+      ${this.volume ? null : html`<div class="empty">${this.emptyText}</div>`}`;
+  }
+
+  private setup(): void {
+    if (this.view || !this.host) return;
+    this.view = new CornerstoneView(this.host, {
+      measureName: RENDER_MEASURE,
+      onRendered: (ctx) => this.drawOverlay(ctx),
+      onFirstDraw: () => performance.mark(FIRST_IMAGE_MARK),
+    });
+    this.view.setWindow(this.window);
+    this.view.setInvert(this.invert);
+    this.navigation = new PointerNavigation(this.host, this.view, (w) => this.emit(VIEWPORT_WINDOW, w));
+    this.navigation.tool = this.tool;
+    this.resizeObserver = new ResizeObserver(() => {
+      this.view?.resize();
+      this.view?.fit();
+    });
+    this.resizeObserver.observe(this);
+    if (this.volume) {
+      this.images = new SliceImages(this.volume);
+      this.showSlice();
+    }
+  }
+
+  private teardown(): void {
+    this.resizeObserver?.disconnect();
+    this.navigation?.dispose();
+    this.view?.destroy();
+    this.view = undefined;
+    this.navigation = undefined;
+  }
+
+  private showSlice(): void {
+    if (!this.view || !this.images || !this.volume) return;
+    const k = Math.min(this.volume.slices - 1, Math.max(0, this.slice));
+    if (!this.volume.loaded[k] && this.view.hasImage) {
+      this.view.redraw();
+      return;
+    }
+    this.view.show(this.images.image(k));
+  }
+
+  private emit<T>(type: string, detail: T): void {
+    this.dispatchEvent(new CustomEvent<T>(type, { detail, bubbles: true }));
+  }
+
+  private readonly onWheel = (e: WheelEvent): void => {
+    if (!this.volume) return;
+    e.preventDefault();
+    if (e.ctrlKey || e.metaKey) {
+      this.view?.zoomBy(Math.exp(-e.deltaY / 500));
+      return;
+    }
+    const step = Math.sign(e.deltaY) * (e.shiftKey ? 5 : 1);
+    // A relative step: several wheel events may arrive before the new slice is rendered.
+    if (step !== 0) this.emit(VIEWPORT_SLICE, { delta: step });
+  };
+
+  private readonly onPointerMove = (e: PointerEvent): void => {
+    if (!this.view?.hasImage) return;
+    this.cursor = this.view.clientToImage(e.clientX, e.clientY);
+  };
+
+  private readonly onPointerLeave = (): void => {
+    this.cursor = undefined;
+  };
+
+  /** Shift+click puts the sagittal and coronal planes through the point. */
+  private readonly onPointerDown = (e: PointerEvent): void => {
+    if (!e.shiftKey || !this.view?.hasImage || e.button !== 0) return;
+    const p = this.view.clientToImage(e.clientX, e.clientY);
+    this.emit(VIEWPORT_CROSSHAIR, { column: Math.floor(p.x), row: Math.floor(p.y) });
+  };
+
+  private drawOverlay(ctx: CanvasRenderingContext2D): void {
+    const v = this.volume;
+    const view = this.view;
+    if (!v || !view) return;
+    const { width, height } = view.canvasSize();
+    const dpr = window.devicePixelRatio || 1;
+    const k = Math.min(v.slices - 1, Math.max(0, this.slice));
+    const scale = view.scale / dpr;
+    const bar = scaleBarLength(v.spacing[0] / scale);
+    const content: OverlayContent = {
+      letters: {
+        left: orientationLetters(negate(v.rowCosine)),
+        right: orientationLetters(v.rowCosine),
+        top: orientationLetters(negate(v.columnCosine)),
+        bottom: orientationLetters(v.columnCosine),
+      },
+      topLeft: [v.description, `${v.modality} ${v.columns}×${v.rows}`],
+      topRight: [`${k + 1} / ${v.slices}`, `${location(v, k).toFixed(1)} mm`, v.loaded[k] ? '' : '…'],
+      bottomLeft: this.cursorLines(v, k),
+      bottomRight: [`W ${Math.round(this.window.width)}  L ${Math.round(this.window.center)}`, `×${view.scale.toFixed(2)}`],
+      scaleBar: { pixels: bar.pixels, label: `${bar.mm} mm` },
+      lines: this.crosshairLines(view, v),
+    };
+    drawOverlay(ctx, width, height, dpr, content, {
+      font: '12px system-ui, sans-serif',
+      color: '#e8edf5',
+      shadow: '#000',
+    });
+  }
+
+  private cursorLines(v: Volume, k: number): string[] {
+    const c = this.cursor;
+    if (!c) return [];
+    const col = Math.floor(c.x);
+    const row = Math.floor(c.y);
+    if (col < 0 || row < 0 || col >= v.columns || row >= v.rows) return [];
+    const hu = v.voxels[k * v.rows * v.columns + row * v.columns + col]!;
+    const p = pixelToWorld(v.planes[k]!, col + 0.5, row + 0.5);
+    const unit = v.modality === 'CT' ? ' HU' : '';
+    return [`(${col}, ${row})  ${hu}${unit}`, `L ${p[0].toFixed(1)}  P ${p[1].toFixed(1)}  S ${p[2].toFixed(1)} mm`];
+  }
+
+  private crosshairLines(view: CornerstoneView, v: Volume): OverlayContent['lines'] {
+    const c = this.crosshair;
+    if (!c) return [];
+    const a = view.imageToCanvas(c.column + 0.5, 0);
+    const b = view.imageToCanvas(c.column + 0.5, v.rows);
+    const d = view.imageToCanvas(0, c.row + 0.5);
+    const e = view.imageToCanvas(v.columns, c.row + 0.5);
+    return [
+      { x0: a.x, y0: a.y, x1: b.x, y1: b.y, color: 'rgba(255, 200, 0, 0.5)' },
+      { x0: d.x, y0: d.y, x1: e.x, y1: e.y, color: 'rgba(0, 200, 255, 0.5)' },
+    ];
+  }
+}
+
+function location(v: Volume, k: number): number {
+  const p = v.planes[k]!.position;
+  return p[0] * v.normal[0] + p[1] * v.normal[1] + p[2] * v.normal[2];
+}
+
+declare global {
+  interface HTMLElementTagNameMap {
+    'segmark-viewport': SegmarkViewport;
+  }
+}

@@ -1,0 +1,11 @@
+/** Registers every Segmark element. Importing it twice (or two copies of Segmark) is harmless. */
+import { define } from './elements/define.js';
+import { SegmarkAnnotator } from './elements/segmark-annotator/segmark-annotator.js';
+import { SegmarkReformat } from './elements/segmark-reformat/segmark-reformat.js';
+import { SegmarkSeriesList } from './elements/segmark-series-list/segmark-series-list.js';
+import { SegmarkViewport } from './elements/segmark-viewport/segmark-viewport.js';
+
+define('segmark-viewport', SegmarkViewport);
+define('segmark-reformat', SegmarkReformat);
+define('segmark-series-list', SegmarkSeriesList);
+define('segmark-annotator', SegmarkAnnotator);

@@ -1,0 +1,148 @@
+import { afterEach, describe, expect, it } from 'vitest';
+import '../../src/index.js';
+import type { SegmarkAnnotator } from '../../src/elements/segmark-annotator/segmark-annotator.js';
+import type { ErrorDetail, LoadDetail } from '../../src/elements/events.js';
+import { frames, sampleFiles, sampleIndex } from './support/sample.js';
+
+function mount(): SegmarkAnnotator {
+  const el = document.createElement('segmark-annotator');
+  el.style.cssText = 'display:grid;width:1000px;height:700px';
+  document.body.append(el);
+  return el;
+}
+
+function viewportCanvas(el: SegmarkAnnotator): HTMLCanvasElement {
+  const viewport = el.shadowRoot!.querySelector('segmark-viewport')!;
+  return viewport.shadowRoot!.querySelector('canvas')!;
+}
+
+/** Sum and spread of the grey values in the middle of the canvas (overlay text sits at the edges). */
+function centreStats(canvas: HTMLCanvasElement): { mean: number; distinct: number; digest: number } {
+  const ctx = canvas.getContext('2d')!;
+  const w = Math.floor(canvas.width / 2);
+  const h = Math.floor(canvas.height / 2);
+  const data = ctx.getImageData(Math.floor(w / 2), Math.floor(h / 2), w, h).data;
+  let sum = 0;
+  let digest = 0;
+  const seen = new Set<number>();
+  for (let i = 0; i < data.length; i += 4) {
+    sum += data[i]!;
+    seen.add(data[i]!);
+    digest = (digest * 31 + data[i]!) >>> 0;
+  }
+  return { mean: sum / (data.length / 4), distinct: seen.size, digest };
+}
+
+let mounted: SegmarkAnnotator | undefined;
+afterEach(() => {
+  mounted?.remove();
+  mounted = undefined;
+});
+
+describe('<segmark-annotator> with the sample series', () => {
+  it('loads sample-dicom, fires segmark-load with every slice, and draws non-blank pixels', async () => {
+    const el = (mounted = mount());
+    const loads: LoadDetail[] = [];
+    el.addEventListener('segmark-load', (e) => loads.push(e.detail));
+    const files = await sampleFiles();
+    await el.loadFiles(files);
+    expect(loads).toHaveLength(1);
+    const { series } = loads[0]!;
+    expect(series.slices).toBe(files.length);
+    expect(series.modality).toBe('CT');
+    expect(new Set(series.sopInstanceUIDs).size).toBe(files.length);
+    await frames(3);
+    const stats = centreStats(viewportCanvas(el));
+    expect(stats.distinct).toBeGreaterThan(20);
+    expect(stats.mean).toBeGreaterThan(5);
+  });
+
+  it('changes the slice on wheel and arrow keys, and the picture with it', async () => {
+    const el = (mounted = mount());
+    await el.loadFiles(await sampleFiles());
+    await frames(3);
+    const canvas = viewportCanvas(el);
+    const before = el.slice;
+    const pictureBefore = centreStats(canvas).digest;
+    const slices: number[] = [];
+    el.addEventListener('segmark-slice', (e) => slices.push(e.detail.slice));
+    canvas.parentElement!.dispatchEvent(new WheelEvent('wheel', { deltaY: 100, bubbles: true, cancelable: true, composed: true }));
+    await frames(3);
+    expect(el.slice).toBe(before + 1);
+    for (let i = 0; i < 6; i++) canvas.parentElement!.dispatchEvent(new WheelEvent('wheel', { deltaY: 100, bubbles: true, cancelable: true }));
+    await frames(3);
+    expect(el.slice).toBe(before + 7);
+    expect(centreStats(canvas).digest).not.toBe(pictureBefore);
+    el.dispatchEvent(new KeyboardEvent('keydown', { key: 'ArrowDown', bubbles: true, composed: true }));
+    await frames(2);
+    expect(el.slice).toBe(before + 6);
+    expect(slices.at(-1)).toBe(before + 6);
+  });
+
+  it('a window preset changes the pixels', async () => {
+    const el = (mounted = mount());
+    await el.loadFiles(await sampleFiles());
+    await frames(3);
+    const canvas = viewportCanvas(el);
+    const soft = centreStats(canvas);
+    el.applyPreset('bone');
+    await frames(3);
+    expect([el.windowCenter, el.windowWidth]).toEqual([500, 2000]);
+    const bone = centreStats(canvas);
+    expect(bone.digest).not.toBe(soft.digest);
+    // bone window maps soft tissue (~40 HU) far darker than the soft-tissue window does
+    expect(bone.mean).toBeLessThan(soft.mean);
+    // the preset buttons do the same from the toolbar
+    const lung = el.shadowRoot!.querySelector<HTMLButtonElement>('button[data-preset="lung"]')!;
+    lung.click();
+    await frames(3);
+    expect([el.windowCenter, el.windowWidth]).toEqual([-600, 1500]);
+  });
+
+  it('a broken file gives segmark-error naming it, and the rest still loads', async () => {
+    const el = (mounted = mount());
+    const errors: ErrorDetail[] = [];
+    const loads: LoadDetail[] = [];
+    el.addEventListener('segmark-error', (e) => errors.push(e.detail));
+    el.addEventListener('segmark-load', (e) => loads.push(e.detail));
+    const files = await sampleFiles();
+    const good = files[3]!;
+    const truncated = new File([(await good.arrayBuffer()).slice(0, 700)], 'cut-short.dcm');
+    const text = new File(['patient list, not an image'], 'notes.txt');
+    const empty = new File([], 'empty.dcm');
+    await el.loadFiles([...files.slice(0, 3), truncated, text, empty, ...files.slice(4)]);
+    const byFile = Object.fromEntries(errors.map((e) => [e.file, e.code]));
+    expect(byFile['notes.txt']).toBe('not-dicom');
+    expect(byFile['empty.dcm']).toBe('empty-file');
+    expect(['truncated', 'pixel-data-short']).toContain(byFile['cut-short.dcm']);
+    for (const e of errors) expect(e.message).toContain(e.file!);
+    expect(loads).toHaveLength(1);
+    expect(loads[0]!.series.slices).toBe(files.length - 1);
+    // the user sees the messages too
+    const notices = el.shadowRoot!.querySelectorAll('.notice.error');
+    expect(notices.length).toBe(3);
+  });
+
+  it('opens a zip archive of the series', async () => {
+    const { zipSync } = await import('fflate');
+    const el = (mounted = mount());
+    const files = await sampleFiles(12);
+    const entries: Record<string, Uint8Array> = {};
+    for (const f of files) entries[`series/${f.name}`] = new Uint8Array(await f.arrayBuffer());
+    const zip = new File([zipSync(entries, { level: 0 })], 'study.zip');
+    const loads: LoadDetail[] = [];
+    el.addEventListener('segmark-load', (e) => loads.push(e.detail));
+    await el.loadFiles([zip]);
+    expect(loads[0]!.series.slices).toBe(12);
+  });
+
+  it('loads by URL, reporting a 404 by its URL', async () => {
+    const el = (mounted = mount());
+    const index = await sampleIndex();
+    const errors: ErrorDetail[] = [];
+    el.addEventListener('segmark-error', (e) => errors.push(e.detail));
+    await el.loadUrls([...index.files.slice(0, 5).map((f) => `/sample-dicom/${f}`), '/sample-dicom/missing.dcm']);
+    expect(el.series?.slices).toBe(5);
+    expect(errors.map((e) => [e.code, e.file])).toEqual([['fetch-failed', '/sample-dicom/missing.dcm']]);
+  });
+});
