@@ -67,7 +67,8 @@ export function drawOverlay(
 
   if (content.scaleBar && content.scaleBar.pixels > 4) {
     const len = content.scaleBar.pixels * dpr;
-    const x1 = width - pad * 4;
+    // Inside the right edge, clear of the orientation letter there.
+    const x1 = width - pad - 24 * dpr;
     const y = height / 2;
     // A vertical bar at the right edge, ticks at both ends, as reading-room viewers draw it.
     ctx.strokeStyle = style.color;

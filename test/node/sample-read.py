@@ -4,7 +4,7 @@ Usage: /usr/bin/python3 sample-read.py <folder>   (regions as JSON on stdin)
 
 stdin: {"regions": {"name": [[k, r, c], ...], ...}} with k the slice index in
 sorted order (ascending along the normal). Prints one JSON object: per-file
-facts, the volume shape, the median HU inside each ground-truth disc label,
+facts, the sum of the stored values of each file, the volume shape, the median HU inside each ground-truth disc label,
 and min / median / max HU of every region.
 """
 import glob
@@ -28,7 +28,7 @@ for path in sorted(glob.glob(os.path.join(folder, "*.dcm"))):
     iop = [float(v) for v in ds.ImageOrientationPatient]
     normal = np.cross(iop[:3], iop[3:])
     position = float(np.dot(normal, [float(v) for v in ds.ImagePositionPatient]))
-    slices.append((position, os.path.basename(path), hu, str(ds.pixel_array.dtype)))
+    slices.append((position, os.path.basename(path), hu, str(ds.pixel_array.dtype), int(ds.pixel_array.astype(np.int64).sum())))
 slices.sort(key=lambda s: s[0])
 volume = np.stack([s[2] for s in slices])
 
@@ -39,6 +39,7 @@ result = {
     "transferSyntaxes": sorted(syntaxes),
     "shape": list(volume.shape),
     "labelVoxels": int(labels.size),
+    "storedSums": {s[1]: s[4] for s in slices},
     "discMedian": {},
     "regions": {},
 }

@@ -7,6 +7,7 @@ import { SegmarkError, isAbort, throwIfAborted, toSegmarkError } from '../errors
 import { mapLimit, yieldToEventLoop } from '../util/concurrency.js';
 import { frameBytes, parseInstance } from './parse.js';
 import type { FrameDecoder } from './pixels/decoder.js';
+import { isLossyTransferSyntax } from './pixels/transfer-syntax.js';
 import { assembleSeries, type SeriesCandidate } from './series.js';
 import { isZip, readSource, sourceName, sourceSize, unzipEntries, type LoadSource, type SourceBytes } from './sources.js';
 import type { DicomInstance } from './types.js';
@@ -168,6 +169,14 @@ export async function loadVolume(series: SeriesCandidate, decoder: FrameDecoder,
 
   await decodeOne(order[0]!);
   await mapLimit(order.slice(1), Math.max(1, decoder.threads * IN_FLIGHT_PER_THREAD), decodeOne, signal);
+  const lossy = series.slices.filter((s) => isLossyTransferSyntax(s.instance.pixel.transferSyntaxUID));
+  if (lossy.length > 0) {
+    warnings.push({
+      code: 'lossy-compression',
+      message: `${lossy.length} slice(s) use a lossy compression (${lossy[0]!.instance.pixel.transferSyntaxUID}); HU may differ slightly from the original`,
+      params: { count: lossy.length, transferSyntax: lossy[0]!.instance.pixel.transferSyntaxUID },
+    });
+  }
   if (clamped > 0) {
     warnings.push({
       code: 'value-clamped',

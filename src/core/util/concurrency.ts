@@ -1,3 +1,5 @@
+import { throwIfAborted } from '../errors.js';
+
 /** Runs `task` over `items` with at most `limit` in flight, preserving result order. */
 export async function mapLimit<T, R>(
   items: readonly T[],
@@ -9,7 +11,7 @@ export async function mapLimit<T, R>(
   let next = 0;
   const worker = async (): Promise<void> => {
     while (next < items.length) {
-      if (signal?.aborted) throw signal.reason ?? new DOMException('aborted', 'AbortError');
+      throwIfAborted(signal);
       const i = next++;
       results[i] = await task(items[i]!, i);
     }
