@@ -1,0 +1,22 @@
+// Node side of scenarios/ours.ts: <segmark-annotator> — the rows the issue tracks.
+import { row, throughput } from '../report.mjs';
+
+/** @type {import('../driver.mjs').ScenarioDescriptor} */
+export default {
+  id: 'ours',
+  order: 0,
+  title: 'ours: <segmark-annotator> loadFiles()',
+  rows(m, { series, medians }) {
+    const peerAll = medians['peer-cwil']?.allMs ?? null;
+    return [
+      row('load.first_image_ms', m.firstImageMs, 'ms', 80, 'lower'),
+      row('load.all_slices_ms', m.allMs, 'ms', 600, 'lower'),
+      row('load.throughput_mb_s', throughput(series.totalBytes, m.allMs), 'MB/s', 260, 'higher'),
+      row('render.slice_change_p95_ms', m.renderP95, 'ms', 2, 'lower'),
+      row('render.slice_change_p50_ms', m.renderP50, 'ms', null, 'lower'),
+      row('memory.heap_to_voxels_ratio', m.heapRatio, '×', 1.15, 'lower'),
+      row('load.cpu_ms', m.loadCpuMs, 'ms', null, 'lower'),
+      row('load.time_vs_peer_ratio', m.allMs != null && peerAll ? m.allMs / peerAll : null, '×', 0.5, 'lower'),
+    ];
+  },
+};
