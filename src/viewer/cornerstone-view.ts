@@ -31,8 +31,8 @@ export interface CornerstoneViewOptions {
   onRendered?: (context: CanvasRenderingContext2D, view: CornerstoneView) => void;
   /** When set, every draw (image + overlay) is recorded as `performance.measure(name)`. */
   measureName?: string;
-  /** Called the first time an image is on the canvas. */
-  onFirstDraw?: () => void;
+  /** Called after every draw, once the image and overlays are on the canvas. */
+  onDrawn?: () => void;
 }
 
 interface CsImage {
@@ -75,7 +75,6 @@ export class CornerstoneView {
   private window: WindowLevel = { center: 40, width: 400 };
   private inverted = false;
   private drawStart = -1;
-  private drawn = false;
   private enabled = false;
   private measures = 0;
 
@@ -239,9 +238,6 @@ export class CornerstoneView {
       if (++this.measures % MAX_MEASURES === 0) performance.clearMeasures(measureName);
     }
     this.drawStart = -1;
-    if (!this.drawn) {
-      this.drawn = true;
-      this.options.onFirstDraw?.();
-    }
+    this.options.onDrawn?.();
   };
 }

@@ -58,7 +58,7 @@ describe.skipIf(!haveShared)('real CT series', () => {
     const names = files.map((f) => f.name.replace(/^CT\./, ''));
     expect([...series.sopInstanceUIDs].sort()).toEqual([...names].sort());
     // HU: the abdomen holds air, fat, soft tissue and bone
-    const volume = (a as unknown as { volume: { voxels: Int16Array; range: { min: number; max: number } } }).volume;
+    const volume = (a as unknown as { volume: { range: { min: number; max: number } } }).volume;
     expect(volume.range.min).toBeLessThanOrEqual(-1000);
     expect(volume.range.max).toBeGreaterThan(700);
     await frames(3);
@@ -84,8 +84,17 @@ describe.skipIf(!haveShared)('real CT series', () => {
     await frames(2);
     const buttons = a.shadowRoot!.querySelector('segmark-series-list')!.shadowRoot!.querySelectorAll('button');
     expect(buttons).toHaveLength(2);
+    const errors: unknown[] = [];
+    a.addEventListener('segmark-error', (e) => errors.push(e.detail));
+    const switched = new Promise<void>((resolve) => a.addEventListener('segmark-load', () => resolve(), { once: true }));
     buttons[1]!.click();
-    await new Promise<void>((resolve) => a.addEventListener('segmark-load', () => resolve(), { once: true }));
+    await switched;
     expect(a.series?.slices).toBe(20);
+    // Back to the first: it was decoded once and is reused, not decoded again from spent bytes.
+    const reloaded = new Promise<void>((resolve) => a.addEventListener('segmark-load', () => resolve(), { once: true }));
+    buttons[0]!.click();
+    await reloaded;
+    expect(a.series?.slices).toBe(28);
+    expect(errors).toEqual([]);
   });
 });

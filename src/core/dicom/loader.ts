@@ -7,11 +7,12 @@ import { SegmarkError, isAbort, throwIfAborted, toSegmarkError } from '../errors
 import { mapLimit, yieldToEventLoop } from '../util/concurrency.js';
 import { frameBytes, parseInstance } from './parse.js';
 import type { FrameDecoder } from './pixels/decoder.js';
-import { isLossyTransferSyntax } from './pixels/transfer-syntax.js';
+import { decodeFrameSync } from './pixels/decode.js';
+import { isLossyTransferSyntax, pixelEncoding } from './pixels/transfer-syntax.js';
 import { assembleSeries, type SeriesCandidate } from './series.js';
-import { isZip, readSource, sourceName, sourceSize, unzipEntries, type LoadSource, type SourceBytes } from './sources.js';
-import type { DicomInstance } from './types.js';
-import { allocateVolume, writeSlice, type Volume } from './volume.js';
+import { isZip, planReads, readBlobBatch, readSource, sourceName, sourceSize, unzipEntries, type LoadSource, type SourceBytes } from './sources.js';
+import type { DicomInstance, StoredPixels } from './types.js';
+import { allocateVolume, writeSlice, type ModalityLut, type Volume } from './volume.js';
 import type { LoadWarning } from './warnings.js';
 
 export interface LoadProgress {
@@ -42,19 +43,32 @@ function isSystemFile(name: string): boolean {
   return base.startsWith('.') || base === 'Thumbs.db' || base === 'desktop.ini';
 }
 
-const READ_CONCURRENCY = 8;
+/** Reads under way at once: enough to keep the disk and the parser busy together. */
+const READ_CONCURRENCY = 3;
+const URL_CONCURRENCY = 6;
 
-export async function readInstances(sources: readonly LoadSource[], hooks: LoadHooks = {}): Promise<ReadResult> {
-  const { signal, onProgress, onError } = hooks;
+export interface ReadHooks extends LoadHooks {
+  /** Each image as soon as it is parsed (the first one can be shown before the series is complete). */
+  onInstance?: (instance: DicomInstance) => void;
+  /** Awaited after the first file, before the rest is read: lets the page paint the first image. */
+  afterFirst?: () => Promise<void>;
+}
+
+export async function readInstances(sources: readonly LoadSource[], hooks: ReadHooks = {}): Promise<ReadResult> {
+  const { signal, onProgress, onError, onInstance, afterFirst } = hooks;
   const wanted = sources.filter((s) => !isSystemFile(sourceName(s)));
-  const bytesTotal = wanted.reduce((sum, s) => sum + sourceSize(s), 0);
+  // Asking a picked File its size can cost a trip to the browser process (~0.3 ms each), so sizes
+  // are summed only after the first file is read and on screen.
+  let bytesTotal = 0;
   const result: ReadResult = { instances: [], skipped: [], failed: 0 };
   let done = 0;
   let bytesDone = 0;
 
   const accept = (entry: SourceBytes): void => {
     try {
-      result.instances.push(parseInstance(entry.bytes, entry.name));
+      const instance = parseInstance(entry.bytes, entry.name);
+      result.instances.push(instance);
+      onInstance?.(instance);
     } catch (error) {
       const e = toSegmarkError(error, 'not-dicom', entry.name);
       if (e.code === 'not-an-image') result.skipped.push(entry.name);
@@ -65,30 +79,70 @@ export async function readInstances(sources: readonly LoadSource[], hooks: LoadH
     }
   };
 
-  await mapLimit(
-    wanted,
-    READ_CONCURRENCY,
-    async (source) => {
-      throwIfAborted(signal);
-      const name = sourceName(source);
+  const take = async (entry: SourceBytes): Promise<void> => {
+    if (isZip(entry.bytes)) {
+      for (const inner of await unzipEntries(entry.name, entry.bytes)) if (!isSystemFile(inner.name)) accept(inner);
+    } else {
+      accept(entry);
+    }
+  };
+
+  const failed = (error: unknown, name: string): void => {
+    if (isAbort(error) || signal?.aborted) throw error;
+    result.failed++;
+    onError?.(toSegmarkError(error, 'read-failed', name));
+  };
+
+  const readOne = async (source: LoadSource): Promise<void> => {
+    try {
+      const bytes = await readSource(source, signal);
+      bytesDone += bytes.byteLength;
+      await take({ name: sourceName(source), bytes });
+    } catch (error) {
+      failed(error, sourceName(source));
+    }
+    done++;
+  };
+
+  const readUnit = async (unit: LoadSource[]): Promise<void> => {
+    throwIfAborted(signal);
+    if (unit.length === 1) await readOne(unit[0]!);
+    else {
+      let entries: SourceBytes[] | undefined;
       try {
-        const bytes = await readSource(source, signal);
-        bytesDone += bytes.byteLength;
-        if (isZip(bytes)) {
-          for (const entry of await unzipEntries(name, bytes)) if (!isSystemFile(entry.name)) accept(entry);
-        } else {
-          accept({ name, bytes });
-        }
-      } catch (error) {
-        if (isAbort(error) || signal?.aborted) throw error;
-        result.failed++;
-        onError?.(toSegmarkError(error, 'read-failed', name));
+        entries = await readBlobBatch(unit);
+      } catch {
+        // One unreadable file spoils a batched read: read the batch file by file to find it.
+        for (const source of unit) await readOne(source);
       }
-      done++;
-      onProgress?.({ phase: 'read', done, total: wanted.length, bytesDone, bytesTotal: Math.max(bytesTotal, bytesDone) });
-    },
-    signal,
-  );
+      let lastYield = performance.now();
+      for (const entry of entries ?? []) {
+        // Parsing a batch is main-thread work: give the page a turn every few milliseconds.
+        if (performance.now() - lastYield > 8) {
+          await yieldToEventLoop();
+          lastYield = performance.now();
+        }
+        bytesDone += entry.bytes.byteLength;
+        try {
+          await take(entry);
+        } catch (error) {
+          failed(error, entry.name);
+        }
+        done++;
+      }
+    }
+    onProgress?.({ phase: 'read', done, total: wanted.length, bytesDone, bytesTotal: Math.max(bytesTotal, bytesDone) });
+  };
+
+  const middle = wanted[Math.floor(wanted.length / 2)];
+  const first = middle ? [middle] : undefined;
+  // The first file alone and first of all: its image can be on screen while the rest is read.
+  if (first) await readUnit(first);
+  if (afterFirst) await afterFirst();
+  bytesTotal = wanted.reduce((sum, s) => sum + sourceSize(s), 0);
+  const rest = planReads(wanted.filter((s) => s !== middle));
+  const concurrency = rest.some((u) => 'url' in u[0]!) ? URL_CONCURRENCY : READ_CONCURRENCY;
+  await mapLimit(rest, concurrency, readUnit, signal);
   throwIfAborted(signal);
   return result;
 }
@@ -102,6 +156,8 @@ export interface VolumeHooks extends LoadHooks {
   onSlice?: (k: number, volume: Volume) => void;
   /** Called once, right after allocation, before any slice is decoded. */
   onAllocated?: (volume: Volume) => void;
+  /** A volume of this series whose loading was cancelled: only its missing slices are decoded. */
+  resume?: Volume;
 }
 
 export interface VolumeResult {
@@ -116,14 +172,17 @@ const IN_FLIGHT_PER_THREAD = 2;
 
 export async function loadVolume(series: SeriesCandidate, decoder: FrameDecoder, hooks: VolumeHooks = {}): Promise<VolumeResult> {
   const { signal, onProgress, onError, onSlice, onAllocated } = hooks;
-  const volume = allocateVolume(series);
+  const volume = hooks.resume ?? allocateVolume(series);
   onAllocated?.(volume);
   const warnings = [...series.warnings];
   const n = series.slices.length;
   const first = Math.min(n - 1, Math.max(0, hooks.firstSlice ?? Math.floor(n / 2)));
-  const order = [first, ...Array.from({ length: n }, (_, k) => k).filter((k) => k !== first)];
+  const order = [first, ...Array.from({ length: n }, (_, k) => k).filter((k) => k !== first)].filter((k) => !volume.loaded[k]);
   const framesLeft = new Map<DicomInstance, number>();
-  for (const s of series.slices) framesLeft.set(s.instance, (framesLeft.get(s.instance) ?? 0) + 1);
+  for (const k of order) {
+    const { instance } = series.slices[k]!;
+    framesLeft.set(instance, (framesLeft.get(instance) ?? 0) + 1);
+  }
   const bytesTotal = [...framesLeft.keys()].reduce((sum, i) => sum + i.bytes.byteLength, 0);
   const failedSlices: number[] = [];
   let clamped = 0;
@@ -135,23 +194,17 @@ export async function loadVolume(series: SeriesCandidate, decoder: FrameDecoder,
     throwIfAborted(signal);
     const { instance, frameIndex } = series.slices[k]!;
     try {
-      const encoded = frameBytes(instance, frameIndex);
-      const stored = await decoder.decode(instance.pixel, encoded, instance.fileName, signal);
-      const g = instance.frames[frameIndex]!;
-      clamped += writeSlice(volume, k, stored, {
-        slope: g.rescaleSlope,
-        intercept: g.rescaleIntercept,
-        padding: instance.pixelPaddingValue,
-        paddingTo: paddingValue(instance, g.rescaleSlope, g.rescaleIntercept),
-      });
+      const stored = await decodeStored(instance, frameIndex, decoder, signal);
+      clamped += writeSlice(volume, k, stored, modalityLut(instance, frameIndex));
       onSlice?.(k, volume);
     } catch (error) {
       if (isAbort(error) || signal?.aborted) throw toSegmarkError(error, 'aborted');
       failedSlices.push(k);
-      volume.voxels.subarray(k * volume.rows * volume.columns, (k + 1) * volume.rows * volume.columns).fill(lowest(volume));
+      volume.sliceData[k] = new Int16Array(volume.rows * volume.columns).fill(lowest(volume));
       onError?.(toSegmarkError(error, 'decode-failed', instance.fileName));
     }
-    // The file's bytes are no longer needed once its last frame is in the volume.
+    // The instance lets go of the file's bytes once its last frame is in the volume (16-bit native
+    // slices live on in that memory, as views; everything else is freed).
     const left = framesLeft.get(instance)! - 1;
     framesLeft.set(instance, left);
     if (left === 0) {
@@ -167,7 +220,7 @@ export async function loadVolume(series: SeriesCandidate, decoder: FrameDecoder,
     }
   };
 
-  await decodeOne(order[0]!);
+  if (order.length > 0) await decodeOne(order[0]!);
   await mapLimit(order.slice(1), Math.max(1, decoder.threads * IN_FLIGHT_PER_THREAD), decodeOne, signal);
   const lossy = series.slices.filter((s) => isLossyTransferSyntax(s.instance.pixel.transferSyntaxUID));
   if (lossy.length > 0) {
@@ -189,6 +242,38 @@ export async function loadVolume(series: SeriesCandidate, decoder: FrameDecoder,
 }
 
 const EMPTY = new Uint8Array(0);
+
+function isNative(instance: DicomInstance): boolean {
+  const encoding = pixelEncoding(instance.pixel.transferSyntaxUID);
+  return encoding === 'native' || encoding === 'native-be';
+}
+
+/**
+ * Stored values of one frame. Uncompressed frames are read in place (usually a
+ * view of the file, no copy); sending them to a worker would cost two copies
+ * and a round trip for no work saved.
+ */
+export async function decodeStored(
+  instance: DicomInstance,
+  frameIndex: number,
+  decoder: FrameDecoder,
+  signal?: AbortSignal,
+): Promise<StoredPixels> {
+  const encoded = frameBytes(instance, frameIndex);
+  if (isNative(instance)) return decodeFrameSync(instance.pixel, encoded);
+  return decoder.decode(instance.pixel, encoded, instance.fileName, signal);
+}
+
+/** Slope, intercept and padding of one frame. */
+export function modalityLut(instance: DicomInstance, frameIndex: number): ModalityLut {
+  const g = instance.frames[frameIndex]!;
+  return {
+    slope: g.rescaleSlope,
+    intercept: g.rescaleIntercept,
+    padding: instance.pixelPaddingValue,
+    paddingTo: paddingValue(instance, g.rescaleSlope, g.rescaleIntercept),
+  };
+}
 
 /** Padding (outside the reconstructed field) shows as air in CT, as the lowest value otherwise. */
 function paddingValue(instance: DicomInstance, slope: number, intercept: number): number {

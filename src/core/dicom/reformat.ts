@@ -26,23 +26,22 @@ export interface ReformatImage {
 
 /** Reuses `target` when it has the right size, so dragging the cut line does not allocate. */
 export function reformat(volume: Volume, plane: ReformatPlane, index: number, target?: Int16Array): ReformatImage {
-  const { columns, rows, slices, voxels } = volume;
+  const { columns, rows, slices, sliceData } = volume;
   const across = plane === 'sagittal' ? rows : columns;
   const size = across * slices;
   const pixels = target && target.length === size ? target : new Int16Array(size);
-  const sliceSize = rows * columns;
   if (plane === 'sagittal') {
     const c = clamp(index, columns);
     for (let k = 0; k < slices; k++) {
+      const slice = sliceData[k]!;
       const out = (slices - 1 - k) * rows;
-      let src = k * sliceSize + c;
-      for (let r = 0; r < rows; r++, src += columns) pixels[out + r] = voxels[src]!;
+      for (let r = 0, src = c; r < rows; r++, src += columns) pixels[out + r] = slice[src]!;
     }
   } else {
     const r = clamp(index, rows);
     for (let k = 0; k < slices; k++) {
-      const start = k * sliceSize + r * columns;
-      pixels.set(voxels.subarray(start, start + columns), (slices - 1 - k) * columns);
+      const start = r * columns;
+      pixels.set(sliceData[k]!.subarray(start, start + columns), (slices - 1 - k) * columns);
     }
   }
   const [dCol, dRow, dSlice] = volume.spacing;

@@ -8,6 +8,7 @@ import { WINDOW_PRESETS, initialWindow, type WindowLevel } from '../../core/disp
 import type { SegmarkError } from '../../core/errors.js';
 import { formatMessage } from '../../core/messages.js';
 import type { NavigationTool } from '../../tools/navigation.js';
+import type { ViewImage } from '../../viewer/cornerstone-view.js';
 import {
   SEGMARK_ERROR,
   SEGMARK_LOAD,
@@ -66,6 +67,11 @@ export class SegmarkAnnotator extends LitElement {
   private readonly loader = new SeriesLoader(this, {
     onError: (e) => this.reportError(e),
     onProgress: (p) => this.dispatchEvent(segmarkEvent(SEGMARK_PROGRESS, { ...p })),
+    onPreview: (image, window) => {
+      if (this.volume) return;
+      this.preview = image;
+      this.setWindow(window);
+    },
     onVolume: (volume, k) => this.showVolume(volume, k),
     onSlice: (k) => this.sliceLoaded(k),
     onLoaded: (volume, warnings, ms) => this.loaded(volume, warnings, ms),
@@ -87,6 +93,7 @@ export class SegmarkAnnotator extends LitElement {
   @property({ type: Boolean, attribute: 'no-toolbar' }) noToolbar = false;
 
   @state() private volume: Volume | undefined;
+  @state() private preview: ViewImage | undefined;
   @state() private invert = false;
   @state() private crosshair: { column: number; row: number } | undefined;
   @state() private notices: Notice[] = [];
@@ -178,6 +185,7 @@ export class SegmarkAnnotator extends LitElement {
             tabindex="0"
             aria-label=${t.slice}
             .volume=${this.volume}
+            .preview=${this.preview}
             .slice=${this.slice}
             .window=${win}
             .tool=${this.tool}
@@ -296,6 +304,9 @@ export class SegmarkAnnotator extends LitElement {
 
   private async loadSources(sources: LoadSource[]): Promise<void> {
     this.notices = [];
+    this.volume = undefined;
+    this.preview = undefined;
+    this.viewport?.expectFirstImage();
     clearTimeout(this.progressTimer);
     this.showProgress = false;
     this.progressTimer = setTimeout(() => (this.showProgress = true), PROGRESS_DELAY_MS);
@@ -309,6 +320,7 @@ export class SegmarkAnnotator extends LitElement {
 
   private showVolume(volume: Volume, k: number): void {
     this.volume = volume;
+    this.preview = undefined;
     this.slice = k;
     this.crosshair = { column: Math.floor(volume.columns / 2), row: Math.floor(volume.rows / 2) };
     this.setWindow(initialWindow(volume.modality, volume.defaultWindow, volume.range));

@@ -6,20 +6,25 @@
  */
 import type { ReactiveController, ReactiveControllerHost } from 'lit';
 import { createFrameDecoder, type FrameDecoder } from '../../core/dicom/decoder-pool.js';
-import { assembleSeries, loadVolume, noImagesError, readInstances, type LoadProgress } from '../../core/dicom/loader.js';
+import { assembleSeries, decodeStored, loadVolume, modalityLut, noImagesError, readInstances, type LoadProgress } from '../../core/dicom/loader.js';
 import { frameBytes } from '../../core/dicom/parse.js';
 import type { SeriesCandidate } from '../../core/dicom/series.js';
 import type { LoadSource } from '../../core/dicom/sources.js';
-import { sliceView, type Volume } from '../../core/dicom/volume.js';
+import { sliceView, toRealWorld, type Volume } from '../../core/dicom/volume.js';
+import type { DicomInstance } from '../../core/dicom/types.js';
+import type { ViewImage } from '../../viewer/cornerstone-view.js';
+import { valueRange } from '../../viewer/slice-images.js';
 import type { LoadWarning } from '../../core/dicom/warnings.js';
 import { makeThumbnail, type Thumbnail } from '../../core/display/thumbnail.js';
-import { initialWindow } from '../../core/display/window.js';
+import { initialWindow, type WindowLevel } from '../../core/display/window.js';
 import { SegmarkError, isSegmarkError, toSegmarkError } from '../../core/errors.js';
 import type { SeriesListItem } from '../segmark-series-list/segmark-series-list.js';
 
 export interface LoaderEvents {
   onError(error: SegmarkError): void;
   onProgress(progress: LoadProgress): void;
+  /** The first image read, shown while the rest of the series is still arriving. */
+  onPreview(image: ViewImage, window: WindowLevel): void;
   /** The first slice of a new volume is ready to show. */
   onVolume(volume: Volume, firstSlice: number): void;
   onSlice(k: number): void;
@@ -35,6 +40,11 @@ export class SeriesLoader implements ReactiveController {
 
   private decoder: FrameDecoder | undefined;
   private controller: AbortController | undefined;
+  /**
+   * Volumes already opened from the current drop. A series is decoded once: its
+   * files' memory became the volume's slices, so switching back reuses it.
+   */
+  private volumes = new Map<string, { volume: Volume; warnings: LoadWarning[]; complete: boolean }>();
 
   constructor(
     private readonly host: ReactiveControllerHost,
@@ -64,16 +74,29 @@ export class SeriesLoader implements ReactiveController {
     this.loading = true;
     this.host.requestUpdate();
     try {
+      let first: DicomInstance | undefined;
+      let previewed: Promise<void> = Promise.resolve();
       const read = await readInstances(sources, {
+        afterFirst: () => previewed,
         signal,
         onError: (e) => this.events.onError(e),
         onProgress: (p) => this.setProgress(p),
+        onInstance: (instance) => {
+          if (first) return;
+          first = instance;
+          previewed = this.preview(instance, signal);
+        },
       });
+      performance.mark('segmark:read-done');
       const candidates = assembleSeries(read.instances);
       if (candidates.length === 0) throw noImagesError();
       this.candidates = candidates;
+      this.volumes = new Map();
       this.items = candidates.map((c) => listItem(c, undefined));
-      return await this.openCandidate(candidates[0]!, signal, start);
+      const chosen = candidates[0]!;
+      // Open where the preview already is, so the picture does not jump when the volume takes over.
+      const at = chosen.slices.findIndex((s) => s.instance === first && s.frameIndex === 0);
+      return await this.openCandidate(chosen, signal, start, at >= 0 ? at : undefined);
     } catch (error) {
       const e = toSegmarkError(error, 'internal');
       if (e.code !== 'aborted' || this.controller === controller) this.events.onError(e);
@@ -111,12 +134,60 @@ export class SeriesLoader implements ReactiveController {
     }
   }
 
-  private async openCandidate(candidate: SeriesCandidate, signal: AbortSignal, start: number): Promise<Volume> {
+  /** Shows the first image read before the series is assembled; a failure here is reported by the volume load. */
+  private async preview(instance: DicomInstance, signal: AbortSignal): Promise<void> {
+    try {
+      const decoder = (this.decoder ??= createFrameDecoder());
+      const stored = await decodeStored(instance, 0, decoder, signal);
+      const { rows, columns } = instance.pixel;
+      const pixels = new Int16Array(rows * columns);
+      toRealWorld(stored, modalityLut(instance, 0), pixels);
+      const { min, max } = valueRange(pixels);
+      const g = instance.frames[0]!;
+      const window =
+        instance.windowCenter !== undefined && instance.windowWidth !== undefined
+          ? { center: instance.windowCenter, width: instance.windowWidth }
+          : undefined;
+      if (signal.aborted) return;
+      this.events.onPreview(
+        {
+          id: `segmark:preview:${instance.sopInstanceUID}`,
+          pixels,
+          columns,
+          rows,
+          columnSpacing: g.pixelSpacing?.[1] ?? 1,
+          rowSpacing: g.pixelSpacing?.[0] ?? 1,
+          min,
+          max,
+        },
+        initialWindow(instance.modality, window, { min, max }),
+      );
+      // Let the preview reach the screen before the rest of the files keep the main thread busy.
+      await nextPaint();
+    } catch {
+      // The same frame is decoded again for the volume, and any error is reported there.
+    }
+  }
+
+  private async openCandidate(candidate: SeriesCandidate, signal: AbortSignal, start: number, firstSlice?: number): Promise<Volume> {
     this.selectedKey = candidate.key;
+    const opened = this.volumes.get(candidate.key);
+    if (opened?.complete) {
+      this.events.onVolume(opened.volume, Math.floor(opened.volume.slices / 2));
+      this.events.onLoaded(opened.volume, opened.warnings, performance.now() - start);
+      return opened.volume;
+    }
     const decoder = (this.decoder ??= createFrameDecoder());
     let shown = false;
+    if (opened) {
+      shown = true;
+      this.events.onVolume(opened.volume, firstSlice ?? Math.floor(opened.volume.slices / 2));
+    }
     const result = await loadVolume(candidate, decoder, {
       signal,
+      firstSlice,
+      resume: opened?.volume,
+      onAllocated: (volume) => this.volumes.set(candidate.key, { volume, warnings: [], complete: false }),
       onError: (e) => this.events.onError(e),
       onProgress: (p) => this.setProgress(p),
       onSlice: (k, volume) => {
@@ -128,6 +199,7 @@ export class SeriesLoader implements ReactiveController {
       },
     });
     if (!shown) throw new SegmarkError('no-images', 'no slice of the series could be decoded');
+    this.volumes.set(candidate.key, { volume: result.volume, warnings: result.warnings, complete: true });
     this.events.onLoaded(result.volume, result.warnings, performance.now() - start);
     void this.thumbnailsForOthers(candidate, decoder, signal);
     return result.volume;
@@ -166,6 +238,19 @@ export class SeriesLoader implements ReactiveController {
     this.items = this.items.map((item) => (item.key === candidate.key ? listItem(candidate, thumbnail) : item));
     this.host.requestUpdate();
   }
+}
+
+/** Resolves after the next frame has been painted (two animation frames), or after 100 ms in a hidden page. */
+function nextPaint(): Promise<void> {
+  return new Promise((resolve) => {
+    const timer = setTimeout(resolve, 100);
+    requestAnimationFrame(() =>
+      requestAnimationFrame(() => {
+        clearTimeout(timer);
+        resolve();
+      }),
+    );
+  });
 }
 
 function listItem(c: SeriesCandidate, thumbnail: Thumbnail | undefined): SeriesListItem {

@@ -1,11 +1,11 @@
 import { LitElement, html, type PropertyValues } from 'lit';
 import { property, query, state } from 'lit/decorators.js';
 import { negate, orientationLetters, pixelToWorld } from '../../core/dicom/geometry.js';
-import type { Volume } from '../../core/dicom/volume.js';
+import { voxelAt, type Volume } from '../../core/dicom/volume.js';
 import { scaleBarLength } from '../../core/display/scale-bar.js';
 import type { WindowLevel } from '../../core/display/window.js';
 import { PointerNavigation, type NavigationTool } from '../../tools/navigation.js';
-import { CornerstoneView } from '../../viewer/cornerstone-view.js';
+import { CornerstoneView, type ViewImage } from '../../viewer/cornerstone-view.js';
 import { drawOverlay, type OverlayContent } from '../../viewer/overlay.js';
 import { SliceImages } from '../../viewer/slice-images.js';
 import { viewportStyles } from './segmark-viewport.styles.js';
@@ -31,6 +31,8 @@ export class SegmarkViewport extends LitElement {
 
   /** The volume to show. */
   @property({ attribute: false }) volume: Volume | undefined;
+  /** An image to show before the volume exists (the first file read), without its overlays. */
+  @property({ attribute: false }) preview: ViewImage | undefined;
   /** 0-based slice index in sorted order. */
   @property({ type: Number }) slice = 0;
   /** Window in HU. */
@@ -52,6 +54,7 @@ export class SegmarkViewport extends LitElement {
   private images: SliceImages | undefined;
   private navigation: PointerNavigation | undefined;
   private resizeObserver: ResizeObserver | undefined;
+  private firstImagePending = true;
 
   override disconnectedCallback(): void {
     super.disconnectedCallback();
@@ -73,8 +76,13 @@ export class SegmarkViewport extends LitElement {
     if (changed.has('window')) this.view.setWindow(this.window);
     if (changed.has('invert')) this.view.setInvert(this.invert);
     if (changed.has('tool') && this.navigation) this.navigation.tool = this.tool;
-    if (changed.has('volume') || changed.has('slice')) this.showSlice();
+    if (changed.has('volume') || changed.has('slice') || changed.has('preview')) this.showSlice();
     else if (changed.has('crosshair') || changed.has('cursor')) this.view.redraw();
+  }
+
+  /** The next image drawn is the first of a new load: mark it as `segmark:first-image`. */
+  expectFirstImage(): void {
+    this.firstImagePending = true;
   }
 
   /** Slice k's voxels changed (e.g. finished decoding): draw it again if shown. */
@@ -101,7 +109,7 @@ export class SegmarkViewport extends LitElement {
         @pointermove=${this.onPointerMove}
         @pointerleave=${this.onPointerLeave}
         @pointerdown=${this.onPointerDown}></div>
-      ${this.volume ? null : html`<div class="empty">${this.emptyText}</div>`}`;
+      ${this.volume || this.preview ? null : html`<div class="empty">${this.emptyText}</div>`}`;
   }
 
   private setup(): void {
@@ -109,7 +117,11 @@ export class SegmarkViewport extends LitElement {
     this.view = new CornerstoneView(this.host, {
       measureName: RENDER_MEASURE,
       onRendered: (ctx) => this.drawOverlay(ctx),
-      onFirstDraw: () => performance.mark(FIRST_IMAGE_MARK),
+      onDrawn: () => {
+        if (!this.firstImagePending || !(this.volume || this.preview)) return;
+        this.firstImagePending = false;
+        performance.mark(FIRST_IMAGE_MARK);
+      },
     });
     this.view.setWindow(this.window);
     this.view.setInvert(this.invert);
@@ -135,6 +147,10 @@ export class SegmarkViewport extends LitElement {
   }
 
   private showSlice(): void {
+    if (this.view && !this.volume && this.preview) {
+      this.view.show(this.preview);
+      return;
+    }
     if (!this.view || !this.images || !this.volume) return;
     const k = Math.min(this.volume.slices - 1, Math.max(0, this.slice));
     if (!this.volume.loaded[k] && this.view.hasImage) {
@@ -212,7 +228,7 @@ export class SegmarkViewport extends LitElement {
     const col = Math.floor(c.x);
     const row = Math.floor(c.y);
     if (col < 0 || row < 0 || col >= v.columns || row >= v.rows) return [];
-    const hu = v.voxels[k * v.rows * v.columns + row * v.columns + col]!;
+    const hu = voxelAt(v, k, col, row);
     const p = pixelToWorld(v.planes[k]!, col + 0.5, row + 0.5);
     const unit = v.modality === 'CT' ? ' HU' : '';
     return [`(${col}, ${row})  ${hu}${unit}`, `L ${p[0].toFixed(1)}  P ${p[1].toFixed(1)}  S ${p[2].toFixed(1)} mm`];
