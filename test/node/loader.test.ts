@@ -79,3 +79,45 @@ describe('loader (Node, same-thread decoding)', () => {
     expect(result.warnings.map((w) => w.code)).toContain('lossy-compression');
   });
 });
+
+describe('multi-frame images', () => {
+  it('an enhanced CT becomes one slice per frame, sorted by per-frame position, with per-frame rescale', async () => {
+    const { dataSet, imagePixel, part10, raw, sequence, text } = await import('./support/dicom-bytes.js');
+    const position = (z: number) => sequence(0x00209113, [[text(0x00200032, 'DS', `-10\\-20\\${z}`)]]);
+    const rescale = (slope: number, intercept: number) =>
+      sequence(0x00289145, [[text(0x00281052, 'DS', String(intercept)), text(0x00281053, 'DS', String(slope))]]);
+    // Frames stored top-down (z 15, 12.5, 10); frame i holds stored value 100·(i+1) everywhere.
+    const pixels = new Int16Array(3 * 4);
+    for (let f = 0; f < 3; f++) pixels.fill(100 * (f + 1), f * 4, (f + 1) * 4);
+    const enhanced = '1.2.840.10008.5.1.4.1.1.2.1';
+    const bytes = part10('1.2.840.10008.1.2.1', enhanced, '1.2.9.1', dataSet([
+      ...imagePixel({ rows: 2, columns: 2, bitsAllocated: 16, signed: true, frames: 3 }).map((e) =>
+        e.tag === 0x00080016 ? text(0x00080016, 'UI', enhanced) : e,
+      ),
+      text(0x0020000e, 'UI', '1.2.9.2'),
+      sequence(0x52009229, [[
+        sequence(0x00209116, [[text(0x00200037, 'DS', '1\\0\\0\\0\\1\\0')]]),
+        sequence(0x00289110, [[text(0x00180050, 'DS', '2.5'), text(0x00280030, 'DS', '0.7\\0.7')]]),
+      ]]),
+      sequence(0x52009230, [
+        [position(15), rescale(1, -1024)],
+        [position(12.5), rescale(2, -1000)],
+        [position(10), rescale(1, 0)],
+      ]),
+      raw(0x7fe00010, 'OW', new Uint8Array(pixels.buffer)),
+    ]));
+    const read = await readInstances([{ name: 'enhanced.dcm', blob: new Blob([bytes]) }]);
+    const [series] = assembleSeries(read.instances);
+    expect(series!.slices.map((s) => s.frameIndex)).toEqual([2, 1, 0]);
+    expect(series!.sliceSpacing).toBeCloseTo(2.5, 9);
+    const { volume } = await loadVolume(series!, new SameThreadDecoder());
+    // k=0 is frame 3 (z 10): 300·1 + 0; k=1 frame 2: 200·2 − 1000; k=2 frame 1: 100·1 − 1024
+    expect(volume.sliceData.map((s) => Array.from(s))).toEqual([
+      [300, 300, 300, 300],
+      [-600, -600, -600, -600],
+      [-924, -924, -924, -924],
+    ]);
+    const uid = read.instances[0]!.sopInstanceUID;
+    expect(volume.sopInstanceUIDs).toEqual([`${uid}#3`, `${uid}#2`, `${uid}#1`]);
+  });
+});
