@@ -106,7 +106,7 @@ describe('multi-frame images', () => {
       ]),
       raw(0x7fe00010, 'OW', new Uint8Array(pixels.buffer)),
     ]));
-    const read = await readInstances([{ name: 'enhanced.dcm', blob: new Blob([bytes]) }]);
+    const read = await readInstances([{ name: 'enhanced.dcm', blob: new Blob([bytes as Uint8Array<ArrayBuffer>]) }]);
     const [series] = assembleSeries(read.instances);
     expect(series!.slices.map((s) => s.frameIndex)).toEqual([2, 1, 0]);
     expect(series!.sliceSpacing).toBeCloseTo(2.5, 9);

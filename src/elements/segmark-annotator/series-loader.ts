@@ -64,16 +64,10 @@ export class SeriesLoader implements ReactiveController {
   }
 
   /** Reads, groups and opens the largest series; resolves when all its slices are ready. */
-  async load(sources: readonly LoadSource[]): Promise<Volume | undefined> {
-    this.cancel();
-    const controller = new AbortController();
-    this.controller = controller;
-    const { signal } = controller;
-    const start = performance.now();
-    performance.mark('segmark:load-start');
-    this.loading = true;
-    this.host.requestUpdate();
-    try {
+  load(sources: readonly LoadSource[]): Promise<Volume | undefined> {
+    return this.run(async (signal) => {
+      const start = performance.now();
+      performance.mark('segmark:load-start');
       let first: DicomInstance | undefined;
       let previewed: Promise<void> = Promise.resolve();
       const read = await readInstances(sources, {
@@ -96,33 +90,32 @@ export class SeriesLoader implements ReactiveController {
       const chosen = candidates[0]!;
       // Open where the preview already is, so the picture does not jump when the volume takes over.
       const at = chosen.slices.findIndex((s) => s.instance === first && s.frameIndex === 0);
-      return await this.openCandidate(chosen, signal, start, at >= 0 ? at : undefined);
-    } catch (error) {
-      const e = toSegmarkError(error, 'internal');
-      if (e.code !== 'aborted' || this.controller === controller) this.events.onError(e);
-      return undefined;
-    } finally {
-      if (this.controller === controller) {
-        this.loading = false;
-        this.progress = undefined;
-        this.controller = undefined;
-        this.host.requestUpdate();
-      }
-    }
+      return this.openCandidate(chosen, signal, start, at >= 0 ? at : undefined);
+    });
   }
 
   /** Switches to another series of the last drop. */
   async select(key: string): Promise<Volume | undefined> {
     const candidate = this.candidates.find((c) => c.key === key);
     if (!candidate || key === this.selectedKey) return undefined;
+    return this.run((signal) => this.openCandidate(candidate, signal, performance.now()));
+  }
+
+  /**
+   * Runs one load, cancelling the one before. Errors are reported, except the
+   * cancellation of a load that a newer one replaced.
+   */
+  private async run(work: (signal: AbortSignal) => Promise<Volume>): Promise<Volume | undefined> {
     this.cancel();
     const controller = new AbortController();
     this.controller = controller;
     this.loading = true;
+    this.host.requestUpdate();
     try {
-      return await this.openCandidate(candidate, controller.signal, performance.now());
+      return await work(controller.signal);
     } catch (error) {
-      this.events.onError(toSegmarkError(error, 'internal'));
+      const e = toSegmarkError(error, 'internal');
+      if (e.code !== 'aborted' || this.controller === controller) this.events.onError(e);
       return undefined;
     } finally {
       if (this.controller === controller) {
