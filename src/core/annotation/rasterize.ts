@@ -1,0 +1,421 @@
+/**
+ * Region → pixels: the one rule that turns the editable truth (polygons) into
+ * the derived labelmap (ARCHITECTURE "One source of truth" and "Coordinates").
+ *
+ * Rule: pixel (c, r) belongs to a ring when its centre (c + 0.5, r + 0.5) is
+ * inside the ring or on its boundary — exactly what `skimage.draw.polygon`
+ * decides (O'Rourke's point-in-polygon, where "vertex" and "edge" count as in)
+ * once our coordinates are shifted by −0.5 to its integer pixel centres. A
+ * region with several rings is the XOR (even–odd) of its rings' pixel sets.
+ * The tests compare every pixel with scikit-image on ≥ 1,000 polygons.
+ *
+ * How O'Rourke's test becomes a scanline: for the centre row y = r + 0.5 an
+ * edge "r-crosses" when exactly one endpoint has y' > y, and "l-crosses" when
+ * exactly one has y' < y (the two differ only when an endpoint lies on the
+ * row). A centre is inside-or-on-boundary iff an odd number of r-crossings
+ * lie strictly to its right, or an odd number of l-crossings strictly to its
+ * left, or a vertex lies within 1e-12 of it. Since each list has an even
+ * count on a closed ring, the first condition is "centre in [R0, R1), [R2,
+ * R3), …" and the second "centre in (L0, L1], (L2, L3], …" over the sorted
+ * crossing abscissae. Horizontal edges never cross a row. A crossing is
+ * computed as x0 + (y − y0)(x1 − x0)/(y1 − y0): exact for ties when the
+ * coordinates are dyadic (k/2^m, as in the tests and Clipper's output); for
+ * arbitrary doubles a centre within an ulp or so of an edge may fall either way.
+ *
+ * Written by hand because no library rasterises with skimage's exact rule;
+ * the loops run on typed arrays with buffers owned once per call.
+ */
+import type { Region } from './region.js';
+
+/** A rectangle of pixels: columns `c0 ≤ c < c1`, rows `r0 ≤ r < r1`. */
+export interface PixelBox {
+  c0: number;
+  r0: number;
+  c1: number;
+  r1: number;
+}
+
+export interface RasterizeOptions {
+  /** Only pixels inside this box are written (for redrawing a changed area); clipped to the image. */
+  box?: PixelBox;
+}
+
+/** skimage's tolerance for "the point is a vertex". */
+const VERTEX_EPS = 1e-12;
+
+/**
+ * Sets `out[r·columns + c] = value` for every pixel of the region (see the
+ * rule above); other pixels are left untouched. `out` holds `columns × rows`
+ * pixels (pass `labelmap.subarray(k·rows·columns, (k+1)·rows·columns)` for a
+ * slice of a volume).
+ */
+export function rasterizeRegion(
+  region: Region,
+  columns: number,
+  rows: number,
+  out: Uint8Array,
+  value: number,
+  options: RasterizeOptions = {},
+): void {
+  checkImage(columns, rows, out);
+  const rings = region.rings.filter((ring) => ring.length >= 6);
+  if (rings.length === 0) return;
+  // Work only where the region can be: the scratch buffers scale with this box.
+  const box = intersectBoxes(clipBox(options.box ?? { c0: 0, r0: 0, c1: columns, r1: rows }, columns, rows), regionPixelBounds(region, columns, rows));
+  if (box.c1 <= box.c0 || box.r1 <= box.r0) return;
+  const raster = new RingRaster(box, maxVertices(rings));
+  if (rings.length === 1) {
+    raster.paint(rings[0]!, out, columns, value, false);
+    return;
+  }
+  // Several rings: XOR their pixel sets, then write. Each span toggles only its two ends in
+  // `flips` (one extra column per row); a running XOR along the row gives the parity.
+  const stride = box.c1 - box.c0 + 1;
+  const flips = new Uint8Array(stride * (box.r1 - box.r0));
+  for (const ring of rings) raster.paint(ring, flips, stride, 1, true);
+  for (let r = box.r0; r < box.r1; r++) {
+    const src = (r - box.r0) * stride - box.c0;
+    const dst = r * columns;
+    let parity = 0;
+    for (let c = box.c0; c < box.c1; c++) {
+      parity ^= flips[src + c]!;
+      if (parity === 1) out[dst + c] = value;
+    }
+  }
+}
+
+/** `rasterizeRegion` restricted to `box`: the variant for redrawing only a changed area. */
+export function rasterizeRegionInBox(
+  region: Region,
+  columns: number,
+  rows: number,
+  out: Uint8Array,
+  value: number,
+  box: PixelBox,
+): void {
+  rasterizeRegion(region, columns, rows, out, value, { box });
+}
+
+/** A new `columns × rows` mask with 1 on the region's pixels and 0 elsewhere. */
+export function rasterizeToMask(region: Region, columns: number, rows: number): Uint8Array {
+  const out = new Uint8Array(columns * rows);
+  rasterizeRegion(region, columns, rows, out, 1);
+  return out;
+}
+
+/**
+ * The pixels a region can set, clipped to the image (empty box when none):
+ * the union of the boxes before and after an edit is the area to redraw.
+ */
+export function regionPixelBounds(region: Region, columns: number, rows: number): PixelBox {
+  let xMin = Infinity;
+  let yMin = Infinity;
+  let xMax = -Infinity;
+  let yMax = -Infinity;
+  for (const ring of region.rings) {
+    if (ring.length < 6) continue;
+    for (let i = 0; i + 1 < ring.length; i += 2) {
+      const x = ring[i]!;
+      const y = ring[i + 1]!;
+      if (x < xMin) xMin = x;
+      if (x > xMax) xMax = x;
+      if (y < yMin) yMin = y;
+      if (y > yMax) yMax = y;
+    }
+  }
+  if (!(xMin <= xMax && yMin <= yMax)) return { c0: 0, r0: 0, c1: 0, r1: 0 };
+  // Centres c + 0.5 within [xMin, xMax], widened by one pixel for the vertex tolerance.
+  return clipBox(
+    { c0: Math.floor(xMin - 0.5) - 1, r0: Math.floor(yMin - 0.5) - 1, c1: Math.ceil(xMax - 0.5) + 2, r1: Math.ceil(yMax - 0.5) + 2 },
+    columns,
+    rows,
+  );
+}
+
+/** The smallest box holding both (either may be empty). */
+export function unionBoxes(a: PixelBox, b: PixelBox): PixelBox {
+  if (a.c1 <= a.c0 || a.r1 <= a.r0) return { ...b };
+  if (b.c1 <= b.c0 || b.r1 <= b.r0) return { ...a };
+  return { c0: Math.min(a.c0, b.c0), r0: Math.min(a.r0, b.r0), c1: Math.max(a.c1, b.c1), r1: Math.max(a.r1, b.r1) };
+}
+
+function intersectBoxes(a: PixelBox, b: PixelBox): PixelBox {
+  return { c0: Math.max(a.c0, b.c0), r0: Math.max(a.r0, b.r0), c1: Math.min(a.c1, b.c1), r1: Math.min(a.r1, b.r1) };
+}
+
+function checkImage(columns: number, rows: number, out: Uint8Array): void {
+  if (!Number.isInteger(columns) || !Number.isInteger(rows) || columns < 0 || rows < 0) {
+    throw new RangeError(`bad image size ${columns} × ${rows}`);
+  }
+  if (out.length < columns * rows) throw new RangeError(`output holds ${out.length} pixels, fewer than ${columns} × ${rows}`);
+}
+
+function clipBox(box: PixelBox, columns: number, rows: number): PixelBox {
+  return {
+    c0: Math.max(0, Math.floor(box.c0)),
+    r0: Math.max(0, Math.floor(box.r0)),
+    c1: Math.min(columns, Math.ceil(box.c1)),
+    r1: Math.min(rows, Math.ceil(box.r1)),
+  };
+}
+
+function maxVertices(rings: readonly (readonly number[])[]): number {
+  let n = 0;
+  for (const ring of rings) n = Math.max(n, ring.length >> 1);
+  return n;
+}
+
+/** Far beyond any image, small enough that integers stay exact (and the loops below end). */
+const FAR = 2 ** 40;
+
+/** Smallest pixel index whose centre is ≥ x (exact: no reliance on x − 0.5 rounding). */
+function firstCentreAtOrAbove(x: number): number {
+  if (x < -FAR) x = -FAR;
+  else if (x > FAR) x = FAR;
+  let c = Math.ceil(x - 0.5);
+  while (c + 0.5 < x) c++;
+  while (c - 0.5 >= x) c--;
+  return c;
+}
+
+/** Largest pixel index whose centre is ≤ x. */
+function lastCentreAtOrBelow(x: number): number {
+  if (x < -FAR) x = -FAR;
+  else if (x > FAR) x = FAR;
+  let c = Math.floor(x - 0.5);
+  while (c + 0.5 > x) c--;
+  while (c + 1.5 <= x) c++;
+  return c;
+}
+
+/** Sorts `a[0..n)` ascending; crossing lists on a row are short, so insertion sort. */
+function sortPrefix(a: Float64Array, n: number): void {
+  if (n > 48) {
+    a.subarray(0, n).sort();
+    return;
+  }
+  for (let i = 1; i < n; i++) {
+    const v = a[i]!;
+    let j = i - 1;
+    while (j >= 0 && a[j]! > v) {
+      a[j + 1] = a[j]!;
+      j--;
+    }
+    a[j + 1] = v;
+  }
+}
+
+/** Per-call scratch for painting one ring at a time inside a box. */
+class RingRaster {
+  private readonly box: PixelBox;
+  // Edges of the current ring: endpoints ordered by y, and the rows they touch.
+  private readonly ex0: Float64Array;
+  private readonly ey0: Float64Array;
+  private readonly ex1: Float64Array;
+  private readonly ey1: Float64Array;
+  private readonly lastRow: Int32Array;
+  private readonly firstRow: Int32Array;
+  private readonly bucketStart: Int32Array;
+  private readonly bucketEdges: Int32Array;
+  private readonly active: Int32Array;
+  private readonly rx: Float64Array;
+  private readonly lx: Float64Array;
+  // Pixel spans of one row (inclusive column pairs) before merging.
+  private readonly spanA: Int32Array;
+  private readonly spanB: Int32Array;
+  // Vertices lying on a pixel centre inside the box: row, column.
+  private readonly vRow: Int32Array;
+  private readonly vCol: Int32Array;
+
+  constructor(box: PixelBox, maxVertices: number) {
+    this.box = box;
+    const n = maxVertices;
+    this.ex0 = new Float64Array(n);
+    this.ey0 = new Float64Array(n);
+    this.ex1 = new Float64Array(n);
+    this.ey1 = new Float64Array(n);
+    this.lastRow = new Int32Array(n);
+    this.firstRow = new Int32Array(n);
+    this.bucketStart = new Int32Array(box.r1 - box.r0 + 1);
+    this.bucketEdges = new Int32Array(n);
+    this.active = new Int32Array(n);
+    this.rx = new Float64Array(n);
+    this.lx = new Float64Array(n);
+    // Spans per row: ≤ n/2 from each crossing list plus ≤ n on-centre vertices.
+    this.spanA = new Int32Array(2 * n + 2);
+    this.spanB = new Int32Array(2 * n + 2);
+    this.vRow = new Int32Array(n);
+    this.vCol = new Int32Array(n);
+  }
+
+  /**
+   * Writes the ring's pixels inside the box into `target` (row stride
+   * `stride`): `value` into the image, or, when `local`, span-end toggles
+   * into the box-relative flip buffer of a multi-ring region.
+   */
+  paint(ring: readonly number[], target: Uint8Array, stride: number, value: number, local: boolean): void {
+    const { r0, r1, c0, c1 } = this.box;
+    const nRows = r1 - r0;
+    const { ex0, ey0, ex1, ey1, lastRow, firstRow, bucketStart, bucketEdges, active, rx, lx, spanA, spanB, vRow, vCol } = this;
+    const n = ring.length >> 1;
+
+    // 1. Edges touching a centre row inside the box, bucketed by first row.
+    bucketStart.fill(0);
+    let nEdges = 0;
+    let nVertices = 0;
+    for (let i = 0; i < n; i++) {
+      const ax = ring[2 * i]!;
+      const ay = ring[2 * i + 1]!;
+      const j = i + 1 === n ? 0 : i + 1;
+      const bx = ring[2 * j]!;
+      const by = ring[2 * j + 1]!;
+      // A vertex within skimage's tolerance of a pixel centre is in.
+      const vr = Math.round(ay - 0.5);
+      const vc = Math.round(ax - 0.5);
+      if (Math.abs(ay - (vr + 0.5)) < VERTEX_EPS && Math.abs(ax - (vc + 0.5)) < VERTEX_EPS) {
+        if (vr >= r0 && vr < r1 && vc >= c0 && vc < c1) {
+          vRow[nVertices] = vr;
+          vCol[nVertices] = vc;
+          nVertices++;
+        }
+      }
+      if (ay === by || !(Number.isFinite(ay) && Number.isFinite(by))) continue; // horizontal (or garbage): never crosses
+      const low = ay < by;
+      const yLo = low ? ay : by;
+      const yHi = low ? by : ay;
+      // Rows whose centre y = r + 0.5 satisfies yLo ≤ y ≤ yHi.
+      const first = Math.max(r0, firstCentreAtOrAbove(yLo));
+      const last = Math.min(r1 - 1, lastCentreAtOrBelow(yHi));
+      if (first > last) continue;
+      ex0[nEdges] = low ? ax : bx;
+      ey0[nEdges] = yLo;
+      ex1[nEdges] = low ? bx : ax;
+      ey1[nEdges] = yHi;
+      lastRow[nEdges] = last;
+      firstRow[nEdges] = first - r0;
+      bucketStart[first - r0 + 1]!++;
+      nEdges++;
+    }
+    if (nEdges === 0 && nVertices === 0) return;
+    for (let k = 0; k < nRows; k++) bucketStart[k + 1]! += bucketStart[k]!;
+    // Counting sort by first row; bucketStart[k] ends up holding the end of bucket k.
+    for (let e = 0; e < nEdges; e++) {
+      const k = firstRow[e]!;
+      bucketEdges[bucketStart[k]!] = e;
+      bucketStart[k]!++;
+    }
+
+    // 2. Sweep rows with an active edge list.
+    let nActive = 0;
+    let vNext = 0;
+    sortPairs(vRow, vCol, nVertices);
+    for (let r = r0; r < r1; r++) {
+      const k = r - r0;
+      const from = k === 0 ? 0 : bucketStart[k - 1]!;
+      const to = bucketStart[k]!;
+      for (let q = from; q < to; q++) active[nActive++] = bucketEdges[q]!;
+      if (nActive === 0 && (vNext >= nVertices || vRow[vNext] !== r)) continue;
+
+      const y = r + 0.5;
+      let nR = 0;
+      let nL = 0;
+      let keep = 0;
+      for (let q = 0; q < nActive; q++) {
+        const e = active[q]!;
+        if (lastRow[e]! < r) continue; // finished: drop from the active list
+        active[keep++] = e;
+        const ya = ey0[e]!;
+        const yb = ey1[e]!;
+        const xa = ex0[e]!;
+        const x = xa + ((y - ya) * (ex1[e]! - xa)) / (yb - ya);
+        if (y < yb) rx[nR++] = x; // r-crossing: exactly one endpoint strictly below the row in y
+        if (y > ya) lx[nL++] = x; // l-crossing: exactly one endpoint strictly above
+      }
+      nActive = keep;
+      sortPrefix(rx, nR);
+      sortPrefix(lx, nL);
+
+      // Spans in column indices: R → [R2k, R2k+1), L → (L2k, L2k+1], plus vertex pixels.
+      let nSpans = 0;
+      for (let i = 0; i + 1 < nR; i += 2) {
+        const a = Math.max(c0, firstCentreAtOrAbove(rx[i]!));
+        const b = Math.min(c1 - 1, firstCentreAtOrAbove(rx[i + 1]!) - 1);
+        if (a <= b) {
+          spanA[nSpans] = a;
+          spanB[nSpans++] = b;
+        }
+      }
+      const nRSpans = nSpans;
+      for (let i = 0; i + 1 < nL; i += 2) {
+        const a = Math.max(c0, lastCentreAtOrBelow(lx[i]!) + 1);
+        const b = Math.min(c1 - 1, lastCentreAtOrBelow(lx[i + 1]!));
+        if (a <= b) {
+          spanA[nSpans] = a;
+          spanB[nSpans++] = b;
+        }
+      }
+      while (vNext < nVertices && vRow[vNext]! < r) vNext++;
+      const vFrom = vNext;
+      while (vNext < nVertices && vRow[vNext] === r) vNext++;
+
+      const rowBase = local ? k * stride - c0 : r * stride;
+      if (nSpans === 2 * nRSpans && vFrom === vNext && sameSpans(spanA, spanB, nRSpans)) {
+        // The usual case: no endpoint on this row, both lists agree.
+        for (let s = 0; s < nRSpans; s++) writeSpan(target, rowBase, spanA[s]!, spanB[s]!, value, local);
+        continue;
+      }
+      for (let v = vFrom; v < vNext; v++) {
+        spanA[nSpans] = vCol[v]!;
+        spanB[nSpans++] = vCol[v]!;
+      }
+      mergeAndWrite(spanA, spanB, nSpans, target, rowBase, value, local);
+    }
+  }
+}
+
+function sameSpans(a: Int32Array, b: Int32Array, n: number): boolean {
+  for (let s = 0; s < n; s++) if (a[s] !== a[n + s] || b[s] !== b[n + s]) return false;
+  return true;
+}
+
+/** Sets columns a..b (inclusive) to `value`, or, in the flip buffer of a multi-ring region, toggles the span's two ends. */
+function writeSpan(target: Uint8Array, base: number, a: number, b: number, value: number, toggle: boolean): void {
+  if (toggle) {
+    target[base + a]! ^= 1;
+    target[base + b + 1]! ^= 1;
+  } else {
+    target.fill(value, base + a, base + b + 1);
+  }
+}
+
+/** Writes the union of the spans (inclusive pairs, any order) once each. */
+function mergeAndWrite(a: Int32Array, b: Int32Array, n: number, target: Uint8Array, base: number, value: number, toggle: boolean): void {
+  sortPairs(a, b, n);
+  let i = 0;
+  while (i < n) {
+    const start = a[i]!;
+    let end = b[i]!;
+    i++;
+    while (i < n && a[i]! <= end + 1) {
+      if (b[i]! > end) end = b[i]!;
+      i++;
+    }
+    writeSpan(target, base, start, end, value, toggle);
+  }
+}
+
+/** Sorts pairs (key[i], other[i]) by key; insertion sort, as the lists are short and nearly sorted. */
+function sortPairs(key: Int32Array, other: Int32Array, n: number): void {
+  for (let i = 1; i < n; i++) {
+    const k = key[i]!;
+    const o = other[i]!;
+    let j = i - 1;
+    while (j >= 0 && key[j]! > k) {
+      key[j + 1] = key[j]!;
+      other[j + 1] = other[j]!;
+      j--;
+    }
+    key[j + 1] = k;
+    other[j + 1] = o;
+  }
+}
