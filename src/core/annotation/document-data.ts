@@ -1,0 +1,251 @@
+/**
+ * The annotation document's data and contracts: the series identity, what is
+ * stored per (label, slice), the history deltas, the change announcements,
+ * the versioned snapshot shape of `getDocument()`, and the checks that guard
+ * them. Split from `document.ts`, which holds the behaviour (mutation path,
+ * overlap rule, history, announcements).
+ */
+import type { SegmentCode } from './codes.js';
+import { AnnotationError, type Label, type LabelDisplay } from './labels.js';
+import type { Region } from './region.js';
+
+export const DOCUMENT_SCHEMA_VERSION = 1;
+
+export interface SeriesIdentity {
+  readonly studyInstanceUID: string;
+  readonly seriesInstanceUID: string;
+  /** One per slice, in sorted slice order. */
+  readonly sopInstanceUIDs: readonly string[];
+  readonly rows: number;
+  readonly columns: number;
+  readonly slices: number;
+}
+
+/** Where a (label, slice) region came from; later issues add review states. */
+export type RegionOrigin = 'drawn' | 'interpolated' | 'imported';
+export type PaintMode = 'over-others' | 'background-only';
+
+export interface SliceFlags {
+  readonly origin: RegionOrigin;
+  readonly verified: boolean;
+}
+
+/** `getDocument()`: plain data, structured-clone safe. Fields may be added, never renamed. */
+export interface DocumentSnapshot {
+  version: number;
+  series: {
+    studyInstanceUID: string;
+    seriesInstanceUID: string;
+    sopInstanceUIDs: string[];
+    rows: number;
+    columns: number;
+    slices: number;
+  };
+  labels: {
+    id: number;
+    name: string;
+    color: [number, number, number];
+    code: SegmentCode;
+    opacity: number;
+    visible: boolean;
+    locked: boolean;
+    display: LabelDisplay;
+  }[];
+  /** Rings in pixel coordinates, `[x0, y0, x1, y1, …]` (see `region.ts`). */
+  regions: { labelId: number; slice: number; rings: number[][]; origin: RegionOrigin; verified: boolean }[];
+  settings: { paintMode: PaintMode };
+}
+
+/** Polygon booleans on regions (the real one lives in `region-ops.ts`, over a clipping library). */
+export interface RegionOps {
+  union(a: Region, b: Region): Region;
+  difference(a: Region, b: Region): Region;
+  isEmpty(region: Region): boolean;
+}
+
+export type RegionChangeKind = 'draw' | 'erase' | 'edit' | 'interpolate' | 'import';
+export type ChangeKind = RegionChangeKind | 'verify' | 'label' | 'undo' | 'redo';
+
+/** What `subscribe` listeners receive; the detail of `segmark-change`. */
+export interface AnnotationChange {
+  readonly labelId: number;
+  /** The slice whose region changed, or null when the label as a whole changed (metadata, or all its slices). */
+  readonly slice: number | null;
+  readonly kind: ChangeKind;
+}
+
+export interface SetRegionOptions {
+  kind: RegionChangeKind;
+  /** Default: 'interpolated' for interpolate, 'imported' for import, else 'drawn'. */
+  origin?: RegionOrigin;
+  verified?: boolean;
+  /** Undo-menu text; default e.g. "Draw L4/L5 disc". */
+  label?: string;
+}
+
+export type LabelFields = Partial<Omit<Label, 'id'>>;
+type LabelListDelta = {
+  readonly label: Label;
+  readonly index: number;
+  /** The label's regions, restored with it when a delete is undone. */
+  readonly entries: readonly (readonly [number, Entry])[];
+};
+/** One recorded change; the history replays these (see `history.ts`). */
+export type Delta =
+  | {
+      readonly type: 'region';
+      readonly labelId: number;
+      readonly slice: number;
+      readonly before?: Entry;
+      readonly after?: Entry;
+    }
+  | { readonly type: 'label'; readonly id: number; readonly before: LabelFields; readonly after: LabelFields }
+  | ({ readonly type: 'add-label' | 'remove-label' } & LabelListDelta)
+  | { readonly type: 'move-label'; readonly id: number; readonly from: number; readonly to: number };
+
+/** Estimated bytes a delta keeps alive in the history. */
+export function deltaBytes(d: Delta): number {
+  switch (d.type) {
+    case 'region':
+      return 64 + entryBytes(d.before) + entryBytes(d.after);
+    case 'label':
+      return 96 + 2 * (JSON.stringify(d.before).length + JSON.stringify(d.after).length);
+    case 'move-label':
+      return 48;
+    default:
+      return 256 + d.entries.reduce((sum, [, e]) => sum + entryBytes(e), 0);
+  }
+}
+
+export type Bounds = readonly [number, number, number, number];
+
+/** What the document stores per (label, slice). Frozen, and shared with history deltas. */
+export interface Entry extends SliceFlags {
+  readonly region: Region;
+  readonly bounds: Bounds;
+}
+
+const ORIGINS: readonly string[] = ['drawn', 'interpolated', 'imported'];
+
+export function makeEntry(region: Region, origin: RegionOrigin, verified: boolean): Entry {
+  const own = ownRegion(region);
+  return Object.freeze({ region: own, origin, verified, bounds: boundsOf(own) });
+}
+
+export function boundsOf(region: Region): Bounds {
+  let x0 = Infinity, y0 = Infinity, x1 = -Infinity, y1 = -Infinity;
+  for (const ring of region.rings) {
+    for (let i = 0; i + 1 < ring.length; i += 2) {
+      const x = ring[i]!, y = ring[i + 1]!;
+      if (x < x0) x0 = x;
+      if (x > x1) x1 = x;
+      if (y < y0) y0 = y;
+      if (y > y1) y1 = y;
+    }
+  }
+  return Object.freeze([x0, y0, x1, y1] as const);
+}
+
+/** Whether two bounding boxes touch; an empty box (Infinity) touches nothing. */
+export function overlaps(a: Bounds, b: Bounds): boolean {
+  return a[0] <= b[2] && b[0] <= a[2] && a[1] <= b[3] && b[1] <= a[3];
+}
+
+/** A validated, deeply frozen copy (or the region itself when it already is one). */
+export function ownRegion(region: Region): Region {
+  const rings = (region as { rings?: unknown } | null)?.rings;
+  if (!Array.isArray(rings)) throw new AnnotationError('invalid-region', 'a region needs an array of rings');
+  if (Object.isFrozen(region) && Object.isFrozen(rings) && rings.every((r) => Object.isFrozen(r))) return region;
+  const copy = rings.map((ring: unknown) => {
+    if (!Array.isArray(ring) || ring.length % 2 !== 0 || !ring.every((v) => typeof v === 'number' && Number.isFinite(v))) {
+      throw new AnnotationError('invalid-region', 'a ring is a flat array of finite x, y pairs');
+    }
+    return Object.freeze(ring.slice() as number[]);
+  });
+  return Object.freeze({ rings: Object.freeze(copy) as number[][] });
+}
+
+/** Same rings, same order, same numbers. */
+export function sameRegion(a: Region, b: Region): boolean {
+  if (a === b) return true;
+  if (a.rings.length !== b.rings.length) return false;
+  return a.rings.every((ring, i) => {
+    const other = b.rings[i]!;
+    return ring.length === other.length && ring.every((v, j) => v === other[j]);
+  });
+}
+
+export function sameEntry(a: Entry | undefined, b: Entry | undefined): boolean {
+  if (!a || !b) return a === b;
+  return a.origin === b.origin && a.verified === b.verified && sameRegion(a.region, b.region);
+}
+
+/** Estimated bytes an entry keeps alive (numbers are 8 bytes; arrays and objects carry overhead). */
+export function entryBytes(e: Entry | undefined): number {
+  if (!e) return 0;
+  return e.region.rings.reduce((sum, ring) => sum + 32 + 8 * ring.length, 96);
+}
+
+export function validateSeries(series: SeriesIdentity): SeriesIdentity {
+  const bad = (why: string): never => {
+    throw new AnnotationError('invalid-series', `series identity: ${why}`);
+  };
+  if (typeof series !== 'object' || series === null) bad('missing');
+  for (const key of ['studyInstanceUID', 'seriesInstanceUID'] as const) {
+    if (typeof series[key] !== 'string') bad(`${key} must be a string`);
+  }
+  for (const key of ['rows', 'columns', 'slices'] as const) {
+    if (!Number.isInteger(series[key]) || series[key] < 1) bad(`${key} must be a positive integer`);
+  }
+  const uids = series.sopInstanceUIDs;
+  if (!Array.isArray(uids) || uids.length !== series.slices || !uids.every((u) => typeof u === 'string')) {
+    bad('sopInstanceUIDs must hold one UID string per slice');
+  }
+  return Object.freeze({
+    studyInstanceUID: series.studyInstanceUID,
+    seriesInstanceUID: series.seriesInstanceUID,
+    sopInstanceUIDs: Object.freeze([...uids]),
+    rows: series.rows,
+    columns: series.columns,
+    slices: series.slices,
+  });
+}
+
+export interface ParsedSnapshot {
+  series: SeriesIdentity;
+  labels: Label[];
+  paintMode: PaintMode;
+  regions: { labelId: number; slice: number; region: Region; origin: RegionOrigin; verified: boolean }[];
+}
+
+/**
+ * Checks a snapshot's version and shape. A different version is refused
+ * (`schema-version`) rather than guessed at; when version 2 exists, its
+ * upgrade from 1 goes here. Labels and series are validated by their owners.
+ */
+export function parseSnapshot(snapshot: DocumentSnapshot): ParsedSnapshot {
+  const bad = (why: string): never => {
+    throw new AnnotationError('bad-snapshot', `snapshot: ${why}`);
+  };
+  if (typeof snapshot !== 'object' || snapshot === null) bad('not an object');
+  if (!Number.isInteger(snapshot.version)) bad('no version');
+  if (snapshot.version !== DOCUMENT_SCHEMA_VERSION) {
+    throw new AnnotationError(
+      'schema-version',
+      `snapshot version ${snapshot.version}; this build reads ${DOCUMENT_SCHEMA_VERSION}`,
+      { found: snapshot.version, expected: DOCUMENT_SCHEMA_VERSION },
+    );
+  }
+  if (!Array.isArray(snapshot.labels) || !Array.isArray(snapshot.regions)) bad('labels and regions must be arrays');
+  const paintMode = snapshot.settings?.paintMode ?? 'over-others';
+  if (paintMode !== 'over-others' && paintMode !== 'background-only') bad(`paint mode ${String(paintMode)}`);
+  const regions = snapshot.regions.map((r) => {
+    if (typeof r !== 'object' || r === null || !Number.isInteger(r.labelId)) bad('a region without a label id');
+    const origin = r.origin ?? 'drawn';
+    if (!ORIGINS.includes(origin)) bad(`region origin ${String(origin)}`);
+    const verified = r.verified ?? false;
+    if (typeof verified !== 'boolean') bad('region verified flag must be a boolean');
+    return { labelId: r.labelId, slice: r.slice, region: ownRegion({ rings: r.rings }), origin, verified };
+  });
+  return { series: snapshot.series, labels: snapshot.labels as unknown as Label[], paintMode, regions };
+}

@@ -1,0 +1,415 @@
+/**
+ * The annotation document: the series it belongs to, its labels, and one
+ * region per (label, slice) with flags saying where the region came from.
+ *
+ * One mutation path (STYLE 9): state is read through getters and changed only
+ * by the methods below, each of which records a delta in the history and then
+ * announces `{ labelId, slice, kind }` to subscribers (`slice` is null when a
+ * label as a whole changed). The document never renders.
+ *
+ * Labels do not overlap (ARCHITECTURE "One source of truth"): committing a
+ * region for one label cuts it from the other labels on that slice
+ * (`paintMode` 'over-others'), or trims the new region to the background
+ * ('background-only'). Locked labels are never cut, in either mode. Polygon
+ * booleans come from an injected `RegionOps`, so this file does not depend on
+ * the clipping library.
+ */
+import { copySegmentCode } from './codes.js';
+import {
+  DOCUMENT_SCHEMA_VERSION,
+  boundsOf,
+  deltaBytes,
+  makeEntry,
+  overlaps,
+  ownRegion,
+  parseSnapshot,
+  sameEntry,
+  sameRegion,
+  validateSeries,
+  type AnnotationChange,
+  type ChangeKind,
+  type Delta,
+  type DocumentSnapshot,
+  type Entry,
+  type LabelFields,
+  type PaintMode,
+  type RegionChangeKind,
+  type RegionOps,
+  type RegionOrigin,
+  type SeriesIdentity,
+  type SetRegionOptions,
+  type SliceFlags,
+} from './document-data.js';
+import { History, type HistoryOptions } from './history.js';
+import { AnnotationError, createLabel, getLabel, indexOfLabel, insertLabel, removeLabel, updateLabel } from './labels.js';
+import type { Label, LabelPatch } from './labels.js';
+import { EMPTY_REGION, type Region } from './region.js';
+
+export { DOCUMENT_SCHEMA_VERSION };
+export type {
+  AnnotationChange,
+  ChangeKind,
+  DocumentSnapshot,
+  PaintMode,
+  RegionChangeKind,
+  RegionOps,
+  RegionOrigin,
+  SeriesIdentity,
+  SetRegionOptions,
+  SliceFlags,
+};
+
+export interface DocumentOptions {
+  series: SeriesIdentity;
+  ops: RegionOps;
+  labels?: readonly Label[];
+  paintMode?: PaintMode;
+  history?: HistoryOptions;
+}
+
+const VERB: Record<RegionChangeKind, string> = {
+  draw: 'Draw', erase: 'Erase', edit: 'Edit', interpolate: 'Interpolate', import: 'Import',
+};
+const DEFAULT_ORIGIN: Record<RegionChangeKind, RegionOrigin> = {
+  draw: 'drawn', erase: 'drawn', edit: 'drawn', interpolate: 'interpolated', import: 'imported',
+};
+/** Label fields that only change the view: announced but not undo steps, so undo undoes work, not looks. */
+const VIEW_FIELDS: ReadonlySet<string> = new Set(['visible', 'opacity', 'display']);
+
+export class AnnotationDocument {
+  readonly series: SeriesIdentity;
+  readonly #ops: RegionOps;
+  readonly #history: History<Delta>;
+  #labels: readonly Label[] = Object.freeze([]);
+  readonly #regions = new Map<number, Map<number, Entry>>();
+  readonly #listeners = new Set<(change: AnnotationChange) => void>();
+  #pending: AnnotationChange[] = [];
+  #replay: 'undo' | 'redo' = 'undo';
+  #paintMode: PaintMode = 'over-others';
+
+  constructor(options: DocumentOptions) {
+    this.series = validateSeries(options.series);
+    this.#ops = options.ops;
+    this.paintMode = options.paintMode ?? 'over-others';
+    for (const label of options.labels ?? []) this.#labels = insertLabel(this.#labels, label);
+    this.#history = new History<Delta>(
+      { apply: (d) => this.#play(d, true), revert: (d) => this.#play(d, false), sizeOf: deltaBytes },
+      options.history,
+    );
+  }
+
+  // ── reading ────────────────────────────────────────────────────────────
+
+  get labels(): readonly Label[] { return this.#labels; }
+  get paintMode(): PaintMode { return this.#paintMode; }
+  /** A setting, not an edit: neither recorded nor announced. */
+  set paintMode(mode: PaintMode) {
+    if (mode !== 'over-others' && mode !== 'background-only') throw new RangeError(`paint mode ${String(mode)}`);
+    this.#paintMode = mode;
+  }
+  get canUndo(): boolean { return this.#history.canUndo; }
+  get canRedo(): boolean { return this.#history.canRedo; }
+  get undoLabel(): string | undefined { return this.#history.undoCommand?.label; }
+  get redoLabel(): string | undefined { return this.#history.redoCommand?.label; }
+  get historyBytes(): number { return this.#history.bytes; }
+
+  label(id: number): Label | undefined { return this.#labels.find((l) => l.id === id); }
+
+  /** The region of (label, slice), deeply frozen; EMPTY_REGION when there is none. */
+  regionAt(labelId: number, slice: number): Region { return this.#entry(labelId, slice)?.region ?? EMPTY_REGION; }
+
+  flagsAt(labelId: number, slice: number): SliceFlags | undefined {
+    const e = this.#entry(labelId, slice);
+    return e ? { origin: e.origin, verified: e.verified } : undefined;
+  }
+
+  /** Slices where the label has a region, ascending. */
+  slicesOf(labelId: number): number[] {
+    return [...(this.#regions.get(labelId)?.keys() ?? [])].sort((a, b) => a - b);
+  }
+
+  /** Labels with a region on the slice, in label order. */
+  labelsOnSlice(slice: number): number[] {
+    return this.#labels.filter((l) => this.#regions.get(l.id)?.has(slice)).map((l) => l.id);
+  }
+
+  /** Calls `listener` after every change, once the state is whole; returns the unsubscribe function. */
+  subscribe(listener: (change: AnnotationChange) => void): () => void {
+    this.#listeners.add(listener);
+    return () => void this.#listeners.delete(listener);
+  }
+
+  // ── regions ────────────────────────────────────────────────────────────
+
+  /**
+   * Sets the whole region of (label, slice) — the one way regions change.
+   * Applies the non-overlap rule, records one undo step (or joins the open
+   * stroke), and announces every (label, slice) it touched.
+   */
+  setRegion(labelId: number, slice: number, region: Region, options: SetRegionOptions): void {
+    const label = this.#editable(labelId);
+    this.#checkSlice(slice);
+    if (!Object.hasOwn(VERB, options.kind)) throw new RangeError(`region change kind ${String(options.kind)}`);
+    let wanted = ownRegion(region);
+    const others = this.#labels.filter((l) => l.id !== labelId && this.#entry(l.id, slice));
+    if (!this.#ops.isEmpty(wanted)) {
+      // Locked labels, and in background-only mode all others, are kept out of the new region.
+      const box = boundsOf(wanted);
+      let guard: Region | undefined;
+      for (const l of others) {
+        const e = this.#entry(l.id, slice)!;
+        if (!(l.locked || this.#paintMode === 'background-only') || !overlaps(e.bounds, box)) continue;
+        guard = guard ? this.#ops.union(guard, e.region) : e.region;
+      }
+      if (guard) wanted = ownRegion(this.#ops.difference(wanted, guard));
+    }
+    const empty = this.#ops.isEmpty(wanted);
+    const origin = options.origin ?? DEFAULT_ORIGIN[options.kind];
+    const after = empty ? undefined : makeEntry(wanted, origin, options.verified ?? false);
+    this.#history.begin(options.label ?? `${VERB[options.kind]} ${label.name}`);
+    try {
+      const before = this.#entry(labelId, slice);
+      if (!sameEntry(before, after)) this.#change({ type: 'region', labelId, slice, before, after }, options.kind);
+      if (after && this.#paintMode === 'over-others') {
+        for (const l of others) {
+          const e = this.#entry(l.id, slice)!;
+          if (l.locked || !overlaps(e.bounds, after.bounds)) continue;
+          const cut = ownRegion(this.#ops.difference(e.region, after.region));
+          if (sameRegion(cut, e.region)) continue;
+          // The cut shape is no longer what anyone checked: it needs verifying again.
+          const next = this.#ops.isEmpty(cut) ? undefined : makeEntry(cut, e.origin, false);
+          this.#change({ type: 'region', labelId: l.id, slice, before: e, after: next }, options.kind);
+        }
+      }
+    } finally {
+      this.#history.commit();
+      this.#flush();
+    }
+  }
+
+  /** Marks the region of (label, slice) as checked by a person, or not. */
+  setVerified(labelId: number, slice: number, verified: boolean): void {
+    this.#editable(labelId);
+    const before = this.#entry(labelId, slice);
+    if (!before) {
+      throw new AnnotationError('invalid-region', `label ${labelId} has no region on slice ${slice}`, { labelId, slice });
+    }
+    if (before.verified === verified) return;
+    const after: Entry = Object.freeze({ ...before, verified });
+    const text = verified ? 'Mark verified' : 'Mark unverified';
+    this.#change({ type: 'region', labelId, slice, before, after }, 'verify', text);
+    this.#flush();
+  }
+
+  // ── strokes and history ────────────────────────────────────────────────
+
+  /** Groups every change until `commitStroke` into one undo step. */
+  beginStroke(label: string): void { this.#history.begin(label); }
+  commitStroke(): void { this.#history.commit(); }
+  /** Abandons the open stroke, restoring what it changed (announced as 'undo'). */
+  cancelStroke(): void { this.#replaying('undo', () => this.#history.rollback()); }
+  /** Reverts the last step; false (a no-op) at the start of history. */
+  undo(): boolean { return this.#replaying('undo', () => this.#history.undo()); }
+  /** Re-applies the last undone step; false (a no-op) at the end of history. */
+  redo(): boolean { return this.#replaying('redo', () => this.#history.redo()); }
+
+  // ── labels ─────────────────────────────────────────────────────────────
+
+  /** Adds a label (next free id and unused colour unless given) at `index` (default: last). */
+  addLabel(init: LabelPatch & { id?: number } = {}, index = this.#labels.length): Label {
+    const label = createLabel(this.#labels, init);
+    this.addLabels([label], `Add label ${label.name}`, index);
+    return this.label(label.id)!;
+  }
+
+  /** Adds several labels (e.g. `labelsFromTemplate(...)`) as one undo step; refuses all if one id is taken. */
+  addLabels(labels: readonly Label[], historyLabel = 'Add labels', index = this.#labels.length): void {
+    let check = this.#labels;
+    for (const l of labels) check = insertLabel(check, l);
+    const at = Math.max(0, Math.min(this.#labels.length, Math.trunc(index)));
+    this.#history.begin(historyLabel);
+    try {
+      labels.forEach((l, i) => {
+        this.#change({ type: 'add-label', label: getLabel(check, l.id), index: at + i, entries: [] }, 'label');
+      });
+    } finally {
+      this.#history.commit();
+      this.#flush();
+    }
+  }
+
+  /**
+   * Changes a label's name, colour, code, lock or look. Changes to the look
+   * alone (visible, opacity, display) are announced but are not undo steps.
+   */
+  updateLabel(id: number, patch: LabelPatch): Label {
+    const current = getLabel(this.#labels, id);
+    const next = getLabel(updateLabel(this.#labels, id, patch), id);
+    const before: Record<string, unknown> = {};
+    const after: Record<string, unknown> = {};
+    for (const key of Object.keys(patch) as (keyof LabelFields)[]) {
+      if (!(key in next) || JSON.stringify(current[key]) === JSON.stringify(next[key])) continue;
+      before[key] = current[key];
+      after[key] = next[key];
+    }
+    const keys = Object.keys(after);
+    if (keys.length === 0) return current;
+    const delta: Delta = { type: 'label', id, before: before as LabelFields, after: after as LabelFields };
+    if (keys.every((k) => VIEW_FIELDS.has(k))) this.#play(delta, true, 'label');
+    else this.#change(delta, 'label', `Change label ${current.name}`);
+    this.#flush();
+    return this.label(id)!;
+  }
+
+  /** Deletes a label and all its regions, as one undo step that restores both. Refused while locked. */
+  deleteLabel(id: number): void {
+    const label = this.#editable(id);
+    const entries = [...(this.#regions.get(id) ?? [])].sort((a, b) => a[0] - b[0]);
+    const index = indexOfLabel(this.#labels, id);
+    this.#change({ type: 'remove-label', label, index, entries }, 'label', `Delete label ${label.name}`);
+    this.#flush();
+  }
+
+  /** Moves a label to `toIndex` in the display order (clamped). */
+  moveLabel(id: number, toIndex: number): void {
+    const label = getLabel(this.#labels, id);
+    const from = indexOfLabel(this.#labels, id);
+    const to = Math.max(0, Math.min(this.#labels.length - 1, Math.trunc(toIndex)));
+    if (from === to) return;
+    this.#change({ type: 'move-label', id, from, to }, 'label', `Move label ${label.name}`);
+    this.#flush();
+  }
+
+  // ── snapshots ──────────────────────────────────────────────────────────
+
+  /** The public `getDocument()` shape: plain data, detached from the document. */
+  snapshot(): DocumentSnapshot {
+    const regions: DocumentSnapshot['regions'] = [];
+    for (const l of this.#labels) {
+      for (const slice of this.slicesOf(l.id)) {
+        const e = this.#entry(l.id, slice)!;
+        const rings = e.region.rings.map((r) => r.slice());
+        regions.push({ labelId: l.id, slice, rings, origin: e.origin, verified: e.verified });
+      }
+    }
+    return {
+      version: DOCUMENT_SCHEMA_VERSION,
+      series: { ...this.series, sopInstanceUIDs: [...this.series.sopInstanceUIDs] },
+      labels: this.#labels.map((l) => ({
+        id: l.id, name: l.name, color: [l.color[0], l.color[1], l.color[2]], code: copySegmentCode(l.code),
+        opacity: l.opacity, visible: l.visible, locked: l.locked, display: l.display,
+      })),
+      regions,
+      settings: { paintMode: this.#paintMode },
+    };
+  }
+
+  /** Restores a snapshot exactly (the overlap rule is not re-applied), with an empty history. */
+  static fromSnapshot(
+    snapshot: DocumentSnapshot,
+    ops: RegionOps,
+    options: { history?: HistoryOptions } = {},
+  ): AnnotationDocument {
+    const { series, labels, paintMode, regions } = parseSnapshot(snapshot);
+    const doc = new AnnotationDocument({ series, ops, labels, paintMode, ...options });
+    for (const r of regions) {
+      getLabel(doc.#labels, r.labelId);
+      doc.#checkSlice(r.slice);
+      if (doc.#entry(r.labelId, r.slice)) {
+        const params = { labelId: r.labelId, slice: r.slice };
+        throw new AnnotationError('bad-snapshot', `two regions for label ${r.labelId} on slice ${r.slice}`, params);
+      }
+      if (!ops.isEmpty(r.region)) doc.#set(r.labelId, r.slice, makeEntry(r.region, r.origin, r.verified), null);
+    }
+    return doc;
+  }
+
+  // ── internals ──────────────────────────────────────────────────────────
+
+  #editable(labelId: number): Label {
+    const label = getLabel(this.#labels, labelId);
+    if (label.locked) throw new AnnotationError('label-locked', `label ${label.name} is locked`, { labelId });
+    return label;
+  }
+
+  #checkSlice(slice: number): void {
+    if (!Number.isInteger(slice) || slice < 0 || slice >= this.series.slices) {
+      throw new AnnotationError('slice-out-of-range', `slice ${slice} is outside 0..${this.series.slices - 1}`, { slice });
+    }
+  }
+
+  #entry(labelId: number, slice: number): Entry | undefined {
+    return this.#regions.get(labelId)?.get(slice);
+  }
+
+  /** Makes a change, then records it (in the open transaction, or as its own step). */
+  #change(delta: Delta, kind: ChangeKind, historyLabel?: string): void {
+    this.#play(delta, true, kind);
+    this.#history.record(delta, historyLabel);
+  }
+
+  /** Applies (forward) or reverts a delta and queues its announcement; history replays come here too. */
+  #play(d: Delta, forward: boolean, kind: ChangeKind = this.#replay): void {
+    if (d.type === 'region') {
+      this.#set(d.labelId, d.slice, forward ? d.after : d.before, kind);
+      return;
+    }
+    if (d.type === 'label') {
+      this.#labels = updateLabel(this.#labels, d.id, forward ? d.after : d.before);
+    } else if (d.type === 'move-label') {
+      const { labels, removed } = removeLabel(this.#labels, d.id);
+      const at = forward ? d.to : d.from;
+      this.#labels = Object.freeze([...labels.slice(0, at), removed, ...labels.slice(at)]);
+    } else if (forward === (d.type === 'add-label')) {
+      this.#labels = insertLabel(this.#labels, d.label, d.index);
+      for (const [slice, e] of d.entries) this.#set(d.label.id, slice, e, null);
+    } else {
+      this.#labels = removeLabel(this.#labels, d.label.id).labels;
+      this.#regions.delete(d.label.id);
+    }
+    this.#pending.push({ labelId: 'label' in d ? d.label.id : d.id, slice: null, kind });
+  }
+
+  #set(labelId: number, slice: number, entry: Entry | undefined, kind: ChangeKind | null): void {
+    let slices = this.#regions.get(labelId);
+    if (entry) {
+      if (!slices) this.#regions.set(labelId, (slices = new Map()));
+      slices.set(slice, entry);
+    } else if (slices) {
+      slices.delete(slice);
+      if (slices.size === 0) this.#regions.delete(labelId);
+    }
+    if (kind) this.#pending.push({ labelId, slice, kind });
+  }
+
+  #replaying(kind: 'undo' | 'redo', run: () => boolean | void): boolean {
+    this.#replay = kind;
+    try {
+      return run() !== false;
+    } finally {
+      this.#flush();
+    }
+  }
+
+  /** Announces queued changes, each (label, slice, kind) once. */
+  #flush(): void {
+    const pending = this.#pending;
+    this.#pending = [];
+    const seen = new Set<string>();
+    for (const change of pending) {
+      const key = `${change.labelId}:${String(change.slice)}:${change.kind}`;
+      if (seen.has(key)) continue;
+      seen.add(key);
+      for (const listener of [...this.#listeners]) {
+        try {
+          listener(Object.freeze(change));
+        } catch (error) {
+          // A failing view must not leave the others unannounced; report it the way EventTarget does.
+          queueMicrotask(() => {
+            throw error;
+          });
+        }
+      }
+    }
+  }
+}
