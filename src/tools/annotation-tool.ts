@@ -1,0 +1,84 @@
+/**
+ * The contract between the views and the annotation tools. A tool turns
+ * pointer and key input, in continuous image pixel coordinates, into changes
+ * of the annotation document; it never touches the DOM. The view forwards
+ * input, draws the tool's preview over the image, and shows its cursor.
+ */
+import type { Region, Ring } from '../core/annotation/region.js';
+import type { AnnotationDocument } from '../core/annotation/document.js';
+import type { WindowLevel } from '../core/display/window.js';
+
+export type AnnotationToolId = 'freehand' | 'polygon' | 'livewire' | 'edit' | 'brush' | 'eraser' | 'threshold-brush' | 'fill';
+
+/** One pointer sample in image pixel coordinates (pixel (c, r) covers [c, c+1) × [r, r+1)). */
+export interface ToolPointer {
+  x: number;
+  y: number;
+  /** 0..1; 0.5 when the device reports none (mouse). */
+  pressure: number;
+  pointerType: 'mouse' | 'pen' | 'touch';
+  shiftKey: boolean;
+  altKey: boolean;
+  ctrlKey: boolean;
+  /** Milliseconds, for double-click detection and smoothing. */
+  time: number;
+}
+
+export interface ToolKey {
+  key: string;
+  shiftKey: boolean;
+  altKey: boolean;
+  ctrlKey: boolean;
+}
+
+/** What the tool works on: provided by the view for the slice on screen. */
+export interface ToolContext {
+  readonly document: AnnotationDocument;
+  /** The label being drawn (a label id, 1..255). */
+  readonly labelId: number;
+  readonly slice: number;
+  readonly columns: number;
+  readonly rows: number;
+  /** [Δrow, Δcol] in mm, for sizes given in mm (brush radius). */
+  readonly pixelSpacing: readonly [number, number];
+  /** HU of the slice on screen, `rows·cols`, index r·cols + c. Read only. */
+  readonly values: Int16Array;
+  /** The window on screen (livewire follows edges as the reader sees them). */
+  readonly window: WindowLevel;
+  /** Screen pixels per image pixel, for hit tolerances that feel the same at any zoom. */
+  readonly screenScale: number;
+}
+
+/** Geometry the view draws over the image while a tool works; image pixel coordinates. */
+export interface ToolPreview {
+  /** Closed outlines to draw (e.g. the stroke so far, the region being edited). */
+  rings?: Ring[];
+  /** An open path (polygon under construction, livewire path). */
+  path?: number[];
+  /** Points to mark (polygon vertices, livewire anchors, edit handles). */
+  points?: number[];
+  /** A circle, e.g. the brush footprint at the pointer. Radius in image pixels along x and y. */
+  circle?: { x: number; y: number; rx: number; ry: number };
+  /** Draw in the erase colour rather than the label's. */
+  subtract?: boolean;
+  /** Filled area preview (brush strokes). */
+  fill?: Region;
+}
+
+export interface AnnotationTool {
+  readonly id: AnnotationToolId;
+  /** A CSS cursor for the current state (e.g. 'crosshair', 'none' when the preview draws the cursor). */
+  cursor(context: ToolContext): string;
+  /** Returns true when the tool took the pointer (the view then captures it). */
+  down(p: ToolPointer, context: ToolContext): boolean;
+  move(p: ToolPointer, context: ToolContext): void;
+  up(p: ToolPointer, context: ToolContext): void;
+  /** Double click (polygon closes). */
+  doubleClick?(p: ToolPointer, context: ToolContext): void;
+  /** Returns true when the key was for the tool (Enter, Backspace, Escape, [ and ]). */
+  key(k: ToolKey, context: ToolContext): boolean;
+  /** Abandons any half-done work (slice change, tool change, pointer lost). Never leaves a half state. */
+  cancel(context: ToolContext): void;
+  /** What to draw now, or undefined. */
+  preview(context: ToolContext): ToolPreview | undefined;
+}
