@@ -65,8 +65,22 @@ export interface ToolPreview {
   fill?: Region;
 }
 
+/**
+ * What a tool's last action came to, for the view's status line; stable codes.
+ * - `changed`: the document changed (one undo step).
+ * - `unchanged`: the action ran but changed nothing (e.g. erasing where there is nothing).
+ * - `locked`: the active label is locked (or missing); nothing was done.
+ * - `too-small`: the stroke or outline was too small to be meant, and was ignored.
+ * - `cancelled`: the work in progress was abandoned (Escape, cancel()).
+ * - `fill-open`: the fill area reaches the image border, so it is not closed; nothing filled.
+ * - `fill-no-holes`: a click inside the label, which has no holes to fill.
+ */
+export type ToolStatusCode = 'changed' | 'unchanged' | 'locked' | 'too-small' | 'cancelled' | 'fill-open' | 'fill-no-holes';
+
 export interface AnnotationTool {
   readonly id: AnnotationToolId;
+  /** The outcome of the last finished (or abandoned) action; undefined before the first. */
+  readonly status?: ToolStatusCode | undefined;
   /** A CSS cursor for the current state (e.g. 'crosshair', 'none' when the preview draws the cursor). */
   cursor(context: ToolContext): string;
   /** Returns true when the tool took the pointer (the view then captures it). */
@@ -81,4 +95,10 @@ export interface AnnotationTool {
   cancel(context: ToolContext): void;
   /** What to draw now, or undefined. */
   preview(context: ToolContext): ToolPreview | undefined;
+  /**
+   * Optional slow set-up for the context ahead of the first press (livewire
+   * builds its cost images, ~0.1 s on 512²). Call it when idle after the tool,
+   * slice or window changed; it never changes the document.
+   */
+  prepare?(context: ToolContext): void;
 }

@@ -26,7 +26,8 @@ interface Drag {
 }
 
 export class PointerNavigation {
-  tool: NavigationTool = 'window';
+  /** The left button's job; null while an annotation tool has the left button. */
+  tool: NavigationTool | null = 'window';
   private drag: Drag | undefined;
 
   constructor(
@@ -57,7 +58,7 @@ export class PointerNavigation {
 
   private readonly down = (e: PointerEvent): void => {
     if (this.drag || e.shiftKey) return;
-    const mode: NavigationTool | undefined = e.button === 0 ? this.tool : e.button === 1 ? 'pan' : e.button === 2 ? 'zoom' : undefined;
+    const mode: NavigationTool | null | undefined = e.button === 0 ? this.tool : e.button === 1 ? 'pan' : e.button === 2 ? 'zoom' : undefined;
     if (!mode) return;
     e.preventDefault();
     this.element.setPointerCapture?.(e.pointerId);

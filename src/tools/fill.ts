@@ -1,0 +1,135 @@
+/**
+ * Fill: one click, one undo step, on the active label's region on the slice.
+ *
+ * - Click inside the label: all its holes are filled (`fill-no-holes` when
+ *   it has none).
+ * - Click where the label is absent: the background area there is filled if
+ *   the label closes it. Holes of the region polygon are filled exactly (the
+ *   hole ring is united with the region). Otherwise the pixels decide: a
+ *   4-connected flood of the label's absent pixels from the click; if it
+ *   reaches the image border the area is open and nothing changes
+ *   (`fill-open`), else the flooded pixels (traced with maskToRegion) are
+ *   united with the region, grown by just under half a pixel so they meet
+ *   the region's sub-pixel outline without taking any pixel outside the
+ *   flood.
+ *
+ * In 'over-others' paint mode a filled area takes over other labels inside
+ * it, as any drawing does (the document applies the rule).
+ */
+import { maskToRegion } from '../core/annotation/contour.js';
+import { rasterizeToMask } from '../core/annotation/rasterize.js';
+import { cleanRegion, normalizeRegion, offsetRegion, unionRegions } from '../core/annotation/region-ops.js';
+import { EMPTY_REGION, type Region, type Ring } from '../core/annotation/region.js';
+import type { AnnotationTool, ToolContext, ToolKey, ToolPointer, ToolPreview, ToolStatusCode } from './annotation-tool.js';
+import { commitRegion, historyText, isEditable, regionContains, ringArea, ringContains } from './tool-support.js';
+
+/** How far flooded pixel squares are grown to meet a sub-pixel outline: < 0.5, so no pixel centre outside the flood is taken. */
+const FLOOD_GROW = 0.49;
+
+export class FillTool implements AnnotationTool {
+  readonly id = 'fill' as const;
+  #status: ToolStatusCode | undefined;
+
+  /** What the last gesture came to (see ToolStatusCode). */
+  get status(): ToolStatusCode | undefined {
+    return this.#status;
+  }
+
+  cursor(context: ToolContext): string {
+    return isEditable(context) ? 'crosshair' : 'not-allowed';
+  }
+
+  down(p: ToolPointer, context: ToolContext): boolean {
+    if (!isEditable(context)) {
+      this.#status = 'locked';
+      return false;
+    }
+    if (!(p.x >= 0 && p.y >= 0 && p.x < context.columns && p.y < context.rows)) return false;
+    this.#status = this.fillAt(p.x, p.y, context);
+    return true;
+  }
+
+  move(_p: ToolPointer, _context: ToolContext): void {}
+  up(_p: ToolPointer, _context: ToolContext): void {}
+
+  key(_k: ToolKey, _context: ToolContext): boolean {
+    return false;
+  }
+
+  cancel(_context: ToolContext): void {}
+
+  preview(_context: ToolContext): ToolPreview | undefined {
+    return undefined;
+  }
+
+  /** Fills at (x, y) as described above; returns what happened. */
+  fillAt(x: number, y: number, context: ToolContext): ToolStatusCode {
+    if (!isEditable(context)) return 'locked';
+    const region = normalizeRegion(context.document.regionAt(context.labelId, context.slice));
+    if (regionContains(region, x, y)) return this.#fillHoles(region, context);
+    const hole = innermostHole(region, x, y);
+    if (hole) return commitRegion(context, unionRegions(region, { rings: [hole] }), 'draw', historyText(context, 'Fill hole'));
+    const { columns, rows } = context;
+    const mask = rasterizeToMask(region, columns, rows);
+    const c = Math.floor(x);
+    const r = Math.floor(y);
+    // The click's pixel centre may be inside although the point is not (near the outline).
+    if (mask[r * columns + c]) return this.#fillHoles(region, context);
+    const flood = floodBackground(mask, columns, rows, r * columns + c);
+    if (!flood) return 'fill-open';
+    const added = offsetRegion(maskToRegion(flood, columns, rows), FLOOD_GROW);
+    // Growing can leave hair-thin slivers where the outline ran within 0.01 px of a pixel edge.
+    const filled = cleanRegion(unionRegions(region, added), { minArea: 0.05 });
+    return commitRegion(context, filled, 'draw', historyText(context, 'Fill'));
+  }
+
+  #fillHoles(region: Region, context: ToolContext): ToolStatusCode {
+    const outer = region.rings.filter((ring) => ringArea(ring) > 0);
+    if (outer.length === region.rings.length) return 'fill-no-holes';
+    // Each outer ring on its own (an island in a hole is then inside its outer ring, not a hole again).
+    let filled: Region = EMPTY_REGION;
+    for (const ring of outer) filled = unionRegions(filled, { rings: [ring] });
+    return commitRegion(context, filled, 'draw', historyText(context, 'Fill holes'));
+  }
+}
+
+/** The smallest hole ring (negative orientation, as normalised) around (x, y), if any. */
+function innermostHole(region: Region, x: number, y: number): Ring | undefined {
+  let best: Ring | undefined;
+  let bestArea = Infinity;
+  for (const ring of region.rings) {
+    const area = ringArea(ring);
+    if (area < 0 && -area < bestArea && ringContains(ring, x, y)) {
+      best = ring;
+      bestArea = -area;
+    }
+  }
+  return best;
+}
+
+/**
+ * The 4-connected component of zero pixels containing `start`, as a 0/1
+ * mask, or undefined when it touches the image border (it is not closed).
+ */
+export function floodBackground(mask: Uint8Array, columns: number, rows: number, start: number): Uint8Array | undefined {
+  if (mask[start]) return undefined;
+  const out = new Uint8Array(columns * rows);
+  const stack = new Int32Array(columns * rows);
+  let top = 0;
+  stack[top++] = start;
+  out[start] = 1;
+  while (top > 0) {
+    const i = stack[--top]!;
+    const c = i % columns;
+    const r = (i - c) / columns;
+    if (c === 0 || r === 0 || c === columns - 1 || r === rows - 1) return undefined;
+    // Not on the border, so all four neighbours exist.
+    for (let k = 0; k < 4; k++) {
+      const j = k === 0 ? i - 1 : k === 1 ? i + 1 : k === 2 ? i - columns : i + columns;
+      if (mask[j] || out[j]) continue;
+      out[j] = 1;
+      stack[top++] = j;
+    }
+  }
+  return out;
+}
