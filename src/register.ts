@@ -1,5 +1,6 @@
 /** Registers every Segmark element. Importing it twice (or two copies of Segmark) is harmless. */
 import { define } from './elements/define.js';
+import { SegmarkLabelPanel } from './elements/segmark-label-panel/segmark-label-panel.js';
 import { SegmarkAnnotator } from './elements/segmark-annotator/segmark-annotator.js';
 import { SegmarkReformat } from './elements/segmark-reformat/segmark-reformat.js';
 import { SegmarkSeriesList } from './elements/segmark-series-list/segmark-series-list.js';
@@ -8,4 +9,5 @@ import { SegmarkViewport } from './elements/segmark-viewport/segmark-viewport.js
 define('segmark-viewport', SegmarkViewport);
 define('segmark-reformat', SegmarkReformat);
 define('segmark-series-list', SegmarkSeriesList);
+define('segmark-label-panel', SegmarkLabelPanel);
 define('segmark-annotator', SegmarkAnnotator);

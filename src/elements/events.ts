@@ -10,6 +10,7 @@ export const SEGMARK_ERROR = 'segmark-error';
 export const SEGMARK_PROGRESS = 'segmark-progress';
 export const SEGMARK_SLICE = 'segmark-slice';
 export const SEGMARK_WINDOW = 'segmark-window';
+export const SEGMARK_CHANGE = 'segmark-change';
 
 /** What the host learns about the series that was opened. */
 export interface SeriesSummary {
@@ -65,8 +66,16 @@ export function segmarkEvent<T>(type: string, detail: T, cancelable = false): Cu
   return new CustomEvent<T>(type, { detail, bubbles: true, composed: true, cancelable });
 }
 
+/** An annotation changed: which label, which slice (null: the label as a whole), and how. */
+export interface ChangeDetail {
+  labelId: number;
+  slice: number | null;
+  kind: 'draw' | 'erase' | 'edit' | 'interpolate' | 'import' | 'verify' | 'label' | 'undo' | 'redo';
+}
+
 declare global {
   interface HTMLElementEventMap {
+    'segmark-change': CustomEvent<ChangeDetail>;
     'segmark-load': CustomEvent<LoadDetail>;
     'segmark-error': CustomEvent<ErrorDetail>;
     'segmark-progress': CustomEvent<ProgressDetail>;

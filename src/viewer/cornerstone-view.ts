@@ -184,6 +184,14 @@ export class CornerstoneView {
     return { x: p.x, y: p.y };
   }
 
+  /** The affine map image pixel space → canvas pixels, as the six numbers of `setTransform`. */
+  imageToCanvasMatrix(): [number, number, number, number, number, number] {
+    const o = this.imageToCanvas(0, 0);
+    const x = this.imageToCanvas(1, 0);
+    const y = this.imageToCanvas(0, 1);
+    return [x.x - o.x, x.y - o.y, y.x - o.x, y.y - o.y, o.x, o.y];
+  }
+
   /** Size of the drawing canvas in canvas pixels. */
   canvasSize(): { width: number; height: number } {
     const canvas = this.element.querySelector('canvas');

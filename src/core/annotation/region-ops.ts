@@ -30,7 +30,8 @@
  * (clockwise on screen, y down), holes negative.
  */
 import { Clipper, ClipType, EndType, FillRule, JoinType, type Paths64 } from 'clipper2-ts';
-import type { Region, Ring } from './region.js';
+import { isEmptyRegion, type Region, type Ring } from './region.js';
+import type { RegionOps } from './document-data.js';
 
 /** Pixel coordinates × SCALE = Clipper integers. */
 const SCALE = 4096;
@@ -209,3 +210,10 @@ function fromPaths(paths: Paths64): Region {
   }
   return { rings };
 }
+
+/** The booleans the annotation document needs, over this module. */
+export const REGION_OPS: RegionOps = {
+  union: unionRegions,
+  difference: differenceRegions,
+  isEmpty: isEmptyRegion,
+};

@@ -44,21 +44,22 @@ export const annotatorStyles = css`
   .wl { color: var(--_muted); font-variant-numeric: tabular-nums; margin-left: 4px; }
   .main {
     display: grid;
-    grid-template-columns: 1fr var(--segmark-side-width, 240px);
+    grid-template-columns: 1fr var(--segmark-side-width, 300px);
     min-height: 0;
   }
   .stage { position: relative; min-width: 0; min-height: 0; }
   segmark-viewport { position: absolute; inset: 0; }
   .side {
     display: grid;
-    grid-template-rows: auto 1fr 1fr;
+    grid-template-rows: auto minmax(120px, 1.4fr) 1fr 1fr;
     gap: 4px;
     padding: 4px;
     background: var(--_panel);
     min-height: 0;
     overflow: hidden;
   }
-  .side segmark-series-list { max-height: 30vh; overflow: auto; }
+  .side segmark-series-list { max-height: 20vh; overflow: auto; }
+  .side segmark-label-panel { min-height: 0; overflow: auto; }
   segmark-reformat { min-height: 0; }
   .statusbar {
     display: flex;
@@ -89,7 +90,7 @@ export const annotatorStyles = css`
   progress { width: 100%; }
   .notices {
     position: absolute;
-    right: calc(var(--segmark-side-width, 240px) + 8px);
+    right: calc(var(--segmark-side-width, 300px) + 8px);
     bottom: 40px;
     max-width: 420px;
     max-height: 40%;

@@ -8,8 +8,10 @@ import { WINDOW_PRESETS, initialWindow, type WindowLevel } from '../../core/disp
 import type { SegmarkError } from '../../core/errors.js';
 import { formatMessage } from '../../core/messages.js';
 import type { NavigationTool } from '../../tools/navigation.js';
+import type { AnnotationToolId } from '../../tools/annotation-tool.js';
 import type { ViewImage } from '../../viewer/cornerstone-view.js';
 import {
+  SEGMARK_CHANGE,
   SEGMARK_ERROR,
   SEGMARK_LOAD,
   SEGMARK_PROGRESS,
@@ -24,9 +26,14 @@ import { SERIES_SELECT } from '../segmark-series-list/segmark-series-list.js';
 import type { SegmarkViewport } from '../segmark-viewport/segmark-viewport.js';
 import { VIEWPORT_CROSSHAIR, VIEWPORT_SLICE, VIEWPORT_WINDOW } from '../segmark-viewport/segmark-viewport.js';
 import { strings, toLocale } from '../strings.js';
+import { toolStrings } from '../tool-strings.js';
+import { renderToolbar } from './toolbar.js';
 import { filesFromDataTransfer, filesFromInput } from './drop.js';
 import { annotatorStyles } from './segmark-annotator.styles.js';
 import { SeriesLoader } from './series-loader.js';
+import { handleAnnotatorKey, type KeyTarget } from './keyboard.js';
+import { AnnotationController, isAnnotationTool } from './annotation-controller.js';
+import type { DocumentSnapshot } from '../../core/annotation/document-data.js';
 
 interface Notice {
   id: number;
@@ -77,8 +84,18 @@ export class SegmarkAnnotator extends LitElement {
     onLoaded: (volume, warnings, ms) => this.loaded(volume, warnings, ms),
   });
 
-  /** What a left-button drag does in the image. */
-  @property({ reflect: true }) tool: NavigationTool = 'window';
+  private readonly annotations = new AnnotationController(this, (change) => {
+    this.viewport?.redraw();
+    this.dispatchEvent(segmarkEvent(SEGMARK_CHANGE, { ...change }));
+  });
+
+  /**
+   * What the left button does: `window`, `pan`, `zoom`, or an annotation tool
+   * (`freehand`, `polygon`, `livewire`, `edit`, `brush`, `eraser`, `threshold-brush`, `fill`).
+   */
+  @property({ reflect: true }) tool: NavigationTool | AnnotationToolId = 'window';
+  /** The label the annotation tools draw (its id, 1..255). */
+  @property({ type: Number, attribute: 'active-label', reflect: true }) activeLabel = 1;
   /** 0-based slice index in sorted order (inferior first for an axial series). */
   @property({ type: Number, reflect: true }) slice = 0;
   /** Window centre in HU. */
@@ -158,6 +175,23 @@ export class SegmarkAnnotator extends LitElement {
     return this.volume ? summary(this.volume) : undefined;
   }
 
+  /** A structured-clone-safe snapshot of the annotation (ARCHITECTURE "Public surface"), or undefined before a series is open. */
+  getDocument(): DocumentSnapshot | undefined {
+    return this.annotations.document?.snapshot();
+  }
+
+  /** Undoes the last annotation change; false when there is nothing to undo. */
+  undo(): boolean {
+    this.viewport?.cancelTool();
+    return this.annotations.document?.undo() ?? false;
+  }
+
+  /** Redoes the last undone change; false when there is nothing to redo. */
+  redo(): boolean {
+    this.viewport?.cancelTool();
+    return this.annotations.document?.redo() ?? false;
+  }
+
   /** Sets the window to a preset: `soft-tissue`, `bone`, `spine`, `lung` or `brain`. */
   applyPreset(id: string): void {
     const preset = WINDOW_PRESETS.find((p) => p.id === id);
@@ -191,6 +225,7 @@ export class SegmarkAnnotator extends LitElement {
             .tool=${this.tool}
             .invert=${this.invert !== (this.volume?.invert ?? false)}
             .crosshair=${this.crosshair}
+            .annotation=${this.annotations.forViewport(this.readonly ? 'window' : this.tool, this.activeLabel)}
             .emptyText=${t.emptyViewer}
             @sm-viewport-slice=${this.onSliceRequest}
             @sm-viewport-window=${this.onWindowDrag}
@@ -204,6 +239,16 @@ export class SegmarkAnnotator extends LitElement {
             .selected=${this.loader.selectedKey}
             @sm-series-select=${this.onSeriesSelect}
           ></segmark-series-list>
+          <segmark-label-panel
+            .document=${this.annotations.document}
+            .activeLabel=${this.activeLabel}
+            .slice=${this.slice}
+            .pixelSpacing=${this.volume ? ([this.volume.spacing[1], this.volume.spacing[0]] as const) : undefined}
+            .sliceSpacing=${this.volume?.spacing[2] ?? 0}
+            .lang=${this.lang}
+            .readonly=${this.readonly}
+            @sm-label-select=${this.onLabelSelect}
+          ></segmark-label-panel>
           ${(['sagittal', 'coronal'] as const).map(
             (plane) => html`<segmark-reformat
               aria-label=${t[plane]}
@@ -239,46 +284,35 @@ export class SegmarkAnnotator extends LitElement {
   }
 
   private renderToolbar(t: ReturnType<typeof strings>) {
-    const tools: Array<[NavigationTool, string, string]> = [
-      ['window', t.window, 'W'],
-      ['pan', t.pan, 'P'],
-      ['zoom', t.zoom, 'Z'],
-    ];
-    return html`<div class="toolbar" part="toolbar" role="toolbar">
-      <div class="group">
-        <button @click=${() => this.fileInput.click()}>${t.openFiles}</button>
-        <button @click=${() => this.folderInput.click()}>${t.openFolder}</button>
-        <input name="files" type="file" multiple @change=${this.onPick} />
-        <input name="folder" type="file" webkitdirectory multiple @change=${this.onPick} />
-        <form class="urls" @submit=${this.onUrlSubmit}>
-          <input name="urls" type="url" placeholder=${t.urlsPlaceholder} aria-label=${t.openUrls} />
-          <button type="submit">${t.openUrls}</button>
-        </form>
-      </div>
-      <span class="sep"></span>
-      <div class="group" role="group" aria-label=${t.tools}>
-        ${tools.map(
-          ([id, label, key]) =>
-            html`<button aria-pressed=${this.tool === id ? 'true' : 'false'} title="${label} (${key})" @click=${() => (this.tool = id)}>${label}</button>`,
-        )}
-        <button title="${t.fit} (F)" @click=${() => this.fit()}>${t.fit}</button>
-        <button title="${t.actualSize} (A)" @click=${() => this.actualSize()}>${t.actualSize}</button>
-        <button aria-pressed=${this.invert ? 'true' : 'false'} title="${t.invert} (I)" @click=${() => (this.invert = !this.invert)}>${t.invert}</button>
-      </div>
-      <span class="sep"></span>
-      <div class="group" role="group" aria-label=${t.presets}>
-        ${WINDOW_PRESETS.map((preset) => {
-          const active = preset.center === this.windowCenter && preset.width === this.windowWidth;
-          return html`<button
-            data-preset=${preset.id}
-            aria-pressed=${active ? 'true' : 'false'}
-            title="${t[preset.id]} ${preset.width}/${preset.center} (${preset.key})"
-            @click=${() => this.setWindow(preset)}
-          >${t[preset.id]}</button>`;
-        })}
-        <span class="wl">W ${Math.round(this.windowWidth)} L ${Math.round(this.windowCenter)}</span>
-      </div>
-    </div>`;
+    const document = this.annotations.document;
+    return renderToolbar(
+      {
+        t,
+        tools: toolStrings(this.lang),
+        tool: this.tool,
+        invert: this.invert,
+        window: { center: this.windowCenter, width: this.windowWidth },
+        annotationDisabled: this.readonly || !this.volume,
+        canUndo: document?.canUndo ?? false,
+        canRedo: document?.canRedo ?? false,
+      },
+      {
+        openFiles: () => this.fileInput.click(),
+        openFolder: () => this.folderInput.click(),
+        picked: this.onPick,
+        urlsSubmitted: this.onUrlSubmit,
+        setTool: (tool) => {
+          this.viewport?.cancelTool();
+          this.tool = tool;
+        },
+        fit: () => this.fit(),
+        actualSize: () => this.actualSize(),
+        toggleInvert: () => (this.invert = !this.invert),
+        setWindow: (w) => this.setWindow(w),
+        undo: () => this.undo(),
+        redo: () => this.redo(),
+      },
+    );
   }
 
   private renderProgress(p: LoadProgress, t: ReturnType<typeof strings>) {
@@ -319,6 +353,7 @@ export class SegmarkAnnotator extends LitElement {
   }
 
   private showVolume(volume: Volume, k: number): void {
+    this.annotations.open(volume);
     this.volume = volume;
     this.preview = undefined;
     this.slice = k;
@@ -391,6 +426,11 @@ export class SegmarkAnnotator extends LitElement {
     this.crosshair = e.detail;
   };
 
+  private readonly onLabelSelect = (e: CustomEvent<{ labelId: number }>): void => {
+    e.stopPropagation();
+    this.activeLabel = e.detail.labelId;
+  };
+
   private readonly onSeriesSelect = (e: CustomEvent<{ key: string }>): void => {
     e.stopPropagation();
     void this.loader.select(e.detail.key);
@@ -429,34 +469,36 @@ export class SegmarkAnnotator extends LitElement {
   };
 
   private readonly onKeyDown = (e: KeyboardEvent): void => {
-    if (e.defaultPrevented || e.ctrlKey || e.metaKey || e.altKey) return;
+    if (e.defaultPrevented) return;
     const target = e.composedPath()[0];
     if (target instanceof HTMLInputElement && target.type !== 'range') return;
-    const n = this.volume?.slices ?? 0;
-    const go = (k: number) => {
-      if (n) this.slice = Math.min(n - 1, Math.max(0, k));
-    };
-    const preset = WINDOW_PRESETS.find((p) => p.key === e.key);
-    const handled = ((): boolean => {
-      if (preset) this.setWindow(preset);
-      else if (e.key === 'ArrowUp' || e.key === 'ArrowRight') go(this.slice + 1);
-      else if (e.key === 'ArrowDown' || e.key === 'ArrowLeft') go(this.slice - 1);
-      else if (e.key === 'PageUp') go(this.slice + 10);
-      else if (e.key === 'PageDown') go(this.slice - 10);
-      else if (e.key === 'Home') go(0);
-      else if (e.key === 'End') go(n - 1);
-      else if (e.key === 'f' || e.key === 'F') this.fit();
-      else if (e.key === 'a' || e.key === 'A') this.actualSize();
-      else if (e.key === 'i' || e.key === 'I') this.invert = !this.invert;
-      else if (e.key === 'w' || e.key === 'W') this.tool = 'window';
-      else if (e.key === 'p' || e.key === 'P') this.tool = 'pan';
-      else if (e.key === 'z' || e.key === 'Z') this.tool = 'zoom';
-      else if (e.key === '+' || e.key === '=') this.viewport?.zoomBy(1.25);
-      else if (e.key === '-') this.viewport?.zoomBy(0.8);
-      else return false;
+    if (handleAnnotatorKey(e, this.keyTarget)) e.preventDefault();
+  };
+
+  /** What the keyboard can reach. */
+  private readonly keyTarget: KeyTarget = {
+    slices: () => this.volume?.slices ?? 0,
+    slice: () => this.slice,
+    setSlice: (k) => (this.slice = k),
+    setWindow: (w) => this.setWindow(w),
+    fit: () => this.fit(),
+    actualSize: () => this.actualSize(),
+    toggleInvert: () => (this.invert = !this.invert),
+    zoomBy: (f) => this.viewport?.zoomBy(f),
+    undo: () => this.undo(),
+    redo: () => this.redo(),
+    editable: () => !this.readonly && this.volume !== undefined,
+    setTool: (tool) => {
+      this.viewport?.cancelTool();
+      this.tool = tool;
+    },
+    toolKey: (k) => {
+      const context = this.viewport?.toolContext();
+      if (!isAnnotationTool(this.tool) || !context || this.readonly) return false;
+      if (!this.annotations.tool(this.tool).key(k, context)) return false;
+      this.viewport?.redraw();
       return true;
-    })();
-    if (handled) e.preventDefault();
+    },
   };
 }
 

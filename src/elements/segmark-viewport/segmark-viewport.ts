@@ -9,6 +9,20 @@ import { CornerstoneView, type ViewImage } from '../../viewer/cornerstone-view.j
 import { drawOverlay, type OverlayContent } from '../../viewer/overlay.js';
 import { SliceImages } from '../../viewer/slice-images.js';
 import { viewportStyles } from './segmark-viewport.styles.js';
+import { ToolInput } from './tool-input.js';
+import type { AnnotationDocument } from '../../core/annotation/document.js';
+import type { AnnotationTool, ToolContext } from '../../tools/annotation-tool.js';
+import type { LabelOverlay } from '../../viewer/label-overlay.js';
+import { sliceView } from '../../core/dicom/volume.js';
+
+/** The annotation shown on the view and the tool that edits it. */
+export interface ViewportAnnotation {
+  document: AnnotationDocument;
+  overlay: LabelOverlay;
+  activeLabel: number;
+  /** When set, the left button belongs to this tool; navigation keeps the middle and right buttons. */
+  tool: AnnotationTool | undefined;
+}
 
 export const VIEWPORT_SLICE = 'sm-viewport-slice';
 export const VIEWPORT_WINDOW = 'sm-viewport-window';
@@ -43,6 +57,8 @@ export class SegmarkViewport extends LitElement {
   @property({ type: Boolean }) invert = false;
   /** Column and row of the sagittal and coronal planes, drawn as lines. */
   @property({ attribute: false }) crosshair: { column: number; row: number } | undefined;
+  /** Labels to draw and the annotation tool in hand, if any. */
+  @property({ attribute: false }) annotation: ViewportAnnotation | undefined;
   /** Text shown while there is no image. */
   @property({ attribute: 'empty-text' }) emptyText = '';
 
@@ -53,6 +69,7 @@ export class SegmarkViewport extends LitElement {
   private view: CornerstoneView | undefined;
   private images: SliceImages | undefined;
   private navigation: PointerNavigation | undefined;
+  private toolInput: ToolInput | undefined;
   private resizeObserver: ResizeObserver | undefined;
   private firstImagePending = true;
 
@@ -75,7 +92,11 @@ export class SegmarkViewport extends LitElement {
     if (changed.has('volume')) this.images = this.volume ? new SliceImages(this.volume) : undefined;
     if (changed.has('window')) this.view.setWindow(this.window);
     if (changed.has('invert')) this.view.setInvert(this.invert);
-    if (changed.has('tool') && this.navigation) this.navigation.tool = this.tool;
+    if ((changed.has('tool') || changed.has('annotation')) && this.navigation) {
+      this.navigation.tool = this.annotation?.tool ? null : this.tool;
+    }
+    if (changed.has('annotation')) this.updateCursor();
+    if (changed.has('slice') && changed.get('slice') !== undefined) this.toolInput?.cancel();
     if (changed.has('volume') || changed.has('slice') || changed.has('preview')) this.showSlice();
     else if (changed.has('crosshair') || changed.has('cursor')) this.view.redraw();
   }
@@ -89,6 +110,45 @@ export class SegmarkViewport extends LitElement {
   sliceChanged(k: number): void {
     this.images?.invalidate(k);
     if (k === this.slice) this.showSlice();
+  }
+
+  /** Client (viewport CSS pixel) position of an image point, e.g. to drive the view from tests or a host. */
+  imageToClient(x: number, y: number): { x: number; y: number } | undefined {
+    const view = this.view;
+    const canvas = this.host?.querySelector('canvas');
+    if (!view?.hasImage || !canvas) return undefined;
+    const p = view.imageToCanvas(x, y);
+    const rect = canvas.getBoundingClientRect();
+    return { x: rect.left + (p.x * rect.width) / canvas.width, y: rect.top + (p.y * rect.height) / canvas.height };
+  }
+
+  /** Abandons the annotation tool's work in progress. */
+  cancelTool(): void {
+    this.toolInput?.cancel();
+  }
+
+  /** Draws again in the next frame (e.g. the annotation changed). */
+  redraw(): void {
+    this.view?.redraw();
+  }
+
+  /** What the annotation tool works on: the slice on screen. */
+  toolContext(): ToolContext | undefined {
+    const a = this.annotation;
+    const v = this.volume;
+    if (!a || !v || !this.view?.hasImage) return undefined;
+    const k = Math.min(v.slices - 1, Math.max(0, this.slice));
+    return {
+      document: a.document,
+      labelId: a.activeLabel,
+      slice: k,
+      columns: v.columns,
+      rows: v.rows,
+      pixelSpacing: [v.spacing[1], v.spacing[0]],
+      values: sliceView(v, k),
+      window: this.window,
+      screenScale: this.view.scale / (window.devicePixelRatio || 1),
+    };
   }
 
   fit(): void {
@@ -126,7 +186,16 @@ export class SegmarkViewport extends LitElement {
     this.view.setWindow(this.window);
     this.view.setInvert(this.invert);
     this.navigation = new PointerNavigation(this.host, this.view, (w) => this.emit(VIEWPORT_WINDOW, w));
-    this.navigation.tool = this.tool;
+    this.navigation.tool = this.annotation?.tool ? null : this.tool;
+    this.toolInput = new ToolInput(this.host, {
+      tool: () => this.annotation?.tool,
+      context: () => this.toolContext(),
+      toImage: (x, y) => this.view!.clientToImage(x, y),
+      changed: () => {
+        this.updateCursor();
+        this.view?.redraw();
+      },
+    });
     this.resizeObserver = new ResizeObserver(() => {
       this.view?.resize();
       this.view?.fit();
@@ -141,6 +210,8 @@ export class SegmarkViewport extends LitElement {
   private teardown(): void {
     this.resizeObserver?.disconnect();
     this.navigation?.dispose();
+    this.toolInput?.dispose();
+    this.toolInput = undefined;
     this.view?.destroy();
     this.view = undefined;
     this.navigation = undefined;
@@ -185,9 +256,15 @@ export class SegmarkViewport extends LitElement {
     this.cursor = undefined;
   };
 
-  /** Shift+click puts the sagittal and coronal planes through the point. */
+  private updateCursor(): void {
+    const tool = this.annotation?.tool;
+    const context = tool ? this.toolContext() : undefined;
+    this.host?.style.setProperty('cursor', tool && context ? tool.cursor(context) : '');
+  }
+
+  /** Shift+click puts the sagittal and coronal planes through the point (navigation tools only). */
   private readonly onPointerDown = (e: PointerEvent): void => {
-    if (!e.shiftKey || !this.view?.hasImage || e.button !== 0) return;
+    if (this.annotation?.tool || !e.shiftKey || !this.view?.hasImage || e.button !== 0) return;
     const p = this.view.clientToImage(e.clientX, e.clientY);
     this.emit(VIEWPORT_CROSSHAIR, { column: Math.floor(p.x), row: Math.floor(p.y) });
   };
@@ -215,6 +292,11 @@ export class SegmarkViewport extends LitElement {
       scaleBar: { pixels: bar.pixels, label: `${bar.mm} mm` },
       lines: this.crosshairLines(view, v),
     };
+    const a = this.annotation;
+    if (a) {
+      const context = a.tool ? this.toolContext() : undefined;
+      a.overlay.draw(ctx, k, view.imageToCanvasMatrix(), a.activeLabel, a.tool && context ? a.tool.preview(context) : undefined);
+    }
     drawOverlay(ctx, width, height, dpr, content, {
       font: '12px system-ui, sans-serif',
       color: '#e8edf5',

@@ -1,0 +1,91 @@
+/** The annotator's tool bar: opening, navigation tools, annotation tools and history, window presets. */
+import { html } from 'lit';
+import { WINDOW_PRESETS, type WindowLevel } from '../../core/display/window.js';
+import type { AnnotationToolId } from '../../tools/annotation-tool.js';
+import type { NavigationTool } from '../../tools/navigation.js';
+import type { strings } from '../strings.js';
+import type { toolStrings } from '../tool-strings.js';
+import { ANNOTATION_TOOLS, ANNOTATION_TOOL_KEYS } from './annotation-controller.js';
+
+export interface ToolbarState {
+  t: ReturnType<typeof strings>;
+  tools: ReturnType<typeof toolStrings>;
+  tool: NavigationTool | AnnotationToolId;
+  invert: boolean;
+  window: WindowLevel;
+  annotationDisabled: boolean;
+  canUndo: boolean;
+  canRedo: boolean;
+}
+
+export interface ToolbarActions {
+  openFiles(): void;
+  openFolder(): void;
+  picked(e: Event): void;
+  urlsSubmitted(e: Event): void;
+  setTool(tool: NavigationTool | AnnotationToolId): void;
+  fit(): void;
+  actualSize(): void;
+  toggleInvert(): void;
+  setWindow(w: WindowLevel): void;
+  undo(): void;
+  redo(): void;
+}
+
+export function renderToolbar(s: ToolbarState, a: ToolbarActions) {
+  const { t, tools: tt } = s;
+  const navigation: Array<[NavigationTool, string, string]> = [
+    ['window', t.window, 'W'],
+    ['pan', t.pan, 'P'],
+    ['zoom', t.zoom, 'Z'],
+  ];
+  const pressed = (on: boolean) => (on ? 'true' : 'false');
+  return html`<div class="toolbar" part="toolbar" role="toolbar">
+    <div class="group">
+      <button @click=${a.openFiles}>${t.openFiles}</button>
+      <button @click=${a.openFolder}>${t.openFolder}</button>
+      <input name="files" type="file" multiple @change=${a.picked} />
+      <input name="folder" type="file" webkitdirectory multiple @change=${a.picked} />
+      <form class="urls" @submit=${a.urlsSubmitted}>
+        <input name="urls" type="url" placeholder=${t.urlsPlaceholder} aria-label=${t.openUrls} />
+        <button type="submit">${t.openUrls}</button>
+      </form>
+    </div>
+    <span class="sep"></span>
+    <div class="group" role="group" aria-label=${t.tools}>
+      ${navigation.map(
+        ([id, label, key]) =>
+          html`<button aria-pressed=${pressed(s.tool === id)} title="${label} (${key})" @click=${() => a.setTool(id)}>${label}</button>`,
+      )}
+      <button title="${t.fit} (F)" @click=${a.fit}>${t.fit}</button>
+      <button title="${t.actualSize} (A)" @click=${a.actualSize}>${t.actualSize}</button>
+      <button aria-pressed=${pressed(s.invert)} title="${t.invert} (I)" @click=${a.toggleInvert}>${t.invert}</button>
+    </div>
+    <span class="sep"></span>
+    <div class="group" role="group" aria-label=${tt.annotate}>
+      ${ANNOTATION_TOOLS.map(
+        (id) => html`<button
+          data-tool=${id}
+          ?disabled=${s.annotationDisabled}
+          aria-pressed=${pressed(s.tool === id)}
+          title="${tt[id]} (${ANNOTATION_TOOL_KEYS[id].toUpperCase()})"
+          @click=${() => a.setTool(id)}
+        >${tt[id]}</button>`,
+      )}
+      <button data-action="undo" aria-label=${tt.undo} ?disabled=${s.annotationDisabled || !s.canUndo} title="${tt.undo} (Ctrl+Z)" @click=${a.undo}>↶</button>
+      <button data-action="redo" aria-label=${tt.redo} ?disabled=${s.annotationDisabled || !s.canRedo} title="${tt.redo} (Ctrl+Shift+Z)" @click=${a.redo}>↷</button>
+    </div>
+    <span class="sep"></span>
+    <div class="group" role="group" aria-label=${t.presets}>
+      ${WINDOW_PRESETS.map(
+        (preset) => html`<button
+          data-preset=${preset.id}
+          aria-pressed=${pressed(preset.center === s.window.center && preset.width === s.window.width)}
+          title="${t[preset.id]} ${preset.width}/${preset.center} (${preset.key})"
+          @click=${() => a.setWindow(preset)}
+        >${t[preset.id]}</button>`,
+      )}
+      <span class="wl">W ${Math.round(s.window.width)} L ${Math.round(s.window.center)}</span>
+    </div>
+  </div>`;
+}

@@ -1,0 +1,136 @@
+/**
+ * Draws the annotation over the image, in the same frame as the image: filled
+ * labels from the labelmap (one RGBA bitmap per slice, rebuilt only when the
+ * slice or the label styles change), outlines from the regions, and the
+ * active tool's preview.
+ */
+import type { AnnotationDocument } from '../core/annotation/document.js';
+import type { LabelmapSlices } from '../core/annotation/labelmap.js';
+import type { Ring } from '../core/annotation/region.js';
+import type { ToolPreview } from '../tools/annotation-tool.js';
+
+type Matrix = [number, number, number, number, number, number];
+
+export class LabelOverlay {
+  private readonly canvas: HTMLCanvasElement;
+  private key = '';
+
+  constructor(
+    private readonly document: AnnotationDocument,
+    private readonly labelmap: LabelmapSlices,
+  ) {
+    this.canvas = globalThis.document.createElement('canvas');
+    this.canvas.width = labelmap.columns;
+    this.canvas.height = labelmap.rows;
+  }
+
+  draw(ctx: CanvasRenderingContext2D, slice: number, matrix: Matrix, activeLabel: number, preview: ToolPreview | undefined): void {
+    const labels = this.document.labels.filter((l) => l.visible && this.document.labelsOnSlice(slice).includes(l.id));
+    if (labels.some((l) => l.display === 'filled')) {
+      this.refreshBitmap(slice);
+      ctx.save();
+      ctx.setTransform(...matrix);
+      ctx.imageSmoothingEnabled = false;
+      ctx.drawImage(this.canvas, 0, 0);
+      ctx.restore();
+    }
+    for (const label of labels) {
+      const outlineOnly = label.display === 'outline';
+      if (!outlineOnly && label.id !== activeLabel) continue;
+      const [r, g, b] = label.color;
+      strokeRings(ctx, matrix, this.document.regionAt(label.id, slice).rings, `rgb(${r} ${g} ${b})`, outlineOnly ? 1.5 : 1);
+    }
+    if (preview) this.drawPreview(ctx, matrix, preview, activeLabel);
+  }
+
+  /** Rebuilds the RGBA bitmap when the slice, its labelmap or any label's look changed. */
+  private refreshBitmap(slice: number): void {
+    const looks = this.document.labels.map((l) => `${l.id}:${l.color.join(',')}:${l.opacity}:${l.visible}:${l.display}`).join('|');
+    const key = `${slice}#${this.labelmap.version(slice)}#${looks}`;
+    if (key === this.key) return;
+    this.key = key;
+    const lut = new Uint32Array(256);
+    for (const l of this.document.labels) {
+      if (!l.visible || l.display !== 'filled') continue;
+      const a = Math.round(Math.min(1, Math.max(0, l.opacity)) * 255);
+      // ImageData is RGBA in memory; read as a little-endian Uint32 that is ABGR.
+      lut[l.id] = ((a << 24) | (l.color[2] << 16) | (l.color[1] << 8) | l.color[0]) >>> 0;
+    }
+    const map = this.labelmap.slice(slice);
+    const image = new ImageData(this.labelmap.columns, this.labelmap.rows);
+    const out = new Uint32Array(image.data.buffer);
+    for (let i = 0; i < map.length; i++) out[i] = lut[map[i]!]!;
+    this.canvas.getContext('2d')!.putImageData(image, 0, 0);
+  }
+
+  private drawPreview(ctx: CanvasRenderingContext2D, matrix: Matrix, p: ToolPreview, activeLabel: number): void {
+    const label = this.document.label(activeLabel);
+    const colour = p.subtract ? 'rgb(255 80 80)' : label ? `rgb(${label.color.join(' ')})` : 'rgb(255 255 0)';
+    if (p.fill && p.fill.rings.length) {
+      ctx.save();
+      ctx.setTransform(...matrix);
+      ctx.globalAlpha = 0.45;
+      ctx.fillStyle = colour;
+      ctx.beginPath();
+      for (const ring of p.fill.rings) addRing(ctx, ring);
+      ctx.fill('evenodd');
+      ctx.restore();
+    }
+    if (p.rings) strokeRings(ctx, matrix, p.rings, colour, 1.5);
+    if (p.path && p.path.length >= 4) strokePath(ctx, matrix, p.path, colour);
+    if (p.points) {
+      ctx.fillStyle = colour;
+      for (let i = 0; i + 1 < p.points.length; i += 2) {
+        const [x, y] = apply(matrix, p.points[i]!, p.points[i + 1]!);
+        ctx.fillRect(x - 3, y - 3, 6, 6);
+      }
+    }
+    if (p.circle) {
+      const { x, y, rx, ry } = p.circle;
+      ctx.save();
+      ctx.setTransform(...matrix);
+      ctx.beginPath();
+      ctx.ellipse(x, y, rx, ry, 0, 0, Math.PI * 2);
+      ctx.restore();
+      ctx.strokeStyle = colour;
+      ctx.lineWidth = 1.5;
+      ctx.stroke();
+    }
+  }
+}
+
+function apply(m: Matrix, x: number, y: number): [number, number] {
+  return [m[0] * x + m[2] * y + m[4], m[1] * x + m[3] * y + m[5]];
+}
+
+function addRing(ctx: CanvasRenderingContext2D, ring: Ring): void {
+  if (ring.length < 6) return;
+  ctx.moveTo(ring[0]!, ring[1]!);
+  for (let i = 2; i + 1 < ring.length; i += 2) ctx.lineTo(ring[i]!, ring[i + 1]!);
+  ctx.closePath();
+}
+
+/** Strokes rings in image space with a line width in canvas pixels. */
+function strokeRings(ctx: CanvasRenderingContext2D, m: Matrix, rings: readonly Ring[], colour: string, width: number): void {
+  if (rings.length === 0) return;
+  ctx.beginPath();
+  for (const ring of rings) {
+    if (ring.length < 6) continue;
+    const [x0, y0] = apply(m, ring[0]!, ring[1]!);
+    ctx.moveTo(x0, y0);
+    for (let i = 2; i + 1 < ring.length; i += 2) ctx.lineTo(...apply(m, ring[i]!, ring[i + 1]!));
+    ctx.closePath();
+  }
+  ctx.strokeStyle = colour;
+  ctx.lineWidth = width;
+  ctx.stroke();
+}
+
+function strokePath(ctx: CanvasRenderingContext2D, m: Matrix, path: readonly number[], colour: string): void {
+  ctx.beginPath();
+  ctx.moveTo(...apply(m, path[0]!, path[1]!));
+  for (let i = 2; i + 1 < path.length; i += 2) ctx.lineTo(...apply(m, path[i]!, path[i + 1]!));
+  ctx.strokeStyle = colour;
+  ctx.lineWidth = 1.5;
+  ctx.stroke();
+}
