@@ -1,7 +1,7 @@
 /** Names of the annotation tools and history actions, per language (interface text; see strings.ts). */
 import type { AnnotationToolId } from '../tools/annotation-tool.js';
 
-type ToolText = Record<AnnotationToolId | 'undo' | 'redo' | 'annotate', string>;
+type ToolText = Record<AnnotationToolId | 'undo' | 'redo' | 'annotate' | 'interpolate' | 'interpolateHint' | 'accept' | 'acceptHint' | 'acceptAll', string>;
 
 const en: ToolText = {
   freehand: 'Freehand',
@@ -15,6 +15,11 @@ const en: ToolText = {
   undo: 'Undo',
   redo: 'Redo',
   annotate: 'Annotation tools',
+  interpolate: 'Interpolate',
+  interpolateHint: 'Fill the slices between outlined slices of the active label (shown dashed until accepted)',
+  accept: 'Accept',
+  acceptHint: 'Accept the interpolated outline on this slice',
+  acceptAll: 'Accept all',
 };
 
 const zhCN: ToolText = {
@@ -29,6 +34,11 @@ const zhCN: ToolText = {
   undo: '撤销',
   redo: '重做',
   annotate: '标注工具',
+  interpolate: '插值',
+  interpolateHint: '在当前标签已勾画的层面之间插值填充（接受前以虚线显示）',
+  accept: '接受',
+  acceptHint: '接受本层面的插值轮廓',
+  acceptAll: '全部接受',
 };
 
 export function toolStrings(lang: string): ToolText {

@@ -8,6 +8,7 @@ import type { AnnotationDocument } from '../core/annotation/document.js';
 import type { LabelmapSlices } from '../core/annotation/labelmap.js';
 import type { Ring } from '../core/annotation/region.js';
 import type { ToolPreview } from '../tools/annotation-tool.js';
+import { isPendingInterpolation } from '../core/annotation/interpolate-label.js';
 
 type Matrix = [number, number, number, number, number, number];
 
@@ -35,10 +36,18 @@ export class LabelOverlay {
       ctx.restore();
     }
     for (const label of labels) {
+      const rings = this.document.regionAt(label.id, slice).rings;
+      // Interpolated outlines not yet accepted are dashed, so they are never mistaken for checked work.
+      if (isPendingInterpolation(this.document, label.id, slice)) {
+        ctx.setLineDash([6, 4]);
+        strokeRings(ctx, matrix, rings, 'rgb(255 255 255)', 1.5);
+        ctx.setLineDash([]);
+        continue;
+      }
       const outlineOnly = label.display === 'outline';
       if (!outlineOnly && label.id !== activeLabel) continue;
       const [r, g, b] = label.color;
-      strokeRings(ctx, matrix, this.document.regionAt(label.id, slice).rings, `rgb(${r} ${g} ${b})`, outlineOnly ? 1.5 : 1);
+      strokeRings(ctx, matrix, rings, `rgb(${r} ${g} ${b})`, outlineOnly ? 1.5 : 1);
     }
     if (preview) this.drawPreview(ctx, matrix, preview, activeLabel);
   }

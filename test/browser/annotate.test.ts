@@ -142,3 +142,44 @@ describe('annotating the sample with real mouse input', () => {
     expect(differs).toBe(0);
   });
 });
+
+describe('interpolation in the annotator', () => {
+  it('Interpolate fills between key slices as unverified; Accept and Accept all verify them', async () => {
+    const a = await openSample();
+    const truth = await groundTruth();
+    const n = truth.columns * truth.rows;
+    const discSlices = Array.from({ length: truth.slices }, (_, k) => k).filter((k) =>
+      truth.labels.subarray(k * n, (k + 1) * n).some((v) => v === 2),
+    );
+    const keys = [discSlices[0]!, discSlices.at(-1)!];
+    const internals = a as unknown as { annotations: { document: { setRegion(l: number, s: number, r: unknown, o: unknown): void } } };
+    for (const k of keys) {
+      const mask = truth.labels.slice(k * n, (k + 1) * n).map((v) => (v === 2 ? 1 : 0));
+      internals.annotations.document.setRegion(2, k, maskToRegion(mask, truth.columns, truth.rows), { kind: 'draw' });
+    }
+    a.activeLabel = 2;
+    await a.updateComplete;
+    const kinds: string[] = [];
+    a.addEventListener('segmark-change', (e) => kinds.push(e.detail.kind));
+    a.shadowRoot!.querySelector<HTMLButtonElement>('button[data-action="interpolate"]')!.click();
+    const regions = () => a.getDocument()!.regions.filter((r) => r.labelId === 2) as Array<{ slice: number; origin: string; verified: boolean }>;
+    const between = discSlices.slice(1, -1);
+    expect(regions().map((r) => r.slice).sort((x, y) => x - y)).toEqual(discSlices);
+    expect(regions().filter((r) => r.origin === 'interpolated' && !r.verified).map((r) => r.slice).sort((x, y) => x - y)).toEqual(between);
+    expect(kinds.every((k) => k === 'interpolate')).toBe(true);
+    expect(kinds.length).toBe(between.length);
+
+    a.slice = between[0]!;
+    await a.updateComplete;
+    a.shadowRoot!.querySelector<HTMLButtonElement>('button[data-action="accept"]')!.click();
+    expect(regions().find((r) => r.slice === between[0])!.verified).toBe(true);
+    a.shadowRoot!.querySelector<HTMLButtonElement>('button[data-action="accept-all"]')!.click();
+    expect(regions().filter((r) => r.origin === 'interpolated').every((r) => r.verified)).toBe(true);
+    // one undo step each: accept-all, accept, interpolate
+    a.undo();
+    a.undo();
+    expect(regions().filter((r) => r.origin === 'interpolated' && !r.verified)).toHaveLength(between.length);
+    a.undo();
+    expect(regions().map((r) => r.slice).sort((x, y) => x - y)).toEqual(keys);
+  });
+});

@@ -28,6 +28,7 @@ import { VIEWPORT_CROSSHAIR, VIEWPORT_SLICE, VIEWPORT_WINDOW } from '../segmark-
 import { strings, toLocale } from '../strings.js';
 import { toolStrings } from '../tool-strings.js';
 import { renderToolbar } from './toolbar.js';
+import { acceptInterpolation, interpolateLabel } from '../../core/annotation/interpolate-label.js';
 import { filesFromDataTransfer, filesFromInput } from './drop.js';
 import { annotatorStyles } from './segmark-annotator.styles.js';
 import { SeriesLoader } from './series-loader.js';
@@ -192,6 +193,31 @@ export class SegmarkAnnotator extends LitElement {
     return this.annotations.document?.redo() ?? false;
   }
 
+  /**
+   * Fills the slices between the active label's outlined slices by shape-based
+   * interpolation (one undo step); they stay marked until accepted. Returns the slices filled.
+   */
+  interpolate(labelId = this.activeLabel): number[] {
+    const document = this.annotations.document;
+    const v = this.volume;
+    if (!document || !v || this.readonly) return [];
+    this.viewport?.cancelTool();
+    const positions = v.planes.map((p) => p.position[0] * v.normal[0] + p.position[1] * v.normal[1] + p.position[2] * v.normal[2]);
+    return interpolateLabel(document, labelId, {
+      columns: v.columns,
+      rows: v.rows,
+      positions,
+      pixelSpacing: [v.spacing[1], v.spacing[0]],
+    }).filled;
+  }
+
+  /** Accepts interpolated outlines of the active label: on this slice, or on all slices with `all`. Returns how many. */
+  acceptInterpolation(all = false, labelId = this.activeLabel): number {
+    const document = this.annotations.document;
+    if (!document || this.readonly) return 0;
+    return acceptInterpolation(document, labelId, all ? undefined : [this.slice]);
+  }
+
   /** Sets the window to a preset: `soft-tissue`, `bone`, `spine`, `lung` or `brain`. */
   applyPreset(id: string): void {
     const preset = WINDOW_PRESETS.find((p) => p.id === id);
@@ -311,6 +337,9 @@ export class SegmarkAnnotator extends LitElement {
         setWindow: (w) => this.setWindow(w),
         undo: () => this.undo(),
         redo: () => this.redo(),
+        interpolate: () => this.interpolate(),
+        acceptSlice: () => this.acceptInterpolation(false),
+        acceptAll: () => this.acceptInterpolation(true),
       },
     );
   }

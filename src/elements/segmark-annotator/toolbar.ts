@@ -30,6 +30,9 @@ export interface ToolbarActions {
   setWindow(w: WindowLevel): void;
   undo(): void;
   redo(): void;
+  interpolate(): void;
+  acceptSlice(): void;
+  acceptAll(): void;
 }
 
 export function renderToolbar(s: ToolbarState, a: ToolbarActions) {
@@ -74,6 +77,9 @@ export function renderToolbar(s: ToolbarState, a: ToolbarActions) {
       )}
       <button data-action="undo" aria-label=${tt.undo} ?disabled=${s.annotationDisabled || !s.canUndo} title="${tt.undo} (Ctrl+Z)" @click=${a.undo}>↶</button>
       <button data-action="redo" aria-label=${tt.redo} ?disabled=${s.annotationDisabled || !s.canRedo} title="${tt.redo} (Ctrl+Shift+Z)" @click=${a.redo}>↷</button>
+      <button data-action="interpolate" ?disabled=${s.annotationDisabled} title="${tt.interpolateHint}" @click=${a.interpolate}>${tt.interpolate}</button>
+      <button data-action="accept" ?disabled=${s.annotationDisabled} title="${tt.acceptHint}" @click=${a.acceptSlice}>${tt.accept}</button>
+      <button data-action="accept-all" ?disabled=${s.annotationDisabled} @click=${a.acceptAll}>${tt.acceptAll}</button>
     </div>
     <span class="sep"></span>
     <div class="group" role="group" aria-label=${t.presets}>

@@ -96,6 +96,7 @@ export class SegmarkViewport extends LitElement {
       this.navigation.tool = this.annotation?.tool ? null : this.tool;
     }
     if (changed.has('annotation')) this.updateCursor();
+    if (changed.has('annotation') || changed.has('slice') || changed.has('window') || changed.has('volume')) this.prepareTool();
     if (changed.has('slice') && changed.get('slice') !== undefined) this.toolInput?.cancel();
     if (changed.has('volume') || changed.has('slice') || changed.has('preview')) this.showSlice();
     else if (changed.has('crosshair') || changed.has('cursor')) this.view.redraw();
@@ -255,6 +256,18 @@ export class SegmarkViewport extends LitElement {
   private readonly onPointerLeave = (): void => {
     this.cursor = undefined;
   };
+
+  /** Lets the tool do its slow set-up (livewire edge costs) while the reader is idle, not on the first click. */
+  private prepareTool(): void {
+    const tool = this.annotation?.tool;
+    if (!tool?.prepare) return;
+    const run = () => {
+      const context = this.toolContext();
+      if (context && this.annotation?.tool === tool) tool.prepare?.(context);
+    };
+    if (typeof requestIdleCallback === 'function') requestIdleCallback(run, { timeout: 500 });
+    else setTimeout(run, 50);
+  }
 
   private updateCursor(): void {
     const tool = this.annotation?.tool;
