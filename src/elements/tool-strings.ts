@@ -1,7 +1,27 @@
 /** Names of the annotation tools and history actions, per language (interface text; see strings.ts). */
 import type { AnnotationToolId } from '../tools/annotation-tool.js';
 
-type ToolText = Record<AnnotationToolId | 'undo' | 'redo' | 'annotate' | 'interpolate' | 'interpolateHint' | 'accept' | 'acceptHint' | 'acceptAll', string>;
+import type { ToolStatusCode } from '../tools/annotation-tool.js';
+
+/** What the user is told when a gesture did not do what it looked like it would. */
+const STATUS: Record<'en' | 'zh-CN', Partial<Record<ToolStatusCode, string>>> = {
+  en: {
+    locked: 'The label is locked: unlock it in the label list to edit it.',
+    'fill-open': 'Nothing filled: the area is not closed by the label.',
+    'fill-no-holes': 'Nothing filled: the label has no holes here.',
+  },
+  'zh-CN': {
+    locked: '该标签已锁定：请在标签列表中解锁后再编辑。',
+    'fill-open': '未填充：该区域没有被标签封闭。',
+    'fill-no-holes': '未填充：此处标签没有空洞。',
+  },
+};
+
+export function toolStatusMessage(lang: string, status: ToolStatusCode): string | undefined {
+  return STATUS[lang === 'zh-CN' || lang.toLowerCase().startsWith('zh') ? 'zh-CN' : 'en'][status];
+}
+
+type ToolText = Record<AnnotationToolId | 'undo' | 'redo' | 'annotate' | 'interpolate' | 'interpolateHint' | 'accept' | 'acceptHint' | 'acceptAll' | 'backgroundOnly' | 'backgroundOnlyHint' | 'shortcuts', string>;
 
 const en: ToolText = {
   freehand: 'Freehand',
@@ -20,6 +40,9 @@ const en: ToolText = {
   accept: 'Accept',
   acceptHint: 'Accept the interpolated outline on this slice',
   acceptAll: 'Accept all',
+  backgroundOnly: 'Background only',
+  backgroundOnlyHint: 'Paint only where no other label is; otherwise painting takes pixels from other labels (never overlapping either way)',
+  shortcuts: 'Shortcuts (?)',
 };
 
 const zhCN: ToolText = {
@@ -39,6 +62,9 @@ const zhCN: ToolText = {
   accept: '接受',
   acceptHint: '接受本层面的插值轮廓',
   acceptAll: '全部接受',
+  backgroundOnly: '仅背景',
+  backgroundOnlyHint: '只在没有其他标签的地方绘制；否则绘制会从其他标签中取走像素（两种方式都不会重叠）',
+  shortcuts: '快捷键 (?)',
 };
 
 export function toolStrings(lang: string): ToolText {

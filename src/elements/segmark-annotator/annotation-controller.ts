@@ -13,7 +13,7 @@ import { LUMBAR_SPINE_TEMPLATE } from '../../core/annotation/templates.js';
 import { labelsFromTemplate } from '../../core/annotation/labels.js';
 import type { Volume } from '../../core/dicom/volume.js';
 import type { AnnotationTool, AnnotationToolId } from '../../tools/annotation-tool.js';
-import { createTool } from '../../tools/index.js';
+import { TOOL_KEYS, createTool } from '../../tools/index.js';
 import { LabelOverlay } from '../../viewer/label-overlay.js';
 import type { ViewportAnnotation } from '../segmark-viewport/segmark-viewport.js';
 
@@ -28,17 +28,10 @@ export const ANNOTATION_TOOLS: readonly AnnotationToolId[] = [
   'fill',
 ];
 
-/** Keys that pick each tool; W, P, Z, F, A, I and 1–5 belong to viewing. */
-export const ANNOTATION_TOOL_KEYS: Readonly<Record<AnnotationToolId, string>> = {
-  freehand: 'd',
-  polygon: 'g',
-  livewire: 'l',
-  edit: 'e',
-  brush: 'b',
-  eraser: 'x',
-  'threshold-brush': 't',
-  fill: 'k',
-};
+/** Keys that pick each tool (lower case); W, P, Z, F, A, I and 1–5 belong to viewing. */
+export const ANNOTATION_TOOL_KEYS: Readonly<Record<AnnotationToolId, string>> = Object.fromEntries(
+  Object.entries(TOOL_KEYS).map(([id, key]) => [id, key.toLowerCase()]),
+) as Record<AnnotationToolId, string>;
 
 export function isAnnotationTool(tool: string): tool is AnnotationToolId {
   return (ANNOTATION_TOOLS as readonly string[]).includes(tool);

@@ -126,4 +126,25 @@ export const annotatorStyles = css`
   .urls { display: flex; gap: 4px; }
   .urls input { width: 22ch; font: inherit; background: #0004; color: inherit; border: 1px solid #ffffff2a; border-radius: 4px; padding: 2px 6px; }
   input[type='file'] { display: none; }
+
+  .sheet {
+    position: absolute;
+    inset: 40px 60px;
+    z-index: 4;
+    background: var(--_panel);
+    border: 1px solid #ffffff33;
+    border-radius: 8px;
+    box-shadow: 0 8px 32px #000a;
+    display: grid;
+    grid-template-rows: auto 1fr;
+    overflow: hidden;
+  }
+  .sheet-head { display: flex; justify-content: space-between; align-items: center; padding: 8px 12px; border-bottom: 1px solid #ffffff22; }
+  .sheet-head h2 { margin: 0; font-size: 16px; }
+  .sheet-body { display: grid; grid-template-columns: 1fr 1fr; gap: 16px; padding: 8px 12px; overflow: auto; }
+  .sheet h3 { margin: 8px 0 4px; font-size: 13px; color: var(--_muted); }
+  .sheet table { border-collapse: collapse; }
+  .sheet th { text-align: left; font-weight: normal; padding: 2px 12px 2px 0; white-space: nowrap; }
+  .sheet kbd { font: 12px ui-monospace, monospace; background: #ffffff14; border: 1px solid #ffffff2a; border-radius: 3px; padding: 0 4px; }
+  .sheet ul { margin: 2px 0 8px 18px; padding: 0; color: var(--_muted); }
 `;

@@ -8,7 +8,7 @@ import { WINDOW_PRESETS, initialWindow, type WindowLevel } from '../../core/disp
 import type { SegmarkError } from '../../core/errors.js';
 import { formatMessage } from '../../core/messages.js';
 import type { NavigationTool } from '../../tools/navigation.js';
-import type { AnnotationToolId } from '../../tools/annotation-tool.js';
+import type { AnnotationToolId, ToolStatusCode } from '../../tools/annotation-tool.js';
 import type { ViewImage } from '../../viewer/cornerstone-view.js';
 import {
   SEGMARK_CHANGE,
@@ -26,8 +26,9 @@ import { SERIES_SELECT } from '../segmark-series-list/segmark-series-list.js';
 import type { SegmarkViewport } from '../segmark-viewport/segmark-viewport.js';
 import { VIEWPORT_CROSSHAIR, VIEWPORT_SLICE, VIEWPORT_WINDOW } from '../segmark-viewport/segmark-viewport.js';
 import { strings, toLocale } from '../strings.js';
-import { toolStrings } from '../tool-strings.js';
+import { toolStatusMessage, toolStrings } from '../tool-strings.js';
 import { renderToolbar } from './toolbar.js';
+import { renderShortcutSheet } from './shortcut-sheet.js';
 import { acceptInterpolation, interpolateLabel } from '../../core/annotation/interpolate-label.js';
 import { filesFromDataTransfer, filesFromInput } from './drop.js';
 import { annotatorStyles } from './segmark-annotator.styles.js';
@@ -117,6 +118,7 @@ export class SegmarkAnnotator extends LitElement {
   @state() private notices: Notice[] = [];
   @state() private dragOver = false;
   @state() private showProgress = false;
+  @state() private sheetOpen = false;
 
   @query('segmark-viewport') private viewport!: SegmarkViewport;
   @query('input[name=files]') private fileInput!: HTMLInputElement;
@@ -179,6 +181,12 @@ export class SegmarkAnnotator extends LitElement {
   /** A structured-clone-safe snapshot of the annotation (ARCHITECTURE "Public surface"), or undefined before a series is open. */
   getDocument(): DocumentSnapshot | undefined {
     return this.annotations.document?.snapshot();
+  }
+
+  /** Shows or hides the shortcut sheet (also the `?` key). */
+  toggleShortcuts(open = !this.sheetOpen): void {
+    this.sheetOpen = open;
+    if (!open) this.focus();
   }
 
   /** Undoes the last annotation change; false when there is nothing to undo. */
@@ -256,6 +264,7 @@ export class SegmarkAnnotator extends LitElement {
             @sm-viewport-slice=${this.onSliceRequest}
             @sm-viewport-window=${this.onWindowDrag}
             @sm-viewport-crosshair=${this.onCrosshair}
+            @sm-viewport-tool-status=${this.onToolStatus}
           ></segmark-viewport>
         </div>
         <div class="side" part="side">
@@ -306,6 +315,7 @@ export class SegmarkAnnotator extends LitElement {
       ${this.showProgress && p ? this.renderProgress(p, t) : nothing}
       ${this.notices.length ? this.renderNotices(t) : nothing}
       ${this.dragOver ? html`<div class="drop-hint">${t.dropHere}</div>` : nothing}
+      ${this.sheetOpen ? renderShortcutSheet(this.lang, () => this.toggleShortcuts(false)) : nothing}
     `;
   }
 
@@ -321,6 +331,7 @@ export class SegmarkAnnotator extends LitElement {
         annotationDisabled: this.readonly || !this.volume,
         canUndo: document?.canUndo ?? false,
         canRedo: document?.canRedo ?? false,
+        backgroundOnly: document?.paintMode === 'background-only',
       },
       {
         openFiles: () => this.fileInput.click(),
@@ -340,6 +351,12 @@ export class SegmarkAnnotator extends LitElement {
         interpolate: () => this.interpolate(),
         acceptSlice: () => this.acceptInterpolation(false),
         acceptAll: () => this.acceptInterpolation(true),
+        toggleBackgroundOnly: () => {
+          if (!document) return;
+          document.paintMode = document.paintMode === 'background-only' ? 'over-others' : 'background-only';
+          this.requestUpdate();
+        },
+        shortcuts: () => this.toggleShortcuts(),
       },
     );
   }
@@ -455,6 +472,12 @@ export class SegmarkAnnotator extends LitElement {
     this.crosshair = e.detail;
   };
 
+  private readonly onToolStatus = (e: CustomEvent<{ status: ToolStatusCode }>): void => {
+    e.stopPropagation();
+    const text = toolStatusMessage(this.lang, e.detail.status);
+    if (text) this.addNotice('warning', text);
+  };
+
   private readonly onLabelSelect = (e: CustomEvent<{ labelId: number }>): void => {
     e.stopPropagation();
     this.activeLabel = e.detail.labelId;
@@ -501,6 +524,11 @@ export class SegmarkAnnotator extends LitElement {
     if (e.defaultPrevented) return;
     const target = e.composedPath()[0];
     if (target instanceof HTMLInputElement && target.type !== 'range') return;
+    if (e.key === '?') {
+      this.toggleShortcuts();
+      e.preventDefault();
+      return;
+    }
     if (handleAnnotatorKey(e, this.keyTarget)) e.preventDefault();
   };
 

@@ -16,6 +16,7 @@ export interface ToolbarState {
   annotationDisabled: boolean;
   canUndo: boolean;
   canRedo: boolean;
+  backgroundOnly: boolean;
 }
 
 export interface ToolbarActions {
@@ -33,6 +34,8 @@ export interface ToolbarActions {
   interpolate(): void;
   acceptSlice(): void;
   acceptAll(): void;
+  toggleBackgroundOnly(): void;
+  shortcuts(): void;
 }
 
 export function renderToolbar(s: ToolbarState, a: ToolbarActions) {
@@ -80,6 +83,9 @@ export function renderToolbar(s: ToolbarState, a: ToolbarActions) {
       <button data-action="interpolate" ?disabled=${s.annotationDisabled} title="${tt.interpolateHint}" @click=${a.interpolate}>${tt.interpolate}</button>
       <button data-action="accept" ?disabled=${s.annotationDisabled} title="${tt.acceptHint}" @click=${a.acceptSlice}>${tt.accept}</button>
       <button data-action="accept-all" ?disabled=${s.annotationDisabled} @click=${a.acceptAll}>${tt.acceptAll}</button>
+      <button data-action="background-only" aria-pressed=${pressed(s.backgroundOnly)} ?disabled=${s.annotationDisabled}
+        title=${tt.backgroundOnlyHint} @click=${a.toggleBackgroundOnly}>${tt.backgroundOnly}</button>
+      <button data-action="shortcuts" @click=${a.shortcuts}>${tt.shortcuts}</button>
     </div>
     <span class="sep"></span>
     <div class="group" role="group" aria-label=${t.presets}>

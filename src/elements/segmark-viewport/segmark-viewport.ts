@@ -27,6 +27,8 @@ export interface ViewportAnnotation {
 export const VIEWPORT_SLICE = 'sm-viewport-slice';
 export const VIEWPORT_WINDOW = 'sm-viewport-window';
 export const VIEWPORT_CROSSHAIR = 'sm-viewport-crosshair';
+/** A tool gesture ended with a status worth telling the user (detail: `{ status }`). */
+export const VIEWPORT_TOOL_STATUS = 'sm-viewport-tool-status';
 
 /** Performance entry recorded for every drawn frame of the main view (image + overlays). */
 export const RENDER_MEASURE = 'segmark:render';
@@ -195,6 +197,9 @@ export class SegmarkViewport extends LitElement {
       changed: () => {
         this.updateCursor();
         this.view?.redraw();
+      },
+      finished: (tool) => {
+        if (tool.status) this.emit(VIEWPORT_TOOL_STATUS, { status: tool.status });
       },
     });
     this.resizeObserver = new ResizeObserver(() => {

@@ -12,6 +12,8 @@ export interface ToolInputHost {
   toImage(clientX: number, clientY: number): { x: number; y: number };
   /** The tool's preview or cursor changed. */
   changed(): void;
+  /** A gesture ended; the tool's status says what it came to. */
+  finished(tool: AnnotationTool): void;
 }
 
 export class ToolInput {
@@ -94,6 +96,7 @@ export class ToolInput {
     this.active = undefined;
     tool.up(this.pointer(e), context);
     this.host.changed();
+    this.host.finished(tool);
   };
 
   private readonly lost = (e: PointerEvent): void => {
@@ -107,5 +110,6 @@ export class ToolInput {
     if (!tool?.doubleClick || !context) return;
     tool.doubleClick(this.pointer(e), context);
     this.host.changed();
+    this.host.finished(tool);
   };
 }

@@ -14,8 +14,9 @@ interface PlaywrightContext {
       move(x: number, y: number, options?: { steps?: number }): Promise<void>;
       down(options?: { button?: 'left' | 'right' | 'middle' }): Promise<void>;
       up(options?: { button?: 'left' | 'right' | 'middle' }): Promise<void>;
+      dblclick(x: number, y: number, options?: { delay?: number }): Promise<void>;
     };
-    keyboard: { down(key: string): Promise<void>; up(key: string): Promise<void> };
+    keyboard: { down(key: string): Promise<void>; up(key: string): Promise<void>; press(key: string): Promise<void> };
   };
   frame(): Promise<{ frameElement(): Promise<{ boundingBox(): Promise<{ x: number; y: number; width: number } | null> }>; evaluate<T>(fn: () => T): Promise<T> }>;
 }
@@ -60,9 +61,35 @@ export const pointerClicks: BrowserCommand<[points: Point[]]> = async (ctx, poin
   }
 };
 
+/** Moves to a point without pressing (hover, e.g. to place a brush's footprint). */
+export const pointerMove: BrowserCommand<[point: Point, options?: { steps?: number }]> = async (ctx, [x, y], options = {}) => {
+  const context = ctx as unknown as PlaywrightContext;
+  const o = await origin(context);
+  await context.page.mouse.move(o.x + x * o.scale, o.y + y * o.scale, { steps: options.steps ?? 1 });
+};
+
+/** A real double click at a point (two presses with click counts 1 and 2, then dblclick). */
+export const pointerDoubleClick: BrowserCommand<[point: Point]> = async (ctx, [x, y]) => {
+  const context = ctx as unknown as PlaywrightContext;
+  const o = await origin(context);
+  await context.page.mouse.dblclick(o.x + x * o.scale, o.y + y * o.scale);
+};
+
+/**
+ * Presses keys in turn through Playwright's keyboard (to the focused element),
+ * e.g. ['b', ']', 'Enter']; combinations as Playwright writes them ('Control+z').
+ */
+export const keyPress: BrowserCommand<[keys: string[]]> = async (ctx, keys) => {
+  const context = ctx as unknown as PlaywrightContext;
+  for (const key of keys) await context.page.keyboard.press(key);
+};
+
 declare module 'vitest/browser' {
   interface BrowserCommands {
     pointerPath(points: Point[], options?: { modifier?: string; stepsPerSegment?: number }): Promise<void>;
     pointerClicks(points: Point[]): Promise<void>;
+    pointerMove(point: Point, options?: { steps?: number }): Promise<void>;
+    pointerDoubleClick(point: Point): Promise<void>;
+    keyPress(keys: string[]): Promise<void>;
   }
 }

@@ -1,0 +1,81 @@
+/** The shortcut sheet (`?`): every key and gesture, viewing and annotating, in the element's language. */
+import { html } from 'lit';
+import { toolDescriptions } from '../../tools/index.js';
+import { toLocale } from '../strings.js';
+
+type Row = [keys: string, action: string];
+
+const VIEWING: Record<'en' | 'zh-CN', { title: string; viewing: string; tools: string; history: string; close: string; rows: Row[]; historyRows: Row[] }> = {
+  en: {
+    title: 'Keyboard and mouse',
+    viewing: 'Viewing',
+    tools: 'Annotation tools',
+    history: 'History',
+    close: 'Close',
+    rows: [
+      ['Wheel, ↑ ↓ ← →', 'Previous / next slice'],
+      ['PageUp / PageDown', '10 slices'],
+      ['Home / End', 'First / last slice'],
+      ['1 … 5', 'Window: soft tissue, bone, spine/disc, lung, brain'],
+      ['W / P / Z', 'Left drag sets window / pans / zooms'],
+      ['Middle drag / right drag', 'Pan / zoom with any tool'],
+      ['Ctrl + wheel, + / −', 'Zoom'],
+      ['F / A / I', 'Fit / 1:1 / invert'],
+      ['Shift + click', 'Move the sagittal and coronal planes here (viewing tools)'],
+      ['?', 'This sheet'],
+    ],
+    historyRows: [
+      ['Ctrl + Z', 'Undo'],
+      ['Ctrl + Shift + Z, Ctrl + Y', 'Redo'],
+    ],
+  },
+  'zh-CN': {
+    title: '键盘与鼠标',
+    viewing: '浏览',
+    tools: '标注工具',
+    history: '历史',
+    close: '关闭',
+    rows: [
+      ['滚轮、↑ ↓ ← →', '上一层 / 下一层'],
+      ['PageUp / PageDown', '10 层'],
+      ['Home / End', '第一层 / 最后一层'],
+      ['1 … 5', '窗位：软组织、骨、脊柱/椎间盘、肺、脑'],
+      ['W / P / Z', '左键拖动：调窗 / 平移 / 缩放'],
+      ['中键拖动 / 右键拖动', '任何工具下平移 / 缩放'],
+      ['Ctrl + 滚轮、+ / −', '缩放'],
+      ['F / A / I', '适应窗口 / 1:1 / 反色'],
+      ['Shift + 单击', '将矢状面和冠状面移到此处（浏览工具）'],
+      ['?', '本快捷键表'],
+    ],
+    historyRows: [
+      ['Ctrl + Z', '撤销'],
+      ['Ctrl + Shift + Z、Ctrl + Y', '重做'],
+    ],
+  },
+};
+
+export function renderShortcutSheet(lang: string, close: () => void) {
+  const locale = toLocale(lang);
+  const t = VIEWING[locale];
+  const table = (rows: Row[]) =>
+    html`<table>${rows.map(([k, a]) => html`<tr><th scope="row"><kbd>${k}</kbd></th><td>${a}</td></tr>`)}</table>`;
+  return html`<div class="sheet" role="dialog" aria-modal="true" aria-label=${t.title} part="shortcut-sheet"
+      @keydown=${(e: KeyboardEvent) => {
+        if (e.key === 'Escape' || e.key === '?') {
+          e.preventDefault();
+          e.stopPropagation();
+          close();
+        }
+      }}>
+    <div class="sheet-head"><h2>${t.title}</h2><button class="sheet-close" @click=${close} autofocus>${t.close}</button></div>
+    <div class="sheet-body">
+      <section><h3>${t.viewing}</h3>${table(t.rows)}<h3>${t.history}</h3>${table(t.historyRows)}</section>
+      <section><h3>${t.tools}</h3>
+        ${toolDescriptions(locale).map(
+          (d) => html`<div class="tool"><div><kbd>${d.key}</kbd> <strong>${d.name}</strong> — ${d.summary}</div>
+            <ul>${d.gestures.map((g) => html`<li>${g}</li>`)}</ul></div>`,
+        )}
+      </section>
+    </div>
+  </div>`;
+}

@@ -1,0 +1,88 @@
+/** The annotator's annotation chrome: shortcut sheet, paint mode, tool buttons and status messages. */
+import { afterEach, describe, expect, it } from 'vitest';
+import '../../src/index.js';
+import type { SegmarkAnnotator } from '../../src/elements/segmark-annotator/segmark-annotator.js';
+import { frames, sampleFiles } from './support/sample.js';
+
+let el: SegmarkAnnotator | undefined;
+afterEach(() => el?.remove());
+
+async function open(lang = 'en'): Promise<SegmarkAnnotator> {
+  el = document.createElement('segmark-annotator');
+  el.lang = lang;
+  el.style.cssText = 'display:grid;width:1100px;height:760px';
+  document.body.append(el);
+  await el.loadFiles(await sampleFiles(12));
+  await frames(2);
+  return el;
+}
+
+const key = (a: SegmarkAnnotator, k: string) => a.dispatchEvent(new KeyboardEvent('keydown', { key: k, bubbles: true, composed: true }));
+
+describe('annotation chrome of <segmark-annotator>', () => {
+  it('? opens the shortcut sheet listing every tool with its key; Escape closes it', async () => {
+    const a = await open();
+    key(a, '?');
+    await a.updateComplete;
+    const sheet = a.shadowRoot!.querySelector('[role="dialog"]')!;
+    expect(sheet).not.toBeNull();
+    const text = sheet.textContent!;
+    for (const name of ['Freehand', 'Polygon', 'Livewire', 'Edit', 'Brush', 'Eraser', 'Threshold brush', 'Fill', 'Undo']) expect(text).toContain(name);
+    sheet.dispatchEvent(new KeyboardEvent('keydown', { key: 'Escape', bubbles: true, composed: true }));
+    await a.updateComplete;
+    expect(a.shadowRoot!.querySelector('[role="dialog"]')).toBeNull();
+  });
+
+  it('the sheet speaks Chinese when lang is zh-CN', async () => {
+    const a = await open('zh-CN');
+    a.toggleShortcuts(true);
+    await a.updateComplete;
+    const text = a.shadowRoot!.querySelector('[role="dialog"]')!.textContent!;
+    expect(text).toContain('键盘与鼠标');
+    expect(text).toContain('画笔');
+    expect(text).not.toContain('Previous / next slice');
+  });
+
+  it('tool buttons and keys pick tools; annotation tools are off while readonly', async () => {
+    const a = await open();
+    a.shadowRoot!.querySelector<HTMLButtonElement>('button[data-tool="polygon"]')!.click();
+    expect(a.tool).toBe('polygon');
+    key(a, 'b');
+    expect(a.tool).toBe('brush');
+    key(a, 'w');
+    expect(a.tool).toBe('window');
+    a.readonly = true;
+    await a.updateComplete;
+    expect(a.shadowRoot!.querySelector<HTMLButtonElement>('button[data-tool="brush"]')!.disabled).toBe(true);
+    key(a, 'b');
+    expect(a.tool).toBe('window');
+  });
+
+  it('"Background only" switches the document between painting over others and only over background', async () => {
+    const a = await open();
+    const button = a.shadowRoot!.querySelector<HTMLButtonElement>('button[data-action="background-only"]')!;
+    expect(button.getAttribute('aria-pressed')).toBe('false');
+    button.click();
+    await a.updateComplete;
+    expect(button.getAttribute('aria-pressed')).toBe('true');
+    expect(a.getDocument()!.settings.paintMode).toBe('background-only');
+    button.click();
+    await a.updateComplete;
+    expect(a.getDocument()!.settings.paintMode).toBe('over-others');
+  });
+
+  it('a fill on an open area tells the user nothing was filled', async () => {
+    const a = await open();
+    a.tool = 'fill';
+    await frames(2);
+    const host = a.shadowRoot!.querySelector('segmark-viewport')!.shadowRoot!.querySelector<HTMLElement>('.canvas-host')!;
+    const r = host.getBoundingClientRect();
+    const at = { clientX: r.left + r.width / 2, clientY: r.top + r.height / 2, bubbles: true, button: 0, pointerId: 1, isPrimary: true };
+    host.dispatchEvent(new PointerEvent('pointerdown', at));
+    host.dispatchEvent(new PointerEvent('pointerup', at));
+    await a.updateComplete;
+    const notices = [...a.shadowRoot!.querySelectorAll('.notice.warning')].map((n) => n.textContent);
+    expect(notices.some((t) => t?.includes('Nothing filled'))).toBe(true);
+    expect(a.getDocument()!.regions).toEqual([]);
+  });
+});
