@@ -15,6 +15,9 @@ type Matrix = [number, number, number, number, number, number];
 export class LabelOverlay {
   private readonly canvas: HTMLCanvasElement;
   private key = '';
+  private lut: Uint32Array = new Uint32Array(256);
+  /** Pixels repainted by the last refresh (for tests and the bench: an edit repaints only its box). */
+  repainted = 0;
 
   constructor(
     private readonly document: AnnotationDocument,
@@ -52,24 +55,33 @@ export class LabelOverlay {
     if (preview) this.drawPreview(ctx, matrix, preview, activeLabel);
   }
 
-  /** Rebuilds the RGBA bitmap when the slice, its labelmap or any label's look changed. */
+  /**
+   * Keeps the RGBA bitmap in step: rebuilt whole when the slice or a label's
+   * look changed, otherwise repainted only in the box the last edits touched.
+   */
   private refreshBitmap(slice: number): void {
     const looks = this.document.labels.map((l) => `${l.id}:${l.color.join(',')}:${l.opacity}:${l.visible}:${l.display}`).join('|');
-    const key = `${slice}#${this.labelmap.version(slice)}#${looks}`;
-    if (key === this.key) return;
+    const key = `${slice}#${looks}`;
+    const whole = key !== this.key;
     this.key = key;
-    const lut = new Uint32Array(256);
-    for (const l of this.document.labels) {
-      if (!l.visible || l.display !== 'filled') continue;
-      const a = Math.round(Math.min(1, Math.max(0, l.opacity)) * 255);
-      // ImageData is RGBA in memory; read as a little-endian Uint32 that is ABGR.
-      lut[l.id] = ((a << 24) | (l.color[2] << 16) | (l.color[1] << 8) | l.color[0]) >>> 0;
-    }
+    if (whole) this.lut = colourTable(this.document);
+    const dirty = this.labelmap.takeDirty(slice);
+    const box = whole ? { c0: 0, r0: 0, c1: this.labelmap.columns, r1: this.labelmap.rows } : dirty;
+    const width = box.c1 - box.c0;
+    const height = box.r1 - box.r0;
+    if (width <= 0 || height <= 0) return;
     const map = this.labelmap.slice(slice);
-    const image = new ImageData(this.labelmap.columns, this.labelmap.rows);
+    const image = new ImageData(width, height);
     const out = new Uint32Array(image.data.buffer);
-    for (let i = 0; i < map.length; i++) out[i] = lut[map[i]!]!;
-    this.canvas.getContext('2d')!.putImageData(image, 0, 0);
+    const lut = this.lut;
+    const columns = this.labelmap.columns;
+    for (let r = 0; r < height; r++) {
+      const src = (box.r0 + r) * columns + box.c0;
+      const dst = r * width;
+      for (let c = 0; c < width; c++) out[dst + c] = lut[map[src + c]!]!;
+    }
+    this.canvas.getContext('2d')!.putImageData(image, box.c0, box.r0);
+    this.repainted = width * height;
   }
 
   private drawPreview(ctx: CanvasRenderingContext2D, matrix: Matrix, p: ToolPreview, activeLabel: number): void {
@@ -106,6 +118,17 @@ export class LabelOverlay {
       ctx.stroke();
     }
   }
+}
+
+/** Label id → RGBA as a little-endian Uint32 (ImageData's bytes are R, G, B, A). */
+function colourTable(document: AnnotationDocument): Uint32Array {
+  const lut = new Uint32Array(256);
+  for (const l of document.labels) {
+    if (!l.visible || l.display !== 'filled') continue;
+    const a = Math.round(Math.min(1, Math.max(0, l.opacity)) * 255);
+    lut[l.id] = ((a << 24) | (l.color[2] << 16) | (l.color[1] << 8) | l.color[0]) >>> 0;
+  }
+  return lut;
 }
 
 function apply(m: Matrix, x: number, y: number): [number, number] {

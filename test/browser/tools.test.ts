@@ -207,18 +207,43 @@ function resultMask(s: Session): Uint8Array {
   return rasterizeToMask(s.region(), s.truth.columns, s.truth.rows);
 }
 
-describe('livewire with the real mouse', () => {
-  it('six anchors on the L3/L4 boundary, closed on the first anchor, give Dice ≥ 0.95', async () => {
-    const s = await openOnDisc('livewire');
+/** Where the viewport's focus is: the annotator hears keys from the element in it that has focus. */
+function focused(s: Session): Element | null {
+  return s.a.shadowRoot!.activeElement;
+}
+
+describe('probe', () => {
+  it('polygon with the real keyboard', async () => {
+    const s = await openOnDisc('polygon');
     const ring = outerRing(s.mask, s.truth);
-    for (const inset of [-0.5, 0, 0.5]) {
-      const anchors = evenlySpaced(ring, 6).map((p) => s.client(p.x + inset * p.nx, p.y + inset * p.ny));
-      await commands.pointerClicks([...anchors, anchors[0]!]);
-      await frames(2);
-      const score = dice(resultMask(s), s.mask);
-      console.log(`livewire inset ${inset}: Dice ${score.toFixed(4)} area ${count(resultMask(s))} truth ${count(s.mask)}`);
-      s.a.undo();
-    }
-    console.log(JSON.stringify(s.changes));
+    const pts = evenlySpaced(ring, 20).map((p) => s.client(p.x, p.y));
+    console.log('focus before', focused(s)?.tagName, document.activeElement?.tagName);
+    await commands.pointerClicks(pts);
+    console.log('focus after', focused(s)?.tagName, document.activeElement?.tagName);
+    await commands.keyPress(['Enter']);
+    await frames(2);
+    console.log('dice', dice(resultMask(s), s.mask), JSON.stringify(s.changes));
+  });
+  it('focus probe', async () => {
+    const s = await openOnDisc('window');
+    const b = document.createElement('button');
+    b.textContent = 'x';
+    b.style.cssText = 'position:fixed;left:0;top:0;width:50px;height:30px';
+    document.body.append(b);
+    await commands.pointerClicks([[20, 15]]);
+    console.log('after button click', document.activeElement?.tagName, document.hasFocus());
+    b.remove();
+    s.a.tool = 'polygon';
+    await s.a.updateComplete;
+    s.viewport.focus();
+    console.log('after focus()', focused(s)?.tagName, document.activeElement?.tagName, document.hasFocus());
+    const ring = outerRing(s.mask, s.truth);
+    const pts = evenlySpaced(ring, 20).map((p) => s.client(p.x, p.y));
+    await commands.pointerClicks(pts);
+    console.log('after clicks', focused(s)?.tagName, document.activeElement?.tagName, document.hasFocus());
+    window.addEventListener('keydown', (e) => console.log('keydown', e.key, (e.composedPath()[0] as Element).tagName), true);
+    await commands.keyPress(['Enter']);
+    await frames(2);
+    console.log('dice', dice(resultMask(s), s.mask), JSON.stringify(s.changes));
   });
 });
