@@ -136,7 +136,7 @@ async function main() {
         }
         st.runs.push(r);
         record(s.id, r.notes);
-        log(`${s.id} run ${run}/${RUNS}: ${summary(r.metrics)} (${((Date.now() - t) / 1000).toFixed(1)} s)`);
+        log(`${s.id} run ${run}/${RUNS}: ${(s.summary ?? summary)(r.metrics)} (${((Date.now() - t) / 1000).toFixed(1)} s)`);
       } catch (error) {
         st.errors.push(error.message.split('\n')[0]);
         record(s.id, error.notes);

@@ -17,6 +17,8 @@ import { cpuMsBetween, descendantsTicks } from './cpu.mjs';
  * @property {(median: Record<string, number | null>, all: { series: object, medians: Record<string, Record<string, number | null>> }) => import('./report.mjs').Row[]} rows
  *   the rows from the median of each metric over the runs (`heapRatio` is added by the driver);
  *   `all.medians` has every scenario's medians, for rows that compare pipelines
+ * @property {(metrics: Record<string, number | null>) => string} [summary]
+ *   optional: the one-line log of a run, for scenarios whose headline is not a load time
  */
 
 /** Flags that keep headless Chromium away from the closed network of the build machines. */
