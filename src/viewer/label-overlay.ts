@@ -16,6 +16,8 @@ export class LabelOverlay {
   private readonly canvas: HTMLCanvasElement;
   private key = '';
   private lut: Uint32Array = new Uint32Array(256);
+  private image: ImageData | undefined;
+  private pixels: Uint32Array | undefined;
   /** Pixels repainted by the last refresh (for tests and the bench: an edit repaints only its box). */
   repainted = 0;
 
@@ -71,16 +73,16 @@ export class LabelOverlay {
     const height = box.r1 - box.r0;
     if (width <= 0 || height <= 0) return;
     const map = this.labelmap.slice(slice);
-    const image = new ImageData(width, height);
-    const out = new Uint32Array(image.data.buffer);
+    // One bitmap-sized ImageData, kept: only the box is rewritten and put back (no allocation per edit).
+    const image = (this.image ??= new ImageData(this.labelmap.columns, this.labelmap.rows));
+    const out = (this.pixels ??= new Uint32Array(image.data.buffer));
     const lut = this.lut;
     const columns = this.labelmap.columns;
-    for (let r = 0; r < height; r++) {
-      const src = (box.r0 + r) * columns + box.c0;
-      const dst = r * width;
-      for (let c = 0; c < width; c++) out[dst + c] = lut[map[src + c]!]!;
+    for (let r = box.r0; r < box.r1; r++) {
+      const row = r * columns;
+      for (let c = box.c0; c < box.c1; c++) out[row + c] = lut[map[row + c]!]!;
     }
-    this.canvas.getContext('2d')!.putImageData(image, box.c0, box.r0);
+    this.canvas.getContext('2d')!.putImageData(image, 0, 0, box.c0, box.r0, width, height);
     this.repainted = width * height;
   }
 
