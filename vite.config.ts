@@ -1,6 +1,6 @@
 import { defineConfig } from 'vitest/config';
 import { playwright } from '@vitest/browser-playwright';
-import { pointerClicks, pointerPath } from './test/browser/support/pointer-commands.js';
+import { keyPress, pointerClicks, pointerDoubleClick, pointerMove, pointerPath } from './test/browser/support/pointer-commands.js';
 
 /** Chromium as installed by Debian's package; scripts/test.mjs installs it when missing. */
 const chromium = process.env.SEGMARK_CHROMIUM ?? '/usr/bin/chromium';
@@ -64,7 +64,7 @@ export default defineConfig({
             provider: playwright({ launchOptions: { executablePath: chromium, args: chromiumArgs } }),
             instances: [{ browser: 'chromium' }],
             viewport: { width: 1280, height: 800 },
-            commands: { pointerPath, pointerClicks },
+            commands: { pointerPath, pointerClicks, pointerMove, pointerDoubleClick, keyPress },
           },
         },
       },

@@ -147,6 +147,9 @@ export class SegmarkAnnotator extends LitElement {
       if (clamped !== this.slice) this.slice = clamped;
     }
     if (changed.has('windowWidth') && this.windowWidth < 1) this.windowWidth = 1;
+    // However the tool changes (toolbar, key, or a host setting the property), work in progress is
+    // abandoned; the viewport still holds the old tool here, so the cancel reaches it.
+    if (changed.has('tool') && changed.get('tool') !== undefined) this.viewport?.cancelTool();
   }
 
   protected override updated(changed: PropertyValues<this>): void {

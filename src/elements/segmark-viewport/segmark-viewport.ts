@@ -282,6 +282,9 @@ export class SegmarkViewport extends LitElement {
 
   /** Shift+click puts the sagittal and coronal planes through the point (navigation tools only). */
   private readonly onPointerDown = (e: PointerEvent): void => {
+    // Tools and navigation prevent the default of pointerdown (no text selection, no touch scrolling),
+    // which also stops the browser from focusing on click: take focus here so keys reach the tools.
+    if (e.button === 0 || e.button === 1) this.focus({ preventScroll: true });
     if (this.annotation?.tool || !e.shiftKey || !this.view?.hasImage || e.button !== 0) return;
     const p = this.view.clientToImage(e.clientX, e.clientY);
     this.emit(VIEWPORT_CROSSHAIR, { column: Math.floor(p.x), row: Math.floor(p.y) });
