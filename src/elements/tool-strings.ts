@@ -21,7 +21,7 @@ export function toolStatusMessage(lang: string, status: ToolStatusCode): string 
   return STATUS[lang === 'zh-CN' || lang.toLowerCase().startsWith('zh') ? 'zh-CN' : 'en'][status];
 }
 
-type ToolText = Record<AnnotationToolId | 'undo' | 'redo' | 'annotate' | 'interpolate' | 'interpolateHint' | 'accept' | 'acceptHint' | 'acceptAll' | 'backgroundOnly' | 'backgroundOnlyHint' | 'shortcuts', string>;
+type ToolText = Record<AnnotationToolId | 'undo' | 'redo' | 'annotate' | 'interpolate' | 'interpolateHint' | 'accept' | 'acceptHint' | 'acceptAll' | 'backgroundOnly' | 'backgroundOnlyHint' | 'shortcuts' | 'thresholdRange' | 'threshold-disc' | 'threshold-bone' | 'threshold-soft-tissue', string>;
 
 const en: ToolText = {
   freehand: 'Freehand',
@@ -43,6 +43,10 @@ const en: ToolText = {
   backgroundOnly: 'Background only',
   backgroundOnlyHint: 'Paint only where no other label is; otherwise painting takes pixels from other labels (never overlapping either way)',
   shortcuts: 'Shortcuts (?)',
+  thresholdRange: 'Threshold brush range',
+  'threshold-disc': 'Disc',
+  'threshold-bone': 'Bone',
+  'threshold-soft-tissue': 'Soft tissue',
 };
 
 const zhCN: ToolText = {
@@ -65,6 +69,10 @@ const zhCN: ToolText = {
   backgroundOnly: '仅背景',
   backgroundOnlyHint: '只在没有其他标签的地方绘制；否则绘制会从其他标签中取走像素（两种方式都不会重叠）',
   shortcuts: '快捷键 (?)',
+  thresholdRange: '阈值画笔范围',
+  'threshold-disc': '椎间盘',
+  'threshold-bone': '骨',
+  'threshold-soft-tissue': '软组织',
 };
 
 export function toolStrings(lang: string): ToolText {

@@ -85,4 +85,22 @@ describe('annotation chrome of <segmark-annotator>', () => {
     expect(notices.some((t) => t?.includes('Nothing filled'))).toBe(true);
     expect(a.getDocument()!.regions).toEqual([]);
   });
+
+  it('the threshold brush shows its HU range presets, and picking one sets the range it paints', async () => {
+    const a = await open();
+    expect(a.shadowRoot!.querySelector('select[data-action="threshold"]')).toBeNull();
+    a.tool = 'threshold-brush';
+    await a.updateComplete;
+    const select = a.shadowRoot!.querySelector<HTMLSelectElement>('select[data-action="threshold"]')!;
+    expect(select.value).toBe('disc');
+    expect(select.textContent).toContain('50…150 HU');
+    select.value = 'bone';
+    select.dispatchEvent(new Event('change', { bubbles: true }));
+    await a.updateComplete;
+    const internals = a as unknown as { annotations: { tool(id: string): { range: { min: number; max: number } } } };
+    expect(internals.annotations.tool('threshold-brush').range).toEqual({ min: 200, max: 3000 });
+    a.setThresholdRange({ min: 60, max: 120 });
+    await a.updateComplete;
+    expect(a.shadowRoot!.querySelector<HTMLSelectElement>('select[data-action="threshold"]')!.textContent).toContain('60…120 HU');
+  });
 });

@@ -29,6 +29,7 @@ import { strings, toLocale } from '../strings.js';
 import { toolStatusMessage, toolStrings } from '../tool-strings.js';
 import { renderToolbar } from './toolbar.js';
 import { renderShortcutSheet } from './shortcut-sheet.js';
+import { THRESHOLD_PRESETS, type ThresholdBrushTool, type ThresholdPresetId } from '../../tools/threshold-brush.js';
 import { acceptInterpolation, interpolateLabel } from '../../core/annotation/interpolate-label.js';
 import { filesFromDataTransfer, filesFromInput } from './drop.js';
 import { annotatorStyles } from './segmark-annotator.styles.js';
@@ -186,6 +187,16 @@ export class SegmarkAnnotator extends LitElement {
     return this.annotations.document?.snapshot();
   }
 
+  /** The HU range the threshold brush paints (e.g. `{ min: 50, max: 150 }` for discs). */
+  setThresholdRange(range: { min: number; max: number }): void {
+    this.thresholdBrush().range = range;
+    this.requestUpdate();
+  }
+
+  private thresholdBrush(): ThresholdBrushTool {
+    return this.annotations.tool('threshold-brush') as ThresholdBrushTool;
+  }
+
   /** Shows or hides the shortcut sheet (also the `?` key). */
   toggleShortcuts(open = !this.sheetOpen): void {
     this.sheetOpen = open;
@@ -335,6 +346,7 @@ export class SegmarkAnnotator extends LitElement {
         canUndo: document?.canUndo ?? false,
         canRedo: document?.canRedo ?? false,
         backgroundOnly: document?.paintMode === 'background-only',
+        threshold: this.thresholdBrush().range,
       },
       {
         openFiles: () => this.fileInput.click(),
@@ -360,6 +372,9 @@ export class SegmarkAnnotator extends LitElement {
           this.requestUpdate();
         },
         shortcuts: () => this.toggleShortcuts(),
+        setThreshold: (preset) => {
+          if (preset in THRESHOLD_PRESETS) this.setThresholdRange(THRESHOLD_PRESETS[preset as ThresholdPresetId]);
+        },
       },
     );
   }

@@ -6,6 +6,7 @@ import type { NavigationTool } from '../../tools/navigation.js';
 import type { strings } from '../strings.js';
 import type { toolStrings } from '../tool-strings.js';
 import { ANNOTATION_TOOLS, ANNOTATION_TOOL_KEYS } from './annotation-controller.js';
+import { THRESHOLD_PRESETS } from '../../tools/threshold-brush.js';
 
 export interface ToolbarState {
   t: ReturnType<typeof strings>;
@@ -17,6 +18,8 @@ export interface ToolbarState {
   canUndo: boolean;
   canRedo: boolean;
   backgroundOnly: boolean;
+  /** The threshold brush's HU range, shown while that tool is in hand. */
+  threshold: { min: number; max: number };
 }
 
 export interface ToolbarActions {
@@ -35,7 +38,18 @@ export interface ToolbarActions {
   acceptSlice(): void;
   acceptAll(): void;
   toggleBackgroundOnly(): void;
+  setThreshold(preset: string): void;
   shortcuts(): void;
+}
+
+function renderThreshold(s: ToolbarState, a: ToolbarActions) {
+  const current = Object.entries(THRESHOLD_PRESETS).find(([, r]) => r.min === s.threshold.min && r.max === s.threshold.max)?.[0] ?? '';
+  return html`<select data-action="threshold" aria-label=${s.tools.thresholdRange} @change=${(e: Event) => a.setThreshold((e.target as HTMLSelectElement).value)}>
+    ${Object.entries(THRESHOLD_PRESETS).map(
+      ([id, r]) => html`<option value=${id} ?selected=${id === current}>${s.tools[`threshold-${id}` as 'threshold-disc']} ${r.min}…${r.max} HU</option>`,
+    )}
+    ${current ? '' : html`<option selected value="">${s.threshold.min}…${s.threshold.max} HU</option>`}
+  </select>`;
 }
 
 export function renderToolbar(s: ToolbarState, a: ToolbarActions) {
@@ -80,6 +94,7 @@ export function renderToolbar(s: ToolbarState, a: ToolbarActions) {
       )}
       <button data-action="undo" aria-label=${tt.undo} ?disabled=${s.annotationDisabled || !s.canUndo} title="${tt.undo} (Ctrl+Z)" @click=${a.undo}>↶</button>
       <button data-action="redo" aria-label=${tt.redo} ?disabled=${s.annotationDisabled || !s.canRedo} title="${tt.redo} (Ctrl+Shift+Z)" @click=${a.redo}>↷</button>
+      ${s.tool === 'threshold-brush' ? renderThreshold(s, a) : ''}
       <button data-action="interpolate" ?disabled=${s.annotationDisabled} title="${tt.interpolateHint}" @click=${a.interpolate}>${tt.interpolate}</button>
       <button data-action="accept" ?disabled=${s.annotationDisabled} title="${tt.acceptHint}" @click=${a.acceptSlice}>${tt.accept}</button>
       <button data-action="accept-all" ?disabled=${s.annotationDisabled} @click=${a.acceptAll}>${tt.acceptAll}</button>
