@@ -562,3 +562,47 @@ describe('focus and tool changes (host-driven)', () => {
     }
   });
 });
+
+describe('pen and touch', () => {
+  it('pen pressure scales the brush, and a touch stroke paints too', async () => {
+    const a = document.createElement('segmark-annotator');
+    a.style.cssText = 'display:grid;width:1000px;height:700px';
+    document.body.append(a);
+    try {
+      await a.loadFiles(await sampleFiles(10));
+      await frames(2);
+      a.tool = 'brush';
+      a.activeLabel = 3;
+      await frames(2);
+      const viewport = a.shadowRoot!.querySelector('segmark-viewport')!;
+      const host = viewport.shadowRoot!.querySelector<HTMLElement>('.canvas-host')!;
+      const stroke = (y: number, pointerType: string, pressure: number, pointerId: number) => {
+        const from = viewport.imageToClient(100, y)!;
+        const to = viewport.imageToClient(200, y)!;
+        const base = { bubbles: true, pointerType, pressure, pointerId, isPrimary: true, button: 0, buttons: 1 };
+        host.dispatchEvent(new PointerEvent('pointerdown', { ...base, clientX: from.x, clientY: from.y }));
+        for (let i = 1; i <= 10; i++) {
+          const x = from.x + ((to.x - from.x) * i) / 10;
+          host.dispatchEvent(new PointerEvent('pointermove', { ...base, clientX: x, clientY: from.y }));
+        }
+        host.dispatchEvent(new PointerEvent('pointerup', { ...base, buttons: 0, clientX: to.x, clientY: to.y }));
+      };
+      const area = () => {
+        const r = a.getDocument()!.regions.find((x) => x.labelId === 3)!;
+        return rasterizeToMask({ rings: r.rings }, 384, 384).reduce((s, v) => s + v, 0);
+      };
+      stroke(100, 'pen', 1, 11);
+      const heavy = area();
+      a.undo();
+      stroke(100, 'pen', 0.2, 12);
+      const light = area();
+      expect(light).toBeGreaterThan(0);
+      expect(heavy).toBeGreaterThan(light * 1.5);
+      a.undo();
+      stroke(200, 'touch', 0, 13);
+      expect(area()).toBeGreaterThan(0);
+    } finally {
+      a.remove();
+    }
+  });
+});

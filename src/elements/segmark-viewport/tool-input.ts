@@ -73,7 +73,7 @@ export class ToolInput {
     if (tool.down(this.pointer(e), context)) {
       e.preventDefault();
       this.active = e.pointerId;
-      this.element.setPointerCapture?.(e.pointerId);
+      capture(this.element, e.pointerId);
     }
     this.host.changed();
   };
@@ -112,4 +112,13 @@ export class ToolInput {
     this.host.changed();
     this.host.finished(tool);
   };
+}
+
+/** Pointer capture where the pointer is a live one; a synthetic or already-gone pointer cannot be captured. */
+function capture(element: HTMLElement, pointerId: number): void {
+  try {
+    element.setPointerCapture?.(pointerId);
+  } catch {
+    // NotFoundError: the stroke still works, only without capture outside the element.
+  }
 }
