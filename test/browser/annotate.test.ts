@@ -3,59 +3,19 @@
  * input pipeline) on the sample series, checked against the generator's
  * ground-truth disc masks.
  */
-import { gunzipSync } from 'fflate';
 import { afterEach, describe, expect, it } from 'vitest';
 import { commands } from 'vitest/browser';
 import '../../src/index.js';
+import { dice, fullestSlice, groundTruth } from './support/ground-truth.js';
 import { maskToRegion } from '../../src/core/annotation/contour.js';
 import { rasterizeToMask } from '../../src/core/annotation/rasterize.js';
 import type { ChangeDetail } from '../../src/elements/events.js';
 import type { SegmarkAnnotator } from '../../src/elements/segmark-annotator/segmark-annotator.js';
 import { frames, sampleFiles } from './support/sample.js';
 
-interface Truth {
-  columns: number;
-  rows: number;
-  slices: number;
-  labels: Uint8Array;
-}
 
-async function groundTruth(): Promise<Truth> {
-  const meta = (await (await fetch('/sample-dicom/ground-truth/discs.json')).json()) as { dims: { columns: number; rows: number; slices: number } };
-  const raw = new Uint8Array(await (await fetch('/sample-dicom/ground-truth/discs.u8.gz')).arrayBuffer());
-  // The dev server may send .gz files with Content-Encoding: gzip, so the browser has already inflated them.
-  const bytes = raw[0] === 0x1f && raw[1] === 0x8b ? gunzipSync(raw) : raw;
-  return { ...meta.dims, labels: bytes };
-}
 
-/** The slice where disc `label` covers the most pixels, and its mask there. */
-function fullestSlice(t: Truth, label: number): { k: number; mask: Uint8Array } {
-  const n = t.columns * t.rows;
-  let best = 0;
-  let bestCount = -1;
-  for (let k = 0; k < t.slices; k++) {
-    let count = 0;
-    for (let i = k * n; i < (k + 1) * n; i++) if (t.labels[i] === label) count++;
-    if (count > bestCount) [best, bestCount] = [k, count];
-  }
-  const mask = new Uint8Array(n);
-  for (let i = 0; i < n; i++) mask[i] = t.labels[best * n + i] === label ? 1 : 0;
-  return { k: best, mask };
-}
 
-function dice(a: Uint8Array, b: Uint8Array): number {
-  let both = 0;
-  let sa = 0;
-  let sb = 0;
-  for (let i = 0; i < a.length; i++) {
-    const x = a[i] ? 1 : 0;
-    const y = b[i] ? 1 : 0;
-    both += x & y;
-    sa += x;
-    sb += y;
-  }
-  return (2 * both) / (sa + sb);
-}
 
 let el: SegmarkAnnotator | undefined;
 afterEach(() => el?.remove());
