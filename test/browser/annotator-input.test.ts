@@ -70,3 +70,20 @@ describe('handing files to the annotator', () => {
     expect(loads.map((l) => l.series.slices)).toEqual([4]);
   });
 });
+
+describe('progress', () => {
+  it('segmark-progress reports reading and decoding, ending with everything done', async () => {
+    const a = mount();
+    const events: Array<{ phase: string; done: number; total: number }> = [];
+    a.addEventListener('segmark-progress', (e) => events.push(e.detail));
+    const files = await sampleFiles();
+    await a.loadFiles(files);
+    const read = events.filter((e) => e.phase === 'read');
+    const decode = events.filter((e) => e.phase === 'decode');
+    expect(read.at(-1)).toMatchObject({ done: files.length, total: files.length });
+    expect(decode.at(-1)).toMatchObject({ done: files.length, total: files.length });
+    // throttled: far fewer events than files, never going backwards within a phase
+    expect(events.length).toBeLessThan(files.length);
+    for (const list of [read, decode]) for (let i = 1; i < list.length; i++) expect(list[i]!.done).toBeGreaterThanOrEqual(list[i - 1]!.done);
+  });
+});

@@ -20,6 +20,8 @@ import { initialWindow, type WindowLevel } from '../../core/display/window.js';
 import { SegmarkError, isSegmarkError, toSegmarkError } from '../../core/errors.js';
 import type { SeriesListItem } from '../segmark-series-list/segmark-series-list.js';
 
+const PROGRESS_INTERVAL_MS = 100;
+
 export interface LoaderEvents {
   onError(error: SegmarkError): void;
   onProgress(progress: LoadProgress): void;
@@ -39,6 +41,7 @@ export class SeriesLoader implements ReactiveController {
   loading = false;
 
   private decoder: FrameDecoder | undefined;
+  private lastProgress = -Infinity;
   private controller: AbortController | undefined;
   /**
    * Volumes already opened from the current drop. A series is decoded once: its
@@ -198,8 +201,17 @@ export class SeriesLoader implements ReactiveController {
     return result.volume;
   }
 
+  /**
+   * Progress reaches the page at most every PROGRESS_INTERVAL_MS (and always at a phase's start and
+   * end): re-rendering the element for each of hundreds of slices would cost more than decoding them.
+   */
   private setProgress(p: LoadProgress): void {
+    const now = performance.now();
+    const edge = p.done === p.total || p.done <= 1 || p.phase !== this.progress?.phase;
     this.progress = p;
+    if (!edge && now - this.lastProgress < PROGRESS_INTERVAL_MS) return;
+    this.lastProgress = now;
+    this.events.onProgress(p);
     this.host.requestUpdate();
   }
 
