@@ -26,6 +26,7 @@ const prebundled = [
   '@cornerstonejs/codec-openjph/wasmjs',
   '@cornerstonejs/jpeg-lossless-decoder-js',
   'dcmjs-codecs',
+  'idb',
 ];
 
 export default defineConfig({

@@ -21,6 +21,9 @@ export const ERROR_CODES = [
   'aborted',
   'not-an-image',
   'internal',
+  'storage-quota',
+  'storage-unavailable',
+  'storage-corrupt',
 ] as const;
 
 export type ErrorCode = (typeof ERROR_CODES)[number];

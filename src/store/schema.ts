@@ -1,0 +1,103 @@
+/**
+ * The IndexedDB schema of Segmark's local store, as an idb `DBSchema`, so
+ * every store, key and index name is checked by the compiler.
+ *
+ * Version 1:
+ * - `documents`: one record per (study, series, user), key `docId`.
+ * - `regions`: one record per (document, label, slice), key `[docId, labelId, slice]`,
+ *   so an edit rewrites only the slices it changed; index `by-doc`.
+ * - `revisions`: checkpoints (auto-increment key, so key order is time order),
+ *   each a full encoded snapshot; index `by-doc`.
+ *
+ * Records are only ever added fields (like `DocumentSnapshot`); a change of
+ * shape is a new DB_VERSION with an upgrade step in `db.ts`.
+ */
+import type { DBSchema } from 'idb';
+import type { DocumentSnapshot, RegionOrigin } from '../core/annotation/document-data.js';
+
+export const DB_NAME = 'segmark';
+export const DB_VERSION = 1;
+
+/** `${studyInstanceUID}|${seriesInstanceUID}|${user}`. */
+export type DocId = string;
+
+/**
+ * The key of a document. UIDs are digits and dots (PS3.5 §9.1), so the first
+ * two `|` always split study and series; the user part may contain anything.
+ */
+export function documentId(studyInstanceUID: string, seriesInstanceUID: string, user: string): DocId {
+  return `${studyInstanceUID}|${seriesInstanceUID}|${user}`;
+}
+
+/** Placeholder for the review workflow (a later issue fills it); stored from version 1 so no upgrade is needed to start. */
+export interface ReviewFields {
+  readonly [field: string]: unknown;
+}
+
+export interface StoredSeries {
+  studyInstanceUID: string;
+  seriesInstanceUID: string;
+  /** One per slice, in slice order. */
+  sopInstanceUIDs: string[];
+  rows: number;
+  columns: number;
+  slices: number;
+  /** Series Description, for the recent-work list, when the caller knows it. */
+  description?: string;
+  /** Identifies the geometry (orientation, spacing, positions) the regions were drawn on; opaque here. */
+  geometry: string;
+}
+
+export interface DocumentRecord {
+  id: DocId;
+  /** `DocumentSnapshot.version` of what is stored. */
+  snapshotVersion: number;
+  series: StoredSeries;
+  labels: DocumentSnapshot['labels'];
+  settings: DocumentSnapshot['settings'];
+  review: ReviewFields;
+  /** Number of (label, slice) records in `regions`. */
+  regionCount: number;
+  /** Milliseconds since the epoch. */
+  createdAt: number;
+  updatedAt: number;
+  /** The Segmark version that last wrote the record. */
+  appVersion: string;
+}
+
+export interface RegionRecord {
+  docId: DocId;
+  labelId: number;
+  slice: number;
+  /** `encodeRegion` output. */
+  bytes: ArrayBuffer;
+  origin: RegionOrigin;
+  verified: boolean;
+}
+
+export type RegionKey = [DocId, number, number];
+
+/** A whole snapshot with its regions encoded, as a revision keeps it. */
+export interface EncodedSnapshot {
+  version: number;
+  series: DocumentSnapshot['series'];
+  labels: DocumentSnapshot['labels'];
+  settings: DocumentSnapshot['settings'];
+  regions: { labelId: number; slice: number; bytes: ArrayBuffer; origin: RegionOrigin; verified: boolean }[];
+}
+
+export interface RevisionRecord {
+  /** Assigned by the store. */
+  id?: number;
+  docId: DocId;
+  /** Milliseconds since the epoch. */
+  time: number;
+  summary: string;
+  snapshot: EncodedSnapshot;
+}
+
+export interface SegmarkSchema extends DBSchema {
+  documents: { key: DocId; value: DocumentRecord };
+  regions: { key: RegionKey; value: RegionRecord; indexes: { 'by-doc': DocId } };
+  revisions: { key: number; value: RevisionRecord; indexes: { 'by-doc': DocId } };
+}
