@@ -11,6 +11,13 @@ export const SEGMARK_PROGRESS = 'segmark-progress';
 export const SEGMARK_SLICE = 'segmark-slice';
 export const SEGMARK_WINDOW = 'segmark-window';
 export const SEGMARK_CHANGE = 'segmark-change';
+export const SEGMARK_SAVE = 'segmark-save';
+
+/** The annotation was stored in the browser (autosave). */
+export interface SaveDetail {
+  /** When it was stored, ms since the epoch. */
+  time: number;
+}
 
 /** What the host learns about the series that was opened. */
 export interface SeriesSummary {
@@ -76,6 +83,7 @@ export interface ChangeDetail {
 declare global {
   interface HTMLElementEventMap {
     'segmark-change': CustomEvent<ChangeDetail>;
+    'segmark-save': CustomEvent<SaveDetail>;
     'segmark-load': CustomEvent<LoadDetail>;
     'segmark-error': CustomEvent<ErrorDetail>;
     'segmark-progress': CustomEvent<ProgressDetail>;

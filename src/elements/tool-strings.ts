@@ -21,7 +21,7 @@ export function toolStatusMessage(lang: string, status: ToolStatusCode): string 
   return STATUS[lang === 'zh-CN' || lang.toLowerCase().startsWith('zh') ? 'zh-CN' : 'en'][status];
 }
 
-type ToolText = Record<AnnotationToolId | 'undo' | 'redo' | 'annotate' | 'interpolate' | 'interpolateHint' | 'accept' | 'acceptHint' | 'acceptAll' | 'backgroundOnly' | 'backgroundOnlyHint' | 'shortcuts' | 'thresholdRange' | 'threshold-disc' | 'threshold-bone' | 'threshold-soft-tissue', string>;
+type ToolText = Record<AnnotationToolId | 'undo' | 'redo' | 'annotate' | 'interpolate' | 'interpolateHint' | 'accept' | 'acceptHint' | 'acceptAll' | 'backgroundOnly' | 'backgroundOnlyHint' | 'shortcuts' | 'thresholdRange' | 'threshold-disc' | 'threshold-bone' | 'threshold-soft-tissue' | 'saving' | 'saved' | 'saveFailed', string>;
 
 const en: ToolText = {
   freehand: 'Freehand',
@@ -47,6 +47,9 @@ const en: ToolText = {
   'threshold-disc': 'Disc',
   'threshold-bone': 'Bone',
   'threshold-soft-tissue': 'Soft tissue',
+  saving: 'Saving…',
+  saved: 'Saved',
+  saveFailed: 'Not saved — kept in memory, retrying',
 };
 
 const zhCN: ToolText = {
@@ -73,6 +76,9 @@ const zhCN: ToolText = {
   'threshold-disc': '椎间盘',
   'threshold-bone': '骨',
   'threshold-soft-tissue': '软组织',
+  saving: '正在保存…',
+  saved: '已保存',
+  saveFailed: '未保存——已保留在内存中，正在重试',
 };
 
 export function toolStrings(lang: string): ToolText {

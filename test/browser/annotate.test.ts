@@ -22,6 +22,8 @@ afterEach(() => el?.remove());
 
 async function openSample(): Promise<SegmarkAnnotator> {
   el = document.createElement('segmark-annotator');
+  // Annotation storage is tested on its own (autosave.test.ts); here every test starts clean.
+  el.noAutosave = true;
   el.style.cssText = 'display:grid;width:1100px;height:760px';
   document.body.append(el);
   await el.loadFiles(await sampleFiles());

@@ -9,6 +9,8 @@ afterEach(() => el?.remove());
 
 async function open(lang = 'en'): Promise<SegmarkAnnotator> {
   el = document.createElement('segmark-annotator');
+  // Annotation storage is tested on its own (autosave.test.ts); here every test starts clean.
+  el.noAutosave = true;
   el.lang = lang;
   el.style.cssText = 'display:grid;width:1100px;height:760px';
   document.body.append(el);

@@ -6,6 +6,8 @@ import { frames, sampleFiles, sampleIndex } from './support/sample.js';
 
 function mount(): SegmarkAnnotator {
   const el = document.createElement('segmark-annotator');
+  // Annotation storage is tested on its own (autosave.test.ts); here every test starts clean.
+  el.noAutosave = true;
   el.style.cssText = 'display:grid;width:1000px;height:700px';
   document.body.append(el);
   return el;

@@ -34,6 +34,8 @@ afterEach(() => el?.remove());
 
 function mount(): SegmarkAnnotator {
   el = document.createElement('segmark-annotator');
+  // Annotation storage is tested on its own (autosave.test.ts); here every test starts clean.
+  el.noAutosave = true;
   el.style.cssText = 'display:grid;width:900px;height:600px';
   document.body.append(el);
   return el;

@@ -122,6 +122,8 @@ interface Session {
 /** Opens the sample on the slice where L3/L4 (label 3) is fullest, with the spine window and label 3 active. */
 async function openOnDisc(tool: SegmarkAnnotator['tool']): Promise<Session> {
   const a = document.createElement('segmark-annotator');
+  // Annotation storage is tested on its own (autosave.test.ts); here every test starts clean.
+  a.noAutosave = true;
   el = a;
   a.style.cssText = 'display:grid;width:1100px;height:760px';
   document.body.append(a);
@@ -465,6 +467,8 @@ describe('focus and tool changes (host-driven)', () => {
     document.body.append(host);
     try {
       const a = document.createElement('segmark-annotator');
+      // Annotation storage is tested on its own (autosave.test.ts); here every test starts clean.
+      a.noAutosave = true;
       a.setAttribute('no-toolbar', '');
       a.style.cssText = 'display:grid;width:1000px;height:700px';
       document.body.append(a);
@@ -492,6 +496,8 @@ describe('focus and tool changes (host-driven)', () => {
 
   it('setting the tool property abandons a half-done polygon', async () => {
     const a = document.createElement('segmark-annotator');
+    // Annotation storage is tested on its own (autosave.test.ts); here every test starts clean.
+    a.noAutosave = true;
     a.style.cssText = 'display:grid;width:1000px;height:700px';
     document.body.append(a);
     try {
@@ -522,6 +528,8 @@ describe('focus and tool changes (host-driven)', () => {
 describe('pen and touch', () => {
   it('pen pressure scales the brush, and a touch stroke paints too', async () => {
     const a = document.createElement('segmark-annotator');
+    // Annotation storage is tested on its own (autosave.test.ts); here every test starts clean.
+    a.noAutosave = true;
     a.style.cssText = 'display:grid;width:1000px;height:700px';
     document.body.append(a);
     try {

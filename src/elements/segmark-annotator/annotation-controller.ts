@@ -15,6 +15,11 @@ import type { Volume } from '../../core/dicom/volume.js';
 import type { AnnotationTool, AnnotationToolId } from '../../tools/annotation-tool.js';
 import { TOOL_KEYS, createTool } from '../../tools/index.js';
 import { LabelOverlay } from '../../viewer/label-overlay.js';
+import { Autosaver, type SaveState } from '../../store/autosave.js';
+import { openSegmarkDb, type SegmarkDb } from '../../store/db.js';
+import { loadDocument } from '../../store/documents.js';
+import { documentId } from '../../store/schema.js';
+import { toSegmarkError, type SegmarkError } from '../../core/errors.js';
 import type { ViewportAnnotation } from '../segmark-viewport/segmark-viewport.js';
 
 export const ANNOTATION_TOOLS: readonly AnnotationToolId[] = [
@@ -37,8 +42,49 @@ export function isAnnotationTool(tool: string): tool is AnnotationToolId {
   return (ANNOTATION_TOOLS as readonly string[]).includes(tool);
 }
 
+export interface StorageEvents {
+  onSaveState(state: SaveState, lastSaved: number | undefined, error: SegmarkError | undefined): void;
+  onStorageError(error: SegmarkError): void;
+}
+
+/** What identifies a series' geometry, so a stored document is never restored onto a different stack. */
+function geometryFingerprint(v: Volume): string {
+  const round = (x: number) => x.toFixed(3);
+  const first = v.planes[0]!.position.map(round).join(',');
+  const last = v.planes[v.slices - 1]!.position.map(round).join(',');
+  return [v.columns, v.rows, v.slices, v.spacing.map(round).join(','), v.rowCosine.map(round).join(','), v.columnCosine.map(round).join(','), first, last].join('|');
+}
+
+function sameImages(series: { sopInstanceUIDs: readonly string[]; rows: number; columns: number }, v: Volume): boolean {
+  return (
+    series.rows === v.rows &&
+    series.columns === v.columns &&
+    series.sopInstanceUIDs.length === v.sopInstanceUIDs.length &&
+    series.sopInstanceUIDs.every((uid, i) => uid === v.sopInstanceUIDs[i])
+  );
+}
+
+/** A short stable hash (FNV-1a, 32 bit) for keys. */
+function hash(text: string): string {
+  let h = 0x811c9dc5;
+  for (let i = 0; i < text.length; i++) {
+    h ^= text.charCodeAt(i);
+    h = Math.imul(h, 0x01000193);
+  }
+  return (h >>> 0).toString(16).padStart(8, '0');
+}
+
 export class AnnotationController implements ReactiveController {
   document: AnnotationDocument | undefined;
+  /** False while a stored document is being looked up: editing waits so nothing stored can be overwritten. */
+  ready = false;
+  /** The user's name, part of the stored document's key. */
+  user = '';
+  /** Off: nothing is written to or read from the browser's storage. */
+  persist = true;
+  storage: StorageEvents | undefined;
+  private db: Promise<SegmarkDb | undefined> | undefined;
+  private readonly savers = new WeakMap<AnnotationDocument, Autosaver>();
   labelmap: LabelmapSlices | undefined;
   private overlay: LabelOverlay | undefined;
   private readonly tools = new Map<AnnotationToolId, AnnotationTool>();
@@ -62,10 +108,26 @@ export class AnnotationController implements ReactiveController {
     if (this.document && !this.unsubscribe) this.listen(this.document);
   }
 
-  /** The volume's document: a fresh one, with the lumbar spine labels, the first time it is opened. */
+  /** Writes pending changes now (e.g. before the host navigates away). */
+  async flush(): Promise<void> {
+    const saver = this.document ? this.savers.get(this.document) : undefined;
+    await saver?.flush();
+  }
+
+  /**
+   * The volume's document: the stored one for this series and user if there is
+   * one, else a fresh one with the lumbar spine labels; autosaved from then on.
+   */
   open(volume: Volume): AnnotationDocument {
-    this.unsubscribe?.();
-    const document = this.documents.get(volume) ?? new AnnotationDocument({
+    const known = this.documents.get(volume);
+    const document = this.adopt(volume, known ?? this.fresh(volume));
+    this.ready = known !== undefined || !this.persist;
+    if (!this.ready) void this.restore(volume, document);
+    return document;
+  }
+
+  private fresh(volume: Volume): AnnotationDocument {
+    return new AnnotationDocument({
       series: {
         studyInstanceUID: volume.studyInstanceUID,
         seriesInstanceUID: volume.seriesInstanceUID,
@@ -77,6 +139,11 @@ export class AnnotationController implements ReactiveController {
       ops: REGION_OPS,
       labels: labelsFromTemplate(LUMBAR_SPINE_TEMPLATE),
     });
+  }
+
+  /** Makes `document` the one shown and edited for `volume`. */
+  private adopt(volume: Volume, document: AnnotationDocument): AnnotationDocument {
+    this.unsubscribe?.();
     this.documents.set(volume, document);
     this.document = document;
     this.labelmap = new LabelmapSlices(document, volume.columns, volume.rows, volume.slices);
@@ -85,6 +152,48 @@ export class AnnotationController implements ReactiveController {
     this.listen(document);
     this.host.requestUpdate();
     return document;
+  }
+
+  private database(): Promise<SegmarkDb | undefined> {
+    this.db ??= openSegmarkDb().catch((error: unknown) => {
+      this.storage?.onStorageError(toSegmarkError(error, 'storage-unavailable'));
+      return undefined;
+    });
+    return this.db;
+  }
+
+  /** Looks up the stored document; without storage, annotating still works, unsaved. */
+  private async restore(volume: Volume, fresh: AnnotationDocument): Promise<void> {
+    const db = await this.database();
+    const geometry = geometryFingerprint(volume);
+    let docId = documentId(volume.studyInstanceUID, volume.seriesInstanceUID, this.user);
+    let document = fresh;
+    if (db) {
+      try {
+        let stored = await loadDocument(db, docId);
+        // The same series opened with other images (a subset, another reconstruction): its own
+        // document, so neither is restored onto the wrong slices or overwritten.
+        if (stored && !sameImages(stored.series, volume)) {
+          docId = `${docId}|${hash(volume.sopInstanceUIDs.join('\\') + geometry)}`;
+          stored = await loadDocument(db, docId);
+        }
+        if (stored) document = AnnotationDocument.fromSnapshot(stored, REGION_OPS);
+      } catch (error) {
+        this.storage?.onStorageError(toSegmarkError(error, 'storage-corrupt'));
+      }
+    }
+    if (this.documents.get(volume) !== fresh) return;
+    if (document !== fresh) this.adopt(volume, document);
+    if (db) {
+      this.savers.set(
+        document,
+        new Autosaver(db, docId, document, { description: volume.description, geometry }, {
+          onState: (state, lastSaved, error) => this.storage?.onSaveState(state, lastSaved, error),
+        }),
+      );
+    }
+    this.ready = true;
+    this.host.requestUpdate();
   }
 
   tool(id: AnnotationToolId): AnnotationTool {
@@ -100,7 +209,7 @@ export class AnnotationController implements ReactiveController {
       document: this.document,
       overlay: this.overlay,
       activeLabel,
-      tool: isAnnotationTool(toolId) ? this.tool(toolId) : undefined,
+      tool: this.ready && isAnnotationTool(toolId) ? this.tool(toolId) : undefined,
     };
   }
 

@@ -70,6 +70,8 @@ export const annotatorStyles = css`
     border-top: 1px solid #0006;
   }
   .statusbar input[type='range'] { flex: 1; }
+  .save-state { color: var(--_muted); white-space: nowrap; }
+  .save-state.error { color: var(--_danger); }
   .slice-label { font-variant-numeric: tabular-nums; min-width: 9ch; text-align: right; }
   .progress {
     position: absolute;

@@ -13,6 +13,7 @@ import type { ViewImage } from '../../viewer/cornerstone-view.js';
 import {
   SEGMARK_CHANGE,
   SEGMARK_ERROR,
+  SEGMARK_SAVE,
   SEGMARK_LOAD,
   SEGMARK_PROGRESS,
   SEGMARK_SLICE,
@@ -29,6 +30,7 @@ import { strings, toLocale } from '../strings.js';
 import { toolStatusMessage, toolStrings } from '../tool-strings.js';
 import { renderToolbar } from './toolbar.js';
 import { renderShortcutSheet } from './shortcut-sheet.js';
+import type { SaveState } from '../../store/autosave.js';
 import { THRESHOLD_PRESETS, type ThresholdBrushTool, type ThresholdPresetId } from '../../tools/threshold-brush.js';
 import { acceptInterpolation, interpolateLabel } from '../../core/annotation/interpolate-label.js';
 import { filesFromDataTransfer, filesFromInput } from './drop.js';
@@ -92,6 +94,9 @@ export class SegmarkAnnotator extends LitElement {
     this.dispatchEvent(segmarkEvent(SEGMARK_CHANGE, { ...change }));
   });
 
+  /** Where autosave stands, for the indicator: saved (with time), saving, or failing and retrying. */
+  @state() private saveState: { state: SaveState; lastSaved: number | undefined } = { state: 'saved', lastSaved: undefined };
+
   /**
    * What the left button does: `window`, `pan`, `zoom`, or an annotation tool
    * (`freehand`, `polygon`, `livewire`, `edit`, `brush`, `eraser`, `threshold-brush`, `fill`).
@@ -109,6 +114,12 @@ export class SegmarkAnnotator extends LitElement {
   @property({ reflect: true }) override lang = 'en';
   /** No editing (reading only). */
   @property({ type: Boolean, reflect: true }) readonly = false;
+  /** The annotator's name, given by the host page; stored work is kept per series and user. */
+  @property() user = '';
+  /** The annotator's role (e.g. `annotator`, `reviewer`), given by the host page. */
+  @property() override role = '';
+  /** Keep no annotation in the browser's storage (nothing saved, nothing restored). */
+  @property({ type: Boolean, attribute: 'no-autosave' }) noAutosave = false;
   /** Hides the built-in tool bar, for hosts that drive the element with their own controls. */
   @property({ type: Boolean, attribute: 'no-toolbar' }) noToolbar = false;
 
@@ -195,6 +206,16 @@ export class SegmarkAnnotator extends LitElement {
 
   private thresholdBrush(): ThresholdBrushTool {
     return this.annotations.tool('threshold-brush') as ThresholdBrushTool;
+  }
+
+  /** Writes unsaved annotation changes now; resolves when stored (autosave does this within a second anyway). */
+  flushSave(): Promise<void> {
+    return this.annotations.flush();
+  }
+
+  /** True once the stored annotation of the open series (if any) is restored and editing may start. */
+  get annotationReady(): boolean {
+    return this.annotations.ready;
   }
 
   /** Shows or hides the shortcut sheet (also the `?` key). */
@@ -325,6 +346,7 @@ export class SegmarkAnnotator extends LitElement {
           @input=${(e: Event) => (this.slice = Number((e.target as HTMLInputElement).value))}
         />
         <span class="slice-label">${this.volume ? `${this.slice + 1} / ${this.volume.slices}` : '–'}</span>
+        ${this.volume && !this.noAutosave ? this.renderSaveState() : nothing}
       </div>
       ${this.showProgress && p ? this.renderProgress(p, t) : nothing}
       ${this.notices.length ? this.renderNotices(t) : nothing}
@@ -379,6 +401,14 @@ export class SegmarkAnnotator extends LitElement {
     );
   }
 
+  private renderSaveState() {
+    const t = toolStrings(this.lang);
+    const { state, lastSaved } = this.saveState;
+    const time = lastSaved ? new Intl.DateTimeFormat(toLocale(this.lang), { timeStyle: 'medium' }).format(lastSaved) : '';
+    const text = state === 'saving' ? t.saving : state === 'error' ? t.saveFailed : lastSaved ? `${t.saved} ${time}` : '';
+    return html`<span class="save-state ${state}" part="save-state" role="status" aria-live="polite" data-state=${state}>${text}</span>`;
+  }
+
   private renderProgress(p: LoadProgress, t: ReturnType<typeof strings>) {
     const mb = (b: number) => (b / 1048576).toFixed(1);
     const label = p.phase === 'read' ? `${t.reading} ${p.done} / ${p.total} ${t.files}` : `${t.decoding} ${p.done} / ${p.total} ${t.slices}`;
@@ -417,6 +447,17 @@ export class SegmarkAnnotator extends LitElement {
   }
 
   private showVolume(volume: Volume, k: number): void {
+    this.annotations.user = this.user;
+    this.annotations.persist = !this.noAutosave;
+    this.annotations.storage = {
+      onSaveState: (state, lastSaved, error) => {
+        const was = this.saveState.state;
+        this.saveState = { state, lastSaved };
+        if (error && was !== 'error') this.reportError(error);
+        if (state === 'saved' && lastSaved) this.dispatchEvent(segmarkEvent(SEGMARK_SAVE, { time: lastSaved }));
+      },
+      onStorageError: (error) => this.reportError(error),
+    };
     this.annotations.open(volume);
     this.volume = volume;
     this.preview = undefined;

@@ -1,0 +1,110 @@
+/**
+ * Autosave: every committed change of a document is written to IndexedDB
+ * within a second — only the (label, slice) regions that changed, in one
+ * atomic transaction per batch. When a write fails (quota, storage gone) the
+ * work stays in memory, the failure is reported once, and saving is retried
+ * with back-off; nothing already stored is touched by a failed write.
+ */
+import type { AnnotationDocument } from '../core/annotation/document.js';
+import type { AnnotationChange } from '../core/annotation/document-data.js';
+import { SegmarkError, toSegmarkError } from '../core/errors.js';
+import type { SegmarkDb } from './db.js';
+import { saveDocument, type ChangedRegion, type SaveOptions } from './documents.js';
+import type { DocId } from './schema.js';
+
+export type SaveState = 'saved' | 'saving' | 'error';
+
+export interface AutosaveEvents {
+  onState(state: SaveState, lastSaved: number | undefined, error: SegmarkError | undefined): void;
+}
+
+/** Edits within this window are written together; the issue asks for durability within 1 s. */
+const DEBOUNCE_MS = 300;
+const RETRY_MS = [1_000, 2_000, 5_000, 10_000, 30_000];
+
+export class Autosaver {
+  state: SaveState = 'saved';
+  lastSaved: number | undefined;
+  private pending = new Map<string, ChangedRegion>();
+  private all = false;
+  private timer: ReturnType<typeof setTimeout> | undefined;
+  private writing: Promise<void> | undefined;
+  private failures = 0;
+  private readonly unsubscribe: () => void;
+
+  constructor(
+    private readonly db: SegmarkDb,
+    private readonly docId: DocId,
+    private readonly document: AnnotationDocument,
+    private readonly options: SaveOptions,
+    private readonly events: AutosaveEvents,
+  ) {
+    this.unsubscribe = document.subscribe((change) => this.changed(change));
+  }
+
+  /** Writes everything now (e.g. the first save of a new document, or before closing). */
+  saveAll(): Promise<void> {
+    this.all = true;
+    return this.flush();
+  }
+
+  /** Writes what is pending now and resolves when it is stored (or failed). */
+  async flush(): Promise<void> {
+    clearTimeout(this.timer);
+    this.timer = undefined;
+    await this.writing;
+    if (!this.all && this.pending.size === 0) return;
+    this.writing = this.write();
+    await this.writing;
+  }
+
+  dispose(): void {
+    this.unsubscribe();
+    clearTimeout(this.timer);
+  }
+
+  private changed(change: AnnotationChange): void {
+    if (change.slice === null) this.all = true;
+    else this.pending.set(`${change.labelId}:${change.slice}`, { labelId: change.labelId, slice: change.slice });
+    this.schedule(DEBOUNCE_MS);
+  }
+
+  private schedule(ms: number): void {
+    if (this.timer !== undefined) return;
+    this.setState(this.state === 'error' ? 'error' : 'saving');
+    this.timer = setTimeout(() => {
+      this.timer = undefined;
+      void this.flush();
+    }, ms);
+  }
+
+  private async write(): Promise<void> {
+    const changed = this.all ? undefined : [...this.pending.values()];
+    const all = this.all;
+    this.pending = new Map();
+    this.all = false;
+    this.setState('saving');
+    try {
+      // The document record (labels, settings) is always written; regions only where they changed.
+      await saveDocument(this.db, this.docId, this.document.snapshot(), changed, this.options);
+      this.failures = 0;
+      this.lastSaved = Date.now();
+      this.setState(this.pending.size || this.all ? 'saving' : 'saved');
+    } catch (error) {
+      // Nothing was stored by the failed transaction: keep what it should have written for the retry.
+      if (all) this.all = true;
+      for (const c of changed ?? []) this.pending.set(`${c.labelId}:${c.slice}`, c);
+      const e = toSegmarkError(error, 'storage-unavailable');
+      this.setState('error', e);
+      const delay = RETRY_MS[Math.min(this.failures, RETRY_MS.length - 1)]!;
+      this.failures++;
+      this.schedule(delay);
+    }
+  }
+
+  private setState(state: SaveState, error?: SegmarkError): void {
+    const changed = state !== this.state || error !== undefined;
+    this.state = state;
+    if (changed) this.events.onState(state, this.lastSaved, error);
+  }
+}

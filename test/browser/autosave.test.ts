@@ -1,0 +1,75 @@
+/**
+ * Autosave and restore in real IndexedDB: an edit is stored within a second,
+ * a new annotator on the same series and user gets it back exactly, another
+ * user does not, and the same series opened with other images gets its own
+ * document instead of the stored one.
+ */
+import { afterEach, describe, expect, it } from 'vitest';
+import '../../src/index.js';
+import { maskToRegion } from '../../src/core/annotation/contour.js';
+import type { SegmarkAnnotator } from '../../src/elements/segmark-annotator/segmark-annotator.js';
+import { fullestSlice, groundTruth } from './support/ground-truth.js';
+import { frames, sampleFiles } from './support/sample.js';
+
+const mounted: SegmarkAnnotator[] = [];
+afterEach(() => mounted.splice(0).forEach((a) => a.remove()));
+
+async function open(user: string, files: File[]): Promise<SegmarkAnnotator> {
+  const a = document.createElement('segmark-annotator');
+  a.user = user;
+  a.style.cssText = 'display:grid;width:900px;height:600px';
+  document.body.append(a);
+  mounted.push(a);
+  await a.loadFiles(files);
+  for (let i = 0; i < 100 && !a.annotationReady; i++) await new Promise((r) => setTimeout(r, 10));
+  expect(a.annotationReady).toBe(true);
+  return a;
+}
+
+type Internals = { annotations: { document: { setRegion(l: number, s: number, r: unknown, o: unknown): void } } };
+
+describe('autosave and restore', () => {
+  it('stores an edit within a second and restores it exactly in a new annotator', async () => {
+    const user = `autosave-${Date.now()}`;
+    const files = await sampleFiles();
+    const first = await open(user, files);
+    const truth = await groundTruth();
+    const { k, mask } = fullestSlice(truth, 4);
+    const saves: number[] = [];
+    first.addEventListener('segmark-save', (e) => saves.push(e.detail.time));
+    const t0 = Date.now();
+    (first as unknown as Internals).annotations.document.setRegion(4, k, maskToRegion(mask, truth.columns, truth.rows), { kind: 'draw' });
+    while (saves.length === 0 && Date.now() - t0 < 3000) await new Promise((r) => setTimeout(r, 20));
+    expect(saves.length).toBeGreaterThan(0);
+    expect(saves[0]! - t0).toBeLessThan(1000);
+    await frames(1);
+    expect(first.shadowRoot!.querySelector('.save-state')!.getAttribute('data-state')).toBe('saved');
+    const before = JSON.stringify(first.getDocument());
+    first.remove();
+
+    const second = await open(user, files);
+    expect(JSON.stringify(second.getDocument())).toBe(before);
+    expect(second.getDocument()!.regions.map((r) => [r.labelId, r.slice])).toEqual([[4, k]]);
+
+    const stranger = await open(`${user}-other`, files);
+    expect(stranger.getDocument()!.regions).toEqual([]);
+  });
+
+  it('the same series opened with fewer images gets its own document; the stored one stays intact', async () => {
+    const user = `subset-${Date.now()}`;
+    const files = await sampleFiles();
+    const full = await open(user, files);
+    (full as unknown as Internals).annotations.document.setRegion(1, 3, { rings: [[10, 10, 40, 10, 40, 40, 10, 40]] }, { kind: 'draw' });
+    await full.flushSave();
+    full.remove();
+
+    const subset = await open(user, files.slice(0, 10));
+    expect(subset.getDocument()!.regions).toEqual([]);
+    (subset as unknown as Internals).annotations.document.setRegion(1, 2, { rings: [[5, 5, 9, 5, 9, 9, 5, 9]] }, { kind: 'draw' });
+    await subset.flushSave();
+    subset.remove();
+
+    const again = await open(user, files);
+    expect(again.getDocument()!.regions.map((r) => [r.labelId, r.slice])).toEqual([[1, 3]]);
+  });
+});
