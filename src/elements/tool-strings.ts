@@ -21,7 +21,7 @@ export function toolStatusMessage(lang: string, status: ToolStatusCode): string 
   return STATUS[lang === 'zh-CN' || lang.toLowerCase().startsWith('zh') ? 'zh-CN' : 'en'][status];
 }
 
-type ToolText = Record<AnnotationToolId | 'undo' | 'redo' | 'annotate' | 'interpolate' | 'interpolateHint' | 'accept' | 'acceptHint' | 'acceptAll' | 'backgroundOnly' | 'backgroundOnlyHint' | 'shortcuts' | 'thresholdRange' | 'threshold-disc' | 'threshold-bone' | 'threshold-soft-tissue' | 'saving' | 'saved' | 'saveFailed', string>;
+type ToolText = Record<AnnotationToolId | 'undo' | 'redo' | 'annotate' | 'interpolate' | 'interpolateHint' | 'accept' | 'acceptHint' | 'acceptAll' | 'backgroundOnly' | 'backgroundOnlyHint' | 'shortcuts' | 'thresholdRange' | 'threshold-disc' | 'threshold-bone' | 'threshold-soft-tissue' | 'saving' | 'saved' | 'saveFailed' | 'persistent' | 'notPersistent', string>;
 
 const en: ToolText = {
   freehand: 'Freehand',
@@ -50,6 +50,8 @@ const en: ToolText = {
   saving: 'Saving…',
   saved: 'Saved',
   saveFailed: 'Not saved — kept in memory, retrying',
+  persistent: 'Saved in this browser; the browser will not evict it when disk space runs low.',
+  notPersistent: 'Saved in this browser, but the browser did not grant persistent storage: it may evict saved work when disk space runs low. Export important work.',
 };
 
 const zhCN: ToolText = {
@@ -79,6 +81,8 @@ const zhCN: ToolText = {
   saving: '正在保存…',
   saved: '已保存',
   saveFailed: '未保存——已保留在内存中，正在重试',
+  persistent: '已保存在本浏览器中；磁盘空间不足时浏览器不会清除它。',
+  notPersistent: '已保存在本浏览器中，但浏览器未授予持久存储：磁盘空间不足时可能清除已保存的工作。请导出重要工作。',
 };
 
 export function toolStrings(lang: string): ToolText {

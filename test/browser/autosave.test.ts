@@ -72,4 +72,14 @@ describe('autosave and restore', () => {
     const again = await open(user, files);
     expect(again.getDocument()!.regions.map((r) => [r.labelId, r.slice])).toEqual([[1, 3]]);
   });
+
+  it('asks for persistent storage and shows the answer', async () => {
+    const a = await open(`persist-${Date.now()}`, await sampleFiles(6));
+    const t0 = Date.now();
+    const state = () => a.shadowRoot!.querySelector('.save-state')!.getAttribute('data-persistent');
+    while (state() === '' && Date.now() - t0 < 3000) await new Promise((r) => setTimeout(r, 20));
+    const granted = (await navigator.storage.persisted()) ? 'true' : 'false';
+    expect(state()).toBe(granted);
+    expect(a.shadowRoot!.querySelector('.save-state')!.getAttribute('title')).not.toBe('');
+  });
 });

@@ -45,6 +45,8 @@ export function isAnnotationTool(tool: string): tool is AnnotationToolId {
 export interface StorageEvents {
   onSaveState(state: SaveState, lastSaved: number | undefined, error: SegmarkError | undefined): void;
   onStorageError(error: SegmarkError): void;
+  /** Whether the browser granted persistent storage (stored work is then not evicted under disk pressure). */
+  onPersistence(granted: boolean): void;
 }
 
 /** What identifies a series' geometry, so a stored document is never restored onto a different stack. */
@@ -155,11 +157,29 @@ export class AnnotationController implements ReactiveController {
   }
 
   private database(): Promise<SegmarkDb | undefined> {
-    this.db ??= openSegmarkDb().catch((error: unknown) => {
-      this.storage?.onStorageError(toSegmarkError(error, 'storage-unavailable'));
-      return undefined;
-    });
+    this.db ??= openSegmarkDb().then(
+      (db) => {
+        void this.askPersistence();
+        return db;
+      },
+      (error: unknown) => {
+        this.storage?.onStorageError(toSegmarkError(error, 'storage-unavailable'));
+        return undefined;
+      },
+    );
     return this.db;
+  }
+
+  /** Asks the browser to keep our storage under disk pressure, and reports the answer. */
+  private async askPersistence(): Promise<void> {
+    const storage = typeof navigator === 'undefined' ? undefined : navigator.storage;
+    if (!storage?.persist) return;
+    try {
+      const granted = (await storage.persisted?.()) || (await storage.persist());
+      this.storage?.onPersistence(granted);
+    } catch {
+      this.storage?.onPersistence(false);
+    }
   }
 
   /** Looks up the stored document; without storage, annotating still works, unsaved. */

@@ -96,6 +96,8 @@ export class SegmarkAnnotator extends LitElement {
 
   /** Where autosave stands, for the indicator: saved (with time), saving, or failing and retrying. */
   @state() private saveState: { state: SaveState; lastSaved: number | undefined } = { state: 'saved', lastSaved: undefined };
+  /** The browser's answer to our request for persistent storage; undefined until asked. */
+  @state() private persistent: boolean | undefined;
 
   /**
    * What the left button does: `window`, `pan`, `zoom`, or an annotation tool
@@ -406,7 +408,9 @@ export class SegmarkAnnotator extends LitElement {
     const { state, lastSaved } = this.saveState;
     const time = lastSaved ? new Intl.DateTimeFormat(toLocale(this.lang), { timeStyle: 'medium' }).format(lastSaved) : '';
     const text = state === 'saving' ? t.saving : state === 'error' ? t.saveFailed : lastSaved ? `${t.saved} ${time}` : '';
-    return html`<span class="save-state ${state}" part="save-state" role="status" aria-live="polite" data-state=${state}>${text}</span>`;
+    const persistence = this.persistent === undefined ? '' : this.persistent ? t.persistent : t.notPersistent;
+    return html`<span class="save-state ${state}" part="save-state" role="status" aria-live="polite" data-state=${state}
+      data-persistent=${this.persistent === undefined ? '' : String(this.persistent)} title=${persistence}>${text}${this.persistent === false ? ' ⚠' : ''}</span>`;
   }
 
   private renderProgress(p: LoadProgress, t: ReturnType<typeof strings>) {
@@ -457,6 +461,7 @@ export class SegmarkAnnotator extends LitElement {
         if (state === 'saved' && lastSaved) this.dispatchEvent(segmarkEvent(SEGMARK_SAVE, { time: lastSaved }));
       },
       onStorageError: (error) => this.reportError(error),
+      onPersistence: (granted) => (this.persistent = granted),
     };
     this.annotations.open(volume);
     this.volume = volume;
