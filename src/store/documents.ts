@@ -17,7 +17,6 @@ import type {
   EncodedSnapshot,
   RegionKey,
   RegionRecord,
-  RevisionRecord,
   SegmarkSchema,
 } from './schema.js';
 

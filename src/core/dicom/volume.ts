@@ -32,6 +32,8 @@ export interface Volume {
   normal: Vec3;
   /** One plane per slice, in sorted order. */
   planes: readonly PlaneGeometry[];
+  /** Position of each slice along `normal`, mm, ascending. */
+  locations: readonly number[];
   sopInstanceUIDs: readonly string[];
   /** Source file of each slice, for messages. */
   fileNames: readonly string[];
@@ -69,6 +71,7 @@ export function allocateVolume(series: SeriesCandidate): Volume {
     columnCosine: series.columnCosine,
     normal: series.normal,
     planes: series.slices.map((s) => s.plane),
+    locations: series.slices.map((s) => s.location),
     sopInstanceUIDs: series.slices.map((s) => frameUid(s.instance, s.frameIndex)),
     fileNames: series.slices.map((s) => s.instance.fileName),
     sliceData: Array.from({ length: n }, () => placeholder),

@@ -8,7 +8,7 @@
 import { fileNameOf, imagePositionOf, instanceNumberOf, SAMPLE_COLUMNS, SAMPLE_PIXEL_SPACING, SAMPLE_ROWS, SAMPLE_SLICE_THICKNESS, SAMPLE_SLICES } from './geometry.js';
 import { sliceAttributes, type SampleUids } from './instance.js';
 import { encodePart10 } from './part10.js';
-import { Phantom, SAMPLE_SEED } from './phantom.js';
+import { Phantom } from './phantom.js';
 import { discLabelSlice, NOISE_SIGMA, renderSlice, RESCALE_INTERCEPT } from './render.js';
 
 export * from './geometry.js';

@@ -23,9 +23,7 @@ import {
   type LoadDetail,
   type SeriesSummary,
 } from '../events.js';
-import { SERIES_SELECT } from '../segmark-series-list/segmark-series-list.js';
 import type { SegmarkViewport } from '../segmark-viewport/segmark-viewport.js';
-import { VIEWPORT_CROSSHAIR, VIEWPORT_SLICE, VIEWPORT_WINDOW } from '../segmark-viewport/segmark-viewport.js';
 import { strings, toLocale } from '../strings.js';
 import { toolStatusMessage, toolStrings } from '../tool-strings.js';
 import { renderToolbar } from './toolbar.js';
@@ -168,7 +166,7 @@ export class SegmarkAnnotator extends LitElement {
 
   protected override updated(changed: PropertyValues<this>): void {
     if (changed.has('slice') && this.volume && changed.get('slice') !== undefined) {
-      this.dispatchEvent(segmarkEvent(SEGMARK_SLICE, { slice: this.slice, location: location(this.volume, this.slice) }));
+      this.dispatchEvent(segmarkEvent(SEGMARK_SLICE, { slice: this.slice, location: this.volume.locations[this.slice]! }));
     }
     if ((changed.has('windowCenter') || changed.has('windowWidth')) && this.hasUpdated) {
       this.dispatchEvent(segmarkEvent(SEGMARK_WINDOW, { center: this.windowCenter, width: this.windowWidth }));
@@ -247,11 +245,10 @@ export class SegmarkAnnotator extends LitElement {
     const v = this.volume;
     if (!document || !v || this.readonly) return [];
     this.viewport?.cancelTool();
-    const positions = v.planes.map((p) => p.position[0] * v.normal[0] + p.position[1] * v.normal[1] + p.position[2] * v.normal[2]);
     return interpolateLabel(document, labelId, {
       columns: v.columns,
       rows: v.rows,
-      positions,
+      positions: v.locations,
       pixelSpacing: [v.spacing[1], v.spacing[0]],
     }).filled;
   }
@@ -623,10 +620,6 @@ export class SegmarkAnnotator extends LitElement {
   };
 }
 
-function location(v: Volume, k: number): number {
-  const p = v.planes[k]!.position;
-  return p[0] * v.normal[0] + p[1] * v.normal[1] + p[2] * v.normal[2];
-}
 
 function summary(v: Volume): SeriesSummary {
   return {

@@ -7,7 +7,6 @@
 import type { ReactiveController, ReactiveControllerHost } from 'lit';
 import { createFrameDecoder, type FrameDecoder } from '../../core/dicom/decoder-pool.js';
 import { assembleSeries, decodeStored, loadVolume, modalityLut, noImagesError, readInstances, type LoadProgress } from '../../core/dicom/loader.js';
-import { frameBytes } from '../../core/dicom/parse.js';
 import type { SeriesCandidate } from '../../core/dicom/series.js';
 import type { LoadSource } from '../../core/dicom/sources.js';
 import { sliceView, toRealWorld, type Volume } from '../../core/dicom/volume.js';
@@ -17,7 +16,7 @@ import { valueRange } from '../../viewer/slice-images.js';
 import type { LoadWarning } from '../../core/dicom/warnings.js';
 import { makeThumbnail, type Thumbnail } from '../../core/display/thumbnail.js';
 import { initialWindow, type WindowLevel } from '../../core/display/window.js';
-import { SegmarkError, isSegmarkError, toSegmarkError } from '../../core/errors.js';
+import { SegmarkError, toSegmarkError } from '../../core/errors.js';
 import type { SeriesListItem } from '../segmark-series-list/segmark-series-list.js';
 
 const PROGRESS_INTERVAL_MS = 100;
@@ -134,16 +133,9 @@ export class SeriesLoader implements ReactiveController {
   private async preview(instance: DicomInstance, signal: AbortSignal): Promise<void> {
     try {
       const decoder = (this.decoder ??= createFrameDecoder());
-      const stored = await decodeStored(instance, 0, decoder, signal);
+      const { pixels, min, max } = await realWorldFrame(instance, 0, decoder, signal);
       const { rows, columns } = instance.pixel;
-      const pixels = new Int16Array(rows * columns);
-      toRealWorld(stored, modalityLut(instance, 0), pixels);
-      const { min, max } = valueRange(pixels);
       const g = instance.frames[0]!;
-      const window =
-        instance.windowCenter !== undefined && instance.windowWidth !== undefined
-          ? { center: instance.windowCenter, width: instance.windowWidth }
-          : undefined;
       if (signal.aborted) return;
       this.events.onPreview(
         {
@@ -156,7 +148,7 @@ export class SeriesLoader implements ReactiveController {
           min,
           max,
         },
-        initialWindow(instance.modality, window, { min, max }),
+        initialWindow(instance.modality, fileWindow(instance), { min, max }),
       );
       // Let the preview reach the screen before the rest of the files keep the main thread busy.
       await nextPaint();
@@ -228,13 +220,11 @@ export class SeriesLoader implements ReactiveController {
       const { instance, frameIndex } = c.slices[Math.floor(c.slices.length / 2)]!;
       if (instance.bytes.byteLength === 0) continue;
       try {
-        const stored = await decoder.decode(instance.pixel, frameBytes(instance, frameIndex), instance.fileName, signal);
-        const g = instance.frames[frameIndex]!;
-        const values = Array.from(stored as ArrayLike<number>, (s) => s * g.rescaleSlope + g.rescaleIntercept);
-        const window = initialWindow(c.modality, undefined, range(values));
-        this.replaceItem(c, makeThumbnail(values, c.columns, c.rows, window, 64));
-      } catch (error) {
-        if (!isSegmarkError(error) || error.code !== 'aborted') continue;
+        const { pixels, min, max } = await realWorldFrame(instance, frameIndex, decoder, signal);
+        const window = initialWindow(c.modality, fileWindow(instance), { min, max });
+        this.replaceItem(c, makeThumbnail(pixels, c.columns, c.rows, window, 64));
+      } catch {
+        // A thumbnail is a nicety: the series stays in the list without one.
       }
     }
   }
@@ -258,6 +248,24 @@ function nextPaint(): Promise<void> {
   });
 }
 
+/** One frame in real-world values (a new array; the file's bytes are left as they are). */
+async function realWorldFrame(
+  instance: DicomInstance,
+  frameIndex: number,
+  decoder: FrameDecoder,
+  signal: AbortSignal,
+): Promise<{ pixels: Int16Array; min: number; max: number }> {
+  const stored = await decodeStored(instance, frameIndex, decoder, signal);
+  const pixels = new Int16Array(instance.pixel.rows * instance.pixel.columns);
+  toRealWorld(stored, modalityLut(instance, frameIndex), pixels);
+  return { pixels, ...valueRange(pixels) };
+}
+
+function fileWindow(instance: DicomInstance): WindowLevel | undefined {
+  const { windowCenter: center, windowWidth: width } = instance;
+  return center !== undefined && width !== undefined ? { center, width } : undefined;
+}
+
 function listItem(c: SeriesCandidate, thumbnail: Thumbnail | undefined): SeriesListItem {
   return {
     key: c.key,
@@ -272,12 +280,3 @@ function listItem(c: SeriesCandidate, thumbnail: Thumbnail | undefined): SeriesL
   };
 }
 
-function range(values: number[]): { min: number; max: number } {
-  let min = Infinity;
-  let max = -Infinity;
-  for (const v of values) {
-    if (v < min) min = v;
-    if (v > max) max = v;
-  }
-  return { min, max };
-}

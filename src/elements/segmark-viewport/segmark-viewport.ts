@@ -307,7 +307,7 @@ export class SegmarkViewport extends LitElement {
         bottom: orientationLetters(v.columnCosine),
       },
       topLeft: [v.description, `${v.modality} ${v.columns}×${v.rows}`],
-      topRight: [`${k + 1} / ${v.slices}`, `${location(v, k).toFixed(1)} mm`, v.loaded[k] ? '' : '…'],
+      topRight: [`${k + 1} / ${v.slices}`, `${v.locations[k]!.toFixed(1)} mm`, v.loaded[k] ? '' : '…'],
       bottomLeft: this.cursorLines(v, k),
       bottomRight: [`W ${Math.round(this.window.width)}  L ${Math.round(this.window.center)}`, `×${view.scale.toFixed(2)}`],
       scaleBar: { pixels: bar.pixels, label: `${bar.mm} mm` },
@@ -351,10 +351,6 @@ export class SegmarkViewport extends LitElement {
   }
 }
 
-function location(v: Volume, k: number): number {
-  const p = v.planes[k]!.position;
-  return p[0] * v.normal[0] + p[1] * v.normal[1] + p[2] * v.normal[2];
-}
 
 declare global {
   interface HTMLElementTagNameMap {
