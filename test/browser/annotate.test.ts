@@ -12,20 +12,16 @@ import { rasterizeToMask } from '../../src/core/annotation/rasterize.js';
 import type { ChangeDetail } from '../../src/elements/events.js';
 import type { SegmarkAnnotator } from '../../src/elements/segmark-annotator/segmark-annotator.js';
 import { frames, sampleFiles } from './support/sample.js';
+import { mountAnnotator, unmountAll } from './support/mount.js';
 
 
 
 
 
-let el: SegmarkAnnotator | undefined;
-afterEach(() => el?.remove());
+afterEach(unmountAll);
 
 async function openSample(): Promise<SegmarkAnnotator> {
-  el = document.createElement('segmark-annotator');
-  // Annotation storage is tested on its own (autosave.test.ts); here every test starts clean.
-  el.noAutosave = true;
-  el.style.cssText = 'display:grid;width:1100px;height:760px';
-  document.body.append(el);
+  const el = mountAnnotator({ width: 1100, height: 760 });
   await el.loadFiles(await sampleFiles());
   await frames(2);
   return el;

@@ -7,20 +7,13 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import '../../src/index.js';
 import type { ErrorDetail, LoadDetail } from '../../src/elements/events.js';
+import { mountAnnotator, unmountAll } from './support/mount.js';
 import type { SegmarkAnnotator } from '../../src/elements/segmark-annotator/segmark-annotator.js';
 import { sampleFiles } from './support/sample.js';
 
-let el: SegmarkAnnotator | undefined;
-afterEach(() => el?.remove());
+afterEach(unmountAll);
 
-function mount(): SegmarkAnnotator {
-  el = document.createElement('segmark-annotator');
-  // Annotation storage is tested on its own (autosave.test.ts); here every test starts clean.
-  el.noAutosave = true;
-  el.style.cssText = 'display:grid;width:900px;height:600px';
-  document.body.append(el);
-  return el;
-}
+const mount = (): SegmarkAnnotator => mountAnnotator();
 
 function nextLoad(a: SegmarkAnnotator): Promise<LoadDetail> {
   return new Promise((resolve) => a.addEventListener('segmark-load', (e) => resolve(e.detail), { once: true }));

@@ -3,17 +3,12 @@ import { afterEach, describe, expect, it } from 'vitest';
 import '../../src/index.js';
 import type { SegmarkAnnotator } from '../../src/elements/segmark-annotator/segmark-annotator.js';
 import { frames, sampleFiles } from './support/sample.js';
+import { mountAnnotator, unmountAll } from './support/mount.js';
 
-let el: SegmarkAnnotator | undefined;
-afterEach(() => el?.remove());
+afterEach(unmountAll);
 
 async function open(lang = 'en'): Promise<SegmarkAnnotator> {
-  el = document.createElement('segmark-annotator');
-  // Annotation storage is tested on its own (autosave.test.ts); here every test starts clean.
-  el.noAutosave = true;
-  el.lang = lang;
-  el.style.cssText = 'display:grid;width:1100px;height:760px';
-  document.body.append(el);
+  const el = mountAnnotator({ width: 1100, height: 760, lang });
   await el.loadFiles(await sampleFiles(12));
   await frames(2);
   return el;

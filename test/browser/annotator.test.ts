@@ -3,15 +3,9 @@ import '../../src/index.js';
 import type { SegmarkAnnotator } from '../../src/elements/segmark-annotator/segmark-annotator.js';
 import type { ErrorDetail, LoadDetail } from '../../src/elements/events.js';
 import { frames, sampleFiles, sampleIndex } from './support/sample.js';
+import { mountAnnotator, unmountAll } from './support/mount.js';
 
-function mount(): SegmarkAnnotator {
-  const el = document.createElement('segmark-annotator');
-  // Annotation storage is tested on its own (autosave.test.ts); here every test starts clean.
-  el.noAutosave = true;
-  el.style.cssText = 'display:grid;width:1000px;height:700px';
-  document.body.append(el);
-  return el;
-}
+const mount = (): SegmarkAnnotator => mountAnnotator({ width: 1000, height: 700 });
 
 function viewportCanvas(el: SegmarkAnnotator): HTMLCanvasElement {
   const viewport = el.shadowRoot!.querySelector('segmark-viewport')!;
@@ -35,15 +29,11 @@ function centreStats(canvas: HTMLCanvasElement): { mean: number; distinct: numbe
   return { mean: sum / (data.length / 4), distinct: seen.size, digest };
 }
 
-let mounted: SegmarkAnnotator | undefined;
-afterEach(() => {
-  mounted?.remove();
-  mounted = undefined;
-});
+afterEach(unmountAll);
 
 describe('<segmark-annotator> with the sample series', () => {
   it('loads sample-dicom, fires segmark-load with every slice, and draws non-blank pixels', async () => {
-    const el = (mounted = mount());
+    const el = mount();
     const loads: LoadDetail[] = [];
     el.addEventListener('segmark-load', (e) => loads.push(e.detail));
     const files = await sampleFiles();
@@ -60,7 +50,7 @@ describe('<segmark-annotator> with the sample series', () => {
   });
 
   it('changes the slice on wheel and arrow keys, and the picture with it', async () => {
-    const el = (mounted = mount());
+    const el = mount();
     await el.loadFiles(await sampleFiles());
     await frames(3);
     const canvas = viewportCanvas(el);
@@ -82,7 +72,7 @@ describe('<segmark-annotator> with the sample series', () => {
   });
 
   it('a window preset changes the pixels', async () => {
-    const el = (mounted = mount());
+    const el = mount();
     await el.loadFiles(await sampleFiles());
     await frames(3);
     const canvas = viewportCanvas(el);
@@ -102,7 +92,7 @@ describe('<segmark-annotator> with the sample series', () => {
   });
 
   it('a broken file gives segmark-error naming it, and the rest still loads', async () => {
-    const el = (mounted = mount());
+    const el = mount();
     const errors: ErrorDetail[] = [];
     const loads: LoadDetail[] = [];
     el.addEventListener('segmark-error', (e) => errors.push(e.detail));
@@ -127,7 +117,7 @@ describe('<segmark-annotator> with the sample series', () => {
 
   it('opens a zip archive of the series', async () => {
     const { zipSync } = await import('fflate');
-    const el = (mounted = mount());
+    const el = mount();
     const files = await sampleFiles(12);
     const entries: Record<string, Uint8Array> = {};
     for (const f of files) entries[`series/${f.name}`] = new Uint8Array(await f.arrayBuffer());
@@ -139,7 +129,7 @@ describe('<segmark-annotator> with the sample series', () => {
   });
 
   it('loads by URL, reporting a 404 by its URL', async () => {
-    const el = (mounted = mount());
+    const el = mount();
     const index = await sampleIndex();
     const errors: ErrorDetail[] = [];
     el.addEventListener('segmark-error', (e) => errors.push(e.detail));

@@ -7,6 +7,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import '../../src/index.js';
 import type { LoadDetail } from '../../src/elements/events.js';
+import { mountAnnotator, unmountAll } from './support/mount.js';
 import type { SegmarkAnnotator } from '../../src/elements/segmark-annotator/segmark-annotator.js';
 import { frames } from './support/sample.js';
 
@@ -29,17 +30,9 @@ async function filesOf(urls: Record<string, string>): Promise<File[]> {
   );
 }
 
-let el: SegmarkAnnotator | undefined;
-afterEach(() => el?.remove());
+afterEach(unmountAll);
 
-function mount(): SegmarkAnnotator {
-  el = document.createElement('segmark-annotator');
-  // Annotation storage is tested on its own (autosave.test.ts); here every test starts clean.
-  el.noAutosave = true;
-  el.style.cssText = 'display:grid;width:900px;height:600px';
-  document.body.append(el);
-  return el;
-}
+const mount = (): SegmarkAnnotator => mountAnnotator();
 
 describe.skipIf(!haveShared)('real CT series', () => {
   it('opens the JPEG 2000 Siemens series sorted along the normal, with SOP UIDs from the meta header', async () => {
