@@ -6,6 +6,7 @@ import { labelsFromTemplate } from '../../src/core/annotation/labels.js';
 import { rasterizeRegion } from '../../src/core/annotation/rasterize.js';
 import { REGION_OPS, strokeToRegion } from '../../src/core/annotation/region-ops.js';
 import { LUMBAR_SPINE_TEMPLATE } from '../../src/core/annotation/templates.js';
+import { mulberry32 as rng } from '../../src/core/sample/random.js';
 
 const C = 96;
 const R = 80;
@@ -22,16 +23,6 @@ function fullRebuild(doc: AnnotationDocument, k: number): Uint8Array {
   const map = new Uint8Array(C * R);
   for (const id of doc.labelsOnSlice(k)) rasterizeRegion(doc.regionAt(id, k), C, R, map, id);
   return map;
-}
-
-function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = Math.imul(a ^ (a >>> 15), a | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
 }
 
 describe('LabelmapSlices', () => {

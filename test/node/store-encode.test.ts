@@ -17,18 +17,7 @@ import {
 import { maskToRegion } from '../../src/core/annotation/contour.js';
 import type { Region } from '../../src/core/annotation/region.js';
 import { SegmarkError } from '../../src/core/errors.js';
-
-/** Deterministic PRNG (mulberry32), so failures reproduce. */
-function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+import { mulberry32 as rng } from '../../src/core/sample/random.js';
 
 function randomPolygon(rand: () => number, n: number, size: number): Region {
   const ring: number[] = [];

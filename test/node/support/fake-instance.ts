@@ -1,5 +1,6 @@
 /** Header-only instances for series assembly tests: geometry is all that matters there. */
 import type { DicomInstance, Vec3 } from '../../../src/core/dicom/types.js';
+import { mulberry32 } from '../../../src/core/sample/random.js';
 
 export interface FakeOptions {
   position?: Vec3;
@@ -69,14 +70,7 @@ export function fakeInstance(name: string, o: FakeOptions = {}): DicomInstance {
 
 /** A deterministic shuffle (mulberry32), so a failing order can be reproduced. */
 export function shuffled<T>(items: readonly T[], seed: number): T[] {
-  let a = seed >>> 0;
-  const rand = (): number => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
+  const rand = mulberry32(seed);
   const out = [...items];
   for (let i = out.length - 1; i > 0; i--) {
     const j = Math.floor(rand() * (i + 1));
