@@ -31,7 +31,11 @@ export class SliceImages {
   image(k: number): ViewImage {
     const v = this.volume;
     const pixels = sliceView(v, k);
-    if (Number.isNaN(this.min[k]!)) this.measure(k, pixels);
+    if (Number.isNaN(this.min[k]!)) {
+      const { min, max } = valueRange(pixels);
+      this.min[k] = min;
+      this.max[k] = max;
+    }
     return {
       id: `segmark:${this.source}:${k}:${this.versions[k]}`,
       pixels,
@@ -44,17 +48,6 @@ export class SliceImages {
     };
   }
 
-  private measure(k: number, pixels: Int16Array): void {
-    let lo = 32767;
-    let hi = -32768;
-    for (let i = 0; i < pixels.length; i++) {
-      const p = pixels[i]!;
-      if (p < lo) lo = p;
-      if (p > hi) hi = p;
-    }
-    this.min[k] = lo;
-    this.max[k] = hi;
-  }
 }
 
 /** Value range of any pixel array, for images made on the fly (reformats, thumbnails). */

@@ -13,7 +13,7 @@ import { LUMBAR_SPINE_TEMPLATE } from '../../core/annotation/templates.js';
 import { labelsFromTemplate } from '../../core/annotation/labels.js';
 import type { Volume } from '../../core/dicom/volume.js';
 import type { AnnotationTool, AnnotationToolId } from '../../tools/annotation-tool.js';
-import { TOOL_KEYS, createTool } from '../../tools/index.js';
+import { TOOL_KEYS, TOOL_SHORTCUTS, createTool } from '../../tools/index.js';
 import { LabelOverlay } from '../../viewer/label-overlay.js';
 import { Autosaver, type SaveState } from '../../store/autosave.js';
 import { openSegmarkDb, type SegmarkDb } from '../../store/db.js';
@@ -22,16 +22,8 @@ import { documentId } from '../../store/schema.js';
 import { toSegmarkError, type SegmarkError } from '../../core/errors.js';
 import type { ViewportAnnotation } from '../segmark-viewport/segmark-viewport.js';
 
-export const ANNOTATION_TOOLS: readonly AnnotationToolId[] = [
-  'freehand',
-  'polygon',
-  'livewire',
-  'edit',
-  'brush',
-  'eraser',
-  'threshold-brush',
-  'fill',
-];
+/** The annotation tools, in toolbar order (the tools' own shortcut map lists them). */
+export const ANNOTATION_TOOLS: readonly AnnotationToolId[] = Object.values(TOOL_SHORTCUTS);
 
 /** Keys that pick each tool (lower case); W, P, Z, F, A, I and 1–5 belong to viewing. */
 export const ANNOTATION_TOOL_KEYS: Readonly<Record<AnnotationToolId, string>> = Object.fromEntries(
