@@ -18,6 +18,11 @@ export default mergeConfig(
       // discovered (and re-optimised) in the middle of a timed load.
       entries: ['scripts/bench/index.html', 'scripts/bench/scenarios/*.ts', '!scripts/bench/scenarios/*.d.ts', ...(existsSync('src/index.ts') ? ['src/**/*.ts', '!src/**/*.test.ts'] : [])],
     },
-    server: { hmr: false, watch: { ignored: ['**/.tmp/**', '**/bench-results.json'] } },
+    server: {
+      hmr: false,
+      watch: { ignored: ['**/.tmp/**', '**/bench-results.json'] },
+      // Cross-origin isolation gives performance.now() microsecond steps instead of 0.1 ms.
+      headers: { 'Cross-Origin-Opener-Policy': 'same-origin', 'Cross-Origin-Embedder-Policy': 'require-corp' },
+    },
   }),
 );

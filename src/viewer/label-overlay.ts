@@ -31,14 +31,22 @@ export class LabelOverlay {
   }
 
   draw(ctx: CanvasRenderingContext2D, slice: number, matrix: Matrix, activeLabel: number, preview: ToolPreview | undefined): void {
-    const labels = this.document.labels.filter((l) => l.visible && this.document.labelsOnSlice(slice).includes(l.id));
-    if (labels.some((l) => l.display === 'filled')) {
+    const onSlice = this.document.labelsOnSlice(slice);
+    const labels = this.document.labels.filter((l) => l.visible && onSlice.includes(l.id));
+    const filled = labels.filter((l) => l.display === 'filled');
+    if (filled.length) {
       this.refreshBitmap(slice);
-      ctx.save();
-      ctx.setTransform(...matrix);
-      ctx.imageSmoothingEnabled = false;
-      ctx.drawImage(this.canvas, 0, 0);
-      ctx.restore();
+      // Only the part of the bitmap the filled regions cover is scaled onto the view.
+      const box = this.pixelBox(filled.map((l) => this.document.boundsAt(l.id, slice)!));
+      if (box.c1 > box.c0 && box.r1 > box.r0) {
+        const w = box.c1 - box.c0;
+        const h = box.r1 - box.r0;
+        ctx.save();
+        ctx.setTransform(...matrix);
+        ctx.imageSmoothingEnabled = false;
+        ctx.drawImage(this.canvas, box.c0, box.r0, w, h, box.c0, box.r0, w, h);
+        ctx.restore();
+      }
     }
     for (const label of labels) {
       const rings = this.document.regionAt(label.id, slice).rings;
@@ -84,6 +92,24 @@ export class LabelOverlay {
     }
     this.canvas.getContext('2d')!.putImageData(image, 0, 0, box.c0, box.r0, width, height);
     this.repainted = width * height;
+  }
+
+  /** The whole pixels (clipped to the image) whose centres may lie inside any of the boxes. */
+  private pixelBox(boxes: readonly (readonly [number, number, number, number])[]): { c0: number; r0: number; c1: number; r1: number } {
+    let x0 = Infinity, y0 = Infinity, x1 = -Infinity, y1 = -Infinity;
+    for (const [bx0, by0, bx1, by1] of boxes) {
+      x0 = Math.min(x0, bx0);
+      y0 = Math.min(y0, by0);
+      x1 = Math.max(x1, bx1);
+      y1 = Math.max(y1, by1);
+    }
+    const { columns, rows } = this.labelmap;
+    return {
+      c0: Math.max(0, Math.floor(x0)),
+      r0: Math.max(0, Math.floor(y0)),
+      c1: Math.min(columns, Math.ceil(x1)),
+      r1: Math.min(rows, Math.ceil(y1)),
+    };
   }
 
   private drawPreview(ctx: CanvasRenderingContext2D, matrix: Matrix, p: ToolPreview, activeLabel: number): void {
@@ -144,26 +170,30 @@ function addRing(ctx: CanvasRenderingContext2D, ring: Ring): void {
   ctx.closePath();
 }
 
-/** Strokes rings in image space with a line width in canvas pixels. */
+/**
+ * Strokes rings in image space with a line width in canvas pixels: the path is
+ * built under the image matrix (points are transformed as they are added) and
+ * stroked under the canvas's own, so no point is transformed in script.
+ */
 function strokeRings(ctx: CanvasRenderingContext2D, m: Matrix, rings: readonly Ring[], colour: string, width: number): void {
   if (rings.length === 0) return;
+  ctx.save();
+  ctx.setTransform(...m);
   ctx.beginPath();
-  for (const ring of rings) {
-    if (ring.length < 6) continue;
-    const [x0, y0] = apply(m, ring[0]!, ring[1]!);
-    ctx.moveTo(x0, y0);
-    for (let i = 2; i + 1 < ring.length; i += 2) ctx.lineTo(...apply(m, ring[i]!, ring[i + 1]!));
-    ctx.closePath();
-  }
+  for (const ring of rings) addRing(ctx, ring);
+  ctx.restore();
   ctx.strokeStyle = colour;
   ctx.lineWidth = width;
   ctx.stroke();
 }
 
 function strokePath(ctx: CanvasRenderingContext2D, m: Matrix, path: readonly number[], colour: string): void {
+  ctx.save();
+  ctx.setTransform(...m);
   ctx.beginPath();
-  ctx.moveTo(...apply(m, path[0]!, path[1]!));
-  for (let i = 2; i + 1 < path.length; i += 2) ctx.lineTo(...apply(m, path[i]!, path[i + 1]!));
+  ctx.moveTo(path[0]!, path[1]!);
+  for (let i = 2; i + 1 < path.length; i += 2) ctx.lineTo(path[i]!, path[i + 1]!);
+  ctx.restore();
   ctx.strokeStyle = colour;
   ctx.lineWidth = 1.5;
   ctx.stroke();

@@ -27,6 +27,7 @@ import {
   sameRegion,
   validateSeries,
   type AnnotationChange,
+  type Bounds,
   type ChangeKind,
   type Delta,
   type DocumentSnapshot,
@@ -121,6 +122,11 @@ export class AnnotationDocument {
   flagsAt(labelId: number, slice: number): SliceFlags | undefined {
     const e = this.#entry(labelId, slice);
     return e ? { origin: e.origin, verified: e.verified } : undefined;
+  }
+
+  /** The region's bounding box [x0, y0, x1, y1] in pixel coordinates, or undefined where there is none. */
+  boundsAt(labelId: number, slice: number): Bounds | undefined {
+    return this.#entry(labelId, slice)?.bounds;
   }
 
   /** Slices where the label has a region, ascending. */

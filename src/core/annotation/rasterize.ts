@@ -63,7 +63,7 @@ export function rasterizeRegion(
   // Work only where the region can be: the scratch buffers scale with this box.
   const box = intersectBoxes(clipBox(options.box ?? { c0: 0, r0: 0, c1: columns, r1: rows }, columns, rows), regionPixelBounds(region, columns, rows));
   if (box.c1 <= box.c0 || box.r1 <= box.r0) return;
-  const raster = new RingRaster(box, maxVertices(rings));
+  const raster = RingRaster.for(box, maxVertices(rings));
   if (rings.length === 1) {
     raster.paint(rings[0]!, out, columns, value, false);
     return;
@@ -205,9 +205,29 @@ function sortPrefix(a: Float64Array, n: number): void {
   }
 }
 
-/** Per-call scratch for painting one ring at a time inside a box. */
+/**
+ * Scratch for painting one ring at a time inside a box. One instance is kept
+ * and reused while it is big enough: typed-array allocations on every edit
+ * would add garbage (and, in browsers, external-memory GC pressure) to each
+ * commit and brush frame.
+ */
 class RingRaster {
-  private readonly box: PixelBox;
+  private static last: RingRaster | undefined;
+
+  /** A raster for `box` and rings of up to `maxVertices` vertices. Valid until the next call. */
+  static for(box: PixelBox, maxVertices: number): RingRaster {
+    const rows = box.r1 - box.r0;
+    let raster = RingRaster.last;
+    if (!raster || raster.capacity < maxVertices || raster.bucketStart.length < rows + 1) {
+      raster = new RingRaster(Math.max(maxVertices, raster?.capacity ?? 0), Math.max(rows, (raster?.bucketStart.length ?? 1) - 1));
+      RingRaster.last = raster;
+    }
+    raster.box = box;
+    return raster;
+  }
+
+  private box: PixelBox = { c0: 0, r0: 0, c1: 0, r1: 0 };
+  private readonly capacity: number;
   // Edges of the current ring: endpoints ordered by y, and the rows they touch.
   private readonly ex0: Float64Array;
   private readonly ey0: Float64Array;
@@ -227,16 +247,16 @@ class RingRaster {
   private readonly vRow: Int32Array;
   private readonly vCol: Int32Array;
 
-  constructor(box: PixelBox, maxVertices: number) {
-    this.box = box;
+  private constructor(maxVertices: number, maxRows: number) {
     const n = maxVertices;
+    this.capacity = n;
     this.ex0 = new Float64Array(n);
     this.ey0 = new Float64Array(n);
     this.ex1 = new Float64Array(n);
     this.ey1 = new Float64Array(n);
     this.lastRow = new Int32Array(n);
     this.firstRow = new Int32Array(n);
-    this.bucketStart = new Int32Array(box.r1 - box.r0 + 1);
+    this.bucketStart = new Int32Array(maxRows + 1);
     this.bucketEdges = new Int32Array(n);
     this.active = new Int32Array(n);
     this.rx = new Float64Array(n);
@@ -260,7 +280,7 @@ class RingRaster {
     const n = ring.length >> 1;
 
     // 1. Edges touching a centre row inside the box, bucketed by first row.
-    bucketStart.fill(0);
+    bucketStart.fill(0, 0, nRows + 1);
     let nEdges = 0;
     let nVertices = 0;
     for (let i = 0; i < n; i++) {
