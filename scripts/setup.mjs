@@ -11,6 +11,7 @@ const PACKAGES = {
   chromium: '/usr/bin/chromium',
   dcmtk: '/usr/bin/dcmdjpeg',
   dicom3tools: '/usr/bin/dciodvfy',
+  dcm2niix: '/usr/bin/dcm2niix',
   'python3-pydicom': '/usr/lib/python3/dist-packages/pydicom/__init__.py',
   'python3-nibabel': '/usr/lib/python3/dist-packages/nibabel/__init__.py',
   'python3-skimage': '/usr/lib/python3/dist-packages/skimage/__init__.py',
