@@ -77,7 +77,7 @@ export function segmarkEvent<T>(type: string, detail: T, cancelable = false): Cu
 export interface ChangeDetail {
   labelId: number;
   slice: number | null;
-  kind: 'draw' | 'erase' | 'edit' | 'interpolate' | 'import' | 'verify' | 'label' | 'undo' | 'redo';
+  kind: 'draw' | 'erase' | 'edit' | 'interpolate' | 'import' | 'verify' | 'label' | 'restore' | 'undo' | 'redo';
 }
 
 declare global {

@@ -64,7 +64,7 @@ export interface RegionOps {
 }
 
 export type RegionChangeKind = 'draw' | 'erase' | 'edit' | 'interpolate' | 'import';
-export type ChangeKind = RegionChangeKind | 'verify' | 'label' | 'undo' | 'redo';
+export type ChangeKind = RegionChangeKind | 'verify' | 'label' | 'restore' | 'undo' | 'redo';
 
 /** What `subscribe` listeners receive; the detail of `segmark-change`. */
 export interface AnnotationChange {

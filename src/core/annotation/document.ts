@@ -330,6 +330,62 @@ export class AnnotationDocument {
     return doc;
   }
 
+  /**
+   * Makes the document equal to `snapshot` (labels, their order and fields,
+   * regions and their flags) as one undo step, so restoring an earlier
+   * version can itself be undone. Locks do not stop it: it replaces the whole
+   * document. The snapshot must be of this series.
+   */
+  restore(snapshot: DocumentSnapshot, historyLabel = 'Restore version'): void {
+    const target = AnnotationDocument.fromSnapshot(snapshot, this.#ops);
+    const a = target.series;
+    const b = this.series;
+    if (a.seriesInstanceUID !== b.seriesInstanceUID || a.slices !== b.slices || a.rows !== b.rows || a.columns !== b.columns) {
+      throw new AnnotationError('bad-snapshot', 'the snapshot belongs to another series or geometry');
+    }
+    const wanted = new Map(target.#labels.map((l) => [l.id, l]));
+    this.#history.begin(historyLabel);
+    try {
+      for (const label of this.#labels) {
+        if (wanted.has(label.id)) continue;
+        const entries = [...(this.#regions.get(label.id) ?? [])].sort((x, y) => x[0] - y[0]);
+        this.#change({ type: 'remove-label', label, index: indexOfLabel(this.#labels, label.id), entries }, 'restore');
+      }
+      for (const label of target.#labels) {
+        const current = this.#labels.find((l) => l.id === label.id);
+        if (!current) {
+          const entries = [...(target.#regions.get(label.id) ?? [])].sort((x, y) => x[0] - y[0]);
+          this.#change({ type: 'add-label', label, index: this.#labels.length, entries }, 'restore');
+          continue;
+        }
+        const before: Record<string, unknown> = {};
+        const after: Record<string, unknown> = {};
+        for (const key of Object.keys(label) as (keyof Label)[]) {
+          if (key === 'id' || JSON.stringify(current[key]) === JSON.stringify(label[key])) continue;
+          before[key] = current[key];
+          after[key] = label[key];
+        }
+        if (Object.keys(after).length) {
+          this.#change({ type: 'label', id: label.id, before: before as LabelFields, after: after as LabelFields }, 'restore');
+        }
+        const slices = new Set([...(this.#regions.get(label.id)?.keys() ?? []), ...(target.#regions.get(label.id)?.keys() ?? [])]);
+        for (const slice of [...slices].sort((x, y) => x - y)) {
+          const was = this.#entry(label.id, slice);
+          const now = target.#entry(label.id, slice);
+          if (!sameEntry(was, now)) this.#change({ type: 'region', labelId: label.id, slice, before: was, after: now }, 'restore');
+        }
+      }
+      target.#labels.forEach((label, to) => {
+        const from = indexOfLabel(this.#labels, label.id);
+        if (from !== to) this.#change({ type: 'move-label', id: label.id, from, to }, 'restore');
+      });
+      this.#paintMode = target.#paintMode;
+    } finally {
+      this.#history.commit();
+      this.#flush();
+    }
+  }
+
   // ── internals ──────────────────────────────────────────────────────────
 
   #editable(labelId: number): Label {
