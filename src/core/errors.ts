@@ -24,6 +24,7 @@ export const ERROR_CODES = [
   'storage-quota',
   'storage-unavailable',
   'storage-corrupt',
+  'storage-other-tab',
 ] as const;
 
 export type ErrorCode = (typeof ERROR_CODES)[number];

@@ -21,7 +21,7 @@ export function toolStatusMessage(lang: string, status: ToolStatusCode): string 
   return STATUS[lang === 'zh-CN' || lang.toLowerCase().startsWith('zh') ? 'zh-CN' : 'en'][status];
 }
 
-type ToolText = Record<AnnotationToolId | 'undo' | 'redo' | 'annotate' | 'interpolate' | 'interpolateHint' | 'accept' | 'acceptHint' | 'acceptAll' | 'backgroundOnly' | 'backgroundOnlyHint' | 'shortcuts' | 'thresholdRange' | 'threshold-disc' | 'threshold-bone' | 'threshold-soft-tissue' | 'saving' | 'saved' | 'saveFailed' | 'persistent' | 'notPersistent', string>;
+type ToolText = Record<AnnotationToolId | 'undo' | 'redo' | 'annotate' | 'interpolate' | 'interpolateHint' | 'accept' | 'acceptHint' | 'acceptAll' | 'backgroundOnly' | 'backgroundOnlyHint' | 'shortcuts' | 'thresholdRange' | 'threshold-disc' | 'threshold-bone' | 'threshold-soft-tissue' | 'saving' | 'saved' | 'saveFailed' | 'persistent' | 'notPersistent' | 'otherTab' | 'takeOver' | 'handedOver' | 'lostDocument' | 'nowEditing' | 'openImagesFor', string>;
 
 const en: ToolText = {
   freehand: 'Freehand',
@@ -52,6 +52,12 @@ const en: ToolText = {
   saveFailed: 'Not saved — kept in memory, retrying',
   persistent: 'Saved in this browser; the browser will not evict it when disk space runs low.',
   notPersistent: 'Saved in this browser, but the browser did not grant persistent storage: it may evict saved work when disk space runs low. Export important work.',
+  otherTab: 'This document is being edited in another tab: it is shown here read-only, and follows that tab’s changes.',
+  takeOver: 'Edit here',
+  handedOver: 'Another tab took over editing this document. Your work was saved; this tab now shows it read-only.',
+  lostDocument: 'Another tab took over this document before this tab could save. Changes made here are kept as a version.',
+  nowEditing: 'You can edit this document here now.',
+  openImagesFor: 'To continue, open the images of:',
 };
 
 const zhCN: ToolText = {
@@ -83,6 +89,12 @@ const zhCN: ToolText = {
   saveFailed: '未保存——已保留在内存中，正在重试',
   persistent: '已保存在本浏览器中；磁盘空间不足时浏览器不会清除它。',
   notPersistent: '已保存在本浏览器中，但浏览器未授予持久存储：磁盘空间不足时可能清除已保存的工作。请导出重要工作。',
+  otherTab: '此文档正在另一个标签页中编辑：此处以只读方式显示，并同步该标签页的更改。',
+  takeOver: '在此编辑',
+  handedOver: '另一个标签页接管了此文档的编辑。您的工作已保存；此标签页现以只读方式显示。',
+  lostDocument: '另一个标签页在此标签页保存之前接管了此文档。此处的更改已保留为一个版本。',
+  nowEditing: '您现在可以在此编辑此文档。',
+  openImagesFor: '要继续，请打开以下图像：',
 };
 
 export function toolStrings(lang: string): ToolText {

@@ -16,6 +16,10 @@ export type SaveState = 'saved' | 'saving' | 'error';
 
 export interface AutosaveEvents {
   onState(state: SaveState, lastSaved: number | undefined, error: SegmarkError | undefined): void;
+  /** After each successful write (other tabs are told from here). */
+  onSaved?(): void;
+  /** False while another tab holds the document: writes wait (nothing is overwritten). Default: always true. */
+  canWrite?(): boolean;
 }
 
 /** Edits within this window are written together; the issue asks for durability within 1 s. */
@@ -48,14 +52,27 @@ export class Autosaver {
     return this.flush();
   }
 
+  /** True when changes are waiting to be written (or being written). */
+  get dirty(): boolean {
+    return this.all || this.pending.size > 0 || this.writing !== undefined;
+  }
+
   /** Writes what is pending now and resolves when it is stored (or failed). */
   async flush(): Promise<void> {
     clearTimeout(this.timer);
     this.timer = undefined;
     await this.writing;
     if (!this.all && this.pending.size === 0) return;
+    if (this.events.canWrite?.() === false) {
+      this.setState('error', new SegmarkError('storage-other-tab', 'another tab holds the document; changes here are not written'));
+      return;
+    }
     this.writing = this.write();
-    await this.writing;
+    try {
+      await this.writing;
+    } finally {
+      this.writing = undefined;
+    }
   }
 
   dispose(): void {
@@ -90,6 +107,7 @@ export class Autosaver {
       this.failures = 0;
       this.lastSaved = Date.now();
       this.setState(this.pending.size || this.all ? 'saving' : 'saved');
+      this.events.onSaved?.();
     } catch (error) {
       // Nothing was stored by the failed transaction: keep what it should have written for the retry.
       if (all) this.all = true;

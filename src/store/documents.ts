@@ -45,6 +45,8 @@ export interface DocumentSummary {
   labelCount: number;
   /** Number of (label, slice) regions. */
   regionCount: number;
+  /** How many regions are verified; undefined for documents stored before this was counted. */
+  verifiedCount: number | undefined;
 }
 
 export interface RevisionSummary {
@@ -93,6 +95,7 @@ export async function saveDocument(
       settings: snapshot.settings,
       review: before?.review ?? {},
       regionCount: snapshot.regions.length,
+      verifiedCount: snapshot.regions.filter((r) => r.verified).length,
       createdAt: before?.createdAt ?? now,
       updatedAt: now,
       appVersion: APP_VERSION,
@@ -132,6 +135,7 @@ export async function listDocuments(db: SegmarkDb): Promise<DocumentSummary[]> {
       updatedAt: r.updatedAt,
       labelCount: r.labels.length,
       regionCount: r.regionCount,
+      verifiedCount: r.verifiedCount,
     }))
     .sort((a, b) => b.updatedAt - a.updatedAt);
 }

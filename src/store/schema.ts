@@ -58,6 +58,8 @@ export interface DocumentRecord {
   review: ReviewFields;
   /** Number of (label, slice) records in `regions`. */
   regionCount: number;
+  /** How many of those a person has verified (absent in records written before it was kept). */
+  verifiedCount?: number;
   /** Milliseconds since the epoch. */
   createdAt: number;
   updatedAt: number;

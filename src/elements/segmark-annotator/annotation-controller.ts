@@ -16,9 +16,11 @@ import type { AnnotationTool, AnnotationToolId } from '../../tools/annotation-to
 import { TOOL_KEYS, TOOL_SHORTCUTS, createTool } from '../../tools/index.js';
 import { LabelOverlay } from '../../viewer/label-overlay.js';
 import { Autosaver, type SaveState } from '../../store/autosave.js';
+import { Checkpoints } from '../../store/checkpoints.js';
 import { openSegmarkDb, type SegmarkDb } from '../../store/db.js';
-import { loadDocument } from '../../store/documents.js';
-import { documentId } from '../../store/schema.js';
+import { addRevision, loadDocument, loadRevision } from '../../store/documents.js';
+import { documentId, type DocId } from '../../store/schema.js';
+import { TabCoordinator, type RoleReason, type TabRole } from '../../store/tabs.js';
 import { toSegmarkError, type SegmarkError } from '../../core/errors.js';
 import type { ViewportAnnotation } from '../segmark-viewport/segmark-viewport.js';
 
@@ -39,6 +41,22 @@ export interface StorageEvents {
   onStorageError(error: SegmarkError): void;
   /** Whether the browser granted persistent storage (stored work is then not evicted under disk pressure). */
   onPersistence(granted: boolean): void;
+  /** This tab became the document's writer, or a reader because another tab holds it. */
+  onRole(role: TabRole, reason: RoleReason): void;
+}
+
+/** The stored side of the open document: where it lives, who writes it, and its checkpoints. */
+interface Session {
+  volume: Volume;
+  db: SegmarkDb;
+  docId: DocId;
+  description: string;
+  geometry: string;
+  tabs: TabCoordinator;
+  /** This tab edits the document: it holds the lock and shows what is stored. */
+  editing: boolean;
+  saver?: Autosaver;
+  checkpoints?: Checkpoints;
 }
 
 /** What identifies a series' geometry, so a stored document is never restored onto a different stack. */
@@ -77,8 +95,11 @@ export class AnnotationController implements ReactiveController {
   /** Off: nothing is written to or read from the browser's storage. */
   persist = true;
   storage: StorageEvents | undefined;
+  /** Revisions kept per document. */
+  revisionsKept: number | undefined;
   private db: Promise<SegmarkDb | undefined> | undefined;
-  private readonly savers = new WeakMap<AnnotationDocument, Autosaver>();
+  private session: Session | undefined;
+  private volume: Volume | undefined;
   labelmap: LabelmapSlices | undefined;
   private overlay: LabelOverlay | undefined;
   private readonly tools = new Map<AnnotationToolId, AnnotationTool>();
@@ -96,16 +117,64 @@ export class AnnotationController implements ReactiveController {
   hostDisconnected(): void {
     this.unsubscribe?.();
     this.unsubscribe = undefined;
+    // Off the page: store what is pending and let other tabs have the document.
+    void this.endSession();
   }
 
   hostConnected(): void {
     if (this.document && !this.unsubscribe) this.listen(this.document);
+    if (this.volume && this.document && this.persist && !this.session) {
+      this.ready = false;
+      void this.restore(this.volume, this.document);
+    }
   }
 
   /** Writes pending changes now (e.g. before the host navigates away). */
   async flush(): Promise<void> {
-    const saver = this.document ? this.savers.get(this.document) : undefined;
-    await saver?.flush();
+    await this.session?.saver?.flush();
+  }
+
+  /** False while another tab edits this document (this one shows it read-only). */
+  get writable(): boolean {
+    return !this.session || (this.session.editing && this.session.tabs.canWrite);
+  }
+
+  /** The stored document's key, once the document is stored. */
+  get documentKey(): DocId | undefined {
+    return this.session?.docId;
+  }
+
+  /** The database, when storage is on and available. */
+  storedDb(): Promise<SegmarkDb | undefined> {
+    return this.persist ? this.database() : Promise.resolve(undefined);
+  }
+
+  /** Makes this tab the document's writer (the other tab stores its work and steps down). */
+  async takeOver(): Promise<void> {
+    await this.session?.tabs.takeOver();
+  }
+
+  /** An explicit save: writes now and keeps a checkpoint. Returns the revision id. */
+  async save(note = 'Saved'): Promise<number | undefined> {
+    const s = this.session;
+    if (!s?.saver || !s.checkpoints) return undefined;
+    await s.saver.flush();
+    if (s.saver.dirty || s.saver.state === 'error') return undefined;
+    return s.checkpoints.take(note);
+  }
+
+  /**
+   * Puts a stored revision back into the open document as one undo step (so
+   * the restore itself can be undone). Returns false when there is no such revision.
+   */
+  async restoreRevision(id: number): Promise<boolean> {
+    const s = this.session;
+    const document = this.document;
+    if (!s || !document || !s.tabs.canWrite) return false;
+    const snapshot = await loadRevision(s.db, id);
+    if (!snapshot || snapshot.series.seriesInstanceUID !== document.series.seriesInstanceUID) return false;
+    document.restore(snapshot, 'Restore version');
+    return true;
   }
 
   /**
@@ -115,7 +184,8 @@ export class AnnotationController implements ReactiveController {
   open(volume: Volume): AnnotationDocument {
     const known = this.documents.get(volume);
     const document = this.adopt(volume, known ?? this.fresh(volume));
-    this.ready = known !== undefined || !this.persist;
+    this.volume = volume;
+    this.ready = !this.persist;
     if (!this.ready) void this.restore(volume, document);
     return document;
   }
@@ -175,11 +245,19 @@ export class AnnotationController implements ReactiveController {
   }
 
   /** Looks up the stored document; without storage, annotating still works, unsaved. */
-  private async restore(volume: Volume, fresh: AnnotationDocument): Promise<void> {
+  /**
+   * Looks up the stored document and starts autosave; without storage,
+   * annotating still works, unsaved. `shown` is the document on screen: a
+   * fresh one, or this tab's own from earlier (kept, with its undo history,
+   * when the store holds the same; the stored one wins when another tab
+   * changed it since).
+   */
+  private async restore(volume: Volume, shown: AnnotationDocument): Promise<void> {
     const db = await this.database();
+    await this.endSession();
     const geometry = geometryFingerprint(volume);
     let docId = documentId(volume.studyInstanceUID, volume.seriesInstanceUID, this.user);
-    let document = fresh;
+    let document = shown;
     if (db) {
       try {
         let stored = await loadDocument(db, docId);
@@ -189,23 +267,85 @@ export class AnnotationController implements ReactiveController {
           docId = `${docId}|${hash(volume.sopInstanceUIDs.join('\\') + geometry)}`;
           stored = await loadDocument(db, docId);
         }
-        if (stored) document = AnnotationDocument.fromSnapshot(stored, REGION_OPS);
+        if (stored && JSON.stringify(stored) !== JSON.stringify(shown.snapshot())) {
+          document = AnnotationDocument.fromSnapshot(stored, REGION_OPS);
+        }
       } catch (error) {
         this.storage?.onStorageError(toSegmarkError(error, 'storage-corrupt'));
       }
     }
-    if (this.documents.get(volume) !== fresh) return;
-    if (document !== fresh) this.adopt(volume, document);
+    if (this.volume !== volume || this.documents.get(volume) !== shown || this.session) return;
+    if (document !== shown) this.adopt(volume, document);
     if (db) {
-      this.savers.set(
-        document,
-        new Autosaver(db, docId, document, { description: volume.description, geometry }, {
-          onState: (state, lastSaved, error) => this.storage?.onSaveState(state, lastSaved, error),
-        }),
-      );
+      const session: Session = { volume, db, docId, description: volume.description, geometry, tabs: undefined!, editing: false };
+      session.tabs = new TabCoordinator(docId, {
+        onRole: (role, reason) => void this.roleChanged(session, role, reason),
+        onRemoteSaved: () => void this.reload(session),
+      }, () => session.saver?.flush() ?? Promise.resolve());
+      this.session = session;
+      this.track(session, this.document!);
+      await session.tabs.start();
     }
     this.ready = true;
     this.host.requestUpdate();
+  }
+
+  /** Autosave and checkpoints for the document now shown. */
+  private track(session: Session, document: AnnotationDocument): void {
+    session.saver?.dispose();
+    session.checkpoints?.dispose();
+    const checkpoints = new Checkpoints(session.db, session.docId, document, { keep: this.revisionsKept });
+    session.checkpoints = checkpoints;
+    session.saver = new Autosaver(session.db, session.docId, document, { description: session.description, geometry: session.geometry }, {
+      onState: (state, lastSaved, error) => this.storage?.onSaveState(state, lastSaved, error),
+      onSaved: () => {
+        session.tabs.announceSaved();
+        checkpoints.saved().catch((error: unknown) => this.storage?.onStorageError(toSegmarkError(error, 'storage-unavailable')));
+      },
+      canWrite: () => session.tabs.canWrite,
+    });
+  }
+
+  /** Stores what is pending, then lets the document go (other tabs may write it). */
+  private async endSession(): Promise<void> {
+    const s = this.session;
+    if (!s) return;
+    this.session = undefined;
+    await s.saver?.flush();
+    s.saver?.dispose();
+    s.checkpoints?.dispose();
+    s.tabs.dispose();
+  }
+
+  private async roleChanged(session: Session, role: TabRole, reason: RoleReason): Promise<void> {
+    if (this.session !== session) return;
+    // A writer that comes back (or starts) reads what the previous writer stored; editing waits for it.
+    session.editing = false;
+    if (role === 'writer' && reason === 'promoted') await this.reload(session);
+    session.editing = role === 'writer' && session.tabs.canWrite;
+    this.storage?.onRole(role, reason);
+    this.host.requestUpdate();
+  }
+
+  /**
+   * Replaces the shown document by the stored one (another tab wrote it). Work
+   * this tab could not store (it lost the document while editing) is kept
+   * first as a revision, so nothing is dropped silently.
+   */
+  private async reload(session: Session): Promise<void> {
+    if (this.session !== session) return;
+    try {
+      if (session.saver?.dirty && this.document) {
+        await addRevision(session.db, session.docId, this.document.snapshot(), 'Unsaved changes of a tab that lost the document to another tab');
+      }
+      const stored = await loadDocument(session.db, session.docId);
+      if (!stored || this.session !== session) return;
+      const document = AnnotationDocument.fromSnapshot(stored, REGION_OPS);
+      this.adopt(session.volume, document);
+      this.track(session, document);
+    } catch (error) {
+      this.storage?.onStorageError(toSegmarkError(error, 'storage-corrupt'));
+    }
   }
 
   tool(id: AnnotationToolId): AnnotationTool {
@@ -221,7 +361,7 @@ export class AnnotationController implements ReactiveController {
       document: this.document,
       overlay: this.overlay,
       activeLabel,
-      tool: this.ready && isAnnotationTool(toolId) ? this.tool(toolId) : undefined,
+      tool: this.ready && this.writable && isAnnotationTool(toolId) ? this.tool(toolId) : undefined,
     };
   }
 

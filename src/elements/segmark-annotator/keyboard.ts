@@ -1,5 +1,6 @@
 /**
- * The annotator's keyboard: history (Ctrl+Z, Ctrl+Shift+Z, Ctrl+Y), the
+ * The annotator's keyboard: history (Ctrl+Z, Ctrl+Shift+Z, Ctrl+Y), saving a
+ * version (Ctrl+S), the
  * annotation tool in hand (Enter, Backspace, Escape, [ and ]), the keys that
  * pick tools, then viewing (slices, presets, zoom, fit, invert).
  */
@@ -19,6 +20,8 @@ export interface KeyTarget {
   zoomBy(factor: number): void;
   undo(): void;
   redo(): void;
+  /** Stores the document now and keeps a version. */
+  save(): void;
   /** Whether annotation tools may be picked (a series is open and editing is allowed). */
   editable(): boolean;
   setTool(tool: NavigationTool | AnnotationToolId): void;
@@ -35,6 +38,7 @@ export function handleAnnotatorKey(e: KeyboardEvent, t: KeyTarget): boolean {
   if (ctrl && !e.altKey) {
     if (key === 'z') e.shiftKey ? t.redo() : t.undo();
     else if (key === 'y') t.redo();
+    else if (key === 's') t.save();
     else return false;
     return true;
   }

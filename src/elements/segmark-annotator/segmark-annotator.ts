@@ -36,11 +36,14 @@ import { annotatorStyles } from './segmark-annotator.styles.js';
 import { SeriesLoader } from './series-loader.js';
 import { handleAnnotatorKey, type KeyTarget } from './keyboard.js';
 import { AnnotationController, isAnnotationTool } from './annotation-controller.js';
+import { WorkController } from './work.js';
+import type { RoleReason, TabRole } from '../../store/tabs.js';
+import type { VersionItem } from '../segmark-work-panel/segmark-work-panel.js';
 import type { DocumentSnapshot } from '../../core/annotation/document-data.js';
 
 interface Notice {
   id: number;
-  kind: 'error' | 'warning';
+  kind: 'error' | 'warning' | 'info';
   text: string;
 }
 
@@ -92,10 +95,14 @@ export class SegmarkAnnotator extends LitElement {
     this.dispatchEvent(segmarkEvent(SEGMARK_CHANGE, { ...change }));
   });
 
+  private readonly work = new WorkController(this, this.annotations, (e) => this.reportError(e));
+
   /** Where autosave stands, for the indicator: saved (with time), saving, or failing and retrying. */
   @state() private saveState: { state: SaveState; lastSaved: number | undefined } = { state: 'saved', lastSaved: undefined };
   /** The browser's answer to our request for persistent storage; undefined until asked. */
   @state() private persistent: boolean | undefined;
+  /** Another tab edits the open document: this one shows it read-only and offers to take over. */
+  @state() private otherTab = false;
 
   /**
    * What the left button does: `window`, `pan`, `zoom`, or an annotation tool
@@ -213,6 +220,36 @@ export class SegmarkAnnotator extends LitElement {
     return this.annotations.flush();
   }
 
+  /**
+   * Stores the open document now and keeps it as a version (also Ctrl+S).
+   * Resolves to the version's id, or undefined when nothing could be stored.
+   */
+  saveVersion(): Promise<number | undefined> {
+    return this.work.save();
+  }
+
+  /** The stored versions of the open document, newest first. */
+  async listVersions(): Promise<VersionItem[]> {
+    await this.work.refresh();
+    return [...this.work.versions];
+  }
+
+  /** Makes the open document equal to a stored version, as one undoable step; false when there is no such version. */
+  restoreVersion(id: number): Promise<boolean> {
+    this.viewport?.cancelTool();
+    return this.work.restore(id);
+  }
+
+  /** When another tab edits the open document: asks it to store its work and hand over, and edits here from then on. */
+  takeOver(): Promise<void> {
+    return this.annotations.takeOver();
+  }
+
+  /** False while nothing may be edited: the `readonly` attribute, or another tab editing this document. */
+  get editable(): boolean {
+    return !this.readonly && this.annotations.writable;
+  }
+
   /** True once the stored annotation of the open series (if any) is restored and editing may start. */
   get annotationReady(): boolean {
     return this.annotations.ready;
@@ -226,12 +263,14 @@ export class SegmarkAnnotator extends LitElement {
 
   /** Undoes the last annotation change; false when there is nothing to undo. */
   undo(): boolean {
+    if (!this.editable) return false;
     this.viewport?.cancelTool();
     return this.annotations.document?.undo() ?? false;
   }
 
   /** Redoes the last undone change; false when there is nothing to redo. */
   redo(): boolean {
+    if (!this.editable) return false;
     this.viewport?.cancelTool();
     return this.annotations.document?.redo() ?? false;
   }
@@ -243,7 +282,7 @@ export class SegmarkAnnotator extends LitElement {
   interpolate(labelId = this.activeLabel): number[] {
     const document = this.annotations.document;
     const v = this.volume;
-    if (!document || !v || this.readonly) return [];
+    if (!document || !v || !this.editable) return [];
     this.viewport?.cancelTool();
     return interpolateLabel(document, labelId, {
       columns: v.columns,
@@ -256,7 +295,7 @@ export class SegmarkAnnotator extends LitElement {
   /** Accepts interpolated outlines of the active label: on this slice, or on all slices with `all`. Returns how many. */
   acceptInterpolation(all = false, labelId = this.activeLabel): number {
     const document = this.annotations.document;
-    if (!document || this.readonly) return 0;
+    if (!document || !this.editable) return 0;
     return acceptInterpolation(document, labelId, all ? undefined : [this.slice]);
   }
 
@@ -293,7 +332,7 @@ export class SegmarkAnnotator extends LitElement {
             .tool=${this.tool}
             .invert=${this.invert !== (this.volume?.invert ?? false)}
             .crosshair=${this.crosshair}
-            .annotation=${this.annotations.forViewport(this.readonly ? 'window' : this.tool, this.activeLabel)}
+            .annotation=${this.annotations.forViewport(this.editable ? this.tool : 'window', this.activeLabel)}
             .emptyText=${t.emptyViewer}
             @sm-viewport-slice=${this.onSliceRequest}
             @sm-viewport-window=${this.onWindowDrag}
@@ -315,9 +354,23 @@ export class SegmarkAnnotator extends LitElement {
             .pixelSpacing=${this.volume ? ([this.volume.spacing[1], this.volume.spacing[0]] as const) : undefined}
             .sliceSpacing=${this.volume?.spacing[2] ?? 0}
             .lang=${this.lang}
-            .readonly=${this.readonly}
+            .readonly=${!this.editable}
             @sm-label-select=${this.onLabelSelect}
           ></segmark-label-panel>
+          ${this.noAutosave
+            ? nothing
+            : html`<segmark-work-panel
+                .recent=${this.work.recent}
+                .versions=${this.work.versions}
+                .lang=${this.lang}
+                .readonly=${!this.editable}
+                .hasDocument=${this.annotations.documentKey !== undefined}
+                @sm-work-refresh=${() => void this.work.refresh()}
+                @sm-work-delete=${(e: CustomEvent<{ id: string }>) => void this.work.delete(e.detail.id)}
+                @sm-work-open=${(e: CustomEvent<{ id: string }>) => this.openWork(e.detail.id)}
+                @sm-version-restore=${(e: CustomEvent<{ id: number }>) => void this.restoreVersion(e.detail.id)}
+                @sm-version-save=${() => void this.saveVersion()}
+              ></segmark-work-panel>`}
           ${(['sagittal', 'coronal'] as const).map(
             (plane) => html`<segmark-reformat
               aria-label=${t[plane]}
@@ -348,6 +401,7 @@ export class SegmarkAnnotator extends LitElement {
         ${this.volume && !this.noAutosave ? this.renderSaveState() : nothing}
       </div>
       ${this.showProgress && p ? this.renderProgress(p, t) : nothing}
+      ${this.otherTab ? this.renderOtherTab() : nothing}
       ${this.notices.length ? this.renderNotices(t) : nothing}
       ${this.dragOver ? html`<div class="drop-hint">${t.dropHere}</div>` : nothing}
       ${this.sheetOpen ? renderShortcutSheet(this.lang, () => this.toggleShortcuts(false)) : nothing}
@@ -363,7 +417,7 @@ export class SegmarkAnnotator extends LitElement {
         tool: this.tool,
         invert: this.invert,
         window: { center: this.windowCenter, width: this.windowWidth },
-        annotationDisabled: this.readonly || !this.volume,
+        annotationDisabled: !this.editable || !this.volume,
         canUndo: document?.canUndo ?? false,
         canRedo: document?.canRedo ?? false,
         backgroundOnly: document?.paintMode === 'background-only',
@@ -408,6 +462,33 @@ export class SegmarkAnnotator extends LitElement {
     const persistence = this.persistent === undefined ? '' : this.persistent ? t.persistent : t.notPersistent;
     return html`<span class="save-state ${state}" part="save-state" role="status" aria-live="polite" data-state=${state}
       data-persistent=${this.persistent === undefined ? '' : String(this.persistent)} title=${persistence}>${text}${this.persistent === false ? ' ⚠' : ''}</span>`;
+  }
+
+  private renderOtherTab() {
+    const t = toolStrings(this.lang);
+    return html`<div class="other-tab" part="other-tab" role="status">
+      <span>${t.otherTab}</span>
+      <button class="take-over" @click=${() => void this.takeOver()}>${t.takeOver}</button>
+    </div>`;
+  }
+
+  private roleChanged(role: TabRole, reason: RoleReason): void {
+    const t = toolStrings(this.lang);
+    this.otherTab = role === 'reader';
+    if (role === 'reader') {
+      this.viewport?.cancelTool();
+      if (reason === 'handed-over') this.addNotice('warning', t.handedOver);
+      if (reason === 'lost') this.addNotice('warning', t.lostDocument);
+    } else if (reason === 'promoted') {
+      this.addNotice('info', t.nowEditing);
+    }
+    void this.work.refresh();
+  }
+
+  /** A recent-work item: its images have to be opened again (the document then reopens by itself). */
+  private openWork(id: string): void {
+    const item = this.work.recent.find((w) => w.id === id);
+    this.addNotice('info', `${toolStrings(this.lang).openImagesFor} ${item?.description || id}`);
   }
 
   private renderProgress(p: LoadProgress, t: ReturnType<typeof strings>) {
@@ -459,6 +540,7 @@ export class SegmarkAnnotator extends LitElement {
       },
       onStorageError: (error) => this.reportError(error),
       onPersistence: (granted) => (this.persistent = granted),
+      onRole: (role, reason) => this.roleChanged(role, reason),
     };
     this.annotations.open(volume);
     this.volume = volume;
@@ -605,14 +687,15 @@ export class SegmarkAnnotator extends LitElement {
     zoomBy: (f) => this.viewport?.zoomBy(f),
     undo: () => this.undo(),
     redo: () => this.redo(),
-    editable: () => !this.readonly && this.volume !== undefined,
+    save: () => void this.saveVersion(),
+    editable: () => this.editable && this.volume !== undefined,
     setTool: (tool) => {
       this.viewport?.cancelTool();
       this.tool = tool;
     },
     toolKey: (k) => {
       const context = this.viewport?.toolContext();
-      if (!isAnnotationTool(this.tool) || !context || this.readonly) return false;
+      if (!isAnnotationTool(this.tool) || !context || !this.editable) return false;
       if (!this.annotations.tool(this.tool).key(k, context)) return false;
       this.viewport?.redraw();
       return true;

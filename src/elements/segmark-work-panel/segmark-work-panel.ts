@@ -1,0 +1,191 @@
+import { LitElement, css, html, nothing } from 'lit';
+import { property, state } from 'lit/decorators.js';
+import { toLocale } from '../strings.js';
+
+/** A stored document, as the recent-work list shows it. */
+export interface RecentWorkItem {
+  id: string;
+  description: string;
+  updatedAt: number;
+  labelCount: number;
+  regionCount: number;
+  /** Regions a person has checked, when known. */
+  verifiedCount: number | undefined;
+  /** The document open on screen. */
+  current: boolean;
+}
+
+/** A stored revision (checkpoint) of the open document. */
+export interface VersionItem {
+  id: number;
+  time: number;
+  summary: string;
+  regionCount: number;
+}
+
+export const WORK_OPEN = 'sm-work-open';
+export const WORK_DELETE = 'sm-work-delete';
+export const VERSION_RESTORE = 'sm-version-restore';
+export const VERSION_SAVE = 'sm-version-save';
+export const WORK_REFRESH = 'sm-work-refresh';
+
+const TEXT = {
+  en: {
+    recent: 'Recent work',
+    versions: 'Versions',
+    none: 'Nothing saved yet.',
+    noVersions: 'No versions yet: one is kept every few minutes of editing and whenever you save a version.',
+    open: 'Open',
+    openHint: 'Open this work (its images must be opened again unless they are cached)',
+    delete: 'Delete',
+    confirmDelete: 'Really delete?',
+    restore: 'Restore',
+    restoreHint: 'Make the open document this version (undo brings back the current state)',
+    saveVersion: 'Save version',
+    current: 'open',
+    labels: (n: number) => `${n} label${n === 1 ? '' : 's'}`,
+    outlines: (n: number) => `${n} outline${n === 1 ? '' : 's'}`,
+    verified: (p: number) => `${p}% verified`,
+  },
+  'zh-CN': {
+    recent: '最近的工作',
+    versions: '版本',
+    none: '尚无保存的工作。',
+    noVersions: '尚无版本：编辑每隔几分钟以及每次保存版本时都会保留一个版本。',
+    open: '打开',
+    openHint: '打开此工作（除非图像已缓存，否则需要重新打开图像）',
+    delete: '删除',
+    confirmDelete: '确定删除？',
+    restore: '恢复',
+    restoreHint: '将当前文档恢复为此版本（撤销可回到当前状态）',
+    saveVersion: '保存版本',
+    current: '已打开',
+    labels: (n: number) => `${n} 个标签`,
+    outlines: (n: number) => `${n} 个轮廓`,
+    verified: (p: number) => `已核对 ${p}%`,
+  },
+};
+
+/**
+ * The work stored in this browser: recent documents (open or delete) and the
+ * versions of the open document (restore, or save one now).
+ *
+ * @fires sm-work-open - detail `{ id }`: open a recent document
+ * @fires sm-work-delete - detail `{ id }`: delete a stored document (after the user confirmed)
+ * @fires sm-version-restore - detail `{ id }`: restore a version of the open document
+ * @fires sm-version-save - keep the open document as a version now
+ * @fires sm-work-refresh - the panel was opened: its lists should be refreshed
+ * @csspart section - each of the two lists
+ */
+export class SegmarkWorkPanel extends LitElement {
+  static override styles = css`
+    :host {
+      display: block;
+      font: 12px/1.35 var(--segmark-font, system-ui, sans-serif);
+      color: var(--segmark-text-color, #e8edf5);
+    }
+    details { background: var(--segmark-panel-color, #1b2230); border-radius: 4px; padding: 4px 6px; }
+    details + details { margin-top: 4px; }
+    summary { cursor: pointer; font-weight: 600; }
+    summary:focus-visible, button:focus-visible { outline: 2px solid var(--segmark-focus-color, #4da3ff); }
+    ul { list-style: none; margin: 4px 0 0; padding: 0; display: grid; gap: 4px; max-height: 220px; overflow: auto; }
+    li { display: grid; grid-template-columns: 1fr auto; gap: 2px 6px; align-items: center; }
+    .meta { color: var(--segmark-muted-color, #8a94a6); grid-column: 1; }
+    .actions { grid-row: 1 / span 2; grid-column: 2; display: flex; gap: 4px; }
+    .empty { color: var(--segmark-muted-color, #8a94a6); margin: 4px 0; }
+    .current { color: var(--segmark-accent-color, #4da3ff); }
+    button {
+      font: inherit;
+      color: inherit;
+      background: transparent;
+      border: 1px solid var(--segmark-muted-color, #8a94a6);
+      border-radius: 3px;
+      padding: 1px 6px;
+      cursor: pointer;
+    }
+    button:disabled { opacity: 0.5; cursor: default; }
+    .save { margin-top: 4px; }
+  `;
+
+  @property({ attribute: false }) recent: RecentWorkItem[] = [];
+  @property({ attribute: false }) versions: VersionItem[] = [];
+  @property() override lang = 'en';
+  /** Versions cannot be restored or saved (reading only, or another tab edits the document). */
+  @property({ type: Boolean }) readonly = false;
+  /** A document is open (versions belong to it). */
+  @property({ type: Boolean, attribute: 'has-document' }) hasDocument = false;
+  /** The recent-work item whose delete button asks for confirmation. */
+  @state() private arming: string | undefined;
+  private disarm: ReturnType<typeof setTimeout> | undefined;
+
+  override render() {
+    const t = this.lang === 'zh-CN' || this.lang.toLowerCase().startsWith('zh') ? TEXT['zh-CN'] : TEXT.en;
+    const time = new Intl.DateTimeFormat(toLocale(this.lang), { dateStyle: 'short', timeStyle: 'short' });
+    return html`
+      <details part="section" class="recent" @toggle=${this.onToggle}>
+        <summary>${t.recent}</summary>
+        ${this.recent.length === 0
+          ? html`<p class="empty">${t.none}</p>`
+          : html`<ul>
+              ${this.recent.map(
+                (w) => html`<li data-id=${w.id}>
+                  <span class="name">${w.description || '—'} ${w.current ? html`<span class="current">(${t.current})</span>` : nothing}</span>
+                  <span class="meta">${time.format(w.updatedAt)} · ${t.labels(w.labelCount)} · ${t.outlines(w.regionCount)}${w.verifiedCount !== undefined && w.regionCount > 0
+                    ? ` · ${t.verified(Math.round((100 * w.verifiedCount) / w.regionCount))}`
+                    : ''}</span>
+                  <span class="actions">
+                    <button class="open" title=${t.openHint} ?disabled=${w.current} @click=${() => this.emit(WORK_OPEN, { id: w.id })}>${t.open}</button>
+                    <button class="delete" ?disabled=${w.current} @click=${() => this.deleteWork(w.id)}>${this.arming === w.id ? t.confirmDelete : t.delete}</button>
+                  </span>
+                </li>`,
+              )}
+            </ul>`}
+      </details>
+      ${this.hasDocument
+        ? html`<details part="section" class="versions" @toggle=${this.onToggle}>
+            <summary>${t.versions}</summary>
+            ${this.versions.length === 0
+              ? html`<p class="empty">${t.noVersions}</p>`
+              : html`<ul>
+                  ${this.versions.map(
+                    (v) => html`<li data-id=${String(v.id)}>
+                      <span class="name">${time.format(v.time)}</span>
+                      <span class="meta">${v.summary}</span>
+                      <span class="actions">
+                        <button class="restore" title=${t.restoreHint} ?disabled=${this.readonly} @click=${() => this.emit(VERSION_RESTORE, { id: v.id })}>${t.restore}</button>
+                      </span>
+                    </li>`,
+                  )}
+                </ul>`}
+            <button class="save" ?disabled=${this.readonly} @click=${() => this.emit(VERSION_SAVE, {})}>${t.saveVersion}</button>
+          </details>`
+        : nothing}
+    `;
+  }
+
+  private onToggle(e: Event): void {
+    if ((e.target as HTMLDetailsElement).open) this.emit(WORK_REFRESH, {});
+  }
+
+  /** Deleting takes two clicks on the same button (no native dialog: hosts may sandbox them away). */
+  private deleteWork(id: string): void {
+    clearTimeout(this.disarm);
+    if (this.arming !== id) {
+      this.arming = id;
+      this.disarm = setTimeout(() => (this.arming = undefined), 4000);
+      return;
+    }
+    this.arming = undefined;
+    this.emit(WORK_DELETE, { id });
+  }
+
+  private emit(type: string, detail: object): void {
+    this.dispatchEvent(new CustomEvent(type, { detail, bubbles: true, composed: true }));
+  }
+}
+
+declare global {
+  interface HTMLElementTagNameMap {
+    'segmark-work-panel': SegmarkWorkPanel;
+  }
+}

@@ -1,0 +1,92 @@
+/**
+ * Two pages on one document (two same-origin iframes, each its own document
+ * with its own copy of Segmark, real Web Locks, BroadcastChannel and
+ * IndexedDB): one writes, the other shows the document read-only and follows
+ * the writer's saves; taking over makes the writer store its work and step
+ * down; closing the writer's page lets the reader write.
+ */
+import { afterEach, describe, expect, it } from 'vitest';
+import '../../src/index.js';
+import type { SegmarkAnnotator } from '../../src/elements/segmark-annotator/segmark-annotator.js';
+import { sampleIndex } from './support/sample.js';
+
+const frames: HTMLIFrameElement[] = [];
+afterEach(() => frames.splice(0).forEach((f) => f.remove()));
+
+type Internals = { annotations: { document: { setRegion(l: number, s: number, r: unknown, o: unknown): void } } };
+
+async function until(what: string, ok: () => boolean, ms = 5000): Promise<void> {
+  const t0 = Date.now();
+  while (!ok()) {
+    if (Date.now() - t0 > ms) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 20));
+  }
+}
+
+/** A page of its own with one annotator for `user`, on the first slices of the sample. */
+async function page(user: string): Promise<SegmarkAnnotator> {
+  const frame = document.createElement('iframe');
+  frame.style.cssText = 'width:900px;height:620px;border:0';
+  frame.srcdoc = `<!doctype html><body style="margin:0"><segmark-annotator style="display:grid;width:900px;height:600px"></segmark-annotator>
+    <script type="module">import '/src/index.ts';</script></body>`;
+  const loaded = new Promise((resolve) => frame.addEventListener('load', resolve, { once: true }));
+  document.body.append(frame);
+  frames.push(frame);
+  await loaded;
+  await frame.contentWindow!.customElements.whenDefined('segmark-annotator');
+  const a = frame.contentDocument!.querySelector('segmark-annotator') as SegmarkAnnotator;
+  a.user = user;
+  const index = await sampleIndex();
+  await a.loadUrls(index.files.slice(30, 42).map((f) => `${location.origin}/sample-dicom/${f}`));
+  await until('the annotation to be ready', () => a.annotationReady, 10000);
+  return a;
+}
+
+function draw(a: SegmarkAnnotator, label: number, slice: number, x: number): void {
+  (a as unknown as Internals).annotations.document.setRegion(label, slice, { rings: [[x, 10, x + 30, 10, x + 30, 40, x, 40]] }, { kind: 'draw' });
+}
+
+const regions = (a: SegmarkAnnotator) => JSON.stringify(a.getDocument()!.regions);
+const banner = (a: SegmarkAnnotator) => a.shadowRoot!.querySelector('.other-tab');
+
+describe('one document in two pages', () => {
+  it('one page writes, the other reads and follows; take-over hands the document over without losing work', async () => {
+    const user = `tabs-${Date.now()}`;
+    const first = await page(user);
+    expect(first.editable).toBe(true);
+    expect(banner(first)).toBeNull();
+
+    const second = await page(user);
+    expect(second.editable).toBe(false);
+    expect(banner(second)).not.toBeNull();
+    // The reader refuses edits through the API as well as through its tools.
+    expect(second.undo()).toBe(false);
+    expect(second.interpolate(1)).toEqual([]);
+
+    // The writer's stored edits appear in the reader.
+    draw(first, 1, 2, 10);
+    await until('the reader to show the writer’s edit', () => regions(second) === regions(first));
+    expect(second.getDocument()!.regions.map((r) => [r.labelId, r.slice])).toEqual([[1, 2]]);
+
+    // Take-over: an edit the writer has not stored yet (inside the autosave delay) must survive it.
+    draw(first, 2, 3, 50);
+    const expected = regions(first);
+    await second.takeOver();
+    await until('the roles to swap', () => second.editable && !first.editable);
+    expect(regions(second)).toBe(expected);
+    expect(banner(first)).not.toBeNull();
+    expect(banner(second)).toBeNull();
+
+    // Now the second page writes and the first follows.
+    draw(second, 3, 4, 90);
+    await until('the first page to follow', () => regions(first) === regions(second));
+
+    // Closing the writer's page lets the reader write, with everything stored.
+    await second.flushSave();
+    const final = regions(second);
+    frames.pop()!.remove();
+    await until('the first page to become the writer', () => first.editable);
+    expect(regions(first)).toBe(final);
+    expect(banner(first)).toBeNull();
+  });
+});
