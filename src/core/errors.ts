@@ -24,7 +24,13 @@ export const ERROR_CODES = [
   'storage-quota',
   'storage-unavailable',
   'storage-corrupt',
+  'image-cache-cap',
   'storage-other-tab',
+  'nifti-invalid',
+  'not-a-seg',
+  'seg-invalid',
+  'seg-unsupported',
+  'seg-export-invalid',
 ] as const;
 
 export type ErrorCode = (typeof ERROR_CODES)[number];

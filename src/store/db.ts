@@ -55,7 +55,7 @@ export async function openSegmarkDb(name: string = DB_NAME, options: OpenOptions
  * One step per version, run in order from the stored version. A chain of
  * `if (oldVersion < n)` rather than idb's fall-through `switch`, which
  * `noFallthroughCasesInSwitch` forbids; the effect is the same: a database at
- * version k runs steps k+1 … DB_VERSION. Steps never touch records of later
+ * version k runs steps k+1 … DB_VERSION. Steps never touch records of other
  * steps, and each one is tested from a stored fixture of its starting version.
  */
 function upgrade(
@@ -69,5 +69,10 @@ function upgrade(
     regions.createIndex('by-doc', 'docId');
     const revisions = db.createObjectStore('revisions', { keyPath: 'id', autoIncrement: true });
     revisions.createIndex('by-doc', 'docId');
+  }
+  if (oldVersion < 2) {
+    db.createObjectStore('image-series', { keyPath: 'key' });
+    const files = db.createObjectStore('image-files', { keyPath: ['seriesKey', 'index'] });
+    files.createIndex('by-series', 'seriesKey');
   }
 }

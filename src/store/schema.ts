@@ -9,6 +9,11 @@
  * - `revisions`: checkpoints (auto-increment key, so key order is time order),
  *   each a full encoded snapshot; index `by-doc`.
  *
+ * Version 2 adds the image cache (`image-cache.ts`), and touches nothing above:
+ * - `image-series`: one record per cached series, key `${study}|${series}`.
+ * - `image-files`: the source files of a cached series, key `[seriesKey, index]`
+ *   in the order they were given; index `by-series`.
+ *
  * Records are only ever added fields (like `DocumentSnapshot`); a change of
  * shape is a new DB_VERSION with an upgrade step in `db.ts`.
  */
@@ -16,7 +21,7 @@ import type { DBSchema } from 'idb';
 import type { DocumentSnapshot, RegionOrigin } from '../core/annotation/document-data.js';
 
 export const DB_NAME = 'segmark';
-export const DB_VERSION = 1;
+export const DB_VERSION = 2;
 
 /** `${studyInstanceUID}|${seriesInstanceUID}|${user}`. */
 export type DocId = string;
@@ -98,8 +103,46 @@ export interface RevisionRecord {
   snapshot: EncodedSnapshot;
 }
 
+/**
+ * `${studyInstanceUID}|${seriesInstanceUID}`: images are the same for every
+ * user, so one cached copy serves all documents of the series.
+ */
+export type SeriesKey = string;
+
+export function seriesKey(studyInstanceUID: string, seriesInstanceUID: string): SeriesKey {
+  return `${studyInstanceUID}|${seriesInstanceUID}`;
+}
+
+export interface CachedSeriesRecord {
+  key: SeriesKey;
+  /** Series Description, for the recent-work list, when the caller knows it. */
+  description?: string;
+  fileCount: number;
+  /** Sum of the files' sizes; what counts against the cache's cap. */
+  totalBytes: number;
+  /** Milliseconds since the epoch: written, or last loaded (least recently used goes first). */
+  lastUsed: number;
+  createdAt: number;
+  /** One per file, in index order, so the list shows them without reading `image-files`. */
+  fileNames: string[];
+}
+
+export interface CachedFileRecord {
+  seriesKey: SeriesKey;
+  /** Position in the list the series was cached with. */
+  index: number;
+  /** The file's name as picked, so the loader's messages name it. */
+  name: string;
+  /** A Blob, not an ArrayBuffer: Chromium keeps large ones as files beside the database and reads them only when asked. */
+  bytes: Blob;
+}
+
+export type CachedFileKey = [SeriesKey, number];
+
 export interface SegmarkSchema extends DBSchema {
   documents: { key: DocId; value: DocumentRecord };
   regions: { key: RegionKey; value: RegionRecord; indexes: { 'by-doc': DocId } };
   revisions: { key: number; value: RevisionRecord; indexes: { 'by-doc': DocId } };
+  'image-series': { key: SeriesKey; value: CachedSeriesRecord };
+  'image-files': { key: CachedFileKey; value: CachedFileRecord; indexes: { 'by-series': SeriesKey } };
 }

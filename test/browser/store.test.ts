@@ -22,7 +22,7 @@ import {
   loadRevision,
   saveDocument,
 } from '../../src/store/documents.js';
-import { documentId, type SegmarkSchema } from '../../src/store/schema.js';
+import { DB_VERSION, documentId, type SegmarkSchema } from '../../src/store/schema.js';
 import { SegmarkError } from '../../src/core/errors.js';
 
 const SLICES = 12;
@@ -138,7 +138,14 @@ describe('local document store', () => {
     expect(AnnotationDocument.fromSnapshot(loaded!, REGION_OPS).snapshot()).toEqual(snapshot);
     expect(await loadDocument(again, documentId('9', '9', 'x'))).toBeUndefined();
     expect(await listDocuments(again)).toEqual([
-      { id: ID, description: 'CT LUMBAR', updatedAt: 1000, labelCount: snapshot.labels.length, regionCount: snapshot.regions.length },
+      {
+        id: ID,
+        description: 'CT LUMBAR',
+        updatedAt: 1000,
+        labelCount: snapshot.labels.length,
+        regionCount: snapshot.regions.length,
+        verifiedCount: snapshot.regions.filter((r) => r.verified).length,
+      },
     ]);
   });
 
@@ -239,9 +246,9 @@ describe('local document store', () => {
     let blocking = 0;
     const mine = await openSegmarkDb(name, { onBlocking: () => blocking++ });
     opened.push(mine);
-    const newer = await openDB(name, 2); // "another tab" with a later version
+    const newer = await openDB(name, DB_VERSION + 1); // "another tab" with a later version
     expect(blocking).toBe(1);
-    expect(newer.version).toBe(2);
+    expect(newer.version).toBe(DB_VERSION + 1);
     newer.close();
   });
 });
