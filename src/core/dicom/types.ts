@@ -84,6 +84,16 @@ export interface DicomInstance {
   patientID: string;
   studyDate: string;
   studyDescription: string;
+  /*
+   * Patient and General Study attributes a derived object (SEG) copies. `parseInstance`
+   * always sets them ('' when absent); optional only so that hand-built instances need not.
+   */
+  patientBirthDate?: string;
+  patientSex?: string;
+  studyTime?: string;
+  referringPhysicianName?: string;
+  studyID?: string;
+  accessionNumber?: string;
   pixel: PixelDescriptor;
   numberOfFrames: number;
   /** Per frame (length numberOfFrames): geometry and modality LUT, from the frame's functional groups where present. */
