@@ -157,3 +157,57 @@ describe('recent work', () => {
     db.close();
   });
 });
+
+describe('the image cache', () => {
+  it('with cache-images on, recent work reopens from the browser without picking files; forgetting removes every image', async () => {
+    const user = `cache-${Date.now()}`;
+    const files = await sampleFiles(8);
+    const first = document.createElement('segmark-annotator');
+    first.user = user;
+    first.cacheImages = true;
+    first.style.cssText = 'display:grid;width:1000px;height:700px';
+    document.body.append(first);
+    mounted.push(first);
+    await first.loadFiles(files);
+    await until('the annotation to be ready', () => first.annotationReady && first.editable, 10000);
+    draw(first, 4, 3, 60);
+    await first.flushSave();
+    const expected = first.getDocument();
+    const uids = first.series!.sopInstanceUIDs;
+    const id = docIdOf(first);
+    first.remove();
+
+    // A new annotator (as after a reload) with nothing loaded: open the work from the panel.
+    const second = document.createElement('segmark-annotator');
+    second.user = user;
+    second.cacheImages = true;
+    second.style.cssText = 'display:grid;width:1000px;height:700px';
+    document.body.append(second);
+    mounted.push(second);
+    await frames(2);
+    const recent = panel(second).shadowRoot!.querySelector('details.recent') as HTMLDetailsElement;
+    recent.open = true;
+    const item = () => panel(second).shadowRoot!.querySelector(`details.recent li[data-id="${CSS.escape(id)}"]`);
+    await until('the work in the list', () => item() !== null);
+    expect(item()!.textContent).toContain('images cached');
+    const cacheLine = () => panel(second).shadowRoot!.querySelector('.cache')!.textContent!;
+    const bytes = files.reduce((sum, f) => sum + f.size, 0);
+    expect(cacheLine()).toContain(`${(bytes / 1e6).toFixed(1)} MB`);
+    (item()!.querySelector('button.open') as HTMLButtonElement).click();
+    await until('the series to reopen from the cache', () => second.annotationReady && second.series !== undefined, 15000);
+    expect(second.series!.sopInstanceUIDs).toEqual(uids);
+    expect(second.getDocument()).toEqual(expected);
+
+    // Forget cached images: two clicks, then nothing of the images is left in the browser.
+    const forget = () => panel(second).shadowRoot!.querySelector('button.forget') as HTMLButtonElement;
+    forget().click();
+    await frames(1);
+    forget().click();
+    await until('the cache to be empty', () => cacheLine().includes('0.0 MB'));
+    const db = await openSegmarkDb();
+    expect(await db.count('image-files')).toBe(0);
+    expect(await db.count('image-series')).toBe(0);
+    expect(await loadDocument(db, id)).toEqual(expected); // the work itself stays
+    db.close();
+  });
+});

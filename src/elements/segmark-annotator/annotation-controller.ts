@@ -115,6 +115,7 @@ export class AnnotationController implements ReactiveController {
   }
 
   hostDisconnected(): void {
+    globalThis.removeEventListener?.('pagehide', this.onPageHide);
     this.unsubscribe?.();
     this.unsubscribe = undefined;
     // Off the page: store what is pending and let other tabs have the document.
@@ -122,12 +123,18 @@ export class AnnotationController implements ReactiveController {
   }
 
   hostConnected(): void {
+    globalThis.addEventListener?.('pagehide', this.onPageHide);
     if (this.document && !this.unsubscribe) this.listen(this.document);
     if (this.volume && this.document && this.persist && !this.session) {
       this.ready = false;
       void this.restore(this.volume, this.document);
     }
   }
+
+  /** The tab is closing or navigating: start writing what is pending (the debounce would be too late). */
+  private readonly onPageHide = (): void => {
+    void this.flush();
+  };
 
   /** Writes pending changes now (e.g. before the host navigates away). */
   async flush(): Promise<void> {

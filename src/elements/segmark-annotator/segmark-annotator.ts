@@ -127,6 +127,14 @@ export class SegmarkAnnotator extends LitElement {
   @property() override role = '';
   /** Keep no annotation in the browser's storage (nothing saved, nothing restored). */
   @property({ type: Boolean, attribute: 'no-autosave' }) noAutosave = false;
+  /**
+   * Keep the source images of opened series in the browser (IndexedDB), so
+   * recent work reopens without picking its files again. Off by default:
+   * patient images in the browser are the hospital's choice.
+   */
+  @property({ type: Boolean, attribute: 'cache-images' }) cacheImages = false;
+  /** Most megabytes the image cache may hold; least recently used series go first. */
+  @property({ type: Number, attribute: 'cache-limit' }) cacheLimit = 2048;
   /** Hides the built-in tool bar, for hosts that drive the element with their own controls. */
   @property({ type: Boolean, attribute: 'no-toolbar' }) noToolbar = false;
 
@@ -367,7 +375,9 @@ export class SegmarkAnnotator extends LitElement {
                 .hasDocument=${this.annotations.documentKey !== undefined}
                 @sm-work-refresh=${() => void this.work.refresh()}
                 @sm-work-delete=${(e: CustomEvent<{ id: string }>) => void this.work.delete(e.detail.id)}
-                @sm-work-open=${(e: CustomEvent<{ id: string }>) => this.openWork(e.detail.id)}
+                @sm-work-open=${(e: CustomEvent<{ id: string }>) => void this.openWork(e.detail.id)}
+                @sm-images-forget=${() => void this.forgetCachedImages()}
+                .cacheBytes=${this.cacheImages ? this.work.cacheBytes : undefined}
                 @sm-version-restore=${(e: CustomEvent<{ id: number }>) => void this.restoreVersion(e.detail.id)}
                 @sm-version-save=${() => void this.saveVersion()}
               ></segmark-work-panel>`}
@@ -485,8 +495,16 @@ export class SegmarkAnnotator extends LitElement {
     void this.work.refresh();
   }
 
-  /** A recent-work item: its images have to be opened again (the document then reopens by itself). */
-  private openWork(id: string): void {
+  /**
+   * Opens a recent-work item: from the image cache when its images are there
+   * (the document then reopens by itself), else the user is asked to open them.
+   */
+  private async openWork(id: string): Promise<void> {
+    const files = this.cacheImages ? await this.work.cachedFiles(id) : undefined;
+    if (files) {
+      await this.loadFiles(files);
+      return;
+    }
     const item = this.work.recent.find((w) => w.id === id);
     this.addNotice('info', `${toolStrings(this.lang).openImagesFor} ${item?.description || id}`);
   }
@@ -520,12 +538,19 @@ export class SegmarkAnnotator extends LitElement {
     clearTimeout(this.progressTimer);
     this.showProgress = false;
     this.progressTimer = setTimeout(() => (this.showProgress = true), PROGRESS_DELAY_MS);
+    let volume: Volume | undefined;
     try {
-      await this.loader.load(sources);
+      volume = await this.loader.load(sources);
     } finally {
       clearTimeout(this.progressTimer);
       this.showProgress = false;
     }
+    if (volume && this.cacheImages && !this.noAutosave) await this.work.cacheImages(volume, sources, this.cacheLimit * 1e6);
+  }
+
+  /** Removes every cached image from this browser; stored annotations stay. */
+  forgetCachedImages(): Promise<void> {
+    return this.work.forgetImages();
   }
 
   private showVolume(volume: Volume, k: number): void {

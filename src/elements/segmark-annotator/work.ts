@@ -1,16 +1,25 @@
 /**
- * The annotator's stored work: the recent-work list and the open document's
- * versions, kept in step with the store for the work panel.
+ * The annotator's stored work: the recent-work list, the open document's
+ * versions, and (when the host allows it) the image cache that lets recent
+ * work reopen without picking its files again.
  */
 import type { ReactiveController, ReactiveControllerHost } from 'lit';
 import { toSegmarkError, type SegmarkError } from '../../core/errors.js';
+import type { LoadSource } from '../../core/dicom/sources.js';
+import type { Volume } from '../../core/dicom/volume.js';
 import { deleteDocument, listDocuments, listRevisions } from '../../store/documents.js';
+import { cachedSeries, cacheSeries, forgetAllImages, loadCachedSeries } from '../../store/image-cache.js';
+import { seriesKey } from '../../store/schema.js';
 import type { RecentWorkItem, VersionItem } from '../segmark-work-panel/segmark-work-panel.js';
 import type { AnnotationController } from './annotation-controller.js';
 
 export class WorkController implements ReactiveController {
   recent: RecentWorkItem[] = [];
   versions: VersionItem[] = [];
+  /** Bytes of cached images; undefined when the cache is off or unread. */
+  cacheBytes: number | undefined;
+  /** Series (`study|series`) whose images are cached. */
+  private cached = new Set<string>();
   private refreshing: Promise<void> | undefined;
   private again = false;
 
@@ -38,6 +47,50 @@ export class WorkController implements ReactiveController {
       }
     });
     return this.refreshing;
+  }
+
+  /**
+   * Keeps the opened series' source files (those the volume was read from,
+   * and archives holding them) in the image cache, within `capBytes`. URL
+   * sources are not kept: they can be fetched again.
+   */
+  async cacheImages(volume: Volume, sources: readonly LoadSource[], capBytes: number): Promise<void> {
+    const db = await this.annotations.storedDb();
+    if (!db) return;
+    const names = new Set(volume.fileNames);
+    const files = sources.filter((s): s is Blob & { name: string } => s instanceof Blob && (names.has(s.name) || /\.zip$/i.test(s.name)));
+    if (files.length === 0) return;
+    try {
+      await cacheSeries(db, seriesKey(volume.studyInstanceUID, volume.seriesInstanceUID), { description: volume.description }, files.map((f) => ({ name: f.name, bytes: f })), { capBytes });
+    } catch (error) {
+      this.onError(toSegmarkError(error, 'storage-unavailable'));
+    }
+    await this.refresh();
+  }
+
+  /** The cached files of a stored document's series, or undefined when they are not cached. */
+  async cachedFiles(docId: string): Promise<File[] | undefined> {
+    const db = await this.annotations.storedDb();
+    const [study, series] = docId.split('|');
+    if (!db || !study || !series) return undefined;
+    try {
+      return await loadCachedSeries(db, seriesKey(study, series));
+    } catch (error) {
+      this.onError(toSegmarkError(error, 'storage-corrupt'));
+      return undefined;
+    }
+  }
+
+  /** Removes every cached image from the browser (documents stay). */
+  async forgetImages(): Promise<void> {
+    const db = await this.annotations.storedDb();
+    if (!db) return;
+    try {
+      await forgetAllImages(db);
+    } catch (error) {
+      this.onError(toSegmarkError(error, 'storage-unavailable'));
+    }
+    await this.refresh();
   }
 
   /** Deletes a stored document (never the open one). */
@@ -82,7 +135,9 @@ export class WorkController implements ReactiveController {
     if (!db) return;
     const current = this.annotations.documentKey;
     try {
-      const documents = await listDocuments(db);
+      const [documents, images] = await Promise.all([listDocuments(db), cachedSeries(db)]);
+      this.cached = new Set(images.map((i) => i.key));
+      this.cacheBytes = images.reduce((sum, i) => sum + i.totalBytes, 0);
       this.recent = documents
         .sort((a, b) => b.updatedAt - a.updatedAt)
         .map((d) => ({
@@ -93,6 +148,7 @@ export class WorkController implements ReactiveController {
           regionCount: d.regionCount,
           verifiedCount: d.verifiedCount,
           current: d.id === current,
+          cached: this.cached.has(d.id.split('|').slice(0, 2).join('|')),
         }));
       this.versions = current
         ? (await listRevisions(db, current)).map((r) => ({ id: r.id, time: r.time, summary: r.summary, regionCount: r.regionCount }))

@@ -13,6 +13,8 @@ export interface RecentWorkItem {
   verifiedCount: number | undefined;
   /** The document open on screen. */
   current: boolean;
+  /** Its images are in the browser's image cache (it opens without picking files). */
+  cached: boolean;
 }
 
 /** A stored revision (checkpoint) of the open document. */
@@ -28,6 +30,10 @@ export const WORK_DELETE = 'sm-work-delete';
 export const VERSION_RESTORE = 'sm-version-restore';
 export const VERSION_SAVE = 'sm-version-save';
 export const WORK_REFRESH = 'sm-work-refresh';
+export const IMAGES_FORGET = 'sm-images-forget';
+
+/** The `arming` value of the forget-images button (document ids always contain `|`). */
+const FORGET = 'forget-images';
 
 const TEXT = {
   en: {
@@ -46,6 +52,10 @@ const TEXT = {
     labels: (n: number) => `${n} label${n === 1 ? '' : 's'}`,
     outlines: (n: number) => `${n} outline${n === 1 ? '' : 's'}`,
     verified: (p: number) => `${p}% verified`,
+    cachedMark: 'images cached',
+    cache: (mb: string) => `Cached images: ${mb} MB`,
+    forget: 'Forget cached images',
+    confirmForget: 'Really forget?',
   },
   'zh-CN': {
     recent: '最近的工作',
@@ -63,6 +73,10 @@ const TEXT = {
     labels: (n: number) => `${n} 个标签`,
     outlines: (n: number) => `${n} 个轮廓`,
     verified: (p: number) => `已核对 ${p}%`,
+    cachedMark: '图像已缓存',
+    cache: (mb: string) => `已缓存图像：${mb} MB`,
+    forget: '清除缓存的图像',
+    confirmForget: '确定清除？',
   },
 };
 
@@ -75,6 +89,7 @@ const TEXT = {
  * @fires sm-version-restore - detail `{ id }`: restore a version of the open document
  * @fires sm-version-save - keep the open document as a version now
  * @fires sm-work-refresh - the panel was opened: its lists should be refreshed
+ * @fires sm-images-forget - remove every cached image from the browser (after the user confirmed)
  * @csspart section - each of the two lists
  */
 export class SegmarkWorkPanel extends LitElement {
@@ -105,6 +120,7 @@ export class SegmarkWorkPanel extends LitElement {
     }
     button:disabled { opacity: 0.5; cursor: default; }
     .save { margin-top: 4px; }
+    .cache { display: flex; gap: 6px; align-items: center; justify-content: space-between; margin: 6px 0 0; color: var(--segmark-muted-color, #8a94a6); }
   `;
 
   @property({ attribute: false }) recent: RecentWorkItem[] = [];
@@ -112,6 +128,8 @@ export class SegmarkWorkPanel extends LitElement {
   @property() override lang = 'en';
   /** Versions cannot be restored or saved (reading only, or another tab edits the document). */
   @property({ type: Boolean }) readonly = false;
+  /** Bytes held by the image cache; undefined hides the cache line (the cache is off). */
+  @property({ attribute: false }) cacheBytes: number | undefined;
   /** A document is open (versions belong to it). */
   @property({ type: Boolean, attribute: 'has-document' }) hasDocument = false;
   /** The recent-work item whose delete button asks for confirmation. */
@@ -132,7 +150,7 @@ export class SegmarkWorkPanel extends LitElement {
                   <span class="name">${w.description || '—'} ${w.current ? html`<span class="current">(${t.current})</span>` : nothing}</span>
                   <span class="meta">${time.format(w.updatedAt)} · ${t.labels(w.labelCount)} · ${t.outlines(w.regionCount)}${w.verifiedCount !== undefined && w.regionCount > 0
                     ? ` · ${t.verified(Math.round((100 * w.verifiedCount) / w.regionCount))}`
-                    : ''}</span>
+                    : ''}${w.cached ? ` · ${t.cachedMark}` : ''}</span>
                   <span class="actions">
                     <button class="open" title=${t.openHint} ?disabled=${w.current} @click=${() => this.emit(WORK_OPEN, { id: w.id })}>${t.open}</button>
                     <button class="delete" ?disabled=${w.current} @click=${() => this.deleteWork(w.id)}>${this.arming === w.id ? t.confirmDelete : t.delete}</button>
@@ -140,6 +158,14 @@ export class SegmarkWorkPanel extends LitElement {
                 </li>`,
               )}
             </ul>`}
+        ${this.cacheBytes !== undefined
+          ? html`<p class="cache">
+              <span>${t.cache((this.cacheBytes / 1e6).toFixed(1))}</span>
+              <button class="forget" ?disabled=${this.cacheBytes === 0} @click=${() => this.forget()}>
+                ${this.arming === FORGET ? t.confirmForget : t.forget}
+              </button>
+            </p>`
+          : nothing}
       </details>
       ${this.hasDocument
         ? html`<details part="section" class="versions" @toggle=${this.onToggle}>
@@ -167,16 +193,24 @@ export class SegmarkWorkPanel extends LitElement {
     if ((e.target as HTMLDetailsElement).open) this.emit(WORK_REFRESH, {});
   }
 
-  /** Deleting takes two clicks on the same button (no native dialog: hosts may sandbox them away). */
   private deleteWork(id: string): void {
+    if (this.confirmed(id)) this.emit(WORK_DELETE, { id });
+  }
+
+  private forget(): void {
+    if (this.confirmed(FORGET)) this.emit(IMAGES_FORGET, {});
+  }
+
+  /** Destructive buttons take two clicks (no native dialog: hosts may sandbox them away); true on the second. */
+  private confirmed(what: string): boolean {
     clearTimeout(this.disarm);
-    if (this.arming !== id) {
-      this.arming = id;
+    if (this.arming !== what) {
+      this.arming = what;
       this.disarm = setTimeout(() => (this.arming = undefined), 4000);
-      return;
+      return false;
     }
     this.arming = undefined;
-    this.emit(WORK_DELETE, { id });
+    return true;
   }
 
   private emit(type: string, detail: object): void {
