@@ -26,6 +26,7 @@ export const ERROR_CODES = [
   'storage-corrupt',
   'image-cache-cap',
   'storage-other-tab',
+  'storage-upgraded',
   'nifti-invalid',
   'not-a-seg',
   'seg-invalid',

@@ -36,6 +36,11 @@ export interface SaveOptions {
   geometry?: string;
   /** Clock, for tests. */
   now?: number;
+  /**
+   * The document's region counts, when `changed` is given and the snapshot
+   * holds only the changed regions (as autosave passes it).
+   */
+  counts?: { regions: number; verified: number };
 }
 
 export interface DocumentSummary {
@@ -61,7 +66,8 @@ export interface RevisionSummary {
  * Writes the document record and its regions in one atomic transaction.
  * Without `changed`, every region is written and stored ones the snapshot no
  * longer has are deleted; with it, only those (label, slice) pairs are
- * written (or deleted when the snapshot has none there).
+ * written (or deleted when the snapshot has none there), and the snapshot
+ * needs to hold only those regions (pass `options.counts` then).
  */
 export async function saveDocument(
   db: SegmarkDb,
@@ -94,8 +100,8 @@ export async function saveDocument(
       labels: snapshot.labels,
       settings: snapshot.settings,
       review: before?.review ?? {},
-      regionCount: snapshot.regions.length,
-      verifiedCount: snapshot.regions.filter((r) => r.verified).length,
+      regionCount: options.counts?.regions ?? snapshot.regions.length,
+      verifiedCount: options.counts?.verified ?? snapshot.regions.filter((r) => r.verified).length,
       createdAt: before?.createdAt ?? now,
       updatedAt: now,
       appVersion: APP_VERSION,
@@ -302,7 +308,8 @@ function checkSnapshot(snapshot: DocumentSnapshot): void {
   }
 }
 
-function changedFilter(changed: readonly ChangedRegion[]): (labelId: number, slice: number) => boolean {
+/** Whether a (label, slice) is among the changed ones (`slice: null` stands for every slice of the label). */
+export function changedFilter(changed: readonly ChangedRegion[]): (labelId: number, slice: number) => boolean {
   const labels = new Set<number>();
   const pairs = new Set<string>();
   for (const c of changed) {

@@ -129,6 +129,19 @@ export class AnnotationDocument {
     return this.#entry(labelId, slice)?.bounds;
   }
 
+  /** How many (label, slice) regions there are, and how many of them are verified. */
+  regionCounts(): { regions: number; verified: number } {
+    let regions = 0;
+    let verified = 0;
+    for (const slices of this.#regions.values()) {
+      for (const e of slices.values()) {
+        regions++;
+        if (e.verified) verified++;
+      }
+    }
+    return { regions, verified };
+  }
+
   /** Slices where the label has a region, ascending. */
   slicesOf(labelId: number): number[] {
     return [...(this.#regions.get(labelId)?.keys() ?? [])].sort((a, b) => a - b);
@@ -288,11 +301,15 @@ export class AnnotationDocument {
 
   // ── snapshots ──────────────────────────────────────────────────────────
 
-  /** The public `getDocument()` shape: plain data, detached from the document. */
-  snapshot(): DocumentSnapshot {
+  /**
+   * The public `getDocument()` shape: plain data, detached from the document.
+   * With `only`, just the regions it accepts (autosave copies what changed, not every ring).
+   */
+  snapshot(only?: (labelId: number, slice: number) => boolean): DocumentSnapshot {
     const regions: DocumentSnapshot['regions'] = [];
     for (const l of this.#labels) {
       for (const slice of this.slicesOf(l.id)) {
+        if (only && !only(l.id, slice)) continue;
         const e = this.#entry(l.id, slice)!;
         const rings = e.region.rings.map((r) => r.slice());
         regions.push({ labelId: l.id, slice, rings, origin: e.origin, verified: e.verified });

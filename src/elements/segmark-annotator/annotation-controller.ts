@@ -21,7 +21,7 @@ import { openSegmarkDb, type SegmarkDb } from '../../store/db.js';
 import { addRevision, loadDocument, loadRevision } from '../../store/documents.js';
 import { documentId, type DocId } from '../../store/schema.js';
 import { TabCoordinator, type RoleReason, type TabRole } from '../../store/tabs.js';
-import { toSegmarkError, type SegmarkError } from '../../core/errors.js';
+import { SegmarkError, toSegmarkError } from '../../core/errors.js';
 import type { ViewportAnnotation } from '../segmark-viewport/segmark-viewport.js';
 
 /** The annotation tools, in toolbar order (the tools' own shortcut map lists them). */
@@ -226,7 +226,14 @@ export class AnnotationController implements ReactiveController {
   }
 
   private database(): Promise<SegmarkDb | undefined> {
-    this.db ??= openSegmarkDb().then(
+    this.db ??= openSegmarkDb(undefined, {
+      // A newer version elsewhere wants an upgrade, or (no new version) the database is being deleted.
+      onBlocking: (_current, newer) =>
+        newer === null
+          ? this.connectionLost('storage-unavailable', 'the local store was deleted')
+          : this.connectionLost('storage-upgraded', 'a newer Segmark in another tab upgrades the local store'),
+      onTerminated: () => this.connectionLost('storage-unavailable', 'the browser closed the local store (storage cleared or failing)'),
+    }).then(
       (db) => {
         void this.askPersistence();
         return db;
@@ -237,6 +244,26 @@ export class AnnotationController implements ReactiveController {
       },
     );
     return this.db;
+  }
+
+  /**
+   * The database connection is gone (another tab upgrades the store, or the
+   * browser closed it). The work stays on screen; the user is told; the store
+   * is opened again, and what is on screen is written back where the record
+   * is missing (an upgrade blocked by this tab fails again, and says so).
+   */
+  private connectionLost(code: 'storage-upgraded' | 'storage-unavailable', detail: string): void {
+    this.storage?.onStorageError(new SegmarkError(code, detail));
+    this.db = undefined;
+    const s = this.session;
+    this.session = undefined;
+    if (s) {
+      s.saver?.dispose();
+      s.checkpoints?.dispose();
+      s.tabs.dispose();
+    }
+    if (code === 'storage-upgraded') return;
+    if (this.volume && this.document && this.persist) void this.restore(this.volume, this.document);
   }
 
   /** Asks the browser to keep our storage under disk pressure, and reports the answer. */
@@ -265,6 +292,8 @@ export class AnnotationController implements ReactiveController {
     const geometry = geometryFingerprint(volume);
     let docId = documentId(volume.studyInstanceUID, volume.seriesInstanceUID, this.user);
     let document = shown;
+    /** Read without error and not there (new, deleted, or evicted by the browser). */
+    let missing = false;
     if (db) {
       try {
         let stored = await loadDocument(db, docId);
@@ -274,6 +303,7 @@ export class AnnotationController implements ReactiveController {
           docId = `${docId}|${hash(volume.sopInstanceUIDs.join('\\') + geometry)}`;
           stored = await loadDocument(db, docId);
         }
+        missing = stored === undefined;
         if (stored && JSON.stringify(stored) !== JSON.stringify(shown.snapshot())) {
           document = AnnotationDocument.fromSnapshot(stored, REGION_OPS);
         }
@@ -291,7 +321,9 @@ export class AnnotationController implements ReactiveController {
       }, () => session.saver?.flush() ?? Promise.resolve());
       this.session = session;
       this.track(session, this.document!);
-      await session.tabs.start();
+      const role = await session.tabs.start();
+      // Work on screen that the store does not have (its record was evicted or deleted meanwhile): store all of it.
+      if (role === 'writer' && missing && document.regionCounts().regions > 0) void session.saver?.saveAll();
     }
     this.ready = true;
     this.host.requestUpdate();
