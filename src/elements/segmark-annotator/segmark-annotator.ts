@@ -133,6 +133,8 @@ export class SegmarkAnnotator extends LitElement {
    * patient images in the browser are the hospital's choice.
    */
   @property({ type: Boolean, attribute: 'cache-images' }) cacheImages = false;
+  /** Versions kept per document (a checkpoint every few minutes of editing and on every saved version); the oldest go first. */
+  @property({ type: Number, attribute: 'revisions-kept' }) revisionsKept = 50;
   /** Most megabytes the image cache may hold; least recently used series go first. */
   @property({ type: Number, attribute: 'cache-limit' }) cacheLimit = 2048;
   /** Hides the built-in tool bar, for hosts that drive the element with their own controls. */
@@ -556,6 +558,7 @@ export class SegmarkAnnotator extends LitElement {
   private showVolume(volume: Volume, k: number): void {
     this.annotations.user = this.user;
     this.annotations.persist = !this.noAutosave;
+    this.annotations.revisionsKept = Math.max(1, Math.trunc(this.revisionsKept) || 50);
     this.annotations.storage = {
       onSaveState: (state, lastSaved, error) => {
         const was = this.saveState.state;
