@@ -12,6 +12,18 @@ export const SEGMARK_SLICE = 'segmark-slice';
 export const SEGMARK_WINDOW = 'segmark-window';
 export const SEGMARK_CHANGE = 'segmark-change';
 export const SEGMARK_SAVE = 'segmark-save';
+export const SEGMARK_EXPORT = 'segmark-export';
+
+/** An export was made (the Blob went to the caller, or to a download from the export dialog). */
+export interface ExportDetail {
+  format: string;
+  fileName: string;
+  /** Bytes. */
+  size: number;
+  elapsedMs: number;
+  /** Checklist findings the user chose to export anyway (codes). */
+  overridden: string[];
+}
 
 /** The annotation was stored in the browser (autosave). */
 export interface SaveDetail {
@@ -84,6 +96,7 @@ declare global {
   interface HTMLElementEventMap {
     'segmark-change': CustomEvent<ChangeDetail>;
     'segmark-save': CustomEvent<SaveDetail>;
+    'segmark-export': CustomEvent<ExportDetail>;
     'segmark-load': CustomEvent<LoadDetail>;
     'segmark-error': CustomEvent<ErrorDetail>;
     'segmark-progress': CustomEvent<ProgressDetail>;

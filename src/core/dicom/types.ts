@@ -66,6 +66,25 @@ export interface FrameGeometry {
  * One parsed DICOM file (single- or multi-frame), header only: pixel data stays
  * encoded in `bytes` until a frame is asked for. Produced by `parseInstance`.
  */
+/** Patient, study and series attributes of a series, copied into exports (e.g. a DICOM SEG) unless de-identified. */
+export interface SeriesHeader {
+  patientName: string;
+  patientID: string;
+  patientBirthDate: string;
+  patientSex: string;
+  studyInstanceUID: string;
+  studyDate: string;
+  studyTime: string;
+  referringPhysicianName: string;
+  studyID: string;
+  accessionNumber: string;
+  studyDescription: string;
+  seriesInstanceUID: string;
+  /** SOP Class UID of the series' images. */
+  sopClassUID: string;
+  frameOfReferenceUID: string;
+}
+
 export interface DicomInstance {
   /** File name or URL, for messages. */
   fileName: string;

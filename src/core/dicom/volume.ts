@@ -15,7 +15,7 @@
  */
 import type { PlaneGeometry } from './geometry.js';
 import type { SeriesCandidate } from './series.js';
-import type { DicomInstance, StoredPixels, Vec3 } from './types.js';
+import type { DicomInstance, SeriesHeader, StoredPixels, Vec3 } from './types.js';
 
 export interface Volume {
   studyInstanceUID: string;
@@ -47,6 +47,8 @@ export interface Volume {
   invert: boolean;
   /** Lowest and highest voxel value seen so far. */
   range: { min: number; max: number };
+  /** Patient, study and series attributes (of the first image), for exports. */
+  header: SeriesHeader;
 }
 
 export const INT16_MIN = -32768;
@@ -82,6 +84,22 @@ export function allocateVolume(series: SeriesCandidate): Volume {
         : undefined,
     invert: first.pixel.photometricInterpretation === 'MONOCHROME1',
     range: { min: Infinity, max: -Infinity },
+    header: {
+      patientName: first.patientName,
+      patientID: first.patientID,
+      patientBirthDate: first.patientBirthDate ?? '',
+      patientSex: first.patientSex ?? '',
+      studyInstanceUID: first.studyInstanceUID,
+      studyDate: first.studyDate,
+      studyTime: first.studyTime ?? '',
+      referringPhysicianName: first.referringPhysicianName ?? '',
+      studyID: first.studyID ?? '',
+      accessionNumber: first.accessionNumber ?? '',
+      studyDescription: first.studyDescription,
+      seriesInstanceUID: first.seriesInstanceUID,
+      sopClassUID: first.sopClassUID,
+      frameOfReferenceUID: first.frameOfReferenceUID,
+    },
   };
 }
 

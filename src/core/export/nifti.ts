@@ -28,6 +28,8 @@ import { checkGeometry, niftiSpace, type NiftiGeometry } from './nifti-space.js'
 export interface NiftiWriteOptions {
   /** gzip level, default 6; 1 is about twice as fast for files about 10 % larger. */
   level?: GzipLevel;
+  /** false: the plain .nii bytes, for a caller that compresses elsewhere (a native stream in a worker). */
+  compress?: boolean;
 }
 
 /** A CT (or other) series in real-world values; a loaded `Volume` fits as it is. */
@@ -113,5 +115,5 @@ function finish(
     datatype,
     space: niftiSpace(g),
   });
-  return gzip(out, options.level ?? DEFAULT_GZIP_LEVEL);
+  return options.compress === false ? out : gzip(out, options.level ?? DEFAULT_GZIP_LEVEL);
 }

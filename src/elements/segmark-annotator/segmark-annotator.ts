@@ -5,7 +5,9 @@ import type { LoadSource, NamedBlob } from '../../core/dicom/sources.js';
 import type { Volume } from '../../core/dicom/volume.js';
 import type { LoadWarning } from '../../core/dicom/warnings.js';
 import { WINDOW_PRESETS, initialWindow, type WindowLevel } from '../../core/display/window.js';
-import type { SegmarkError } from '../../core/errors.js';
+import { SegmarkError, toSegmarkError } from '../../core/errors.js';
+import { EXPORT_FORMATS, exportSeries, needsImage, type ExportFormat, type ExportJob, type ExportOptions } from '../../core/export/export-job.js';
+import { runExportJob } from '../../core/export/export-runner.js';
 import { formatMessage } from '../../core/messages.js';
 import type { NavigationTool } from '../../tools/navigation.js';
 import type { AnnotationToolId, ToolStatusCode } from '../../tools/annotation-tool.js';
@@ -14,12 +16,14 @@ import {
   SEGMARK_CHANGE,
   SEGMARK_ERROR,
   SEGMARK_SAVE,
+  SEGMARK_EXPORT,
   SEGMARK_LOAD,
   SEGMARK_PROGRESS,
   SEGMARK_SLICE,
   SEGMARK_WINDOW,
   segmarkEvent,
   type ErrorDetail,
+  type ExportDetail,
   type LoadDetail,
   type SeriesSummary,
 } from '../events.js';
@@ -548,6 +552,38 @@ export class SegmarkAnnotator extends LitElement {
       this.showProgress = false;
     }
     if (volume && this.cacheImages && !this.noAutosave) await this.work.cacheImages(volume, sources, this.cacheLimit * 1e6);
+  }
+
+  /**
+   * The annotation as a file (a `File`, so it carries its name): `nifti`
+   * (the labelmap .nii.gz; `{ bundle: true }` a zip with its labels.json,
+   * `{ image: true }` with the CT volume too) or `dicom-seg`. Options choose
+   * the labels and the file name. The work runs in a worker; fires
+   * `segmark-export`, or `segmark-error` (and rejects) when it fails.
+   */
+  async export(format: ExportFormat, options: ExportOptions = {}): Promise<File> {
+    return this.runExport(format, options, []);
+  }
+
+  private async runExport(format: ExportFormat, options: ExportOptions, overridden: string[]): Promise<File> {
+    const v = this.volume;
+    const document = this.annotations.document;
+    const started = performance.now();
+    try {
+      if (!v || !document) throw new SegmarkError('no-images', 'nothing is open to export');
+      if (!(EXPORT_FORMATS as readonly string[]).includes(format)) throw new SegmarkError('internal', `unknown export format ${String(format)}`);
+      if (needsImage({ format, options }) && v.loaded.includes(0)) throw new SegmarkError('internal', 'the series is still loading');
+      const job: ExportJob = { format, options, series: exportSeries(v), snapshot: document.snapshot(), user: this.user };
+      const result = await runExportJob(job, v.sliceData);
+      const file = new File([result.bytes as Uint8Array<ArrayBuffer>], result.fileName, { type: result.mimeType });
+      const detail: ExportDetail = { format, fileName: file.name, size: file.size, elapsedMs: performance.now() - started, overridden };
+      this.dispatchEvent(segmarkEvent(SEGMARK_EXPORT, detail));
+      return file;
+    } catch (error) {
+      const e = toSegmarkError(error, 'internal');
+      this.reportError(e);
+      throw e;
+    }
   }
 
   /** Removes every cached image from this browser; stored annotations stay. */

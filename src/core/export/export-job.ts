@@ -1,0 +1,189 @@
+/**
+ * One export, as plain data a worker can receive: the series' geometry and
+ * header, the document snapshot (regions are rasterized here, so the page
+ * sends polygons, not 80 MB of labelmap), and the options. `runExport` turns
+ * it into the file's bytes; the CT slices, when a format needs them, come
+ * from a function so the caller decides how they arrive.
+ */
+import { rasterizeRegion } from '../annotation/rasterize.js';
+import type { DocumentSnapshot } from '../annotation/document-data.js';
+import type { Label } from '../annotation/labels.js';
+import type { SeriesHeader } from '../dicom/types.js';
+import { SegmarkError } from '../errors.js';
+import { gzipAsync } from './bytes.js';
+import { niftiLabelmap, niftiVolume } from './nifti.js';
+import { niftiLabelSidecar } from './nifti-sidecar.js';
+import type { NiftiGeometry } from './nifti-space.js';
+import { writeSeg } from './seg.js';
+import type { SegSegment, SegSlice, SegWriteInput } from './seg-input.js';
+import { zipSync } from 'fflate';
+
+export const EXPORT_FORMATS = ['nifti', 'dicom-seg'] as const;
+export type ExportFormat = (typeof EXPORT_FORMATS)[number];
+
+export interface ExportOptions {
+  /** Labels to export (ids); default every label of the document. */
+  labels?: readonly number[];
+  /**
+   * NIfTI: a zip with the labelmap, its label sidecar (labels.json) and, with
+   * `image`, the CT volume — instead of the bare labelmap .nii.gz.
+   */
+  bundle?: boolean;
+  /** NIfTI: include the CT volume as int16 HU (implies `bundle`). */
+  image?: boolean;
+  /** Base of the file names; default from the series description. */
+  name?: string;
+}
+
+/** What an export needs to know about the series; a loaded `Volume` has all of it. */
+export interface ExportSeries extends NiftiGeometry {
+  readonly description: string;
+  readonly modality: string;
+  readonly sopInstanceUIDs: readonly string[];
+  readonly header: SeriesHeader;
+  readonly defaultWindow?: { readonly center: number; readonly width: number } | undefined;
+}
+
+export interface ExportJob {
+  format: ExportFormat;
+  options: ExportOptions;
+  series: ExportSeries;
+  snapshot: DocumentSnapshot;
+  /** The annotator (ContentCreatorName, provenance). */
+  user: string;
+}
+
+export interface ExportResult {
+  bytes: Uint8Array;
+  fileName: string;
+  mimeType: string;
+}
+
+/** Plain geometry and header of a series (drops everything else a Volume carries, e.g. its voxels). */
+export function exportSeries(v: ExportSeries): ExportSeries {
+  return {
+    columns: v.columns,
+    rows: v.rows,
+    slices: v.slices,
+    spacing: [...v.spacing] as [number, number, number],
+    rowCosine: [...v.rowCosine] as [number, number, number],
+    columnCosine: [...v.columnCosine] as [number, number, number],
+    planes: v.planes.map((p) => ({ position: [...p.position] as [number, number, number] })),
+    description: v.description,
+    modality: v.modality,
+    sopInstanceUIDs: [...v.sopInstanceUIDs],
+    header: { ...v.header },
+    defaultWindow: v.defaultWindow ? { ...v.defaultWindow } : undefined,
+  };
+}
+
+/** Whether the format needs the CT voxels. */
+export function needsImage(job: Pick<ExportJob, 'format' | 'options'>): boolean {
+  return job.format === 'nifti' && job.options.image === true;
+}
+
+/**
+ * The labelmap of the exported labels, one Uint8Array per slice: each
+ * label's regions rasterized with the pixel-centre rule, in label order
+ * (labels never overlap, so the order only matters for hand-made snapshots).
+ */
+export function labelmapOf(job: Pick<ExportJob, 'series' | 'snapshot'>, labels: readonly Label[]): Uint8Array[] {
+  const { columns, rows, slices } = job.series;
+  const map = Array.from({ length: slices }, () => new Uint8Array(columns * rows));
+  const wanted = new Set(labels.map((l) => l.id));
+  const order = new Map(labels.map((l, i) => [l.id, i]));
+  const regions = job.snapshot.regions.filter((r) => wanted.has(r.labelId)).sort((a, b) => order.get(a.labelId)! - order.get(b.labelId)!);
+  for (const r of regions) {
+    if (r.slice < 0 || r.slice >= slices) continue;
+    rasterizeRegion({ rings: r.rings }, columns, rows, map[r.slice]!, r.labelId);
+  }
+  return map;
+}
+
+/** The labels an export covers, in panel order. */
+export function exportedLabels(job: Pick<ExportJob, 'snapshot' | 'options'>): Label[] {
+  const labels = job.snapshot.labels as unknown as Label[];
+  const only = job.options.labels ? new Set(job.options.labels) : undefined;
+  return labels.filter((l) => !only || only.has(l.id));
+}
+
+/** A file-name base: the given name, or the series description, as safe characters. */
+export function baseName(job: Pick<ExportJob, 'series' | 'options'>): string {
+  const raw = job.options.name ?? (job.series.description || 'segmentation');
+  return raw.replace(/[^A-Za-z0-9._-]+/g, '_').replace(/^_+|_+$/g, '') || 'segmentation';
+}
+
+export async function runExport(job: ExportJob, ct?: (k: number) => Int16Array): Promise<ExportResult> {
+  const labels = exportedLabels(job);
+  const base = baseName(job);
+  switch (job.format) {
+    case 'nifti':
+      return exportNifti(job, labels, base, ct);
+    case 'dicom-seg':
+      return {
+        bytes: writeSeg(segInput(job, labels, labelmapOf(job, labels))),
+        fileName: `${base}_seg.dcm`,
+        mimeType: 'application/dicom',
+      };
+    default:
+      throw new SegmarkError('internal', `unknown export format ${String(job.format)}`);
+  }
+}
+
+async function exportNifti(job: ExportJob, labels: readonly Label[], base: string, ct?: (k: number) => Int16Array): Promise<ExportResult> {
+  const labelmap = await gzipAsync(niftiLabelmap(job.series, labelmapOf(job, labels), { compress: false }));
+  if (!job.options.bundle && !job.options.image) {
+    return { bytes: labelmap, fileName: `${base}_labels.nii.gz`, mimeType: 'application/gzip' };
+  }
+  const files: Record<string, Uint8Array | [Uint8Array, { level: 0 }]> = {
+    // Already gzipped: stored as is.
+    [`${base}_labels.nii.gz`]: [labelmap, { level: 0 }],
+    [`${base}_labels.json`]: new TextEncoder().encode(
+      `${JSON.stringify(niftiLabelSidecar(labels, job.options.image ? `${base}_image.nii.gz` : undefined), null, 2)}\n`,
+    ),
+  };
+  if (job.options.image) {
+    if (!ct) throw new SegmarkError('internal', 'the NIfTI image export needs the CT slices');
+    const sliceData = Array.from({ length: job.series.slices }, (_, k) => ct(k));
+    const image = niftiVolume({ ...job.series, sliceData }, { compress: false });
+    files[`${base}_image.nii.gz`] = [await gzipAsync(image), { level: 0 }];
+  }
+  return { bytes: zipSync(files, { mtime: new Date(1980, 0, 1) }), fileName: `${base}_nifti.zip`, mimeType: 'application/zip' };
+}
+
+/** Regions that came from interpolation or an import make a segment SEMIAUTOMATIC, with the algorithm named. */
+function algorithmOf(job: ExportJob, labelId: number): SegSegment['algorithm'] {
+  const origins = new Set(job.snapshot.regions.filter((r) => r.labelId === labelId).map((r) => r.origin ?? 'drawn'));
+  const parts: string[] = [];
+  if (origins.has('interpolated')) parts.push('Segmark shape-based interpolation');
+  if (origins.has('imported')) parts.push('imported segmentation');
+  return parts.length ? { type: 'SEMIAUTOMATIC', name: parts.join('; ') } : { type: 'MANUAL' };
+}
+
+function segInput(job: ExportJob, labels: readonly Label[], labelmap: readonly Uint8Array[]): SegWriteInput {
+  const s = job.series;
+  const slices: SegSlice[] = s.sopInstanceUIDs.map((uid, k) => {
+    // Frames of a multi-frame source are `uid#frame` in the volume.
+    const hash = uid.indexOf('#');
+    const position = s.planes[k]!.position;
+    return hash < 0
+      ? { sopInstanceUID: uid, position }
+      : { sopInstanceUID: uid.slice(0, hash), frameNumber: Number(uid.slice(hash + 1)), position };
+  });
+  return {
+    source: s.header,
+    slices,
+    geometry: {
+      rows: s.rows,
+      columns: s.columns,
+      rowCosine: s.rowCosine,
+      columnCosine: s.columnCosine,
+      pixelSpacing: [s.spacing[1], s.spacing[0]],
+      sliceThickness: s.spacing[2],
+      spacingBetweenSlices: s.spacing[2],
+    },
+    segments: labels.map((l) => ({ label: l.name, code: l.code, color: l.color, algorithm: algorithmOf(job, l.id), maskValue: l.id })),
+    masks: (_segment, k) => labelmap[k],
+    content: { creatorName: job.user || undefined, seriesDescription: `SEG ${s.description}`.slice(0, 64) },
+  };
+}

@@ -1,0 +1,107 @@
+/**
+ * export() in real Chromium, through the export worker: the sample's ground
+ * truth discs, put in as regions (exact outlines of the masks), come back
+ * voxel for voxel from the NIfTI labelmap and from the DICOM SEG (read with
+ * our readers, which the Node tests check against nibabel and pydicom); the
+ * NIfTI bundle carries the CT exactly and a sidecar naming the labels.
+ */
+import { afterEach, describe, expect, it } from 'vitest';
+import { unzipSync } from 'fflate';
+import '../../src/index.js';
+import { maskToRegion } from '../../src/core/annotation/contour.js';
+import type { AnnotationDocument } from '../../src/core/annotation/document.js';
+import { readNifti } from '../../src/core/export/nifti-read.js';
+import { readSeg } from '../../src/core/export/seg.js';
+import type { SegmarkAnnotator } from '../../src/elements/segmark-annotator/segmark-annotator.js';
+import { groundTruth, type Truth } from './support/ground-truth.js';
+import { mountAnnotator, unmountAll } from './support/mount.js';
+import { sampleFiles } from './support/sample.js';
+
+afterEach(unmountAll);
+
+type Internals = { annotations: { document: AnnotationDocument }; volume: { sliceData: Int16Array[] } };
+
+/** An annotator on the whole sample with every ground-truth disc drawn as its exact outline. */
+async function annotated(): Promise<{ a: SegmarkAnnotator; truth: Truth }> {
+  const a = mountAnnotator();
+  await a.loadFiles(await sampleFiles());
+  const truth = await groundTruth();
+  const doc = (a as unknown as Internals).annotations.document;
+  const n = truth.columns * truth.rows;
+  for (let k = 0; k < truth.slices; k++) {
+    for (let label = 1; label <= 5; label++) {
+      const mask = new Uint8Array(n);
+      let any = false;
+      for (let i = 0; i < n; i++) if (truth.labels[k * n + i] === label) (mask[i] = 1), (any = true);
+      if (any) doc.setRegion(label, k, maskToRegion(mask, truth.columns, truth.rows), { kind: 'draw' });
+    }
+  }
+  return { a, truth };
+}
+
+const bytes = async (f: Blob) => new Uint8Array(await f.arrayBuffer());
+
+/** Index of the first element where the arrays differ (or the shorter length), −1 when equal. */
+function firstDifference(a: ArrayLike<number>, b: ArrayLike<number>): number {
+  if (a.length !== b.length) return Math.min(a.length, b.length);
+  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return i;
+  return -1;
+}
+
+describe('export', () => {
+  it('NIfTI labelmap and DICOM SEG give back the ground truth exactly; segmark-export reports each', async () => {
+    const { a, truth } = await annotated();
+    const events: { format: string; fileName: string; size: number }[] = [];
+    a.addEventListener('segmark-export', (e) => events.push(e.detail));
+
+    const nifti = await a.export('nifti');
+    expect(nifti.name).toMatch(/_labels\.nii\.gz$/);
+    const image = readNifti(await bytes(nifti));
+    expect(image.dims.slice(0, 3)).toEqual([truth.columns, truth.rows, truth.slices]);
+    expect(firstDifference(image.data as Uint8Array, truth.labels)).toBe(-1);
+
+    const seg = readSeg(await bytes(await a.export('dicom-seg')));
+    const uids = a.series!.sopInstanceUIDs;
+    const n = truth.columns * truth.rows;
+    // Every label of the template is declared; frames exist only where a disc is.
+    expect(seg.segments.length).toBe(a.getDocument()!.labels.length);
+    let frames = 0;
+    for (let k = 0; k < truth.slices; k++) {
+      for (let label = 1; label <= 5; label++) {
+        const expected = truth.labels.subarray(k * n, (k + 1) * n).map((v) => (v === label ? 1 : 0));
+        const segment = seg.segments.find((s) => s.label === a.getDocument()!.labels.find((l) => l.id === label)!.name)!;
+        const frame = seg.frames.find((f) => f.segmentNumber === segment.number && f.sopInstanceUIDs.includes(uids[k]!));
+        if (!expected.some((v) => v === 1)) {
+          expect(frame).toBeUndefined();
+          continue;
+        }
+        frames++;
+        expect(firstDifference(frame!.mask, expected)).toBe(-1);
+      }
+    }
+    expect(seg.frames.length).toBe(frames);
+    expect(events.map((e) => e.format)).toEqual(['nifti', 'dicom-seg']);
+  });
+
+  it('the NIfTI bundle holds the CT volume exactly and a sidecar with the label names and codes', async () => {
+    const { a } = await annotated();
+    const zip = unzipSync(await bytes(await a.export('nifti', { image: true, name: 'case 1' })));
+    expect(Object.keys(zip).sort()).toEqual(['case_1_image.nii.gz', 'case_1_labels.json', 'case_1_labels.nii.gz']);
+    const ct = readNifti(zip['case_1_image.nii.gz']!);
+    const slices = (a as unknown as Internals).volume.sliceData;
+    const n = slices[0]!.length;
+    const data = ct.data as Int16Array;
+    expect(data.length).toBe(n * slices.length);
+    for (let k = 0; k < slices.length; k++) expect(firstDifference(data.subarray(k * n, (k + 1) * n), slices[k]!)).toBe(-1);
+    const sidecar = JSON.parse(new TextDecoder().decode(zip['case_1_labels.json'])) as { labels: { id: number; name: string }[] };
+    expect(sidecar.labels.find((l) => l.id === 4)!.name).toBe('L4/L5 disc');
+  });
+
+  it('nothing open: export rejects with a code and says so', async () => {
+    const a = mountAnnotator();
+    const codes: string[] = [];
+    a.addEventListener('segmark-error', (e) => codes.push(e.detail.code));
+    await expect(a.export('nifti')).rejects.toMatchObject({ code: 'no-images' });
+    expect(codes).toEqual(['no-images']);
+  });
+});
