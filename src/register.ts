@@ -6,10 +6,12 @@ import { SegmarkReformat } from './elements/segmark-reformat/segmark-reformat.js
 import { SegmarkSeriesList } from './elements/segmark-series-list/segmark-series-list.js';
 import { SegmarkViewport } from './elements/segmark-viewport/segmark-viewport.js';
 import { SegmarkWorkPanel } from './elements/segmark-work-panel/segmark-work-panel.js';
+import { SegmarkExportDialog } from './elements/segmark-export-dialog/segmark-export-dialog.js';
 
 define('segmark-viewport', SegmarkViewport);
 define('segmark-reformat', SegmarkReformat);
 define('segmark-series-list', SegmarkSeriesList);
 define('segmark-label-panel', SegmarkLabelPanel);
 define('segmark-work-panel', SegmarkWorkPanel);
+define('segmark-export-dialog', SegmarkExportDialog);
 define('segmark-annotator', SegmarkAnnotator);

@@ -21,7 +21,7 @@ export function toolStatusMessage(lang: string, status: ToolStatusCode): string 
   return STATUS[lang === 'zh-CN' || lang.toLowerCase().startsWith('zh') ? 'zh-CN' : 'en'][status];
 }
 
-type ToolText = Record<AnnotationToolId | 'undo' | 'redo' | 'annotate' | 'interpolate' | 'interpolateHint' | 'accept' | 'acceptHint' | 'acceptAll' | 'backgroundOnly' | 'backgroundOnlyHint' | 'shortcuts' | 'thresholdRange' | 'threshold-disc' | 'threshold-bone' | 'threshold-soft-tissue' | 'saving' | 'saved' | 'saveFailed' | 'persistent' | 'notPersistent' | 'otherTab' | 'takeOver' | 'handedOver' | 'lostDocument' | 'nowEditing' | 'openImagesFor', string>;
+type ToolText = Record<AnnotationToolId | 'undo' | 'redo' | 'annotate' | 'interpolate' | 'interpolateHint' | 'accept' | 'acceptHint' | 'acceptAll' | 'backgroundOnly' | 'backgroundOnlyHint' | 'shortcuts' | 'thresholdRange' | 'threshold-disc' | 'threshold-bone' | 'threshold-soft-tissue' | 'saving' | 'saved' | 'saveFailed' | 'persistent' | 'notPersistent' | 'otherTab' | 'takeOver' | 'handedOver' | 'lostDocument' | 'nowEditing' | 'openImagesFor' | 'export' | 'exportHint', string>;
 
 const en: ToolText = {
   freehand: 'Freehand',
@@ -58,6 +58,8 @@ const en: ToolText = {
   lostDocument: 'Another tab took over this document before this tab could save. Changes made here are kept as a version.',
   nowEditing: 'You can edit this document here now.',
   openImagesFor: 'To continue, open the images of:',
+  export: 'Export…',
+  exportHint: 'Export the annotation (NIfTI, DICOM SEG), after a check',
 };
 
 const zhCN: ToolText = {
@@ -95,6 +97,8 @@ const zhCN: ToolText = {
   lostDocument: '另一个标签页在此标签页保存之前接管了此文档。此处的更改已保留为一个版本。',
   nowEditing: '您现在可以在此编辑此文档。',
   openImagesFor: '要继续，请打开以下图像：',
+  export: '导出…',
+  exportHint: '检查后导出标注（NIfTI、DICOM SEG）',
 };
 
 export function toolStrings(lang: string): ToolText {

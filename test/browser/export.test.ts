@@ -105,3 +105,55 @@ describe('export', () => {
     expect(codes).toEqual(['no-images']);
   });
 });
+
+describe('the export dialog', () => {
+  it('Ctrl+E opens it; unaccepted interpolation blocks until "export anyway"; a slice link goes there; the export reports what was overridden', async () => {
+    const a = mountAnnotator();
+    await a.loadFiles(await sampleFiles(12));
+    const doc = (a as unknown as Internals).annotations.document;
+    doc.setRegion(4, 2, { rings: [[100, 100, 160, 100, 160, 150, 100, 150]] }, { kind: 'draw' });
+    doc.setRegion(4, 5, { rings: [[102, 100, 162, 100, 162, 150, 102, 150]] }, { kind: 'interpolate' });
+    a.focus();
+    a.dispatchEvent(new KeyboardEvent('keydown', { key: 'e', ctrlKey: true, bubbles: true, composed: true }));
+    await a.updateComplete;
+    const dialog = a.shadowRoot!.querySelector('segmark-export-dialog')!;
+    expect(dialog).not.toBeNull();
+    await dialog.updateComplete;
+    await a.updateComplete;
+    await dialog.updateComplete;
+    const root = dialog.shadowRoot!;
+    const pending = root.querySelector('li[data-code="pending-interpolation"]')!;
+    expect(pending.classList.contains('block')).toBe(true);
+    expect(pending.textContent).toContain('L4/L5 disc');
+    const exportButton = root.querySelector('button.export') as HTMLButtonElement;
+    expect(exportButton.disabled).toBe(true);
+
+    // The link shows the slice (and closes the dialog); reopen and export anyway.
+    (pending.querySelector('button.goto') as HTMLButtonElement).click();
+    await a.updateComplete;
+    expect(a.slice).toBe(5);
+    expect(a.shadowRoot!.querySelector('segmark-export-dialog')).toBeNull();
+
+    (a.shadowRoot!.querySelector('[data-action="export"]') as HTMLButtonElement).click();
+    await a.updateComplete;
+    const again = a.shadowRoot!.querySelector('segmark-export-dialog')!;
+    await again.updateComplete;
+    await a.updateComplete;
+    await again.updateComplete;
+    const events: { format: string; overridden: string[]; fileName: string }[] = [];
+    a.addEventListener('segmark-export', (e) => events.push(e.detail));
+    (again.shadowRoot!.querySelector('input[value="dicom-seg"]') as HTMLInputElement).click();
+    await again.updateComplete;
+    (again.shadowRoot!.querySelector('input[name="anyway"]') as HTMLInputElement).click();
+    await again.updateComplete;
+    const button = again.shadowRoot!.querySelector('button.export') as HTMLButtonElement;
+    expect(button.disabled).toBe(false);
+    button.click();
+    const t0 = Date.now();
+    while (events.length === 0 && Date.now() - t0 < 10000) await new Promise((r) => setTimeout(r, 20));
+    expect(events[0]!.format).toBe('dicom-seg');
+    expect(events[0]!.overridden).toContain('pending-interpolation');
+    await a.updateComplete;
+    expect(a.shadowRoot!.querySelector('segmark-export-dialog')).toBeNull();
+  });
+});

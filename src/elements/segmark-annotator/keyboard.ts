@@ -1,6 +1,6 @@
 /**
  * The annotator's keyboard: history (Ctrl+Z, Ctrl+Shift+Z, Ctrl+Y), saving a
- * version (Ctrl+S), the
+ * version (Ctrl+S), the export dialog (Ctrl+E), the
  * annotation tool in hand (Enter, Backspace, Escape, [ and ]), the keys that
  * pick tools, then viewing (slices, presets, zoom, fit, invert).
  */
@@ -22,6 +22,8 @@ export interface KeyTarget {
   redo(): void;
   /** Stores the document now and keeps a version. */
   save(): void;
+  /** Opens the export dialog. */
+  exportDialog(): void;
   /** Whether annotation tools may be picked (a series is open and editing is allowed). */
   editable(): boolean;
   setTool(tool: NavigationTool | AnnotationToolId): void;
@@ -39,6 +41,7 @@ export function handleAnnotatorKey(e: KeyboardEvent, t: KeyTarget): boolean {
     if (key === 'z') e.shiftKey ? t.redo() : t.undo();
     else if (key === 'y') t.redo();
     else if (key === 's') t.save();
+    else if (key === 'e') t.exportDialog();
     else return false;
     return true;
   }

@@ -8,6 +8,8 @@ import { WINDOW_PRESETS, initialWindow, type WindowLevel } from '../../core/disp
 import { SegmarkError, toSegmarkError } from '../../core/errors.js';
 import { EXPORT_FORMATS, exportSeries, needsImage, type ExportFormat, type ExportJob, type ExportOptions } from '../../core/export/export-job.js';
 import { runExportJob } from '../../core/export/export-runner.js';
+import { exportChecklist, type ChecklistFinding } from '../../core/export/checklist.js';
+import type { ExportChoice, ExportLabelItem } from '../segmark-export-dialog/segmark-export-dialog.js';
 import { formatMessage } from '../../core/messages.js';
 import type { NavigationTool } from '../../tools/navigation.js';
 import type { AnnotationToolId, ToolStatusCode } from '../../tools/annotation-tool.js';
@@ -105,6 +107,8 @@ export class SegmarkAnnotator extends LitElement {
   @state() private saveState: { state: SaveState; lastSaved: number | undefined } = { state: 'saved', lastSaved: undefined };
   /** The browser's answer to our request for persistent storage; undefined until asked. */
   @state() private persistent: boolean | undefined;
+  /** The export dialog is open, with the checklist of its current choice. */
+  @state() private exportState: { findings: ChecklistFinding[]; busy: boolean } | undefined;
   /** Another tab edits the open document: this one shows it read-only and offers to take over. */
   @state() private otherTab = false;
 
@@ -421,6 +425,7 @@ export class SegmarkAnnotator extends LitElement {
       ${this.notices.length ? this.renderNotices(t) : nothing}
       ${this.dragOver ? html`<div class="drop-hint">${t.dropHere}</div>` : nothing}
       ${this.sheetOpen ? renderShortcutSheet(this.lang, () => this.toggleShortcuts(false)) : nothing}
+      ${this.exportState ? this.renderExportDialog() : nothing}
     `;
   }
 
@@ -438,6 +443,7 @@ export class SegmarkAnnotator extends LitElement {
         canRedo: document?.canRedo ?? false,
         backgroundOnly: document?.paintMode === 'background-only',
         threshold: this.thresholdBrush().range,
+        canExport: this.volume !== undefined,
       },
       {
         openFiles: () => this.fileInput.click(),
@@ -463,6 +469,7 @@ export class SegmarkAnnotator extends LitElement {
           this.requestUpdate();
         },
         shortcuts: () => this.toggleShortcuts(),
+        exportDialog: () => this.openExportDialog(),
         setThreshold: (preset) => {
           if (preset in THRESHOLD_PRESETS) this.setThresholdRange(THRESHOLD_PRESETS[preset as ThresholdPresetId]);
         },
@@ -584,6 +591,71 @@ export class SegmarkAnnotator extends LitElement {
       this.reportError(e);
       throw e;
     }
+  }
+
+  /** Opens the export dialog (also Ctrl+E and the toolbar's Export… button). */
+  openExportDialog(): void {
+    if (!this.volume || !this.annotations.document) return;
+    this.viewport?.cancelTool();
+    this.exportState = { findings: [], busy: false };
+  }
+
+  /** What the dialog's checklist says for a choice; also for hosts that build their own dialog. */
+  exportChecklist(format: ExportFormat, options: ExportOptions = {}): ChecklistFinding[] {
+    const v = this.volume;
+    const document = this.annotations.document;
+    if (!v || !document) return [];
+    return exportChecklist({ format, options, series: v, snapshot: document.snapshot() });
+  }
+
+  private renderExportDialog() {
+    const document = this.annotations.document;
+    const labels: ExportLabelItem[] = (document?.labels ?? []).map((l) => ({ id: l.id, name: l.name, color: l.color, slices: document!.slicesOf(l.id).length }));
+    return html`<segmark-export-dialog
+      .labels=${labels}
+      .findings=${this.exportState!.findings}
+      .busy=${this.exportState!.busy}
+      .lang=${this.lang}
+      .name=${this.volume?.description ?? ''}
+      @sm-export-check=${(e: CustomEvent<ExportChoice>) => {
+        if (this.exportState) this.exportState = { ...this.exportState, findings: this.exportChecklist(e.detail.format, e.detail.options) };
+      }}
+      @sm-export-goto=${(e: CustomEvent<{ slice: number; labelId?: number }>) => {
+        this.slice = e.detail.slice;
+        if (e.detail.labelId !== undefined) this.activeLabel = e.detail.labelId;
+        this.exportState = undefined;
+      }}
+      @sm-export-close=${() => {
+        this.exportState = undefined;
+        this.focus();
+      }}
+      @sm-export-run=${(e: CustomEvent<ExportChoice & { overridden: string[] }>) => void this.exportFromDialog(e.detail)}
+    ></segmark-export-dialog>`;
+  }
+
+  private async exportFromDialog(choice: ExportChoice & { overridden: string[] }): Promise<void> {
+    if (!this.exportState) return;
+    this.exportState = { ...this.exportState, busy: true };
+    try {
+      const file = await this.runExport(choice.format, choice.options, choice.overridden);
+      this.download(file);
+      this.exportState = undefined;
+    } catch {
+      // Reported by runExport (segmark-error and a notice); the dialog stays for another try.
+      if (this.exportState) this.exportState = { ...this.exportState, busy: false };
+    }
+  }
+
+  /** Hands a file to the browser's download. */
+  private download(file: File): void {
+    const url = URL.createObjectURL(file);
+    const a = globalThis.document.createElement('a');
+    a.href = url;
+    a.download = file.name;
+    this.renderRoot.appendChild(a);
+    a.click();
+    a.remove();
+    setTimeout(() => URL.revokeObjectURL(url), 60_000);
   }
 
   /** Removes every cached image from this browser; stored annotations stay. */
@@ -752,6 +824,7 @@ export class SegmarkAnnotator extends LitElement {
     undo: () => this.undo(),
     redo: () => this.redo(),
     save: () => void this.saveVersion(),
+    exportDialog: () => this.openExportDialog(),
     editable: () => this.editable && this.volume !== undefined,
     setTool: (tool) => {
       this.viewport?.cancelTool();

@@ -27,6 +27,8 @@ const VIEWING: Record<'en' | 'zh-CN', { title: string; viewing: string; tools: s
     historyRows: [
       ['Ctrl + Z', 'Undo'],
       ['Ctrl + Shift + Z, Ctrl + Y', 'Redo'],
+      ['Ctrl + S', 'Save a version'],
+      ['Ctrl + E', 'Export…'],
     ],
   },
   'zh-CN': {
@@ -50,6 +52,8 @@ const VIEWING: Record<'en' | 'zh-CN', { title: string; viewing: string; tools: s
     historyRows: [
       ['Ctrl + Z', '撤销'],
       ['Ctrl + Shift + Z、Ctrl + Y', '重做'],
+      ['Ctrl + S', '保存版本'],
+      ['Ctrl + E', '导出…'],
     ],
   },
 };

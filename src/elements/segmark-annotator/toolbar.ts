@@ -20,6 +20,8 @@ export interface ToolbarState {
   backgroundOnly: boolean;
   /** The threshold brush's HU range, shown while that tool is in hand. */
   threshold: { min: number; max: number };
+  /** Something is open that can be exported. */
+  canExport: boolean;
 }
 
 export interface ToolbarActions {
@@ -40,6 +42,7 @@ export interface ToolbarActions {
   toggleBackgroundOnly(): void;
   setThreshold(preset: string): void;
   shortcuts(): void;
+  exportDialog(): void;
 }
 
 function renderThreshold(s: ToolbarState, a: ToolbarActions) {
@@ -100,6 +103,7 @@ export function renderToolbar(s: ToolbarState, a: ToolbarActions) {
       <button data-action="accept-all" ?disabled=${s.annotationDisabled} @click=${a.acceptAll}>${tt.acceptAll}</button>
       <button data-action="background-only" aria-pressed=${pressed(s.backgroundOnly)} ?disabled=${s.annotationDisabled}
         title=${tt.backgroundOnlyHint} @click=${a.toggleBackgroundOnly}>${tt.backgroundOnly}</button>
+      <button data-action="export" ?disabled=${!s.canExport} title="${tt.exportHint} (Ctrl+E)" @click=${a.exportDialog}>${tt.export}</button>
       <button data-action="shortcuts" @click=${a.shortcuts}>${tt.shortcuts}</button>
     </div>
     <span class="sep"></span>

@@ -1,0 +1,135 @@
+/**
+ * The export checklist: what must be looked at before an annotation leaves
+ * the browser. Blocking findings stop the export until the user fixes them or
+ * chooses "export anyway"; notes say what the export will do about something
+ * a format cannot represent. Each finding names its label and slices, so the
+ * dialog can link to them.
+ */
+import { sameConcept, GENERIC_TYPE } from '../annotation/codes.js';
+import type { Label } from '../annotation/labels.js';
+import { exportedLabels, type ExportJob } from './export-job.js';
+import { niftiFindings, niftiSpace, type NiftiGeometry } from './nifti-space.js';
+
+export type ChecklistCode =
+  | 'empty-label'
+  | 'generic-code'
+  | 'pending-interpolation'
+  | 'non-uniform-spacing'
+  | 'gantry-tilt'
+  | 'single-slice'
+  | 'qform-precision'
+  | 'geometry-roundtrip';
+
+export interface ChecklistFinding {
+  readonly code: ChecklistCode;
+  /** `block`: the export waits for a fix or "export anyway"; `note`: the export handles it as `detail` says. */
+  readonly severity: 'block' | 'note';
+  readonly labelId?: number;
+  /** Slices concerned (0-based, sorted), for links; at most a few dozen are listed. */
+  readonly slices?: readonly number[];
+  readonly params: Readonly<Record<string, string | number>>;
+  /** English, for logs and hosts; the dialog formats its own text from code and params. */
+  readonly detail: string;
+}
+
+/** Formats whose files carry the volume's geometry as a NIfTI affine. */
+const NIFTI_FORMATS: ReadonlySet<string> = new Set(['nifti', 'dataset']);
+
+/** Largest distance (mm) a voxel centre may be from its DICOM position after the affine round trip. */
+const ROUNDTRIP_TOLERANCE_MM = 0.01;
+
+export function exportChecklist(job: Pick<ExportJob, 'format' | 'options' | 'series' | 'snapshot'>): ChecklistFinding[] {
+  const findings: ChecklistFinding[] = [];
+  const regions = job.snapshot.regions;
+  for (const label of exportedLabels(job)) {
+    const mine = regions.filter((r) => r.labelId === label.id);
+    if (mine.length === 0) {
+      findings.push({
+        code: 'empty-label',
+        severity: 'block',
+        labelId: label.id,
+        params: { label: label.name },
+        detail: `${label.name} has no outline on any slice (a SEG declares it as an empty segment)`,
+      });
+    }
+    if (isGeneric(label)) {
+      findings.push({
+        code: 'generic-code',
+        severity: 'block',
+        labelId: label.id,
+        params: { label: label.name },
+        detail: `${label.name} has no specific coded meaning (only the generic "Tissue"): pick its structure in the label panel`,
+      });
+    }
+    const pending = mine.filter((r) => r.origin === 'interpolated' && !r.verified).map((r) => r.slice).sort((a, b) => a - b);
+    if (pending.length) {
+      findings.push({
+        code: 'pending-interpolation',
+        severity: 'block',
+        labelId: label.id,
+        slices: pending,
+        params: { label: label.name, count: pending.length },
+        detail: `${label.name}: ${pending.length} interpolated outline(s) not yet accepted`,
+      });
+    }
+  }
+  if (NIFTI_FORMATS.has(job.format)) {
+    const notes = niftiFindings(job.series);
+    for (const f of notes) {
+      const worst = f.params['worstSlice'];
+      findings.push({
+        code: f.code,
+        severity: 'note',
+        ...(worst !== undefined ? { slices: [worst] } : {}),
+        params: { ...f.params, handling: f.handling },
+        detail: f.detail,
+      });
+    }
+    // Uneven slices cannot round-trip by design (the note above says by how much); otherwise every voxel must.
+    const error = notes.some((f) => f.code === 'non-uniform-spacing') ? 0 : roundTripError(job.series);
+    if (!(error <= ROUNDTRIP_TOLERANCE_MM)) {
+      findings.push({
+        code: 'geometry-roundtrip',
+        severity: 'block',
+        params: { errorMm: error },
+        detail: `the file's affine puts a voxel ${error.toFixed(3)} mm from its DICOM position`,
+      });
+    }
+  }
+  return findings;
+}
+
+function isGeneric(label: Label): boolean {
+  return sameConcept(label.code.type, GENERIC_TYPE.tissue);
+}
+
+/**
+ * Largest distance (mm) between where the sform puts the corner voxels of
+ * each slice and where the DICOM geometry has them — a check of the whole
+ * affine path (LPS → RAS, axis order, slice direction) on this series.
+ */
+export function roundTripError(g: NiftiGeometry): number {
+  const { sform } = niftiSpace(g);
+  const [dCol, dRow] = [g.spacing[0], g.spacing[1]];
+  let worst = 0;
+  const corners: [number, number][] = [
+    [0, 0],
+    [g.columns - 1, 0],
+    [0, g.rows - 1],
+    [g.columns - 1, g.rows - 1],
+  ];
+  // Twenty slices spread over the stack, first and last included.
+  const sample = new Set([g.slices - 1]);
+  for (let k = 0; k < g.slices; k += Math.max(1, Math.ceil(g.slices / 20))) sample.add(k);
+  for (const k of sample) {
+    const p = g.planes[k]!.position;
+    for (const [i, j] of corners) {
+      // DICOM: centre of pixel (i, j) of slice k, LPS; the file: the sform's RAS, x and y negated back.
+      const lps = [0, 1, 2].map((a) => p[a]! + i * dCol * g.rowCosine[a]! + j * dRow * g.columnCosine[a]!);
+      const ras = sform.map((row) => row[0] * i + row[1] * j + row[2] * k + row[3]);
+      const d = Math.hypot(ras[0]! + lps[0]!, ras[1]! + lps[1]!, ras[2]! - lps[2]!);
+      if (!(d <= worst)) worst = d;
+    }
+  }
+  return worst;
+}

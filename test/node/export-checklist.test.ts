@@ -1,0 +1,90 @@
+/**
+ * The export checklist on hand-made cases: empty and generic labels and
+ * unaccepted interpolation block; tilt and uneven spacing are notes for the
+ * NIfTI formats only; the affine round trip holds on straight, tilted and
+ * oblique stacks (positions computed here from first principles).
+ */
+import { describe, expect, it } from 'vitest';
+import { AnnotationDocument } from '../../src/core/annotation/document.js';
+import { labelsFromTemplate } from '../../src/core/annotation/labels.js';
+import { REGION_OPS } from '../../src/core/annotation/region-ops.js';
+import { LUMBAR_SPINE_TEMPLATE } from '../../src/core/annotation/templates.js';
+import { exportChecklist, roundTripError } from '../../src/core/export/checklist.js';
+import type { ExportSeries } from '../../src/core/export/export-job.js';
+
+type V3 = [number, number, number];
+
+/** A stack of `slices` 8×6 images: slice k at origin + k·step, rows along `col`, columns along `row`. */
+function series(slices: number, step: V3, row: V3 = [1, 0, 0], col: V3 = [0, 1, 0], gaps?: number[]): ExportSeries {
+  const origin: V3 = [-20, 35, 100];
+  const offsets = gaps ?? Array.from({ length: slices }, (_, k) => k);
+  return {
+    columns: 8,
+    rows: 6,
+    slices,
+    spacing: [0.5, 0.75, Math.hypot(...step)],
+    rowCosine: row,
+    columnCosine: col,
+    planes: offsets.map((t) => ({ position: [origin[0] + t * step[0], origin[1] + t * step[1], origin[2] + t * step[2]] as V3 })),
+    description: 'test',
+    modality: 'CT',
+    sopInstanceUIDs: offsets.map((_, k) => `1.2.3.${k + 1}`),
+    header: {
+      patientName: '', patientID: '', patientBirthDate: '', patientSex: '', studyInstanceUID: '1.2', studyDate: '', studyTime: '',
+      referringPhysicianName: '', studyID: '', accessionNumber: '', studyDescription: '', seriesInstanceUID: '1.2.3',
+      sopClassUID: '1.2.840.10008.5.1.4.1.1.2', frameOfReferenceUID: '1.2.4',
+    },
+  };
+}
+
+function documentOn(s: ExportSeries): AnnotationDocument {
+  return new AnnotationDocument({
+    series: { studyInstanceUID: '1.2', seriesInstanceUID: '1.2.3', sopInstanceUIDs: [...s.sopInstanceUIDs], rows: s.rows, columns: s.columns, slices: s.slices },
+    ops: REGION_OPS,
+    labels: labelsFromTemplate(LUMBAR_SPINE_TEMPLATE),
+  });
+}
+
+const square = { rings: [[1, 1, 4, 1, 4, 4, 1, 4]] };
+
+describe('export checklist', () => {
+  it('blocks on empty labels, generic codes and unaccepted interpolation, naming labels and slices', () => {
+    const s = series(6, [0, 0, 2]);
+    const doc = documentOn(s);
+    doc.setRegion(1, 0, square, { kind: 'draw' });
+    doc.setRegion(1, 2, square, { kind: 'interpolate' });
+    doc.setRegion(1, 3, square, { kind: 'interpolate' });
+    doc.setVerified(1, 3, true);
+    const generic = doc.addLabel({ name: 'Something' });
+    doc.setRegion(generic.id, 5, square, { kind: 'draw' });
+    const findings = exportChecklist({ format: 'dicom-seg', options: { labels: [1, 2, generic.id] }, series: s, snapshot: doc.snapshot() });
+    expect(findings.map((f) => [f.code, f.severity, f.labelId, f.slices])).toEqual([
+      ['pending-interpolation', 'block', 1, [2]],
+      ['empty-label', 'block', 2, undefined],
+      ['generic-code', 'block', generic.id, undefined],
+    ]);
+  });
+
+  it('says what NIfTI does with tilt and uneven spacing; a SEG (positions per frame) needs no note', () => {
+    // 20° tilt: the slice step leans along y.
+    const tilt = (20 * Math.PI) / 180;
+    const tilted = series(10, [0, 2 * Math.sin(tilt), 2 * Math.cos(tilt)]);
+    const uneven = series(5, [0, 0, 2], undefined, undefined, [0, 1, 2, 3.5, 4.5]);
+    const codes = (s: ExportSeries, format: 'nifti' | 'dicom-seg') =>
+      exportChecklist({ format, options: { labels: [] }, series: s, snapshot: documentOn(s).snapshot() }).map((f) => [f.code, f.severity]);
+    expect(codes(tilted, 'nifti')).toEqual([['gantry-tilt', 'note']]);
+    expect(codes(uneven, 'nifti')).toEqual([['non-uniform-spacing', 'note']]);
+    expect(codes(tilted, 'dicom-seg')).toEqual([]);
+  });
+
+  it('the affine round trip is exact on straight, reversed and oblique stacks', () => {
+    const c = Math.cos(0.3);
+    const sn = Math.sin(0.3);
+    expect(roundTripError(series(12, [0, 0, 2.5]))).toBeLessThan(1e-9);
+    expect(roundTripError(series(12, [0, 0, -2.5]))).toBeLessThan(1e-9);
+    // Oblique: rows and columns rotated about z, slices along their cross product.
+    const row: V3 = [c, sn, 0];
+    const col: V3 = [-sn, c, 0];
+    expect(roundTripError(series(7, [0, 0, 3], row, col))).toBeLessThan(1e-9);
+  });
+});
