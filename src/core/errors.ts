@@ -32,6 +32,14 @@ export const ERROR_CODES = [
   'seg-invalid',
   'seg-unsupported',
   'seg-export-invalid',
+  'deidentify-invalid',
+  'dataset-export-invalid',
+  'png-invalid',
+  'coco-invalid',
+  'import-geometry',
+  'import-mismatch',
+  'import-not-labelmap',
+  'import-sidecar-invalid',
 ] as const;
 
 export type ErrorCode = (typeof ERROR_CODES)[number];

@@ -5,10 +5,11 @@
  */
 import type { ErrorCode } from './errors.js';
 import type { WarningCode } from './dicom/warnings.js';
+import type { ImportWarningCode } from './export/import-common.js';
 
 export type Locale = 'en' | 'zh-CN';
 
-type Catalogue = Record<ErrorCode | WarningCode, string>;
+type Catalogue = Record<ErrorCode | WarningCode | ImportWarningCode, string>;
 
 const en: Catalogue = {
   'empty-file': '{file} is empty (0 bytes).',
@@ -33,6 +34,10 @@ const en: Catalogue = {
   'seg-invalid': '{file} is an incomplete or inconsistent DICOM segmentation ({attribute}).',
   'seg-unsupported': '{file} is a kind of DICOM segmentation this version cannot read ({attribute}).',
   'seg-export-invalid': 'The segmentation cannot be exported: its input is inconsistent ({field}).',
+  'deidentify-invalid': 'The export cannot be de-identified with these settings ({field}).',
+  'dataset-export-invalid': 'The dataset cannot be exported: its input is inconsistent ({field}).',
+  'png-invalid': '{file} is not a PNG image or PNG mask archive that Segmark can read (the problem is in {part}).',
+  'coco-invalid': '{file} is not a COCO annotation file that Segmark can read (the problem is in {part}).',
   'nifti-invalid': '{file} is not a NIfTI-1 image this viewer can read.',
   'image-cache-cap': 'This series ({size} MB) is larger than the image cache may hold ({cap} MB), so its images were not kept: after a reload, open its files again.',
   'storage-other-tab': 'Another tab is editing this document now, so changes made here are not saved. They are kept as a version you can restore.',
@@ -46,6 +51,17 @@ const en: Catalogue = {
   'no-geometry': 'The images carry no position; they are ordered by instance number.',
   'value-clamped': '{count} values were outside the storable range and were clamped.',
   'lossy-compression': 'Lossy compressed images: values may differ slightly from the original.',
+  'import-geometry': '{file} does not lie on the open series: its {aspect} differs (file: {theirs}; series: {ours}). Masks are never resampled on import.',
+  'import-mismatch': '{file} belongs to another series ({series}): none of its frames matches a slice of the open series ({expected}).',
+  'import-not-labelmap': '{file} is not a label map: it holds the value {value}, but labels must be whole numbers of 0 or more.',
+  'import-sidecar-invalid': 'The label description for {file} is not one Segmark can read (the problem is in {field}).',
+  'import-empty': 'The imported file labels no pixel: nothing was imported.',
+  'import-label-undescribed': 'The label description does not name value(s) {values}; they were imported without a name.',
+  'import-frames-unplaced': '{count} of {total} segmentation frames match no slice of the open series and were left out.',
+  'import-placed-by-position': '{count} segmentation frame(s) reference no image of the open series and were placed by their position.',
+  'import-frame-of-reference': 'Frames were placed by position although the segmentation\'s frame of reference ({theirs}) is not the series\' ({ours}): check that they line up.',
+  'import-overlap': '{pixels} pixel(s) on {slices} slice(s) belong to more than one segment. Labels cannot overlap here, so each such pixel goes to the later segment.',
+  'import-fractional': 'A fractional (probability) segmentation: pixels at or above half the maximum value were taken as inside.',
 };
 
 const zhCN: Catalogue = {
@@ -71,6 +87,10 @@ const zhCN: Catalogue = {
   'seg-invalid': '{file} 是不完整或不一致的 DICOM 分割（{attribute}）。',
   'seg-unsupported': '{file} 是本版本无法读取的 DICOM 分割类型（{attribute}）。',
   'seg-export-invalid': '无法导出分割：输入数据不一致（{field}）。',
+  'deidentify-invalid': '无法按这些设置对导出进行去标识化（{field}）。',
+  'dataset-export-invalid': '无法导出数据集：输入数据不一致（{field}）。',
+  'png-invalid': '{file} 不是 Segmark 可读取的 PNG 图像或 PNG 掩膜压缩包（问题出在 {part}）。',
+  'coco-invalid': '{file} 不是 Segmark 可读取的 COCO 标注文件（问题出在 {part}）。',
   'nifti-invalid': '{file} 不是本查看器可读取的 NIfTI-1 图像。',
   'image-cache-cap': '该序列（{size} MB）超过图像缓存的上限（{cap} MB），其图像未被保存：重新加载页面后，请再次打开这些文件。',
   'storage-other-tab': '另一个标签页正在编辑此文档，因此此处的更改不会被保存。这些更改已保留为可恢复的版本。',
@@ -84,12 +104,23 @@ const zhCN: Catalogue = {
   'no-geometry': '图像没有位置信息，已按实例编号排序。',
   'value-clamped': '{count} 个数值超出可存储范围，已被截断。',
   'lossy-compression': '有损压缩图像：数值可能与原始值略有差异。',
+  'import-geometry': '{file} 与当前序列的几何不一致：{aspect} 不同（文件：{theirs}；序列：{ours}）。导入时不会对掩膜重新采样。',
+  'import-mismatch': '{file} 属于另一个序列（{series}）：其中没有任何帧与当前序列（{expected}）的切片对应。',
+  'import-not-labelmap': '{file} 不是标签图：其中含有数值 {value}，而标签必须是大于或等于 0 的整数。',
+  'import-sidecar-invalid': 'Segmark 无法读取 {file} 的标签说明（问题出在 {field}）。',
+  'import-empty': '导入的文件中没有任何已标注的像素：未导入任何内容。',
+  'import-label-undescribed': '标签说明未包含数值 {values}；这些标签已在无名称的情况下导入。',
+  'import-frames-unplaced': '{total} 个分割帧中有 {count} 个与当前序列的任何切片都不对应，已略去。',
+  'import-placed-by-position': '{count} 个分割帧未引用当前序列的图像，已按其空间位置放置。',
+  'import-frame-of-reference': '分割的参考坐标系（{theirs}）与序列的（{ours}）不同，但各帧仍按空间位置放置：请核对是否对齐。',
+  'import-overlap': '{slices} 个切片上有 {pixels} 个像素同时属于多个分割段。此处标签不能重叠，这些像素归属于排在后面的分割段。',
+  'import-fractional': '这是分数（概率）分割：数值达到最大值一半及以上的像素被视为在分割内。',
 };
 
 const catalogues: Record<Locale, Catalogue> = { en, 'zh-CN': zhCN };
 
 export function formatMessage(
-  code: ErrorCode | WarningCode,
+  code: ErrorCode | WarningCode | ImportWarningCode,
   params: Record<string, string | number> = {},
   locale: Locale = 'en',
 ): string {

@@ -4,7 +4,7 @@
  * labelmap and labels. `validate` refuses input that cannot make a valid
  * SEG with `seg-export-invalid`, naming the field.
  */
-import { isSegmentCode, type SegmentCode } from '../annotation/codes.js';
+import { isSegmentCode, type CodedConcept, type SegmentCode } from '../annotation/codes.js';
 import type { Rgb } from '../annotation/labels.js';
 import type { DicomInstance, Vec3 } from '../dicom/types.js';
 import { SegmarkError } from '../errors.js';
@@ -91,6 +91,21 @@ export interface SegContent {
   deviceSerialNumber?: string;
 }
 
+/** What a de-identified SEG declares (PS3.15 E.1.1); `deidentifySegInput` sets it. */
+export interface SegDeidentification {
+  /** De-identification Method (0012,0063): a short label, 64 characters at most. */
+  method: string;
+  /** De-identification Method Code Sequence (0012,0064): the profile, then its options (CID 7050). */
+  methodCodes: readonly CodedConcept[];
+  /**
+   * Longitudinal Temporal Information Modified (0028,0303). With 'REMOVED'
+   * the optional (Type 3) instance creation and series dates are left out;
+   * the content date, Type 1 in a SEG, is `now`, which the de-identifier
+   * sets to a dummy.
+   */
+  temporalInformation: 'REMOVED' | 'MODIFIED' | 'UNMODIFIED';
+}
+
 export interface SegWriteInput {
   source: SegSource;
   slices: readonly SegSlice[];
@@ -102,6 +117,8 @@ export interface SegWriteInput {
   uid?: () => string;
   /** Content, series and instance creation date and time; now by default. */
   now?: Date;
+  /** Marks the SEG de-identified; absent for an identified one. */
+  deidentification?: SegDeidentification;
 }
 
 /** The SegSource fields of a parsed source instance (any slice of the series). */

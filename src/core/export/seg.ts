@@ -22,7 +22,7 @@ import { version as packageVersion } from '../../../package.json';
 import type { CodedConcept } from '../annotation/codes.js';
 import { packFrame } from './seg-bits.js';
 import { rgbToDicomLab } from './seg-color.js';
-import { invalid, validate, type SegSegment, type SegSlice, type SegSource, type SegWriteInput } from './seg-input.js';
+import { invalid, validate, type SegDeidentification, type SegSegment, type SegSlice, type SegSource, type SegWriteInput } from './seg-input.js';
 import {
   at,
   encodePart10,
@@ -43,6 +43,7 @@ export {
   segSourceOf,
   type SegAlgorithm,
   type SegContent,
+  type SegDeidentification,
   type SegGeometry,
   type SegMasks,
   type SegSegment,
@@ -58,6 +59,14 @@ const IMPLEMENTATION_CLASS_UID = '2.25.87973521188202809356801082035925302127';
 /** PS3.16 DCM concepts of the Derivation Image Macro, as dcmqi and highdicom write them too. */
 const SOURCE_IMAGE: CodedConcept = { codeValue: '121322', codingSchemeDesignator: 'DCM', codeMeaning: 'Source image for image processing operation' };
 const SEGMENTATION_DERIVATION: CodedConcept = { codeValue: '113076', codingSchemeDesignator: 'DCM', codeMeaning: 'Segmentation' };
+
+/** The de-identification attributes (PS3.6), which only a de-identified SEG carries. */
+const DEIDENTIFICATION_TAGS = {
+  PatientIdentityRemoved: 0x00120062,
+  DeidentificationMethod: 0x00120063,
+  DeidentificationMethodCodeSequence: 0x00120064,
+  LongitudinalTemporalInformationModified: 0x00280303,
+} as const;
 
 /**
  * A new UID, `2.25.` and the decimal value of a random (version 4) UUID, as
@@ -85,6 +94,10 @@ export function writeSeg(input: SegWriteInput): Uint8Array {
   const now = input.now ?? new Date();
   const content = input.content ?? {};
   const frames = packFrames(input);
+  const deidentification = input.deidentification;
+  // PS3.15 Table E.1-1: X/D for instance creation and series dates, which are Type 3 here.
+  const keepOptionalDates = deidentification?.temporalInformation !== 'REMOVED';
+  const seriesDescription = longString(content.seriesDescription ?? 'Segmentation');
 
   const seriesUID = uid();
   const sopInstanceUID = uid();
@@ -106,8 +119,7 @@ export function writeSeg(input: SegWriteInput): Uint8Array {
     text(T.SpecificCharacterSet, 'CS', 'ISO_IR 192'),
     text(T.SOPClassUID, 'UI', SEGMENTATION_STORAGE),
     text(T.SOPInstanceUID, 'UI', sopInstanceUID),
-    text(T.InstanceCreationDate, 'DA', date),
-    text(T.InstanceCreationTime, 'TM', time),
+    ...(keepOptionalDates ? [text(T.InstanceCreationDate, 'DA', date), text(T.InstanceCreationTime, 'TM', time)] : []),
     // Patient, General Study: copied from the source
     text(T.PatientName, 'PN', source.patientName),
     text(T.PatientID, 'LO', source.patientID),
@@ -120,13 +132,13 @@ export function writeSeg(input: SegWriteInput): Uint8Array {
     text(T.StudyID, 'SH', source.studyID),
     text(T.AccessionNumber, 'SH', source.accessionNumber),
     ...(source.studyDescription ? [text(T.StudyDescription, 'LO', source.studyDescription)] : []),
+    ...(deidentification ? deidentificationElements(deidentification) : []),
     // General Series, Segmentation Series
     text(T.Modality, 'CS', 'SEG'),
     text(T.SeriesInstanceUID, 'UI', seriesUID),
     text(T.SeriesNumber, 'IS', String(content.seriesNumber ?? 1)),
-    text(T.SeriesDate, 'DA', date),
-    text(T.SeriesTime, 'TM', time),
-    text(T.SeriesDescription, 'LO', longString(content.seriesDescription ?? 'Segmentation')),
+    ...(keepOptionalDates ? [text(T.SeriesDate, 'DA', date), text(T.SeriesTime, 'TM', time)] : []),
+    ...(seriesDescription ? [text(T.SeriesDescription, 'LO', seriesDescription)] : []),
     // Frame of Reference
     text(T.FrameOfReferenceUID, 'UI', source.frameOfReferenceUID),
     text(T.PositionReferenceIndicator, 'LO'),
@@ -289,6 +301,16 @@ function frameItem(source: SegSource, slice: SegSlice, k: number, segmentNumber:
     sq(T.FrameContentSequence, [ul(T.DimensionIndexValues, segmentNumber, k + 1)]),
     sq(T.PlanePositionSequence, [text(T.ImagePositionPatient, 'DS', ...slice.position.map(decimalString))]),
     sq(T.SegmentIdentificationSequence, [us(T.ReferencedSegmentNumber, segmentNumber)]),
+  ];
+}
+
+/** Patient Identity Removed, the method as text and codes, and what became of dates (PS3.15 E.1.1, PS3.3 C.7.1.1 and C.12.1). */
+function deidentificationElements(d: SegDeidentification): DicomElement[] {
+  return [
+    text(DEIDENTIFICATION_TAGS.PatientIdentityRemoved, 'CS', 'YES'),
+    text(DEIDENTIFICATION_TAGS.DeidentificationMethod, 'LO', longString(d.method)),
+    sq(DEIDENTIFICATION_TAGS.DeidentificationMethodCodeSequence, ...d.methodCodes.map(codeItem)),
+    text(DEIDENTIFICATION_TAGS.LongitudinalTemporalInformationModified, 'CS', d.temporalInformation),
   ];
 }
 

@@ -1,0 +1,170 @@
+/**
+ * The dataset package: one case as a zip in nnU-Net v2's raw layout, which
+ * MONAI and other loaders read too:
+ *
+ *     Dataset<NNN>_<Name>/dataset.json
+ *     Dataset<NNN>_<Name>/imagesTr/<case>_0000.nii.gz
+ *     Dataset<NNN>_<Name>/labelsTr/<case>.nii.gz
+ *     Dataset<NNN>_<Name>/provenance.json
+ *
+ * nnU-Net's rules (documentation/dataset_format.md): image channels are
+ * `<case>_XXXX` with a 4-digit channel id, the label is `<case>`, image and
+ * label share their geometry, label values are consecutive from 0 =
+ * background (ours are remapped, see `dataset-labels.ts`), and dataset.json
+ * holds `channel_names`, `labels` (name → value), `numTraining` and
+ * `file_ending`. `provenance.json` is ours; nnU-Net ignores it.
+ *
+ * De-identified by default (`deidentify.ts`): the case id stands for the
+ * patient, UIDs are replaced, dates removed. NIfTI files carry no patient
+ * data, so only the JSON needs it.
+ *
+ * Gzipping the CT is the slow part (seconds for 300 × 512²). A caller with a
+ * faster gzip (CompressionStream in a worker) passes the finished .nii.gz;
+ * .nii.gz entries are stored in the zip as they are, never compressed twice.
+ */
+import { zipSync, type Zippable } from 'fflate';
+import { version as packageVersion } from '../../../package.json';
+import type { DocumentSnapshot } from '../annotation/document-data.js';
+import { SegmarkError } from '../errors.js';
+import { gzip, isGzip, type GzipLevel } from './bytes.js';
+import { datasetLabels, remapLabelmap } from './dataset-labels.js';
+import { buildProvenance, type DatasetAnnotator, type DatasetSource } from './dataset-provenance.js';
+import { Deidentifier, DUMMY_INSTANT, type DateHandling } from './deidentify.js';
+import { deidentifyJson } from './deidentify-json.js';
+import { niftiLabelmap, niftiVolume, type NiftiWriteOptions } from './nifti.js';
+import { niftiFindings, type NiftiGeometry } from './nifti-space.js';
+
+export type { DatasetAnnotator, DatasetSource } from './dataset-provenance.js';
+
+/**
+ * The CT: its slices (HU, `rows·cols` each, written and gzipped here), or the
+ * NIfTI of them already written by `niftiVolume` with the same geometry —
+ * gzipped (stored as is) or not (gzipped here).
+ */
+export type DatasetImage =
+  | { readonly slices: readonly Int16Array[]; readonly defaultWindow?: { readonly center: number; readonly width: number } }
+  | { readonly nifti: Uint8Array };
+
+/** One case: the open series and its annotation. */
+export interface DatasetInput {
+  readonly geometry: NiftiGeometry;
+  readonly image: DatasetImage;
+  /** Slice k's label ids (our ids, 0 = background), `rows·cols` each. */
+  readonly labelmap: readonly Uint8Array[];
+  readonly document: DocumentSnapshot;
+  readonly source: DatasetSource;
+  readonly annotator: DatasetAnnotator;
+  /** When the annotation was begun and last changed (the stored document's times). */
+  readonly created?: Date;
+  readonly updated?: Date;
+  /** The export time; now by default. */
+  readonly now?: Date;
+}
+
+export interface DatasetOptions {
+  /** nnU-Net dataset id, 1..999; default 1. */
+  datasetId?: number;
+  /** Letters, digits, '_' and '-'; default "Segmark". */
+  datasetName?: string;
+  /** Letters, digits, '_' and '-'; default "case_0001". */
+  caseId?: string;
+  /** Default true: the case id replaces the patient, UIDs are replaced, dates handled as `dates` says. */
+  deidentify?: boolean;
+  /** Keys UID replacement and date shifting (see `DeidentifierOptions.secret`). */
+  secret?: Uint8Array | string;
+  /** Default 'remove'. */
+  dates?: DateHandling;
+  retainPatientCharacteristics?: boolean;
+  /** Channel 0's name in dataset.json; "CT" selects nnU-Net's CT normalisation. Default "CT". */
+  channelName?: string;
+  /** gzip level of the NIfTI files written here; default 6. */
+  level?: GzipLevel;
+}
+
+export const FILE_ENDING = '.nii.gz';
+const NAME = /^[A-Za-z0-9_-]{1,64}$/;
+const encoder = new TextEncoder();
+
+/** The package as zip bytes. Throws `dataset-export-invalid` (or `deidentify-invalid`) naming the field at fault. */
+export function datasetPackage(input: DatasetInput, options: DatasetOptions = {}): Uint8Array {
+  const { datasetId = 1, datasetName = 'Segmark', caseId = 'case_0001', deidentify = true, channelName = 'CT' } = options;
+  if (!Number.isInteger(datasetId) || datasetId < 1 || datasetId > 999) invalid('datasetId', `${datasetId} is not 1..999`);
+  if (!NAME.test(datasetName)) invalid('datasetName', `"${datasetName}": letters, digits, _ and - only`);
+  if (!NAME.test(caseId)) invalid('caseId', `"${caseId}": letters, digits, _ and - only`);
+  checkDocument(input);
+
+  const deidentifier = deidentify
+    ? new Deidentifier({
+        caseId,
+        ...(options.secret === undefined ? {} : { secret: options.secret }),
+        ...(options.dates === undefined ? {} : { dates: options.dates }),
+        ...(options.retainPatientCharacteristics === undefined ? {} : { retainPatientCharacteristics: options.retainPatientCharacteristics }),
+      })
+    : undefined;
+  const nifti: NiftiWriteOptions = options.level === undefined ? {} : { level: options.level };
+  const labels = datasetLabels(input.document.labels);
+  const folder = `Dataset${String(datasetId).padStart(3, '0')}_${datasetName}`;
+  const files = { image: `imagesTr/${caseId}_0000${FILE_ENDING}`, label: `labelsTr/${caseId}${FILE_ENDING}` };
+
+  const labelBytes = niftiLabelmap(input.geometry, remapLabelmap(input.labelmap, labels), nifti);
+  const imageBytes = imageNifti(input, nifti);
+  const datasetJson = {
+    channel_names: { '0': channelName },
+    labels: Object.fromEntries([['background', 0], ...labels.map((l) => [l.name, l.value])]),
+    numTraining: 1,
+    file_ending: FILE_ENDING,
+    name: datasetName,
+    description: `Exported by Segmark ${packageVersion}; see provenance.json`,
+  };
+  const provenance = buildProvenance({
+    appVersion: packageVersion,
+    folder,
+    caseId,
+    files,
+    annotator: input.annotator,
+    created: input.created,
+    updated: input.updated,
+    exported: input.now ?? new Date(),
+    document: input.document,
+    labels,
+    source: input.source,
+    shape: [input.geometry.columns, input.geometry.rows, input.geometry.slices],
+    findings: niftiFindings(input.geometry),
+    deidentifier,
+  });
+
+  // A fixed entry time: the same case gives the same bytes, and a de-identified zip does not tell when it was made.
+  const zipped: Zippable = {
+    [`${folder}/dataset.json`]: json(datasetJson),
+    [`${folder}/${files.image}`]: [imageBytes, { level: 0 }],
+    [`${folder}/${files.label}`]: [labelBytes, { level: 0 }],
+    [`${folder}/provenance.json`]: json(deidentifier ? deidentifyJson(provenance, deidentifier) : provenance),
+  };
+  return zipSync(zipped, { level: 6, mtime: DUMMY_INSTANT });
+}
+
+/** The CT's .nii.gz: written here from slices, gzipped here from raw NIfTI, or taken as it is. */
+function imageNifti({ image, geometry }: DatasetInput, options: NiftiWriteOptions): Uint8Array {
+  if ('nifti' in image) return isGzip(image.nifti) ? image.nifti : gzip(image.nifti, options.level);
+  // A loaded `Volume` passed as the geometry brings its `loaded` flags, so undecoded slices are refused.
+  return niftiVolume({ ...geometry, sliceData: image.slices, ...(image.defaultWindow ? { defaultWindow: image.defaultWindow } : {}) }, options);
+}
+
+/** The document must describe the series being exported. */
+function checkDocument({ document, geometry, source }: DatasetInput): void {
+  const { series } = document;
+  if (series.rows !== geometry.rows || series.columns !== geometry.columns || series.slices !== geometry.slices) {
+    invalid('document.series', `${series.columns}×${series.rows}×${series.slices} for a ${geometry.columns}×${geometry.rows}×${geometry.slices} series`);
+  }
+  if (series.seriesInstanceUID !== source.seriesInstanceUID || series.studyInstanceUID !== source.studyInstanceUID) {
+    invalid('document.series', 'the document belongs to another series');
+  }
+}
+
+function json(value: unknown): Uint8Array {
+  return encoder.encode(`${JSON.stringify(value, null, 2)}\n`);
+}
+
+function invalid(field: string, detail: string): never {
+  throw new SegmarkError('dataset-export-invalid', `${field}: ${detail}`, { params: { field } });
+}
