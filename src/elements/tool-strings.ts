@@ -21,7 +21,7 @@ export function toolStatusMessage(lang: string, status: ToolStatusCode): string 
   return STATUS[lang === 'zh-CN' || lang.toLowerCase().startsWith('zh') ? 'zh-CN' : 'en'][status];
 }
 
-type ToolText = Record<AnnotationToolId | 'undo' | 'redo' | 'annotate' | 'interpolate' | 'interpolateHint' | 'accept' | 'acceptHint' | 'acceptAll' | 'backgroundOnly' | 'backgroundOnlyHint' | 'shortcuts' | 'thresholdRange' | 'threshold-disc' | 'threshold-bone' | 'threshold-soft-tissue' | 'saving' | 'saved' | 'saveFailed' | 'persistent' | 'notPersistent' | 'otherTab' | 'takeOver' | 'handedOver' | 'lostDocument' | 'nowEditing' | 'openImagesFor' | 'export' | 'exportHint', string>;
+type ToolText = Record<AnnotationToolId | 'undo' | 'redo' | 'annotate' | 'interpolate' | 'interpolateHint' | 'accept' | 'acceptHint' | 'acceptAll' | 'backgroundOnly' | 'backgroundOnlyHint' | 'shortcuts' | 'thresholdRange' | 'threshold-disc' | 'threshold-bone' | 'threshold-soft-tissue' | 'saving' | 'saved' | 'saveFailed' | 'persistent' | 'notPersistent' | 'otherTab' | 'takeOver' | 'handedOver' | 'lostDocument' | 'nowEditing' | 'openImagesFor' | 'export' | 'exportHint' | 'import' | 'importHint' | 'imported', string>;
 
 const en: ToolText = {
   freehand: 'Freehand',
@@ -60,6 +60,9 @@ const en: ToolText = {
   openImagesFor: 'To continue, open the images of:',
   export: 'Export…',
   exportHint: 'Export the annotation (NIfTI, DICOM SEG), after a check',
+  import: 'Import…',
+  importHint: 'Import a segmentation to correct it: NIfTI labelmap, our NIfTI zip, DICOM SEG',
+  imported: 'Imported (not yet verified):',
 };
 
 const zhCN: ToolText = {
@@ -99,6 +102,9 @@ const zhCN: ToolText = {
   openImagesFor: '要继续，请打开以下图像：',
   export: '导出…',
   exportHint: '检查后导出标注（NIfTI、DICOM SEG）',
+  import: '导入…',
+  importHint: '导入分割以便修正：NIfTI 标签图、本软件导出的 NIfTI 压缩包、DICOM SEG',
+  imported: '已导入（尚未核对）：',
 };
 
 export function toolStrings(lang: string): ToolText {

@@ -157,3 +157,72 @@ describe('the export dialog', () => {
     expect(a.shadowRoot!.querySelector('segmark-export-dialog')).toBeNull();
   });
 });
+
+describe('import', () => {
+  it('our NIfTI zip and our SEG re-import onto a fresh document as the same labelmap, unverified, in one undo step', async () => {
+    const { a } = await annotated();
+    const bundle = await a.export('nifti', { bundle: true });
+    const seg = await a.export('dicom-seg');
+    const reference = readNifti(await bytes(await a.export('nifti'))).data as Uint8Array;
+    const files = await sampleFiles();
+
+    for (const file of [bundle, seg]) {
+      const b = mountAnnotator();
+      await b.loadFiles(files);
+      const summary = await b.importMask(file);
+      expect(summary.labels.map((l) => l.id).sort()).toEqual([1, 2, 3, 4, 5]);
+      expect(summary.labels.every((l) => !l.created)).toBe(true);
+      const doc = b.getDocument()!;
+      expect(doc.regions.every((r) => r.origin === 'imported' && r.verified === false)).toBe(true);
+      const again = readNifti(await bytes(await b.export('nifti'))).data as Uint8Array;
+      expect(firstDifference(again, reference)).toBe(-1);
+      // One undo step takes the whole import back.
+      expect(b.undo()).toBe(true);
+      expect(b.getDocument()!.regions).toEqual([]);
+    }
+  });
+
+  it('a labelmap from another series is refused with import-geometry, naming the file; nothing changes', async () => {
+    const { a } = await annotated();
+    const nifti = await a.export('nifti');
+    const b = mountAnnotator();
+    await b.loadFiles((await sampleFiles()).slice(0, 40));
+    const errors: { code: string; file?: string }[] = [];
+    b.addEventListener('segmark-error', (e) => errors.push(e.detail));
+    await expect(b.importMask(nifti)).rejects.toMatchObject({ code: 'import-geometry' });
+    expect(errors[0]).toMatchObject({ code: 'import-geometry', file: nifti.name });
+    expect(b.getDocument()!.regions).toEqual([]);
+  });
+});
+
+describe('the other formats', () => {
+  it('PNG masks and COCO re-import as the same labelmap; the dataset package is an nnU-Net layout without patient data', async () => {
+    const { a } = await annotated();
+    const reference = readNifti(await bytes(await a.export('nifti'))).data as Uint8Array;
+    const png = await a.export('png-zip');
+    const coco = await a.export('coco');
+    const files = await sampleFiles();
+    for (const file of [png, coco]) {
+      const b = mountAnnotator();
+      await b.loadFiles(files);
+      await b.importMask(file);
+      const again = readNifti(await bytes(await b.export('nifti'))).data as Uint8Array;
+      expect(firstDifference(again, reference)).toBe(-1);
+    }
+
+    const dataset = unzipSync(await bytes(await a.export('dataset', { caseId: 'case_0042' })));
+    const names = Object.keys(dataset).sort();
+    expect(names).toEqual([
+      'Dataset001_Segmark/dataset.json',
+      'Dataset001_Segmark/imagesTr/case_0042_0000.nii.gz',
+      'Dataset001_Segmark/labelsTr/case_0042.nii.gz',
+      'Dataset001_Segmark/provenance.json',
+    ]);
+    const description = JSON.parse(new TextDecoder().decode(dataset['Dataset001_Segmark/dataset.json'])) as { labels: Record<string, number>; numTraining: number };
+    expect(description.labels['background']).toBe(0);
+    expect(description.numTraining).toBe(1);
+    const text = new TextDecoder().decode(dataset['Dataset001_Segmark/provenance.json']);
+    const header = (a as unknown as { volume: { header: { patientName: string; patientID: string; studyInstanceUID: string } } }).volume.header;
+    for (const secret of [header.patientID, header.studyInstanceUID, ...a.series!.sopInstanceUIDs.slice(0, 3)]) expect(text).not.toContain(secret);
+  });
+});

@@ -17,8 +17,13 @@ import type { NiftiGeometry } from './nifti-space.js';
 import { writeSeg } from './seg.js';
 import type { SegSegment, SegSlice, SegWriteInput } from './seg-input.js';
 import { zipSync } from 'fflate';
+import { cocoJsonString } from './coco.js';
+import { datasetPackage } from './dataset.js';
+import { Deidentifier } from './deidentify.js';
+import { deidentifySegInput } from './deidentify-seg.js';
+import { pngMaskZip } from './png-masks.js';
 
-export const EXPORT_FORMATS = ['nifti', 'dicom-seg'] as const;
+export const EXPORT_FORMATS = ['nifti', 'dicom-seg', 'png-zip', 'coco', 'dataset'] as const;
 export type ExportFormat = (typeof EXPORT_FORMATS)[number];
 
 export interface ExportOptions {
@@ -33,6 +38,26 @@ export interface ExportOptions {
   image?: boolean;
   /** Base of the file names; default from the series description. */
   name?: string;
+  /**
+   * Remove or replace patient data (DICOM basic confidentiality profile):
+   * the case id for names, consistent replacement UIDs, dates removed.
+   * Default off, except for the dataset package (default on).
+   */
+  deidentify?: boolean;
+  /** The case id that replaces the patient when de-identifying, and names the dataset case. Default "case_0001". */
+  caseId?: string;
+  /** Keys UID replacement, so two exports of a case link up; keep it out of the data. Default: random per export. */
+  secret?: string;
+  /** PNG masks: one 0/255 mask per label instead of label-valued PNGs. */
+  perLabel?: boolean;
+  /** PNG masks: also the CT, windowed 8-bit (with `window`) or raw 16-bit (HU + 32768). */
+  pngImage?: 'windowed' | 'raw16';
+  window?: { center: number; width: number };
+  /** COCO: every annotation as RLE (default: polygons where exact). */
+  rle?: boolean;
+  /** Dataset package: nnU-Net dataset id (1..999) and name. */
+  datasetId?: number;
+  datasetName?: string;
 }
 
 /** What an export needs to know about the series; a loaded `Volume` has all of it. */
@@ -51,6 +76,8 @@ export interface ExportJob {
   snapshot: DocumentSnapshot;
   /** The annotator (ContentCreatorName, provenance). */
   user: string;
+  /** Their role, for the provenance record. */
+  role?: string;
 }
 
 export interface ExportResult {
@@ -79,7 +106,7 @@ export function exportSeries(v: ExportSeries): ExportSeries {
 
 /** Whether the format needs the CT voxels. */
 export function needsImage(job: Pick<ExportJob, 'format' | 'options'>): boolean {
-  return job.format === 'nifti' && job.options.image === true;
+  return (job.format === 'nifti' && job.options.image === true) || job.format === 'dataset' || (job.format === 'png-zip' && !!job.options.pngImage);
 }
 
 /**
@@ -119,15 +146,88 @@ export async function runExport(job: ExportJob, ct?: (k: number) => Int16Array):
   switch (job.format) {
     case 'nifti':
       return exportNifti(job, labels, base, ct);
-    case 'dicom-seg':
-      return {
-        bytes: writeSeg(segInput(job, labels, labelmapOf(job, labels))),
-        fileName: `${base}_seg.dcm`,
-        mimeType: 'application/dicom',
-      };
+    case 'dicom-seg': {
+      const input = segInput(job, labels, labelmapOf(job, labels));
+      const d = deidentifier(job, false);
+      return { bytes: writeSeg(d ? deidentifySegInput(input, d) : input), fileName: `${base}_seg.dcm`, mimeType: 'application/dicom' };
+    }
+    case 'png-zip': {
+      const map = labelmapOf(job, labels);
+      const d = deidentifier(job, false);
+      const s = job.series;
+      const bytes = pngMaskZip(
+        {
+          columns: s.columns,
+          rows: s.rows,
+          slices: s.slices,
+          sopInstanceUIDs: d ? s.sopInstanceUIDs.map((u) => d.uid(u)) : s.sopInstanceUIDs,
+          positions: s.planes.map((p) => p.position),
+          labels,
+          labelmap: (k) => map[k]!,
+          ct: ct ? (k) => ct(k) : undefined,
+        },
+        { perLabel: job.options.perLabel, image: job.options.pngImage, window: job.options.window ?? s.defaultWindow },
+      );
+      return { bytes, fileName: `${base}_masks.zip`, mimeType: 'application/zip' };
+    }
+    case 'coco': {
+      const d = deidentifier(job, false);
+      const s = job.series;
+      const wanted = new Set(labels.map((l) => l.id));
+      const json = cocoJsonString(
+        {
+          columns: s.columns,
+          rows: s.rows,
+          slices: s.slices,
+          sopInstanceUIDs: d ? s.sopInstanceUIDs.map((u) => d.uid(u)) : s.sopInstanceUIDs,
+          labels,
+          regions: job.snapshot.regions.filter((r) => wanted.has(r.labelId)),
+        },
+        { rle: job.options.rle },
+      );
+      return { bytes: new TextEncoder().encode(json), fileName: `${base}_coco.json`, mimeType: 'application/json' };
+    }
+    case 'dataset':
+      return exportDataset(job, labels, ct);
     default:
       throw new SegmarkError('internal', `unknown export format ${String(job.format)}`);
   }
+}
+
+/** The de-identifier an export asks for (default on only where `byDefault`), or undefined. */
+function deidentifier(job: ExportJob, byDefault: boolean): Deidentifier | undefined {
+  if (!(job.options.deidentify ?? byDefault)) return undefined;
+  return new Deidentifier({ caseId: job.options.caseId ?? 'case_0001', ...(job.options.secret ? { secret: job.options.secret } : {}) });
+}
+
+async function exportDataset(job: ExportJob, labels: readonly Label[], ct?: (k: number) => Int16Array): Promise<ExportResult> {
+  if (!ct) throw new SegmarkError('internal', 'the dataset package needs the CT slices');
+  const s = job.series;
+  const sliceData = Array.from({ length: s.slices }, (_, k) => ct(k));
+  // The CT is the slow part: gzip it here with the native stream; the package stores it as is.
+  const image = await gzipAsync(niftiVolume({ ...s, sliceData }, { compress: false }));
+  const wanted = new Set(labels.map((l) => l.id));
+  const snapshot = { ...job.snapshot, labels: job.snapshot.labels.filter((l) => wanted.has(l.id)), regions: job.snapshot.regions.filter((r) => wanted.has(r.labelId)) };
+  const bytes = datasetPackage(
+    {
+      geometry: s,
+      image: { nifti: image },
+      labelmap: labelmapOf(job, labels),
+      document: snapshot,
+      source: s.header,
+      annotator: { user: job.user, role: job.role ?? '' },
+    },
+    {
+      deidentify: job.options.deidentify ?? true,
+      ...(job.options.caseId ? { caseId: job.options.caseId } : {}),
+      ...(job.options.secret ? { secret: job.options.secret } : {}),
+      ...(job.options.datasetId ? { datasetId: job.options.datasetId } : {}),
+      ...(job.options.datasetName ? { datasetName: job.options.datasetName } : {}),
+    },
+  );
+  // Named like the nnU-Net folder inside, never after the patient or series.
+  const id = String(job.options.datasetId ?? 1).padStart(3, '0');
+  return { bytes, fileName: `Dataset${id}_${job.options.datasetName ?? 'Segmark'}.zip`, mimeType: 'application/zip' };
 }
 
 async function exportNifti(job: ExportJob, labels: readonly Label[], base: string, ct?: (k: number) => Int16Array): Promise<ExportResult> {

@@ -9,6 +9,8 @@ import { SegmarkError, toSegmarkError } from '../../core/errors.js';
 import { EXPORT_FORMATS, exportSeries, needsImage, type ExportFormat, type ExportJob, type ExportOptions } from '../../core/export/export-job.js';
 import { runExportJob } from '../../core/export/export-runner.js';
 import { exportChecklist, type ChecklistFinding } from '../../core/export/checklist.js';
+import { applyImport, type ImportSummary } from '../../core/export/import-apply.js';
+import { importMaskFile } from '../../core/export/import-file.js';
 import type { ExportChoice, ExportLabelItem } from '../segmark-export-dialog/segmark-export-dialog.js';
 import { formatMessage } from '../../core/messages.js';
 import type { NavigationTool } from '../../tools/navigation.js';
@@ -159,6 +161,7 @@ export class SegmarkAnnotator extends LitElement {
 
   @query('segmark-viewport') private viewport!: SegmarkViewport;
   @query('input[name=files]') private fileInput!: HTMLInputElement;
+  @query('input[name=mask]') private maskInput!: HTMLInputElement;
   @query('input[name=folder]') private folderInput!: HTMLInputElement;
   @query('input[name=urls]') private urlInput!: HTMLInputElement;
 
@@ -470,6 +473,14 @@ export class SegmarkAnnotator extends LitElement {
         },
         shortcuts: () => this.toggleShortcuts(),
         exportDialog: () => this.openExportDialog(),
+        importDialog: () => this.maskInput.click(),
+        maskPicked: (e: Event) => {
+          const input = e.target as HTMLInputElement;
+          const file = input.files?.[0];
+          input.value = '';
+          // Failures are reported by importMask (segmark-error and a notice).
+          if (file) this.importMask(file).catch(() => undefined);
+        },
         setThreshold: (preset) => {
           if (preset in THRESHOLD_PRESETS) this.setThresholdRange(THRESHOLD_PRESETS[preset as ThresholdPresetId]);
         },
@@ -589,6 +600,38 @@ export class SegmarkAnnotator extends LitElement {
     } catch (error) {
       const e = toSegmarkError(error, 'internal');
       this.reportError(e);
+      throw e;
+    }
+  }
+
+  /**
+   * Imports a segmentation onto the open series, to be corrected: a NIfTI
+   * labelmap (.nii, .nii.gz; its voxels must lie on the series' pixels — a
+   * mismatch is refused, never resampled), our NIfTI zip (with labels.json),
+   * or a DICOM SEG (binary or fractional, placed by referenced image or by
+   * position). Labels are matched by coded meaning, then name (a bare
+   * labelmap's values are read as label ids), else created. Outlines arrive
+   * unverified, as one undo step. Rejects (and fires `segmark-error`) when the
+   * file cannot be placed.
+   */
+  async importMask(file: Blob): Promise<ImportSummary> {
+    const v = this.volume;
+    const document = this.annotations.document;
+    const name = file instanceof File ? file.name : 'segmentation';
+    try {
+      if (!v || !document) throw new SegmarkError('no-images', 'open a series before importing a segmentation');
+      if (!this.editable) throw new SegmarkError('storage-other-tab', 'this document cannot be edited here now');
+      this.viewport?.cancelTool();
+      const imported = importMaskFile(new Uint8Array(await file.arrayBuffer()), v, name);
+      const summary = applyImport(document, imported, { historyLabel: `Import ${name}` });
+      const locale = toLocale(this.lang);
+      for (const w of imported.warnings) this.addNotice('warning', formatMessage(w.code, { ...w.params, file: name }, locale));
+      const t = toolStrings(this.lang);
+      this.addNotice('info', `${t.imported} ${summary.labels.map((l) => `${l.name} (${l.slices})`).join(', ') || '—'}`);
+      return summary;
+    } catch (error) {
+      const e = toSegmarkError(error, 'internal');
+      this.reportError(e.file ? e : new SegmarkError(e.code, e.message, { file: name, params: e.params, cause: e }));
       throw e;
     }
   }

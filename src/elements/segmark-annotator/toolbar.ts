@@ -43,6 +43,8 @@ export interface ToolbarActions {
   setThreshold(preset: string): void;
   shortcuts(): void;
   exportDialog(): void;
+  importDialog(): void;
+  maskPicked(e: Event): void;
 }
 
 function renderThreshold(s: ToolbarState, a: ToolbarActions) {
@@ -69,6 +71,7 @@ export function renderToolbar(s: ToolbarState, a: ToolbarActions) {
       <button @click=${a.openFolder}>${t.openFolder}</button>
       <input name="files" type="file" multiple @change=${a.picked} />
       <input name="folder" type="file" webkitdirectory multiple @change=${a.picked} />
+      <input name="mask" type="file" accept=".nii,.gz,.dcm,.zip,application/dicom,application/zip,application/gzip" @change=${a.maskPicked} />
       <form class="urls" @submit=${a.urlsSubmitted}>
         <input name="urls" type="url" placeholder=${t.urlsPlaceholder} aria-label=${t.openUrls} />
         <button type="submit">${t.openUrls}</button>
@@ -103,6 +106,7 @@ export function renderToolbar(s: ToolbarState, a: ToolbarActions) {
       <button data-action="accept-all" ?disabled=${s.annotationDisabled} @click=${a.acceptAll}>${tt.acceptAll}</button>
       <button data-action="background-only" aria-pressed=${pressed(s.backgroundOnly)} ?disabled=${s.annotationDisabled}
         title=${tt.backgroundOnlyHint} @click=${a.toggleBackgroundOnly}>${tt.backgroundOnly}</button>
+      <button data-action="import" ?disabled=${!s.canExport || s.annotationDisabled} title=${tt.importHint} @click=${a.importDialog}>${tt.import}</button>
       <button data-action="export" ?disabled=${!s.canExport} title="${tt.exportHint} (Ctrl+E)" @click=${a.exportDialog}>${tt.export}</button>
       <button data-action="shortcuts" @click=${a.shortcuts}>${tt.shortcuts}</button>
     </div>

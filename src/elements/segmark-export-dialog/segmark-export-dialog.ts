@@ -29,6 +29,9 @@ const ENTRIES: readonly { id: string; format: ExportFormat; options: ExportOptio
   { id: 'nifti', format: 'nifti', options: { bundle: true } },
   { id: 'nifti-image', format: 'nifti', options: { bundle: true, image: true } },
   { id: 'dicom-seg', format: 'dicom-seg', options: {} },
+  { id: 'png-zip', format: 'png-zip', options: {} },
+  { id: 'coco', format: 'coco', options: {} },
+  { id: 'dataset', format: 'dataset', options: {} },
 ];
 
 /**
@@ -105,6 +108,8 @@ export class SegmarkExportDialog extends LitElement {
   @state() private chosen: Set<number> | undefined;
   @state() private anyway = false;
   @state() private fileName: string | undefined;
+  /** Undefined: the format's default (on for the dataset package only). */
+  @state() private deidentify: boolean | undefined;
 
   protected override firstUpdated(): void {
     this.check();
@@ -119,7 +124,8 @@ export class SegmarkExportDialog extends LitElement {
   choice(): ExportChoice {
     const e = ENTRIES.find((x) => x.id === this.entry)!;
     const name = (this.fileName ?? this.name).trim();
-    return { format: e.format, options: { ...e.options, labels: [...(this.chosen ?? [])], ...(name ? { name } : {}) } };
+    const deidentify = this.deidentify ?? e.format === 'dataset';
+    return { format: e.format, options: { ...e.options, labels: [...(this.chosen ?? [])], deidentify, ...(name ? { name } : {}) } };
   }
 
   override render() {
@@ -147,6 +153,11 @@ export class SegmarkExportDialog extends LitElement {
           )}
         </div>
       </fieldset>
+      <label><input type="checkbox" name="deidentify" .checked=${this.choice().options.deidentify ?? false}
+        @change=${(ev: Event) => {
+          this.deidentify = (ev.target as HTMLInputElement).checked;
+          this.check();
+        }} />${t.deidentify}</label>
       <label>${t.fileName} <input type="text" name="file-name" .value=${this.fileName ?? this.name}
         @input=${(ev: Event) => (this.fileName = (ev.target as HTMLInputElement).value)} /></label>
       <div class="checklist" aria-live="polite">
@@ -183,6 +194,7 @@ export class SegmarkExportDialog extends LitElement {
 
   private pick(entry: string): void {
     this.entry = entry;
+    this.deidentify = undefined;
     this.check();
   }
 

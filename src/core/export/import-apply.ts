@@ -1,0 +1,88 @@
+/**
+ * Puts imported masks into the document, to be corrected: each imported
+ * label finds its label in the document (same coded meaning, else the same
+ * name, else — for a bare labelmap — the label with that id) or becomes a new
+ * one; each (label, slice) mask becomes an editable outline (marching
+ * squares, exact), origin "imported", not verified. The whole import is one
+ * undo step.
+ */
+import { maskToRegion } from '../annotation/contour.js';
+import { sameConcept } from '../annotation/codes.js';
+import type { AnnotationDocument } from '../annotation/document.js';
+import type { Label } from '../annotation/labels.js';
+import type { ImportedLabel, ImportedMasks } from './import-common.js';
+
+export interface AppliedLabel {
+  /** The document label the import went into. */
+  id: number;
+  name: string;
+  /** True when the import created it. */
+  created: boolean;
+  slices: number;
+}
+
+export interface ImportSummary {
+  labels: AppliedLabel[];
+  regions: number;
+  /** Labels left out because they are locked in the document. */
+  skippedLocked: string[];
+}
+
+export interface ApplyOptions {
+  /** Undo-menu text. */
+  historyLabel: string;
+  /** Values of a labelmap without names or codes are read as the document's label ids (default true). */
+  valuesAreIds?: boolean;
+}
+
+/** The document label an imported one belongs to, if any. */
+function match(document: AnnotationDocument, imported: ImportedLabel, valuesAreIds: boolean): Label | undefined {
+  const labels = document.labels;
+  if (imported.code) {
+    const code = imported.code;
+    const byCode = labels.find((l) => sameConcept(l.code.type, code.type) && sameConcept(l.code.category, code.category));
+    if (byCode) return byCode;
+  }
+  if (imported.name) {
+    const name = imported.name.trim().toLowerCase();
+    const byName = labels.find((l) => l.name.trim().toLowerCase() === name);
+    if (byName) return byName;
+  }
+  if (!imported.name && !imported.code && valuesAreIds) return labels.find((l) => l.id === imported.value);
+  return undefined;
+}
+
+export function applyImport(document: AnnotationDocument, imported: ImportedMasks, options: ApplyOptions): ImportSummary {
+  const { columns, rows } = document.series;
+  const summary: ImportSummary = { labels: [], regions: 0, skippedLocked: [] };
+  const paintMode = document.paintMode;
+  document.beginStroke(options.historyLabel);
+  try {
+    // An import replaces what it covers; its own labels cut each other in its order (later wins, as the importers say).
+    document.paintMode = 'over-others';
+    for (const source of imported.labels) {
+      const masks = imported.masks.get(source.value);
+      if (!masks || masks.size === 0) continue;
+      let label = match(document, source, options.valuesAreIds ?? true);
+      const created = !label;
+      label ??= document.addLabel({
+        name: source.name ?? `Label ${source.value}`,
+        ...(source.color ? { color: source.color } : {}),
+        ...(source.code ? { code: source.code } : {}),
+      });
+      if (label.locked) {
+        summary.skippedLocked.push(label.name);
+        continue;
+      }
+      for (const [slice, mask] of [...masks].sort((a, b) => a[0] - b[0])) {
+        document.setRegion(label.id, slice, maskToRegion(mask, columns, rows), { kind: 'import', origin: 'imported', verified: false });
+        summary.regions++;
+      }
+      summary.labels.push({ id: label.id, name: label.name, created, slices: masks.size });
+    }
+  } finally {
+    document.paintMode = paintMode;
+    document.commitStroke();
+  }
+  return summary;
+}
