@@ -5,7 +5,7 @@
  */
 import type { ErrorCode } from './errors.js';
 import type { WarningCode } from './dicom/warnings.js';
-import type { ImportWarningCode } from './export/import-common.js';
+import type { ImportWarningCode } from './formats/import-common.js';
 
 export type Locale = 'en' | 'zh-CN';
 

@@ -9,8 +9,8 @@ import { AnnotationDocument } from '../../src/core/annotation/document.js';
 import { labelsFromTemplate } from '../../src/core/annotation/labels.js';
 import { REGION_OPS } from '../../src/core/annotation/region-ops.js';
 import { LUMBAR_SPINE_TEMPLATE } from '../../src/core/annotation/templates.js';
-import { exportChecklist, roundTripError } from '../../src/core/export/checklist.js';
-import type { ExportSeries } from '../../src/core/export/export-job.js';
+import { exportChecklist, roundTripError } from '../../src/core/formats/checklist.js';
+import type { ExportSeries } from '../../src/core/formats/export-job.js';
 
 type V3 = [number, number, number];
 

@@ -20,10 +20,10 @@ import { assembleSeries, loadVolume, readInstances } from '../../src/core/dicom/
 import type { Vec3 } from '../../src/core/dicom/types.js';
 import type { Volume } from '../../src/core/dicom/volume.js';
 import { SegmarkError } from '../../src/core/errors.js';
-import { niftiLabelmap, niftiVolume } from '../../src/core/export/nifti.js';
-import { readNifti, type NiftiImage } from '../../src/core/export/nifti-read.js';
-import { niftiLabelSidecar } from '../../src/core/export/nifti-sidecar.js';
-import { niftiFindings, type Matrix34, type NiftiGeometry } from '../../src/core/export/nifti-space.js';
+import { niftiLabelmap, niftiVolume } from '../../src/core/formats/nifti.js';
+import { readNifti, type NiftiImage } from '../../src/core/formats/nifti-read.js';
+import { niftiLabelSidecar } from '../../src/core/formats/nifti-sidecar.js';
+import { niftiFindings, type Matrix34, type NiftiGeometry } from '../../src/core/formats/nifti-space.js';
 
 const run = promisify(execFile);
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '../..');

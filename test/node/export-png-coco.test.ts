@@ -20,12 +20,12 @@ import type { Ring } from '../../src/core/annotation/region.js';
 import { LUMBAR_SPINE_TEMPLATE } from '../../src/core/annotation/templates.js';
 import { SegmarkError } from '../../src/core/errors.js';
 import { formatMessage } from '../../src/core/messages.js';
-import { cocoJson, cocoJsonString, type CocoInput, type CocoRle } from '../../src/core/export/coco.js';
-import { readCoco } from '../../src/core/export/coco-read.js';
-import { decodeRle, encodeRle, rleFromString, rleToString } from '../../src/core/export/coco-rle.js';
-import { crc32, decodePng, encodePng, type GreyImage } from '../../src/core/export/png.js';
-import { labelSlug, pngMaskZip, sliceFileName, type PngMaskInput, type PngMaskManifest } from '../../src/core/export/png-masks.js';
-import { readPngMaskZip } from '../../src/core/export/png-masks-read.js';
+import { cocoJson, cocoJsonString, type CocoInput, type CocoRle } from '../../src/core/formats/coco.js';
+import { readCoco } from '../../src/core/formats/coco-read.js';
+import { decodeRle, encodeRle, rleFromString, rleToString } from '../../src/core/formats/coco-rle.js';
+import { crc32, decodePng, encodePng, type GreyImage } from '../../src/core/formats/png.js';
+import { labelSlug, pngMaskZip, sliceFileName, type PngMaskInput, type PngMaskManifest } from '../../src/core/formats/png-masks.js';
+import { readPngMaskZip } from '../../src/core/formats/png-masks-read.js';
 import { crossings, random } from './support/annotation-geometry.js';
 
 const run = promisify(execFile);

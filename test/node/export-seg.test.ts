@@ -15,8 +15,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { LUMBAR_SPINE_TEMPLATE } from '../../src/core/annotation/templates.js';
 import { parseInstance } from '../../src/core/dicom/parse.js';
 import { SegmarkError } from '../../src/core/errors.js';
-import { dicomLabToRgb, readSeg, rgbToDicomLab, writeSeg, type SegFile, type SegWriteInput } from '../../src/core/export/seg.js';
-import { unscaleLab } from '../../src/core/export/seg-color.js';
+import { dicomLabToRgb, readSeg, rgbToDicomLab, writeSeg, type SegFile, type SegWriteInput } from '../../src/core/formats/seg.js';
+import { unscaleLab } from '../../src/core/formats/seg-color.js';
 import { SAMPLE_DIR, sampleSeg, type SampleSeg } from './support/seg-sample.js';
 
 const run = promisify(execFile);

@@ -24,10 +24,10 @@ import type { Vec3 } from '../../src/core/dicom/types.js';
 import { allocateVolume, type Volume } from '../../src/core/dicom/volume.js';
 import { SegmarkError } from '../../src/core/errors.js';
 import { formatMessage } from '../../src/core/messages.js';
-import { importNifti, importSeg, IMPORT_WARNING_CODES, type ImportedMasks, type ImportTarget } from '../../src/core/export/import-mask.js';
-import { niftiLabelmap } from '../../src/core/export/nifti.js';
-import { niftiLabelSidecar } from '../../src/core/export/nifti-sidecar.js';
-import { writeSeg, type SegWriteInput } from '../../src/core/export/seg.js';
+import { importNifti, importSeg, IMPORT_WARNING_CODES, type ImportedMasks, type ImportTarget } from '../../src/core/formats/import-mask.js';
+import { niftiLabelmap } from '../../src/core/formats/nifti.js';
+import { niftiLabelSidecar } from '../../src/core/formats/nifti-sidecar.js';
+import { writeSeg, type SegWriteInput } from '../../src/core/formats/seg.js';
 import { dot, sub } from '../../src/core/math/vec3.js';
 import { SAMPLE_DIR, sampleSeg, type SampleSeg } from './support/seg-sample.js';
 

@@ -1,5 +1,5 @@
 /** The export dialog's text, per language (interface text; see strings.ts). */
-import type { ChecklistFinding } from '../../core/export/checklist.js';
+import type { ChecklistFinding } from '../../core/formats/checklist.js';
 
 const num = (v: string | number | undefined, digits = 1) => (typeof v === 'number' ? v.toFixed(digits) : String(v ?? ''));
 

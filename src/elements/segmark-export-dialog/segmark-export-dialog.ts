@@ -1,7 +1,7 @@
 import { LitElement, css, html, nothing, type PropertyValues } from 'lit';
 import { property, state } from 'lit/decorators.js';
-import type { ChecklistFinding } from '../../core/export/checklist.js';
-import type { ExportFormat, ExportOptions } from '../../core/export/export-job.js';
+import type { ChecklistFinding } from '../../core/formats/checklist.js';
+import type { ExportFormat, ExportOptions } from '../../core/formats/export-job.js';
 import { exportStrings } from './export-strings.js';
 
 /** A label as the dialog lists it. */

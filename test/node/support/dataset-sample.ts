@@ -13,8 +13,8 @@ import { LUMBAR_SPINE_TEMPLATE } from '../../../src/core/annotation/templates.js
 import { SameThreadDecoder } from '../../../src/core/dicom/decoder-pool.js';
 import { assembleSeries, loadVolume, readInstances } from '../../../src/core/dicom/loader.js';
 import type { Volume } from '../../../src/core/dicom/volume.js';
-import type { DatasetInput } from '../../../src/core/export/dataset.js';
-import { segSourceOf } from '../../../src/core/export/seg.js';
+import type { DatasetInput } from '../../../src/core/formats/dataset.js';
+import { segSourceOf } from '../../../src/core/formats/seg.js';
 
 export const SAMPLE_DIR = 'sample-dicom';
 export const TRUTH_GZ = join(SAMPLE_DIR, 'ground-truth', 'discs.u8.gz');

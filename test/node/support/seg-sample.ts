@@ -11,7 +11,7 @@ import { gunzipSync } from 'fflate';
 import { LUMBAR_SPINE_TEMPLATE } from '../../../src/core/annotation/templates.js';
 import { parseInstance } from '../../../src/core/dicom/parse.js';
 import { assembleSeries } from '../../../src/core/dicom/series.js';
-import { segSourceOf, type SegAlgorithm, type SegWriteInput } from '../../../src/core/export/seg.js';
+import { segSourceOf, type SegAlgorithm, type SegWriteInput } from '../../../src/core/formats/seg.js';
 
 export const SAMPLE_DIR = 'sample-dicom';
 
