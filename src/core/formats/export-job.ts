@@ -134,9 +134,9 @@ export function exportedLabels(job: Pick<ExportJob, 'snapshot' | 'options'>): La
   return labels.filter((l) => !only || only.has(l.id));
 }
 
-/** A file-name base: the given name, or the series description, as safe characters. */
+/** A file-name base: the given name, else the case id when de-identifying, else the series description; safe characters only. */
 export function baseName(job: Pick<ExportJob, 'series' | 'options'>): string {
-  const raw = job.options.name ?? (job.series.description || 'segmentation');
+  const raw = job.options.name ?? (job.options.deidentify ? (job.options.caseId ?? 'case_0001') : job.series.description || 'segmentation');
   return raw.replace(/[^A-Za-z0-9._-]+/g, '_').replace(/^_+|_+$/g, '') || 'segmentation';
 }
 
