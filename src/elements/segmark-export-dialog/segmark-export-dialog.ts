@@ -123,7 +123,8 @@ export class SegmarkExportDialog extends LitElement {
   /** The current choice as the annotator's export() takes it. */
   choice(): ExportChoice {
     const e = ENTRIES.find((x) => x.id === this.entry)!;
-    const name = (this.fileName ?? this.name).trim();
+    // Only a name the user typed: otherwise the export names the file (after the case when de-identifying).
+    const name = (this.fileName ?? '').trim();
     const deidentify = this.deidentify ?? e.format === 'dataset';
     return { format: e.format, options: { ...e.options, labels: [...(this.chosen ?? [])], deidentify, ...(name ? { name } : {}) } };
   }
@@ -158,7 +159,7 @@ export class SegmarkExportDialog extends LitElement {
           this.deidentify = (ev.target as HTMLInputElement).checked;
           this.check();
         }} />${t.deidentify}</label>
-      <label>${t.fileName} <input type="text" name="file-name" .value=${this.fileName ?? this.name}
+      <label>${t.fileName} <input type="text" name="file-name" placeholder=${this.name} .value=${this.fileName ?? ''}
         @input=${(ev: Event) => (this.fileName = (ev.target as HTMLInputElement).value)} /></label>
       <div class="checklist" aria-live="polite">
         <strong>${t.checklist}</strong>
