@@ -5,12 +5,12 @@
  * transaction writes is encoded before it opens (an `await` on anything but an
  * IndexedDB request would let it auto-commit early).
  */
-import type { IDBPTransaction } from 'idb';
 import { version as packageVersion } from '../../package.json';
 import { DOCUMENT_SCHEMA_VERSION, type DocumentSnapshot } from '../core/annotation/document-data.js';
 import { SegmarkError } from '../core/errors.js';
 import type { SegmarkDb } from './db.js';
 import { decodeRegion, encodeRegion } from './encode.js';
+import { run, storageError, Writes } from './transaction.js';
 import type {
   DocId,
   DocumentRecord,
@@ -207,71 +207,6 @@ export async function loadRevision(db: SegmarkDb, id: number): Promise<DocumentS
 }
 
 // ── internals ────────────────────────────────────────────────────────────
-
-type StoreName = 'documents' | 'regions' | 'revisions';
-type Tx<S extends StoreName[], M extends IDBTransactionMode> = IDBPTransaction<SegmarkSchema, S, M>;
-
-/**
- * Requests issued in a batch. Each gets a handler at once: when a later request
- * throws and the transaction aborts, the earlier ones reject with AbortError,
- * which must not surface as unhandled rejections.
- */
-class Writes {
-  readonly #pending: Promise<unknown>[] = [];
-  add(request: Promise<unknown>): void {
-    request.catch(() => {});
-    this.#pending.push(request);
-  }
-  all(): Promise<unknown[]> {
-    return Promise.all(this.#pending);
-  }
-}
-
-/**
- * Runs `body` in one transaction and waits for it to commit. Any
- * failure aborts the transaction (a request that throws synchronously, e.g. a
- * bad key, would otherwise leave the earlier writes to commit) and is turned
- * into a SegmarkError with a storage code.
- */
-async function run<S extends StoreName[], M extends 'readonly' | 'readwrite', T>(
-  db: SegmarkDb,
-  stores: S,
-  mode: M,
-  body: (tx: Tx<S, M>) => Promise<T>,
-): Promise<T> {
-  let tx: Tx<S, M>;
-  try {
-    tx = db.transaction(stores, mode);
-  } catch (error) {
-    throw storageError(error);
-  }
-  const done = tx.done;
-  done.catch(() => {}); // observed below; keeps an abort from surfacing as an unhandled rejection
-  try {
-    const result = await body(tx);
-    await done;
-    return result;
-  } catch (error) {
-    try {
-      tx.abort();
-    } catch {
-      // already committed or aborted
-    }
-    // The transaction's own error (e.g. QuotaExceededError at commit) says more than the AbortError of a request.
-    throw storageError(tx.error ?? error);
-  }
-}
-
-/** Maps what IndexedDB throws to our codes; SegmarkErrors (e.g. storage-corrupt) pass through. */
-export function storageError(error: unknown): SegmarkError {
-  if (error instanceof SegmarkError) return error;
-  const name = (error as { name?: unknown } | null)?.name;
-  const detail = error instanceof Error || (typeof DOMException !== 'undefined' && error instanceof DOMException)
-    ? `${(error as Error).name}: ${(error as Error).message}`
-    : String(error);
-  if (name === 'QuotaExceededError') return new SegmarkError('storage-quota', detail, { cause: error });
-  return new SegmarkError('storage-unavailable', detail, { cause: error });
-}
 
 function assemble(
   parts: Omit<DocumentSnapshot, 'regions'> & { regions: Omit<RegionRecord, 'docId'>[] },

@@ -15,11 +15,10 @@
  * copy replaces the old one and least recently used series are evicted in the
  * same commit, or nothing changes. Documents are never touched.
  */
-import type { IDBPTransaction } from 'idb';
 import { SegmarkError } from '../core/errors.js';
 import type { SegmarkDb } from './db.js';
-import { storageError } from './documents.js';
-import type { CachedFileKey, CachedSeriesRecord, SegmarkSchema, SeriesKey } from './schema.js';
+import type { CachedFileKey, CachedSeriesRecord, SeriesKey } from './schema.js';
+import { run, storageError, Writes } from './transaction.js';
 
 export interface FileToCache {
   name: string;
@@ -80,7 +79,7 @@ export async function cacheSeries(
     createdAt: now,
     fileNames: files.map((f) => f.name),
   };
-  return run(db, 'readwrite', async (tx) => {
+  return run(db, IMAGE_STORES, 'readwrite', async (tx) => {
     const series = tx.objectStore('image-series');
     const stored = tx.objectStore('image-files');
     const others = (await series.getAll()).filter((s) => s.key !== key).sort((a, b) => a.lastUsed - b.lastUsed);
@@ -91,7 +90,7 @@ export async function cacheSeries(
       evicted.push(s.key);
       total -= s.totalBytes;
     }
-    const requests = new Requests();
+    const requests = new Writes();
     for (const k of evicted) requests.add(series.delete(k));
     for (const k of [key, ...evicted]) requests.add(stored.delete(filesOf(k)));
     requests.add(series.put(record));
@@ -103,7 +102,7 @@ export async function cacheSeries(
 
 /** Every cached series, most recently used first. */
 export async function cachedSeries(db: SegmarkDb): Promise<CachedSeriesSummary[]> {
-  const records = await run(db, 'readonly', (tx) => tx.objectStore('image-series').getAll());
+  const records = await run(db, IMAGE_STORES, 'readonly', (tx) => tx.objectStore('image-series').getAll());
   return records
     .map((r) => ({
       key: r.key,
@@ -118,7 +117,7 @@ export async function cachedSeries(db: SegmarkDb): Promise<CachedSeriesSummary[]
 
 /** Bytes held by all cached series together. */
 export async function cacheUsage(db: SegmarkDb): Promise<number> {
-  const records = await run(db, 'readonly', (tx) => tx.objectStore('image-series').getAll());
+  const records = await run(db, IMAGE_STORES, 'readonly', (tx) => tx.objectStore('image-series').getAll());
   return records.reduce((sum, r) => sum + r.totalBytes, 0);
 }
 
@@ -128,7 +127,7 @@ export async function cacheUsage(db: SegmarkDb): Promise<number> {
  * not cached. Marks the series used now. The Files are read lazily.
  */
 export async function loadCachedSeries(db: SegmarkDb, key: SeriesKey, now: number = Date.now()): Promise<File[] | undefined> {
-  return run(db, 'readwrite', async (tx) => {
+  return run(db, IMAGE_STORES, 'readwrite', async (tx) => {
     const series = tx.objectStore('image-series');
     const record = await series.get(key);
     if (!record) return undefined;
@@ -143,8 +142,8 @@ export async function loadCachedSeries(db: SegmarkDb, key: SeriesKey, now: numbe
 
 /** Removes one cached series and its files. */
 export async function forgetSeries(db: SegmarkDb, key: SeriesKey): Promise<void> {
-  await run(db, 'readwrite', async (tx) => {
-    const requests = new Requests();
+  await run(db, IMAGE_STORES, 'readwrite', async (tx) => {
+    const requests = new Writes();
     requests.add(tx.objectStore('image-series').delete(key));
     requests.add(tx.objectStore('image-files').delete(filesOf(key)));
     await requests.all();
@@ -153,8 +152,8 @@ export async function forgetSeries(db: SegmarkDb, key: SeriesKey): Promise<void>
 
 /** "Forget cached images": afterwards the database holds no image bytes at all. */
 export async function forgetAllImages(db: SegmarkDb): Promise<void> {
-  await run(db, 'readwrite', async (tx) => {
-    const requests = new Requests();
+  await run(db, IMAGE_STORES, 'readwrite', async (tx) => {
+    const requests = new Writes();
     requests.add(tx.objectStore('image-series').clear());
     requests.add(tx.objectStore('image-files').clear());
     await requests.all();
@@ -165,53 +164,6 @@ export async function forgetAllImages(db: SegmarkDb): Promise<void> {
 
 type ImageStore = 'image-series' | 'image-files';
 const IMAGE_STORES: ImageStore[] = ['image-series', 'image-files'];
-type Tx<M extends IDBTransactionMode> = IDBPTransaction<SegmarkSchema, ImageStore[], M>;
-
-/**
- * Requests issued in a batch, each observed at once: when a later one throws
- * and the transaction aborts, the earlier ones reject with AbortError, which
- * must not surface as unhandled rejections.
- */
-class Requests {
-  readonly #pending: Promise<unknown>[] = [];
-  add(request: Promise<unknown>): void {
-    request.catch(() => {});
-    this.#pending.push(request);
-  }
-  all(): Promise<unknown[]> {
-    return Promise.all(this.#pending);
-  }
-}
-
-/**
- * Runs `body` in one transaction over the image stores and waits for the
- * commit. Any failure aborts it, so a half-written series never commits, and
- * becomes a SegmarkError through `storageError` (QuotaExceededError →
- * `storage-quota`).
- */
-async function run<M extends 'readonly' | 'readwrite', T>(db: SegmarkDb, mode: M, body: (tx: Tx<M>) => Promise<T>): Promise<T> {
-  let tx: Tx<M>;
-  try {
-    tx = db.transaction(IMAGE_STORES, mode);
-  } catch (error) {
-    throw storageError(error);
-  }
-  const done = tx.done;
-  done.catch(() => {}); // observed below; keeps an abort from surfacing as an unhandled rejection
-  try {
-    const result = await body(tx);
-    await done;
-    return result;
-  } catch (error) {
-    try {
-      tx.abort();
-    } catch {
-      // already committed or aborted
-    }
-    // The transaction's own error (e.g. QuotaExceededError at commit) says more than the AbortError of a request.
-    throw storageError(tx.error ?? error);
-  }
-}
 
 /** Every file key of one series: numbers sort below strings, so [key, -∞…+∞] covers them all. */
 function filesOf(key: SeriesKey): IDBKeyRange {
