@@ -3,7 +3,7 @@
  * URLs, and zip archives holding any of these. Reading errors become
  * SegmarkErrors naming the file; one bad source never stops the others.
  */
-import { unzip, type Unzipped } from 'fflate';
+import { Unzip, UnzipInflate } from 'fflate';
 import { SegmarkError, toSegmarkError } from '../errors.js';
 
 export interface NamedBlob {
@@ -67,17 +67,54 @@ export function isZip(bytes: Uint8Array): boolean {
   return bytes.length >= 4 && ZIP_MAGIC.every((b, i) => bytes[i] === b);
 }
 
-/** Entries of a zip archive as named byte arrays; folders and macOS resource forks are left out. */
-export function unzipEntries(archiveName: string, bytes: Uint8Array): Promise<SourceBytes[]> {
-  return new Promise((resolve, reject) => {
-    unzip(bytes, { filter: (f) => !f.name.endsWith('/') && !f.name.includes('__MACOSX/') }, (error, files: Unzipped) => {
+/** Bytes fed to the unzipper per step; between steps the page gets a turn. */
+const UNZIP_STEP = 4 << 20;
+
+/**
+ * Entries of a zip archive as named byte arrays; folders and macOS resource
+ * forks are left out. Inflated here in steps with fflate's streaming
+ * unzipper — not its asynchronous `unzip`, which starts workers from blob:
+ * URLs that a strict Content-Security-Policy refuses.
+ */
+export async function unzipEntries(archiveName: string, bytes: Uint8Array): Promise<SourceBytes[]> {
+  const entries: SourceBytes[] = [];
+  let failure: Error | undefined;
+  const unzipper = new Unzip((file) => {
+    if (file.name.endsWith('/') || file.name.includes('__MACOSX/')) return;
+    const chunks: Uint8Array[] = [];
+    file.ondata = (error, data, final) => {
       if (error) {
-        reject(new SegmarkError('read-failed', `zip archive: ${error.message}`, { file: archiveName, cause: error }));
+        failure ??= error;
         return;
       }
-      resolve(Object.entries(files).map(([entry, data]) => ({ name: `${archiveName}/${entry}`, bytes: data })));
-    });
+      chunks.push(data);
+      if (final) entries.push({ name: `${archiveName}/${file.name}`, bytes: concatenate(chunks) });
+    };
+    file.start();
   });
+  unzipper.register(UnzipInflate);
+  try {
+    for (let at = 0; at < bytes.length || at === 0; at += UNZIP_STEP) {
+      unzipper.push(bytes.subarray(at, at + UNZIP_STEP), at + UNZIP_STEP >= bytes.length);
+      if (failure) break;
+      await new Promise((resolve) => setTimeout(resolve, 0));
+    }
+  } catch (error) {
+    failure ??= error instanceof Error ? error : new Error(String(error));
+  }
+  if (failure) throw new SegmarkError('read-failed', `zip archive: ${failure.message}`, { file: archiveName, cause: failure });
+  return entries;
+}
+
+function concatenate(chunks: readonly Uint8Array[]): Uint8Array {
+  if (chunks.length === 1) return chunks[0]!;
+  const out = new Uint8Array(chunks.reduce((n, c) => n + c.length, 0));
+  let offset = 0;
+  for (const c of chunks) {
+    out.set(c, offset);
+    offset += c.length;
+  }
+  return out;
 }
 
 /** Reads a batch of blobs with one read; see `planReads` for why. */

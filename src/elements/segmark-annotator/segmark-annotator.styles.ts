@@ -1,7 +1,23 @@
 import { css } from 'lit';
 
 export const annotatorStyles = css`
+  /* Light theme (theme="light"): the page's own --segmark-* values on the element still win. */
+  :host([theme='light']) {
+    --segmark-background-color: #eef1f5;
+    --segmark-panel-color: #ffffff;
+    --segmark-text-color: #1b2330;
+    --segmark-muted-color: #566378;
+    --segmark-accent-color: #0b63c5;
+    --segmark-focus-color: #0b63c5;
+    --segmark-danger-color: #b42318;
+    --segmark-warning-color: #8a5a00;
+    --segmark-label-item-color: #0000000a;
+    --_control: #0000000d;
+    --_control-border: #00000026;
+  }
   :host {
+    --_control: #ffffff12;
+    --_control-border: #ffffff1f;
     --_bg: var(--segmark-background-color, #0f141c);
     --_panel: var(--segmark-panel-color, #1b2230);
     --_text: var(--segmark-text-color, #e8edf5);
@@ -32,8 +48,8 @@ export const annotatorStyles = css`
   button, .button {
     font: inherit;
     color: inherit;
-    background: #ffffff12;
-    border: 1px solid #ffffff1f;
+    background: var(--_control);
+    border: 1px solid var(--_control-border);
     border-radius: 4px;
     padding: 3px 8px;
     cursor: pointer;

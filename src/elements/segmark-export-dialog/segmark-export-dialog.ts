@@ -1,5 +1,6 @@
 import { LitElement, css, html, nothing, type PropertyValues } from 'lit';
 import { property, state } from 'lit/decorators.js';
+import { styleMap } from 'lit/directives/style-map.js';
 import type { ChecklistFinding } from '../../core/formats/checklist.js';
 import type { ExportFormat, ExportOptions } from '../../core/formats/export-job.js';
 import { exportStrings } from './export-strings.js';
@@ -44,6 +45,8 @@ const ENTRIES: readonly { id: string; format: ExportFormat; options: ExportOptio
  * @fires sm-export-goto - detail `{ slice, labelId? }`: show this slice
  * @fires sm-export-close
  * @csspart dialog - the dialog box
+ *
+ * @tagname segmark-export-dialog
  */
 export class SegmarkExportDialog extends LitElement {
   static override styles = css`
@@ -148,7 +151,7 @@ export class SegmarkExportDialog extends LitElement {
           ${this.labels.map(
             (l) => html`<label>
               <input type="checkbox" .checked=${this.chosen?.has(l.id) ?? false} @change=${(ev: Event) => this.toggle(l.id, (ev.target as HTMLInputElement).checked)} />
-              <span class="swatch" style="background: rgb(${l.color.join(' ')})"></span>${l.name}
+              <span class="swatch" style=${styleMap({ background: `rgb(${l.color.join(' ')})` })}></span>${l.name}
               <span class="muted">${t.slices(l.slices)}</span>
             </label>`,
           )}

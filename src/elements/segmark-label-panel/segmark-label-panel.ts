@@ -70,6 +70,8 @@ const LOOK: ReadonlySet<string> = new Set(['visible', 'opacity', 'display']);
  * @cssproperty --segmark-warning-color - notices
  * @cssproperty --segmark-focus-color - focus ring
  * @cssproperty --segmark-font - font family
+ *
+ * @tagname segmark-label-panel
  */
 export class SegmarkLabelPanel extends LitElement {
   static override styles = labelPanelStyles;

@@ -15,6 +15,8 @@ import { VIEWPORT_SLICE } from '../segmark-viewport/segmark-viewport.js';
  * or drag on the reformat moves the axial view to that level.
  *
  * @csspart canvas - the drawing surface
+ *
+ * @tagname segmark-reformat
  */
 export class SegmarkReformat extends LitElement {
   static override styles = css`

@@ -21,6 +21,8 @@ export const SERIES_SELECT = 'sm-series-select';
  *
  * @csspart item - one series
  * @csspart selected - the series on screen
+ *
+ * @tagname segmark-series-list
  */
 export class SegmarkSeriesList extends LitElement {
   static override styles = css`

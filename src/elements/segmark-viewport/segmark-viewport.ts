@@ -41,6 +41,8 @@ export const FIRST_IMAGE_MARK = 'segmark:first-image';
  *
  * @csspart canvas - the drawing surface
  * @cssproperty --segmark-viewport-cursor - cursor over the image
+ *
+ * @tagname segmark-viewport
  */
 export class SegmarkViewport extends LitElement {
   static override styles = viewportStyles;

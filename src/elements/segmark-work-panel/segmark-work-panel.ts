@@ -91,6 +91,8 @@ const TEXT = {
  * @fires sm-work-refresh - the panel was opened: its lists should be refreshed
  * @fires sm-images-forget - remove every cached image from the browser (after the user confirmed)
  * @csspart section - each of the two lists
+ *
+ * @tagname segmark-work-panel
  */
 export class SegmarkWorkPanel extends LitElement {
   static override styles = css`
