@@ -9,7 +9,23 @@ export { SegmarkViewport } from './elements/segmark-viewport/segmark-viewport.js
 export { SegmarkReformat } from './elements/segmark-reformat/segmark-reformat.js';
 export { SegmarkLabelPanel } from './elements/segmark-label-panel/segmark-label-panel.js';
 export { SegmarkSeriesList } from './elements/segmark-series-list/segmark-series-list.js';
-export type { ChangeDetail, ErrorDetail, LoadDetail, ProgressDetail, SeriesSummary, SliceDetail, WindowDetail } from './elements/events.js';
+export { SegmarkWorkPanel } from './elements/segmark-work-panel/segmark-work-panel.js';
+export { SegmarkExportDialog } from './elements/segmark-export-dialog/segmark-export-dialog.js';
+export type {
+  ChangeDetail,
+  ErrorDetail,
+  ExportDetail,
+  LoadDetail,
+  ProgressDetail,
+  SaveDetail,
+  SeriesSummary,
+  SliceDetail,
+  WindowDetail,
+} from './elements/events.js';
+export type { DocumentSnapshot } from './core/annotation/document-data.js';
+export { EXPORT_FORMATS, type ExportFormat, type ExportOptions } from './core/formats/export-job.js';
+export type { ChecklistFinding, ChecklistCode } from './core/formats/checklist.js';
+export type { ImportSummary } from './core/formats/import-apply.js';
 export { SegmarkError, ERROR_CODES, type ErrorCode } from './core/errors.js';
 export { WINDOW_PRESETS, type WindowLevel, type WindowPreset } from './core/display/window.js';
 export type { LoadWarning, WarningCode } from './core/dicom/warnings.js';
