@@ -27,7 +27,11 @@ const prebundled = [
   '@cornerstonejs/jpeg-lossless-decoder-js',
   'dcmjs-codecs',
   'idb',
+  'dicomweb-client',
 ];
+
+/** The test PACS (scripts/orthanc.mjs sets the port it started on); 8042 is Orthanc's default. */
+const orthanc = `http://127.0.0.1:${process.env.SEGMARK_ORTHANC_PORT ?? '8042'}`;
 
 export default defineConfig({
   optimizeDeps: { include: prebundled },
@@ -35,8 +39,8 @@ export default defineConfig({
   server: {
     fs: { allow: ['..'] },
     proxy: {
-      '/dicom-web': { target: 'http://127.0.0.1:8042' },
-      '/wado': { target: 'http://127.0.0.1:8042' },
+      '/dicom-web': { target: orthanc },
+      '/wado': { target: orthanc },
     },
   },
   build: {
@@ -51,6 +55,8 @@ export default defineConfig({
           environment: 'node',
           include: ['test/node/**/*.test.ts'],
           testTimeout: 60_000,
+          // Setup hooks decode series and run Python references: slow on a loaded 2-core machine.
+          hookTimeout: 120_000,
         },
       },
       {
@@ -59,6 +65,7 @@ export default defineConfig({
           name: 'browser',
           include: ['test/browser/**/*.test.ts'],
           testTimeout: 60_000,
+          hookTimeout: 60_000,
           browser: {
             enabled: true,
             headless: true,

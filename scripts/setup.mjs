@@ -16,6 +16,8 @@ const PACKAGES = {
   'python3-nibabel': '/usr/lib/python3/dist-packages/nibabel/__init__.py',
   'python3-skimage': '/usr/lib/python3/dist-packages/skimage/__init__.py',
   'python3-numpy': '/usr/lib/python3/dist-packages/numpy/__init__.py',
+  orthanc: '/usr/sbin/Orthanc',
+  'orthanc-dicomweb': '/usr/share/orthanc/plugins/libOrthancDicomWeb.so',
 };
 
 export function missingPackages(wanted = Object.keys(PACKAGES)) {

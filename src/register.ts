@@ -7,6 +7,7 @@ import { SegmarkSeriesList } from './elements/segmark-series-list/segmark-series
 import { SegmarkViewport } from './elements/segmark-viewport/segmark-viewport.js';
 import { SegmarkWorkPanel } from './elements/segmark-work-panel/segmark-work-panel.js';
 import { SegmarkExportDialog } from './elements/segmark-export-dialog/segmark-export-dialog.js';
+import { SegmarkStudyBrowser } from './elements/segmark-study-browser/segmark-study-browser.js';
 
 define('segmark-viewport', SegmarkViewport);
 define('segmark-reformat', SegmarkReformat);
@@ -15,3 +16,4 @@ define('segmark-label-panel', SegmarkLabelPanel);
 define('segmark-work-panel', SegmarkWorkPanel);
 define('segmark-export-dialog', SegmarkExportDialog);
 define('segmark-annotator', SegmarkAnnotator);
+define('segmark-study-browser', SegmarkStudyBrowser);

@@ -40,6 +40,12 @@ export const ERROR_CODES = [
   'import-mismatch',
   'import-not-labelmap',
   'import-sidecar-invalid',
+  'pacs-unauthorized',
+  'pacs-unreachable',
+  'pacs-not-found',
+  'pacs-timeout',
+  'pacs-bad-response',
+  'pacs-store-failed',
 ] as const;
 
 export type ErrorCode = (typeof ERROR_CODES)[number];

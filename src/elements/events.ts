@@ -13,6 +13,27 @@ export const SEGMARK_WINDOW = 'segmark-window';
 export const SEGMARK_CHANGE = 'segmark-change';
 export const SEGMARK_SAVE = 'segmark-save';
 export const SEGMARK_EXPORT = 'segmark-export';
+export const SEGMARK_PACS_STORE = 'segmark-pacs-store';
+export const SEGMARK_OPEN_SERIES = 'segmark-open-series';
+
+/** A DICOM SEG was stored in the PACS (STOW-RS) by `saveToPacs`. */
+export interface PacsStoreDetail {
+  studyInstanceUID: string;
+  /** The SEG's own series and instance. */
+  seriesInstanceUID: string;
+  sopInstanceUID: string;
+  fileName: string;
+  /** Bytes sent. */
+  size: number;
+  elapsedMs: number;
+}
+
+/** `<segmark-study-browser>`: the user asked to open a series; pass it to the annotator's `loadDicomWeb`. */
+export interface OpenSeriesDetail {
+  root: string;
+  studyInstanceUID: string;
+  seriesInstanceUID: string;
+}
 
 /** An export was made (the Blob went to the caller, or to a download from the export dialog). */
 export interface ExportDetail {
@@ -60,6 +81,8 @@ export interface ErrorDetail {
   message: string;
   /** File name or URL concerned, when there is one. */
   file?: string;
+  /** HTTP status, for `pacs-*` errors that had one (e.g. 401 or 403 for `pacs-unauthorized`). */
+  status?: number;
 }
 
 export interface ProgressDetail {
@@ -102,5 +125,7 @@ declare global {
     'segmark-progress': CustomEvent<ProgressDetail>;
     'segmark-slice': CustomEvent<SliceDetail>;
     'segmark-window': CustomEvent<WindowDetail>;
+    'segmark-pacs-store': CustomEvent<PacsStoreDetail>;
+    'segmark-open-series': CustomEvent<OpenSeriesDetail>;
   }
 }

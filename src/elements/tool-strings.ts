@@ -21,7 +21,7 @@ export function toolStatusMessage(lang: string, status: ToolStatusCode): string 
   return STATUS[lang === 'zh-CN' || lang.toLowerCase().startsWith('zh') ? 'zh-CN' : 'en'][status];
 }
 
-type ToolText = Record<AnnotationToolId | 'undo' | 'redo' | 'annotate' | 'interpolate' | 'interpolateHint' | 'accept' | 'acceptHint' | 'acceptAll' | 'backgroundOnly' | 'backgroundOnlyHint' | 'shortcuts' | 'thresholdRange' | 'threshold-disc' | 'threshold-bone' | 'threshold-soft-tissue' | 'saving' | 'saved' | 'saveFailed' | 'persistent' | 'notPersistent' | 'otherTab' | 'takeOver' | 'handedOver' | 'lostDocument' | 'nowEditing' | 'openImagesFor' | 'export' | 'exportHint' | 'import' | 'importHint' | 'imported', string>;
+type ToolText = Record<AnnotationToolId | 'undo' | 'redo' | 'annotate' | 'interpolate' | 'interpolateHint' | 'accept' | 'acceptHint' | 'acceptAll' | 'backgroundOnly' | 'backgroundOnlyHint' | 'shortcuts' | 'thresholdRange' | 'threshold-disc' | 'threshold-bone' | 'threshold-soft-tissue' | 'saving' | 'saved' | 'saveFailed' | 'persistent' | 'notPersistent' | 'otherTab' | 'takeOver' | 'handedOver' | 'lostDocument' | 'nowEditing' | 'openImagesFor' | 'export' | 'exportHint' | 'import' | 'importHint' | 'imported' | 'saveToPacs' | 'saveToPacsHint' | 'savingToPacs' | 'savedToPacs' | 'retry' | 'pacsSegmentations' | 'pacsSegmentationsHint' | 'pacsNoSegmentations' | 'pacsSegmentation' | 'open', string>;
 
 const en: ToolText = {
   freehand: 'Freehand',
@@ -63,6 +63,16 @@ const en: ToolText = {
   import: 'Import…',
   importHint: 'Import a segmentation to correct it: NIfTI labelmap, our NIfTI zip, DICOM SEG',
   imported: 'Imported (not yet verified):',
+  saveToPacs: 'Save to PACS',
+  saveToPacsHint: 'Store the annotation in the PACS as a DICOM SEG of this series',
+  savingToPacs: 'Storing in the PACS…',
+  savedToPacs: 'Stored in the PACS:',
+  retry: 'Retry',
+  pacsSegmentations: 'SEGs in PACS…',
+  pacsSegmentationsHint: 'Find segmentations of this series stored in the PACS, to open one',
+  pacsNoSegmentations: 'The PACS holds no segmentation of this series.',
+  pacsSegmentation: 'Segmentation in the PACS:',
+  open: 'Open',
 };
 
 const zhCN: ToolText = {
@@ -105,6 +115,16 @@ const zhCN: ToolText = {
   import: '导入…',
   importHint: '导入分割以便修正：NIfTI 标签图、本软件导出的 NIfTI 压缩包、DICOM SEG',
   imported: '已导入（尚未核对）：',
+  saveToPacs: '保存到 PACS',
+  saveToPacsHint: '将标注以本序列的 DICOM SEG 形式存入 PACS',
+  savingToPacs: '正在存入 PACS…',
+  savedToPacs: '已存入 PACS：',
+  retry: '重试',
+  pacsSegmentations: 'PACS 中的分割…',
+  pacsSegmentationsHint: '查找 PACS 中本序列的分割，以便打开',
+  pacsNoSegmentations: 'PACS 中没有本序列的分割。',
+  pacsSegmentation: 'PACS 中的分割：',
+  open: '打开',
 };
 
 export function toolStrings(lang: string): ToolText {

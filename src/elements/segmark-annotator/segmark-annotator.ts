@@ -22,6 +22,7 @@ import {
   SEGMARK_SAVE,
   SEGMARK_EXPORT,
   SEGMARK_LOAD,
+  SEGMARK_PACS_STORE,
   SEGMARK_PROGRESS,
   SEGMARK_SLICE,
   SEGMARK_WINDOW,
@@ -29,6 +30,7 @@ import {
   type ErrorDetail,
   type ExportDetail,
   type LoadDetail,
+  type PacsStoreDetail,
   type SeriesSummary,
 } from '../events.js';
 import type { SegmarkViewport } from '../segmark-viewport/segmark-viewport.js';
@@ -48,31 +50,49 @@ import { WorkController } from './work.js';
 import type { RoleReason, TabRole } from '../../store/tabs.js';
 import type { VersionItem } from '../segmark-work-panel/segmark-work-panel.js';
 import type { DocumentSnapshot } from '../../core/annotation/document-data.js';
+import type { DicomWebSource } from '../../dicomweb/request.js';
+import { storeInstances } from '../../dicomweb/client.js';
+import { readDicomWebSeries, type SeriesRef } from '../../dicomweb/read-series.js';
+import { dicomIdentity, findSegmentations, retrieveSegmentation, type PacsSegmentation } from '../../dicomweb/segmentations.js';
 
 interface Notice {
   id: number;
   kind: 'error' | 'warning' | 'info';
   text: string;
+  /** A button on the notice, e.g. Retry after a failed Save to PACS. */
+  action?: { label: string; run: () => void };
 }
+
+/** What `loadDicomWeb` takes: the PACS (root, headers and request settings) and the series to open. */
+export interface DicomWebLoad extends DicomWebSource, SeriesRef {}
 
 /** Show the progress panel only for loads longer than a blink. */
 const PROGRESS_DELAY_MS = 150;
 const MAX_NOTICES = 50;
 
 /**
- * Opens a CT series (files, folders, zip archives, URLs) and shows it for
- * reading: window/level, zoom, pan, slice scrolling, HU and patient coordinates
- * under the cursor, sagittal and coronal reformats.
+ * The annotator: opens a CT series (files, folders, zip archives, URLs) for
+ * reading (window/level, zoom, pan, slices, HU and patient coordinates,
+ * sagittal and coronal reformats), traces and paints labels with editable
+ * outlines, keeps the work in the browser (autosave, versions, one writer per
+ * document across tabs), exports it (NIfTI, DICOM SEG, PNG masks, COCO, an
+ * nnU-Net package) after a checklist, and imports segmentations to correct.
  *
  * @fires segmark-load - a series is loaded; detail: series summary and warnings
  * @fires segmark-error - a file, slice or load failed; detail: `{ code, message, file }`
  * @fires segmark-progress - loading progress; detail: files and bytes done
  * @fires segmark-slice - the shown slice changed
+ * @fires segmark-change - the annotation changed; detail `{ labelId, slice, kind }`
+ * @fires segmark-save - the annotation was stored in the browser; detail `{ time }`
+ * @fires segmark-export - an export was made; detail `{ format, fileName, size, elapsedMs, overridden }`
  * @fires segmark-window - the window changed
+ * @fires segmark-pacs-store - a DICOM SEG was stored in the PACS by Save to PACS; detail: its UIDs and size
  * @csspart toolbar - the tool bar
  * @csspart viewport - the main (axial) view
  * @csspart side - the side panel with series and reformats
  * @csspart statusbar - the slice slider and status line
+ * @cssproperty --segmark-danger-color
+ * @cssproperty --segmark-warning-color
  * @cssproperty --segmark-background-color
  * @cssproperty --segmark-panel-color
  * @cssproperty --segmark-text-color
@@ -81,6 +101,8 @@ const MAX_NOTICES = 50;
  * @cssproperty --segmark-focus-color
  * @cssproperty --segmark-side-width
  * @cssproperty --segmark-font
+ *
+ * @tagname segmark-annotator
  */
 export class SegmarkAnnotator extends LitElement {
   static override styles = annotatorStyles;
@@ -129,6 +151,11 @@ export class SegmarkAnnotator extends LitElement {
   @property({ type: Number, attribute: 'window-width' }) windowWidth = 400;
   /** Interface language: `en` or `zh-CN`. */
   @property({ reflect: true }) override lang = 'en';
+  /**
+   * `dark` (the default: a reading-room theme, dim and low-glare) or `light`.
+   * Either can be adjusted with the `--segmark-*` custom properties.
+   */
+  @property({ reflect: true }) theme: 'dark' | 'light' = 'dark';
   /** No editing (reading only). */
   @property({ type: Boolean, reflect: true }) readonly = false;
   /** The annotator's name, given by the host page; stored work is kept per series and user. */
@@ -158,6 +185,8 @@ export class SegmarkAnnotator extends LitElement {
   @state() private dragOver = false;
   @state() private showProgress = false;
   @state() private sheetOpen = false;
+  /** The PACS and series the open series came from (loadDicomWeb); undefined for files and URLs. */
+  @state() private pacs: { source: DicomWebSource; series: SeriesRef } | undefined;
 
   @query('segmark-viewport') private viewport!: SegmarkViewport;
   @query('input[name=files]') private fileInput!: HTMLInputElement;
@@ -209,6 +238,94 @@ export class SegmarkAnnotator extends LitElement {
   /** Opens DICOM files (or zip archives) by URL; `headers` go with every request (e.g. a bearer token). */
   async loadUrls(urls: Iterable<string>, options: { headers?: Record<string, string> } = {}): Promise<void> {
     await this.loadSources(Array.from(urls, (url) => ({ url, headers: options.headers })));
+  }
+
+  /**
+   * Opens a series from a PACS over DICOMweb (WADO-RS metadata, then frames,
+   * compressed ones decoded here), with progress, `cancelLoad()`, and
+   * `segmark-error` codes `pacs-*` for what the PACS did. `headers` (or a
+   * function returning them, asked before each request) go with every request.
+   * Resolves when every slice is ready.
+   */
+  async loadDicomWeb(options: DicomWebLoad): Promise<void> {
+    const { studyInstanceUID, seriesInstanceUID, ...source } = options;
+    const series = { studyInstanceUID, seriesInstanceUID };
+    this.pacs = { source, series };
+    await this.startLoad(() => this.loader.loadWith((hooks) => readDicomWebSeries(source, series, hooks)));
+  }
+
+  /**
+   * Exports the annotation as a DICOM SEG (`options` as for `export`) and stores
+   * it in the PACS the series came from (STOW-RS). Fires `segmark-pacs-store`
+   * and resolves with its detail; on failure fires `segmark-error` and rejects,
+   * keeping the work here and the file ready for the notice's Retry button.
+   */
+  async saveToPacs(options: ExportOptions = {}): Promise<PacsStoreDetail> {
+    const file = await this.export('dicom-seg', options);
+    return this.storeToPacs(file);
+  }
+
+  /** Segmentations (DICOM SEG) of the open series stored in its PACS, newest first. */
+  async pacsSegmentations(): Promise<PacsSegmentation[]> {
+    try {
+      const pacs = this.requirePacs();
+      return await findSegmentations(pacs.source, pacs.series);
+    } catch (error) {
+      const e = toSegmarkError(error, 'internal');
+      this.reportError(e);
+      throw e;
+    }
+  }
+
+  /** Imports a segmentation from the PACS onto the open series (as `importMask` does). */
+  async openPacsSegmentation(seg: Pick<PacsSegmentation, 'studyInstanceUID' | 'seriesInstanceUID' | 'sopInstanceUID'>): Promise<ImportSummary> {
+    let bytes: Uint8Array;
+    try {
+      bytes = await retrieveSegmentation(this.requirePacs().source, seg);
+    } catch (error) {
+      const e = toSegmarkError(error, 'internal');
+      this.reportError(e);
+      throw e;
+    }
+    return this.importMask(new File([bytes as Uint8Array<ArrayBuffer>], `${seg.sopInstanceUID}.dcm`, { type: 'application/dicom' }));
+  }
+
+  private requirePacs(): { source: DicomWebSource; series: SeriesRef } {
+    if (!this.pacs || !this.volume) throw new SegmarkError('no-images', 'no series from a PACS is open');
+    return this.pacs;
+  }
+
+  private async storeToPacs(file: File): Promise<PacsStoreDetail> {
+    const started = performance.now();
+    const t = toolStrings(this.lang);
+    try {
+      const pacs = this.requirePacs();
+      const bytes = new Uint8Array(await file.arrayBuffer());
+      const { stored } = await storeInstances(pacs.source, [bytes]);
+      const seg = dicomIdentity(bytes);
+      const detail: PacsStoreDetail = { ...seg, sopInstanceUID: stored[0] ?? seg.sopInstanceUID, fileName: file.name, size: file.size, elapsedMs: performance.now() - started };
+      this.notices = this.notices.filter((n) => n.action?.label !== t.retry);
+      this.addNotice('info', `${t.savedToPacs} ${file.name}`);
+      this.dispatchEvent(segmarkEvent(SEGMARK_PACS_STORE, detail));
+      return detail;
+    } catch (error) {
+      const e = toSegmarkError(error, 'pacs-store-failed');
+      this.reportError(e, { label: t.retry, run: () => void this.storeToPacs(file).catch(() => undefined) });
+      throw e;
+    }
+  }
+
+  /** Lists the PACS's segmentations of the open series as notices, each with an Open button. */
+  private async showPacsSegmentations(): Promise<void> {
+    const t = toolStrings(this.lang);
+    const found = await this.pacsSegmentations().catch(() => undefined);
+    if (!found) return;
+    if (found.length === 0) this.addNotice('info', t.pacsNoSegmentations);
+    for (const seg of found) {
+      const when = `${seg.contentDate} ${seg.contentTime.slice(0, 6)}`.trim();
+      const text = `${t.pacsSegmentation} ${seg.contentLabel || seg.seriesDescription || seg.sopInstanceUID} · ${seg.creator || '—'} · ${when} · ${seg.segments}`;
+      this.addNotice('info', text, { label: t.open, run: () => void this.openPacsSegmentation(seg).catch(() => undefined) });
+    }
   }
 
   /** Stops a load under way; what is already shown stays. */
@@ -447,6 +564,7 @@ export class SegmarkAnnotator extends LitElement {
         backgroundOnly: document?.paintMode === 'background-only',
         threshold: this.thresholdBrush().range,
         canExport: this.volume !== undefined,
+        fromPacs: this.pacs !== undefined,
       },
       {
         openFiles: () => this.fileInput.click(),
@@ -474,6 +592,8 @@ export class SegmarkAnnotator extends LitElement {
         shortcuts: () => this.toggleShortcuts(),
         exportDialog: () => this.openExportDialog(),
         importDialog: () => this.maskInput.click(),
+        saveToPacs: () => void this.saveToPacs().catch(() => undefined),
+        pacsSegmentations: () => void this.showPacsSegmentations(),
         maskPicked: (e: Event) => {
           const input = e.target as HTMLInputElement;
           const file = input.files?.[0];
@@ -526,7 +646,8 @@ export class SegmarkAnnotator extends LitElement {
   private async openWork(id: string): Promise<void> {
     const files = this.cacheImages ? await this.work.cachedFiles(id) : undefined;
     if (files) {
-      await this.loadFiles(files);
+      // Already in the cache (and marked used): not written again.
+      await this.loadSources(files, false);
       return;
     }
     const item = this.work.recent.find((w) => w.id === id);
@@ -548,13 +669,21 @@ export class SegmarkAnnotator extends LitElement {
       ${this.notices.map(
         (n) => html`<div class="notice ${n.kind}">
           <span>${n.text}</span>
+          ${n.action ? html`<button class="notice-action" @click=${n.action.run}>${n.action.label}</button>` : nothing}
           <button aria-label=${t.dismiss} @click=${() => (this.notices = this.notices.filter((x) => x.id !== n.id))}>×</button>
         </div>`,
       )}
     </div>`;
   }
 
-  private async loadSources(sources: LoadSource[]): Promise<void> {
+  private async loadSources(sources: LoadSource[], cache = true): Promise<void> {
+    this.pacs = undefined;
+    const volume = await this.startLoad(() => this.loader.load(sources));
+    if (cache && volume && this.cacheImages && !this.noAutosave) await this.work.cacheImages(volume, sources, this.cacheLimit * 1e6);
+  }
+
+  /** Clears the view and runs one load with the progress panel. */
+  private async startLoad(load: () => Promise<Volume | undefined>): Promise<Volume | undefined> {
     this.notices = [];
     this.volume = undefined;
     this.preview = undefined;
@@ -562,14 +691,12 @@ export class SegmarkAnnotator extends LitElement {
     clearTimeout(this.progressTimer);
     this.showProgress = false;
     this.progressTimer = setTimeout(() => (this.showProgress = true), PROGRESS_DELAY_MS);
-    let volume: Volume | undefined;
     try {
-      volume = await this.loader.load(sources);
+      return await load();
     } finally {
       clearTimeout(this.progressTimer);
       this.showProgress = false;
     }
-    if (volume && this.cacheImages && !this.noAutosave) await this.work.cacheImages(volume, sources, this.cacheLimit * 1e6);
   }
 
   /**
@@ -759,16 +886,16 @@ export class SegmarkAnnotator extends LitElement {
     this.renderRoot.querySelectorAll('segmark-reformat').forEach((r) => r.rebuild());
   }
 
-  private reportError(error: SegmarkError): void {
+  private reportError(error: SegmarkError, action?: Notice['action']): void {
     const locale = toLocale(this.lang);
     const message = formatMessage(error.code, { ...error.params, file: error.file ?? '' }, locale).trim();
-    const detail: ErrorDetail = { code: error.code, message, ...(error.file ? { file: error.file } : {}) };
+    const detail: ErrorDetail = { code: error.code, message, ...(error.file ? { file: error.file } : {}), ...(error.params.status ? { status: Number(error.params.status) } : {}) };
     this.dispatchEvent(segmarkEvent(SEGMARK_ERROR, detail));
-    if (error.code !== 'aborted') this.addNotice('error', message);
+    if (error.code !== 'aborted') this.addNotice('error', message, action);
   }
 
-  private addNotice(kind: Notice['kind'], text: string): void {
-    this.notices = [...this.notices, { id: ++this.noticeId, kind, text }].slice(-MAX_NOTICES);
+  private addNotice(kind: Notice['kind'], text: string, action?: Notice['action']): void {
+    this.notices = [...this.notices, { id: ++this.noticeId, kind, text, ...(action ? { action } : {}) }].slice(-MAX_NOTICES);
   }
 
   private setWindow(w: WindowLevel): void {

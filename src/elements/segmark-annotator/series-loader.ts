@@ -6,7 +6,7 @@
  */
 import type { ReactiveController, ReactiveControllerHost } from 'lit';
 import { createFrameDecoder, type FrameDecoder } from '../../core/dicom/decoder-pool.js';
-import { assembleSeries, decodeStored, loadVolume, modalityLut, noImagesError, readInstances, type LoadProgress } from '../../core/dicom/loader.js';
+import { assembleSeries, decodeStored, loadVolume, modalityLut, noImagesError, readInstances, type LoadProgress, type ReadHooks, type ReadResult } from '../../core/dicom/loader.js';
 import type { SeriesCandidate } from '../../core/dicom/series.js';
 import type { LoadSource } from '../../core/dicom/sources.js';
 import { sliceView, toRealWorld, type Volume } from '../../core/dicom/volume.js';
@@ -67,12 +67,17 @@ export class SeriesLoader implements ReactiveController {
 
   /** Reads, groups and opens the largest series; resolves when all its slices are ready. */
   load(sources: readonly LoadSource[]): Promise<Volume | undefined> {
+    return this.loadWith((hooks) => readInstances(sources, hooks));
+  }
+
+  /** The same for instances that `read` gets some other way (DICOMweb), given the hooks `readInstances` takes. */
+  loadWith(reader: (hooks: ReadHooks) => Promise<ReadResult>): Promise<Volume | undefined> {
     return this.run(async (signal) => {
       const start = performance.now();
       performance.mark('segmark:load-start');
       let first: DicomInstance | undefined;
       let previewed: Promise<void> = Promise.resolve();
-      const read = await readInstances(sources, {
+      const read = await reader({
         afterFirst: () => previewed,
         signal,
         onError: (e) => this.events.onError(e),

@@ -22,6 +22,8 @@ export interface ToolbarState {
   threshold: { min: number; max: number };
   /** Something is open that can be exported. */
   canExport: boolean;
+  /** The series came from a PACS (DICOMweb): offer storing to it and its earlier segmentations. */
+  fromPacs: boolean;
 }
 
 export interface ToolbarActions {
@@ -45,6 +47,8 @@ export interface ToolbarActions {
   exportDialog(): void;
   importDialog(): void;
   maskPicked(e: Event): void;
+  saveToPacs(): void;
+  pacsSegmentations(): void;
 }
 
 function renderThreshold(s: ToolbarState, a: ToolbarActions) {
@@ -108,6 +112,10 @@ export function renderToolbar(s: ToolbarState, a: ToolbarActions) {
         title=${tt.backgroundOnlyHint} @click=${a.toggleBackgroundOnly}>${tt.backgroundOnly}</button>
       <button data-action="import" ?disabled=${!s.canExport || s.annotationDisabled} title=${tt.importHint} @click=${a.importDialog}>${tt.import}</button>
       <button data-action="export" ?disabled=${!s.canExport} title="${tt.exportHint} (Ctrl+E)" @click=${a.exportDialog}>${tt.export}</button>
+      ${s.fromPacs
+        ? html`<button data-action="save-to-pacs" ?disabled=${!s.canExport} title=${tt.saveToPacsHint} @click=${a.saveToPacs}>${tt.saveToPacs}</button>
+            <button data-action="pacs-segmentations" ?disabled=${!s.canExport || s.annotationDisabled} title=${tt.pacsSegmentationsHint} @click=${a.pacsSegmentations}>${tt.pacsSegmentations}</button>`
+        : ''}
       <button data-action="shortcuts" @click=${a.shortcuts}>${tt.shortcuts}</button>
     </div>
     <span class="sep"></span>

@@ -1,0 +1,91 @@
+/**
+ * Reads one series from a PACS into the instances the loader assembles, the
+ * way `readInstances` reads files: the metadata in one request, then each
+ * instance's frames, the middle one first (so its image can be shown at once)
+ * and the rest with a bounded number of requests in flight, with progress,
+ * cancellation and per-instance errors that do not stop the others. Errors
+ * that would hit every request (access refused, PACS gone) end the read.
+ */
+import type { ReadHooks, ReadResult } from '../core/dicom/loader.js';
+import { isAbort, throwIfAborted, toSegmarkError } from '../core/errors.js';
+import { mapLimit } from '../core/util/concurrency.js';
+import { instanceFrames, seriesMetadata } from './client.js';
+import { instanceFromMetadata, isImageMetadata, jsonNumber, jsonString, type DicomJson } from './dicom-json.js';
+import { rootOf, type DicomWebSource } from './request.js';
+
+export interface SeriesRef {
+  studyInstanceUID: string;
+  seriesInstanceUID: string;
+}
+
+const DEFAULT_CONCURRENCY = 6;
+/** Failures that every further request would meet too: stop instead of reporting each. */
+const FATAL = new Set(['aborted', 'pacs-unauthorized', 'pacs-unreachable']);
+
+export async function readDicomWebSeries(source: DicomWebSource, series: SeriesRef, hooks: ReadHooks = {}): Promise<ReadResult> {
+  // A fatal failure of one request stops the requests still under way, not just the queue.
+  const stop = new AbortController();
+  const forward = (): void => stop.abort(hooks.signal?.reason);
+  if (hooks.signal?.aborted) forward();
+  hooks.signal?.addEventListener('abort', forward, { once: true });
+  try {
+    return await read(source, series, stop, hooks);
+  } finally {
+    hooks.signal?.removeEventListener('abort', forward);
+  }
+}
+
+/** The read itself; `stop` replaces the caller's signal (it follows it, and fatal failures fire it). */
+async function read(source: DicomWebSource, series: SeriesRef, stop: AbortController, hooks: ReadHooks): Promise<ReadResult> {
+  const { onProgress, onError, onInstance, afterFirst } = hooks;
+  const signal = stop.signal;
+  const metadata = await seriesMetadata(source, series.studyInstanceUID, series.seriesInstanceUID, signal);
+  const result: ReadResult = { instances: [], skipped: [], failed: 0 };
+  const images: DicomJson[] = [];
+  for (const ds of metadata) {
+    if (isImageMetadata(ds)) images.push(ds);
+    else result.skipped.push(jsonString(ds, '00080018'));
+  }
+  // Instance number order approximates slice order, so the middle of it is near the middle slice.
+  images.sort((a, b) => (jsonNumber(a, '00200013') ?? 0) - (jsonNumber(b, '00200013') ?? 0));
+  const total = images.length;
+  let done = 0;
+  let bytesDone = 0;
+
+  const readOne = async (ds: DicomJson): Promise<void> => {
+    throwIfAborted(signal);
+    const uids = { ...series, sopInstanceUID: jsonString(ds, '00080018') };
+    const name = `${rootOf(source)}/studies/${uids.studyInstanceUID}/series/${uids.seriesInstanceUID}/instances/${uids.sopInstanceUID}`;
+    try {
+      const { frames, transferSyntaxUID, bytes } = await instanceFrames(source, uids, jsonNumber(ds, '00280008') ?? 1, signal);
+      bytesDone += bytes;
+      const instance = instanceFromMetadata(ds, frames, transferSyntaxUID, name);
+      result.instances.push(instance);
+      onInstance?.(instance);
+    } catch (error) {
+      const e = toSegmarkError(error, 'internal', name);
+      if (FATAL.has(e.code) || isAbort(error) || signal.aborted) {
+        stop.abort(e);
+        throw e;
+      }
+      result.failed++;
+      onError?.(e);
+    }
+    done++;
+    // Sizes are not known before the frames arrive: the total is extrapolated from what came so far.
+    onProgress?.({ phase: 'read', done, total, bytesDone, bytesTotal: Math.round((bytesDone / done) * total) });
+  };
+
+  const middle = images[Math.floor(images.length / 2)];
+  if (middle) await readOne(middle);
+  if (afterFirst) await afterFirst();
+  const concurrency = Math.max(1, source.concurrency ?? DEFAULT_CONCURRENCY);
+  await mapLimit(
+    images.filter((ds) => ds !== middle),
+    concurrency,
+    readOne,
+    signal,
+  );
+  throwIfAborted(signal);
+  return result;
+}
