@@ -11,11 +11,15 @@ export { SegmarkLabelPanel } from './elements/segmark-label-panel/segmark-label-
 export { SegmarkSeriesList } from './elements/segmark-series-list/segmark-series-list.js';
 export { SegmarkWorkPanel } from './elements/segmark-work-panel/segmark-work-panel.js';
 export { SegmarkExportDialog } from './elements/segmark-export-dialog/segmark-export-dialog.js';
+export { SegmarkStudyBrowser } from './elements/segmark-study-browser/segmark-study-browser.js';
+export type { DicomWebSource, HeaderSource, StudyQuery, StudyResult, SeriesResult, PacsSegmentation } from './dicomweb/index.js';
 export type {
   ChangeDetail,
   ErrorDetail,
   ExportDetail,
   LoadDetail,
+  OpenSeriesDetail,
+  PacsStoreDetail,
   ProgressDetail,
   SaveDetail,
   SeriesSummary,
