@@ -62,6 +62,19 @@ export function maskToRegion(
     throw new RangeError(`bad image size ${columns} × ${rows}`);
   }
   if (mask.length < columns * rows) throw new RangeError(`mask holds ${mask.length} pixels, fewer than ${columns} × ${rows}`);
+  if (typeof value === 'number' && mask instanceof Uint8Array && rows > 1) {
+    // Trace only the rows that hold the value (found by native scans), then move the rings down:
+    // an imported 512² mask is mostly empty rows. The rings are the same, in the same order.
+    const first = mask.indexOf(value);
+    if (first < 0 || first >= columns * rows) return { rings: [] };
+    const r0 = Math.floor(first / columns);
+    const r1 = Math.floor(mask.lastIndexOf(value, columns * rows - 1) / columns) + 1;
+    if (r0 > 0 || r1 < rows) {
+      const band = maskToRegion(mask.subarray(r0 * columns, r1 * columns), columns, r1 - r0, value, options);
+      for (const ring of band.rings) for (let i = 1; i < ring.length; i += 2) ring[i]! += r0;
+      return band;
+    }
+  }
   const fg = foreground(mask, columns * rows, value);
   const edges = boundaryEdges(fg, columns, rows);
   return { rings: traceRings(edges, columns + 1, options.connectivity === 8) };

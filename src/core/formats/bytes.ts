@@ -23,17 +23,6 @@ export function gzip(bytes: Uint8Array, level: GzipLevel = DEFAULT_GZIP_LEVEL): 
   return gzipSync(bytes, { level, mtime: 0 });
 }
 
-/**
- * gzip through the platform's native CompressionStream where there is one
- * (browsers, workers, Node ≥ 18: several times faster than fflate on 100 MB
- * of CT), else `gzip`. Either output is a standard gzip stream.
- */
-export async function gzipAsync(bytes: Uint8Array): Promise<Uint8Array> {
-  if (typeof CompressionStream === 'undefined') return gzip(bytes);
-  const stream = new Blob([bytes as Uint8Array<ArrayBuffer>]).stream().pipeThrough(new CompressionStream('gzip'));
-  return new Uint8Array(await new Response(stream).arrayBuffer());
-}
-
 export function isGzip(bytes: Uint8Array): boolean {
   return bytes.length >= 2 && bytes[0] === 0x1f && bytes[1] === 0x8b;
 }

@@ -10,7 +10,7 @@ import type { DocumentSnapshot } from '../annotation/document-data.js';
 import type { Label } from '../annotation/labels.js';
 import type { SeriesHeader } from '../dicom/types.js';
 import { SegmarkError } from '../errors.js';
-import { gzipAsync } from './bytes.js';
+import { gzip } from './bytes.js';
 import { niftiLabelmap, niftiVolume } from './nifti.js';
 import { niftiLabelSidecar } from './nifti-sidecar.js';
 import type { NiftiGeometry } from './nifti-space.js';
@@ -24,6 +24,9 @@ import { deidentifySegInput } from './deidentify-seg.js';
 import { pngMaskZip } from './png-masks.js';
 
 export const EXPORT_FORMATS = ['nifti', 'dicom-seg', 'png-zip', 'coco', 'dataset'] as const;
+
+/** gzip level of exported NIfTI: 1 is several times faster than 6 on CT, for files about 2 % larger. */
+const EXPORT_GZIP_LEVEL = 1;
 export type ExportFormat = (typeof EXPORT_FORMATS)[number];
 
 export interface ExportOptions {
@@ -204,8 +207,9 @@ async function exportDataset(job: ExportJob, labels: readonly Label[], ct?: (k: 
   if (!ct) throw new SegmarkError('internal', 'the dataset package needs the CT slices');
   const s = job.series;
   const sliceData = Array.from({ length: s.slices }, (_, k) => ct(k));
-  // The CT is the slow part: gzip it here with the native stream; the package stores it as is.
-  const image = await gzipAsync(niftiVolume({ ...s, sliceData }, { compress: false }));
+  // The CT is the slow part: gzip level 1 (measured 2.4–3.5× faster than level 6 or the native
+  // CompressionStream on CT, for files 2 % larger); the package stores it as is.
+  const image = gzip(niftiVolume({ ...s, sliceData }, { compress: false }), EXPORT_GZIP_LEVEL);
   const wanted = new Set(labels.map((l) => l.id));
   const snapshot = { ...job.snapshot, labels: job.snapshot.labels.filter((l) => wanted.has(l.id)), regions: job.snapshot.regions.filter((r) => wanted.has(r.labelId)) };
   const bytes = datasetPackage(
@@ -231,7 +235,7 @@ async function exportDataset(job: ExportJob, labels: readonly Label[], ct?: (k: 
 }
 
 async function exportNifti(job: ExportJob, labels: readonly Label[], base: string, ct?: (k: number) => Int16Array): Promise<ExportResult> {
-  const labelmap = await gzipAsync(niftiLabelmap(job.series, labelmapOf(job, labels), { compress: false }));
+  const labelmap = niftiLabelmap(job.series, labelmapOf(job, labels), { level: EXPORT_GZIP_LEVEL });
   if (!job.options.bundle && !job.options.image) {
     return { bytes: labelmap, fileName: `${base}_labels.nii.gz`, mimeType: 'application/gzip' };
   }
@@ -246,7 +250,7 @@ async function exportNifti(job: ExportJob, labels: readonly Label[], base: strin
     if (!ct) throw new SegmarkError('internal', 'the NIfTI image export needs the CT slices');
     const sliceData = Array.from({ length: job.series.slices }, (_, k) => ct(k));
     const image = niftiVolume({ ...job.series, sliceData }, { compress: false });
-    files[`${base}_image.nii.gz`] = [await gzipAsync(image), { level: 0 }];
+    files[`${base}_image.nii.gz`] = [gzip(image, EXPORT_GZIP_LEVEL), { level: 0 }];
   }
   return { bytes: zipSync(files, { mtime: new Date(1980, 0, 1) }), fileName: `${base}_nifti.zip`, mimeType: 'application/zip' };
 }

@@ -9,8 +9,12 @@ import { SegmarkError } from '../errors.js';
 import { needsImage, runExport, type ExportJob, type ExportResult } from './export-job.js';
 import type { ExportRequest, ExportResponse } from './export-worker.js';
 
-/** Slices per message: 16 slices of 512² int16 are 8 MB, a few milliseconds to copy. */
-const CHUNK = 16;
+/**
+ * Slices per message: 2 slices of 512² int16 are 1 MB. Cloning a message is
+ * a task of its own on the page; measured on a loaded machine, 8 MB messages
+ * took up to 450 ms, so they stay small.
+ */
+const CHUNK = 2;
 
 function spawn(): Worker {
   return new Worker(new URL('./export-worker.ts', import.meta.url), { type: 'module', name: 'segmark-export' });

@@ -20,7 +20,7 @@
  */
 import { version as packageVersion } from '../../../package.json';
 import type { CodedConcept } from '../annotation/codes.js';
-import { packFrame } from './seg-bits.js';
+import { maskSpan, packFrame } from './seg-bits.js';
 import { rgbToDicomLab } from './seg-color.js';
 import { invalid, validate, type SegDeidentification, type SegSegment, type SegSlice, type SegSource, type SegWriteInput } from './seg-input.js';
 import {
@@ -245,7 +245,8 @@ function packFrames(input: SegWriteInput): PackedFrames {
 function markTaken(mask: Uint8Array, value: number | undefined, taken: Uint8Array, offset: number): boolean {
   let clash = false;
   const any = value === undefined;
-  for (let i = 0; i < mask.length; i++) {
+  const [from, to] = maskSpan(mask, value);
+  for (let i = from; i < to; i++) {
     const v = mask[i]!;
     if (any ? v === 0 : v !== value) continue;
     const bit = offset + i;
