@@ -84,22 +84,27 @@ export function allocateVolume(series: SeriesCandidate): Volume {
         : undefined,
     invert: first.pixel.photometricInterpretation === 'MONOCHROME1',
     range: { min: Infinity, max: -Infinity },
-    header: {
-      patientName: first.patientName,
-      patientID: first.patientID,
-      patientBirthDate: first.patientBirthDate ?? '',
-      patientSex: first.patientSex ?? '',
-      studyInstanceUID: first.studyInstanceUID,
-      studyDate: first.studyDate,
-      studyTime: first.studyTime ?? '',
-      referringPhysicianName: first.referringPhysicianName ?? '',
-      studyID: first.studyID ?? '',
-      accessionNumber: first.accessionNumber ?? '',
-      studyDescription: first.studyDescription,
-      seriesInstanceUID: first.seriesInstanceUID,
-      sopClassUID: first.sopClassUID,
-      frameOfReferenceUID: first.frameOfReferenceUID,
-    },
+    header: seriesHeaderOf(first),
+  };
+}
+
+/** The patient, study and series attributes of an instance (empty strings where absent), for exports. */
+export function seriesHeaderOf(instance: DicomInstance): SeriesHeader {
+  return {
+    patientName: instance.patientName,
+    patientID: instance.patientID,
+    patientBirthDate: instance.patientBirthDate ?? '',
+    patientSex: instance.patientSex ?? '',
+    studyInstanceUID: instance.studyInstanceUID,
+    studyDate: instance.studyDate,
+    studyTime: instance.studyTime ?? '',
+    referringPhysicianName: instance.referringPhysicianName ?? '',
+    studyID: instance.studyID ?? '',
+    accessionNumber: instance.accessionNumber ?? '',
+    studyDescription: instance.studyDescription,
+    seriesInstanceUID: instance.seriesInstanceUID,
+    sopClassUID: instance.sopClassUID,
+    frameOfReferenceUID: instance.frameOfReferenceUID,
   };
 }
 

@@ -6,27 +6,12 @@
  */
 import { isSegmentCode, type CodedConcept, type SegmentCode } from '../annotation/codes.js';
 import type { Rgb } from '../annotation/labels.js';
-import type { DicomInstance, Vec3 } from '../dicom/types.js';
+import type { DicomInstance, SeriesHeader, Vec3 } from '../dicom/types.js';
+import { seriesHeaderOf } from '../dicom/volume.js';
 import { SegmarkError } from '../errors.js';
 
 /** Patient, study and series attributes of the source series, copied into (or referenced by) the SEG. */
-export interface SegSource {
-  patientName: string;
-  patientID: string;
-  patientBirthDate: string;
-  patientSex: string;
-  studyInstanceUID: string;
-  studyDate: string;
-  studyTime: string;
-  referringPhysicianName: string;
-  studyID: string;
-  accessionNumber: string;
-  studyDescription: string;
-  seriesInstanceUID: string;
-  /** SOP Class UID of the source images. */
-  sopClassUID: string;
-  frameOfReferenceUID: string;
-}
+export type SegSource = SeriesHeader;
 
 /** One source slice, in the order the masks are indexed. */
 export interface SegSlice {
@@ -122,24 +107,7 @@ export interface SegWriteInput {
 }
 
 /** The SegSource fields of a parsed source instance (any slice of the series). */
-export function segSourceOf(instance: DicomInstance): SegSource {
-  return {
-    patientName: instance.patientName,
-    patientID: instance.patientID,
-    patientBirthDate: instance.patientBirthDate ?? '',
-    patientSex: instance.patientSex ?? '',
-    studyInstanceUID: instance.studyInstanceUID,
-    studyDate: instance.studyDate,
-    studyTime: instance.studyTime ?? '',
-    referringPhysicianName: instance.referringPhysicianName ?? '',
-    studyID: instance.studyID ?? '',
-    accessionNumber: instance.accessionNumber ?? '',
-    studyDescription: instance.studyDescription,
-    seriesInstanceUID: instance.seriesInstanceUID,
-    sopClassUID: instance.sopClassUID,
-    frameOfReferenceUID: instance.frameOfReferenceUID,
-  };
-}
+export const segSourceOf: (instance: DicomInstance) => SegSource = seriesHeaderOf;
 
 /** Throws `seg-export-invalid` for `field`. */
 export function invalid(field: string, detail: string): never {
