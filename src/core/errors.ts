@@ -27,6 +27,7 @@ export const ERROR_CODES = [
   'image-cache-cap',
   'storage-other-tab',
   'storage-upgraded',
+  'storage-blocked',
   'nifti-invalid',
   'not-a-seg',
   'seg-invalid',

@@ -233,6 +233,8 @@ export class AnnotationController implements ReactiveController {
           ? this.connectionLost('storage-unavailable', 'the local store was deleted')
           : this.connectionLost('storage-upgraded', 'a newer Segmark in another tab upgrades the local store'),
       onTerminated: () => this.connectionLost('storage-unavailable', 'the browser closed the local store (storage cleared or failing)'),
+      // Our upgrade waits for a tab still holding the older version open: say so; it proceeds once that tab lets go.
+      onBlocked: () => this.storage?.onStorageError(new SegmarkError('storage-blocked', 'another tab holds the local store open at an older version')),
     }).then(
       (db) => {
         void this.askPersistence();
