@@ -146,9 +146,10 @@ function rowEnvelope(out: Float64Array, base: number, columns: number, w2: numbe
 /**
  * The 1-D squared distance transform of sampled function `f` (length n) with
  * sample spacing² `w2`: d[q] = min_p (q − p)²·w2 + f[p]. Felzenszwalb &
- * Huttenlocher's lower envelope of parabolas, O(n).
+ * Huttenlocher's lower envelope of parabolas, O(n). `v` (n) and `z` (n + 1)
+ * are scratch. Also the review's surface distances use it.
  */
-function lowerEnvelope(f: Float64Array, d: Float64Array, n: number, w2: number, v: Int32Array, z: Float64Array): void {
+export function lowerEnvelope(f: Float64Array, d: Float64Array, n: number, w2: number, v: Int32Array, z: Float64Array): void {
   let k = 0;
   v[0] = 0;
   z[0] = -Infinity;

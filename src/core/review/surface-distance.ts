@@ -22,11 +22,11 @@
  * nearest feature slice in column (r', c') — found by two pointers per column
  * that only move forward, so uneven slice positions are exact. That 2-D
  * minimum is Felzenszwalb & Huttenlocher's transform of a sampled function
- * (the algorithm of `annotation/distance.ts`, which only takes binary masks
- * and keeps its envelope private), run per slice only over a window around
+ * (`lowerEnvelope` of `annotation/distance.ts`), run per slice only over a window around
  * that slice's queries (see `directedDistances`). Slices where every query
  * voxel is also a feature (the sides agree there) cost no transform at all.
  */
+import { lowerEnvelope } from '../annotation/distance.js';
 import { IN_A, IN_B, SURFACE_A, SURFACE_B, type PairVolume } from './pair-volume.js';
 
 export interface SurfaceDistances {
@@ -315,32 +315,4 @@ function transformLine(grid: Float64Array, start: number, stride: number, n: num
   if (min >= FAR) return;
   lowerEnvelope(f, d, n, w2, ws.v, ws.bounds);
   for (let q = 0, i = start; q < n; q++, i += stride) grid[i] = d[q]!;
-}
-
-/** Felzenszwalb & Huttenlocher's lower envelope of the parabolas (q − p)²·w2 + f[p], sampled into d, O(n). */
-function lowerEnvelope(f: Float64Array, d: Float64Array, n: number, w2: number, v: Int32Array, bounds: Float64Array): void {
-  let k = 0;
-  v[0] = 0;
-  bounds[0] = -Infinity;
-  bounds[1] = Infinity;
-  for (let q = 1; q < n; q++) {
-    const fq = f[q]! + q * q * w2;
-    let p = v[k]!;
-    let s = (fq - (f[p]! + p * p * w2)) / (2 * w2 * (q - p));
-    while (s <= bounds[k]!) {
-      k--;
-      p = v[k]!;
-      s = (fq - (f[p]! + p * p * w2)) / (2 * w2 * (q - p));
-    }
-    k++;
-    v[k] = q;
-    bounds[k] = s;
-    bounds[k + 1] = Infinity;
-  }
-  k = 0;
-  for (let q = 0; q < n; q++) {
-    while (bounds[k + 1]! < q) k++;
-    const p = v[k]!;
-    d[q] = (q - p) * (q - p) * w2 + f[p]!;
-  }
 }
