@@ -5,7 +5,7 @@
  * - `discDocument`: the lumbar discs (template labels 1–5), each on `span`
  *   consecutive slices, each region a wavy ellipse of ~120×80 px with
  *   200–400 vertices, passed through normalizeRegion as the tools commit it
- *   (the same shapes as scenarios/store.ts builds).
+ *   (scenarios/store.ts builds its document from the same `discRing`).
  * - `ctSlices`: a CT-like int16 series in HU: air around a body ellipse of
  *   soft tissue with a fat rim, a vertebral body of bone, noise σ ≈ 20 HU.
  */
@@ -28,13 +28,14 @@ function discWaves(labelId: number): [number, number, number][] {
 /**
  * Disc `labelId` on its `j`-th slice of `span`: an ellipse of ~120×80 px that
  * swells towards the middle slices and drifts a little, with label-wide waves
- * and ±0.4 px of hand jitter per vertex; 200–400 vertices.
+ * and ±0.4 px of hand jitter per vertex; 200–400 vertices. `grow` (px)
+ * widens it, as a correction does.
  */
-export function discRing(labelId: number, j: number, span: number, seed: number): Ring {
+export function discRing(labelId: number, j: number, span: number, seed: number, grow = 0): Ring {
   const rand = random(seed);
   const profile = 0.8 + 0.2 * Math.sin((Math.PI * (j + 0.5)) / span);
-  const rx = 60 * profile;
-  const ry = 40 * profile;
+  const rx = 60 * profile + grow;
+  const ry = 40 * profile + grow * 0.7;
   const cx = 256 + 6 * Math.sin(j / 9 + labelId);
   const cy = 300 + 4 * Math.cos(j / 11 + labelId);
   const waves = discWaves(labelId);

@@ -28,9 +28,10 @@
  * - size: the stored region records (their `bytes`), read back from the store.
  */
 import type { AnnotationDocument, DocumentSnapshot } from '../../../src/core/annotation/document.js';
-import type { Region, Ring } from '../../../src/core/annotation/region.js';
+import type { Region } from '../../../src/core/annotation/region.js';
 import type { SegmarkDb } from '../../../src/store/db.js';
 import type { BenchContext, Metrics, PageScenario, SetupResult } from '../types';
+import { discRing } from '../synthetic';
 import { delay, percentile, withTimeout } from '../util';
 
 type Modules = Awaited<ReturnType<typeof importModules>>;
@@ -85,44 +86,6 @@ let modules: Modules | undefined;
 let detector: 'longtask' | 'gap' = 'gap';
 
 // ── synthetic, seeded document ───────────────────────────────────────────
-
-/** A small deterministic PRNG (LCG), 0 ≤ value < 1 (as annotate.ts and the unit tests use). */
-function random(seed: number): () => number {
-  let s = seed >>> 0;
-  return () => (s = (Math.imul(s, 1664525) + 1013904223) >>> 0) / 4294967296;
-}
-
-/** Radial waves of one disc: [amplitude px, frequency, phase]; fixed per label, so its slices look alike. */
-function discWaves(labelId: number): [number, number, number][] {
-  const rand = random(7919 * labelId);
-  return [3, 7, 13].map((f) => [1 + 3 * rand(), f + Math.floor(rand() * 3), 2 * Math.PI * rand()]);
-}
-
-/**
- * The outline of disc `labelId` on its `j`-th slice (of `span`): an ellipse of
- * ~120×80 px that swells towards the middle slices and drifts a little,
- * with label-wide waves and a hand's jitter of ±0.4 px per vertex. `grow`
- * (px) widens it, as a correction does.
- */
-function discRing(labelId: number, j: number, span: number, seed: number, grow = 0): Ring {
-  const rand = random(seed);
-  const profile = 0.8 + 0.2 * Math.sin((Math.PI * (j + 0.5)) / span);
-  const rx = 60 * profile + grow;
-  const ry = 40 * profile + grow * 0.7;
-  const cx = 256 + 6 * Math.sin(j / 9 + labelId);
-  const cy = 300 + 4 * Math.cos(j / 11 + labelId);
-  const waves = discWaves(labelId);
-  const n = 200 + Math.floor(rand() * 201);
-  const ring: Ring = [];
-  for (let v = 0; v < n; v++) {
-    const angle = (2 * Math.PI * v) / n;
-    let wave = 0;
-    for (const [a, f, p] of waves) wave += a * Math.sin(f * angle + p + j / 20);
-    const jitter = (rand() - 0.5) * 0.8;
-    ring.push(cx + (rx + wave + jitter) * Math.cos(angle), cy + (ry + wave * 0.7 + jitter) * Math.sin(angle));
-  }
-  return ring;
-}
 
 interface Edit {
   labelId: number;
