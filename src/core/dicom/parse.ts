@@ -10,6 +10,7 @@
 import dicomParser, { type ByteArrayParser, type DataSet, type Element } from 'dicom-parser';
 import { inflateSync, unzlibSync } from 'fflate';
 import { SegmarkError, type ErrorCode } from '../errors.js';
+import { CharacterSet } from './charset.js';
 import { readFrames, readWindow } from './parse-frames.js';
 import { nativeFrameLength, sampleCount } from './pixels/native.js';
 import { TS, isEncapsulated, isSupportedTransferSyntax } from './pixels/transfer-syntax.js';
@@ -255,6 +256,12 @@ function parseError(error: unknown, fileName: string, part10: boolean): SegmarkE
 function buildInstance(ds: DataSet, transferSyntax: string, fileName: string, legacyNoMeta: boolean, options: ParseOptions): DicomInstance {
   const fail = (code: ErrorCode, detail: string): SegmarkError => new SegmarkError(code, detail, { file: fileName });
   const str = (tag: string): string => ds.string(tag)?.trim() ?? '';
+  const charset = new CharacterSet(ds.string('x00080005'));
+  /** A text element (PN, LO, SH …) in the data set's character set; dicom-parser would read it as Latin-1. */
+  const text = (tag: string): string => {
+    const e = ds.elements[tag];
+    return e && e.length > 0 ? charset.decode(ds.byteArray.subarray(e.dataOffset, e.dataOffset + e.length)) : '';
+  };
   // De-identified files may empty the data set's SOP UIDs; the meta header keeps them.
   const sopClassUID = str('x00080016') || str('x00020002');
   if (sopClassUID === UID.dicomDir || ds.elements.x00041220) throw fail('not-an-image', 'a DICOMDIR (media directory)');
@@ -310,20 +317,20 @@ function buildInstance(ds: DataSet, transferSyntax: string, fileName: string, le
     seriesInstanceUID: str('x0020000e'),
     frameOfReferenceUID: str('x00200052'),
     modality: str('x00080060').toUpperCase(),
-    seriesDescription: str('x0008103e'),
+    seriesDescription: text('x0008103e'),
     seriesNumber: ds.intString('x00200011'),
     instanceNumber: ds.intString('x00200013'),
     imageType: (ds.string('x00080008') ?? '').split('\\').map((s) => s.trim().toUpperCase()).filter(Boolean),
-    patientName: str('x00100010'),
-    patientID: str('x00100020'),
+    patientName: text('x00100010'),
+    patientID: text('x00100020'),
     studyDate: str('x00080020'),
-    studyDescription: str('x00081030'),
+    studyDescription: text('x00081030'),
     patientBirthDate: str('x00100030'),
     patientSex: str('x00100040'),
     studyTime: str('x00080030'),
-    referringPhysicianName: str('x00080090'),
-    studyID: str('x00200010'),
-    accessionNumber: str('x00080050'),
+    referringPhysicianName: text('x00080090'),
+    studyID: text('x00200010'),
+    accessionNumber: text('x00080050'),
     pixel,
     numberOfFrames,
     frames: readFrames(ds, numberOfFrames),

@@ -15,6 +15,7 @@
 import dicomParser, { type DataSet, type Element } from 'dicom-parser';
 import type { CodedConcept, SegmentCode } from '../annotation/codes.js';
 import type { Rgb } from '../annotation/labels.js';
+import { CharacterSet } from '../dicom/charset.js';
 import { parseInstance } from '../dicom/parse.js';
 import type { DicomInstance, Vec3 } from '../dicom/types.js';
 import { SegmarkError } from '../errors.js';
@@ -252,10 +253,10 @@ function vector(ds: DataSet | undefined, keyword: Keyword): Vec3 | undefined {
  * value bytes are decoded here.
  */
 class Reader {
-  private readonly decoder: TextDecoder;
+  private readonly charset: CharacterSet;
 
   constructor(ds: DataSet) {
-    this.decoder = decoderFor(ds.string('x00080005') ?? '');
+    this.charset = new CharacterSet(ds.string('x00080005'));
   }
 
   /** The whole value, trimmed of padding. */
@@ -263,7 +264,7 @@ class Reader {
     const element = within.elements[key(keyword)];
     if (!element || !element.length) return '';
     const bytes = within.byteArray.subarray(element.dataOffset, element.dataOffset + element.length);
-    return this.decoder.decode(bytes).replace(/[\0 ]+$/, '').trim();
+    return this.charset.decode(bytes);
   }
 
   /** A code sequence item, or undefined when value, scheme or meaning is missing. */
@@ -275,13 +276,3 @@ class Reader {
   }
 }
 
-/** UTF-8 and the Chinese character sets by name; anything else as Latin-1 (the default repertoire is ASCII). */
-function decoderFor(specificCharacterSet: string): TextDecoder {
-  const charset = specificCharacterSet.toUpperCase();
-  const label = charset.includes('ISO_IR 192') ? 'utf-8' : charset.includes('GB18030') ? 'gb18030' : charset.includes('GBK') ? 'gbk' : 'latin1';
-  try {
-    return new TextDecoder(label);
-  } catch {
-    return new TextDecoder('latin1');
-  }
-}
