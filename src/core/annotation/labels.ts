@@ -211,15 +211,15 @@ export function moveLabel(labels: readonly Label[], id: number, toIndex: number)
   return Object.freeze([...rest.slice(0, at), removed, ...rest.slice(at)]);
 }
 
-/** The labels a template defines, in template order, validated and frozen. */
-export function labelsFromTemplate(template: LabelTemplate): readonly Label[] {
+/** The labels a template defines, in template order, named in the interface language, validated and frozen. */
+export function labelsFromTemplate(template: LabelTemplate, locale: 'en' | 'zh-CN' = 'en'): readonly Label[] {
   let labels: readonly Label[] = Object.freeze([]);
   for (const entry of template.labels) {
     labels = insertLabel(
       labels,
       createLabel(labels, {
         id: entry.id,
-        name: entry.name,
+        name: locale === 'zh-CN' ? entry.nameZh : entry.name,
         color: entry.color,
         code: entry.code,
         ...(entry.display ? { display: entry.display } : {}),

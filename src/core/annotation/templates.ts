@@ -25,6 +25,8 @@ export interface LabelTemplateEntry {
   /** The labelmap value, 1..255. */
   readonly id: number;
   readonly name: string;
+  /** The name in Simplified Chinese, given to the label when the interface speaks it. */
+  readonly nameZh: string;
   readonly color: Rgb;
   readonly code: SegmentCode;
   readonly display?: LabelDisplay;
@@ -41,8 +43,8 @@ export interface LabelTemplate {
 
 const anatomy = (type: CodedConcept): SegmentCode => Object.freeze({ category: CATEGORY.anatomicalStructure, type });
 
-function entry(id: number, name: string, color: Rgb, code: SegmentCode): LabelTemplateEntry {
-  return Object.freeze({ id, name, color: Object.freeze([...color]) as unknown as Rgb, code });
+function entry(id: number, [name, nameZh]: readonly [string, string], color: Rgb, code: SegmentCode): LabelTemplateEntry {
+  return Object.freeze({ id, name, nameZh, color: Object.freeze([...color]) as unknown as Rgb, code });
 }
 
 /**
@@ -53,17 +55,17 @@ export const LUMBAR_SPINE_TEMPLATE: LabelTemplate = Object.freeze({
   id: 'lumbar-spine',
   name: 'Lumbar spine',
   labels: Object.freeze([
-    entry(1, 'L1/L2 disc', [230, 159, 0], anatomy(LUMBAR_DISC['L1/L2'])), // Okabe–Ito orange
-    entry(2, 'L2/L3 disc', [86, 180, 233], anatomy(LUMBAR_DISC['L2/L3'])), // sky blue
-    entry(3, 'L3/L4 disc', [240, 228, 66], anatomy(LUMBAR_DISC['L3/L4'])), // yellow
-    entry(4, 'L4/L5 disc', [204, 121, 167], anatomy(LUMBAR_DISC['L4/L5'])), // reddish purple
-    entry(5, 'L5/S1 disc', [213, 94, 0], anatomy(LUMBAR_DISC['L5/S1'])), // vermillion
-    entry(6, 'L1 vertebral body', [51, 34, 136], anatomy(LUMBAR_VERTEBRAL_BODY.L1)), // Tol indigo
-    entry(7, 'L2 vertebral body', [17, 119, 51], anatomy(LUMBAR_VERTEBRAL_BODY.L2)), // Tol green
-    entry(8, 'L3 vertebral body', [136, 34, 85], anatomy(LUMBAR_VERTEBRAL_BODY.L3)), // Tol wine
-    entry(9, 'L4 vertebral body', [34, 85, 85], anatomy(LUMBAR_VERTEBRAL_BODY.L4)), // Tol dark cyan
-    entry(10, 'L5 vertebral body', [102, 51, 51], anatomy(LUMBAR_VERTEBRAL_BODY.L5)), // Tol dark red
-    entry(11, 'Spinal canal', [255, 170, 187], anatomy(SPINAL_CANAL)), // Tol light pink
+    entry(1, ['L1/L2 disc', 'L1/L2 椎间盘'], [230, 159, 0], anatomy(LUMBAR_DISC['L1/L2'])), // Okabe–Ito orange
+    entry(2, ['L2/L3 disc', 'L2/L3 椎间盘'], [86, 180, 233], anatomy(LUMBAR_DISC['L2/L3'])), // sky blue
+    entry(3, ['L3/L4 disc', 'L3/L4 椎间盘'], [240, 228, 66], anatomy(LUMBAR_DISC['L3/L4'])), // yellow
+    entry(4, ['L4/L5 disc', 'L4/L5 椎间盘'], [204, 121, 167], anatomy(LUMBAR_DISC['L4/L5'])), // reddish purple
+    entry(5, ['L5/S1 disc', 'L5/S1 椎间盘'], [213, 94, 0], anatomy(LUMBAR_DISC['L5/S1'])), // vermillion
+    entry(6, ['L1 vertebral body', 'L1 椎体'], [51, 34, 136], anatomy(LUMBAR_VERTEBRAL_BODY.L1)), // Tol indigo
+    entry(7, ['L2 vertebral body', 'L2 椎体'], [17, 119, 51], anatomy(LUMBAR_VERTEBRAL_BODY.L2)), // Tol green
+    entry(8, ['L3 vertebral body', 'L3 椎体'], [136, 34, 85], anatomy(LUMBAR_VERTEBRAL_BODY.L3)), // Tol wine
+    entry(9, ['L4 vertebral body', 'L4 椎体'], [34, 85, 85], anatomy(LUMBAR_VERTEBRAL_BODY.L4)), // Tol dark cyan
+    entry(10, ['L5 vertebral body', 'L5 椎体'], [102, 51, 51], anatomy(LUMBAR_VERTEBRAL_BODY.L5)), // Tol dark red
+    entry(11, ['Spinal canal', '椎管'], [255, 170, 187], anatomy(SPINAL_CANAL)), // Tol light pink
   ]),
 });
 
@@ -78,8 +80,8 @@ export const GENERIC_TEMPLATE: LabelTemplate = Object.freeze({
   id: 'generic',
   name: 'Generic',
   labels: Object.freeze([
-    entry(1, 'Lesion', [213, 94, 0], Object.freeze({ category: CATEGORY.morphologicallyAbnormalStructure, type: GENERIC_TYPE.lesion })),
-    entry(2, 'Tissue', [86, 180, 233], Object.freeze({ category: CATEGORY.tissue, type: GENERIC_TYPE.tissue })),
+    entry(1, ['Lesion', '病灶'], [213, 94, 0], Object.freeze({ category: CATEGORY.morphologicallyAbnormalStructure, type: GENERIC_TYPE.lesion })),
+    entry(2, ['Tissue', '组织'], [86, 180, 233], Object.freeze({ category: CATEGORY.tissue, type: GENERIC_TYPE.tissue })),
   ]),
 });
 

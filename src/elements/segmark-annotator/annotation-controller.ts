@@ -22,6 +22,7 @@ import { addRevision, loadDocument, loadRevision } from '../../store/documents.j
 import { documentId, type DocId } from '../../store/schema.js';
 import { TabCoordinator, type RoleReason, type TabRole } from '../../store/tabs.js';
 import { SegmarkError, toSegmarkError } from '../../core/errors.js';
+import type { Locale } from '../../core/messages.js';
 import type { ViewportAnnotation } from '../segmark-viewport/segmark-viewport.js';
 
 /** The annotation tools, in toolbar order (the tools' own shortcut map lists them). */
@@ -97,6 +98,8 @@ export class AnnotationController implements ReactiveController {
   storage: StorageEvents | undefined;
   /** Revisions kept per document. */
   revisionsKept: number | undefined;
+  /** The interface language, which names a new document's template labels. */
+  locale: Locale = 'en';
   private db: Promise<SegmarkDb | undefined> | undefined;
   private session: Session | undefined;
   private volume: Volume | undefined;
@@ -208,7 +211,7 @@ export class AnnotationController implements ReactiveController {
         slices: volume.slices,
       },
       ops: REGION_OPS,
-      labels: labelsFromTemplate(LUMBAR_SPINE_TEMPLATE),
+      labels: labelsFromTemplate(LUMBAR_SPINE_TEMPLATE, this.locale),
     });
   }
 

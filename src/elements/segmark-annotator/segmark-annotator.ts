@@ -837,6 +837,7 @@ export class SegmarkAnnotator extends LitElement {
     this.annotations.user = this.user;
     this.annotations.persist = !this.noAutosave;
     this.annotations.revisionsKept = Math.max(1, Math.trunc(this.revisionsKept) || 50);
+    this.annotations.locale = toLocale(this.lang);
     this.annotations.storage = {
       onSaveState: (state, lastSaved, error) => {
         const was = this.saveState.state;

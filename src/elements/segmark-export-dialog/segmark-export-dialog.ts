@@ -162,7 +162,7 @@ export class SegmarkExportDialog extends LitElement {
           this.deidentify = (ev.target as HTMLInputElement).checked;
           this.check();
         }} />${t.deidentify}</label>
-      <label>${t.fileName} <input type="text" name="file-name" placeholder=${this.name} .value=${this.fileName ?? ''}
+      <label>${t.fileName} <input type="text" name="file-name" translate="no" placeholder=${this.name} .value=${this.fileName ?? ''}
         @input=${(ev: Event) => (this.fileName = (ev.target as HTMLInputElement).value)} /></label>
       <div class="checklist" aria-live="polite">
         <strong>${t.checklist}</strong>

@@ -234,7 +234,7 @@ export class SegmarkLabelPanel extends LitElement {
   #applyTemplate(template: LabelTemplate): void {
     const doc = this.document;
     if (!doc || this.readonly) return;
-    const all = labelsFromTemplate(template);
+    const all = labelsFromTemplate(template, toLocale(this.lang));
     const free = all.filter((l) => !doc.label(l.id));
     const ok = free.length === 0 || this.#attempt(() => doc.addLabels(free, `Apply template ${template.name}`));
     if (ok && free.length < all.length) {

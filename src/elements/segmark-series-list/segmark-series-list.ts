@@ -80,7 +80,7 @@ export class SegmarkSeriesList extends LitElement {
           >
             <canvas aria-hidden="true"></canvas>
             <span>
-              <div>${item.seriesNumber !== undefined ? `#${item.seriesNumber} ` : ''}${item.description || item.modality}</div>
+              <div translate="no">${item.seriesNumber !== undefined ? `#${item.seriesNumber} ` : ''}${item.description || item.modality}</div>
               <div class="meta">${item.modality} · ${item.slices} × ${item.columns}×${item.rows}${item.warnings ? ' · ⚠' : ''}</div>
             </span>
           </button>

@@ -1,0 +1,112 @@
+/**
+ * Every element in zh-CN: no English text anywhere in the rendered UI (text
+ * nodes, ARIA names, titles, placeholders), across the annotator's panels,
+ * dialogs and sheets. Words that are the same in both languages (format and
+ * unit names, DICOM terms) are allowed by name below; data from the files
+ * (series descriptions, file names) is marked `translate="no"` and skipped.
+ */
+import { afterEach, describe, expect, it } from 'vitest';
+import '../../src/index.js';
+import type { SegmarkAnnotator } from '../../src/elements/segmark-annotator/segmark-annotator.js';
+import { frames, sampleFiles } from './support/sample.js';
+import { mountAnnotator, unmountAll } from './support/mount.js';
+
+afterEach(unmountAll);
+
+/** Words written the same way in Chinese UI text: names of formats, standards, units, modalities, keys. */
+const SAME_IN_BOTH = new Set(
+  'CT MR PT CR DX US MG NM XA RF OT HU DICOM DICOMweb NIfTI SEG PNG COCO JSON CSV RLE nnU Net PACS SOP UID ID mm mL cm px MB GB kB Dice Jaccard HD HD95 Ctrl Shift Alt Esc Tab Enter Home End PageUp PageDown Segmark SNOMED https http int uint RAS LPS WW WL zip gz nii'.split(' '),
+);
+
+interface Finding {
+  where: string;
+  text: string;
+}
+
+/** English-looking text in `root` and every shadow root below it. */
+function englishIn(root: ParentNode, where = ''): Finding[] {
+  const found: Finding[] = [];
+  const check = (text: string | null, at: string): void => {
+    if (!text) return;
+    // File names and extensions (labels.json, .nii.gz) are names, not prose.
+    const words = text.replace(/[\w-]*(\.[A-Za-z]\w*)+/g, ' ').match(/[A-Za-z][A-Za-z-]*[A-Za-z]/g) ?? [];
+    const english = words.filter((w) => !w.split('-').every((p) => SAME_IN_BOTH.has(p) || /^[A-Z]\d*$/.test(p)));
+    if (english.length) found.push({ where: at, text: text.trim().slice(0, 80) });
+  };
+  const walk = (node: ParentNode, path: string): void => {
+    for (const child of Array.from(node.childNodes)) {
+      if (child.nodeType === Node.TEXT_NODE) {
+        const parent = child.parentElement;
+        if (parent && parent.closest('style, script, [translate="no"]')) continue;
+        if (parent && isHidden(parent)) continue;
+        check(child.textContent, path);
+      } else if (child instanceof Element) {
+        if (child.matches('style, script, [translate="no"]')) continue;
+        const at = `${path} > ${child.localName}${child.getAttribute('part') ? `[part=${child.getAttribute('part')}]` : ''}`;
+        for (const a of ['aria-label', 'title', 'placeholder', 'aria-description', 'alt']) check(child.getAttribute(a), `${at}@${a}`);
+        if (child.shadowRoot) walk(child.shadowRoot, `${at}::shadow`);
+        walk(child, at);
+      }
+    }
+  };
+  walk(root, where);
+  return found;
+}
+
+function isHidden(el: Element): boolean {
+  return el.closest('[hidden]') !== null;
+}
+
+async function open(): Promise<SegmarkAnnotator> {
+  const el = mountAnnotator({ width: 1280, height: 860, lang: 'zh-CN' });
+  await el.loadFiles(await sampleFiles(12));
+  await frames(2);
+  return el;
+}
+
+describe('zh-CN interface', () => {
+  it('REQ-I18N-1: the annotator with a series, labels and regions shows no English', async () => {
+    const a = await open();
+    expect(englishIn(a.shadowRoot!)).toEqual([]);
+  });
+
+  it('REQ-I18N-2: the shortcut sheet, export dialog and work panel show no English', async () => {
+    const a = await open();
+    a.toggleShortcuts(true);
+    await a.updateComplete;
+    expect(englishIn(a.shadowRoot!)).toEqual([]);
+    a.toggleShortcuts(false);
+    a.openExportDialog();
+    await frames(3);
+    expect(englishIn(a.shadowRoot!)).toEqual([]);
+  });
+
+  it('REQ-I18N-3: an error notice speaks Chinese and names the file; the label template menu and the study browser show no English', async () => {
+    const a = await open();
+    const errors: string[] = [];
+    a.addEventListener('segmark-error', (e) => errors.push(e.detail.code));
+    await a.loadFiles([new File([new Uint8Array(300).fill(7)], 'not-dicom.bin')]);
+    await frames(2);
+    expect(errors.length).toBeGreaterThan(0);
+    const notices = a.shadowRoot!.querySelector('.notices');
+    expect(notices?.textContent ?? '').toContain('not-dicom.bin');
+    expect(englishIn(a.shadowRoot!)).toEqual([]);
+
+    const panel = a.shadowRoot!.querySelector('segmark-label-panel')!;
+    panel.shadowRoot!.querySelector<HTMLButtonElement>('[data-control="template"]')!.click();
+    await panel.updateComplete;
+    expect(panel.shadowRoot!.querySelector('[role="menu"]')).not.toBeNull();
+    expect(englishIn(panel.shadowRoot!)).toEqual([]);
+
+    const browser = document.createElement('segmark-study-browser');
+    browser.lang = 'zh-CN';
+    document.body.append(browser);
+    try {
+      await browser.updateComplete;
+      expect(browser.shadowRoot!.textContent!.trim().length).toBeGreaterThan(0);
+      expect(englishIn(browser.shadowRoot!)).toEqual([]);
+    } finally {
+      browser.remove();
+    }
+  });
+});
