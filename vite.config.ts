@@ -28,6 +28,8 @@ const prebundled = [
   'dcmjs-codecs',
   'idb',
   'dicomweb-client',
+  // Tests only: the accessibility checker.
+  'axe-core',
 ];
 
 /** The test PACS (scripts/orthanc.mjs sets the port it started on); 8042 is Orthanc's default. */

@@ -8,6 +8,7 @@ export const annotatorStyles = css`
     --segmark-text-color: #1b2330;
     --segmark-muted-color: #566378;
     --segmark-accent-color: #0b63c5;
+    --segmark-on-accent-color: #ffffff;
     --segmark-focus-color: #0b63c5;
     --segmark-danger-color: #b42318;
     --segmark-warning-color: #8a5a00;
@@ -23,6 +24,8 @@ export const annotatorStyles = css`
     --_text: var(--segmark-text-color, #e8edf5);
     --_muted: var(--segmark-muted-color, #8a94a6);
     --_accent: var(--segmark-accent-color, #4da3ff);
+    /* Text on the accent colour: dark on the dark theme's light blue, white on the light theme's deep blue (both ≥ 4.5:1). */
+    --_on-accent: var(--segmark-on-accent-color, #0b1220);
     --_danger: var(--segmark-danger-color, #ff6b6b);
     --_warn: var(--segmark-warning-color, #f5c451);
     display: grid;
@@ -55,8 +58,8 @@ export const annotatorStyles = css`
     cursor: pointer;
   }
   button:hover { background: #ffffff22; }
-  button[aria-pressed='true'] { background: var(--_accent); color: #fff; border-color: var(--_accent); }
-  button:focus-visible, input:focus-visible { outline: 2px solid var(--segmark-focus-color, var(--_accent)); outline-offset: 1px; }
+  button[aria-pressed='true'] { background: var(--_accent); color: var(--_on-accent); border-color: var(--_accent); }
+  button:focus-visible, input:focus-visible, .sheet-body:focus-visible { outline: 2px solid var(--segmark-focus-color, var(--_accent)); outline-offset: 1px; }
   .wl { color: var(--_muted); font-variant-numeric: tabular-nums; margin-left: 4px; }
   .main {
     display: grid;
@@ -144,6 +147,21 @@ export const annotatorStyles = css`
     z-index: 2;
   }
   .notice span { flex: 1; word-break: break-word; }
+  .review-banner {
+    position: absolute;
+    left: 50%;
+    top: 52px;
+    transform: translateX(-50%);
+    display: flex;
+    gap: 10px;
+    align-items: center;
+    max-width: 60%;
+    padding: 6px 10px;
+    border-radius: 4px;
+    background: #12281cf2;
+    border-left: 3px solid var(--segmark-success-color, #5fd38d);
+    z-index: 2;
+  }
   .notice button { padding: 0 6px; }
   .drop-hint {
     position: absolute;

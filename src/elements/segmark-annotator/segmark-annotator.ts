@@ -98,6 +98,7 @@ const MAX_NOTICES = 50;
  * @cssproperty --segmark-text-color
  * @cssproperty --segmark-muted-color
  * @cssproperty --segmark-accent-color
+ * @cssproperty --segmark-on-accent-color - text on accent-coloured (pressed) buttons
  * @cssproperty --segmark-focus-color
  * @cssproperty --segmark-side-width
  * @cssproperty --segmark-font

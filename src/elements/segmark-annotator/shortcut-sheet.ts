@@ -72,7 +72,7 @@ export function renderShortcutSheet(lang: string, close: () => void) {
         }
       }}>
     <div class="sheet-head"><h2>${t.title}</h2><button class="sheet-close" @click=${close} autofocus>${t.close}</button></div>
-    <div class="sheet-body">
+    <div class="sheet-body" tabindex="0" role="region" aria-label=${t.title}>
       <section><h3>${t.viewing}</h3>${table(t.rows)}<h3>${t.history}</h3>${table(t.historyRows)}</section>
       <section><h3>${t.tools}</h3>
         ${toolDescriptions(locale).map(
