@@ -8,10 +8,11 @@
 // bench-results.json (the rows) and .tmp/bench-details.json (every run).
 //
 // Options: --runs N (default 3)  --steps N slice changes (default 200)
-//          --only id,id  --check (exit 1 when a target row fails)  --verbose
+//          --only id,id (other rows already in bench-results.json are kept)  --check (exit 1 when a target row fails)  --verbose
+//          --pacs-concurrency N (WADO-RS requests in flight for the pacs scenario; default: the library's)
 
 import { existsSync } from 'node:fs';
-import { mkdir, writeFile } from 'node:fs/promises';
+import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
@@ -31,6 +32,7 @@ const { values: args } = parseArgs({
     only: { type: 'string' },
     check: { type: 'boolean', default: false },
     verbose: { type: 'boolean', default: false },
+    'pacs-concurrency': { type: 'string' },
   },
 });
 const RUNS = Math.max(1, Number.parseInt(args.runs, 10) || 3);
@@ -46,19 +48,33 @@ const log = (message) => console.log(`bench: ${message}`);
 
 let vite;
 let browser;
+/** Scenarios whose start() ran (e.g. the pacs scenario's Orthanc): stopped at the end, however it ends. */
+let startedScenarios = [];
 const stopAll = async () => {
   await browser?.close().catch(() => {});
   browser = undefined;
   await vite?.stop().catch(() => {});
   vite = undefined;
+  const stopping = startedScenarios;
+  startedScenarios = [];
+  for (const s of stopping) await s.stop?.().catch((error) => console.error(`bench: ${s.id}: stop failed: ${error.message}`));
 };
 let interrupted = false;
 for (const signal of ['SIGINT', 'SIGTERM']) {
   process.once(signal, () => {
     interrupted = true;
-    console.error(`bench: ${signal}: stopping vite and Chromium; bench-results.json is left as it was`);
+    console.error(`bench: ${signal}: stopping vite, Chromium and the scenarios' servers; bench-results.json is left as it was`);
     void stopAll().finally(() => process.exit(130));
   });
+}
+
+/** The rows in `file` with `fresh` ones replacing those of the same name, in place; new names go last. */
+async function mergeRows(file, fresh) {
+  const old = await readFile(file, 'utf8').then(JSON.parse, () => []);
+  const kept = Array.isArray(old) ? old : [];
+  const byName = new Map(fresh.map((r) => [r.name, r]));
+  const names = new Set(kept.map((r) => r.name));
+  return [...kept.map((r) => byName.get(r.name) ?? r), ...fresh.filter((r) => !names.has(r.name))];
 }
 
 /** One log line per run: the headline numbers a run produced. */
@@ -86,13 +102,31 @@ async function main() {
   const files = series.files.map((f) => path.join(seriesDir, f.name));
   const common = { rows, columns, voxelBytes: series.voxelBytes, beforeClose: () => cpuWatch.sample() };
 
-  vite = await startVite(ROOT, await freePort(), { verbose: args.verbose });
+  const state = new Map(scenarios.map((s) => [s.id, { runs: [], errors: [], notes: new Set(), skip: null, params: {} }]));
+  const record = (id, notes = []) => notes.forEach((n) => state.get(id).notes.add(n));
+
+  // Servers some scenarios need outside the page (the pacs scenario's Orthanc), before vite, which may proxy to them.
+  const viteEnv = {};
+  for (const s of scenarios.filter((x) => x.start)) {
+    if (interrupted) break;
+    const st = state.get(s.id);
+    startedScenarios.push(s);
+    try {
+      const r = await s.start({ root: ROOT, files, options: args, log });
+      if (r.skip) st.skip = r.skip;
+      Object.assign(viteEnv, r.env);
+      st.params = r.params ?? {};
+    } catch (error) {
+      st.skip = `start failed: ${error.message.split('\n')[0]}`;
+    }
+    if (st.skip) log(`${s.id}: not available — ${st.skip}`);
+  }
+  if (interrupted) return;
+
+  vite = await startVite(ROOT, await freePort(), { verbose: args.verbose, env: viteEnv });
   log(`vite pid ${vite.pid} serving ${vite.url}`);
   browser = await launchChromium(CHROMIUM);
   log(`chromium ${browser.version()} (${CHROMIUM})`);
-
-  const state = new Map(scenarios.map((s) => [s.id, { runs: [], errors: [], notes: new Set(), skip: null }]));
-  const record = (id, notes = []) => notes.forEach((n) => state.get(id).notes.add(n));
 
   // Warm-up: a small load through every scenario, unmeasured. It lets vite
   // pre-bundle and transform everything a run imports (workers included), so
@@ -100,6 +134,7 @@ async function main() {
   for (const s of scenarios) {
     if (interrupted) break;
     const st = state.get(s.id);
+    if (st.skip) continue;
     const viteMark = vite.output().length;
     const viteErrors = () =>
       vite
@@ -110,7 +145,7 @@ async function main() {
         .slice(0, 3)
         .map((l) => `${s.id}: vite: ${l.trim().slice(0, 300)}`);
     try {
-      const r = await runScenario(browser, vite.url, s.id, files.slice(0, WARMUP_FILES), { ...common, steps: 3, warmup: true });
+      const r = await runScenario(browser, vite.url, s.id, files.slice(0, WARMUP_FILES), { ...common, steps: 3, warmup: true, params: st.params });
       if (r.skip) {
         st.skip = r.skip;
         record(s.id, viteErrors());
@@ -129,7 +164,7 @@ async function main() {
       if (st.skip || interrupted) continue;
       const t = Date.now();
       try {
-        const r = await runScenario(browser, vite.url, s.id, files, { ...common, steps: STEPS, warmup: false });
+        const r = await runScenario(browser, vite.url, s.id, files, { ...common, steps: STEPS, warmup: false, params: st.params });
         if (r.skip) {
           st.errors.push(r.skip);
           continue;
@@ -176,7 +211,9 @@ async function main() {
     console.log(`warning: other programs used ${(othersCpu * 100).toFixed(0)}% of the CPU during the bench: timings are inflated and noisy; run it on a quiet machine`);
   }
 
-  await writeFile(path.join(ROOT, 'bench-results.json'), `${JSON.stringify(results, null, 2)}\n`);
+  // With --only, the rows of the scenarios not run stay as the last full run wrote them.
+  const resultsFile = path.join(ROOT, 'bench-results.json');
+  await writeFile(resultsFile, `${JSON.stringify(args.only ? await mergeRows(resultsFile, results) : results, null, 2)}\n`);
   await mkdir(path.join(ROOT, '.tmp'), { recursive: true });
   const details = {
     date: new Date().toISOString(),

@@ -14,6 +14,9 @@
  *
  *   node scripts/orthanc.mjs --run <command…>   start, seed, run the command with
  *                                               SEGMARK_ORTHANC_PORT set, stop; exits with its code
+ *
+ * `npm run bench` imports startOrthanc and upload for its pacs scenario
+ * (scripts/bench/scenarios/pacs.mjs), with the bench series instead of the seed.
  */
 import { execFileSync, spawn } from 'node:child_process';
 import { createHash } from 'node:crypto';
@@ -64,8 +67,11 @@ end
 /**
  * Starts Orthanc on `port` with a fresh storage folder and waits until it answers.
  * Returns `{ port, pid, stop }`; `stop()` ends it by its pid and removes the folder.
+ * `httpCompression: false` turns off Orthanc's gzip of answers (on by default, as in
+ * Orthanc): Chromium always offers gzip, and deflating every 512 KB frame costs Orthanc
+ * ~50 ms of CPU, which over loopback is all cost and no gain (the bench turns it off).
  */
-export async function startOrthanc({ port } = {}) {
+export async function startOrthanc({ port, httpCompression = true } = {}) {
   for (const file of [ORTHANC, DICOMWEB_PLUGIN]) {
     if (!existsSync(file)) throw new Error(`${file} is missing: apt-get install -y orthanc orthanc-dicomweb`);
   }
@@ -77,6 +83,7 @@ export async function startOrthanc({ port } = {}) {
     IndexDirectory: path.join(dir, 'db'),
     HttpServerEnabled: true,
     HttpPort: port,
+    HttpCompressionEnabled: httpCompression,
     RemoteAccessAllowed: false,
     AuthenticationEnabled: false,
     LuaScripts: [path.join(dir, 'filter.lua')],
@@ -127,13 +134,25 @@ async function waitForSystem(port, child) {
   throw new Error('Orthanc did not answer GET /system within 20 s');
 }
 
-async function upload(port, bytes, name) {
+/**
+ * Stores one DICOM file in Orthanc (its REST API, not STOW-RS) and resolves with Orthanc's
+ * answer: `{ ID, ParentSeries, ParentStudy, Status, … }` (Orthanc's own ids, not DICOM UIDs).
+ */
+export async function upload(port, bytes, name) {
   const response = await fetch(`http://127.0.0.1:${port}/instances`, {
     method: 'POST',
     headers: { authorization, 'content-type': 'application/dicom' },
     body: bytes,
   });
   if (!response.ok) throw new Error(`POST /instances ${name}: HTTP ${response.status} ${await response.text()}`);
+  return response.json();
+}
+
+/** GET of Orthanc's REST API (e.g. `/series/<id>`) with the token, as JSON. */
+export async function orthancGet(port, resource) {
+  const response = await fetch(`http://127.0.0.1:${port}${resource}`, { headers: { authorization } });
+  if (!response.ok) throw new Error(`GET ${resource}: HTTP ${response.status} ${await response.text()}`);
+  return response.json();
 }
 
 /**

@@ -19,6 +19,18 @@ import { cpuMsBetween, descendantsTicks } from './cpu.mjs';
  *   `all.medians` has every scenario's medians, for rows that compare pipelines
  * @property {(metrics: Record<string, number | null>) => string} [summary]
  *   optional: the one-line log of a run, for scenarios whose headline is not a load time
+ * @property {(bench: { root: string, files: string[], options: Record<string, unknown>, log: (message: string) => void }) => Promise<ScenarioStart>} [start]
+ *   optional: starts what the scenario needs outside the page (a server), before vite starts; not timed
+ * @property {() => Promise<void>} [stop]
+ *   optional: stops it again; called once at the end, also after a failure or Ctrl+C
+ */
+
+/**
+ * What a scenario's `start()` gives back.
+ * @typedef {object} ScenarioStart
+ * @property {string} [skip]                    set when the scenario cannot run here; its rows become n/a
+ * @property {Record<string, string>} [env]     environment for the vite server (e.g. a proxy target)
+ * @property {Record<string, unknown>} [params] JSON-able values handed to the page scenario as `ctx.params`
  */
 
 /** Flags that keep headless Chromium away from the closed network of the build machines. */
@@ -63,12 +75,13 @@ const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
 /**
  * Starts `node node_modules/vite/bin/vite.js` (so the pid we hold is the server)
  * with the bench config on 127.0.0.1:port and waits until the page is served.
+ * `env` is added to its environment (scenarios' start() results, e.g. the PACS port).
  */
-export async function startVite(root, port, { verbose = false } = {}) {
+export async function startVite(root, port, { verbose = false, env = {} } = {}) {
   const child = spawn(
     process.execPath,
     ['node_modules/vite/bin/vite.js', '--config', 'scripts/bench/vite.config.ts', '--host', '127.0.0.1', '--port', String(port), '--strictPort'],
-    { cwd: root, stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, BROWSER: 'none', FORCE_COLOR: '0' } },
+    { cwd: root, stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, ...env, BROWSER: 'none', FORCE_COLOR: '0' } },
   );
   let output = '';
   const collect = (chunk) => {
@@ -148,7 +161,7 @@ function withTimeout(promise, ms, what) {
  * baseline, timed load, heap, afterLoad.
  * Returns `{ skip }` or `{ metrics, heap: { before, after }, notes }`; throws on failure.
  */
-export async function runScenario(browser, url, id, files, { rows, columns, steps, warmup, voxelBytes, beforeClose, timeoutMs = 150_000 }) {
+export async function runScenario(browser, url, id, files, { rows, columns, steps, warmup, voxelBytes, beforeClose, params = {}, timeoutMs = 150_000 }) {
   const context = await browser.newContext({ viewport: { width: 1280, height: 900 } });
   const notes = new Set();
   try {
@@ -162,7 +175,7 @@ export async function runScenario(browser, url, id, files, { rows, columns, step
     // Disk-backed File objects, as a user's pick gives; they stay alive in the input for the whole run.
     await page.setInputFiles('#files', files);
     const cdp = await context.newCDPSession(page);
-    const step = (what, fn) => withTimeout(page.evaluate(fn, [id, { rows, columns, steps, warmup }]), timeoutMs, `${id} ${what}`);
+    const step = (what, fn) => withTimeout(page.evaluate(fn, [id, { rows, columns, steps, warmup, params }]), timeoutMs, `${id} ${what}`);
     const setup = await step('setup', ([sid, options]) => window.segmarkBench.setup(sid, options));
     if (setup.skip) return { skip: setup.skip };
     const before = await heapBytes(cdp);

@@ -14,6 +14,7 @@ interface SetupOptions {
   columns: number;
   steps: number;
   warmup: boolean;
+  params: Readonly<Record<string, unknown>>;
 }
 
 let scenario: PageScenario | undefined;

@@ -10,6 +10,8 @@ export interface BenchContext {
   readonly steps: number;
   /** True in the unmeasured warm-up run (a few files, few steps). */
   readonly warmup: boolean;
+  /** What the scenario's Node side `start()` passed on (e.g. a PACS's root and series); `{}` when it has none. */
+  readonly params: Readonly<Record<string, unknown>>;
   /** Records something the reader of the results should know (deduplicated). */
   note(message: string): void;
 }

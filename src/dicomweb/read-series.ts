@@ -18,7 +18,8 @@ export interface SeriesRef {
   seriesInstanceUID: string;
 }
 
-const DEFAULT_CONCURRENCY = 6;
+/** WADO-RS requests in flight while a series is opened, unless the source sets `concurrency`. */
+export const DEFAULT_CONCURRENCY = 6;
 /** Failures that every further request would meet too: stop instead of reporting each. */
 const FATAL = new Set(['aborted', 'pacs-unauthorized', 'pacs-unreachable']);
 
