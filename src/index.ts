@@ -12,6 +12,9 @@ export { SegmarkSeriesList } from './elements/segmark-series-list/segmark-series
 export { SegmarkWorkPanel } from './elements/segmark-work-panel/segmark-work-panel.js';
 export { SegmarkExportDialog } from './elements/segmark-export-dialog/segmark-export-dialog.js';
 export { SegmarkStudyBrowser } from './elements/segmark-study-browser/segmark-study-browser.js';
+export { SegmarkReviewPanel } from './elements/segmark-review-panel/segmark-review-panel.js';
+export { SegmarkComments } from './elements/segmark-comments/segmark-comments.js';
+export { SegmarkAgreement } from './elements/segmark-agreement/segmark-agreement.js';
 export type { DicomWebSource, HeaderSource, StudyQuery, StudyResult, SeriesResult, PacsSegmentation } from './dicomweb/index.js';
 export type {
   ChangeDetail,
@@ -24,9 +27,16 @@ export type {
   SaveDetail,
   SeriesSummary,
   SliceDetail,
+  StatusDetail,
   WindowDetail,
 } from './elements/events.js';
+export type { ReviewStatus } from './core/review/workflow.js';
+export type { ReviewRecord, AuditEntry } from './core/review/record.js';
+export type { CommentThread, CommentReply, NewComment } from './core/review/comments.js';
 export type { DocumentSnapshot } from './core/annotation/document-data.js';
+export type { AgreementDetail, AdjudicateDetail } from './elements/events.js';
+export type { AgreementResult, LabelAgreement, SliceDisagreement } from './core/review/agreement.js';
+export type { ChoiceKey, Side } from './core/review/adjudicate.js';
 export { EXPORT_FORMATS, type ExportFormat, type ExportOptions } from './core/formats/export-job.js';
 export type { ChecklistFinding, ChecklistCode } from './core/formats/checklist.js';
 export type { ImportSummary } from './core/formats/import-apply.js';

@@ -8,6 +8,9 @@ import { SegmarkViewport } from './elements/segmark-viewport/segmark-viewport.js
 import { SegmarkWorkPanel } from './elements/segmark-work-panel/segmark-work-panel.js';
 import { SegmarkExportDialog } from './elements/segmark-export-dialog/segmark-export-dialog.js';
 import { SegmarkStudyBrowser } from './elements/segmark-study-browser/segmark-study-browser.js';
+import { SegmarkReviewPanel } from './elements/segmark-review-panel/segmark-review-panel.js';
+import { SegmarkComments } from './elements/segmark-comments/segmark-comments.js';
+import { SegmarkAgreement } from './elements/segmark-agreement/segmark-agreement.js';
 
 define('segmark-viewport', SegmarkViewport);
 define('segmark-reformat', SegmarkReformat);
@@ -15,5 +18,8 @@ define('segmark-series-list', SegmarkSeriesList);
 define('segmark-label-panel', SegmarkLabelPanel);
 define('segmark-work-panel', SegmarkWorkPanel);
 define('segmark-export-dialog', SegmarkExportDialog);
+define('segmark-agreement', SegmarkAgreement);
 define('segmark-annotator', SegmarkAnnotator);
 define('segmark-study-browser', SegmarkStudyBrowser);
+define('segmark-review-panel', SegmarkReviewPanel);
+define('segmark-comments', SegmarkComments);

@@ -47,6 +47,8 @@ export const ERROR_CODES = [
   'pacs-timeout',
   'pacs-bad-response',
   'pacs-store-failed',
+  'review-step-refused',
+  'agreement-other-series',
 ] as const;
 
 export type ErrorCode = (typeof ERROR_CODES)[number];

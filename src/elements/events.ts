@@ -4,6 +4,8 @@
  */
 import type { ErrorCode } from '../core/errors.js';
 import type { LoadWarning } from '../core/dicom/warnings.js';
+import type { StatusStep } from '../core/review/review-state.js';
+import type { AgreementResult } from '../core/review/agreement.js';
 
 export const SEGMARK_LOAD = 'segmark-load';
 export const SEGMARK_ERROR = 'segmark-error';
@@ -15,6 +17,38 @@ export const SEGMARK_SAVE = 'segmark-save';
 export const SEGMARK_EXPORT = 'segmark-export';
 export const SEGMARK_PACS_STORE = 'segmark-pacs-store';
 export const SEGMARK_OPEN_SERIES = 'segmark-open-series';
+export const SEGMARK_STATUS = 'segmark-status';
+
+/**
+ * The document's review status changed (`setStatus`, or the review panel), so
+ * a portal can route the work: who took the step (the annotator's `user` and
+ * `role`), when (ISO 8601), and the note given with it.
+ */
+export type StatusDetail = StatusStep;
+export const SEGMARK_AGREEMENT = 'segmark-agreement';
+export const SEGMARK_ADJUDICATE = 'segmark-adjudicate';
+
+/** Two documents of the open series were compared (`compareWith`, or the Compare… panel). */
+export interface AgreementDetail {
+  /** Names of the sides: A is the open document; B a stored document's user or a file name. */
+  sideA: string;
+  sideB: string;
+  result: AgreementResult;
+  elapsedMs: number;
+}
+
+/**
+ * The open document was replaced by the adjudication of A (itself) and B, as
+ * one undoable step; the document as it was is kept as the version
+ * `revision` (undefined when nothing is stored).
+ */
+export interface AdjudicateDetail {
+  sideB: string;
+  /** (label, slice) choices that took A, and B; everything else stayed A. */
+  fromA: number;
+  fromB: number;
+  revision: number | undefined;
+}
 
 /** A DICOM SEG was stored in the PACS (STOW-RS) by `saveToPacs`. */
 export interface PacsStoreDetail {
@@ -127,5 +161,8 @@ declare global {
     'segmark-window': CustomEvent<WindowDetail>;
     'segmark-pacs-store': CustomEvent<PacsStoreDetail>;
     'segmark-open-series': CustomEvent<OpenSeriesDetail>;
+    'segmark-status': CustomEvent<StatusDetail>;
+    'segmark-agreement': CustomEvent<AgreementDetail>;
+    'segmark-adjudicate': CustomEvent<AdjudicateDetail>;
   }
 }

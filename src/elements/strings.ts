@@ -33,6 +33,9 @@ const en = {
   coronal: 'Coronal reformat',
   // <segmark-label-panel>
   labelPanel: 'Labels',
+  sidePanels: 'Side panels',
+  tabReview: 'Review',
+  tabWork: 'Work',
   labelNew: 'New label',
   labelDefaultName: 'Label {id}',
   labelTemplate: 'Apply template',
@@ -99,6 +102,9 @@ const zhCN: Record<StringKey, string> = {
   coronal: '冠状面重建',
   // <segmark-label-panel>
   labelPanel: '标签',
+  sidePanels: '侧栏',
+  tabReview: '审核',
+  tabWork: '工作',
   labelNew: '新建标签',
   labelDefaultName: '标签 {id}',
   labelTemplate: '应用模板',

@@ -10,7 +10,7 @@ import type { AnnotationChange } from '../core/annotation/document-data.js';
 import { SegmarkError, toSegmarkError } from '../core/errors.js';
 import type { SegmarkDb } from './db.js';
 import { changedFilter, saveDocument, type ChangedRegion, type SaveOptions } from './documents.js';
-import type { DocId } from './schema.js';
+import type { DocId, ReviewFields } from './schema.js';
 
 export type SaveState = 'saved' | 'saving' | 'error';
 
@@ -20,6 +20,8 @@ export interface AutosaveEvents {
   onSaved?(): void;
   /** False while another tab holds the document: writes wait (nothing is overwritten). Default: always true. */
   canWrite?(): boolean;
+  /** The review record to store with the document record (`touch` asks for a write when only it changed). */
+  review?(): ReviewFields | undefined;
 }
 
 /**
@@ -36,6 +38,8 @@ export class Autosaver {
   lastSaved: number | undefined;
   private pending = new Map<string, ChangedRegion>();
   private all = false;
+  /** The document record (e.g. its review) changed without any region. */
+  private recordDirty = false;
   private timer: ReturnType<typeof setTimeout> | undefined;
   private writing: Promise<void> | undefined;
   private failures = 0;
@@ -58,9 +62,15 @@ export class Autosaver {
     return this.flush();
   }
 
+  /** Writes the document record soon (its review changed; regions untouched). */
+  touch(): void {
+    this.recordDirty = true;
+    this.schedule(Math.max(BATCH_MS, this.lastWrite + MIN_GAP_MS - Date.now()));
+  }
+
   /** True when changes are waiting to be written (or being written). */
   get dirty(): boolean {
-    return this.all || this.pending.size > 0 || this.writing !== undefined;
+    return this.all || this.recordDirty || this.pending.size > 0 || this.writing !== undefined;
   }
 
   /** Writes what is pending now and resolves when it is stored (or failed). */
@@ -68,7 +78,7 @@ export class Autosaver {
     clearTimeout(this.timer);
     this.timer = undefined;
     await this.writing;
-    if (!this.all && this.pending.size === 0) return;
+    if (!this.all && !this.recordDirty && this.pending.size === 0) return;
     if (this.events.canWrite?.() === false) {
       this.setState('error', new SegmarkError('storage-other-tab', 'another tab holds the document; changes here are not written'));
       return;
@@ -106,6 +116,7 @@ export class Autosaver {
     const all = this.all;
     this.pending = new Map();
     this.all = false;
+    this.recordDirty = false;
     this.setState('saving');
     this.lastWrite = Date.now();
     try {
@@ -113,14 +124,15 @@ export class Autosaver {
       // and only those are copied out of the document.
       const snapshot = this.document.snapshot(changed ? changedFilter(changed) : undefined);
       const counts = this.document.regionCounts();
-      await saveDocument(this.db, this.docId, snapshot, changed, { ...this.options, counts });
+      await saveDocument(this.db, this.docId, snapshot, changed, { ...this.options, counts, review: this.events.review?.() });
       this.failures = 0;
       this.lastSaved = Date.now();
-      this.setState(this.pending.size || this.all ? 'saving' : 'saved');
+      this.setState(this.pending.size || this.all || this.recordDirty ? 'saving' : 'saved');
       this.events.onSaved?.();
     } catch (error) {
       // Nothing was stored by the failed transaction: keep what it should have written for the retry.
       if (all) this.all = true;
+      this.recordDirty = true;
       for (const c of changed ?? []) this.pending.set(`${c.labelId}:${c.slice}`, c);
       const e = toSegmarkError(error, 'storage-unavailable');
       this.setState('error', e);

@@ -9,7 +9,7 @@ import { version as packageVersion } from '../../package.json';
 import { DOCUMENT_SCHEMA_VERSION, type DocumentSnapshot } from '../core/annotation/document-data.js';
 import { SegmarkError } from '../core/errors.js';
 import type { SegmarkDb } from './db.js';
-import { decodeRegion, encodeRegion } from './encode.js';
+import { decodeMeta, decodeRegion, encodeMeta, encodeRegion } from './encode.js';
 import { run, storageError, Writes } from './transaction.js';
 import type {
   DocId,
@@ -17,6 +17,7 @@ import type {
   EncodedSnapshot,
   RegionKey,
   RegionRecord,
+  ReviewFields,
   SegmarkSchema,
 } from './schema.js';
 
@@ -41,6 +42,8 @@ export interface SaveOptions {
    * holds only the changed regions (as autosave passes it).
    */
   counts?: { regions: number; verified: number };
+  /** The review record to store with the document; default: the stored one is kept. */
+  review?: ReviewFields;
 }
 
 export interface DocumentSummary {
@@ -81,7 +84,7 @@ export async function saveDocument(
   const touched = changed ? changedFilter(changed) : undefined;
   const records = snapshot.regions
     .filter((r) => !touched || touched(r.labelId, r.slice))
-    .map((r): RegionRecord => ({ docId, labelId: r.labelId, slice: r.slice, bytes: encodeRegion(r), origin: r.origin, verified: r.verified }));
+    .map((r): RegionRecord => ({ docId, labelId: r.labelId, slice: r.slice, bytes: encodeRegion(r), origin: r.origin, verified: r.verified, ...encodeMeta(r) }));
   const present = new Set(snapshot.regions.map((r) => regionKeyString(r.labelId, r.slice)));
 
   await run(db, ['documents', 'regions'], 'readwrite', async (tx) => {
@@ -99,7 +102,7 @@ export async function saveDocument(
       },
       labels: snapshot.labels,
       settings: snapshot.settings,
-      review: before?.review ?? {},
+      review: options.review ?? before?.review ?? {},
       regionCount: options.counts?.regions ?? snapshot.regions.length,
       verifiedCount: options.counts?.verified ?? snapshot.regions.filter((r) => r.verified).length,
       createdAt: before?.createdAt ?? now,
@@ -174,7 +177,7 @@ export async function addRevision(
     series: { ...snapshot.series, sopInstanceUIDs: [...snapshot.series.sopInstanceUIDs] },
     labels: snapshot.labels,
     settings: snapshot.settings,
-    regions: snapshot.regions.map((r) => ({ labelId: r.labelId, slice: r.slice, bytes: encodeRegion(r), origin: r.origin, verified: r.verified })),
+    regions: snapshot.regions.map((r) => ({ labelId: r.labelId, slice: r.slice, bytes: encodeRegion(r), origin: r.origin, verified: r.verified, ...encodeMeta(r) })),
   };
   return run(db, ['revisions'], 'readwrite', async (tx) => {
     const store = tx.objectStore('revisions');
@@ -227,7 +230,7 @@ function assemble(
     version: parts.version,
     series: { ...parts.series, sopInstanceUIDs: [...parts.series.sopInstanceUIDs] },
     labels: parts.labels,
-    regions: regions.map((r) => ({ labelId: r.labelId, slice: r.slice, rings: decodeRegion(r.bytes).rings, origin: r.origin, verified: r.verified })),
+    regions: regions.map((r) => ({ labelId: r.labelId, slice: r.slice, rings: decodeRegion(r.bytes).rings, origin: r.origin, verified: r.verified, ...decodeMeta(r) })),
     settings: parts.settings,
   };
 }

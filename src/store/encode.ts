@@ -17,9 +17,15 @@
  * Float64 instead, so decode(encode(r)) is exact for every finite region.
  * Int32 halves the size of Float64 and is 4× smaller than JSON-ish numbers.
  *
+ * A region's provenance and review decision (`RegionMeta`) are stored beside
+ * the bytes as plain fields of its record (`encodeMeta` / `decodeMeta`):
+ * records written before they were kept lack them and load as before, so
+ * the store's version did not change (schema.ts: records only gain fields).
+ *
  * Pure: no DOM, no IndexedDB; corrupt input raises `storage-corrupt`.
  */
 import { SegmarkError } from '../core/errors.js';
+import { copyMeta, parseMeta, type RegionMeta } from '../core/annotation/document-data.js';
 import type { Region, Ring } from '../core/annotation/region.js';
 
 export const REGION_SCALE = 4096;
@@ -107,4 +113,18 @@ export function decodeRegion(buffer: ArrayBuffer): Region {
     rings.push(ring);
   }
   return { rings };
+}
+
+/** The present parts of a region's provenance and review, as plain fields for its stored record. */
+export function encodeMeta(r: RegionMeta): RegionMeta {
+  return copyMeta(r);
+}
+
+/** The provenance and review of a stored record, checked; none for records written before they were kept. */
+export function decodeMeta(record: RegionMeta): RegionMeta {
+  return copyMeta(
+    parseMeta(record, (why) => {
+      throw new SegmarkError('storage-corrupt', `stored region: ${why}`);
+    }),
+  );
 }

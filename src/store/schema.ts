@@ -18,7 +18,8 @@
  * shape is a new DB_VERSION with an upgrade step in `db.ts`.
  */
 import type { DBSchema } from 'idb';
-import type { DocumentSnapshot, RegionOrigin } from '../core/annotation/document-data.js';
+import type { ReviewRecord } from '../core/review/record.js';
+import type { DocumentSnapshot, RegionMeta, RegionOrigin } from '../core/annotation/document-data.js';
 
 export const DB_NAME = 'segmark';
 export const DB_VERSION = 2;
@@ -34,10 +35,12 @@ export function documentId(studyInstanceUID: string, seriesInstanceUID: string, 
   return `${studyInstanceUID}|${seriesInstanceUID}|${user}`;
 }
 
-/** Placeholder for the review workflow (a later issue fills it); stored from version 1 so no upgrade is needed to start. */
-export interface ReviewFields {
-  readonly [field: string]: unknown;
-}
+/**
+ * The review record (`core/review/record.ts`: status, audit trail, comments,
+ * active time). Stored from version 1 as a placeholder, so records written
+ * before reviews existed hold `{}` and load as draft; no upgrade is needed.
+ */
+export type ReviewFields = ReviewRecord | { readonly [field: string]: unknown };
 
 export interface StoredSeries {
   studyInstanceUID: string;
@@ -80,6 +83,10 @@ export interface RegionRecord {
   bytes: ArrayBuffer;
   origin: RegionOrigin;
   verified: boolean;
+  /** Absent in records written before provenance was kept (`encodeMeta`). */
+  provenance?: RegionMeta['provenance'];
+  /** The latest review decision; absent when none, or in older records. */
+  review?: RegionMeta['review'];
 }
 
 export type RegionKey = [DocId, number, number];
@@ -90,7 +97,7 @@ export interface EncodedSnapshot {
   series: DocumentSnapshot['series'];
   labels: DocumentSnapshot['labels'];
   settings: DocumentSnapshot['settings'];
-  regions: { labelId: number; slice: number; bytes: ArrayBuffer; origin: RegionOrigin; verified: boolean }[];
+  regions: ({ labelId: number; slice: number; bytes: ArrayBuffer; origin: RegionOrigin; verified: boolean } & RegionMeta)[];
 }
 
 export interface RevisionRecord {

@@ -87,4 +87,30 @@ describe('accessibility', () => {
     const missed = [...controls].filter((c) => !reached.has(c)).map((c) => `${c.localName} "${c.getAttribute('aria-label') ?? c.textContent?.trim()}"`);
     expect({ missed, noFocusRing }).toEqual({ missed: [], noFocusRing: [] });
   });
+
+  it('REQ-A11Y-4: the side bar tabs follow the ARIA tab pattern (arrows move and show), and the Review and Work tabs pass axe', async () => {
+    const a = mountAnnotator({ width: 1280, height: 860, autosave: true });
+    a.user = 'a11y-check';
+    await a.loadFiles(await sampleFiles(12));
+    await frames(2);
+    const tab = (id: string) => a.shadowRoot!.getElementById(`tab-${id}`)!;
+    tab('labels').focus();
+    await userEvent.keyboard('{ArrowRight}');
+    await a.updateComplete;
+    expect(deepActive()).toBe(tab('review'));
+    expect(tab('review').getAttribute('aria-selected')).toBe('true');
+    expect(a.shadowRoot!.getElementById('panel-review')!.hidden).toBe(false);
+    expect(a.shadowRoot!.getElementById('panel-labels')!.hidden).toBe(true);
+    expect(await violations(a)).toEqual([]);
+    await userEvent.keyboard('{ArrowRight}');
+    await a.updateComplete;
+    expect(a.sideTab).toBe('work');
+    expect(await violations(a)).toEqual([]);
+    // From the last tab the arrow wraps to the first; the slice did not move while arrows went to the tabs.
+    const slice = a.slice;
+    await userEvent.keyboard('{ArrowRight}');
+    await a.updateComplete;
+    expect(a.sideTab).toBe('labels');
+    expect(a.slice).toBe(slice);
+  });
 });

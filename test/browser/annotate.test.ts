@@ -59,11 +59,13 @@ describe('annotating the sample with real mouse input', () => {
     expect(score).toBeGreaterThanOrEqual(0.98);
     expect(changes).toEqual([{ labelId: 3, slice: k, kind: 'draw' }]);
 
-    const after = JSON.stringify(a.getDocument());
+    // The region document (undo and redo are editing activity, which the review record's time counts).
+    const regions = () => JSON.stringify({ ...a.getDocument(), review: undefined });
+    const after = regions();
     expect(a.undo()).toBe(true);
     expect(a.getDocument()!.regions.filter((r) => r.labelId === 3)).toEqual([]);
     expect(a.redo()).toBe(true);
-    expect(JSON.stringify(a.getDocument())).toBe(after);
+    expect(regions()).toBe(after);
     // Ctrl+Z from the keyboard does the same
     a.dispatchEvent(new KeyboardEvent('keydown', { key: 'z', ctrlKey: true, bubbles: true, composed: true }));
     expect(a.getDocument()!.regions).toEqual([]);

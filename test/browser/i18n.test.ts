@@ -109,4 +109,22 @@ describe('zh-CN interface', () => {
       browser.remove();
     }
   });
+
+  it('REQ-I18N-4: each tab of the side bar (labels, review with status, comments and time, work) shows no English', async () => {
+    const a = mountAnnotator({ width: 1280, height: 860, lang: 'zh-CN', autosave: true });
+    a.user = 'i18n-check';
+    await a.loadFiles(await sampleFiles(12));
+    await frames(2);
+    const tabs = [...a.shadowRoot!.querySelectorAll<HTMLButtonElement>('[role="tab"]')];
+    expect(tabs.map((b) => b.id)).toEqual(['tab-labels', 'tab-review', 'tab-work']);
+    for (const tab of tabs) {
+      tab.click();
+      await a.updateComplete;
+      await frames(2);
+      const panel = a.shadowRoot!.getElementById(tab.getAttribute('aria-controls')!)!;
+      expect(panel.hidden).toBe(false);
+      expect(panel.textContent!.trim().length + panel.querySelectorAll('*').length).toBeGreaterThan(0);
+      expect({ tab: tab.id, english: englishIn(a.shadowRoot!) }).toEqual({ tab: tab.id, english: [] });
+    }
+  });
 });

@@ -8,39 +8,14 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import '../../src/index.js';
 import type { SegmarkAnnotator } from '../../src/elements/segmark-annotator/segmark-annotator.js';
-import { sampleIndex } from './support/sample.js';
+import { framePage, removeFramePages, until } from './support/frame-page.js';
 
-const frames: HTMLIFrameElement[] = [];
-afterEach(() => frames.splice(0).forEach((f) => f.remove()));
+afterEach(removeFramePages);
 
 type Internals = { annotations: { document: { setRegion(l: number, s: number, r: unknown, o: unknown): void } } };
 
-async function until(what: string, ok: () => boolean, ms = 5000): Promise<void> {
-  const t0 = Date.now();
-  while (!ok()) {
-    if (Date.now() - t0 > ms) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 20));
-  }
-}
-
 /** A page of its own with one annotator for `user`, on the first slices of the sample. */
-async function page(user: string): Promise<SegmarkAnnotator> {
-  const frame = document.createElement('iframe');
-  frame.style.cssText = 'width:900px;height:620px;border:0';
-  frame.srcdoc = `<!doctype html><body style="margin:0"><segmark-annotator style="display:grid;width:900px;height:600px"></segmark-annotator>
-    <script type="module">import '/src/index.ts';</script></body>`;
-  const loaded = new Promise((resolve) => frame.addEventListener('load', resolve, { once: true }));
-  document.body.append(frame);
-  frames.push(frame);
-  await loaded;
-  await frame.contentWindow!.customElements.whenDefined('segmark-annotator');
-  const a = frame.contentDocument!.querySelector('segmark-annotator') as SegmarkAnnotator;
-  a.user = user;
-  const index = await sampleIndex();
-  await a.loadUrls(index.files.slice(30, 42).map((f) => `${location.origin}/sample-dicom/${f}`));
-  await until('the annotation to be ready', () => a.annotationReady, 10000);
-  return a;
-}
+const page = async (user: string) => (await framePage(user, 12)).annotator;
 
 function draw(a: SegmarkAnnotator, label: number, slice: number, x: number): void {
   (a as unknown as Internals).annotations.document.setRegion(label, slice, { rings: [[x, 10, x + 30, 10, x + 30, 40, x, 40]] }, { kind: 'draw' });
@@ -84,7 +59,7 @@ describe('one document in two pages', () => {
     // Closing the writer's page lets the reader write, with everything stored.
     await second.flushSave();
     const final = regions(second);
-    frames.pop()!.remove();
+    second.ownerDocument.defaultView!.frameElement!.remove();
     await until('the first page to become the writer', () => first.editable);
     expect(regions(first)).toBe(final);
     expect(banner(first)).toBeNull();

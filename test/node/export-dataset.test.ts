@@ -340,7 +340,9 @@ describe('dataset package of the sample case (nnU-Net v2 raw layout)', () => {
       expect(label.review).toEqual({
         regions: own.length,
         verified: own.filter((r) => r.verified).length,
-        unverified: own.filter((r) => !r.verified).length,
+        unverified: own.filter((r) => !r.verified && r.review?.state !== 'rejected').length,
+        rejected: own.filter((r) => !r.verified && r.review?.state === 'rejected').length,
+        edited: own.filter((r) => r.provenance?.editedFrom !== undefined).length,
         drawn: own.filter((r) => r.origin === 'drawn').length,
         interpolated: own.filter((r) => r.origin === 'interpolated').length,
         imported: own.filter((r) => r.origin === 'imported').length,

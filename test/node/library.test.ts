@@ -166,6 +166,15 @@ describe('the built library under a strict Content-Security-Policy', () => {
     });
     expect(exported[0]).toBeGreaterThan(352);
     expect(exported[1]).toBeGreaterThan(1000);
+    // Agreement in its worker: the drawn square against one shifted by half its width (by hand: Dice 0.5).
+    const dice = await page.evaluate(async () => {
+      const a = document.querySelector('segmark-annotator')!;
+      const b = a.getDocument()!;
+      b.regions = [{ labelId: 4, slice: 30, rings: [[125, 100, 175, 100, 175, 140, 125, 140]], origin: 'drawn', verified: false }];
+      const result = await a.compareWith(b);
+      return result.labels.find((l) => l.ids.a === 4)!.dice;
+    });
+    expect(dice).toBeCloseTo(0.5, 12);
     expect(violations).toEqual([]);
     expect(errors).toEqual([]);
 

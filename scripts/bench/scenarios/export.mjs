@@ -34,7 +34,7 @@ export default {
     return [
       `nifti ${f(m.niftiMs)} ms (first ${f(m.niftiFirstMs)}), seg ${f(m.segMs)} ms (first ${f(m.segFirstMs)}), dataset ${f(m.datasetMs)} ms (first ${f(m.datasetFirstMs)})`,
       `longest task ${f(m.longestTaskMs)} ms in ${formats[m.longestTaskFormat] ?? 'n/a'} (${f(m.longTaskCount)} > 50 ms; per format ${formats.map((k) => `${f(m[`${k}LongestTaskMs`])} ms at +${f(m[`${k}LongestTaskAtMs`])} ms`).join(', ')})`,
-      `job build ${formats.map((k) => f(m[`${k}JobMs`], 1)).join('/')} ms, runExportJob sync start ${formats.map((k) => f(m[`${k}StartMs`], 1)).join('/')} ms`,
+      `job build ${formats.map((k) => f(m[`${k}JobMs`], 1)).join('/')} ms, runner.run sync start ${formats.map((k) => f(m[`${k}StartMs`], 1)).join('/')} ms`,
       `in page: labelmapOf ${f(m.labelmapMs)} ms, NIfTI write ${f(m.niftiRawMs)} (copy ${f(m.niftiCopyMs)}, max scan ${f(m.niftiScanMs)}), gzip fflate 6 ${f(m.niftiFflateMs)} / fflate 1 ${f(m.niftiFflate1Ms)}, runExport nifti ${f(m.niftiInPageMs)}, worker round trip of an empty export ${f(m.workerTripMs)} ms`,
       `seg runExport ${f(m.segInPageMs)} ms (writeSeg ≈ ${f(m.segWriteMs)}; packFrame over all (segment, slice) ${f(m.packNowMs)} ms, bounded ${f(m.packFastMs)} ms)`,
       `dataset: CT NIfTI write ${f(m.ctRawMs)} ms, CT gzip native ${f(m.ctGzipMs)} ms (${f((m.ctGzipBytes ?? 0) / 1e6, 1)} MB) / fflate 1 ${f(m.ctFflate1Ms)} ms (${f((m.ctFflate1Bytes ?? 0) / 1e6, 1)} MB), label NIfTI fflate ${f(m.labelFflateMs)} ms, datasetPackage ${f(m.packageMs)} ms`,

@@ -8,6 +8,7 @@
 import type { SegmentCode } from './codes.js';
 import { AnnotationError, type Label, type LabelDisplay } from './labels.js';
 import type { Region } from './region.js';
+import type { ReviewRecord } from '../review/record.js';
 
 export const DOCUMENT_SCHEMA_VERSION = 1;
 
@@ -21,13 +22,61 @@ export interface SeriesIdentity {
   readonly slices: number;
 }
 
-/** Where a (label, slice) region came from; later issues add review states. */
+/** What made a (label, slice) region as it is now: a person, interpolation, or an import. */
 export type RegionOrigin = 'drawn' | 'interpolated' | 'imported';
 export type PaintMode = 'over-others' | 'background-only';
 
 export interface SliceFlags {
   readonly origin: RegionOrigin;
   readonly verified: boolean;
+}
+
+/** SegmentAlgorithmType (PS3.3 C.8.20.2). */
+export type AlgorithmType = 'AUTOMATIC' | 'SEMIAUTOMATIC' | 'MANUAL';
+
+/**
+ * Who or what made a region, beyond its origin. Every field is optional:
+ * documents saved before provenance was kept have none.
+ */
+export interface RegionProvenance {
+  /** The person who drew it, or who ran the interpolation or the import (the annotator's `user`). */
+  readonly by?: string;
+  /** Imported: the file it came from. */
+  readonly file?: string;
+  /** Imported: the model or algorithm that made it (the SEG's SegmentAlgorithmName, the NIfTI sidecar's). */
+  readonly algorithm?: string;
+  /** Imported: SegmentAlgorithmType, where the file says it. */
+  readonly algorithmType?: AlgorithmType;
+  /**
+   * The origin it had before a person first edited it, when that was machine
+   * work; the region is 'drawn' from that edit on, and this stays.
+   */
+  readonly editedFrom?: 'imported' | 'interpolated';
+  /** People other than `by` who changed its shape, in the order of their first edit. */
+  readonly editedBy?: readonly string[];
+}
+
+/** The short list a reviewer picks a rejection's reason from. */
+export const REJECT_REASONS = ['boundary-wrong', 'wrong-label', 'missed-structure', 'not-this-structure', 'other'] as const;
+export type RejectReason = (typeof REJECT_REASONS)[number];
+
+/** Verified / not verified / rejected, per (label, slice). */
+export type ReviewState = 'verified' | 'unverified' | 'rejected';
+
+/** A reviewer's latest decision on a region: who, when (ms since the epoch), and for a rejection why. */
+export interface RegionReview {
+  readonly state: 'verified' | 'rejected';
+  readonly by: string;
+  readonly at: number;
+  readonly reason?: RejectReason;
+  /** Free text with a rejection. */
+  readonly note?: string;
+}
+
+/** The optional provenance and review parts of a region, as the snapshot, the store and the history carry them. */
+export interface RegionMeta {
+  provenance?: RegionProvenance;
+  review?: RegionReview;
 }
 
 /** `getDocument()`: plain data, structured-clone safe. Fields may be added, never renamed. */
@@ -52,8 +101,10 @@ export interface DocumentSnapshot {
     display: LabelDisplay;
   }[];
   /** Rings in pixel coordinates, `[x0, y0, x1, y1, …]` (see `region.ts`). */
-  regions: { labelId: number; slice: number; rings: number[][]; origin: RegionOrigin; verified: boolean }[];
+  regions: ({ labelId: number; slice: number; rings: number[][]; origin: RegionOrigin; verified: boolean } & RegionMeta)[];
   settings: { paintMode: PaintMode };
+  /** The review record (status, audit trail, comments, active time), kept apart from the undoable regions; `getDocument()` adds it. */
+  review?: ReviewRecord;
 }
 
 /** Polygon booleans on regions (the real one lives in `region-ops.ts`, over a clipping library). */
@@ -79,6 +130,8 @@ export interface SetRegionOptions {
   /** Default: 'interpolated' for interpolate, 'imported' for import, else 'drawn'. */
   origin?: RegionOrigin;
   verified?: boolean;
+  /** Interpolate and import: what made it (file, algorithm); `by` defaults to the document's user. */
+  provenance?: RegionProvenance;
   /** Undo-menu text; default e.g. "Draw L4/L5 disc". */
   label?: string;
 }
@@ -123,13 +176,44 @@ export type Bounds = readonly [number, number, number, number];
 export interface Entry extends SliceFlags {
   readonly region: Region;
   readonly bounds: Bounds;
+  readonly provenance?: RegionProvenance;
+  readonly review?: RegionReview;
 }
 
 const ORIGINS: readonly string[] = ['drawn', 'interpolated', 'imported'];
+const ALGORITHM_TYPES: readonly string[] = ['AUTOMATIC', 'SEMIAUTOMATIC', 'MANUAL'];
 
-export function makeEntry(region: Region, origin: RegionOrigin, verified: boolean): Entry {
+export function makeEntry(region: Region, origin: RegionOrigin, verified: boolean, meta: RegionMeta = {}): Entry {
   const own = ownRegion(region);
-  return Object.freeze({ region: own, origin, verified, bounds: boundsOf(own) });
+  return Object.freeze({ region: own, origin, verified, bounds: boundsOf(own), ...frozenMeta(meta) });
+}
+
+/** Frozen copies of the present meta parts (absent ones stay absent, so old and new entries compare alike). */
+export function frozenMeta(meta: RegionMeta): RegionMeta {
+  const out: RegionMeta = {};
+  if (meta.provenance) {
+    const p = meta.provenance;
+    out.provenance = Object.freeze({ ...p, ...(p.editedBy ? { editedBy: Object.freeze([...p.editedBy]) } : {}) });
+  }
+  if (meta.review) out.review = Object.freeze({ ...meta.review });
+  return out;
+}
+
+/** Plain, detached copies of an entry's meta parts, for a snapshot. */
+export function copyMeta(meta: RegionMeta): RegionMeta {
+  const out: RegionMeta = {};
+  if (meta.provenance) {
+    const p = meta.provenance;
+    out.provenance = { ...p, ...(p.editedBy ? { editedBy: [...p.editedBy] } : {}) };
+  }
+  if (meta.review) out.review = { ...meta.review };
+  return out;
+}
+
+/** The review state of an entry: rejected and verified come from the decision, else from the flag. */
+export function reviewStateOf(e: Pick<Entry, 'verified' | 'review'>): ReviewState {
+  if (e.verified) return 'verified';
+  return e.review?.state === 'rejected' ? 'rejected' : 'unverified';
 }
 
 export function boundsOf(region: Region): Bounds {
@@ -177,7 +261,13 @@ export function sameRegion(a: Region, b: Region): boolean {
 
 export function sameEntry(a: Entry | undefined, b: Entry | undefined): boolean {
   if (!a || !b) return a === b;
-  return a.origin === b.origin && a.verified === b.verified && sameRegion(a.region, b.region);
+  return (
+    a.origin === b.origin &&
+    a.verified === b.verified &&
+    JSON.stringify(a.provenance) === JSON.stringify(b.provenance) &&
+    JSON.stringify(a.review) === JSON.stringify(b.review) &&
+    sameRegion(a.region, b.region)
+  );
 }
 
 /** Estimated bytes an entry keeps alive (numbers are 8 bytes; arrays and objects carry overhead). */
@@ -215,7 +305,7 @@ export interface ParsedSnapshot {
   series: SeriesIdentity;
   labels: Label[];
   paintMode: PaintMode;
-  regions: { labelId: number; slice: number; region: Region; origin: RegionOrigin; verified: boolean }[];
+  regions: ({ labelId: number; slice: number; region: Region; origin: RegionOrigin; verified: boolean } & RegionMeta)[];
 }
 
 /**
@@ -245,7 +335,34 @@ export function parseSnapshot(snapshot: DocumentSnapshot): ParsedSnapshot {
     if (!ORIGINS.includes(origin)) bad(`region origin ${String(origin)}`);
     const verified = r.verified ?? false;
     if (typeof verified !== 'boolean') bad('region verified flag must be a boolean');
-    return { labelId: r.labelId, slice: r.slice, region: ownRegion({ rings: r.rings }), origin, verified };
+    const meta = parseMeta(r, bad);
+    return { labelId: r.labelId, slice: r.slice, region: ownRegion({ rings: r.rings }), origin, verified, ...meta };
   });
   return { series: snapshot.series, labels: snapshot.labels as unknown as Label[], paintMode, regions };
+}
+
+/** Checks the optional provenance and review of a stored or given region; `bad` raises the caller's error. */
+export function parseMeta(r: RegionMeta, bad: (why: string) => never): RegionMeta {
+  const out: RegionMeta = {};
+  const isText = (v: unknown) => v === undefined || typeof v === 'string';
+  const p = r.provenance;
+  if (p !== undefined) {
+    if (typeof p !== 'object' || p === null) bad('region provenance must be an object');
+    if (!isText(p.by) || !isText(p.file) || !isText(p.algorithm)) bad('region provenance fields must be strings');
+    if (p.algorithmType !== undefined && !ALGORITHM_TYPES.includes(p.algorithmType)) bad(`algorithm type ${String(p.algorithmType)}`);
+    if (p.editedFrom !== undefined && p.editedFrom !== 'imported' && p.editedFrom !== 'interpolated') bad(`edited from ${String(p.editedFrom)}`);
+    if (p.editedBy !== undefined && !(Array.isArray(p.editedBy) && p.editedBy.every((u) => typeof u === 'string'))) {
+      bad('region editedBy must be an array of strings');
+    }
+    out.provenance = p;
+  }
+  const v = r.review;
+  if (v !== undefined) {
+    if (typeof v !== 'object' || v === null || (v.state !== 'verified' && v.state !== 'rejected')) bad('region review state');
+    if (typeof v.by !== 'string' || !Number.isFinite(v.at)) bad('region review needs who and when');
+    if (v.reason !== undefined && !(REJECT_REASONS as readonly string[]).includes(v.reason)) bad(`reject reason ${String(v.reason)}`);
+    if (!isText(v.note)) bad('region review note must be a string');
+    out.review = v;
+  }
+  return out;
 }

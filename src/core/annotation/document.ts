@@ -17,12 +17,15 @@
 import { copySegmentCode } from './codes.js';
 import {
   DOCUMENT_SCHEMA_VERSION,
+  REJECT_REASONS,
   boundsOf,
   deltaBytes,
+  copyMeta,
   makeEntry,
   overlaps,
   ownRegion,
   parseSnapshot,
+  reviewStateOf,
   sameEntry,
   sameRegion,
   validateSeries,
@@ -35,8 +38,13 @@ import {
   type LabelFields,
   type PaintMode,
   type RegionChangeKind,
+  type RegionMeta,
   type RegionOps,
   type RegionOrigin,
+  type RegionProvenance,
+  type RegionReview,
+  type RejectReason,
+  type ReviewState,
   type SeriesIdentity,
   type SetRegionOptions,
   type SliceFlags,
@@ -44,9 +52,10 @@ import {
 import { History, type HistoryOptions } from './history.js';
 import { AnnotationError, createLabel, getLabel, indexOfLabel, insertLabel, removeLabel, updateLabel } from './labels.js';
 import type { Label, LabelPatch } from './labels.js';
+import { editedBy, madeBy, withEditor } from './provenance.js';
 import { EMPTY_REGION, type Region } from './region.js';
 
-export { DOCUMENT_SCHEMA_VERSION };
+export { DOCUMENT_SCHEMA_VERSION, REJECT_REASONS };
 export type {
   AnnotationChange,
   ChangeKind,
@@ -55,6 +64,10 @@ export type {
   RegionChangeKind,
   RegionOps,
   RegionOrigin,
+  RegionProvenance,
+  RegionReview,
+  RejectReason,
+  ReviewState,
   SeriesIdentity,
   SetRegionOptions,
   SliceFlags,
@@ -66,6 +79,19 @@ export interface DocumentOptions {
   labels?: readonly Label[];
   paintMode?: PaintMode;
   history?: HistoryOptions;
+  /** The person whose edits and reviews are recorded (see `user`). */
+  user?: string;
+  /** Milliseconds since the epoch, for review times; default `Date.now`. */
+  clock?: () => number;
+}
+
+/** What a reviewer decides on a (label, slice); a rejection says why. */
+export interface ReviewDecision {
+  state: ReviewState;
+  /** Rejected: from the short list (default 'other'). */
+  reason?: RejectReason;
+  /** Rejected: free text. */
+  note?: string;
 }
 
 const VERB: Record<RegionChangeKind, string> = {
@@ -74,6 +100,7 @@ const VERB: Record<RegionChangeKind, string> = {
 const DEFAULT_ORIGIN: Record<RegionChangeKind, RegionOrigin> = {
   draw: 'drawn', erase: 'drawn', edit: 'drawn', interpolate: 'interpolated', import: 'imported',
 };
+const PERSON_KINDS: ReadonlySet<RegionChangeKind> = new Set(['draw', 'erase', 'edit']);
 /** Label fields that only change the view: announced but not undo steps, so undo undoes work, not looks. */
 const VIEW_FIELDS: ReadonlySet<string> = new Set(['visible', 'opacity', 'display']);
 
@@ -87,10 +114,14 @@ export class AnnotationDocument {
   #pending: AnnotationChange[] = [];
   #replay: 'undo' | 'redo' = 'undo';
   #paintMode: PaintMode = 'over-others';
+  #user = '';
+  readonly #clock: () => number;
 
   constructor(options: DocumentOptions) {
     this.series = validateSeries(options.series);
     this.#ops = options.ops;
+    this.user = options.user ?? '';
+    this.#clock = options.clock ?? Date.now;
     this.paintMode = options.paintMode ?? 'over-others';
     for (const label of options.labels ?? []) this.#labels = insertLabel(this.#labels, label);
     this.#history = new History<Delta>(
@@ -108,6 +139,16 @@ export class AnnotationDocument {
     if (mode !== 'over-others' && mode !== 'background-only') throw new RangeError(`paint mode ${String(mode)}`);
     this.#paintMode = mode;
   }
+  /**
+   * The person working on the document (the annotator's `user`): named as who
+   * drew, edited, imported or reviewed what they touch from now on. A
+   * setting, neither recorded nor announced.
+   */
+  get user(): string { return this.#user; }
+  set user(name: string) {
+    if (typeof name !== 'string') throw new TypeError('user must be a string');
+    this.#user = name;
+  }
   get canUndo(): boolean { return this.#history.canUndo; }
   get canRedo(): boolean { return this.#history.canRedo; }
   get undoLabel(): string | undefined { return this.#history.undoCommand?.label; }
@@ -124,22 +165,38 @@ export class AnnotationDocument {
     return e ? { origin: e.origin, verified: e.verified } : undefined;
   }
 
+  /** Verified, unverified or rejected; undefined where (label, slice) has no region. */
+  reviewStateAt(labelId: number, slice: number): ReviewState | undefined {
+    const e = this.#entry(labelId, slice);
+    return e ? reviewStateOf(e) : undefined;
+  }
+
+  /** Who or what made the region, and the latest review decision on it (plain copies). */
+  metaAt(labelId: number, slice: number): RegionMeta | undefined {
+    const e = this.#entry(labelId, slice);
+    return e ? copyMeta(e) : undefined;
+  }
+
   /** The region's bounding box [x0, y0, x1, y1] in pixel coordinates, or undefined where there is none. */
   boundsAt(labelId: number, slice: number): Bounds | undefined {
     return this.#entry(labelId, slice)?.bounds;
   }
 
-  /** How many (label, slice) regions there are, and how many of them are verified. */
-  regionCounts(): { regions: number; verified: number } {
+  /** How many (label, slice) regions there are (of one label, or all), and how many are verified and rejected. */
+  regionCounts(labelId?: number): { regions: number; verified: number; rejected: number } {
     let regions = 0;
     let verified = 0;
-    for (const slices of this.#regions.values()) {
+    let rejected = 0;
+    const maps = labelId === undefined ? [...this.#regions.values()] : [this.#regions.get(labelId) ?? new Map<number, Entry>()];
+    for (const slices of maps) {
       for (const e of slices.values()) {
         regions++;
-        if (e.verified) verified++;
+        const state = reviewStateOf(e);
+        if (state === 'verified') verified++;
+        else if (state === 'rejected') rejected++;
       }
     }
-    return { regions, verified };
+    return { regions, verified, rejected };
   }
 
   /** Slices where the label has a region, ascending. */
@@ -164,6 +221,14 @@ export class AnnotationDocument {
    * Sets the whole region of (label, slice) — the one way regions change.
    * Applies the non-overlap rule, records one undo step (or joins the open
    * stroke), and announces every (label, slice) it touched.
+   *
+   * Provenance: a draw, edit or erase is the user's — a new region is theirs
+   * (`by`); over an existing one it becomes 'drawn', keeps who or what made
+   * it, adds the user to `editedBy` and, over machine work, records
+   * `editedFrom`. Interpolate and import take `options.provenance` (file,
+   * algorithm) with the user as `by`. Every change starts unverified with no
+   * review decision, corrections during review included: the corrected shape
+   * is one nobody has checked yet, and accepting it is one key (V).
    */
   setRegion(labelId: number, slice: number, region: Region, options: SetRegionOptions): void {
     const label = this.#editable(labelId);
@@ -184,10 +249,16 @@ export class AnnotationDocument {
     }
     const empty = this.#ops.isEmpty(wanted);
     const origin = options.origin ?? DEFAULT_ORIGIN[options.kind];
-    const after = empty ? undefined : makeEntry(wanted, origin, options.verified ?? false);
+    const before = this.#entry(labelId, slice);
+    const verified = options.verified ?? false;
+    // An edit is a new shape nobody has checked: it starts unverified, with no review decision.
+    const meta: RegionMeta = {
+      provenance: PERSON_KINDS.has(options.kind) ? editedBy(this.#user, before) : madeBy(this.#user, options.provenance),
+      ...(verified ? { review: this.#decision('verified') } : {}),
+    };
+    const after = empty ? undefined : makeEntry(wanted, origin, verified, meta);
     this.#history.begin(options.label ?? `${VERB[options.kind]} ${label.name}`);
     try {
-      const before = this.#entry(labelId, slice);
       if (!sameEntry(before, after)) this.#change({ type: 'region', labelId, slice, before, after }, options.kind);
       if (after && this.#paintMode === 'over-others') {
         for (const l of others) {
@@ -196,7 +267,7 @@ export class AnnotationDocument {
           const cut = ownRegion(this.#ops.difference(e.region, after.region));
           if (sameRegion(cut, e.region)) continue;
           // The cut shape is no longer what anyone checked: it needs verifying again.
-          const next = this.#ops.isEmpty(cut) ? undefined : makeEntry(cut, e.origin, false);
+          const next = this.#ops.isEmpty(cut) ? undefined : makeEntry(cut, e.origin, false, { provenance: withEditor(e.provenance, this.#user) });
           this.#change({ type: 'region', labelId: l.id, slice, before: e, after: next }, options.kind);
         }
       }
@@ -208,14 +279,31 @@ export class AnnotationDocument {
 
   /** Marks the region of (label, slice) as checked by a person, or not. */
   setVerified(labelId: number, slice: number, verified: boolean): void {
-    this.#editable(labelId);
+    this.setReview(labelId, slice, { state: verified ? 'verified' : 'unverified' });
+  }
+
+  /**
+   * Records a reviewer's decision on (label, slice) — verified, unverified or
+   * rejected with a reason — with the document's user and the time, as one
+   * undo step (or part of the open one), announced as 'verify'. Deciding what
+   * is already decided (same state, reason and note) changes nothing.
+   */
+  setReview(labelId: number, slice: number, decision: ReviewDecision): void {
+    const label = this.#editable(labelId);
     const before = this.#entry(labelId, slice);
     if (!before) {
       throw new AnnotationError('invalid-region', `label ${labelId} has no region on slice ${slice}`, { labelId, slice });
     }
-    if (before.verified === verified) return;
-    const after: Entry = Object.freeze({ ...before, verified });
-    const text = verified ? 'Mark verified' : 'Mark unverified';
+    const { state } = decision;
+    if (state !== 'verified' && state !== 'unverified' && state !== 'rejected') throw new RangeError(`review state ${String(state)}`);
+    const reason = state === 'rejected' ? (decision.reason ?? 'other') : undefined;
+    const note = state === 'rejected' ? decision.note?.trim() || undefined : undefined;
+    const was = reviewStateOf(before);
+    if (was === state && (state !== 'rejected' || (before.review?.reason === reason && before.review?.note === note))) return;
+    const { review: _old, ...rest } = before;
+    const review = state === 'unverified' ? undefined : this.#decision(state, reason, note);
+    const after: Entry = Object.freeze({ ...rest, verified: state === 'verified', ...(review ? { review } : {}) });
+    const text = state === 'verified' ? 'Mark verified' : state === 'rejected' ? `Reject ${label.name}` : 'Mark unverified';
     this.#change({ type: 'region', labelId, slice, before, after }, 'verify', text);
     this.#flush();
   }
@@ -312,7 +400,7 @@ export class AnnotationDocument {
         if (only && !only(l.id, slice)) continue;
         const e = this.#entry(l.id, slice)!;
         const rings = e.region.rings.map((r) => r.slice());
-        regions.push({ labelId: l.id, slice, rings, origin: e.origin, verified: e.verified });
+        regions.push({ labelId: l.id, slice, rings, origin: e.origin, verified: e.verified, ...copyMeta(e) });
       }
     }
     return {
@@ -331,7 +419,7 @@ export class AnnotationDocument {
   static fromSnapshot(
     snapshot: DocumentSnapshot,
     ops: RegionOps,
-    options: { history?: HistoryOptions } = {},
+    options: Pick<DocumentOptions, 'history' | 'user' | 'clock'> = {},
   ): AnnotationDocument {
     const { series, labels, paintMode, regions } = parseSnapshot(snapshot);
     const doc = new AnnotationDocument({ series, ops, labels, paintMode, ...options });
@@ -342,7 +430,7 @@ export class AnnotationDocument {
         const params = { labelId: r.labelId, slice: r.slice };
         throw new AnnotationError('bad-snapshot', `two regions for label ${r.labelId} on slice ${r.slice}`, params);
       }
-      if (!ops.isEmpty(r.region)) doc.#set(r.labelId, r.slice, makeEntry(r.region, r.origin, r.verified), null);
+      if (!ops.isEmpty(r.region)) doc.#set(r.labelId, r.slice, makeEntry(r.region, r.origin, r.verified, r), null);
     }
     return doc;
   }
@@ -409,6 +497,10 @@ export class AnnotationDocument {
     const label = getLabel(this.#labels, labelId);
     if (label.locked) throw new AnnotationError('label-locked', `label ${label.name} is locked`, { labelId });
     return label;
+  }
+
+  #decision(state: 'verified' | 'rejected', reason?: RejectReason, note?: string): RegionReview {
+    return { state, by: this.#user, at: this.#clock(), ...(reason ? { reason } : {}), ...(note ? { note } : {}) };
   }
 
   #checkSlice(slice: number): void {

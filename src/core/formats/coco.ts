@@ -37,6 +37,7 @@ import { rasterizeRegion, regionPixelBounds } from '../annotation/rasterize.js';
 import type { Region } from '../annotation/region.js';
 import { encodeRle, rleToString } from './coco-rle.js';
 import { sliceFileName, type PngMaskLabel } from './png-masks.js';
+import type { LabelProvenanceJson } from './nifti-sidecar.js';
 
 /** One (label, slice) region, as in `getDocument().regions`. */
 export interface CocoRegionInput {
@@ -75,6 +76,8 @@ export interface CocoCategory {
   id: number;
   name: string;
   supercategory: string;
+  /** Segmark's record of how the category's regions came to be and who checked them. */
+  provenance?: LabelProvenanceJson;
 }
 
 /** `size` is [height, width]. */
@@ -147,7 +150,12 @@ export function cocoJson(input: CocoInput, options: CocoOptions = {}): CocoDatas
       sop_instance_uid: uid,
       slice_index: k,
     })),
-    categories: labels.map((l) => ({ id: l.id, name: l.name, supercategory: l.code.category.codeMeaning })),
+    categories: labels.map((l) => ({
+      id: l.id,
+      name: l.name,
+      supercategory: l.code.category.codeMeaning,
+      ...(l.provenance ? { provenance: l.provenance } : {}),
+    })),
     annotations,
   };
 }

@@ -31,15 +31,18 @@ export function datasetLabels(labels: DocumentSnapshot['labels']): DatasetLabel[
 }
 
 /**
- * The labelmap with every id replaced by its dataset value (0 stays 0).
+ * The labelmap with every id replaced by its dataset value (0 stays 0;
+ * an undefined, empty slice stays undefined).
  * A voxel whose id no label has means the labelmap and the document
  * disagree: that is refused rather than written as background.
  */
-export function remapLabelmap(labelmap: readonly Uint8Array[], labels: readonly DatasetLabel[]): Uint8Array[] {
+export function remapLabelmap(labelmap: readonly (Uint8Array | undefined)[], labels: readonly DatasetLabel[]): (Uint8Array | undefined)[] {
   const table = new Int16Array(256).fill(-1);
   table[0] = 0;
   for (const l of labels) table[l.originalId] = l.value;
   return labelmap.map((slice, k) => {
+    // An empty slice (undefined) stays empty.
+    if (!slice) return undefined;
     const out = new Uint8Array(slice.length);
     for (let i = 0; i < slice.length; i++) {
       const v = table[slice[i]!]!;

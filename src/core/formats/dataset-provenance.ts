@@ -1,7 +1,9 @@
 /**
  * `provenance.json` of a dataset package: who annotated the case and when,
  * which app wrote it, what each label value means and how much of it a
- * person has checked, which series it came from, and what the NIfTI files
+ * person has checked (review counts by origin and state, the imported
+ * files and algorithms, the people who drew, edited and reviewed, the
+ * rejected slices: `region-provenance.ts`), which series it came from, and what the NIfTI files
  * cannot say exactly (tilt, uneven spacing). Built identified; the package
  * passes it through `deidentifyJson` when it de-identifies.
  */
@@ -10,8 +12,10 @@ import type { DocumentSnapshot } from '../annotation/document-data.js';
 import type { DatasetLabel } from './dataset-labels.js';
 import type { Deidentifier } from './deidentify.js';
 import type { JsonValue } from './deidentify-json.js';
+import { provenanceJson, regionsByLabel } from './region-provenance.js';
 import type { NiftiFinding } from './nifti-space.js';
 import type { SegSource } from './seg-input.js';
+import { reviewProvenance } from '../review/record.js';
 
 export const PROVENANCE_FORMAT = 'segmark-dataset-provenance';
 export const PROVENANCE_VERSION = 1;
@@ -26,15 +30,6 @@ export interface DatasetAnnotator {
   readonly role: string;
 }
 
-/** Regions of one label by how they came to be and whether someone verified them. */
-export interface ReviewCounts {
-  regions: number;
-  verified: number;
-  unverified: number;
-  drawn: number;
-  interpolated: number;
-  imported: number;
-}
 
 export interface ProvenanceInput {
   readonly appVersion: string;
@@ -53,35 +48,20 @@ export interface ProvenanceInput {
   readonly deidentifier: Deidentifier | undefined;
 }
 
-/** Review counts of each label id present in the document's regions (one region per label and slice). */
-export function reviewCounts(document: DocumentSnapshot): Map<number, ReviewCounts> {
-  const counts = new Map<number, ReviewCounts>();
-  for (const r of document.regions) {
-    let c = counts.get(r.labelId);
-    if (!c) counts.set(r.labelId, (c = { regions: 0, verified: 0, unverified: 0, drawn: 0, interpolated: 0, imported: 0 }));
-    c.regions++;
-    if (r.verified) c.verified++;
-    else c.unverified++;
-    c[r.origin]++;
-  }
-  return counts;
-}
-
 /** The provenance as plain JSON, identified (see the module comment). */
 export function buildProvenance(p: ProvenanceInput): JsonValue {
-  const counts = reviewCounts(p.document);
+  const byLabel = regionsByLabel(p.document);
   const byId = new Map(p.document.labels.map((l) => [l.id, l]));
   const d = p.deidentifier;
   const labels: JsonValue[] = p.labels.map((l) => {
     const label = byId.get(l.originalId)!;
-    const review = counts.get(l.originalId) ?? { regions: 0, verified: 0, unverified: 0, drawn: 0, interpolated: 0, imported: 0 };
     return {
       value: l.value,
       originalId: l.originalId,
       name: l.name,
       color: [...label.color],
       ...codeJson(label.code),
-      review: { ...review },
+      ...provenanceJson(byLabel.get(l.originalId) ?? []),
     };
   });
   return {
@@ -107,6 +87,8 @@ export function buildProvenance(p: ProvenanceInput): JsonValue {
       shape: [...p.shape],
       findings: p.findings.map((f) => ({ code: f.code, handling: f.handling, params: { ...f.params }, detail: f.detail })),
     },
+    // The document's review record (status, audit trail, comment counts, active time), when it has one.
+    ...(p.document.review ? { review: reviewProvenance(p.document.review) } : {}),
   };
 }
 

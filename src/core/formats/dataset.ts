@@ -31,7 +31,7 @@ import { datasetLabels, remapLabelmap } from './dataset-labels.js';
 import { buildProvenance, type DatasetAnnotator, type DatasetSource } from './dataset-provenance.js';
 import { Deidentifier, DUMMY_INSTANT, type DateHandling } from './deidentify.js';
 import { deidentifyJson } from './deidentify-json.js';
-import { niftiLabelmap, niftiVolume, type NiftiWriteOptions } from './nifti.js';
+import { niftiLabelmap, niftiVolume, type NiftiWriteOptions, type SparseSlices } from './nifti.js';
 import { niftiFindings, type NiftiGeometry } from './nifti-space.js';
 
 export type { DatasetAnnotator, DatasetSource } from './dataset-provenance.js';
@@ -49,8 +49,8 @@ export type DatasetImage =
 export interface DatasetInput {
   readonly geometry: NiftiGeometry;
   readonly image: DatasetImage;
-  /** Slice k's label ids (our ids, 0 = background), `rows·cols` each. */
-  readonly labelmap: readonly Uint8Array[];
+  /** Slice k's label ids (our ids, 0 = background), `rows·cols` each; undefined for an empty slice. */
+  readonly labelmap: SparseSlices;
   readonly document: DocumentSnapshot;
   readonly source: DatasetSource;
   readonly annotator: DatasetAnnotator;

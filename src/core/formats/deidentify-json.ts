@@ -13,7 +13,7 @@
  *   (`IDENTIFYING_KEYS`): left out;
  * - people (`PERSON_KEYS`): a stable pseudonym;
  * - DICOM dates and times (`studyDate`, `studyTime`, …) and ISO instants
- *   (`created`, `updated`, `exported`, …): as the date handling says, left
+ *   (`created`, `updated`, `exported`, a review step's `at`, …): as the date handling says, left
  *   out when removed.
  * Everything else is copied as it is.
  */
@@ -31,11 +31,14 @@ const IDENTIFYING_KEYS = new Set([
   'studyDescription',
   'seriesDescription',
   'description',
+  // A region's imported file name and a reviewer's free-text note (region-provenance.ts).
+  'file',
+  'note',
 ]);
 const PERSON_KEYS = new Set(['user', 'creatorName', 'contentCreatorName']);
 const DICOM_DATE_KEYS = new Set(['studyDate', 'seriesDate', 'contentDate']);
 const DICOM_TIME_KEYS = new Set(['studyTime', 'seriesTime', 'contentTime']);
-const INSTANT_KEYS = new Set(['created', 'updated', 'exported', 'createdAt', 'updatedAt', 'exportedAt']);
+const INSTANT_KEYS = new Set(['created', 'updated', 'exported', 'createdAt', 'updatedAt', 'exportedAt', 'at', 'resolvedAt']);
 
 /** A de-identified copy of `value` (plain JSON data); the input is not changed. */
 export function deidentifyJson(value: JsonValue, d: Deidentifier): JsonValue {

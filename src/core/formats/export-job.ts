@@ -10,9 +10,10 @@ import type { DocumentSnapshot } from '../annotation/document-data.js';
 import type { Label } from '../annotation/labels.js';
 import type { SeriesHeader } from '../dicom/types.js';
 import { SegmarkError } from '../errors.js';
-import { gzip } from './bytes.js';
-import { niftiLabelmap, niftiVolume } from './nifti.js';
-import { niftiLabelSidecar } from './nifti-sidecar.js';
+import type { DeflatePart } from './gzip-parts.js';
+import { niftiLabelmap, niftiVolume, niftiVolumeOfParts, type SparseSlices } from './nifti.js';
+import { niftiLabelSidecar, type LabelProvenanceJson } from './nifti-sidecar.js';
+import { deidentifyJson } from './deidentify-json.js';
 import type { NiftiGeometry } from './nifti-space.js';
 import { writeSeg } from './seg.js';
 import type { SegSegment, SegSlice, SegWriteInput } from './seg-input.js';
@@ -22,11 +23,12 @@ import { datasetPackage } from './dataset.js';
 import { Deidentifier } from './deidentify.js';
 import { deidentifySegInput } from './deidentify-seg.js';
 import { pngMaskZip } from './png-masks.js';
+import { provenanceJson, regionsByLabel, segmentAlgorithm } from './region-provenance.js';
 
 export const EXPORT_FORMATS = ['nifti', 'dicom-seg', 'png-zip', 'coco', 'dataset'] as const;
 
 /** gzip level of exported NIfTI: 1 is several times faster than 6 on CT, for files about 2 % larger. */
-const EXPORT_GZIP_LEVEL = 1;
+export const EXPORT_GZIP_LEVEL = 1;
 export type ExportFormat = (typeof EXPORT_FORMATS)[number];
 
 export interface ExportOptions {
@@ -113,20 +115,26 @@ export function needsImage(job: Pick<ExportJob, 'format' | 'options'>): boolean 
 }
 
 /**
- * The labelmap of the exported labels, one Uint8Array per slice: each
- * label's regions rasterized with the pixel-centre rule, in label order
- * (labels never overlap, so the order only matters for hand-made snapshots).
+ * The labelmap of the exported labels, one Uint8Array per slice that has a
+ * region, undefined for the others: each label's regions rasterized with the
+ * pixel-centre rule, in label order (labels never overlap, so the order only
+ * matters for hand-made snapshots). The slices with regions are views on one
+ * buffer: hundreds of separate 256 KB buffers cost more to allocate than the
+ * rasterizing, while one big zeroed buffer costs little until it is written.
  */
-export function labelmapOf(job: Pick<ExportJob, 'series' | 'snapshot'>, labels: readonly Label[]): Uint8Array[] {
+export function labelmapOf(job: Pick<ExportJob, 'series' | 'snapshot'>, labels: readonly Label[]): (Uint8Array | undefined)[] {
   const { columns, rows, slices } = job.series;
-  const map = Array.from({ length: slices }, () => new Uint8Array(columns * rows));
+  const n = columns * rows;
   const wanted = new Set(labels.map((l) => l.id));
   const order = new Map(labels.map((l, i) => [l.id, i]));
-  const regions = job.snapshot.regions.filter((r) => wanted.has(r.labelId)).sort((a, b) => order.get(a.labelId)! - order.get(b.labelId)!);
-  for (const r of regions) {
-    if (r.slice < 0 || r.slice >= slices) continue;
-    rasterizeRegion({ rings: r.rings }, columns, rows, map[r.slice]!, r.labelId);
-  }
+  const regions = job.snapshot.regions
+    .filter((r) => wanted.has(r.labelId) && r.slice >= 0 && r.slice < slices)
+    .sort((a, b) => order.get(a.labelId)! - order.get(b.labelId)!);
+  const used = [...new Set(regions.map((r) => r.slice))].sort((a, b) => a - b);
+  const buffer = new Uint8Array(used.length * n);
+  const map = new Array<Uint8Array | undefined>(slices).fill(undefined);
+  used.forEach((k, i) => (map[k] = buffer.subarray(i * n, (i + 1) * n)));
+  for (const r of regions) rasterizeRegion({ rings: r.rings }, columns, rows, map[r.slice]!, r.labelId);
   return map;
 }
 
@@ -143,12 +151,27 @@ export function baseName(job: Pick<ExportJob, 'series' | 'options'>): string {
   return raw.replace(/[^A-Za-z0-9._-]+/g, '_').replace(/^_+|_+$/g, '') || 'segmentation';
 }
 
-export async function runExport(job: ExportJob, ct?: (k: number) => Int16Array): Promise<ExportResult> {
+/** The labels with their provenance record (`provenanceJson`), de-identified when the export is. */
+function recordedLabels(job: ExportJob, labels: readonly Label[], d: Deidentifier | undefined): (Label & { provenance: LabelProvenanceJson })[] {
+  const byLabel = regionsByLabel(job.snapshot);
+  return labels.map((l) => {
+    const record = provenanceJson(byLabel.get(l.id) ?? []);
+    return { ...l, provenance: (d ? deidentifyJson(record, d) : record) as LabelProvenanceJson };
+  });
+}
+
+/**
+ * The export's file. `ct` gives the CT slices when the format needs them;
+ * `ctParts`, when given, are those slices' voxels already deflated in order
+ * (`volumePart`, by the runner's workers as the slices arrived), which the
+ * NIfTI image and the dataset package use instead.
+ */
+export async function runExport(job: ExportJob, ct?: (k: number) => Int16Array, ctParts?: readonly DeflatePart[]): Promise<ExportResult> {
   const labels = exportedLabels(job);
   const base = baseName(job);
   switch (job.format) {
     case 'nifti':
-      return exportNifti(job, labels, base, ct);
+      return exportNifti(job, labels, base, ct, ctParts);
     case 'dicom-seg': {
       const input = segInput(job, labels, labelmapOf(job, labels));
       const d = deidentifier(job, false);
@@ -158,6 +181,9 @@ export async function runExport(job: ExportJob, ct?: (k: number) => Int16Array):
       const map = labelmapOf(job, labels);
       const d = deidentifier(job, false);
       const s = job.series;
+      // One zero slice (read only) stands for every empty one.
+      const empty = new Uint8Array(s.columns * s.rows);
+      const recorded = recordedLabels(job, labels, d);
       const bytes = pngMaskZip(
         {
           columns: s.columns,
@@ -165,8 +191,8 @@ export async function runExport(job: ExportJob, ct?: (k: number) => Int16Array):
           slices: s.slices,
           sopInstanceUIDs: d ? s.sopInstanceUIDs.map((u) => d.uid(u)) : s.sopInstanceUIDs,
           positions: s.planes.map((p) => p.position),
-          labels,
-          labelmap: (k) => map[k]!,
+          labels: recorded,
+          labelmap: (k) => map[k] ?? empty,
           ct: ct ? (k) => ct(k) : undefined,
         },
         { perLabel: job.options.perLabel, image: job.options.pngImage, window: job.options.window ?? s.defaultWindow },
@@ -183,7 +209,7 @@ export async function runExport(job: ExportJob, ct?: (k: number) => Int16Array):
           rows: s.rows,
           slices: s.slices,
           sopInstanceUIDs: d ? s.sopInstanceUIDs.map((u) => d.uid(u)) : s.sopInstanceUIDs,
-          labels,
+          labels: recordedLabels(job, labels, d),
           regions: job.snapshot.regions.filter((r) => wanted.has(r.labelId)),
         },
         { rle: job.options.rle },
@@ -191,7 +217,7 @@ export async function runExport(job: ExportJob, ct?: (k: number) => Int16Array):
       return { bytes: new TextEncoder().encode(json), fileName: `${base}_coco.json`, mimeType: 'application/json' };
     }
     case 'dataset':
-      return exportDataset(job, labels, ct);
+      return exportDataset(job, labels, ct, ctParts);
     default:
       throw new SegmarkError('internal', `unknown export format ${String(job.format)}`);
   }
@@ -203,13 +229,23 @@ function deidentifier(job: ExportJob, byDefault: boolean): Deidentifier | undefi
   return new Deidentifier({ caseId: job.options.caseId ?? 'case_0001', ...(job.options.secret ? { secret: job.options.secret } : {}) });
 }
 
-async function exportDataset(job: ExportJob, labels: readonly Label[], ct?: (k: number) => Int16Array): Promise<ExportResult> {
-  if (!ct) throw new SegmarkError('internal', 'the dataset package needs the CT slices');
+/**
+ * The CT's .nii.gz at the export level: from the parts deflated as the slices
+ * arrived, else from the slices. The CT is the slow part: gzip level 1
+ * (measured 2.4–3.5× faster than level 6 or the native CompressionStream on
+ * CT, for files 2 % larger).
+ */
+function ctNifti(series: ExportSeries, ct: ((k: number) => Int16Array) | undefined, ctParts: readonly DeflatePart[] | undefined, what: string): Uint8Array {
+  if (ctParts) return niftiVolumeOfParts(series, ctParts, EXPORT_GZIP_LEVEL);
+  if (!ct) throw new SegmarkError('internal', `${what} needs the CT slices`);
+  const sliceData = Array.from({ length: series.slices }, (_, k) => ct(k));
+  return niftiVolume({ ...series, sliceData }, { level: EXPORT_GZIP_LEVEL });
+}
+
+async function exportDataset(job: ExportJob, labels: readonly Label[], ct?: (k: number) => Int16Array, ctParts?: readonly DeflatePart[]): Promise<ExportResult> {
   const s = job.series;
-  const sliceData = Array.from({ length: s.slices }, (_, k) => ct(k));
-  // The CT is the slow part: gzip level 1 (measured 2.4–3.5× faster than level 6 or the native
-  // CompressionStream on CT, for files 2 % larger); the package stores it as is.
-  const image = gzip(niftiVolume({ ...s, sliceData }, { compress: false }), EXPORT_GZIP_LEVEL);
+  // The package stores the .nii.gz as it is.
+  const image = ctNifti(s, ct, ctParts, 'the dataset package');
   const wanted = new Set(labels.map((l) => l.id));
   const snapshot = { ...job.snapshot, labels: job.snapshot.labels.filter((l) => wanted.has(l.id)), regions: job.snapshot.regions.filter((r) => wanted.has(r.labelId)) };
   const bytes = datasetPackage(
@@ -227,6 +263,7 @@ async function exportDataset(job: ExportJob, labels: readonly Label[], ct?: (k: 
       ...(job.options.secret ? { secret: job.options.secret } : {}),
       ...(job.options.datasetId ? { datasetId: job.options.datasetId } : {}),
       ...(job.options.datasetName ? { datasetName: job.options.datasetName } : {}),
+      level: EXPORT_GZIP_LEVEL,
     },
   );
   // Named like the nnU-Net folder inside, never after the patient or series.
@@ -234,7 +271,13 @@ async function exportDataset(job: ExportJob, labels: readonly Label[], ct?: (k: 
   return { bytes, fileName: `Dataset${id}_${job.options.datasetName ?? 'Segmark'}.zip`, mimeType: 'application/zip' };
 }
 
-async function exportNifti(job: ExportJob, labels: readonly Label[], base: string, ct?: (k: number) => Int16Array): Promise<ExportResult> {
+async function exportNifti(
+  job: ExportJob,
+  labels: readonly Label[],
+  base: string,
+  ct?: (k: number) => Int16Array,
+  ctParts?: readonly DeflatePart[],
+): Promise<ExportResult> {
   const labelmap = niftiLabelmap(job.series, labelmapOf(job, labels), { level: EXPORT_GZIP_LEVEL });
   if (!job.options.bundle && !job.options.image) {
     return { bytes: labelmap, fileName: `${base}_labels.nii.gz`, mimeType: 'application/gzip' };
@@ -243,28 +286,22 @@ async function exportNifti(job: ExportJob, labels: readonly Label[], base: strin
     // Already gzipped: stored as is.
     [`${base}_labels.nii.gz`]: [labelmap, { level: 0 }],
     [`${base}_labels.json`]: new TextEncoder().encode(
-      `${JSON.stringify(niftiLabelSidecar(labels, job.options.image ? `${base}_image.nii.gz` : undefined), null, 2)}\n`,
+      `${JSON.stringify(niftiLabelSidecar(recordedLabels(job, labels, deidentifier(job, false)), job.options.image ? `${base}_image.nii.gz` : undefined), null, 2)}\n`,
     ),
   };
   if (job.options.image) {
-    if (!ct) throw new SegmarkError('internal', 'the NIfTI image export needs the CT slices');
-    const sliceData = Array.from({ length: job.series.slices }, (_, k) => ct(k));
-    const image = niftiVolume({ ...job.series, sliceData }, { compress: false });
-    files[`${base}_image.nii.gz`] = [gzip(image, EXPORT_GZIP_LEVEL), { level: 0 }];
+    files[`${base}_image.nii.gz`] = [ctNifti(job.series, ct, ctParts, 'the NIfTI image export'), { level: 0 }];
   }
   return { bytes: zipSync(files, { mtime: new Date(1980, 0, 1) }), fileName: `${base}_nifti.zip`, mimeType: 'application/zip' };
 }
 
-/** Regions that came from interpolation or an import make a segment SEMIAUTOMATIC, with the algorithm named. */
+/** The segment's algorithm type and name from its regions' provenance: the imported model named, not a generic import (see `segmentAlgorithm`). */
 function algorithmOf(job: ExportJob, labelId: number): SegSegment['algorithm'] {
-  const origins = new Set(job.snapshot.regions.filter((r) => r.labelId === labelId).map((r) => r.origin ?? 'drawn'));
-  const parts: string[] = [];
-  if (origins.has('interpolated')) parts.push('Segmark shape-based interpolation');
-  if (origins.has('imported')) parts.push('imported segmentation');
-  return parts.length ? { type: 'SEMIAUTOMATIC', name: parts.join('; ') } : { type: 'MANUAL' };
+  const regions = job.snapshot.regions.filter((r) => r.labelId === labelId);
+  return segmentAlgorithm(regions, job.options.deidentify ?? false);
 }
 
-function segInput(job: ExportJob, labels: readonly Label[], labelmap: readonly Uint8Array[]): SegWriteInput {
+function segInput(job: ExportJob, labels: readonly Label[], labelmap: SparseSlices): SegWriteInput {
   const s = job.series;
   const slices: SegSlice[] = s.sopInstanceUIDs.map((uid, k) => {
     // Frames of a multi-frame source are `uid#frame` in the volume.

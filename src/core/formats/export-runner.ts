@@ -1,12 +1,19 @@
 /**
- * Runs an export in a worker of its own (one per export, ended with it), or
- * here when workers are refused (e.g. a Content-Security-Policy without
- * `worker-src 'self'`) — then the page waits, but the export still works.
- * CT slices are copied to the worker in chunks, with a pause between them,
- * so no single step holds the page for long.
+ * Runs exports in workers kept for the life of an annotator (starting one
+ * costs a few hundred ms, which an export of a labelmap should not pay each
+ * time), or here when workers are refused (e.g. a Content-Security-Policy
+ * without `worker-src 'self'`) — then the page waits, but the export works.
+ *
+ * Exports run one at a time. CT slices are copied to the workers in small
+ * chunks with a yield to the page between them, so no single step holds the
+ * page for long; for the NIfTI image and the dataset package two workers
+ * deflate a half each as the slices arrive (`gzip-parts.ts`), and the first
+ * puts the halves together. A worker that fails is ended and replaced by the
+ * next export; one whose export failed is kept.
  */
 import { SegmarkError } from '../errors.js';
 import { needsImage, runExport, type ExportJob, type ExportResult } from './export-job.js';
+import type { DeflatePart } from './gzip-parts.js';
 import type { ExportRequest, ExportResponse } from './export-worker.js';
 
 /**
@@ -16,43 +23,137 @@ import type { ExportRequest, ExportResponse } from './export-worker.js';
  */
 const CHUNK = 2;
 
+type Answer = { result: ExportResult } | { part: DeflatePart };
+
+interface Pending {
+  resolve(answer: Answer): void;
+  reject(error: Error): void;
+}
+
+/** One export worker and the answers it owes. */
+class ExportWorker {
+  readonly pending = new Map<number, Pending>();
+  failed = false;
+
+  constructor(readonly worker: Worker) {
+    worker.onmessage = (e: MessageEvent<ExportResponse>) => {
+      const r = e.data;
+      const p = this.pending.get(r.id);
+      this.pending.delete(r.id);
+      if (!p) return;
+      if (!r.ok) p.reject(new SegmarkError(r.code, r.message, { params: r.params }));
+      else p.resolve('result' in r ? { result: r.result } : { part: r.part });
+    };
+    worker.onerror = (e) => {
+      e.preventDefault();
+      this.fail(new SegmarkError('internal', `the export worker failed: ${e.message || 'unknown error'}`));
+    };
+  }
+
+  post(request: ExportRequest, transfer: Transferable[] = []): void {
+    this.worker.postMessage(request, transfer);
+  }
+
+  ask(request: Extract<ExportRequest, { id: number }>, transfer: Transferable[] = []): Promise<Answer> {
+    return new Promise<Answer>((resolve, reject) => {
+      this.pending.set(request.id, { resolve, reject });
+      this.post(request, transfer);
+    });
+  }
+
+  /** Ends the worker; what it owed is rejected with `error`. */
+  fail(error: Error): void {
+    this.failed = true;
+    this.worker.terminate();
+    for (const p of this.pending.values()) p.reject(error);
+    this.pending.clear();
+  }
+}
+
 function spawn(): Worker {
   return new Worker(new URL('./export-worker.ts', import.meta.url), { type: 'module', name: 'segmark-export' });
 }
 
-export async function runExportJob(job: ExportJob, ct: readonly Int16Array[], options: { workers?: boolean } = {}): Promise<ExportResult> {
-  let worker: Worker | undefined;
-  if (options.workers !== false && typeof Worker !== 'undefined') {
-    try {
-      worker = spawn();
-    } catch {
-      worker = undefined;
-    }
+/**
+ * Lets the page run (input, rendering, garbage collection) between two
+ * chunks. A timer, not a message: yielding through a MessageChannel (no
+ * 4 ms clamp) posted the chunks nearly back to back, and the bench's longest
+ * task grew to 150–230 ms (67–94 ms with the timer); the workers compress
+ * while the chunks trickle in anyway.
+ */
+function yieldToPage(): Promise<void> {
+  return new Promise((resolve) => setTimeout(resolve, 0));
+}
+
+export interface ExportRunnerOptions {
+  /** false: run every export on this thread (tests, hosts that forbid workers). */
+  workers?: boolean;
+}
+
+/** The export workers of one annotator: started on first use, kept until `dispose()`. */
+export class ExportRunner {
+  private readonly slots: (ExportWorker | undefined)[] = [undefined, undefined];
+  private queue: Promise<unknown> = Promise.resolve();
+  private nextId = 1;
+
+  constructor(private readonly options: ExportRunnerOptions = {}) {}
+
+  /** The export's file; `ct` is the series' slices (sent only when the format needs them). */
+  run(job: ExportJob, ct: readonly Int16Array[]): Promise<ExportResult> {
+    const turn = this.queue.then(() => this.runNow(job, ct));
+    this.queue = turn.catch(() => undefined);
+    return turn;
   }
-  if (!worker) return runExport(job, (k) => ct[k]!);
-  try {
-    const answer = new Promise<ExportResult>((resolve, reject) => {
-      worker.onmessage = (e: MessageEvent<ExportResponse>) => {
-        const r = e.data;
-        if (r.ok) resolve(r.result);
-        else reject(new SegmarkError(r.code, r.message, { params: r.params }));
-      };
-      worker.onerror = (e) => {
-        e.preventDefault();
-        reject(new SegmarkError('internal', `the export worker failed: ${e.message || 'unknown error'}`));
-      };
+
+  /** Ends the workers (the annotator left the page); a later export starts new ones. */
+  dispose(): void {
+    this.slots.forEach((slot, i) => {
+      slot?.fail(new SegmarkError('internal', 'the export was stopped'));
+      this.slots[i] = undefined;
     });
+  }
+
+  private worker(i: number): ExportWorker | undefined {
+    const slot = this.slots[i];
+    if (slot && !slot.failed) return slot;
+    if (this.options.workers === false || typeof Worker === 'undefined') return undefined;
+    try {
+      this.slots[i] = new ExportWorker(spawn());
+    } catch {
+      this.slots[i] = undefined;
+    }
+    return this.slots[i];
+  }
+
+  private async runNow(job: ExportJob, ct: readonly Int16Array[]): Promise<ExportResult> {
+    const main = this.worker(0);
+    if (!main) return runExport(job, (k) => ct[k]!);
+    main.post({ type: 'reset' });
+    let tail: DeflatePart[] | undefined;
     if (needsImage(job)) {
-      for (let start = 0; start < ct.length; start += CHUNK) {
-        const request: ExportRequest = { type: 'slices', start, slices: ct.slice(start, start + CHUNK) as Int16Array[] };
-        worker.postMessage(request);
-        await new Promise((r) => setTimeout(r, 0));
+      // PNG wants the slices themselves; the NIfTI image and the dataset their deflated voxels.
+      const deflated = job.format !== 'png-zip';
+      const helper = deflated ? this.worker(1) : undefined;
+      helper?.post({ type: 'reset' });
+      const half = helper ? Math.ceil(ct.length / 2) : ct.length;
+      // Chunks of the two halves by turns, so both workers start at once.
+      const chunks: [ExportWorker, number, number][] = [];
+      for (let a = 0, b = half; a < half || b < ct.length; a += CHUNK, b += CHUNK) {
+        if (a < half) chunks.push([main, a, Math.min(a + CHUNK, half)]);
+        if (b < ct.length) chunks.push([helper!, b, Math.min(b + CHUNK, ct.length)]);
+      }
+      for (const [to, start, end] of chunks) {
+        const slices = ct.slice(start, end) as Int16Array[];
+        to.post(deflated ? { type: 'deflate', slices } : { type: 'slices', start, slices });
+        await yieldToPage();
+      }
+      if (helper) {
+        const answer = await helper.ask({ type: 'part', id: this.nextId++ });
+        if ('part' in answer) tail = [answer.part];
       }
     }
-    const run: ExportRequest = { type: 'run', job };
-    worker.postMessage(run);
-    return await answer;
-  } finally {
-    worker.terminate();
+    const answer = await main.ask({ type: 'run', id: this.nextId++, job, ...(tail ? { tail } : {}) }, tail ? tail.map((p) => p.bytes.buffer) : []);
+    if (!('result' in answer)) throw new SegmarkError('internal', 'the export worker answered a run with a part');
+    return answer.result;
   }
 }

@@ -2,38 +2,76 @@
  * Web Worker that runs exports for `ExportRunner`, so rasterizing, packing
  * and gzip never block the page. Loaded with
  * `new Worker(new URL('./export-worker.ts', import.meta.url), { type: 'module' })`
- * (a file next to the page: no blob:, no eval). The CT slices, when a format
- * needs them, arrive first in chunks; then the job; the answer carries the
- * file's bytes, transferred.
+ * (a file next to the page: no blob:, no eval). The runner keeps it for many
+ * exports; each export starts with `reset`. CT slices, when a format needs
+ * them, arrive first in chunks: kept as they are (`slices`, for PNG), or
+ * deflated on arrival (`deflate`, for NIfTI and the dataset), so compressing
+ * overlaps the transfer. A second worker may deflate the other half of the CT
+ * and hand its `part` over, which then comes with the `run`. Every `part` and
+ * `run` is answered with its id; answers carry their bytes transferred.
  */
 import { toSegmarkError, type ErrorCode } from '../errors.js';
-import { runExport, type ExportJob, type ExportResult } from './export-job.js';
+import { EXPORT_GZIP_LEVEL, runExport, type ExportJob, type ExportResult } from './export-job.js';
+import { PartDeflater, type DeflatePart } from './gzip-parts.js';
+import { littleEndian } from './nifti.js';
 
 export type ExportRequest =
+  | { type: 'reset' }
   | { type: 'slices'; start: number; slices: Int16Array[] }
-  | { type: 'run'; job: ExportJob };
+  | { type: 'deflate'; slices: Int16Array[] }
+  | { type: 'part'; id: number }
+  | { type: 'run'; id: number; job: ExportJob; tail?: DeflatePart[] };
 
 export type ExportResponse =
-  | { ok: true; result: ExportResult }
-  | { ok: false; code: ErrorCode; message: string; params: Record<string, string | number> };
+  | { id: number; ok: true; result: ExportResult }
+  | { id: number; ok: true; part: DeflatePart }
+  | { id: number; ok: false; code: ErrorCode; message: string; params: Record<string, string | number> };
 
-const slices: Int16Array[] = [];
+let slices: Int16Array[] = [];
+let deflater: PartDeflater | undefined;
+
+function takePart(): DeflatePart | undefined {
+  const part = deflater?.finish();
+  deflater = undefined;
+  return part;
+}
 
 self.onmessage = async (event: MessageEvent<ExportRequest>) => {
   const request = event.data;
-  if (request.type === 'slices') {
-    request.slices.forEach((s, i) => (slices[request.start + i] = s));
-    return;
+  switch (request.type) {
+    case 'reset':
+      slices = [];
+      deflater = undefined;
+      return;
+    case 'slices':
+      request.slices.forEach((s, i) => (slices[request.start + i] = s));
+      return;
+    case 'deflate':
+      deflater ??= new PartDeflater(EXPORT_GZIP_LEVEL);
+      for (const s of request.slices) deflater.push(littleEndian(s));
+      return;
+    default:
+      break;
   }
   let response: ExportResponse;
   const transfer: Transferable[] = [];
   try {
-    const result = await runExport(request.job, (k) => slices[k]!);
-    response = { ok: true, result };
-    transfer.push(result.bytes.buffer);
+    if (request.type === 'part') {
+      const part = takePart() ?? { bytes: new Uint8Array(0), crc: 0, length: 0 };
+      response = { id: request.id, ok: true, part };
+      transfer.push(part.bytes.buffer);
+    } else {
+      const own = takePart();
+      const parts = own || request.tail ? [...(own ? [own] : []), ...(request.tail ?? [])] : undefined;
+      const result = await runExport(request.job, (k) => slices[k]!, parts);
+      response = { id: request.id, ok: true, result };
+      transfer.push(result.bytes.buffer);
+    }
   } catch (error) {
     const e = toSegmarkError(error, 'internal');
-    response = { ok: false, code: e.code, message: e.message, params: e.params };
+    response = { id: request.id, ok: false, code: e.code, message: e.message, params: e.params };
+  } finally {
+    if (request.type === 'run') slices = [];
   }
   (self as unknown as Worker).postMessage(response, transfer);
 };

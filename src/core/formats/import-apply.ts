@@ -3,12 +3,13 @@
  * label finds its label in the document (same coded meaning, else the same
  * name, else — for a bare labelmap — the label with that id) or becomes a new
  * one; each (label, slice) mask becomes an editable outline (marching
- * squares, exact), origin "imported", not verified. The whole import is one
- * undo step.
+ * squares, exact), origin "imported", not verified, its provenance naming the
+ * file and the algorithm the file names (SEG SegmentAlgorithmName/Type, NIfTI
+ * sidecar `algorithm`). The whole import is one undo step.
  */
 import { maskToRegion } from '../annotation/contour.js';
 import { sameConcept } from '../annotation/codes.js';
-import type { AnnotationDocument } from '../annotation/document.js';
+import type { AnnotationDocument, RegionProvenance } from '../annotation/document.js';
 import type { Label } from '../annotation/labels.js';
 import type { ImportedLabel, ImportedMasks } from './import-common.js';
 
@@ -33,6 +34,8 @@ export interface ApplyOptions {
   historyLabel: string;
   /** Values of a labelmap without names or codes are read as the document's label ids (default true). */
   valuesAreIds?: boolean;
+  /** The imported file's name, kept in each region's provenance. */
+  file?: string;
 }
 
 /** The document label an imported one belongs to, if any. */
@@ -74,8 +77,14 @@ export function applyImport(document: AnnotationDocument, imported: ImportedMask
         summary.skippedLocked.push(label.name);
         continue;
       }
+      const provenance: RegionProvenance = {
+        ...(options.file ? { file: options.file } : {}),
+        ...(source.algorithm ? { algorithm: source.algorithm } : {}),
+        ...(source.algorithmType ? { algorithmType: source.algorithmType } : {}),
+      };
       for (const [slice, mask] of [...masks].sort((a, b) => a[0] - b[0])) {
-        document.setRegion(label.id, slice, maskToRegion(mask, columns, rows), { kind: 'import', origin: 'imported', verified: false });
+        const region = maskToRegion(mask, columns, rows);
+        document.setRegion(label.id, slice, region, { kind: 'import', origin: 'imported', verified: false, provenance });
         summary.regions++;
       }
       summary.labels.push({ id: label.id, name: label.name, created, slices: masks.size });

@@ -26,6 +26,7 @@ import { matchGrid, type VoxelMap } from './import-grid.js';
 import { readNifti, type NiftiImage } from './nifti-read.js';
 import { SIDECAR_FORMAT } from './nifti-sidecar.js';
 import type { Matrix34, NiftiGeometry } from './nifti-space.js';
+import type { SegAlgorithmType } from './seg-read.js';
 
 export interface NiftiImportOptions extends ImportOptions {
   /** The parsed sidecar JSON (`niftiLabelSidecar`'s shape), checked here; it names, codes and colours the values. */
@@ -126,7 +127,20 @@ function sidecarLabels(sidecar: unknown, file: string | undefined): Map<number, 
     if (typeof name !== 'string') return invalid(`${at}.name`, 'not a string');
     if (!isRgb(color)) return invalid(`${at}.color`, 'not three integers 0..255');
     if (!isSegmentCode(e)) return invalid(`${at}.category`, 'category and type must be coded concepts');
-    out.set(id, { value: id, name, code: copySegmentCode(e), color: [color[0], color[1], color[2]] });
+    // A model's pipeline may name itself: `algorithm` (and `algorithmType`), as a SEG segment would.
+    const { algorithm, algorithmType } = e;
+    if (algorithm !== undefined && typeof algorithm !== 'string') return invalid(`${at}.algorithm`, 'not a string');
+    if (algorithmType !== undefined && !['AUTOMATIC', 'SEMIAUTOMATIC', 'MANUAL'].includes(algorithmType as string)) {
+      return invalid(`${at}.algorithmType`, 'not AUTOMATIC, SEMIAUTOMATIC or MANUAL');
+    }
+    out.set(id, {
+      value: id,
+      name,
+      code: copySegmentCode(e),
+      color: [color[0], color[1], color[2]],
+      ...(algorithm?.trim() ? { algorithm: algorithm.trim() } : {}),
+      ...(algorithmType ? { algorithmType: algorithmType as SegAlgorithmType } : {}),
+    });
   }
   return out;
 }

@@ -6,6 +6,10 @@
  */
 import { copySegmentCode, type CodedConcept } from '../annotation/codes.js';
 import type { Label } from '../annotation/labels.js';
+import type { JsonValue } from './deidentify-json.js';
+
+/** How a label's regions came to be and who checked them (`provenanceJson`), as an export's record carries it. */
+export type LabelProvenanceJson = { readonly [key: string]: JsonValue };
 
 export const SIDECAR_FORMAT = 'segmark-nifti-labels';
 export const SIDECAR_VERSION = 1;
@@ -23,6 +27,8 @@ export interface SidecarLabel {
   readonly typeModifier?: CodedConcept;
   readonly anatomicRegion?: CodedConcept;
   readonly anatomicRegionModifier?: CodedConcept;
+  /** Review counts, sources and people, when the export knows the regions. */
+  readonly provenance?: LabelProvenanceJson;
 }
 
 export interface NiftiLabelSidecar {
@@ -37,7 +43,7 @@ export interface NiftiLabelSidecar {
 }
 
 /** The sidecar for `labels`; `JSON.stringify` it to write the file. */
-export function niftiLabelSidecar(labels: readonly Label[], image?: string): NiftiLabelSidecar {
+export function niftiLabelSidecar(labels: readonly (Label & { provenance?: LabelProvenanceJson })[], image?: string): NiftiLabelSidecar {
   return {
     format: SIDECAR_FORMAT,
     version: SIDECAR_VERSION,
@@ -48,6 +54,7 @@ export function niftiLabelSidecar(labels: readonly Label[], image?: string): Nif
       name: l.name,
       color: [l.color[0], l.color[1], l.color[2]],
       ...copySegmentCode(l.code),
+      ...(l.provenance ? { provenance: l.provenance } : {}),
     })),
   };
 }

@@ -5,14 +5,17 @@
  *
  * Voxel i = column, j = row, k = slice in our sorted order (ascending along
  * the normal); sform and qform are in RAS (see `nifti-space.ts`). Each file is
- * written in one pass into one preallocated buffer and then gzipped.
+ * streamed slice by slice into the gzip (`gzip-parts.ts`), never laid out
+ * whole: a labelmap's empty slices and zero rows take the zero-run path, and
+ * no 80 MB (labelmap) or 160 MB (CT) copy is made.
  *
  * The writer is ours (ARCHITECTURE: "the writer is small and ours"): a fixed
- * header and a copy of the slices, where a library would add a second copy.
+ * header and the slices, handed to the compressor without a copy.
  * The work is synchronous and pure, so a caller runs it in a worker for big
  * series (300 × 512² takes a few seconds, almost all of it gzip).
  */
-import { DEFAULT_GZIP_LEVEL, gzip, HOST_LITTLE_ENDIAN, swapBytes, type GzipLevel } from './bytes.js';
+import { DEFAULT_GZIP_LEVEL, HOST_LITTLE_ENDIAN, swapBytes, type GzipLevel } from './bytes.js';
+import { GzipBuilder, PartDeflater, type DeflatePart } from './gzip-parts.js';
 import {
   DATATYPES,
   DT_INT16,
@@ -42,25 +45,37 @@ export interface NiftiVolumeInput extends NiftiGeometry {
   readonly defaultWindow?: { readonly center: number; readonly width: number } | undefined;
 }
 
+/** A labelmap by slice: `rows·cols` ids each, or undefined for a slice without any (most of them). */
+export type SparseSlices = readonly (Uint8Array | undefined)[];
+
 /**
  * The labelmap as .nii.gz: uint8, label ids as given (0 = background),
  * intent NIFTI_INTENT_LABEL, cal_min 0 and cal_max the highest id present.
- * `labelmap[k]` is slice k, `rows·cols` ids (as `LabelmapSlices.slice(k)`).
+ * `labelmap[k]` is slice k, `rows·cols` ids (as `LabelmapSlices.slice(k)`),
+ * or undefined when slice k is empty.
  */
-export function niftiLabelmap(geometry: NiftiGeometry, labelmap: readonly Uint8Array[], options: NiftiWriteOptions = {}): Uint8Array {
+export function niftiLabelmap(geometry: NiftiGeometry, labelmap: SparseSlices, options: NiftiWriteOptions = {}): Uint8Array {
   checkGeometry(geometry);
   checkSlices(geometry, labelmap, 'labelmap');
-  const { out, voxels } = allocate(geometry, DT_UINT8);
   const n = geometry.columns * geometry.rows;
-  labelmap.forEach((slice, k) => voxels.set(slice, k * n));
   let highest = 0;
-  for (let i = 0; i < voxels.length; i++) if (voxels[i]! > highest) highest = voxels[i]!;
-  return finish(out, geometry, DT_UINT8, {
-    intentCode: INTENT_LABEL,
-    calMin: 0,
-    calMax: highest,
-    descrip: 'Segmark labelmap',
-  }, options);
+  for (const slice of labelmap) {
+    if (!slice) continue;
+    for (let i = 0; i < n; i++) if (slice[i]! > highest) highest = slice[i]!;
+  }
+  const fields = { intentCode: INTENT_LABEL, calMin: 0, calMax: highest, descrip: 'Segmark labelmap' };
+  if (options.compress === false) {
+    const { out, voxels } = allocate(geometry, DT_UINT8);
+    labelmap.forEach((slice, k) => slice && voxels.set(slice, k * n));
+    return withHeader(out, geometry, DT_UINT8, fields);
+  }
+  const gz = new GzipBuilder(options.level ?? DEFAULT_GZIP_LEVEL);
+  gz.push(withHeader(new Uint8Array(VOX_OFFSET), geometry, DT_UINT8, fields));
+  for (const slice of labelmap) {
+    if (slice) gz.pushSparse(slice);
+    else gz.zeros(n);
+  }
+  return gz.finish();
 }
 
 /**
@@ -74,25 +89,65 @@ export function niftiVolume(volume: NiftiVolumeInput, options: NiftiWriteOptions
   checkSlices(volume, volume.sliceData, 'volume');
   const missing = volume.loaded?.indexOf(0) ?? -1;
   if (missing >= 0) throw new RangeError(`slice ${missing} is not decoded yet; export once the volume has loaded`);
-  const { out } = allocate(volume, DT_INT16);
-  const n = volume.columns * volume.rows;
-  // VOX_OFFSET is a multiple of 2, so the voxels can be viewed as int16 in place.
-  const values = new Int16Array(out.buffer, VOX_OFFSET, n * volume.slices);
-  volume.sliceData.forEach((slice, k) => values.set(slice, k * n));
-  if (!HOST_LITTLE_ENDIAN) swapBytes(out.subarray(VOX_OFFSET), 2);
+  if (options.compress === false) {
+    const { out } = allocate(volume, DT_INT16);
+    const n = volume.columns * volume.rows;
+    // VOX_OFFSET is a multiple of 2, so the voxels can be viewed as int16 in place.
+    const values = new Int16Array(out.buffer, VOX_OFFSET, n * volume.slices);
+    volume.sliceData.forEach((slice, k) => values.set(slice, k * n));
+    if (!HOST_LITTLE_ENDIAN) swapBytes(out.subarray(VOX_OFFSET), 2);
+    return withHeader(out, volume, DT_INT16, volumeFields(volume));
+  }
+  const level = options.level ?? DEFAULT_GZIP_LEVEL;
+  return niftiVolumeOfParts(volume, [volumePart(volume.sliceData, level)], level);
+}
+
+/** Slices as little-endian int16 bytes, deflated into one part (`gzip-parts.ts`): a worker's share of a CT. */
+export function volumePart(slices: readonly Int16Array[], level: GzipLevel): DeflatePart {
+  const gz = new PartDeflater(level);
+  for (const slice of slices) gz.push(littleEndian(slice));
+  return gz.finish();
+}
+
+/**
+ * The image as .nii.gz from its voxels already deflated in parts (`volumePart`
+ * over consecutive runs of slices, in order, perhaps in several workers):
+ * only the header is compressed here.
+ */
+export function niftiVolumeOfParts(volume: Omit<NiftiVolumeInput, 'sliceData'>, parts: readonly DeflatePart[], level: GzipLevel = DEFAULT_GZIP_LEVEL): Uint8Array {
+  checkGeometry(volume);
+  const voxels = parts.reduce((sum, p) => sum + p.length, 0);
+  const expected = volume.columns * volume.rows * volume.slices * DATATYPES[DT_INT16].bytes;
+  if (voxels !== expected) throw new RangeError(`volume: ${voxels} bytes of voxels for a ${volume.columns}×${volume.rows}×${volume.slices} int16 series`);
+  const gz = new GzipBuilder(level);
+  gz.push(withHeader(new Uint8Array(VOX_OFFSET), volume, DT_INT16, volumeFields(volume)));
+  for (const part of parts) gz.append(part);
+  return gz.finish();
+}
+
+function volumeFields(volume: Pick<NiftiVolumeInput, 'defaultWindow'>): Pick<HeaderFields, 'intentCode' | 'calMin' | 'calMax' | 'descrip'> {
   const w = volume.defaultWindow;
-  return finish(out, volume, DT_INT16, {
+  return {
     intentCode: INTENT_NONE,
     calMin: w ? w.center - w.width / 2 : 0,
     calMax: w ? w.center + w.width / 2 : 0,
     descrip: 'Segmark image',
-  }, options);
+  };
 }
 
-function checkSlices(g: NiftiGeometry, slices: readonly ArrayLike<number>[], what: string): void {
+/** The slice's bytes in little-endian order, as a NIfTI holds them: a view on a little-endian host, a swapped copy elsewhere. */
+export function littleEndian(slice: Int16Array): Uint8Array {
+  const bytes = new Uint8Array(slice.buffer, slice.byteOffset, slice.byteLength);
+  if (HOST_LITTLE_ENDIAN) return bytes;
+  const copy = bytes.slice();
+  swapBytes(copy, 2);
+  return copy;
+}
+
+function checkSlices(g: NiftiGeometry, slices: readonly (ArrayLike<number> | undefined)[], what: string): void {
   if (slices.length !== g.slices) throw new RangeError(`${what}: ${slices.length} slices for a ${g.slices}-slice series`);
   const n = g.columns * g.rows;
-  const bad = slices.findIndex((s) => s.length !== n);
+  const bad = slices.findIndex((s) => s !== undefined && s.length !== n);
   if (bad >= 0) throw new RangeError(`${what}: slice ${bad} has ${slices[bad]!.length} values, not ${g.rows}×${g.columns}`);
 }
 
@@ -102,12 +157,12 @@ function allocate(g: NiftiGeometry, datatype: typeof DT_UINT8 | typeof DT_INT16)
   return { out, voxels: out.subarray(VOX_OFFSET) };
 }
 
-function finish(
+/** `out` with the header written into its first VOX_OFFSET bytes. */
+function withHeader(
   out: Uint8Array,
   g: NiftiGeometry,
   datatype: typeof DT_UINT8 | typeof DT_INT16,
   fields: Pick<HeaderFields, 'intentCode' | 'calMin' | 'calMax' | 'descrip'>,
-  options: NiftiWriteOptions,
 ): Uint8Array {
   writeHeader(new DataView(out.buffer, out.byteOffset, VOX_OFFSET), {
     ...fields,
@@ -115,5 +170,5 @@ function finish(
     datatype,
     space: niftiSpace(g),
   });
-  return options.compress === false ? out : gzip(out, options.level ?? DEFAULT_GZIP_LEVEL);
+  return out;
 }

@@ -28,7 +28,7 @@ import type { Label } from '../annotation/labels.js';
 import { copySegmentCode } from '../annotation/codes.js';
 import type { Vec3 } from '../dicom/types.js';
 import type { GzipLevel } from './bytes.js';
-import type { SidecarLabel } from './nifti-sidecar.js';
+import type { LabelProvenanceJson, SidecarLabel } from './nifti-sidecar.js';
 import { encodePng } from './png.js';
 
 export const PNG_MASKS_FORMAT = 'segmark-png-masks';
@@ -42,7 +42,7 @@ export const RAW16_OFFSET = 32768;
 export const PER_LABEL_FOREGROUND = 255;
 
 /** What a label brings to the zip: a document label fits as it is. */
-export type PngMaskLabel = Pick<Label, 'id' | 'name' | 'color' | 'code'>;
+export type PngMaskLabel = Pick<Label, 'id' | 'name' | 'color' | 'code'> & { readonly provenance?: LabelProvenanceJson };
 
 export interface PngMaskInput {
   readonly columns: number;
@@ -172,6 +172,7 @@ export function pngMaskZip(input: PngMaskInput, options: PngMaskOptions = {}): U
       name: l.name,
       color: [l.color[0], l.color[1], l.color[2]] as const,
       ...copySegmentCode(l.code),
+      ...(l.provenance ? { provenance: l.provenance } : {}),
       ...(perLabel ? { directory: directories[j]! } : {}),
     })),
     slices: sliceEntries,

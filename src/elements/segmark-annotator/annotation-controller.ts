@@ -19,6 +19,9 @@ import { Autosaver, type SaveState } from '../../store/autosave.js';
 import { Checkpoints } from '../../store/checkpoints.js';
 import { openSegmarkDb, type SegmarkDb } from '../../store/db.js';
 import { addRevision, loadDocument, loadRevision } from '../../store/documents.js';
+import { loadReview } from '../../store/review.js';
+import type { ReviewRecord } from '../../core/review/record.js';
+import type { ReviewFields } from '../../store/schema.js';
 import { documentId, type DocId } from '../../store/schema.js';
 import { TabCoordinator, type RoleReason, type TabRole } from '../../store/tabs.js';
 import { SegmarkError, toSegmarkError } from '../../core/errors.js';
@@ -44,6 +47,16 @@ export interface StorageEvents {
   onPersistence(granted: boolean): void;
   /** This tab became the document's writer, or a reader because another tab holds it. */
   onRole(role: TabRole, reason: RoleReason): void;
+}
+
+/** The review record kept with the stored document (`review.ts`): loaded with it, stored by its autosave. */
+export interface ReviewHooks {
+  /** Another document is about to be shown: a fresh review, and nothing to store until the stored one is loaded. */
+  reset(): void;
+  /** The review of the document now shown: the stored one, or undefined for a new (or unstored) document. */
+  loaded(record: ReviewRecord | undefined): void;
+  /** The record to store with the document; undefined keeps the stored one. */
+  record(): ReviewFields | undefined;
 }
 
 /** The stored side of the open document: where it lives, who writes it, and its checkpoints. */
@@ -98,6 +111,8 @@ export class AnnotationController implements ReactiveController {
   storage: StorageEvents | undefined;
   /** Revisions kept per document. */
   revisionsKept: number | undefined;
+  /** Loads and stores the document's review record with it. */
+  review: ReviewHooks | undefined;
   /** The interface language, which names a new document's template labels. */
   locale: Locale = 'en';
   private db: Promise<SegmarkDb | undefined> | undefined;
@@ -142,6 +157,11 @@ export class AnnotationController implements ReactiveController {
   /** Writes pending changes now (e.g. before the host navigates away). */
   async flush(): Promise<void> {
     await this.session?.saver?.flush();
+  }
+
+  /** The review record changed: store the document record soon. */
+  touchRecord(): void {
+    this.session?.saver?.touch();
   }
 
   /** False while another tab edits this document (this one shows it read-only). */
@@ -196,6 +216,7 @@ export class AnnotationController implements ReactiveController {
     const document = this.adopt(volume, known ?? this.fresh(volume));
     this.volume = volume;
     this.ready = !this.persist;
+    this.review?.reset();
     if (!this.ready) void this.restore(volume, document);
     return document;
   }
@@ -220,6 +241,8 @@ export class AnnotationController implements ReactiveController {
     this.unsubscribe?.();
     this.documents.set(volume, document);
     this.document = document;
+    // Who draws, edits and reviews is recorded with each region.
+    document.user = this.user;
     this.labelmap = new LabelmapSlices(document, volume.columns, volume.rows, volume.slices);
     this.overlay = new LabelOverlay(document, this.labelmap);
     this.tools.clear();
@@ -299,6 +322,7 @@ export class AnnotationController implements ReactiveController {
     let document = shown;
     /** Read without error and not there (new, deleted, or evicted by the browser). */
     let missing = false;
+    let review: ReviewRecord | undefined;
     if (db) {
       try {
         let stored = await loadDocument(db, docId);
@@ -309,6 +333,7 @@ export class AnnotationController implements ReactiveController {
           stored = await loadDocument(db, docId);
         }
         missing = stored === undefined;
+        review = await loadReview(db, docId);
         if (stored && JSON.stringify(stored) !== JSON.stringify(shown.snapshot())) {
           document = AnnotationDocument.fromSnapshot(stored, REGION_OPS);
         }
@@ -318,6 +343,7 @@ export class AnnotationController implements ReactiveController {
     }
     if (this.volume !== volume || this.documents.get(volume) !== shown || this.session) return;
     if (document !== shown) this.adopt(volume, document);
+    this.review?.loaded(review);
     if (db) {
       const session: Session = { volume, db, docId, description: volume.description, geometry, tabs: undefined!, editing: false };
       session.tabs = new TabCoordinator(docId, {
@@ -347,6 +373,7 @@ export class AnnotationController implements ReactiveController {
         checkpoints.saved().catch((error: unknown) => this.storage?.onStorageError(toSegmarkError(error, 'storage-unavailable')));
       },
       canWrite: () => session.tabs.canWrite,
+      review: () => this.review?.record(),
     });
   }
 
@@ -383,9 +410,11 @@ export class AnnotationController implements ReactiveController {
         await addRevision(session.db, session.docId, this.document.snapshot(), 'Unsaved changes of a tab that lost the document to another tab');
       }
       const stored = await loadDocument(session.db, session.docId);
+      const review = await loadReview(session.db, session.docId);
       if (!stored || this.session !== session) return;
       const document = AnnotationDocument.fromSnapshot(stored, REGION_OPS);
       this.adopt(session.volume, document);
+      this.review?.loaded(review);
       this.track(session, document);
     } catch (error) {
       this.storage?.onStorageError(toSegmarkError(error, 'storage-corrupt'));

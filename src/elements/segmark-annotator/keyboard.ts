@@ -3,6 +3,9 @@
  * version (Ctrl+S), the export dialog (Ctrl+E), the
  * annotation tool in hand (Enter, Backspace, Escape, [ and ]), the keys that
  * pick tools, then viewing (slices, presets, zoom, fit, invert).
+ *
+ * Taken elsewhere, before these: M (comment pins, review-controller.ts) and
+ * the verification keys V, R, N, Shift+N (review-bar.ts).
  */
 import { WINDOW_PRESETS, type WindowLevel } from '../../core/display/window.js';
 import type { AnnotationToolId, ToolKey } from '../../tools/annotation-tool.js';

@@ -65,12 +65,15 @@ export const annotatorStyles = css`
     display: grid;
     grid-template-columns: 1fr var(--segmark-side-width, 300px);
     min-height: 0;
+    /* The Compare panel lies over the work area's right side. */
+    position: relative;
   }
   .stage { position: relative; min-width: 0; min-height: 0; }
   segmark-viewport { position: absolute; inset: 0; }
   .side {
     display: grid;
-    grid-template-rows: auto minmax(120px, 1.4fr) 1fr 1fr;
+    /* Series list, the tab strip, the shown tab's panel, the two reformats. */
+    grid-template-rows: auto auto minmax(120px, 1.6fr) 1fr 1fr;
     gap: 4px;
     padding: 4px;
     background: var(--_panel);
@@ -78,7 +81,15 @@ export const annotatorStyles = css`
     overflow: hidden;
   }
   .side segmark-series-list { max-height: 20vh; overflow: auto; }
-  .side segmark-label-panel { min-height: 0; overflow: auto; }
+  .side-tabs { display: flex; gap: 2px; border-bottom: 1px solid var(--_control-border); }
+  .side-tabs [role='tab'] { flex: 1; border-radius: 4px 4px 0 0; border-bottom: 0; }
+  .side-tabs [role='tab'][aria-selected='true'] { background: var(--_accent); color: var(--_on-accent); border-color: var(--_accent); }
+  .side-tabs [role='tab']:focus-visible { outline: 2px solid var(--segmark-focus-color, var(--_accent)); outline-offset: 1px; }
+  .tab-panel { min-height: 0; overflow: auto; display: grid; gap: 4px; align-content: start; }
+  .tab-panel[hidden] { display: none; }
+  .tab-panel segmark-label-panel { min-height: 0; }
+  /* The review and comments panels stack in the Review tab, which scrolls. */
+  .side .review-side { min-height: 0; display: grid; gap: 4px; align-content: start; }
   segmark-reformat { min-height: 0; }
   .statusbar {
     display: flex;

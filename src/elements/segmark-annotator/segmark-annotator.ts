@@ -7,7 +7,7 @@ import type { LoadWarning } from '../../core/dicom/warnings.js';
 import { WINDOW_PRESETS, initialWindow, type WindowLevel } from '../../core/display/window.js';
 import { SegmarkError, toSegmarkError } from '../../core/errors.js';
 import { EXPORT_FORMATS, exportSeries, needsImage, type ExportFormat, type ExportJob, type ExportOptions } from '../../core/formats/export-job.js';
-import { runExportJob } from '../../core/formats/export-runner.js';
+import { ExportRunner } from '../../core/formats/export-runner.js';
 import { exportChecklist, type ChecklistFinding } from '../../core/formats/checklist.js';
 import { applyImport, type ImportSummary } from '../../core/formats/import-apply.js';
 import { importMaskFile } from '../../core/formats/import-file.js';
@@ -47,13 +47,21 @@ import { SeriesLoader } from './series-loader.js';
 import { handleAnnotatorKey, type KeyTarget } from './keyboard.js';
 import { AnnotationController, isAnnotationTool } from './annotation-controller.js';
 import { WorkController } from './work.js';
+import { ReviewController } from './review-controller.js';
+import { VerifyController, reviewBarStyles } from './review-bar.js';
+import type { ReviewStatus } from '../../core/review/workflow.js';
+import type { CommentThread, NewComment } from '../../core/review/comments.js';
+import type { StatusDetail } from '../events.js';
 import type { RoleReason, TabRole } from '../../store/tabs.js';
 import type { VersionItem } from '../segmark-work-panel/segmark-work-panel.js';
-import type { DocumentSnapshot } from '../../core/annotation/document-data.js';
+import type { DocumentSnapshot, RejectReason } from '../../core/annotation/document-data.js';
 import type { DicomWebSource } from '../../dicomweb/request.js';
 import { storeInstances } from '../../dicomweb/client.js';
 import { readDicomWebSeries, type SeriesRef } from '../../dicomweb/read-series.js';
 import { dicomIdentity, findSegmentations, retrieveSegmentation, type PacsSegmentation } from '../../dicomweb/segmentations.js';
+import { AgreementController } from '../segmark-agreement/agreement-controller.js';
+import type { AgreementResult } from '../../core/review/agreement.js';
+import type { ChoiceKey, Side } from '../../core/review/adjudicate.js';
 
 interface Notice {
   id: number;
@@ -69,6 +77,9 @@ export interface DicomWebLoad extends DicomWebSource, SeriesRef {}
 /** Show the progress panel only for loads longer than a blink. */
 const PROGRESS_DELAY_MS = 150;
 const MAX_NOTICES = 50;
+
+/** The tabs of the side bar. */
+export type SideTab = 'labels' | 'review' | 'work';
 
 /**
  * The annotator: opens a CT series (files, folders, zip archives, URLs) for
@@ -87,10 +98,19 @@ const MAX_NOTICES = 50;
  * @fires segmark-export - an export was made; detail `{ format, fileName, size, elapsedMs, overridden }`
  * @fires segmark-window - the window changed
  * @fires segmark-pacs-store - a DICOM SEG was stored in the PACS by Save to PACS; detail: its UIDs and size
+ * @fires segmark-status - the review status changed; detail `{ status, previous, user, role, at, note }`
+ * @fires segmark-agreement - two documents were compared; detail `{ sideA, sideB, result, elapsedMs }`
+ * @fires segmark-adjudicate - the open document was replaced by an adjudication; detail `{ sideB, fromA, fromB, revision }`
+ * @csspart verify - the verification bar of the Review tab
+ * @csspart reject-picker - the reason picker of a rejection
  * @csspart toolbar - the tool bar
  * @csspart viewport - the main (axial) view
  * @csspart side - the side panel with series and reformats
+ * @csspart side-tabs - the side panel's tab strip (Labels, Review, Work)
  * @csspart statusbar - the slice slider and status line
+ * @csspart review - the review panel (status, steps, audit trail, active time)
+ * @csspart comments - the comments panel
+ * @csspart review-banner - the banner over an approved (read-only) document
  * @cssproperty --segmark-danger-color
  * @cssproperty --segmark-warning-color
  * @cssproperty --segmark-background-color
@@ -106,7 +126,7 @@ const MAX_NOTICES = 50;
  * @tagname segmark-annotator
  */
 export class SegmarkAnnotator extends LitElement {
-  static override styles = annotatorStyles;
+  static override styles = [annotatorStyles, reviewBarStyles];
 
   private readonly loader = new SeriesLoader(this, {
     onError: (e) => this.reportError(e),
@@ -124,11 +144,57 @@ export class SegmarkAnnotator extends LitElement {
   private readonly annotations = new AnnotationController(this, (change) => {
     this.viewport?.redraw();
     this.dispatchEvent(segmarkEvent(SEGMARK_CHANGE, { ...change }));
+    this.review.changed(change, this.annotations.document);
   });
 
   private readonly work = new WorkController(this, this.annotations, (e) => this.reportError(e));
 
+  /** Verification: accept, reject, next unverified (review-bar.ts). */
+  private readonly verify = new VerifyController(this, {
+    lang: () => this.lang,
+    document: () => this.annotations.document,
+    editable: () => this.editable && this.volume !== undefined,
+    slice: () => this.slice,
+    setSlice: (k) => (this.slice = k),
+    activeLabel: () => this.activeLabel,
+    setActiveLabel: (id) => (this.activeLabel = id),
+  });
+
+  private readonly review = new ReviewController(this, this.annotations, {
+    lang: () => this.lang,
+    actor: () => ({ user: this.user, role: this.role }),
+    writable: () => this.annotations.writable,
+    open: () => this.volume !== undefined && this.annotations.document !== undefined,
+    slice: () => this.slice,
+    setSlice: (k) => (this.slice = k),
+    activeLabel: () => this.activeLabel,
+    defaultPoint: () => (this.crosshair ? { x: this.crosshair.column + 0.5, y: this.crosshair.row + 0.5 } : undefined),
+    centreOn: (x, y) => this.viewport?.centreOn(x, y),
+    dispatch: (event) => this.dispatchEvent(event),
+    reportError: (e) => this.reportError(e),
+  });
+
+  private readonly agreement = new AgreementController(this, {
+    lang: () => this.lang,
+    user: () => this.user,
+    editable: () => this.editable,
+    openVolume: () => this.volume,
+    openDocument: () => this.annotations.document,
+    storedDb: () => this.annotations.storedDb(),
+    documentKey: () => this.annotations.documentKey,
+    checkpoint: () => this.work.save(),
+    showSlice: (slice, labelId) => {
+      this.slice = slice;
+      this.activeLabel = labelId;
+    },
+    download: (file) => this.download(file),
+    reportError: (e) => this.reportError(e),
+    cancelTool: () => this.viewport?.cancelTool(),
+  });
+
   /** Where autosave stands, for the indicator: saved (with time), saving, or failing and retrying. */
+  /** The side bar's tab: `labels`, `review` (verification, status, comments, time) or `work` (recent work, versions). */
+  @property({ attribute: 'side-tab', reflect: true }) sideTab: SideTab = 'labels';
   @state() private saveState: { state: SaveState; lastSaved: number | undefined } = { state: 'saved', lastSaved: undefined };
   /** The browser's answer to our request for persistent storage; undefined until asked. */
   @state() private persistent: boolean | undefined;
@@ -199,6 +265,9 @@ export class SegmarkAnnotator extends LitElement {
   private progressTimer: ReturnType<typeof setTimeout> | undefined;
   private reformatTimer: ReturnType<typeof setTimeout> | undefined;
 
+  /** This annotator's export workers, kept between exports and ended when it leaves the page. */
+  private readonly exportRunner = new ExportRunner();
+
   override connectedCallback(): void {
     super.connectedCallback();
     this.addEventListener('keydown', this.onKeyDown);
@@ -209,6 +278,7 @@ export class SegmarkAnnotator extends LitElement {
     this.removeEventListener('keydown', this.onKeyDown);
     clearTimeout(this.progressTimer);
     clearTimeout(this.reformatTimer);
+    this.exportRunner.dispose();
   }
 
   protected override willUpdate(changed: PropertyValues<this>): void {
@@ -341,7 +411,87 @@ export class SegmarkAnnotator extends LitElement {
 
   /** A structured-clone-safe snapshot of the annotation (ARCHITECTURE "Public surface"), or undefined before a series is open. */
   getDocument(): DocumentSnapshot | undefined {
-    return this.annotations.document?.snapshot();
+    const snapshot = this.annotations.document?.snapshot();
+    return snapshot ? { ...snapshot, review: this.review.state.snapshot() } : undefined;
+  }
+
+  /** The document's review status (also the `review-status` attribute, read-only). */
+  get reviewStatus(): ReviewStatus {
+    return this.review.status;
+  }
+
+  /** The document's review status: `draft`, `submitted`, `approved` or `changes-requested`. */
+  getStatus(): ReviewStatus {
+    return this.review.status;
+  }
+
+  /**
+   * Moves the review status, as the user's `role` allows (an annotator
+   * submits; a reviewer approves, requests changes, reopens; no role: every
+   * step). Fires `segmark-status` and returns its detail; a refused step fires
+   * `segmark-error` (`review-step-refused`) and throws. Approved documents are
+   * read-only until reopened.
+   */
+  setStatus(status: ReviewStatus, note?: string): StatusDetail {
+    return this.review.setStatus(status, note);
+  }
+
+  /** The statuses the user's role may move the document to now. */
+  statusSteps(): ReviewStatus[] {
+    return this.review.steps();
+  }
+
+  /** Verifies the visible labels' unverified outlines on the shown slice, as one undo step (the V key); false when there was nothing to verify. */
+  acceptSlice(): boolean {
+    return this.verify.accept();
+  }
+
+  /**
+   * Rejects the outline of (label, slice) with a reason (`boundary-wrong`,
+   * `wrong-label`, `missed-structure`, `not-this-structure`, `other`) and an
+   * optional note, as the R key's picker does; an undo step, announced as
+   * `segmark-change` kind `verify`. Throws when there is no outline there or
+   * the document cannot be edited.
+   */
+  rejectRegion(labelId: number, slice: number, reason: RejectReason, note?: string): void {
+    const doc = this.annotations.document;
+    if (!doc || !this.editable) throw new SegmarkError('internal', 'the document cannot be edited now');
+    doc.setReview(labelId, slice, { state: 'rejected', reason, ...(note ? { note } : {}) });
+  }
+
+  /**
+   * Goes to the active label's next unverified slice, else to the next label
+   * with one (the N key); with `{ label: true }` straight to the next such
+   * label (Shift+N).
+   */
+  nextUnverified(options: { label?: boolean } = {}): void {
+    if (options.label) this.verify.nextLabel();
+    else this.verify.next();
+  }
+
+  /** The document's comment threads (pinned to pixel points of slices), in the order they were made. */
+  getComments(): CommentThread[] {
+    return this.review.state.snapshot().comments;
+  }
+
+  /** Pins a comment to a point (pixel coordinates) of a slice; returns the new thread. */
+  addComment(comment: NewComment): CommentThread {
+    return this.review.addComment(comment);
+  }
+
+  /** Adds a reply to a comment thread. */
+  replyToComment(id: string, text: string): void {
+    this.review.reply(id, text);
+  }
+
+  /** Resolves (or, with `false`, reopens) a comment thread. */
+  resolveComment(id: string, resolved = true): void {
+    this.review.resolve(id, resolved);
+  }
+
+  /** Shows a comment's slice and centres its pin. */
+  showComment(id: string): Promise<void> {
+    return this.review.jump(id);
   }
 
   /** The HU range the threshold brush paints (e.g. `{ min: 50, max: 150 }` for discs). */
@@ -374,9 +524,12 @@ export class SegmarkAnnotator extends LitElement {
   }
 
   /** Makes the open document equal to a stored version, as one undoable step; false when there is no such version. */
-  restoreVersion(id: number): Promise<boolean> {
+  async restoreVersion(id: number): Promise<boolean> {
+    if (this.review.locked) return false;
     this.viewport?.cancelTool();
-    return this.work.restore(id);
+    const restored = await this.work.restore(id);
+    if (restored) this.review.log({ action: 'restore', revision: id });
+    return restored;
   }
 
   /** When another tab edits the open document: asks it to store its work and hand over, and edits here from then on. */
@@ -384,9 +537,9 @@ export class SegmarkAnnotator extends LitElement {
     return this.annotations.takeOver();
   }
 
-  /** False while nothing may be edited: the `readonly` attribute, or another tab editing this document. */
+  /** False while nothing may be edited: the `readonly` attribute, another tab editing this document, or an approved document. */
   get editable(): boolean {
-    return !this.readonly && this.annotations.writable;
+    return !this.readonly && this.annotations.writable && !this.review.locked;
   }
 
   /** True once the stored annotation of the open series (if any) is restored and editing may start. */
@@ -471,12 +624,16 @@ export class SegmarkAnnotator extends LitElement {
             .tool=${this.tool}
             .invert=${this.invert !== (this.volume?.invert ?? false)}
             .crosshair=${this.crosshair}
+            .agreement=${this.agreement.overlay}
             .annotation=${this.annotations.forViewport(this.editable ? this.tool : 'window', this.activeLabel)}
             .emptyText=${t.emptyViewer}
             @sm-viewport-slice=${this.onSliceRequest}
             @sm-viewport-window=${this.onWindowDrag}
             @sm-viewport-crosshair=${this.onCrosshair}
             @sm-viewport-tool-status=${this.onToolStatus}
+            .pins=${this.review.pins()}
+            .pendingPin=${this.review.pendingPoint()}
+            @pointerdown=${this.onViewportPointer}
           ></segmark-viewport>
         </div>
         <div class="side" part="side">
@@ -486,19 +643,27 @@ export class SegmarkAnnotator extends LitElement {
             .selected=${this.loader.selectedKey}
             @sm-series-select=${this.onSeriesSelect}
           ></segmark-series-list>
-          <segmark-label-panel
-            .document=${this.annotations.document}
-            .activeLabel=${this.activeLabel}
-            .slice=${this.slice}
-            .pixelSpacing=${this.volume ? ([this.volume.spacing[1], this.volume.spacing[0]] as const) : undefined}
-            .sliceSpacing=${this.volume?.spacing[2] ?? 0}
-            .lang=${this.lang}
-            .readonly=${!this.editable}
-            @sm-label-select=${this.onLabelSelect}
-          ></segmark-label-panel>
+          ${this.renderSideTabs(t)}
+          <div class="tab-panel" role="tabpanel" id="panel-labels" aria-labelledby="tab-labels" ?hidden=${this.shownSideTab() !== 'labels'}>
+            <segmark-label-panel
+              .document=${this.annotations.document}
+              .activeLabel=${this.activeLabel}
+              .slice=${this.slice}
+              .pixelSpacing=${this.volume ? ([this.volume.spacing[1], this.volume.spacing[0]] as const) : undefined}
+              .sliceSpacing=${this.volume?.spacing[2] ?? 0}
+              .lang=${this.lang}
+              .readonly=${!this.editable}
+              @sm-label-select=${this.onLabelSelect}
+            ></segmark-label-panel>
+          </div>
+          <div class="tab-panel" role="tabpanel" id="panel-review" aria-labelledby="tab-review" ?hidden=${this.shownSideTab() !== 'review'}>
+            ${this.verify.render()}
+            ${this.review.renderSide(this.annotations.document?.labels ?? [])}
+          </div>
           ${this.noAutosave
             ? nothing
-            : html`<segmark-work-panel
+            : html`<div class="tab-panel" role="tabpanel" id="panel-work" aria-labelledby="tab-work" ?hidden=${this.shownSideTab() !== 'work'}>
+              <segmark-work-panel
                 .recent=${this.work.recent}
                 .versions=${this.work.versions}
                 .lang=${this.lang}
@@ -511,7 +676,8 @@ export class SegmarkAnnotator extends LitElement {
                 .cacheBytes=${this.cacheImages ? this.work.cacheBytes : undefined}
                 @sm-version-restore=${(e: CustomEvent<{ id: number }>) => void this.restoreVersion(e.detail.id)}
                 @sm-version-save=${() => void this.saveVersion()}
-              ></segmark-work-panel>`}
+              ></segmark-work-panel>
+            </div>`}
           ${(['sagittal', 'coronal'] as const).map(
             (plane) => html`<segmark-reformat
               aria-label=${t[plane]}
@@ -525,6 +691,7 @@ export class SegmarkAnnotator extends LitElement {
             ></segmark-reformat>`,
           )}
         </div>
+        ${this.agreement.render()}
       </div>
       <div class="statusbar" part="statusbar">
         <label for="slider">${t.slice}</label>
@@ -543,6 +710,7 @@ export class SegmarkAnnotator extends LitElement {
       </div>
       ${this.showProgress && p ? this.renderProgress(p, t) : nothing}
       ${this.otherTab ? this.renderOtherTab() : nothing}
+      ${this.review.renderBanner()}
       ${this.notices.length ? this.renderNotices(t) : nothing}
       ${this.dragOver ? html`<div class="drop-hint">${t.dropHere}</div>` : nothing}
       ${this.sheetOpen ? renderShortcutSheet(this.lang, () => this.toggleShortcuts(false)) : nothing}
@@ -566,6 +734,7 @@ export class SegmarkAnnotator extends LitElement {
         threshold: this.thresholdBrush().range,
         canExport: this.volume !== undefined,
         fromPacs: this.pacs !== undefined,
+        lang: this.lang,
       },
       {
         openFiles: () => this.fileInput.click(),
@@ -595,6 +764,7 @@ export class SegmarkAnnotator extends LitElement {
         importDialog: () => this.maskInput.click(),
         saveToPacs: () => void this.saveToPacs().catch(() => undefined),
         pacsSegmentations: () => void this.showPacsSegmentations(),
+        compare: () => void this.openCompare(),
         maskPicked: (e: Event) => {
           const input = e.target as HTMLInputElement;
           const file = input.files?.[0];
@@ -665,6 +835,37 @@ export class SegmarkAnnotator extends LitElement {
     </div>`;
   }
 
+  /** The tab shown: the chosen one, except that an open reject picker or a comment being placed shows Review. */
+  private shownSideTab(): SideTab {
+    if (this.verify.picking || this.review.pendingPoint()) return 'review';
+    return this.sideTab === 'work' && this.noAutosave ? 'labels' : this.sideTab;
+  }
+
+  private renderSideTabs(t: ReturnType<typeof strings>) {
+    const tabs: [SideTab, string][] = [['labels', t.labelPanel], ['review', t.tabReview]];
+    if (!this.noAutosave) tabs.push(['work', t.tabWork]);
+    const shown = this.shownSideTab();
+    const pick = (tab: SideTab, focus: boolean): void => {
+      this.sideTab = tab;
+      if (focus) void this.updateComplete.then(() => this.shadowRoot?.querySelector<HTMLElement>(`#tab-${tab}`)?.focus());
+    };
+    // The tab pattern of WAI-ARIA: one tab stop, arrows (and Home/End) move between tabs and show them.
+    const onKey = (e: KeyboardEvent): void => {
+      const at = tabs.findIndex(([id]) => id === shown);
+      const to = { ArrowRight: at + 1, ArrowDown: at + 1, ArrowLeft: at - 1, ArrowUp: at - 1, Home: 0, End: tabs.length - 1 }[e.key];
+      if (to === undefined) return;
+      e.preventDefault();
+      e.stopPropagation();
+      pick(tabs[(to + tabs.length) % tabs.length]![0], true);
+    };
+    return html`<div class="side-tabs" role="tablist" aria-label=${t.sidePanels} part="side-tabs" @keydown=${onKey}>
+      ${tabs.map(
+        ([id, name]) => html`<button role="tab" id="tab-${id}" aria-controls="panel-${id}" aria-selected=${id === shown ? 'true' : 'false'}
+          tabindex=${id === shown ? 0 : -1} @click=${() => pick(id, false)}>${name}</button>`,
+      )}
+    </div>`;
+  }
+
   private renderNotices(t: ReturnType<typeof strings>) {
     return html`<div class="notices" role="log" aria-live="polite">
       ${this.notices.map(
@@ -719,11 +920,12 @@ export class SegmarkAnnotator extends LitElement {
       if (!v || !document) throw new SegmarkError('no-images', 'nothing is open to export');
       if (!(EXPORT_FORMATS as readonly string[]).includes(format)) throw new SegmarkError('internal', `unknown export format ${String(format)}`);
       if (needsImage({ format, options }) && v.loaded.includes(0)) throw new SegmarkError('internal', 'the series is still loading');
-      const job: ExportJob = { format, options, series: exportSeries(v), snapshot: document.snapshot(), user: this.user };
-      const result = await runExportJob(job, v.sliceData);
+      const job: ExportJob = { format, options, series: exportSeries(v), snapshot: { ...document.snapshot(), review: this.review.state.snapshot() }, user: this.user, role: this.role };
+      const result = await this.exportRunner.run(job, v.sliceData);
       const file = new File([result.bytes as Uint8Array<ArrayBuffer>], result.fileName, { type: result.mimeType });
       const detail: ExportDetail = { format, fileName: file.name, size: file.size, elapsedMs: performance.now() - started, overridden };
       this.dispatchEvent(segmarkEvent(SEGMARK_EXPORT, detail));
+      if (this.annotations.writable) this.review.log({ action: 'export', format });
       return file;
     } catch (error) {
       const e = toSegmarkError(error, 'internal');
@@ -751,17 +953,46 @@ export class SegmarkAnnotator extends LitElement {
       if (!this.editable) throw new SegmarkError('storage-other-tab', 'this document cannot be edited here now');
       this.viewport?.cancelTool();
       const imported = importMaskFile(new Uint8Array(await file.arrayBuffer()), v, name);
-      const summary = applyImport(document, imported, { historyLabel: `Import ${name}` });
+      const summary = applyImport(document, imported, { historyLabel: `Import ${name}`, file: name });
       const locale = toLocale(this.lang);
       for (const w of imported.warnings) this.addNotice('warning', formatMessage(w.code, { ...w.params, file: name }, locale));
       const t = toolStrings(this.lang);
       this.addNotice('info', `${t.imported} ${summary.labels.map((l) => `${l.name} (${l.slices})`).join(', ') || '—'}`);
+      this.review.log({ action: 'import', file: name });
       return summary;
     } catch (error) {
       const e = toSegmarkError(error, 'internal');
       this.reportError(e.file ? e : new SegmarkError(e.code, e.message, { file: name, params: e.params, cause: e }));
       throw e;
     }
+  }
+
+  /** Opens the Compare panel (also the toolbar's Compare… button), listing the series' other stored documents. */
+  openCompare(): Promise<void> {
+    return this.agreement.show();
+  }
+
+  /**
+   * Compares the open document (A) with B — another user's stored document of
+   * this series (their `user` name), a segmentation file (DICOM SEG, NIfTI;
+   * read onto the series, the open document untouched), or a snapshot — in a
+   * worker, and shows the table and the disagreeing slices in the Compare
+   * panel. Fires `segmark-agreement`; rejects (and fires `segmark-error`)
+   * when B cannot be read or annotates another series.
+   */
+  compareWith(source: string | Blob | DocumentSnapshot): Promise<AgreementResult> {
+    if (typeof source === 'string') return this.agreement.compare({ user: source });
+    if (source instanceof Blob) return this.agreement.compare({ file: source instanceof File ? source : new File([source], 'segmentation') });
+    return this.agreement.compare({ snapshot: source, name: 'snapshot' });
+  }
+
+  /**
+   * After `compareWith`: replaces the open document with A, and B where
+   * `choices` (keyed `labelId:slice`) say `'b'`, as one undoable step, the
+   * document as it was kept as a version first. Fires `segmark-adjudicate`.
+   */
+  adjudicate(choices: ReadonlyMap<ChoiceKey, Side>): Promise<DocumentSnapshot> {
+    return this.agreement.adjudicate(choices);
   }
 
   /** Opens the export dialog (also Ctrl+E and the toolbar's Export… button). */
@@ -980,7 +1211,28 @@ export class SegmarkAnnotator extends LitElement {
       e.preventDefault();
       return;
     }
-    if (handleAnnotatorKey(e, this.keyTarget)) e.preventDefault();
+    if (this.review.key(e) || this.verify.key(e)) {
+      e.preventDefault();
+      return;
+    }
+    if (handleAnnotatorKey(e, this.keyTarget)) {
+      e.preventDefault();
+      if (this.editable) this.review.activity();
+    }
+  };
+
+  /** A press on the image: places a comment pin in pin mode (the tool never sees it), else counts as editing activity. */
+  private readonly onViewportPointer = {
+    capture: true,
+    handleEvent: (e: PointerEvent): void => {
+      if (e.button !== 0) return;
+      if (this.review.pointer(this.viewport?.clientToImage(e.clientX, e.clientY))) {
+        e.stopPropagation();
+        e.preventDefault();
+        return;
+      }
+      if (this.editable && isAnnotationTool(this.tool)) this.review.activity();
+    },
   };
 
   /** What the keyboard can reach. */

@@ -5,7 +5,31 @@ import { toLocale } from '../strings.js';
 
 type Row = [keys: string, action: string];
 
-const VIEWING: Record<'en' | 'zh-CN', { title: string; viewing: string; tools: string; history: string; close: string; rows: Row[]; historyRows: Row[] }> = {
+type Sheet = { title: string; viewing: string; tools: string; history: string; close: string; rows: Row[]; historyRows: Row[] };
+
+/** Verification keys (review-bar.ts). */
+const REVIEW: Record<'en' | 'zh-CN', { title: string; rows: Row[] }> = {
+  en: {
+    title: 'Verification',
+    rows: [
+      ['V', 'Accept the slice: every visible label\'s unverified outline on it (reject wrong ones first)'],
+      ['R', 'Reject the active label\'s outline here: reason 1 … 5, optional note, Enter / Escape'],
+      ['N', 'Next unverified slice of the active label, then of the next label'],
+      ['Shift + N', 'Next label with unverified slices'],
+    ],
+  },
+  'zh-CN': {
+    title: '核验',
+    rows: [
+      ['V', '接受本层：所有可见标签在本层未核验的轮廓（先驳回错误的）'],
+      ['R', '驳回当前标签在本层的轮廓：原因 1 … 5，可加备注，Enter 确认 / Esc 取消'],
+      ['N', '当前标签的下一个未核验层，之后转到下一个标签'],
+      ['Shift + N', '下一个有未核验层的标签'],
+    ],
+  },
+};
+
+const VIEWING: Record<'en' | 'zh-CN', Sheet> = {
   en: {
     title: 'Keyboard and mouse',
     viewing: 'Viewing',
@@ -23,6 +47,7 @@ const VIEWING: Record<'en' | 'zh-CN', { title: string; viewing: string; tools: s
       ['F / A / I', 'Fit / 1:1 / invert'],
       ['Shift + click', 'Move the sagittal and coronal planes here (viewing tools)'],
       ['?', 'This sheet'],
+      ['M, then click', 'Pin a new comment at that point (Esc stops)'],
     ],
     historyRows: [
       ['Ctrl + Z', 'Undo'],
@@ -48,6 +73,7 @@ const VIEWING: Record<'en' | 'zh-CN', { title: string; viewing: string; tools: s
       ['F / A / I', '适应窗口 / 1:1 / 反色'],
       ['Shift + 单击', '将矢状面和冠状面移到此处（浏览工具）'],
       ['?', '本快捷键表'],
+      ['M，然后单击', '在该点放置新评论的图钉（Esc 停止）'],
     ],
     historyRows: [
       ['Ctrl + Z', '撤销'],
@@ -73,7 +99,8 @@ export function renderShortcutSheet(lang: string, close: () => void) {
       }}>
     <div class="sheet-head"><h2>${t.title}</h2><button class="sheet-close" @click=${close} autofocus>${t.close}</button></div>
     <div class="sheet-body" tabindex="0" role="region" aria-label=${t.title}>
-      <section><h3>${t.viewing}</h3>${table(t.rows)}<h3>${t.history}</h3>${table(t.historyRows)}</section>
+      <section><h3>${t.viewing}</h3>${table(t.rows)}<h3>${t.history}</h3>${table(t.historyRows)}
+        <h3>${REVIEW[locale].title}</h3>${table(REVIEW[locale].rows)}</section>
       <section><h3>${t.tools}</h3>
         ${toolDescriptions(locale).map(
           (d) => html`<div class="tool"><div><kbd>${d.key}</kbd> <strong>${d.name}</strong> — ${d.summary}</div>

@@ -7,6 +7,7 @@ import type { strings } from '../strings.js';
 import type { toolStrings } from '../tool-strings.js';
 import { ANNOTATION_TOOLS, ANNOTATION_TOOL_KEYS } from './annotation-controller.js';
 import { THRESHOLD_PRESETS } from '../../tools/threshold-brush.js';
+import { agreementStrings } from '../segmark-agreement/agreement-strings.js';
 
 export interface ToolbarState {
   t: ReturnType<typeof strings>;
@@ -24,6 +25,8 @@ export interface ToolbarState {
   canExport: boolean;
   /** The series came from a PACS (DICOMweb): offer storing to it and its earlier segmentations. */
   fromPacs: boolean;
+  /** Interface language, for the texts of other panels' buttons. */
+  lang: string;
 }
 
 export interface ToolbarActions {
@@ -49,6 +52,7 @@ export interface ToolbarActions {
   maskPicked(e: Event): void;
   saveToPacs(): void;
   pacsSegmentations(): void;
+  compare(): void;
 }
 
 function renderThreshold(s: ToolbarState, a: ToolbarActions) {
@@ -112,6 +116,7 @@ export function renderToolbar(s: ToolbarState, a: ToolbarActions) {
         title=${tt.backgroundOnlyHint} @click=${a.toggleBackgroundOnly}>${tt.backgroundOnly}</button>
       <button data-action="import" ?disabled=${!s.canExport || s.annotationDisabled} title=${tt.importHint} @click=${a.importDialog}>${tt.import}</button>
       <button data-action="export" ?disabled=${!s.canExport} title="${tt.exportHint} (Ctrl+E)" @click=${a.exportDialog}>${tt.export}</button>
+      <button data-action="compare" ?disabled=${!s.canExport} title=${agreementStrings(s.lang).openHint} @click=${a.compare}>${agreementStrings(s.lang).open}</button>
       ${s.fromPacs
         ? html`<button data-action="save-to-pacs" ?disabled=${!s.canExport} title=${tt.saveToPacsHint} @click=${a.saveToPacs}>${tt.saveToPacs}</button>
             <button data-action="pacs-segmentations" ?disabled=${!s.canExport || s.annotationDisabled} title=${tt.pacsSegmentationsHint} @click=${a.pacsSegmentations}>${tt.pacsSegmentations}</button>`

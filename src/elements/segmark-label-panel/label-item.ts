@@ -6,7 +6,9 @@
 import { html, type TemplateResult } from 'lit';
 import { live } from 'lit/directives/live.js';
 import type { Label, LabelPatch, Rgb } from '../../core/annotation/labels.js';
+import type { LabelProgress } from '../../core/annotation/verification.js';
 import type { StringKey } from '../strings.js';
+import { renderLabelProgress } from './label-progress.js';
 
 export type Strings = Record<StringKey, string>;
 
@@ -27,6 +29,9 @@ export interface LabelItemView {
   drop: 'before' | 'after' | undefined;
   /** Formatted measurements ("–" when unknown); `ranges` like "3–5, 9". */
   stats: { area: string; perimeter: string; volume: string; slices: number; ranges: string };
+  /** Verified and rejected of the label's outlined slices. */
+  progress?: LabelProgress;
+  lang?: string;
 }
 
 /** What a row's controls do; every action takes the label id. */
@@ -124,6 +129,7 @@ export function renderLabelItem(v: LabelItemView, a: LabelItemActions, t: String
           <dd data-stat="slices" title=${v.stats.ranges}>${v.stats.slices}${v.stats.ranges ? ` (${v.stats.ranges})` : ''}</dd>
         </div>
       </dl>
+      ${renderLabelProgress(v.progress, v.lang ?? 'en')}
     </div>
   </li>`;
 }

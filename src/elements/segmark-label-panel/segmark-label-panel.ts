@@ -58,6 +58,7 @@ const LOOK: ReadonlySet<string> = new Set(['visible', 'opacity', 'display']);
  * @csspart opacity - the opacity slider
  * @csspart action - the rename, move and delete buttons
  * @csspart stats - area and perimeter on `slice`, volume and slices over the series (a `<dl>`)
+ * @csspart progress - the bar of verified (and rejected) slices of a label (role=progressbar)
  *
  * @cssproperty --segmark-panel-color - background of the template menu
  * @cssproperty --segmark-label-item-color - background of an item
@@ -207,6 +208,8 @@ export class SegmarkLabelPanel extends LitElement {
         slices: summary.slices.length,
         ranges: sliceRanges(summary.slices),
       },
+      progress: doc.regionCounts(l.id),
+      lang: this.lang,
     };
   }
 

@@ -13,7 +13,9 @@ import { ToolInput } from './tool-input.js';
 import type { AnnotationDocument } from '../../core/annotation/document.js';
 import type { AnnotationTool, ToolContext } from '../../tools/annotation-tool.js';
 import type { LabelOverlay } from '../../viewer/label-overlay.js';
+import type { AgreementOverlay } from '../../viewer/agreement-overlay.js';
 import { sliceView } from '../../core/dicom/volume.js';
+import { drawCommentPins, type CommentPin } from '../../viewer/comment-pins.js';
 
 /** The annotation shown on the view and the tool that edits it. */
 export interface ViewportAnnotation {
@@ -63,8 +65,14 @@ export class SegmarkViewport extends LitElement {
   @property({ attribute: false }) crosshair: { column: number; row: number } | undefined;
   /** Labels to draw and the annotation tool in hand, if any. */
   @property({ attribute: false }) annotation: ViewportAnnotation | undefined;
+  /** Agreement of two documents, drawn instead of the label fill while set. */
+  @property({ attribute: false }) agreement: AgreementOverlay | undefined;
   /** Text shown while there is no image. */
   @property({ attribute: 'empty-text' }) emptyText = '';
+  /** Comment pins of the shown slice. */
+  @property({ attribute: false }) pins: readonly CommentPin[] = [];
+  /** Where a new comment will be pinned, drawn as a ring. */
+  @property({ attribute: false }) pendingPin: { x: number; y: number } | undefined;
 
   @state() private cursor: { x: number; y: number } | undefined;
 
@@ -103,7 +111,8 @@ export class SegmarkViewport extends LitElement {
     if (changed.has('annotation') || changed.has('slice') || changed.has('window') || changed.has('volume')) this.prepareTool();
     if (changed.has('slice') && changed.get('slice') !== undefined) this.toolInput?.cancel();
     if (changed.has('volume') || changed.has('slice') || changed.has('preview')) this.showSlice();
-    else if (changed.has('crosshair') || changed.has('cursor')) this.view.redraw();
+    if (changed.has('pins') || changed.has('pendingPin')) this.view.redraw();
+    else if (changed.has('crosshair') || changed.has('cursor') || changed.has('agreement')) this.view.redraw();
   }
 
   /** The next image drawn is the first of a new load: mark it as `segmark:first-image`. */
@@ -125,6 +134,20 @@ export class SegmarkViewport extends LitElement {
     const p = view.imageToCanvas(x, y);
     const rect = canvas.getBoundingClientRect();
     return { x: rect.left + (p.x * rect.width) / canvas.width, y: rect.top + (p.y * rect.height) / canvas.height };
+  }
+
+  /** Image pixel coordinates under a client point (e.g. where a comment is pinned), or undefined without an image. */
+  clientToImage(clientX: number, clientY: number): { x: number; y: number } | undefined {
+    return this.view?.hasImage ? this.view.clientToImage(clientX, clientY) : undefined;
+  }
+
+  /** Pans so the image point (x, y) is in the middle of the view (e.g. a comment's pin). */
+  centreOn(x: number, y: number): void {
+    const view = this.view;
+    if (!view?.hasImage) return;
+    const { width, height } = view.canvasSize();
+    const p = view.imageToCanvas(x, y);
+    view.panBy(width / 2 - p.x, height / 2 - p.y);
   }
 
   /** Abandons the annotation tool's work in progress. */
@@ -316,10 +339,12 @@ export class SegmarkViewport extends LitElement {
       lines: this.crosshairLines(view, v),
     };
     const a = this.annotation;
-    if (a) {
+    if (this.agreement) this.agreement.draw(ctx, k, view.imageToCanvasMatrix());
+    else if (a) {
       const context = a.tool ? this.toolContext() : undefined;
       a.overlay.draw(ctx, k, view.imageToCanvasMatrix(), a.activeLabel, a.tool && context ? a.tool.preview(context) : undefined);
     }
+    drawCommentPins(ctx, view.imageToCanvasMatrix(), dpr, this.pins, this.pendingPin);
     drawOverlay(ctx, width, height, dpr, content, {
       font: '12px system-ui, sans-serif',
       color: '#e8edf5',

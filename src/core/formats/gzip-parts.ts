@@ -1,0 +1,281 @@
+/**
+ * gzip assembled from independently deflated parts, as pigz does: each part
+ * is a raw DEFLATE stream that fflate ends with a sync flush (byte-aligned,
+ * not final), and such streams may follow one another (fflate's `flush`
+ * documents it); the member's CRC-32 is combined from the parts' CRCs. The
+ * result is one ordinary gzip member, which every reader accepts.
+ *
+ * Why by hand around fflate: fflate compresses zeros at about 12 ns a byte,
+ * and four fifths of an exported labelmap are empty slices. Here a run of
+ * zeros reuses a part compressed once (per size, per worker), so an empty
+ * 512² slice costs a few appends instead of 256 KB through the compressor;
+ * and parts made elsewhere (another worker's half of a CT) can be appended.
+ */
+import { Deflate, type DeflateOptions } from 'fflate';
+import type { GzipLevel } from './bytes.js';
+
+/** A raw DEFLATE stream ending on a byte boundary without a final block, with the CRC-32 and length of what it holds. */
+export interface DeflatePart {
+  readonly bytes: Uint8Array;
+  readonly crc: number;
+  /** Uncompressed bytes. */
+  readonly length: number;
+}
+
+const POLY = 0xedb88320;
+
+/** Four 256-entry tables: byte-wise CRC in the first, and for "slicing by 4" the CRC of a byte followed by 1, 2, 3 zero bytes. */
+const CRC_TABLE = (() => {
+  const table = new Int32Array(4 * 256);
+  for (let n = 0; n < 256; n++) {
+    let c = n;
+    for (let k = 0; k < 8; k++) c = c & 1 ? POLY ^ (c >>> 1) : c >>> 1;
+    table[n] = c;
+  }
+  for (let n = 0; n < 256; n++) {
+    let c = table[n]!;
+    for (let t = 1; t < 4; t++) {
+      c = table[c & 0xff]! ^ (c >>> 8);
+      table[t * 256 + n] = c;
+    }
+  }
+  return table;
+})();
+
+/** CRC-32 (gzip's) of `bytes`, continuing from `crc` (0 to start); four bytes a step. */
+export function crc32(bytes: Uint8Array, crc = 0): number {
+  const t = CRC_TABLE;
+  let c = ~crc;
+  let i = 0;
+  for (const end = bytes.length - 3; i < end; i += 4) {
+    c ^= bytes[i]! | (bytes[i + 1]! << 8) | (bytes[i + 2]! << 16) | (bytes[i + 3]! << 24);
+    c = t[768 + (c & 0xff)]! ^ t[512 + ((c >>> 8) & 0xff)]! ^ t[256 + ((c >>> 16) & 0xff)]! ^ t[c >>> 24]!;
+  }
+  for (; i < bytes.length; i++) c = t[(c ^ bytes[i]!) & 0xff]! ^ (c >>> 8);
+  return ~c >>> 0;
+}
+
+/** a·b modulo the CRC polynomial, both bit-reflected (zlib's multmodp). */
+function multModP(a: number, b: number): number {
+  let m = 0x80000000;
+  let p = 0;
+  for (;;) {
+    if (a & m) {
+      p ^= b;
+      if ((a & (m - 1)) === 0) break;
+    }
+    m >>>= 1;
+    b = b & 1 ? (b >>> 1) ^ POLY : b >>> 1;
+  }
+  return p >>> 0;
+}
+
+/** x^(2^k) modulo the polynomial, k = 0..31. */
+const X2N = (() => {
+  const table = new Uint32Array(32);
+  let p = 0x40000000; // x^1
+  for (let k = 0; k < 32; k++) {
+    table[k] = p;
+    p = multModP(p, p);
+  }
+  return table;
+})();
+
+/** x^(8·n) modulo the polynomial: the operator that moves a CRC past n bytes. */
+function shiftOf(n: number): number {
+  let p = 0x80000000; // x^0
+  for (let k = 3; n > 0; n = Math.floor(n / 2), k++) if (n % 2) p = multModP(X2N[k & 31]!, p);
+  return p;
+}
+
+/** The CRC-32 of A followed by B, from crc(A), crc(B) and B's length (zlib's crc32_combine). */
+export function crc32Combine(crcA: number, crcB: number, lengthB: number): number {
+  return (multModP(shiftOf(lengthB), crcA) ^ crcB) >>> 0;
+}
+
+/** Collects one part: pushed bytes through a fresh fflate compressor (so nothing refers back before it), ended with a sync flush. */
+export class PartDeflater {
+  private readonly chunks: Uint8Array[] = [];
+  private readonly deflate: Deflate;
+  private crc = 0;
+  private size = 0;
+
+  /**
+   * `mem` (fflate's 0..12) sizes the match hash table, which each new
+   * compressor allocates and clears: by default 512 KB, which costs more than
+   * compressing the few kilobytes of a labelmap's rows. Leave it unset for
+   * big inputs (a CT).
+   */
+  constructor(level: GzipLevel, mem?: DeflateOptions['mem']) {
+    this.deflate = new Deflate(mem === undefined ? { level } : { level, mem }, (chunk) => this.chunks.push(chunk));
+  }
+
+  /** Uncompressed bytes pushed so far. */
+  get length(): number {
+    return this.size;
+  }
+
+  push(bytes: Uint8Array): void {
+    if (bytes.length === 0) return;
+    this.deflate.push(bytes);
+    this.crc = crc32(bytes, this.crc);
+    this.size += bytes.length;
+  }
+
+  /** The part; the deflater is spent afterwards. */
+  finish(): DeflatePart {
+    if (this.size > 0) {
+      // The sync flush by hand: fflate 0.8.3's `flush(true)` writes its empty stored block at a
+      // wrong bit position whenever the last byte is partly filled (it takes the carried byte's
+      // value for a bit offset). `flush(false)` emits every whole byte and leaves the partial
+      // byte, with its used bit count, in the stream state `s.r` (byte << 3 | bits).
+      this.deflate.flush(false);
+      const carried = (this.deflate as unknown as { s: { r?: number } }).s.r ?? 0;
+      const bits = carried & 7;
+      // BFINAL 0 and BTYPE 00 take 3 bits; then padding to the byte, LEN 0, NLEN 0xffff.
+      this.chunks.push(new Uint8Array(bits > 5 ? [carried >>> 3, 0, 0, 0, 0xff, 0xff] : [carried >>> 3, 0, 0, 0xff, 0xff]));
+    }
+    return { bytes: concat(this.chunks), crc: this.crc, length: this.size };
+  }
+}
+
+/** Zero runs of 2^k bytes, k = MIN_ZERO_BITS..MAX_ZERO_BITS, compressed once per worker. */
+const MIN_ZERO_BITS = 10;
+const MAX_ZERO_BITS = 18;
+const zeroParts = new Map<number, DeflatePart>();
+
+function zeroPart(bits: number): DeflatePart {
+  let part = zeroParts.get(bits);
+  if (!part) {
+    const d = new PartDeflater(1);
+    d.push(new Uint8Array(2 ** bits));
+    part = d.finish();
+    zeroParts.set(bits, part);
+  }
+  return part;
+}
+
+/** Bytes scanned at a time by `pushSparse`. */
+const SPARSE_BLOCK = 1 << MIN_ZERO_BITS;
+/** Zero runs shorter than this go through the compressor: a new one after each run costs about as much. */
+const MIN_SPARSE_RUN = 1 << 15;
+/** fflate's `mem` for the compressors made here (labelmap rows, a header): a 32 K-entry hash table. */
+const SMALL_MEM: DeflateOptions['mem'] = 3;
+
+/**
+ * A gzip member built from pushed bytes, zero runs and ready parts, in order.
+ * Deterministic: the same calls give the same bytes (mtime 0).
+ */
+export class GzipBuilder {
+  private readonly parts: Uint8Array[] = [];
+  private crc = 0;
+  private size = 0;
+  private current: PartDeflater | undefined;
+
+  constructor(private readonly level: GzipLevel) {}
+
+  /** Bytes to compress. */
+  push(bytes: Uint8Array): void {
+    if (bytes.length === 0) return;
+    this.current ??= new PartDeflater(this.level, SMALL_MEM);
+    this.current.push(bytes);
+  }
+
+  /** `bytes`, where long runs of zeros (most of a labelmap slice) take the zero-run path. */
+  pushSparse(bytes: Uint8Array): void {
+    let start = 0;
+    let zerosFrom = -1;
+    // Four bytes at a time where the buffer allows it.
+    const words = bytes.byteOffset % 4 === 0 ? new Int32Array(bytes.buffer, bytes.byteOffset, bytes.length >>> 2) : undefined;
+    for (let at = 0; at < bytes.length; at += SPARSE_BLOCK) {
+      const end = Math.min(at + SPARSE_BLOCK, bytes.length);
+      let zero = true;
+      let i = at;
+      if (words) {
+        const last = end >>> 2;
+        for (let w = at >>> 2; w < last; w++) {
+          if (words[w] !== 0) {
+            zero = false;
+            break;
+          }
+        }
+        i = last << 2;
+      }
+      for (; zero && i < end; i++) if (bytes[i] !== 0) zero = false;
+      if (zero) {
+        if (zerosFrom < 0) zerosFrom = at;
+      } else if (zerosFrom >= 0) {
+        start = this.zeroRun(bytes, start, zerosFrom, at);
+        zerosFrom = -1;
+      }
+    }
+    if (zerosFrom >= 0) start = this.zeroRun(bytes, start, zerosFrom, bytes.length);
+    this.push(bytes.subarray(start));
+  }
+
+  /** `n` zero bytes. */
+  zeros(n: number): void {
+    let left = n;
+    for (let bits = MAX_ZERO_BITS; bits >= MIN_ZERO_BITS; bits--) {
+      const size = 2 ** bits;
+      while (left >= size) {
+        this.append(zeroPart(bits));
+        left -= size;
+      }
+    }
+    if (left > 0) this.push(new Uint8Array(left));
+  }
+
+  /** A part made elsewhere (e.g. another worker), after what came before. */
+  append(part: DeflatePart): void {
+    this.close();
+    this.add(part);
+  }
+
+  /** The gzip bytes. */
+  finish(): Uint8Array {
+    this.close();
+    const header = new Uint8Array([0x1f, 0x8b, 8, 0, 0, 0, 0, 0, this.level < 2 ? 4 : this.level === 9 ? 2 : 0, 3]);
+    // An empty final stored block (BFINAL 1, BTYPE 00, LEN 0, NLEN 0xffff): the parts all end on a byte.
+    const last = new Uint8Array([1, 0, 0, 0xff, 0xff]);
+    const trailer = new Uint8Array(8);
+    const view = new DataView(trailer.buffer);
+    view.setUint32(0, this.crc, true);
+    view.setUint32(4, this.size >>> 0, true);
+    return concat([header, ...this.parts, last, trailer]);
+  }
+
+  /** Zeros `from..to` of `bytes` as a zero run when long enough, after pushing `start..from`; returns the new start. */
+  private zeroRun(bytes: Uint8Array, start: number, from: number, to: number): number {
+    if (to - from < MIN_SPARSE_RUN) return start;
+    this.push(bytes.subarray(start, from));
+    this.zeros(to - from);
+    return to;
+  }
+
+  private close(): void {
+    if (!this.current) return;
+    this.add(this.current.finish());
+    this.current = undefined;
+  }
+
+  private add(part: DeflatePart): void {
+    if (part.length === 0) return;
+    this.parts.push(part.bytes);
+    this.crc = crc32Combine(this.crc, part.crc, part.length);
+    this.size += part.length;
+  }
+}
+
+function concat(chunks: readonly Uint8Array[]): Uint8Array {
+  if (chunks.length === 1) return chunks[0]!;
+  let length = 0;
+  for (const c of chunks) length += c.length;
+  const out = new Uint8Array(length);
+  let at = 0;
+  for (const c of chunks) {
+    out.set(c, at);
+    at += c.length;
+  }
+  return out;
+}

@@ -1,0 +1,242 @@
+/**
+ * Verification in `<segmark-annotator>`: the review bar (the active label's
+ * state on this slice and its progress, with buttons) and its keys, and the
+ * reject reason picker.
+ *
+ * Keys (none of them taken by the viewer or the tools):
+ * - V: accept the slice — every visible label's unverified outline on it at
+ *   once (one undo step), since a reviewer looks at the whole slice; a wrong
+ *   one is rejected first (R), and accepting leaves rejected ones alone.
+ * - R: reject the active label's outline on this slice: a picker opens with
+ *   the reasons on 1–5, a note field, Enter to reject, Escape to cancel.
+ * - N: the active label's next unverified slice; when it has none, the next
+ *   label that has one (it becomes active). Shift+N: the next such label.
+ *
+ * Decisions go through the document (`setReview`), so they are undo steps and
+ * reach the host as `segmark-change` with kind 'verify'.
+ */
+import { html, nothing, css, type ReactiveControllerHost } from 'lit';
+import { REJECT_REASONS, type AnnotationDocument, type RejectReason } from '../../core/annotation/document.js';
+import { acceptSlice, labelProgress, nextUnverifiedLabel, nextUnverifiedSlice } from '../../core/annotation/verification.js';
+import { verifyStrings } from './review-bar-strings.js';
+
+/** What the bar reads from and changes in the annotator. */
+export interface VerifyHost {
+  lang(): string;
+  document(): AnnotationDocument | undefined;
+  /** Whether decisions may be recorded (a series is open, the document is writable and not approved). */
+  editable(): boolean;
+  slice(): number;
+  setSlice(k: number): void;
+  activeLabel(): number;
+  setActiveLabel(id: number): void;
+}
+
+interface Picker {
+  labelId: number;
+  slice: number;
+  reason: RejectReason;
+  note: string;
+}
+
+export const reviewBarStyles = css`
+  /* Theme colours of the annotator (segmark-annotator.styles.ts), so both themes keep their contrast. */
+  .verify { display: grid; gap: 4px; padding: 6px 8px; border-top: 1px solid var(--_control-border); font-size: 12px; }
+  .verify-state[data-state='verified'] { color: var(--_accent); }
+  .verify-state[data-state='rejected'] { color: var(--_danger); }
+  .verify-progress { color: var(--_muted); }
+  .verify-actions { display: flex; flex-wrap: wrap; gap: 4px; }
+  .verify button { font: inherit; }
+  .verify kbd { font-size: 10px; opacity: 0.8; margin-inline-start: 3px; }
+  .reject-picker { display: grid; gap: 6px; padding: 8px; border: 1px solid var(--_danger); border-radius: 4px; }
+  .reject-picker fieldset { border: 0; margin: 0; padding: 0; display: grid; gap: 2px; }
+  .reject-picker label { display: flex; gap: 6px; align-items: center; }
+  .reject-picker input[type='text'] { font: inherit; }
+  .verify :focus-visible { outline: 2px solid var(--segmark-focus-color, var(--_accent)); outline-offset: 1px; }
+`;
+
+/** The bar's state (the open picker, a notice) and actions; the annotator renders it and forwards keys. */
+export class VerifyController {
+  #picker: Picker | undefined;
+  #notice = '';
+
+  constructor(
+    private readonly host: ReactiveControllerHost & HTMLElement,
+    private readonly env: VerifyHost,
+  ) {}
+
+  /** Whether the reject picker is open. */
+  get picking(): boolean {
+    return this.#picker !== undefined;
+  }
+
+  /** Handles V, R, N and Shift+N; true when the key was taken. */
+  key(e: KeyboardEvent): boolean {
+    if (e.ctrlKey || e.metaKey || e.altKey || this.#picker) return false;
+    const key = e.key.toLowerCase();
+    if (key === 'v' && !e.shiftKey) return this.accept();
+    if (key === 'r' && !e.shiftKey) return this.openPicker();
+    if (key === 'n') return e.shiftKey ? this.nextLabel() : this.next();
+    return false;
+  }
+
+  /** Accepts the visible labels' unverified outlines on this slice; false when there was nothing to do. */
+  accept(): boolean {
+    const doc = this.env.document();
+    if (!doc || !this.env.editable()) return false;
+    const visible = doc.labels.filter((l) => l.visible).map((l) => l.id);
+    return acceptSlice(doc, this.env.slice(), visible) > 0;
+  }
+
+  /** Goes to the active label's next unverified slice, else the next label with one. */
+  next(): boolean {
+    const doc = this.env.document();
+    if (!doc) return false;
+    const k = nextUnverifiedSlice(doc, this.env.activeLabel(), this.env.slice());
+    if (k !== undefined) {
+      this.env.setSlice(k);
+      return true;
+    }
+    return this.nextLabel();
+  }
+
+  /** Makes the next visible label with an unverified slice active and goes to its first one. */
+  nextLabel(): boolean {
+    const doc = this.env.document();
+    if (!doc) return false;
+    const found = nextUnverifiedLabel(doc, this.env.activeLabel(), (id) => doc.label(id)?.visible === true);
+    if (!found) {
+      this.#say(verifyStrings(this.env.lang()).allVerified);
+      return true;
+    }
+    this.env.setActiveLabel(found.labelId);
+    this.env.setSlice(found.slice);
+    return true;
+  }
+
+  /** Opens the reason picker for the active label on this slice; false when it has no outline there or cannot be edited. */
+  openPicker(): boolean {
+    const doc = this.env.document();
+    const labelId = this.env.activeLabel();
+    const slice = this.env.slice();
+    if (!doc || !this.env.editable() || doc.label(labelId)?.locked || doc.reviewStateAt(labelId, slice) === undefined) return false;
+    const current = doc.metaAt(labelId, slice)?.review;
+    this.#picker = { labelId, slice, reason: current?.reason ?? REJECT_REASONS[0], note: current?.note ?? '' };
+    this.host.requestUpdate();
+    void this.host.updateComplete.then(() => {
+      this.host.shadowRoot?.querySelector<HTMLInputElement>('.reject-picker input[type="radio"]:checked')?.focus();
+    });
+    return true;
+  }
+
+  #confirm(): void {
+    const p = this.#picker;
+    const doc = this.env.document();
+    this.#close();
+    // The label may have been locked, or the outline removed, while the picker was open.
+    if (!p || !doc || !this.env.editable() || doc.label(p.labelId)?.locked || doc.reviewStateAt(p.labelId, p.slice) === undefined) return;
+    doc.setReview(p.labelId, p.slice, { state: 'rejected', reason: p.reason, note: p.note });
+  }
+
+  #close(): void {
+    this.#picker = undefined;
+    this.host.requestUpdate();
+    // Back to the image, so the review keys work again straight away.
+    void this.host.updateComplete.then(() => this.host.shadowRoot?.querySelector<HTMLElement>('segmark-viewport')?.focus());
+  }
+
+  #say(text: string): void {
+    this.#notice = text;
+    this.host.requestUpdate();
+  }
+
+  readonly #onPickerKey = (e: KeyboardEvent): void => {
+    const p = this.#picker;
+    if (!p) return;
+    const inNote = (e.composedPath()[0] as HTMLElement | undefined)?.matches?.('input[type="text"]') ?? false;
+    const digit = Number(e.key);
+    if (e.key === 'Escape') this.#close();
+    else if (e.key === 'Enter') this.#confirm();
+    else if (!inNote && Number.isInteger(digit) && digit >= 1 && digit <= REJECT_REASONS.length) {
+      this.#picker = { ...p, reason: REJECT_REASONS[digit - 1]! };
+      this.host.requestUpdate();
+      void this.host.updateComplete.then(() => {
+        this.host.shadowRoot?.querySelector<HTMLInputElement>('.reject-picker input[type="radio"]:checked')?.focus();
+      });
+    } else {
+      // Typing in the picker is the picker's: no viewer or tool key fires underneath.
+      e.stopPropagation();
+      return;
+    }
+    e.preventDefault();
+    e.stopPropagation();
+  };
+
+  render() {
+    const doc = this.env.document();
+    if (!doc) return nothing;
+    const t = verifyStrings(this.env.lang());
+    const labelId = this.env.activeLabel();
+    const label = doc.label(labelId);
+    const slice = this.env.slice();
+    const state = label ? doc.reviewStateAt(labelId, slice) : undefined;
+    const review = state ? doc.metaAt(labelId, slice)?.review : undefined;
+    const progress = label ? labelProgress(doc, labelId) : undefined;
+    const edit = this.env.editable();
+    // The reviewer's name and note are data, not interface text.
+    const who = review?.by ? html`<span translate="no">${t.by(review.by)}</span>` : nothing;
+    let text = html`${t.noRegion}`;
+    if (state === 'verified') text = html`${t.verified}${who}`;
+    else if (state === 'rejected') {
+      const note = review?.note ? html` — <span translate="no">${review.note}</span>` : nothing;
+      text = html`${t.rejected}: ${t.reasons[review?.reason ?? 'other']}${note}${who}`;
+    } else if (state === 'unverified') text = html`${t.unverified}`;
+    const button = (action: string, name: string, key: string, disabled: boolean, run: () => void) =>
+      html`<button type="button" data-action=${action} ?disabled=${disabled} aria-keyshortcuts=${key} @click=${() => {
+        this.#notice = '';
+        run();
+      }}>${name}<kbd aria-hidden="true">${key}</kbd></button>`;
+    return html`<section class="verify" part="verify" aria-label=${t.region}>
+      <div class="verify-state" data-state=${state ?? 'none'} role="status">${label ? `${label.name}: ` : ''}${text}</div>
+      ${progress && progress.regions > 0
+        ? html`<div class="verify-progress">${t.progress(progress.verified, progress.regions, progress.rejected)}</div>`
+        : nothing}
+      <div class="verify-actions">
+        ${button('accept', t.accept, 'V', !edit, () => this.accept())}
+        ${button('reject', t.reject, 'R', !edit || state === undefined, () => this.openPicker())}
+        ${button('next', t.next, 'N', false, () => this.next())}
+        ${button('next-label', t.nextLabel, 'Shift+N', false, () => this.nextLabel())}
+      </div>
+      ${this.#notice ? html`<div class="verify-notice" role="status">${this.#notice}</div>` : nothing}
+      ${this.#picker ? this.#renderPicker(doc, this.#picker) : nothing}
+    </section>`;
+  }
+
+  #renderPicker(doc: AnnotationDocument, p: Picker) {
+    const t = verifyStrings(this.env.lang());
+    const name = doc.label(p.labelId)?.name ?? String(p.labelId);
+    return html`<div class="reject-picker" part="reject-picker" role="dialog" aria-label=${t.pickerTitle(name, p.slice + 1)}
+        @keydown=${this.#onPickerKey}>
+      <strong>${t.pickerTitle(name, p.slice + 1)}</strong>
+      <fieldset>
+        <legend>${t.reason}</legend>
+        ${REJECT_REASONS.map(
+          (r, i) => html`<label><input type="radio" name="reject-reason" .value=${r} .checked=${p.reason === r}
+              aria-keyshortcuts=${String(i + 1)}
+              @change=${() => {
+                this.#picker = { ...p, reason: r };
+                this.host.requestUpdate();
+              }} /><kbd>${i + 1}</kbd> ${t.reasons[r]}</label>`,
+        )}
+      </fieldset>
+      <label>${t.note} <input type="text" class="reject-note" .value=${p.note} maxlength="500"
+        @input=${(e: Event) => {
+          if (this.#picker) this.#picker = { ...this.#picker, note: (e.target as HTMLInputElement).value };
+        }} /></label>
+      <div class="verify-actions">
+        <button type="button" data-action="confirm-reject" @click=${() => this.#confirm()}>${t.confirm}</button>
+        <button type="button" data-action="cancel-reject" @click=${() => this.#close()}>${t.cancel}</button>
+      </div>
+    </div>`;
+  }
+}

@@ -1,0 +1,291 @@
+/**
+ * The annotator's review side: the document's review record (status, audit
+ * trail, comments, active time) kept apart from the undoable regions, loaded
+ * and stored with the document (`AnnotationController.review`), the review
+ * and comments panels, the approved banner, comment pins on the view, and
+ * `segmark-status`. Owned by one annotator; nothing is shared on the page.
+ */
+import { html, nothing, type ReactiveController, type ReactiveControllerHost } from 'lit';
+import type { AnnotationChange } from '../../core/annotation/document-data.js';
+import type { AnnotationDocument } from '../../core/annotation/document.js';
+import { SegmarkError, toSegmarkError } from '../../core/errors.js';
+import type { Actor, CommentThread, NewComment } from '../../core/review/comments.js';
+import { emptyReview, type AuditEntry, type ReviewRecord } from '../../core/review/record.js';
+import { ReviewState } from '../../core/review/review-state.js';
+import { allowedSteps, isLocked, type ReviewStatus } from '../../core/review/workflow.js';
+import type { CommentPin } from '../../viewer/comment-pins.js';
+import { SEGMARK_STATUS, segmarkEvent, type StatusDetail } from '../events.js';
+import { formatInstant, reviewStrings } from '../segmark-review-panel/review-strings.js';
+import type { ReviewStepDetail } from '../segmark-review-panel/segmark-review-panel.js';
+import type { AnnotationController, ReviewHooks } from './annotation-controller.js';
+
+/** What the controller needs from its annotator. */
+export interface ReviewHost {
+  lang(): string;
+  actor(): Actor;
+  /** This tab may write the document (not another tab's reader). */
+  writable(): boolean;
+  /** A series is open. */
+  open(): boolean;
+  slice(): number;
+  setSlice(k: number): void;
+  activeLabel(): number;
+  /** The default point of a new comment (the crosshair), in pixel coordinates. */
+  defaultPoint(): { x: number; y: number } | undefined;
+  /** Centres the view on an image point of the shown slice (after it is shown). */
+  centreOn(x: number, y: number): void;
+  dispatch(event: Event): void;
+  reportError(error: SegmarkError): void;
+}
+
+export class ReviewController implements ReactiveController, ReviewHooks {
+  readonly state = new ReviewState();
+  /** Placing a comment's pin with the next click on the image. */
+  pinMode = false;
+  /** Where the next comment goes when the user placed it (cleared after adding, or on another slice). */
+  pending: { x: number; y: number; slice: number } | undefined;
+  /** The comment last jumped to. */
+  selected: string | undefined;
+  /** The stored record is known (loaded, or the document is new): only then is it stored, never over another document's. */
+  private known = false;
+
+  constructor(
+    private readonly host: ReactiveControllerHost,
+    private readonly annotations: AnnotationController,
+    private readonly env: ReviewHost,
+  ) {
+    host.addController(this);
+    annotations.review = this;
+    this.state.subscribe((kind) => {
+      if (kind !== 'loaded') this.annotations.touchRecord();
+      this.host.requestUpdate();
+    });
+  }
+
+  hostConnected(): void {}
+
+  /** Reflects the status as the host's read-only `review-status` attribute. */
+  hostUpdated(): void {
+    const host = this.host as unknown as Element;
+    if (host.getAttribute('review-status') !== this.state.status) host.setAttribute('review-status', this.state.status);
+  }
+
+  // ── ReviewHooks ──
+
+  reset(): void {
+    this.known = false;
+    this.pending = undefined;
+    this.selected = undefined;
+    this.state.load(emptyReview());
+  }
+
+  loaded(record: ReviewRecord | undefined): void {
+    this.known = true;
+    this.state.load(record ?? emptyReview());
+  }
+
+  record(): ReviewRecord | undefined {
+    return this.known ? this.state.snapshot() : undefined;
+  }
+
+  // ── what the annotator exposes ──
+
+  get status(): ReviewStatus {
+    return this.state.status;
+  }
+
+  /** Approved documents are read-only until a reviewer reopens them. */
+  get locked(): boolean {
+    return isLocked(this.state.status);
+  }
+
+  /** The statuses the user's role may move the document to now. */
+  steps(): ReviewStatus[] {
+    return allowedSteps(this.state.status, this.env.actor().role);
+  }
+
+  /** Takes a status step; fires `segmark-status`, or `segmark-error` (and throws) when refused. */
+  setStatus(status: ReviewStatus, note?: string): StatusDetail {
+    return this.guard(() => {
+      const step = this.state.setStatus(status, this.env.actor(), note);
+      const detail: StatusDetail = { ...step };
+      this.env.dispatch(segmarkEvent(SEGMARK_STATUS, detail));
+      return detail;
+    });
+  }
+
+  /** Records an import, export or restore in the audit trail. */
+  log(entry: Pick<AuditEntry, 'action' | 'file' | 'format' | 'revision'>): void {
+    this.state.log(this.env.actor(), entry);
+  }
+
+  addComment(comment: NewComment): CommentThread {
+    return this.guard(() => {
+      const thread = this.state.addComment(this.env.actor(), comment);
+      this.pending = undefined;
+      this.selected = thread.id;
+      return thread;
+    });
+  }
+
+  reply(id: string, text: string): void {
+    this.guard(() => this.state.reply(this.env.actor(), id, text));
+  }
+
+  resolve(id: string, resolved: boolean): void {
+    this.guard(() => this.state.resolve(this.env.actor(), id, resolved));
+  }
+
+  /** Shows a comment's slice and centres its pin. */
+  async jump(id: string): Promise<void> {
+    const c = this.state.record.comments.find((t) => t.id === id);
+    if (!c) return;
+    this.selected = id;
+    this.env.setSlice(c.slice);
+    await this.host.updateComplete;
+    this.env.centreOn(c.x, c.y);
+    this.host.requestUpdate();
+  }
+
+  /** A document change: editing activity for the time record, and verifications for the audit trail. */
+  changed(change: AnnotationChange, document: AnnotationDocument | undefined): void {
+    if (change.slice === null || !this.env.writable()) return;
+    if (change.kind === 'verify') {
+      this.state.verification(this.env.actor(), document?.flagsAt(change.labelId, change.slice)?.verified === true);
+    }
+    this.state.activity(change.labelId, change.slice);
+  }
+
+  /** A pointer press or key while editing: activity on the active label and shown slice. */
+  activity(): void {
+    if (this.env.open() && this.env.writable() && !this.locked) this.state.activity(this.env.activeLabel(), this.env.slice());
+  }
+
+  /**
+   * A press on the image: in pin mode, places the pin (and ends pin mode);
+   * true when it was taken.
+   */
+  pointer(point: { x: number; y: number } | undefined): boolean {
+    if (!this.pinMode || !point) return false;
+    this.pending = { ...point, slice: this.env.slice() };
+    this.pinMode = false;
+    this.host.requestUpdate();
+    return true;
+  }
+
+  /** M toggles pin mode, Escape leaves it; true when the key was taken. */
+  key(e: KeyboardEvent): boolean {
+    if (e.ctrlKey || e.metaKey || e.altKey || !this.env.open()) return false;
+    if (e.key === 'Escape' && this.pinMode) this.setPinMode(false);
+    else if (e.key.toLowerCase() === 'm' && this.env.writable()) this.setPinMode(!this.pinMode);
+    else return false;
+    return true;
+  }
+
+  setPinMode(on: boolean): void {
+    this.pinMode = on;
+    this.host.requestUpdate();
+  }
+
+  /** Pins of the shown slice, numbered in the order the comments were made. */
+  pins(): CommentPin[] {
+    const k = this.env.slice();
+    return this.state.record.comments.flatMap((c, i) =>
+      c.slice === k ? [{ x: c.x, y: c.y, n: i + 1, resolved: c.resolved, selected: c.id === this.selected }] : [],
+    );
+  }
+
+  /** The pending point on the shown slice, if any. */
+  pendingPoint(): { x: number; y: number } | undefined {
+    return this.pending && this.pending.slice === this.env.slice() ? this.pending : undefined;
+  }
+
+  // ── rendering ──
+
+  /** The review and comments panels for the side bar. */
+  renderSide(labels: readonly { id: number; name: string }[]) {
+    if (!this.env.open()) return nothing;
+    const r = this.state.record;
+    const disabled = !this.env.writable();
+    return html`<div class="review-side">
+      <segmark-review-panel
+        part="review"
+        .status=${r.status}
+        .steps=${this.steps()}
+        .audit=${r.audit}
+        .activeTime=${r.activeTime}
+        .labels=${labels}
+        .lang=${this.env.lang()}
+        .disabled=${disabled}
+        @sm-review-step=${(e: CustomEvent<ReviewStepDetail>) => {
+          e.stopPropagation();
+          try {
+            this.setStatus(e.detail.status, e.detail.note);
+          } catch {
+            // Reported by setStatus (segmark-error and a notice).
+          }
+        }}
+      ></segmark-review-panel>
+      <segmark-comments
+        part="comments"
+        .comments=${r.comments}
+        .lang=${this.env.lang()}
+        .disabled=${disabled}
+        .pinMode=${this.pinMode}
+        .pending=${this.pendingPoint()}
+        .selected=${this.selected}
+        @sm-comment-pin=${(e: CustomEvent<{ on: boolean }>) => this.setPinMode(e.detail.on)}
+        @sm-comment-add=${(e: CustomEvent<{ text: string }>) => this.addFromPanel(e.detail.text)}
+        @sm-comment-jump=${(e: CustomEvent<{ id: string }>) => void this.jump(e.detail.id)}
+        @sm-comment-reply=${(e: CustomEvent<{ id: string; text: string }>) => this.quietly(() => this.reply(e.detail.id, e.detail.text))}
+        @sm-comment-resolve=${(e: CustomEvent<{ id: string; resolved: boolean }>) => this.quietly(() => this.resolve(e.detail.id, e.detail.resolved))}
+      ></segmark-comments>
+    </div>`;
+  }
+
+  /** The banner over an approved document: who approved it, and Reopen for a reviewer. */
+  renderBanner() {
+    if (!this.env.open() || !this.locked) return nothing;
+    const t = reviewStrings(this.env.lang());
+    const approval = [...this.state.record.audit].reverse().find((e) => e.action === 'status' && e.to === 'approved');
+    const reopen = this.steps().includes('changes-requested') && this.env.writable();
+    return html`<div class="review-banner" part="review-banner" role="status">
+      <span>${t.approvedBanner(approval?.user ?? '', approval ? formatInstant(approval.at, this.env.lang()) : '')}</span>
+      ${reopen ? html`<button class="reopen" @click=${() => this.quietly(() => this.setStatus('changes-requested'))}>${t.reopen}</button>` : nothing}
+    </div>`;
+  }
+
+  private addFromPanel(text: string): void {
+    const point = this.pendingPoint() ?? this.env.defaultPoint();
+    if (!point) return;
+    this.quietly(() => this.addComment({ slice: this.env.slice(), x: point.x, y: point.y, text }));
+  }
+
+  /** Runs a change of the record when this tab may write; refusals become `segmark-error` and are thrown. */
+  private guard<T>(f: () => T): T {
+    try {
+      if (!this.env.writable()) throw new SegmarkError('storage-other-tab', 'another tab holds the document; its review cannot change here');
+      return f();
+    } catch (error) {
+      const e = error instanceof RangeError ? new SegmarkError('internal', error.message, { cause: error }) : toSegmarkError(error, 'internal');
+      this.env.reportError(e.code === 'review-step-refused' ? this.localised(e) : e);
+      throw e;
+    }
+  }
+
+  /** A refused step with the statuses named in the element's language, for the message. */
+  private localised(e: SegmarkError): SegmarkError {
+    const names = reviewStrings(this.env.lang()).statuses as Record<string, string>;
+    const { from = '', to = '' } = e.params;
+    return new SegmarkError(e.code, e.message, { cause: e, params: { ...e.params, from: names[from] ?? from, to: names[to] ?? to } });
+  }
+
+  /** For UI handlers: the error is already reported. */
+  private quietly(f: () => void): void {
+    try {
+      f();
+    } catch {
+      // Reported by guard.
+    }
+  }
+}

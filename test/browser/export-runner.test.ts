@@ -1,0 +1,155 @@
+/**
+ * The export runner in real Chromium: its workers are kept between exports
+ * (counted by wrapping the page's Worker), kept after an export that fails,
+ * replaced after `dispose()`; the dataset's CT, deflated in halves by two
+ * workers, reads back as the slices that were sent.
+ */
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { unzipSync } from 'fflate';
+import { AnnotationDocument } from '../../src/core/annotation/document.js';
+import { labelsFromTemplate } from '../../src/core/annotation/labels.js';
+import { REGION_OPS } from '../../src/core/annotation/region-ops.js';
+import { LUMBAR_SPINE_TEMPLATE } from '../../src/core/annotation/templates.js';
+import { SegmarkError } from '../../src/core/errors.js';
+import type { ExportJob, ExportSeries } from '../../src/core/formats/export-job.js';
+import { ExportRunner } from '../../src/core/formats/export-runner.js';
+import { readNifti } from '../../src/core/formats/nifti-read.js';
+
+const COLUMNS = 32;
+const ROWS = 24;
+const SLICES = 7;
+const UID = '1.2.826.0.1.3680043.2.1143.77';
+
+const series: ExportSeries = {
+  columns: COLUMNS,
+  rows: ROWS,
+  slices: SLICES,
+  spacing: [0.7, 0.7, 1.5],
+  rowCosine: [1, 0, 0],
+  columnCosine: [0, 1, 0],
+  planes: Array.from({ length: SLICES }, (_, k) => ({ position: [-10, -8, 1.5 * k] as [number, number, number] })),
+  description: 'Runner test',
+  modality: 'CT',
+  sopInstanceUIDs: Array.from({ length: SLICES }, (_, k) => `${UID}.1.${k + 1}`),
+  header: {
+    patientName: 'Runner^Test',
+    patientID: 'RT-1',
+    patientBirthDate: '19700101',
+    patientSex: 'O',
+    studyInstanceUID: UID,
+    studyDate: '20260101',
+    studyTime: '120000',
+    referringPhysicianName: '',
+    studyID: '1',
+    accessionNumber: 'A1',
+    studyDescription: 'Runner study',
+    seriesInstanceUID: `${UID}.1`,
+    sopClassUID: '1.2.840.10008.5.1.4.1.1.2',
+    frameOfReferenceUID: `${UID}.2`,
+  },
+};
+
+/** Label 1 as a square of pixels 4..11 × 6..13 on slices 2 and 3; everything else empty. */
+function job(format: ExportJob['format'], options: ExportJob['options'] = {}): ExportJob {
+  const labels = labelsFromTemplate(LUMBAR_SPINE_TEMPLATE).filter((l) => l.id === 1);
+  const document = new AnnotationDocument({
+    series: { studyInstanceUID: UID, seriesInstanceUID: `${UID}.1`, sopInstanceUIDs: [...series.sopInstanceUIDs], rows: ROWS, columns: COLUMNS, slices: SLICES },
+    ops: REGION_OPS,
+    labels,
+  });
+  const snapshot = document.snapshot();
+  for (const slice of [2, 3]) snapshot.regions.push({ labelId: 1, slice, rings: [[4, 6, 12, 6, 12, 14, 4, 14]], origin: 'drawn', verified: false });
+  return { format, options, series, snapshot, user: 'tester' };
+}
+
+/** Per slice, the count of label-1 pixels the square should give: 8 × 8 on slices 2 and 3. */
+function expectSquare(data: ArrayLike<number>): void {
+  const n = COLUMNS * ROWS;
+  for (let k = 0; k < SLICES; k++) {
+    let count = 0;
+    for (let r = 0; r < ROWS; r++) {
+      for (let c = 0; c < COLUMNS; c++) {
+        const v = data[k * n + r * COLUMNS + c]!;
+        const inside = (k === 2 || k === 3) && c >= 4 && c < 12 && r >= 6 && r < 14;
+        if (v !== (inside ? 1 : 0)) throw new Error(`voxel (${c}, ${r}, ${k}) is ${v}`);
+        count += v;
+      }
+    }
+    expect(count).toBe(k === 2 || k === 3 ? 64 : 0);
+  }
+}
+
+const ct = Array.from({ length: SLICES }, (_, k) => Int16Array.from({ length: COLUMNS * ROWS }, (_, i) => ((i * 37 + k * 101) % 3000) - 1000));
+
+let started = 0;
+const RealWorker = globalThis.Worker;
+beforeEach(() => {
+  started = 0;
+  globalThis.Worker = class extends RealWorker {
+    constructor(url: string | URL, options?: WorkerOptions) {
+      super(url, options);
+      started++;
+    }
+  };
+});
+afterEach(() => {
+  globalThis.Worker = RealWorker;
+});
+
+describe('export runner', () => {
+  it('keeps its worker across exports and after one that fails; dispose ends it and the next export starts another', async () => {
+    const runner = new ExportRunner();
+    try {
+      const first = await runner.run(job('nifti'), ct);
+      expectSquare(readNifti(first.bytes).data);
+      const second = await runner.run(job('nifti'), ct);
+      expectSquare(readNifti(second.bytes).data);
+      expect(started).toBe(1);
+
+      const failed = await runner.run(job('dataset', { caseId: 'not a case id' }), ct).catch((e: unknown) => e);
+      expect(failed).toBeInstanceOf(SegmarkError);
+      expect((failed as SegmarkError).code).toBe('dataset-export-invalid');
+      const after = await runner.run(job('nifti'), ct);
+      expectSquare(readNifti(after.bytes).data);
+      // The failed dataset export started the helper worker for the CT; the first one was kept.
+      expect(started).toBe(2);
+
+      runner.dispose();
+      const again = await runner.run(job('nifti'), ct);
+      expectSquare(readNifti(again.bytes).data);
+      expect(started).toBe(3);
+    } finally {
+      runner.dispose();
+    }
+  });
+
+  it('two exports asked at once run one after the other, each with its own result', async () => {
+    const runner = new ExportRunner();
+    try {
+      const [a, b] = await Promise.all([runner.run(job('nifti'), ct), runner.run(job('nifti', { image: true }), ct)]);
+      expectSquare(readNifti(a.bytes).data);
+      expect(b.fileName).toMatch(/_nifti\.zip$/);
+      expect(started).toBe(2);
+    } finally {
+      runner.dispose();
+    }
+  });
+
+  it('the dataset CT deflated in halves by two workers reads back as the slices sent, and the labels as drawn', async () => {
+    const runner = new ExportRunner();
+    try {
+      const result = await runner.run(job('dataset', { caseId: 'case_0007' }), ct);
+      const files = unzipSync(result.bytes);
+      const image = readNifti(files['Dataset001_Segmark/imagesTr/case_0007_0000.nii.gz']!);
+      const n = COLUMNS * ROWS;
+      for (let k = 0; k < SLICES; k++) {
+        const slice = image.data.subarray(k * n, (k + 1) * n);
+        expect(Array.from(slice)).toEqual(Array.from(ct[k]!));
+      }
+      expectSquare(readNifti(files['Dataset001_Segmark/labelsTr/case_0007.nii.gz']!).data);
+      expect(started).toBe(2);
+    } finally {
+      runner.dispose();
+    }
+  });
+});

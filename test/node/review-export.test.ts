@@ -1,0 +1,135 @@
+/**
+ * Provenance and verification in exports (issue 7): a model's SEG (written
+ * by our writer, named "SpineNet v2", AUTOMATIC) imported onto the sample
+ * series and reviewed; the DICOM SEG we export names that algorithm per
+ * segment as pydicom reads it (not a generic "imported segmentation"); the
+ * dataset's provenance.json, the NIfTI labels.json and COCO's categories
+ * carry the counts, sources, people and rejections — de-identified where the
+ * export is (reviewer pseudonymized, file name and note left out).
+ */
+import { execFile } from 'node:child_process';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { promisify } from 'node:util';
+import { strFromU8, strToU8, unzipSync, zipSync } from 'fflate';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { AnnotationDocument } from '../../src/core/annotation/document.js';
+import { labelsFromTemplate } from '../../src/core/annotation/labels.js';
+import { REGION_OPS } from '../../src/core/annotation/region-ops.js';
+import { LUMBAR_SPINE_TEMPLATE } from '../../src/core/annotation/templates.js';
+import type { Volume } from '../../src/core/dicom/volume.js';
+import { exportSeries, runExport, type ExportJob } from '../../src/core/formats/export-job.js';
+import { applyImport } from '../../src/core/formats/import-apply.js';
+import { importMaskFile } from '../../src/core/formats/import-file.js';
+import { datasetSample } from './support/dataset-sample.js';
+
+const PYTHON = '/usr/bin/python3';
+const REVIEWER = 'Dr Chen Wei';
+const FILE = 'spinenet_output.dcm';
+const NOTE = 'Smith: this is L5/S1';
+
+let volume: Volume;
+let doc: AnnotationDocument;
+let work: string;
+
+const square = (c0: number, r0: number, size: number) => ({ rings: [[c0, r0, c0 + size, r0, c0 + size, r0 + size, c0, r0 + size]] });
+
+function fresh(user: string): AnnotationDocument {
+  return new AnnotationDocument({ series: { ...volume, sopInstanceUIDs: [...volume.sopInstanceUIDs] }, ops: REGION_OPS, labels: labelsFromTemplate(LUMBAR_SPINE_TEMPLATE), user });
+}
+
+function job(format: ExportJob['format'], options: ExportJob['options']): ExportJob {
+  return { format, options: { labels: [3, 4, 5], ...options }, series: exportSeries(volume), snapshot: doc.snapshot(), user: REVIEWER };
+}
+
+beforeAll(async () => {
+  volume = (await datasetSample()).volume;
+  work = mkdtempSync(join(tmpdir(), 'segmark-review-'));
+  // The model's output: label 3 on slices 20, 24, 28 and label 4 on 24.
+  const model = fresh('');
+  const made = { algorithm: 'SpineNet v2', algorithmType: 'AUTOMATIC' as const };
+  for (const k of [20, 24, 28]) model.setRegion(3, k, square(150, 150, 20), { kind: 'import', provenance: made });
+  model.setRegion(4, 24, square(100, 100, 16), { kind: 'import', provenance: made });
+  const seg = await runExport({ format: 'dicom-seg', options: { labels: [3, 4] }, series: exportSeries(volume), snapshot: model.snapshot(), user: '' });
+
+  // The review: import, accept 3@20, reject 3@28, correct 4@24, draw 5@30 by hand.
+  doc = fresh(REVIEWER);
+  applyImport(doc, importMaskFile(seg.bytes, volume, FILE), { historyLabel: 'Import', file: FILE });
+  doc.setReview(3, 20, { state: 'verified' });
+  doc.setReview(3, 28, { state: 'rejected', reason: 'wrong-label', note: NOTE });
+  doc.setRegion(4, 24, square(100, 100, 18), { kind: 'edit' });
+  doc.setRegion(5, 30, square(60, 60, 10), { kind: 'draw' });
+}, 120_000);
+
+afterAll(() => rmSync(work, { recursive: true, force: true }));
+
+describe('exports name the imported algorithm and carry the review', () => {
+  it('REQ-7.4: pydicom reads SegmentAlgorithmType/Name per segment: the model by name, edited as semi-automatic, drawn as manual', async () => {
+    const seg = await runExport(job('dicom-seg', {}));
+    const path = join(work, 'review_seg.dcm');
+    writeFileSync(path, seg.bytes);
+    const { stdout } = await promisify(execFile)(PYTHON, [join('test', 'node', 'support', 'seg-pydicom.py'), path], { maxBuffer: 1 << 26 });
+    const segments = (JSON.parse(stdout) as { segments: { label: string; algorithmType: string; algorithmName: string | null }[] }).segments;
+    expect(segments.map((s) => [s.label, s.algorithmType, s.algorithmName])).toEqual([
+      ['L3/L4 disc', 'AUTOMATIC', 'SpineNet v2'],
+      ['L4/L5 disc', 'SEMIAUTOMATIC', 'SpineNet v2'],
+      ['L5/S1 disc', 'MANUAL', null],
+    ]);
+  });
+
+  it('REQ-7.4: the dataset provenance.json counts by origin and state per label, names the model, and is de-identified', async () => {
+    const pkg = await runExport(job('dataset', {}), (k) => volume.sliceData[k]!);
+    const files = unzipSync(pkg.bytes);
+    const name = Object.keys(files).find((n) => n.endsWith('provenance.json'))!;
+    const text = strFromU8(files[name]!);
+    const labels = (JSON.parse(text) as { labels: { originalId: number; review: unknown; sources: unknown[]; people: { user: string }[]; rejections: unknown[] }[] }).labels;
+    const byId = new Map(labels.map((l) => [l.originalId, l]));
+    // By hand from the review above.
+    expect(byId.get(3)!.review).toEqual({ regions: 3, verified: 1, unverified: 1, rejected: 1, drawn: 0, interpolated: 0, imported: 3, edited: 0 });
+    expect(byId.get(4)!.review).toEqual({ regions: 1, verified: 0, unverified: 1, rejected: 0, drawn: 1, interpolated: 0, imported: 0, edited: 1 });
+    expect(byId.get(5)!.review).toEqual({ regions: 1, verified: 0, unverified: 1, rejected: 0, drawn: 1, interpolated: 0, imported: 0, edited: 0 });
+    // De-identified (the package's default): the file name is left out, the reviewer is a pseudonym, the note is gone.
+    expect(byId.get(3)!.sources).toEqual([{ origin: 'imported', algorithm: 'SpineNet v2', algorithmType: 'AUTOMATIC', regions: 3, edited: 0 }]);
+    expect(byId.get(4)!.sources).toEqual([{ origin: 'imported', algorithm: 'SpineNet v2', algorithmType: 'AUTOMATIC', regions: 1, edited: 1 }]);
+    const reviewer = byId.get(3)!.people.map((p) => p.user);
+    expect(reviewer).toHaveLength(1);
+    expect(reviewer[0]).not.toBe(REVIEWER);
+    expect(byId.get(5)!.people.map((p) => p.user)).toEqual(reviewer);
+    expect(byId.get(3)!.rejections).toEqual([{ slice: 28, reason: 'wrong-label', user: reviewer[0] }]);
+    for (const secret of [REVIEWER, FILE, 'Smith']) expect(text).not.toContain(secret);
+  });
+
+  it('REQ-7.4: an identified NIfTI bundle\'s labels.json and the COCO categories carry the same record, with file, people and note; PNG labels.json too', async () => {
+    const nifti = unzipSync((await runExport(job('nifti', { bundle: true }))).bytes);
+    const sidecar = JSON.parse(strFromU8(nifti[Object.keys(nifti).find((n) => n.endsWith('_labels.json'))!]!)) as {
+      labels: { id: number; provenance: { review: { regions: number }; sources: { file?: string }[]; people: { user: string; verified: number; rejected: number; edited: number; made: number }[]; rejections: { note?: string }[] } }[];
+    };
+    const three = sidecar.labels.find((l) => l.id === 3)!.provenance;
+    expect(three.sources.map((s) => s.file)).toEqual([FILE]);
+    expect(three.people).toEqual([{ user: REVIEWER, made: 3, edited: 0, verified: 1, rejected: 1 }]);
+    expect(three.rejections).toEqual([{ slice: 28, reason: 'wrong-label', note: NOTE, user: REVIEWER }]);
+
+    const coco = JSON.parse(strFromU8((await runExport(job('coco', {}))).bytes)) as { categories: { id: number; provenance: { review: { regions: number } } }[] };
+    expect(coco.categories.map((c) => [c.id, c.provenance.review.regions])).toEqual([[3, 3], [4, 1], [5, 1]]);
+
+    // The PNG masks' labels.json, de-identified on request: counts stay, the reviewer is a pseudonym.
+    const png = unzipSync((await runExport(job('png-zip', { deidentify: true }))).bytes);
+    const manifest = JSON.parse(strFromU8(png['labels.json']!)) as { labels: { id: number; provenance: { review: unknown; people: { user: string }[] } }[] };
+    expect(manifest.labels.find((l) => l.id === 4)!.provenance.review).toEqual({ regions: 1, verified: 0, unverified: 1, rejected: 0, drawn: 1, interpolated: 0, imported: 0, edited: 1 });
+    const users = manifest.labels.flatMap((l) => l.provenance.people.map((p) => p.user));
+    expect(users.length).toBeGreaterThan(0);
+    expect(users).not.toContain(REVIEWER);
+  });
+
+  it('REQ-7.1: a NIfTI whose labels.json names an algorithm imports with it as the regions\' provenance', async () => {
+    const bundle = unzipSync((await runExport(job('nifti', { bundle: true, name: 'model' }))).bytes);
+    const sidecar = JSON.parse(strFromU8(bundle['model_labels.json']!)) as { labels: Record<string, unknown>[] };
+    sidecar.labels = sidecar.labels.map((l) => ({ ...l, algorithm: 'TotalSegmentator 2.4', algorithmType: 'AUTOMATIC' }));
+    const zip = zipSync({ 'model_labels.nii.gz': bundle['model_labels.nii.gz']!, 'model_labels.json': strToU8(JSON.stringify(sidecar)) });
+    const target = fresh('Dr Li');
+    applyImport(target, importMaskFile(zip, volume, 'model.zip'), { historyLabel: 'Import', file: 'model.zip' });
+    expect(target.flagsAt(3, 20)).toEqual({ origin: 'imported', verified: false });
+    expect(target.metaAt(3, 20)).toEqual({ provenance: { by: 'Dr Li', file: 'model.zip', algorithm: 'TotalSegmentator 2.4', algorithmType: 'AUTOMATIC' } });
+  });
+});
