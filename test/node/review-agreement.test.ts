@@ -370,7 +370,12 @@ describe('adjudication', () => {
     [label(1, 'L4/L5 (B)', [4, 5, 6]), label(3, 'sacrum')],
     [
       region(1, 1, [rect(3, 2, 7, 6)], false, 'imported'),
-      region(1, 2, [rect(0, 0, 5, 5)], true, 'imported'),
+      // With its provenance and the reviewer's decision, which adjudication must carry over.
+      {
+        ...region(1, 2, [rect(0, 0, 5, 5)], true, 'imported'),
+        provenance: { by: 'dr.b', file: 'model.dcm', algorithm: 'SpineNet v2', algorithmType: 'AUTOMATIC' },
+        review: { state: 'verified', by: 'dr.b', at: 1_700_000_000_000 },
+      },
       region(1, 3, [rect(8, 8, 12, 12)], false, 'imported'),
       region(3, 5, [rect(10, 10, 14, 13)], true),
     ],

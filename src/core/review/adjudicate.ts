@@ -1,7 +1,7 @@
 /**
  * Adjudication: one document made from two, the reviewer picking a side per
  * (label, slice). Regions are taken verbatim — the chosen side's rings and
- * flags (origin, verified), no re-tracing — so the result rasterizes exactly
+ * flags (origin, verified, provenance, review decision), no re-tracing — so the result rasterizes exactly
  * as the chosen side did. The overlap rule is not re-applied: where the
  * reviewer picks A for one label and B for another on the same slice, the two
  * may overlap, as a restored snapshot may.
@@ -53,7 +53,7 @@ export function adjudicate(a: DocumentSnapshot, b: DocumentSnapshot, choices: Re
   return {
     ...structuredClone({ ...main, regions: [] }),
     labels: structuredClone(labels),
-    regions: regions.map((r) => ({ labelId: r.labelId, slice: r.slice, rings: r.rings.map((ring) => ring.slice()), origin: r.origin, verified: r.verified })),
+    regions: structuredClone(regions),
   };
 }
 
