@@ -65,6 +65,25 @@ describe('export checklist', () => {
     ]);
   });
 
+  it('blocks on outlines rejected in review and on imported outlines no person has verified', () => {
+    const s = series(6, [0, 0, 2]);
+    const doc = documentOn(s);
+    for (const k of [0, 1, 2, 3]) doc.setRegion(1, k, square, { kind: 'import' });
+    doc.setRegion(1, 5, square, { kind: 'draw' });
+    doc.setVerified(1, 0, true);
+    doc.setReview(1, 2, { state: 'rejected', reason: 'boundary-wrong' });
+    const findings = exportChecklist({ format: 'dicom-seg', options: { labels: [1] }, series: s, snapshot: doc.snapshot() });
+    // Slice 0 verified, 5 drawn by a person: neither is listed; 2 is rejected (not also "unverified"); 1 and 3 wait for a person.
+    expect(findings.map((f) => [f.code, f.severity, f.labelId, f.slices])).toEqual([
+      ['rejected-outline', 'block', 1, [2]],
+      ['unverified-import', 'block', 1, [1, 3]],
+    ]);
+    // Correcting the rejected outline (an edit) clears the rejection; verifying the rest clears the checklist.
+    doc.setRegion(1, 2, { rings: [[1, 1, 5, 1, 5, 5, 1, 5]] }, { kind: 'edit' });
+    for (const k of [1, 3]) doc.setVerified(1, k, true);
+    expect(exportChecklist({ format: 'dicom-seg', options: { labels: [1] }, series: s, snapshot: doc.snapshot() })).toEqual([]);
+  });
+
   it('says what NIfTI does with tilt and uneven spacing; a SEG (positions per frame) needs no note', () => {
     // 20° tilt: the slice step leans along y.
     const tilt = (20 * Math.PI) / 180;

@@ -14,6 +14,8 @@ export type ChecklistCode =
   | 'empty-label'
   | 'generic-code'
   | 'pending-interpolation'
+  | 'rejected-outline'
+  | 'unverified-import'
   | 'non-uniform-spacing'
   | 'gantry-tilt'
   | 'single-slice'
@@ -70,6 +72,28 @@ export function exportChecklist(job: Pick<ExportJob, 'format' | 'options' | 'ser
         slices: pending,
         params: { label: label.name, count: pending.length },
         detail: `${label.name}: ${pending.length} interpolated outline(s) not yet accepted`,
+      });
+    }
+    const rejected = mine.filter((r) => r.review?.state === 'rejected').map((r) => r.slice).sort((a, b) => a - b);
+    if (rejected.length) {
+      findings.push({
+        code: 'rejected-outline',
+        severity: 'block',
+        labelId: label.id,
+        slices: rejected,
+        params: { label: label.name, count: rejected.length },
+        detail: `${label.name}: ${rejected.length} outline(s) rejected in review and not yet corrected`,
+      });
+    }
+    const unchecked = mine.filter((r) => r.origin === 'imported' && !r.verified && r.review?.state !== 'rejected').map((r) => r.slice).sort((a, b) => a - b);
+    if (unchecked.length) {
+      findings.push({
+        code: 'unverified-import',
+        severity: 'block',
+        labelId: label.id,
+        slices: unchecked,
+        params: { label: label.name, count: unchecked.length },
+        detail: `${label.name}: ${unchecked.length} imported outline(s) not yet verified by a person`,
       });
     }
   }

@@ -34,6 +34,10 @@ const en = {
         return `${p['label']} has no specific meaning, only the generic “Tissue”: choose its structure in the label panel.`;
       case 'pending-interpolation':
         return `${p['label']}: ${p['count']} interpolated outline(s) not yet accepted, on slices`;
+      case 'rejected-outline':
+        return `${p['label']}: ${p['count']} outline(s) rejected in review and not yet corrected, on slices`;
+      case 'unverified-import':
+        return `${p['label']}: ${p['count']} imported outline(s) not yet verified by a person, on slices`;
       case 'non-uniform-spacing':
         return `Slices are unevenly spaced (${num(p['minStep'], 2)}–${num(p['maxStep'], 2)} mm): NIfTI spaces them evenly from first to last; up to ${num(p['maxErrorMm'], 2)} mm off, worst at slice`;
       case 'gantry-tilt':
@@ -81,6 +85,10 @@ const zh: ExportText = {
         return `${p['label']} 只有通用含义“组织”：请在标签面板中选择其解剖结构。`;
       case 'pending-interpolation':
         return `${p['label']}：${p['count']} 个插值轮廓尚未确认，位于以下层`;
+      case 'rejected-outline':
+        return `${p['label']}：${p['count']} 个轮廓在审核中被驳回且尚未修正，位于以下层`;
+      case 'unverified-import':
+        return `${p['label']}：${p['count']} 个导入的轮廓尚未经人核验，位于以下层`;
       case 'non-uniform-spacing':
         return `层间距不均匀（${num(p['minStep'], 2)}–${num(p['maxStep'], 2)} mm）：NIfTI 将从首层到末层均匀排列，最多偏差 ${num(p['maxErrorMm'], 2)} mm，最大偏差位于层`;
       case 'gantry-tilt':
