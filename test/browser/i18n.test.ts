@@ -53,8 +53,17 @@ function englishIn(root: ParentNode, where = ''): Finding[] {
   return found;
 }
 
+/** Not rendered: display none on it or on any ancestor, across shadow roots (a closed tab, a closed details). */
+/** Opens every `<details>` under `root`, through shadow roots, so their content is checked too. */
+function openAllDetails(root: ParentNode): void {
+  for (const el of Array.from(root.querySelectorAll('*'))) {
+    if (el instanceof HTMLDetailsElement) el.open = true;
+    if (el.shadowRoot) openAllDetails(el.shadowRoot);
+  }
+}
+
 function isHidden(el: Element): boolean {
-  return el.closest('[hidden]') !== null;
+  return !el.checkVisibility();
 }
 
 async function open(): Promise<SegmarkAnnotator> {
@@ -123,6 +132,8 @@ describe('zh-CN interface', () => {
       await frames(2);
       const panel = a.shadowRoot!.getElementById(tab.getAttribute('aria-controls')!)!;
       expect(panel.hidden).toBe(false);
+      openAllDetails(panel);
+      await frames(2);
       expect(panel.textContent!.trim().length + panel.querySelectorAll('*').length).toBeGreaterThan(0);
       expect({ tab: tab.id, english: englishIn(a.shadowRoot!) }).toEqual({ tab: tab.id, english: [] });
     }

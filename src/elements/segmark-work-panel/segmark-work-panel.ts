@@ -149,7 +149,7 @@ export class SegmarkWorkPanel extends LitElement {
           : html`<ul>
               ${this.recent.map(
                 (w) => html`<li data-id=${w.id}>
-                  <span class="name">${w.description || '—'} ${w.current ? html`<span class="current">(${t.current})</span>` : nothing}</span>
+                  <span class="name"><span translate="no">${w.description || '—'}</span> ${w.current ? html`<span class="current">(${t.current})</span>` : nothing}</span>
                   <span class="meta">${time.format(w.updatedAt)} · ${t.labels(w.labelCount)} · ${t.outlines(w.regionCount)}${w.verifiedCount !== undefined && w.regionCount > 0
                     ? ` · ${t.verified(Math.round((100 * w.verifiedCount) / w.regionCount))}`
                     : ''}${w.cached ? ` · ${t.cachedMark}` : ''}</span>
