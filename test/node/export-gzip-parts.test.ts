@@ -11,10 +11,11 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
-import { crc32 as nodeCrc32, gunzipSync as nodeGunzip } from 'node:zlib';
+import { crc32 as nodeCrc32, gunzipSync as nodeGunzip, inflateRawSync } from 'node:zlib';
 import { afterAll, describe, expect, it } from 'vitest';
 import { gunzip } from '../../src/core/formats/bytes.js';
-import { crc32, crc32Combine, GzipBuilder } from '../../src/core/formats/gzip-parts.js';
+import { runLengthPart } from '../../src/core/formats/deflate-runs.js';
+import { crc32, crc32Combine, crc32Zeros, GzipBuilder } from '../../src/core/formats/gzip-parts.js';
 import { niftiLabelmap, niftiVolume, niftiVolumeOfParts, volumePart } from '../../src/core/formats/nifti.js';
 import { readNifti } from '../../src/core/formats/nifti-read.js';
 import type { NiftiGeometry } from '../../src/core/formats/nifti-space.js';
@@ -128,6 +129,59 @@ async function nibabelVoxels(path: string): Promise<{ shape: number[]; dtype: st
   const { stdout } = await run(PYTHON, ['-c', script, path]);
   return JSON.parse(stdout) as { shape: number[]; dtype: string; sha256: string };
 }
+
+describe('run-length parts (labelmap rows)', () => {
+  /** Runs of random values and lengths, zero runs long and short: what a labelmap row holds, and its edge cases. */
+  function runs(seed: number, length: number): Uint8Array {
+    const next = random(seed);
+    const out = new Uint8Array(length);
+    for (let i = 0; i < length; ) {
+      const value = next() < 0.5 ? 0 : Math.floor(next() * 256);
+      const n = 1 + Math.floor(next() * (next() < 0.1 ? 5000 : 12));
+      out.fill(value, i, i + n);
+      i += n;
+    }
+    return out;
+  }
+
+  it('inflate with zlib to the input, with the CRC zlib computes, for every run length around the copy limits', () => {
+    // Fixed codes end the raw stream here: a final fixed block holding only end-of-block (BFINAL 1, BTYPE 01, code 256).
+    const inflate = (part: Uint8Array) => new Uint8Array(inflateRawSync(Buffer.concat([part, Buffer.from([0x03, 0x00])])));
+    const cases: Uint8Array[] = [];
+    for (const n of [1, 2, 3, 4, 5, 257, 258, 259, 260, 261, 262, 1023, 1024, 1025, 70_000]) {
+      cases.push(new Uint8Array(n), new Uint8Array(n).fill(255), Uint8Array.from([7, ...new Uint8Array(n).fill(200), 9]));
+    }
+    for (let seed = 1; seed <= 40; seed++) cases.push(runs(seed, 1 + Math.floor(random(seed)() * 20_000)));
+    for (const input of cases) {
+      const part = runLengthPart(input);
+      expect(part.length).toBe(input.length);
+      expect(sha256(inflate(part.bytes))).toBe(sha256(input));
+      expect(part.crc).toBe(nodeCrc32(input) >>> 0);
+    }
+    expect(crc32Zeros(crc32(Uint8Array.from([1, 2, 3])), 5000)).toBe(nodeCrc32(Buffer.concat([Buffer.from([1, 2, 3]), Buffer.alloc(5000)])) >>> 0);
+  });
+
+  it('sparse pushes through run-length parts make one gzip member that Python and Node inflate exactly', async () => {
+    const gz = new GzipBuilder(1);
+    const expected: Uint8Array[] = [];
+    const add = (bytes: Uint8Array) => {
+      gz.pushSparse(bytes, runLengthPart);
+      expected.push(bytes);
+    };
+    // A 512² label slice: a disc of rows in the middle, zeros around.
+    const slice = new Uint8Array(512 * 512);
+    for (let r = 200; r < 290; r++) slice.fill(3, r * 512 + 180 + (r % 7), r * 512 + 330 - (r % 5));
+    add(slice);
+    add(runs(99, 300_000));
+    add(new Uint8Array(100_000));
+    const bytes = gz.finish();
+    const whole = Buffer.concat(expected);
+    expect(sha256(nodeGunzip(bytes))).toBe(sha256(whole));
+    const path = join(dir, 'runs.gz');
+    writeFileSync(path, bytes);
+    expect(await pythonInflate(path)).toEqual({ members: 1, length: whole.length, sha256: sha256(whole) });
+  });
+});
 
 describe('NIfTI written through parts', () => {
   it('a labelmap with empty slices left undefined reads in nibabel and our reader as the dense labelmap', async () => {

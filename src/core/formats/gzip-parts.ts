@@ -88,6 +88,11 @@ function shiftOf(n: number): number {
   return p;
 }
 
+/** The CRC-32 of data with CRC `crc` followed by `n` zero bytes: a zero byte multiplies the (inverted) register by x^8. */
+export function crc32Zeros(crc: number, n: number): number {
+  return ~multModP(shiftOf(n), ~crc >>> 0) >>> 0;
+}
+
 /** The CRC-32 of A followed by B, from crc(A), crc(B) and B's length (zlib's crc32_combine). */
 export function crc32Combine(crcA: number, crcB: number, lengthB: number): number {
   return (multModP(shiftOf(lengthB), crcA) ^ crcB) >>> 0;
@@ -181,8 +186,12 @@ export class GzipBuilder {
     this.current.push(bytes);
   }
 
-  /** `bytes`, where long runs of zeros (most of a labelmap slice) take the zero-run path. */
-  pushSparse(bytes: Uint8Array): void {
+  /**
+   * `bytes`, where long runs of zeros (most of a labelmap slice) take the
+   * zero-run path; the rest goes through the compressor, or through `encode`
+   * when given (e.g. `runLengthPart` for a labelmap's rows).
+   */
+  pushSparse(bytes: Uint8Array, encode?: (bytes: Uint8Array) => DeflatePart): void {
     let start = 0;
     let zerosFrom = -1;
     // Four bytes at a time where the buffer allows it.
@@ -205,12 +214,12 @@ export class GzipBuilder {
       if (zero) {
         if (zerosFrom < 0) zerosFrom = at;
       } else if (zerosFrom >= 0) {
-        start = this.zeroRun(bytes, start, zerosFrom, at);
+        start = this.zeroRun(bytes, start, zerosFrom, at, encode);
         zerosFrom = -1;
       }
     }
-    if (zerosFrom >= 0) start = this.zeroRun(bytes, start, zerosFrom, bytes.length);
-    this.push(bytes.subarray(start));
+    if (zerosFrom >= 0) start = this.zeroRun(bytes, start, zerosFrom, bytes.length, encode);
+    this.pushWith(bytes.subarray(start), encode);
   }
 
   /** `n` zero bytes. */
@@ -246,11 +255,16 @@ export class GzipBuilder {
   }
 
   /** Zeros `from..to` of `bytes` as a zero run when long enough, after pushing `start..from`; returns the new start. */
-  private zeroRun(bytes: Uint8Array, start: number, from: number, to: number): number {
+  private zeroRun(bytes: Uint8Array, start: number, from: number, to: number, encode: ((bytes: Uint8Array) => DeflatePart) | undefined): number {
     if (to - from < MIN_SPARSE_RUN) return start;
-    this.push(bytes.subarray(start, from));
+    this.pushWith(bytes.subarray(start, from), encode);
     this.zeros(to - from);
     return to;
+  }
+
+  private pushWith(bytes: Uint8Array, encode: ((bytes: Uint8Array) => DeflatePart) | undefined): void {
+    if (!encode) this.push(bytes);
+    else if (bytes.length) this.append(encode(bytes));
   }
 
   private close(): void {

@@ -16,6 +16,7 @@
  */
 import { DEFAULT_GZIP_LEVEL, HOST_LITTLE_ENDIAN, swapBytes, type GzipLevel } from './bytes.js';
 import { GzipBuilder, PartDeflater, type DeflatePart } from './gzip-parts.js';
+import { runLengthPart } from './deflate-runs.js';
 import {
   DATATYPES,
   DT_INT16,
@@ -71,8 +72,9 @@ export function niftiLabelmap(geometry: NiftiGeometry, labelmap: SparseSlices, o
   }
   const gz = new GzipBuilder(options.level ?? DEFAULT_GZIP_LEVEL);
   gz.push(withHeader(new Uint8Array(VOX_OFFSET), geometry, DT_UINT8, fields));
+  // Label rows are runs of equal values: run-length parts (`deflate-runs.ts`); long zero runs and empty slices the shared zero parts.
   for (const slice of labelmap) {
-    if (slice) gz.pushSparse(slice);
+    if (slice) gz.pushSparse(slice, runLengthPart);
     else gz.zeros(n);
   }
   return gz.finish();
