@@ -40,18 +40,34 @@ export function remapLabelmap(labelmap: readonly (Uint8Array | undefined)[], lab
   const table = new Int16Array(256).fill(-1);
   table[0] = 0;
   for (const l of labels) table[l.originalId] = l.value;
+  // Ids already the dataset's values (the usual case): the slices are only checked, not copied.
+  const identity = labels.every((l) => l.value === l.originalId);
   return labelmap.map((slice, k) => {
-    // An empty slice (undefined) stays empty.
     if (!slice) return undefined;
-    const out = new Uint8Array(slice.length);
-    for (let i = 0; i < slice.length; i++) {
-      const v = table[slice[i]!]!;
-      if (v < 0) {
-        throw new SegmarkError('dataset-export-invalid', `slice ${k} holds label id ${slice[i]}, which no label has`, {
-          params: { field: `labelmap[${k}]` },
-        });
+    const out = identity ? slice : new Uint8Array(slice.length);
+    // Most of a slice is background: whole zero words are skipped.
+    const words = slice.byteOffset % 4 === 0 ? new Uint32Array(slice.buffer, slice.byteOffset, slice.length >>> 2) : undefined;
+    const from = words ? words.length << 2 : 0;
+    let bad = -1;
+    if (words) {
+      for (let w = 0; w < words.length && bad < 0; w++) {
+        if (words[w] === 0) continue;
+        for (let i = w << 2, end = i + 4; i < end; i++) {
+          const v = table[slice[i]!]!;
+          if (v < 0) bad = i;
+          else out[i] = v;
+        }
       }
-      out[i] = v;
+    }
+    for (let i = from; i < slice.length && bad < 0; i++) {
+      const v = table[slice[i]!]!;
+      if (v < 0) bad = i;
+      else out[i] = v;
+    }
+    if (bad >= 0) {
+      throw new SegmarkError('dataset-export-invalid', `slice ${k} holds label id ${slice[bad]}, which no label has`, {
+        params: { field: `labelmap[${k}]` },
+      });
     }
     return out;
   });

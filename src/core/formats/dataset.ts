@@ -22,7 +22,6 @@
  * faster gzip (CompressionStream in a worker) passes the finished .nii.gz;
  * .nii.gz entries are stored in the zip as they are, never compressed twice.
  */
-import { zipSync, type Zippable } from 'fflate';
 import { version as packageVersion } from '../../../package.json';
 import type { DocumentSnapshot } from '../annotation/document-data.js';
 import { SegmarkError } from '../errors.js';
@@ -33,17 +32,19 @@ import { Deidentifier, DUMMY_INSTANT, type DateHandling } from './deidentify.js'
 import { deidentifyJson } from './deidentify-json.js';
 import { niftiLabelmap, niftiVolume, type NiftiWriteOptions, type SparseSlices } from './nifti.js';
 import { niftiFindings, type NiftiGeometry } from './nifti-space.js';
+import { zipEntries } from './zip.js';
 
 export type { DatasetAnnotator, DatasetSource } from './dataset-provenance.js';
 
 /**
  * The CT: its slices (HU, `rows·cols` each, written and gzipped here), or the
  * NIfTI of them already written by `niftiVolume` with the same geometry —
- * gzipped (stored as is) or not (gzipped here).
+ * gzipped (stored as is), as the pieces of a .nii.gz (`niftiVolumeChunks`),
+ * or not gzipped (gzipped here).
  */
 export type DatasetImage =
   | { readonly slices: readonly Int16Array[]; readonly defaultWindow?: { readonly center: number; readonly width: number } }
-  | { readonly nifti: Uint8Array };
+  | { readonly nifti: Uint8Array | readonly Uint8Array[] };
 
 /** One case: the open series and its annotation. */
 export interface DatasetInput {
@@ -134,18 +135,24 @@ export function datasetPackage(input: DatasetInput, options: DatasetOptions = {}
   });
 
   // A fixed entry time: the same case gives the same bytes, and a de-identified zip does not tell when it was made.
-  const zipped: Zippable = {
-    [`${folder}/dataset.json`]: json(datasetJson),
-    [`${folder}/${files.image}`]: [imageBytes, { level: 0 }],
-    [`${folder}/${files.label}`]: [labelBytes, { level: 0 }],
-    [`${folder}/provenance.json`]: json(deidentifier ? deidentifyJson(provenance, deidentifier) : provenance),
-  };
-  return zipSync(zipped, { level: 6, mtime: DUMMY_INSTANT });
+  return zipEntries(
+    [
+      { name: `${folder}/dataset.json`, bytes: json(datasetJson) },
+      { name: `${folder}/${files.image}`, bytes: imageBytes, store: true },
+      { name: `${folder}/${files.label}`, bytes: labelBytes, store: true },
+      { name: `${folder}/provenance.json`, bytes: json(deidentifier ? deidentifyJson(provenance, deidentifier) : provenance) },
+    ],
+    DUMMY_INSTANT,
+  );
 }
 
 /** The CT's .nii.gz: written here from slices, gzipped here from raw NIfTI, or taken as it is. */
-function imageNifti({ image, geometry }: DatasetInput, options: NiftiWriteOptions): Uint8Array {
-  if ('nifti' in image) return isGzip(image.nifti) ? image.nifti : gzip(image.nifti, options.level);
+function imageNifti({ image, geometry }: DatasetInput, options: NiftiWriteOptions): Uint8Array | readonly Uint8Array[] {
+  if ('nifti' in image) {
+    // Pieces are the pieces of a .nii.gz (`niftiVolumeChunks`), stored as they are.
+    if (!(image.nifti instanceof Uint8Array)) return image.nifti;
+    return isGzip(image.nifti) ? image.nifti : gzip(image.nifti, options.level);
+  }
   // A loaded `Volume` passed as the geometry brings its `loaded` flags, so undecoded slices are refused.
   return niftiVolume({ ...geometry, sliceData: image.slices, ...(image.defaultWindow ? { defaultWindow: image.defaultWindow } : {}) }, options);
 }

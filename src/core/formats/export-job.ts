@@ -11,18 +11,18 @@ import type { Label } from '../annotation/labels.js';
 import type { SeriesHeader } from '../dicom/types.js';
 import { SegmarkError } from '../errors.js';
 import type { DeflatePart } from './gzip-parts.js';
-import { niftiLabelmap, niftiVolume, niftiVolumeOfParts, type SparseSlices } from './nifti.js';
+import { niftiLabelmap, niftiVolume, niftiVolumeChunks, niftiVolumeOfParts, type SparseSlices } from './nifti.js';
 import { niftiLabelSidecar, type LabelProvenanceJson } from './nifti-sidecar.js';
 import { deidentifyJson } from './deidentify-json.js';
 import type { NiftiGeometry } from './nifti-space.js';
 import { writeSeg } from './seg.js';
 import type { SegSegment, SegSlice, SegWriteInput } from './seg-input.js';
-import { zipSync } from 'fflate';
 import { cocoJsonString } from './coco.js';
 import { datasetPackage } from './dataset.js';
 import { Deidentifier } from './deidentify.js';
 import { deidentifySegInput } from './deidentify-seg.js';
 import { pngMaskZip } from './png-masks.js';
+import { zipEntries, type ZipEntry } from './zip.js';
 import { provenanceJson, regionsByLabel, segmentAlgorithm } from './region-provenance.js';
 
 export const EXPORT_FORMATS = ['nifti', 'dicom-seg', 'png-zip', 'coco', 'dataset'] as const;
@@ -244,8 +244,8 @@ function ctNifti(series: ExportSeries, ct: ((k: number) => Int16Array) | undefin
 
 async function exportDataset(job: ExportJob, labels: readonly Label[], ct?: (k: number) => Int16Array, ctParts?: readonly DeflatePart[]): Promise<ExportResult> {
   const s = job.series;
-  // The package stores the .nii.gz as it is.
-  const image = ctNifti(s, ct, ctParts, 'the dataset package');
+  // The package stores the .nii.gz as it is; from parts, as its pieces, copied once into the zip.
+  const image = ctParts ? niftiVolumeChunks(s, ctParts, EXPORT_GZIP_LEVEL) : ctNifti(s, ct, ctParts, 'the dataset package');
   const wanted = new Set(labels.map((l) => l.id));
   const snapshot = { ...job.snapshot, labels: job.snapshot.labels.filter((l) => wanted.has(l.id)), regions: job.snapshot.regions.filter((r) => wanted.has(r.labelId)) };
   const bytes = datasetPackage(
@@ -282,17 +282,18 @@ async function exportNifti(
   if (!job.options.bundle && !job.options.image) {
     return { bytes: labelmap, fileName: `${base}_labels.nii.gz`, mimeType: 'application/gzip' };
   }
-  const files: Record<string, Uint8Array | [Uint8Array, { level: 0 }]> = {
-    // Already gzipped: stored as is.
-    [`${base}_labels.nii.gz`]: [labelmap, { level: 0 }],
-    [`${base}_labels.json`]: new TextEncoder().encode(
-      `${JSON.stringify(niftiLabelSidecar(recordedLabels(job, labels, deidentifier(job, false)), job.options.image ? `${base}_image.nii.gz` : undefined), null, 2)}\n`,
-    ),
-  };
-  if (job.options.image) {
-    files[`${base}_image.nii.gz`] = [ctNifti(job.series, ct, ctParts, 'the NIfTI image export'), { level: 0 }];
-  }
-  return { bytes: zipSync(files, { mtime: new Date(1980, 0, 1) }), fileName: `${base}_nifti.zip`, mimeType: 'application/zip' };
+  // The .nii.gz are stored as they are.
+  const files: ZipEntry[] = [
+    { name: `${base}_labels.nii.gz`, bytes: labelmap, store: true },
+    {
+      name: `${base}_labels.json`,
+      bytes: new TextEncoder().encode(
+        `${JSON.stringify(niftiLabelSidecar(recordedLabels(job, labels, deidentifier(job, false)), job.options.image ? `${base}_image.nii.gz` : undefined), null, 2)}\n`,
+      ),
+    },
+  ];
+  if (job.options.image) files.push({ name: `${base}_image.nii.gz`, bytes: ctNifti(job.series, ct, ctParts, 'the NIfTI image export'), store: true });
+  return { bytes: zipEntries(files, new Date(1980, 0, 1)), fileName: `${base}_nifti.zip`, mimeType: 'application/zip' };
 }
 
 /** The segment's algorithm type and name from its regions' provenance: the imported model named, not a generic import (see `segmentAlgorithm`). */

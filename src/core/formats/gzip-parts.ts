@@ -243,6 +243,11 @@ export class GzipBuilder {
 
   /** The gzip bytes. */
   finish(): Uint8Array {
+    return concat(this.finishChunks());
+  }
+
+  /** The gzip bytes as the pieces they are made of, in order (no copy into one buffer). */
+  finishChunks(): Uint8Array[] {
     this.close();
     const header = new Uint8Array([0x1f, 0x8b, 8, 0, 0, 0, 0, 0, this.level < 2 ? 4 : this.level === 9 ? 2 : 0, 3]);
     // An empty final stored block (BFINAL 1, BTYPE 00, LEN 0, NLEN 0xffff): the parts all end on a byte.
@@ -251,7 +256,7 @@ export class GzipBuilder {
     const view = new DataView(trailer.buffer);
     view.setUint32(0, this.crc, true);
     view.setUint32(4, this.size >>> 0, true);
-    return concat([header, ...this.parts, last, trailer]);
+    return [header, ...this.parts, last, trailer];
   }
 
   /** Zeros `from..to` of `bytes` as a zero run when long enough, after pushing `start..from`; returns the new start. */
@@ -281,7 +286,8 @@ export class GzipBuilder {
   }
 }
 
-function concat(chunks: readonly Uint8Array[]): Uint8Array {
+/** The chunks in one buffer (the chunk itself when there is one). */
+export function concat(chunks: readonly Uint8Array[]): Uint8Array {
   if (chunks.length === 1) return chunks[0]!;
   let length = 0;
   for (const c of chunks) length += c.length;

@@ -15,7 +15,7 @@
  * series (300 × 512² takes a few seconds, almost all of it gzip).
  */
 import { DEFAULT_GZIP_LEVEL, HOST_LITTLE_ENDIAN, swapBytes, type GzipLevel } from './bytes.js';
-import { GzipBuilder, PartDeflater, type DeflatePart } from './gzip-parts.js';
+import { concat, GzipBuilder, PartDeflater, type DeflatePart } from './gzip-parts.js';
 import { runLengthPart } from './deflate-runs.js';
 import {
   DATATYPES,
@@ -117,6 +117,11 @@ export function volumePart(slices: readonly Int16Array[], level: GzipLevel): Def
  * only the header is compressed here.
  */
 export function niftiVolumeOfParts(volume: Omit<NiftiVolumeInput, 'sliceData'>, parts: readonly DeflatePart[], level: GzipLevel = DEFAULT_GZIP_LEVEL): Uint8Array {
+  return concat(niftiVolumeChunks(volume, parts, level));
+}
+
+/** `niftiVolumeOfParts` as the pieces of the file in order, for a writer that copies them once (a zip). */
+export function niftiVolumeChunks(volume: Omit<NiftiVolumeInput, 'sliceData'>, parts: readonly DeflatePart[], level: GzipLevel = DEFAULT_GZIP_LEVEL): Uint8Array[] {
   checkGeometry(volume);
   const voxels = parts.reduce((sum, p) => sum + p.length, 0);
   const expected = volume.columns * volume.rows * volume.slices * DATATYPES[DT_INT16].bytes;
@@ -124,7 +129,7 @@ export function niftiVolumeOfParts(volume: Omit<NiftiVolumeInput, 'sliceData'>, 
   const gz = new GzipBuilder(level);
   gz.push(withHeader(new Uint8Array(VOX_OFFSET), volume, DT_INT16, volumeFields(volume)));
   for (const part of parts) gz.append(part);
-  return gz.finish();
+  return gz.finishChunks();
 }
 
 function volumeFields(volume: Pick<NiftiVolumeInput, 'defaultWindow'>): Pick<HeaderFields, 'intentCode' | 'calMin' | 'calMax' | 'descrip'> {
