@@ -59,11 +59,8 @@ export function zipEntries(entries: readonly ZipEntry[], mtime: Date): Uint8Arra
     view.setUint32(at, v, true);
     at += 4;
   };
-  const offsets: number[] = [];
-  for (const i of items) {
-    offsets.push(at);
-    u32(LOCAL);
-    u16(VERSION);
+  /** What the local and the central header both say, from the flags to the extra field's length (none). */
+  const fields = (i: (typeof items)[number]) => {
     u16(UTF8);
     u16(i.method);
     u16(time);
@@ -73,6 +70,13 @@ export function zipEntries(entries: readonly ZipEntry[], mtime: Date): Uint8Arra
     u32(i.size);
     u16(i.name.length);
     u16(0);
+  };
+  const offsets: number[] = [];
+  for (const i of items) {
+    offsets.push(at);
+    u32(LOCAL);
+    u16(VERSION);
+    fields(i);
     out.set(i.name, at);
     at += i.name.length;
     for (const piece of i.data) {
@@ -83,17 +87,9 @@ export function zipEntries(entries: readonly ZipEntry[], mtime: Date): Uint8Arra
   const central = at;
   items.forEach((i, k) => {
     u32(CENTRAL);
+    u16(VERSION); // made by
     u16(VERSION);
-    u16(VERSION);
-    u16(UTF8);
-    u16(i.method);
-    u16(time);
-    u16(date);
-    u32(i.crc);
-    u32(i.length);
-    u32(i.size);
-    u16(i.name.length);
-    u16(0); // extra
+    fields(i);
     u16(0); // comment
     u16(0); // disk
     u16(0); // internal attributes

@@ -142,22 +142,8 @@ export const annotatorStyles = css`
   }
   .notice.warning { background: #2a2414ee; border-left-color: var(--_warn); }
   .notice.info { background: #142030ee; border-left-color: var(--_accent); }
-  .other-tab {
-    position: absolute;
-    left: 50%;
-    top: 52px;
-    transform: translateX(-50%);
-    display: flex;
-    gap: 10px;
-    align-items: center;
-    max-width: 60%;
-    padding: 6px 10px;
-    border-radius: 4px;
-    background: #2a2414f2;
-    border-left: 3px solid var(--_warn);
-    z-index: 2;
-  }
-  .notice span { flex: 1; word-break: break-word; }
+  /* Banners over the top of the image: another tab holds the document; the document is approved. */
+  .other-tab,
   .review-banner {
     position: absolute;
     left: 50%;
@@ -169,10 +155,11 @@ export const annotatorStyles = css`
     max-width: 60%;
     padding: 6px 10px;
     border-radius: 4px;
-    background: #12281cf2;
-    border-left: 3px solid var(--segmark-success-color, #5fd38d);
     z-index: 2;
   }
+  .other-tab { background: #2a2414f2; border-left: 3px solid var(--_warn); }
+  .review-banner { background: #12281cf2; border-left: 3px solid var(--segmark-success-color, #5fd38d); }
+  .notice span { flex: 1; word-break: break-word; }
   .notice button { padding: 0 6px; }
   .drop-hint {
     position: absolute;
