@@ -1,7 +1,10 @@
 import { css } from 'lit';
+import { panelButtonStyles } from '../panel-styles.js';
 
 /** Shared by the review and comments panels: the work panel's look. */
-export const reviewPanelStyles = css`
+export const reviewPanelStyles = [
+  panelButtonStyles,
+  css`
   :host {
     display: block;
     font: 12px/1.35 var(--segmark-font, system-ui, sans-serif);
@@ -31,18 +34,9 @@ export const reviewPanelStyles = css`
     padding: 2px 4px;
     resize: vertical;
   }
-  button {
-    font: inherit;
-    color: inherit;
-    background: transparent;
-    border: 1px solid var(--segmark-muted-color, #8a94a6);
-    border-radius: 3px;
-    padding: 1px 6px;
-    cursor: pointer;
-  }
   button[aria-pressed='true'] { background: var(--segmark-accent-color, #4da3ff); color: #10151f; }
-  button:disabled { opacity: 0.5; cursor: default; }
   dl { display: grid; grid-template-columns: 1fr auto; gap: 2px 8px; margin: 4px 0 0; }
   dt { margin: 0; }
   dd { margin: 0; text-align: right; font-variant-numeric: tabular-nums; }
-`;
+`,
+];

@@ -1,6 +1,7 @@
 import { LitElement, css, html, nothing } from 'lit';
 import { property, state } from 'lit/decorators.js';
 import { toLocale } from '../strings.js';
+import { panelButtonStyles } from '../panel-styles.js';
 
 /** A stored document, as the recent-work list shows it. */
 export interface RecentWorkItem {
@@ -95,7 +96,9 @@ const TEXT = {
  * @tagname segmark-work-panel
  */
 export class SegmarkWorkPanel extends LitElement {
-  static override styles = css`
+  static override styles = [
+    panelButtonStyles,
+    css`
     :host {
       display: block;
       font: 12px/1.35 var(--segmark-font, system-ui, sans-serif);
@@ -111,19 +114,10 @@ export class SegmarkWorkPanel extends LitElement {
     .actions { grid-row: 1 / span 2; grid-column: 2; display: flex; gap: 4px; }
     .empty { color: var(--segmark-muted-color, #8a94a6); margin: 4px 0; }
     .current { color: var(--segmark-accent-color, #4da3ff); }
-    button {
-      font: inherit;
-      color: inherit;
-      background: transparent;
-      border: 1px solid var(--segmark-muted-color, #8a94a6);
-      border-radius: 3px;
-      padding: 1px 6px;
-      cursor: pointer;
-    }
-    button:disabled { opacity: 0.5; cursor: default; }
     .save { margin-top: 4px; }
     .cache { display: flex; gap: 6px; align-items: center; justify-content: space-between; margin: 6px 0 0; color: var(--segmark-muted-color, #8a94a6); }
-  `;
+  `,
+  ];
 
   @property({ attribute: false }) recent: RecentWorkItem[] = [];
   @property({ attribute: false }) versions: VersionItem[] = [];
