@@ -50,8 +50,12 @@ export type DatasetImage =
 export interface DatasetInput {
   readonly geometry: NiftiGeometry;
   readonly image: DatasetImage;
-  /** Slice k's label ids (our ids, 0 = background), `rows·cols` each; undefined for an empty slice. */
-  readonly labelmap: SparseSlices;
+  /**
+   * Slice k's label ids (our ids, 0 = background), `rows·cols` each;
+   * undefined for an empty slice. Or the label image already written by
+   * `datasetLabelNifti` from the same document and level (in another worker).
+   */
+  readonly labelmap: SparseSlices | { readonly nifti: Uint8Array };
   readonly document: DocumentSnapshot;
   readonly source: DatasetSource;
   readonly annotator: DatasetAnnotator;
@@ -107,7 +111,9 @@ export function datasetPackage(input: DatasetInput, options: DatasetOptions = {}
   const folder = `Dataset${String(datasetId).padStart(3, '0')}_${datasetName}`;
   const files = { image: `imagesTr/${caseId}_0000${FILE_ENDING}`, label: `labelsTr/${caseId}${FILE_ENDING}` };
 
-  const labelBytes = niftiLabelmap(input.geometry, remapLabelmap(input.labelmap, labels), nifti);
+  const labelBytes = Array.isArray(input.labelmap)
+    ? datasetLabelNifti(input.geometry, input.labelmap, input.document.labels, nifti)
+    : (input.labelmap as { readonly nifti: Uint8Array }).nifti;
   const imageBytes = imageNifti(input, nifti);
   const datasetJson = {
     channel_names: { '0': channelName },
@@ -144,6 +150,11 @@ export function datasetPackage(input: DatasetInput, options: DatasetOptions = {}
     ],
     DUMMY_INSTANT,
   );
+}
+
+/** The package's label image: the labelmap with each id replaced by its dataset value (`dataset-labels.ts`), as .nii.gz. */
+export function datasetLabelNifti(geometry: NiftiGeometry, labelmap: SparseSlices, labels: DocumentSnapshot['labels'], options: NiftiWriteOptions = {}): Uint8Array {
+  return niftiLabelmap(geometry, remapLabelmap(labelmap, datasetLabels(labels)), options);
 }
 
 /** The CT's .nii.gz: written here from slices, gzipped here from raw NIfTI, or taken as it is. */

@@ -11,14 +11,14 @@ import type { Label } from '../annotation/labels.js';
 import type { SeriesHeader } from '../dicom/types.js';
 import { SegmarkError } from '../errors.js';
 import type { DeflatePart } from './gzip-parts.js';
-import { niftiLabelmap, niftiVolume, niftiVolumeChunks, niftiVolumeOfParts, type SparseSlices } from './nifti.js';
+import { niftiLabelmap, niftiVolume, niftiVolumeChunks, niftiVolumeOfParts, type NiftiWriteOptions, type SparseSlices } from './nifti.js';
 import { niftiLabelSidecar, type LabelProvenanceJson } from './nifti-sidecar.js';
 import { deidentifyJson } from './deidentify-json.js';
 import type { NiftiGeometry } from './nifti-space.js';
 import { writeSeg } from './seg.js';
 import type { SegSegment, SegSlice, SegWriteInput } from './seg-input.js';
 import { cocoJsonString } from './coco.js';
-import { datasetPackage } from './dataset.js';
+import { datasetLabelNifti, datasetPackage } from './dataset.js';
 import { Deidentifier } from './deidentify.js';
 import { deidentifySegInput } from './deidentify-seg.js';
 import { pngMaskZip } from './png-masks.js';
@@ -164,14 +164,15 @@ function recordedLabels(job: ExportJob, labels: readonly Label[], d: Deidentifie
  * The export's file. `ct` gives the CT slices when the format needs them;
  * `ctParts`, when given, are those slices' voxels already deflated in order
  * (`volumePart`, by the runner's workers as the slices arrived), which the
- * NIfTI image and the dataset package use instead.
+ * NIfTI image and the dataset package use instead; `labelNifti`, when
+ * given, is their label image made by `exportLabelNifti` for this job.
  */
-export async function runExport(job: ExportJob, ct?: (k: number) => Int16Array, ctParts?: readonly DeflatePart[]): Promise<ExportResult> {
+export async function runExport(job: ExportJob, ct?: (k: number) => Int16Array, ctParts?: readonly DeflatePart[], labelNifti?: Uint8Array): Promise<ExportResult> {
   const labels = exportedLabels(job);
   const base = baseName(job);
   switch (job.format) {
     case 'nifti':
-      return exportNifti(job, labels, base, ct, ctParts);
+      return exportNifti(job, labels, base, ct, ctParts, labelNifti);
     case 'dicom-seg': {
       const input = segInput(job, labels, labelmapOf(job, labels));
       const d = deidentifier(job, false);
@@ -217,7 +218,7 @@ export async function runExport(job: ExportJob, ct?: (k: number) => Int16Array, 
       return { bytes: new TextEncoder().encode(json), fileName: `${base}_coco.json`, mimeType: 'application/json' };
     }
     case 'dataset':
-      return exportDataset(job, labels, ct, ctParts);
+      return exportDataset(job, labels, ct, ctParts, labelNifti);
     default:
       throw new SegmarkError('internal', `unknown export format ${String(job.format)}`);
   }
@@ -242,17 +243,40 @@ function ctNifti(series: ExportSeries, ct: ((k: number) => Int16Array) | undefin
   return niftiVolume({ ...series, sliceData }, { level: EXPORT_GZIP_LEVEL });
 }
 
-async function exportDataset(job: ExportJob, labels: readonly Label[], ct?: (k: number) => Int16Array, ctParts?: readonly DeflatePart[]): Promise<ExportResult> {
+/** The snapshot a dataset package describes: the exported labels and their regions only. */
+function datasetSnapshot(job: ExportJob, labels: readonly Label[]): DocumentSnapshot {
+  const wanted = new Set(labels.map((l) => l.id));
+  return { ...job.snapshot, labels: job.snapshot.labels.filter((l) => wanted.has(l.id)), regions: job.snapshot.regions.filter((r) => wanted.has(r.labelId)) };
+}
+
+/**
+ * The label image of a NIfTI or dataset export, as that export would write
+ * it: the runner has a second worker make it while the first finishes the
+ * CT, and hands it to `runExport`.
+ */
+export function exportLabelNifti(job: ExportJob): Uint8Array {
+  const labels = exportedLabels(job);
+  const map = labelmapOf(job, labels);
+  const level: NiftiWriteOptions = { level: EXPORT_GZIP_LEVEL };
+  return job.format === 'dataset' ? datasetLabelNifti(job.series, map, datasetSnapshot(job, labels).labels, level) : niftiLabelmap(job.series, map, level);
+}
+
+async function exportDataset(
+  job: ExportJob,
+  labels: readonly Label[],
+  ct?: (k: number) => Int16Array,
+  ctParts?: readonly DeflatePart[],
+  labelNifti?: Uint8Array,
+): Promise<ExportResult> {
   const s = job.series;
   // The package stores the .nii.gz as it is; from parts, as its pieces, copied once into the zip.
   const image = ctParts ? niftiVolumeChunks(s, ctParts, EXPORT_GZIP_LEVEL) : ctNifti(s, ct, ctParts, 'the dataset package');
-  const wanted = new Set(labels.map((l) => l.id));
-  const snapshot = { ...job.snapshot, labels: job.snapshot.labels.filter((l) => wanted.has(l.id)), regions: job.snapshot.regions.filter((r) => wanted.has(r.labelId)) };
+  const snapshot = datasetSnapshot(job, labels);
   const bytes = datasetPackage(
     {
       geometry: s,
       image: { nifti: image },
-      labelmap: labelmapOf(job, labels),
+      labelmap: labelNifti ? { nifti: labelNifti } : labelmapOf(job, labels),
       document: snapshot,
       source: s.header,
       annotator: { user: job.user, role: job.role ?? '' },
@@ -277,8 +301,9 @@ async function exportNifti(
   base: string,
   ct?: (k: number) => Int16Array,
   ctParts?: readonly DeflatePart[],
+  labelNifti?: Uint8Array,
 ): Promise<ExportResult> {
-  const labelmap = niftiLabelmap(job.series, labelmapOf(job, labels), { level: EXPORT_GZIP_LEVEL });
+  const labelmap = labelNifti ?? niftiLabelmap(job.series, labelmapOf(job, labels), { level: EXPORT_GZIP_LEVEL });
   if (!job.options.bundle && !job.options.image) {
     return { bytes: labelmap, fileName: `${base}_labels.nii.gz`, mimeType: 'application/gzip' };
   }

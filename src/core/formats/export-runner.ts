@@ -7,8 +7,8 @@
  * Exports run one at a time. CT slices are copied to the workers in small
  * chunks with a yield to the page between them, so no single step holds the
  * page for long; for the NIfTI image and the dataset package two workers
- * deflate a half each as the slices arrive (`gzip-parts.ts`), and the first
- * puts the halves together. A worker that fails is ended and replaced by the
+ * deflate a share each as the slices arrive (`gzip-parts.ts`), the second
+ * then writes the label image, and the first puts it all together. A worker that fails is ended and replaced by the
  * next export; one whose export failed is kept.
  */
 import { SegmarkError } from '../errors.js';
@@ -23,7 +23,14 @@ import type { ExportRequest, ExportResponse } from './export-worker.js';
  */
 const CHUNK = 2;
 
-type Answer = { result: ExportResult } | { part: DeflatePart };
+type Answer = { result: ExportResult } | { part: DeflatePart } | { labels: Uint8Array };
+
+/**
+ * The first worker's share of the CT when a second one helps: the second
+ * deflates less and then writes the label image, so both are done at about
+ * the same time and the first only has the zip left.
+ */
+const MAIN_SHARE = 0.55;
 
 interface Pending {
   resolve(answer: Answer): void;
@@ -42,7 +49,7 @@ class ExportWorker {
       this.pending.delete(r.id);
       if (!p) return;
       if (!r.ok) p.reject(new SegmarkError(r.code, r.message, { params: r.params }));
-      else p.resolve('result' in r ? { result: r.result } : { part: r.part });
+      else p.resolve('result' in r ? { result: r.result } : 'part' in r ? { part: r.part } : { labels: r.labels });
     };
     worker.onerror = (e) => {
       e.preventDefault();
@@ -130,13 +137,14 @@ export class ExportRunner {
     if (!main) return runExport(job, (k) => ct[k]!);
     main.post({ type: 'reset' });
     let tail: DeflatePart[] | undefined;
+    let labels: Uint8Array | undefined;
     if (needsImage(job)) {
       // PNG wants the slices themselves; the NIfTI image and the dataset their deflated voxels.
       const deflated = job.format !== 'png-zip';
       const helper = deflated ? this.worker(1) : undefined;
       helper?.post({ type: 'reset' });
-      const half = helper ? Math.ceil(ct.length / 2) : ct.length;
-      // Chunks of the two halves by turns, so both workers start at once.
+      const half = helper ? Math.ceil(ct.length * MAIN_SHARE) : ct.length;
+      // Chunks of the two shares by turns, so both workers start at once.
       const chunks: [ExportWorker, number, number][] = [];
       for (let a = 0, b = half; a < half || b < ct.length; a += CHUNK, b += CHUNK) {
         if (a < half) chunks.push([main, a, Math.min(a + CHUNK, half)]);
@@ -148,11 +156,16 @@ export class ExportRunner {
         await yieldToPage();
       }
       if (helper) {
-        const answer = await helper.ask({ type: 'part', id: this.nextId++ });
+        const [written, answer] = await Promise.all([
+          helper.ask({ type: 'labels', id: this.nextId++, job }),
+          helper.ask({ type: 'part', id: this.nextId++ }),
+        ]);
+        if ('labels' in written) labels = written.labels;
         if ('part' in answer) tail = [answer.part];
       }
     }
-    const answer = await main.ask({ type: 'run', id: this.nextId++, job, ...(tail ? { tail } : {}) }, tail ? tail.map((p) => p.bytes.buffer) : []);
+    const transfer = [...(tail ? tail.map((p) => p.bytes.buffer) : []), ...(labels ? [labels.buffer] : [])];
+    const answer = await main.ask({ type: 'run', id: this.nextId++, job, ...(tail ? { tail } : {}), ...(labels ? { labels } : {}) }, transfer);
     if (!('result' in answer)) throw new SegmarkError('internal', 'the export worker answered a run with a part');
     return answer.result;
   }

@@ -6,12 +6,13 @@
  * exports; each export starts with `reset`. CT slices, when a format needs
  * them, arrive first in chunks: kept as they are (`slices`, for PNG), or
  * deflated on arrival (`deflate`, for NIfTI and the dataset), so compressing
- * overlaps the transfer. A second worker may deflate the other half of the CT
- * and hand its `part` over, which then comes with the `run`. Every `part` and
- * `run` is answered with its id; answers carry their bytes transferred.
+ * overlaps the transfer. A second worker may deflate the other part of the CT
+ * and hand its `part` over, and write the label image (`labels`); both then
+ * come with the `run`. Every `part`, `labels` and `run` is answered with its
+ * id; answers carry their bytes transferred.
  */
 import { toSegmarkError, type ErrorCode } from '../errors.js';
-import { EXPORT_GZIP_LEVEL, runExport, type ExportJob, type ExportResult } from './export-job.js';
+import { EXPORT_GZIP_LEVEL, exportLabelNifti, runExport, type ExportJob, type ExportResult } from './export-job.js';
 import { PartDeflater, type DeflatePart } from './gzip-parts.js';
 import { littleEndian } from './nifti.js';
 
@@ -20,11 +21,13 @@ export type ExportRequest =
   | { type: 'slices'; start: number; slices: Int16Array[] }
   | { type: 'deflate'; slices: Int16Array[] }
   | { type: 'part'; id: number }
-  | { type: 'run'; id: number; job: ExportJob; tail?: DeflatePart[] };
+  | { type: 'labels'; id: number; job: ExportJob }
+  | { type: 'run'; id: number; job: ExportJob; tail?: DeflatePart[]; labels?: Uint8Array };
 
 export type ExportResponse =
   | { id: number; ok: true; result: ExportResult }
   | { id: number; ok: true; part: DeflatePart }
+  | { id: number; ok: true; labels: Uint8Array }
   | { id: number; ok: false; code: ErrorCode; message: string; params: Record<string, string | number> };
 
 let slices: Int16Array[] = [];
@@ -60,10 +63,14 @@ self.onmessage = async (event: MessageEvent<ExportRequest>) => {
       const part = takePart() ?? { bytes: new Uint8Array(0), crc: 0, length: 0 };
       response = { id: request.id, ok: true, part };
       transfer.push(part.bytes.buffer);
+    } else if (request.type === 'labels') {
+      const labels = exportLabelNifti(request.job);
+      response = { id: request.id, ok: true, labels };
+      transfer.push(labels.buffer);
     } else {
       const own = takePart();
       const parts = own || request.tail ? [...(own ? [own] : []), ...(request.tail ?? [])] : undefined;
-      const result = await runExport(request.job, (k) => slices[k]!, parts);
+      const result = await runExport(request.job, (k) => slices[k]!, parts, request.labels);
       response = { id: request.id, ok: true, result };
       transfer.push(result.bytes.buffer);
     }
