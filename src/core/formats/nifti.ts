@@ -60,10 +60,7 @@ export function niftiLabelmap(geometry: NiftiGeometry, labelmap: SparseSlices, o
   checkSlices(geometry, labelmap, 'labelmap');
   const n = geometry.columns * geometry.rows;
   let highest = 0;
-  for (const slice of labelmap) {
-    if (!slice) continue;
-    for (let i = 0; i < n; i++) if (slice[i]! > highest) highest = slice[i]!;
-  }
+  for (const slice of labelmap) if (slice) highest = Math.max(highest, maxByte(slice));
   const fields = { intentCode: INTENT_LABEL, calMin: 0, calMax: highest, descrip: 'Segmark labelmap' };
   if (options.compress === false) {
     const { out, voxels } = allocate(geometry, DT_UINT8);
@@ -140,6 +137,21 @@ function volumeFields(volume: Pick<NiftiVolumeInput, 'defaultWindow'>): Pick<Hea
     calMax: w ? w.center + w.width / 2 : 0,
     descrip: 'Segmark image',
   };
+}
+
+/** The largest byte; most of a labelmap is background, so whole zero words are skipped. */
+function maxByte(bytes: Uint8Array): number {
+  let highest = 0;
+  const words = bytes.byteOffset % 4 === 0 ? new Uint32Array(bytes.buffer, bytes.byteOffset, bytes.length >>> 2) : undefined;
+  const from = words ? words.length << 2 : 0;
+  if (words) {
+    for (let w = 0; w < words.length; w++) {
+      if (words[w] === 0) continue;
+      for (let i = w << 2, end = i + 4; i < end; i++) if (bytes[i]! > highest) highest = bytes[i]!;
+    }
+  }
+  for (let i = from; i < bytes.length; i++) if (bytes[i]! > highest) highest = bytes[i]!;
+  return highest;
 }
 
 /** The slice's bytes in little-endian order, as a NIfTI holds them: a view on a little-endian host, a swapped copy elsewhere. */
