@@ -79,6 +79,11 @@ function expectSquare(data: ArrayLike<number>): void {
   }
 }
 
+/** A File's bytes. */
+async function bytesOf(file: File): Promise<Uint8Array> {
+  return new Uint8Array(await file.arrayBuffer());
+}
+
 const ct = Array.from({ length: SLICES }, (_, k) => Int16Array.from({ length: COLUMNS * ROWS }, (_, i) => ((i * 37 + k * 101) % 3000) - 1000));
 
 let started = 0;
@@ -101,22 +106,22 @@ describe('export runner', () => {
     const runner = new ExportRunner();
     try {
       const first = await runner.run(job('nifti'), ct);
-      expectSquare(readNifti(first.bytes).data);
+      expectSquare(readNifti(await bytesOf(first)).data);
       const second = await runner.run(job('nifti'), ct);
-      expectSquare(readNifti(second.bytes).data);
+      expectSquare(readNifti(await bytesOf(second)).data);
       expect(started).toBe(1);
 
       const failed = await runner.run(job('dataset', { caseId: 'not a case id' }), ct).catch((e: unknown) => e);
       expect(failed).toBeInstanceOf(SegmarkError);
       expect((failed as SegmarkError).code).toBe('dataset-export-invalid');
       const after = await runner.run(job('nifti'), ct);
-      expectSquare(readNifti(after.bytes).data);
+      expectSquare(readNifti(await bytesOf(after)).data);
       // The failed dataset export started the helper worker for the CT; the first one was kept.
       expect(started).toBe(2);
 
       runner.dispose();
       const again = await runner.run(job('nifti'), ct);
-      expectSquare(readNifti(again.bytes).data);
+      expectSquare(readNifti(await bytesOf(again)).data);
       expect(started).toBe(3);
     } finally {
       runner.dispose();
@@ -127,8 +132,9 @@ describe('export runner', () => {
     const runner = new ExportRunner();
     try {
       const [a, b] = await Promise.all([runner.run(job('nifti'), ct), runner.run(job('nifti', { image: true }), ct)]);
-      expectSquare(readNifti(a.bytes).data);
-      expect(b.fileName).toMatch(/_nifti\.zip$/);
+      expectSquare(readNifti(await bytesOf(a)).data);
+      expect(b.name).toMatch(/_nifti\.zip$/);
+      expect(b.type).toBe('application/zip');
       expect(started).toBe(2);
     } finally {
       runner.dispose();
@@ -139,7 +145,7 @@ describe('export runner', () => {
     const runner = new ExportRunner();
     try {
       const result = await runner.run(job('dataset', { caseId: 'case_0007' }), ct);
-      const files = unzipSync(result.bytes);
+      const files = unzipSync(await bytesOf(result));
       const image = readNifti(files['Dataset001_Segmark/imagesTr/case_0007_0000.nii.gz']!);
       const n = COLUMNS * ROWS;
       for (let k = 0; k < SLICES; k++) {
@@ -151,5 +157,18 @@ describe('export runner', () => {
     } finally {
       runner.dispose();
     }
+  });
+
+  it('without workers (a host that forbids them) the export runs on the page and gives the same File', async () => {
+    const runner = new ExportRunner({ workers: false });
+    const file = await runner.run(job('dataset', { caseId: 'case_0003' }), ct);
+    expect(file).toBeInstanceOf(File);
+    expect(file.name).toBe('Dataset001_Segmark.zip');
+    expect(file.type).toBe('application/zip');
+    expect(started).toBe(0);
+    const files = unzipSync(await bytesOf(file));
+    const image = readNifti(files['Dataset001_Segmark/imagesTr/case_0003_0000.nii.gz']!);
+    expect(Array.from(image.data.subarray(0, COLUMNS * ROWS))).toEqual(Array.from(ct[0]!));
+    expectSquare(readNifti(files['Dataset001_Segmark/labelsTr/case_0003.nii.gz']!).data);
   });
 });

@@ -26,13 +26,14 @@ import { version as packageVersion } from '../../../package.json';
 import type { DocumentSnapshot } from '../annotation/document-data.js';
 import { SegmarkError } from '../errors.js';
 import { gzip, isGzip, type GzipLevel } from './bytes.js';
+import { concat } from './gzip-parts.js';
 import { datasetLabels, remapLabelmap } from './dataset-labels.js';
 import { buildProvenance, type DatasetAnnotator, type DatasetSource } from './dataset-provenance.js';
 import { Deidentifier, DUMMY_INSTANT, type DateHandling } from './deidentify.js';
 import { deidentifyJson } from './deidentify-json.js';
 import { niftiLabelmap, niftiVolume, type NiftiWriteOptions, type SparseSlices } from './nifti.js';
 import { niftiFindings, type NiftiGeometry } from './nifti-space.js';
-import { zipEntries } from './zip.js';
+import { zipPieces } from './zip.js';
 
 export type { DatasetAnnotator, DatasetSource } from './dataset-provenance.js';
 
@@ -92,6 +93,11 @@ const encoder = new TextEncoder();
 
 /** The package as zip bytes. Throws `dataset-export-invalid` (or `deidentify-invalid`) naming the field at fault. */
 export function datasetPackage(input: DatasetInput, options: DatasetOptions = {}): Uint8Array {
+  return concat(datasetPackagePieces(input, options));
+}
+
+/** `datasetPackage` as the zip's pieces in order (`zipPieces`): the images are not copied. */
+export function datasetPackagePieces(input: DatasetInput, options: DatasetOptions = {}): Uint8Array[] {
   const { datasetId = 1, datasetName = 'Segmark', caseId = 'case_0001', deidentify = true, channelName = 'CT' } = options;
   if (!Number.isInteger(datasetId) || datasetId < 1 || datasetId > 999) invalid('datasetId', `${datasetId} is not 1..999`);
   if (!NAME.test(datasetName)) invalid('datasetName', `"${datasetName}": letters, digits, _ and - only`);
@@ -141,7 +147,7 @@ export function datasetPackage(input: DatasetInput, options: DatasetOptions = {}
   });
 
   // A fixed entry time: the same case gives the same bytes, and a de-identified zip does not tell when it was made.
-  return zipEntries(
+  return zipPieces(
     [
       { name: `${folder}/dataset.json`, bytes: json(datasetJson) },
       { name: `${folder}/${files.image}`, bytes: imageBytes, store: true },

@@ -10,7 +10,7 @@ import type { DocumentSnapshot } from '../annotation/document-data.js';
 import type { Label } from '../annotation/labels.js';
 import type { SeriesHeader } from '../dicom/types.js';
 import { SegmarkError } from '../errors.js';
-import type { DeflatePart } from './gzip-parts.js';
+import { concat, type DeflatePart } from './gzip-parts.js';
 import { niftiLabelmap, niftiVolume, niftiVolumeChunks, niftiVolumeOfParts, type NiftiWriteOptions, type SparseSlices } from './nifti.js';
 import { niftiLabelSidecar, type LabelProvenanceJson } from './nifti-sidecar.js';
 import { deidentifyJson } from './deidentify-json.js';
@@ -18,11 +18,11 @@ import type { NiftiGeometry } from './nifti-space.js';
 import { writeSeg } from './seg.js';
 import type { SegSegment, SegSlice, SegWriteInput } from './seg-input.js';
 import { cocoJsonString } from './coco.js';
-import { datasetLabelNifti, datasetPackage } from './dataset.js';
+import { datasetLabelNifti, datasetPackagePieces } from './dataset.js';
 import { Deidentifier } from './deidentify.js';
 import { deidentifySegInput } from './deidentify-seg.js';
 import { pngMaskZip } from './png-masks.js';
-import { zipEntries, type ZipEntry } from './zip.js';
+import { zipPieces, type ZipEntry } from './zip.js';
 import { provenanceJson, regionsByLabel, segmentAlgorithm } from './region-provenance.js';
 
 export const EXPORT_FORMATS = ['nifti', 'dicom-seg', 'png-zip', 'coco', 'dataset'] as const;
@@ -89,6 +89,22 @@ export interface ExportResult {
   bytes: Uint8Array;
   fileName: string;
   mimeType: string;
+}
+
+/**
+ * An export's file as the pieces it was written in, in order: a big zip's
+ * images are not copied together here, only once, into the `File` made of
+ * them (`exportFile`).
+ */
+export interface ExportPieces {
+  pieces: readonly Uint8Array[];
+  fileName: string;
+  mimeType: string;
+}
+
+/** The pieces as a `File`. Making one copies the bytes (90 MB take a few hundred ms), so the runner does it in its worker. */
+export function exportFile(result: ExportPieces): File {
+  return new File(result.pieces as Uint8Array<ArrayBuffer>[], result.fileName, { type: result.mimeType });
 }
 
 /** Plain geometry and header of a series (drops everything else a Volume carries, e.g. its voxels). */
@@ -168,6 +184,12 @@ function recordedLabels(job: ExportJob, labels: readonly Label[], d: Deidentifie
  * given, is their label image made by `exportLabelNifti` for this job.
  */
 export async function runExport(job: ExportJob, ct?: (k: number) => Int16Array, ctParts?: readonly DeflatePart[], labelNifti?: Uint8Array): Promise<ExportResult> {
+  const { pieces, fileName, mimeType } = await runExportPieces(job, ct, ctParts, labelNifti);
+  return { bytes: concat(pieces), fileName, mimeType };
+}
+
+/** `runExport`, its file left in pieces (`ExportPieces`). */
+export async function runExportPieces(job: ExportJob, ct?: (k: number) => Int16Array, ctParts?: readonly DeflatePart[], labelNifti?: Uint8Array): Promise<ExportPieces> {
   const labels = exportedLabels(job);
   const base = baseName(job);
   switch (job.format) {
@@ -176,7 +198,7 @@ export async function runExport(job: ExportJob, ct?: (k: number) => Int16Array, 
     case 'dicom-seg': {
       const input = segInput(job, labels, labelmapOf(job, labels));
       const d = deidentifier(job, false);
-      return { bytes: writeSeg(d ? deidentifySegInput(input, d) : input), fileName: `${base}_seg.dcm`, mimeType: 'application/dicom' };
+      return { pieces: [writeSeg(d ? deidentifySegInput(input, d) : input)], fileName: `${base}_seg.dcm`, mimeType: 'application/dicom' };
     }
     case 'png-zip': {
       const map = labelmapOf(job, labels);
@@ -198,7 +220,7 @@ export async function runExport(job: ExportJob, ct?: (k: number) => Int16Array, 
         },
         { perLabel: job.options.perLabel, image: job.options.pngImage, window: job.options.window ?? s.defaultWindow },
       );
-      return { bytes, fileName: `${base}_masks.zip`, mimeType: 'application/zip' };
+      return { pieces: [bytes], fileName: `${base}_masks.zip`, mimeType: 'application/zip' };
     }
     case 'coco': {
       const d = deidentifier(job, false);
@@ -215,7 +237,7 @@ export async function runExport(job: ExportJob, ct?: (k: number) => Int16Array, 
         },
         { rle: job.options.rle },
       );
-      return { bytes: new TextEncoder().encode(json), fileName: `${base}_coco.json`, mimeType: 'application/json' };
+      return { pieces: [new TextEncoder().encode(json)], fileName: `${base}_coco.json`, mimeType: 'application/json' };
     }
     case 'dataset':
       return exportDataset(job, labels, ct, ctParts, labelNifti);
@@ -232,12 +254,12 @@ function deidentifier(job: ExportJob, byDefault: boolean): Deidentifier | undefi
 
 /**
  * The CT's .nii.gz at the export level: from the parts deflated as the slices
- * arrived, else from the slices. The CT is the slow part: gzip level 1
- * (measured 2.4–3.5× faster than level 6 or the native CompressionStream on
- * CT, for files 2 % larger).
+ * arrived (as the file's pieces: a zip copies them once), else from the
+ * slices. The CT is the slow part: gzip level 1 (measured 2.4–3.5× faster
+ * than level 6 or the native CompressionStream on CT, for files 2 % larger).
  */
-function ctNifti(series: ExportSeries, ct: ((k: number) => Int16Array) | undefined, ctParts: readonly DeflatePart[] | undefined, what: string): Uint8Array {
-  if (ctParts) return niftiVolumeOfParts(series, ctParts, EXPORT_GZIP_LEVEL);
+function ctImage(series: ExportSeries, ct: ((k: number) => Int16Array) | undefined, ctParts: readonly DeflatePart[] | undefined, what: string): Uint8Array | Uint8Array[] {
+  if (ctParts) return niftiVolumeChunks(series, ctParts, EXPORT_GZIP_LEVEL);
   if (!ct) throw new SegmarkError('internal', `${what} needs the CT slices`);
   const sliceData = Array.from({ length: series.slices }, (_, k) => ct(k));
   return niftiVolume({ ...series, sliceData }, { level: EXPORT_GZIP_LEVEL });
@@ -267,12 +289,11 @@ async function exportDataset(
   ct?: (k: number) => Int16Array,
   ctParts?: readonly DeflatePart[],
   labelNifti?: Uint8Array,
-): Promise<ExportResult> {
+): Promise<ExportPieces> {
   const s = job.series;
-  // The package stores the .nii.gz as it is; from parts, as its pieces, copied once into the zip.
-  const image = ctParts ? niftiVolumeChunks(s, ctParts, EXPORT_GZIP_LEVEL) : ctNifti(s, ct, ctParts, 'the dataset package');
+  const image = ctImage(s, ct, ctParts, 'the dataset package');
   const snapshot = datasetSnapshot(job, labels);
-  const bytes = datasetPackage(
+  const pieces = datasetPackagePieces(
     {
       geometry: s,
       image: { nifti: image },
@@ -292,7 +313,7 @@ async function exportDataset(
   );
   // Named like the nnU-Net folder inside, never after the patient or series.
   const id = String(job.options.datasetId ?? 1).padStart(3, '0');
-  return { bytes, fileName: `Dataset${id}_${job.options.datasetName ?? 'Segmark'}.zip`, mimeType: 'application/zip' };
+  return { pieces, fileName: `Dataset${id}_${job.options.datasetName ?? 'Segmark'}.zip`, mimeType: 'application/zip' };
 }
 
 async function exportNifti(
@@ -302,10 +323,10 @@ async function exportNifti(
   ct?: (k: number) => Int16Array,
   ctParts?: readonly DeflatePart[],
   labelNifti?: Uint8Array,
-): Promise<ExportResult> {
+): Promise<ExportPieces> {
   const labelmap = labelNifti ?? niftiLabelmap(job.series, labelmapOf(job, labels), { level: EXPORT_GZIP_LEVEL });
   if (!job.options.bundle && !job.options.image) {
-    return { bytes: labelmap, fileName: `${base}_labels.nii.gz`, mimeType: 'application/gzip' };
+    return { pieces: [labelmap], fileName: `${base}_labels.nii.gz`, mimeType: 'application/gzip' };
   }
   // The .nii.gz are stored as they are.
   const files: ZipEntry[] = [
@@ -317,8 +338,8 @@ async function exportNifti(
       ),
     },
   ];
-  if (job.options.image) files.push({ name: `${base}_image.nii.gz`, bytes: ctNifti(job.series, ct, ctParts, 'the NIfTI image export'), store: true });
-  return { bytes: zipEntries(files, new Date(1980, 0, 1)), fileName: `${base}_nifti.zip`, mimeType: 'application/zip' };
+  if (job.options.image) files.push({ name: `${base}_image.nii.gz`, bytes: ctImage(job.series, ct, ctParts, 'the NIfTI image export'), store: true });
+  return { pieces: zipPieces(files, new Date(1980, 0, 1)), fileName: `${base}_nifti.zip`, mimeType: 'application/zip' };
 }
 
 /** The segment's algorithm type and name from its regions' provenance: the imported model named, not a generic import (see `segmentAlgorithm`). */

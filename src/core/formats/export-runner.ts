@@ -12,7 +12,7 @@
  * next export; one whose export failed is kept.
  */
 import { SegmarkError } from '../errors.js';
-import { needsImage, runExport, type ExportJob, type ExportResult } from './export-job.js';
+import { exportFile, needsImage, runExportPieces, type ExportJob } from './export-job.js';
 import type { DeflatePart } from './gzip-parts.js';
 import type { ExportRequest, ExportResponse } from './export-worker.js';
 
@@ -23,7 +23,7 @@ import type { ExportRequest, ExportResponse } from './export-worker.js';
  */
 const CHUNK = 2;
 
-type Answer = { result: ExportResult } | { part: DeflatePart } | { labels: Uint8Array };
+type Answer = { file: File } | { part: DeflatePart } | { labels: Uint8Array };
 
 /**
  * The first worker's share of the CT when a second one helps: the second
@@ -49,7 +49,7 @@ class ExportWorker {
       this.pending.delete(r.id);
       if (!p) return;
       if (!r.ok) p.reject(new SegmarkError(r.code, r.message, { params: r.params }));
-      else p.resolve('result' in r ? { result: r.result } : 'part' in r ? { part: r.part } : { labels: r.labels });
+      else p.resolve('file' in r ? { file: r.file } : 'part' in r ? { part: r.part } : { labels: r.labels });
     };
     worker.onerror = (e) => {
       e.preventDefault();
@@ -106,7 +106,7 @@ export class ExportRunner {
   constructor(private readonly options: ExportRunnerOptions = {}) {}
 
   /** The export's file; `ct` is the series' slices (sent only when the format needs them). */
-  run(job: ExportJob, ct: readonly Int16Array[]): Promise<ExportResult> {
+  run(job: ExportJob, ct: readonly Int16Array[]): Promise<File> {
     const turn = this.queue.then(() => this.runNow(job, ct));
     this.queue = turn.catch(() => undefined);
     return turn;
@@ -132,9 +132,9 @@ export class ExportRunner {
     return this.slots[i];
   }
 
-  private async runNow(job: ExportJob, ct: readonly Int16Array[]): Promise<ExportResult> {
+  private async runNow(job: ExportJob, ct: readonly Int16Array[]): Promise<File> {
     const main = this.worker(0);
-    if (!main) return runExport(job, (k) => ct[k]!);
+    if (!main) return exportFile(await runExportPieces(job, (k) => ct[k]!));
     main.post({ type: 'reset' });
     let tail: DeflatePart[] | undefined;
     let labels: Uint8Array | undefined;
@@ -166,7 +166,7 @@ export class ExportRunner {
     }
     const transfer = [...(tail ? tail.map((p) => p.bytes.buffer) : []), ...(labels ? [labels.buffer] : [])];
     const answer = await main.ask({ type: 'run', id: this.nextId++, job, ...(tail ? { tail } : {}), ...(labels ? { labels } : {}) }, transfer);
-    if (!('result' in answer)) throw new SegmarkError('internal', 'the export worker answered a run with a part');
-    return answer.result;
+    if (!('file' in answer)) throw new SegmarkError('internal', 'the export worker answered a run with a part');
+    return answer.file;
   }
 }

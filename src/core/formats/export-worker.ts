@@ -9,10 +9,11 @@
  * overlaps the transfer. A second worker may deflate the other part of the CT
  * and hand its `part` over, and write the label image (`labels`); both then
  * come with the `run`. Every `part`, `labels` and `run` is answered with its
- * id; answers carry their bytes transferred.
+ * id; parts and label images are transferred, and the export comes back as
+ * a `File`, which crosses to the page without a copy.
  */
 import { toSegmarkError, type ErrorCode } from '../errors.js';
-import { EXPORT_GZIP_LEVEL, exportLabelNifti, runExport, type ExportJob, type ExportResult } from './export-job.js';
+import { EXPORT_GZIP_LEVEL, exportFile, exportLabelNifti, runExportPieces, type ExportJob } from './export-job.js';
 import { PartDeflater, type DeflatePart } from './gzip-parts.js';
 import { littleEndian } from './nifti.js';
 
@@ -25,7 +26,7 @@ export type ExportRequest =
   | { type: 'run'; id: number; job: ExportJob; tail?: DeflatePart[]; labels?: Uint8Array };
 
 export type ExportResponse =
-  | { id: number; ok: true; result: ExportResult }
+  | { id: number; ok: true; file: File }
   | { id: number; ok: true; part: DeflatePart }
   | { id: number; ok: true; labels: Uint8Array }
   | { id: number; ok: false; code: ErrorCode; message: string; params: Record<string, string | number> };
@@ -70,9 +71,9 @@ self.onmessage = async (event: MessageEvent<ExportRequest>) => {
     } else {
       const own = takePart();
       const parts = own || request.tail ? [...(own ? [own] : []), ...(request.tail ?? [])] : undefined;
-      const result = await runExport(request.job, (k) => slices[k]!, parts, request.labels);
-      response = { id: request.id, ok: true, result };
-      transfer.push(result.bytes.buffer);
+      // The File is made here: copying a 90 MB package into it takes a few hundred ms, which the page must not wait out.
+      const file = exportFile(await runExportPieces(request.job, (k) => slices[k]!, parts, request.labels));
+      response = { id: request.id, ok: true, file };
     }
   } catch (error) {
     const e = toSegmarkError(error, 'internal');

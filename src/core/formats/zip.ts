@@ -32,6 +32,15 @@ const MAX_32 = 0xffffffff;
 
 /** The archive; entries keep their order. `mtime` is every entry's time (local, 2-second steps, as DOS keeps it). */
 export function zipEntries(entries: readonly ZipEntry[], mtime: Date): Uint8Array {
+  return concat(zipPieces(entries, mtime));
+}
+
+/**
+ * The archive as the pieces it is made of, in order: each entry's header,
+ * its data (the stored entries' own pieces, not copied), and the central
+ * directory. A `Blob` or `File` made of them is the archive.
+ */
+export function zipPieces(entries: readonly ZipEntry[], mtime: Date): Uint8Array[] {
   const encoder = new TextEncoder();
   const { date, time } = dosTime(mtime);
   const items = entries.map((e) => {
@@ -48,9 +57,13 @@ export function zipEntries(entries: readonly ZipEntry[], mtime: Date): Uint8Arra
   const centralSize = items.reduce((sum, i) => sum + 46 + i.name.length, 0);
   if (localSize + centralSize > MAX_32) throw new RangeError('zip: the archive is 4 GB or more (no ZIP64 here)');
   if (items.length > 0xffff) throw new RangeError(`zip: ${items.length} entries (no ZIP64 here: at most 65535)`);
-  const out = new Uint8Array(localSize + centralSize + 22);
-  const view = new DataView(out.buffer);
+  const pieces: Uint8Array[] = [];
+  // Headers and the central directory are written into one buffer; pieces of it go out between the data.
+  const headers = new Uint8Array(localSize + centralSize + 22 - items.reduce((sum, i) => sum + i.length, 0));
+  const view = new DataView(headers.buffer);
   let at = 0;
+  let from = 0;
+  let offset = 0;
   const u16 = (v: number) => {
     view.setUint16(at, v, true);
     at += 2;
@@ -73,18 +86,17 @@ export function zipEntries(entries: readonly ZipEntry[], mtime: Date): Uint8Arra
   };
   const offsets: number[] = [];
   for (const i of items) {
-    offsets.push(at);
+    offsets.push(offset);
     u32(LOCAL);
     u16(VERSION);
     fields(i);
-    out.set(i.name, at);
+    headers.set(i.name, at);
     at += i.name.length;
-    for (const piece of i.data) {
-      out.set(piece, at);
-      at += piece.length;
-    }
+    pieces.push(headers.subarray(from, at), ...i.data.filter((p) => p.length > 0));
+    offset += at - from + i.length;
+    from = at;
   }
-  const central = at;
+  const central = offset;
   items.forEach((i, k) => {
     u32(CENTRAL);
     u16(VERSION); // made by
@@ -95,10 +107,10 @@ export function zipEntries(entries: readonly ZipEntry[], mtime: Date): Uint8Arra
     u16(0); // internal attributes
     u32(0); // external attributes
     u32(offsets[k]!);
-    out.set(i.name, at);
+    headers.set(i.name, at);
     at += i.name.length;
   });
-  const centralLength = at - central;
+  const centralLength = at - from;
   u32(END);
   u16(0);
   u16(0);
@@ -107,7 +119,8 @@ export function zipEntries(entries: readonly ZipEntry[], mtime: Date): Uint8Arra
   u32(centralLength);
   u32(central);
   u16(0);
-  return out;
+  pieces.push(headers.subarray(from, at));
+  return pieces;
 }
 
 /** MS-DOS date and time fields of a local time, from 1980 on. */

@@ -921,8 +921,7 @@ export class SegmarkAnnotator extends LitElement {
       if (!(EXPORT_FORMATS as readonly string[]).includes(format)) throw new SegmarkError('internal', `unknown export format ${String(format)}`);
       if (needsImage({ format, options }) && v.loaded.includes(0)) throw new SegmarkError('internal', 'the series is still loading');
       const job: ExportJob = { format, options, series: exportSeries(v), snapshot: { ...document.snapshot(), review: this.review.state.snapshot() }, user: this.user, role: this.role };
-      const result = await this.exportRunner.run(job, v.sliceData);
-      const file = new File([result.bytes as Uint8Array<ArrayBuffer>], result.fileName, { type: result.mimeType });
+      const file = await this.exportRunner.run(job, v.sliceData);
       const detail: ExportDetail = { format, fileName: file.name, size: file.size, elapsedMs: performance.now() - started, overridden };
       this.dispatchEvent(segmarkEvent(SEGMARK_EXPORT, detail));
       if (this.annotations.writable) this.review.log({ action: 'export', format });
