@@ -14,6 +14,8 @@ import { SegmarkError } from '../../src/core/errors.js';
 import type { ExportJob, ExportSeries } from '../../src/core/formats/export-job.js';
 import { ExportRunner } from '../../src/core/formats/export-runner.js';
 import { readNifti } from '../../src/core/formats/nifti-read.js';
+import { importedRegions } from '../../src/core/formats/import-apply.js';
+import { importMaskFile } from '../../src/core/formats/import-file.js';
 
 const COLUMNS = 32;
 const ROWS = 24;
@@ -170,5 +172,41 @@ describe('export runner', () => {
     const image = readNifti(files['Dataset001_Segmark/imagesTr/case_0003_0000.nii.gz']!);
     expect(Array.from(image.data.subarray(0, COLUMNS * ROWS))).toEqual(Array.from(ct[0]!));
     expectSquare(readNifti(files['Dataset001_Segmark/labelsTr/case_0003.nii.gz']!).data);
+  });
+
+  /** The series as an import sees it (an open Volume has these fields). */
+  const target = { ...series, seriesInstanceUID: `${UID}.1` };
+
+  it('readMask reads a SEG in the worker and traces it into the outlines the page would trace', async () => {
+    const runner = new ExportRunner();
+    try {
+      const seg = await bytesOf(await runner.run(job('dicom-seg'), ct));
+      const inWorker = await runner.readMask(seg.slice(), target, 'ours.dcm');
+      const here = importedRegions(importMaskFile(seg, target, 'ours.dcm'), COLUMNS, ROWS);
+      expect(inWorker.source).toBe('dicom-seg');
+      expect([...inWorker.regions.get(1)!.keys()]).toEqual([2, 3]);
+      expect(inWorker.regions).toEqual(here.regions);
+      expect(inWorker.labels).toEqual(here.labels);
+      expect(started).toBe(1);
+    } finally {
+      runner.dispose();
+    }
+  });
+
+  it('readMask of a broken file rejects with the importer\'s code and the file\'s name, and the worker stays', async () => {
+    const runner = new ExportRunner();
+    try {
+      const broken = new Uint8Array(400);
+      broken.set([0x44, 0x49, 0x43, 0x4d], 128);
+      const error = await runner.readMask(broken, target, 'cut-short.dcm').catch((e: unknown) => e);
+      expect(error).toBeInstanceOf(SegmarkError);
+      expect((error as SegmarkError).file).toBe('cut-short.dcm');
+      expect(['not-a-seg', 'seg-invalid', 'truncated']).toContain((error as SegmarkError).code);
+      const after = await runner.run(job('nifti'), ct);
+      expectSquare(readNifti(await bytesOf(after)).data);
+      expect(started).toBe(1);
+    } finally {
+      runner.dispose();
+    }
   });
 });

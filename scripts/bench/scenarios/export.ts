@@ -33,9 +33,10 @@
  *   each export one by one — rasterizing, NIfTI writing, native and fflate
  *   gzip, SEG writing, the dataset zip — the cost of posting one 2-slice CT
  *   chunk, and prototypes of faster paths (see packPrototype, importParts).
- * - import: importSeg(bytes of the SEG export, volume) and applyImport onto a
- *   fresh document with the same labels, timed apart; first run apart, then
- *   the median of REPEATS. Also split: readSeg, readSegPlanes, and
+ * - import: as segmark-annotator's importMask does it — runner.readMask
+ *   (bytes of the SEG export; read and traced into outlines in the worker),
+ *   then applyImport onto a fresh document with the same labels, timed
+ *   apart; first run apart, then the median of REPEATS. Also split: readSeg, readSegPlanes, and
  *   maskToRegion over all masks (the rest of applyImport is setRegion).
  */
 import type { AnnotationDocument } from '../../../src/core/annotation/document.js';
@@ -82,7 +83,6 @@ function importModules() {
     import('../../../src/core/annotation/contour.js'),
     import('../../../src/core/formats/export-job.js'),
     import('../../../src/core/formats/export-runner.js'),
-    import('../../../src/core/formats/import-seg.js'),
     import('../../../src/core/formats/import-apply.js'),
     import('../../../src/core/formats/seg-read.js'),
     import('../../../src/core/formats/import-seg-geometry.js'),
@@ -91,7 +91,7 @@ function importModules() {
     import('../../../src/core/formats/dataset.js'),
     import('../../../src/core/formats/seg-bits.js'),
     import('fflate'),
-  ]).then(([document, labels, templates, ops, contour, job, runner, importSeg, apply, segRead, segGeometry, nifti, bytes, dataset, bits, fflate]) => ({
+  ]).then(([document, labels, templates, ops, contour, job, runner, apply, segRead, segGeometry, nifti, bytes, dataset, bits, fflate]) => ({
     AnnotationDocument: document.AnnotationDocument,
     labelsFromTemplate: labels.labelsFromTemplate,
     LUMBAR_SPINE_TEMPLATE: templates.LUMBAR_SPINE_TEMPLATE,
@@ -103,7 +103,6 @@ function importModules() {
     labelmapOf: job.labelmapOf,
     runExport: job.runExport,
     ExportRunner: runner.ExportRunner,
-    importSeg: importSeg.importSeg,
     applyImport: apply.applyImport,
     readSeg: segRead.readSeg,
     readSegPlanes: segGeometry.readSegPlanes,
@@ -498,8 +497,10 @@ async function measureImport(w: World, seg: Uint8Array, runs: number): Promise<M
   for (let i = 0; i <= runs; i++) {
     const fresh = emptyDocument(m, volume, w.labels);
     await delay(PAUSE_MS);
+    // As segmark-annotator's importMask: the file's bytes (a copy, handed over) read and traced in the worker.
+    const bytes = seg.slice();
     const t0 = performance.now();
-    const imported = m.importSeg(seg, volume, 'bench-seg.dcm');
+    const imported = await w.runner.readMask(bytes, volume, 'bench-seg.dcm');
     const t1 = performance.now();
     const summary = m.applyImport(fresh, imported, { historyLabel: 'Import bench-seg.dcm' });
     const t2 = performance.now();

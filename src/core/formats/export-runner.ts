@@ -1,19 +1,24 @@
 /**
- * Runs exports in workers kept for the life of an annotator (starting one
- * costs a few hundred ms, which an export of a labelmap should not pay each
- * time), or here when workers are refused (e.g. a Content-Security-Policy
- * without `worker-src 'self'`) — then the page waits, but the export works.
+ * Runs exports, and the reading of mask files for import (`readMask`), in
+ * workers kept for the life of an annotator (starting one costs a few
+ * hundred ms, which an export of a labelmap should not pay each time), or
+ * here when workers are refused (e.g. a Content-Security-Policy without
+ * `worker-src 'self'`) — then the page waits, but the work gets done.
  *
- * Exports run one at a time. CT slices are copied to the workers in small
+ * Jobs run one at a time. CT slices are copied to the workers in small
  * chunks with a yield to the page between them, so no single step holds the
  * page for long; for the NIfTI image and the dataset package two workers
  * deflate a share each as the slices arrive (`gzip-parts.ts`), the second
- * then writes the label image, and the first puts it all together. A worker that fails is ended and replaced by the
- * next export; one whose export failed is kept.
+ * then writes the label image, and the first puts it all together and makes
+ * the File. A worker that fails is ended and replaced by the next job; one
+ * whose export failed is kept.
  */
 import { SegmarkError } from '../errors.js';
 import { exportFile, needsImage, runExportPieces, type ExportJob } from './export-job.js';
 import type { DeflatePart } from './gzip-parts.js';
+import { importedRegions, type ImportedRegions } from './import-apply.js';
+import { importTarget, type ImportTarget } from './import-common.js';
+import { importMaskFile } from './import-file.js';
 import type { ExportRequest, ExportResponse } from './export-worker.js';
 
 /**
@@ -23,7 +28,7 @@ import type { ExportRequest, ExportResponse } from './export-worker.js';
  */
 const CHUNK = 2;
 
-type Answer = { file: File } | { part: DeflatePart } | { labels: Uint8Array };
+type Answer = { file: File } | { part: DeflatePart } | { labels: Uint8Array } | { imported: ImportedRegions };
 
 /**
  * The first worker's share of the CT when a second one helps: the second
@@ -48,8 +53,8 @@ class ExportWorker {
       const p = this.pending.get(r.id);
       this.pending.delete(r.id);
       if (!p) return;
-      if (!r.ok) p.reject(new SegmarkError(r.code, r.message, { params: r.params }));
-      else p.resolve('file' in r ? { file: r.file } : 'part' in r ? { part: r.part } : { labels: r.labels });
+      if (!r.ok) p.reject(new SegmarkError(r.code, r.message, { params: r.params, ...(r.file ? { file: r.file } : {}) }));
+      else p.resolve('file' in r ? { file: r.file } : 'part' in r ? { part: r.part } : 'imported' in r ? { imported: r.imported } : { labels: r.labels });
     };
     worker.onerror = (e) => {
       e.preventDefault();
@@ -108,6 +113,23 @@ export class ExportRunner {
   /** The export's file; `ct` is the series' slices (sent only when the format needs them). */
   run(job: ExportJob, ct: readonly Int16Array[]): Promise<File> {
     const turn = this.queue.then(() => this.runNow(job, ct));
+    this.queue = turn.catch(() => undefined);
+    return turn;
+  }
+
+  /**
+   * Reads a mask file onto the series and traces its outlines, in the first
+   * worker (in turn with exports), or here without workers. `bytes` is
+   * handed over (transferred). Errors name `file`.
+   */
+  readMask(bytes: Uint8Array, target: ImportTarget, file: string): Promise<ImportedRegions> {
+    const turn = this.queue.then(async () => {
+      const main = this.worker(0);
+      if (!main) return importedRegions(importMaskFile(bytes, target, file), target.columns, target.rows);
+      const answer = await main.ask({ type: 'import', id: this.nextId++, bytes, target: importTarget(target), file }, [bytes.buffer]);
+      if (!('imported' in answer)) throw new SegmarkError('internal', 'the export worker answered an import with something else');
+      return answer.imported;
+    });
     this.queue = turn.catch(() => undefined);
     return turn;
   }

@@ -1,6 +1,8 @@
 /**
  * Web Worker that runs exports for `ExportRunner`, so rasterizing, packing
- * and gzip never block the page. Loaded with
+ * and gzip never block the page; and reads mask files for import (`import`:
+ * parsing, unpacking, tracing the outlines), which took the page for most of
+ * a second on a 300-frame SEG. Loaded with
  * `new Worker(new URL('./export-worker.ts', import.meta.url), { type: 'module' })`
  * (a file next to the page: no blob:, no eval). The runner keeps it for many
  * exports; each export starts with `reset`. CT slices, when a format needs
@@ -15,6 +17,9 @@
 import { toSegmarkError, type ErrorCode } from '../errors.js';
 import { EXPORT_GZIP_LEVEL, exportFile, exportLabelNifti, runExportPieces, type ExportJob } from './export-job.js';
 import { PartDeflater, type DeflatePart } from './gzip-parts.js';
+import { importedRegions, type ImportedRegions } from './import-apply.js';
+import type { ImportTarget } from './import-common.js';
+import { importMaskFile } from './import-file.js';
 import { littleEndian } from './nifti.js';
 
 export type ExportRequest =
@@ -23,13 +28,15 @@ export type ExportRequest =
   | { type: 'deflate'; slices: Int16Array[] }
   | { type: 'part'; id: number }
   | { type: 'labels'; id: number; job: ExportJob }
-  | { type: 'run'; id: number; job: ExportJob; tail?: DeflatePart[]; labels?: Uint8Array };
+  | { type: 'run'; id: number; job: ExportJob; tail?: DeflatePart[]; labels?: Uint8Array }
+  | { type: 'import'; id: number; bytes: Uint8Array; target: ImportTarget; file: string };
 
 export type ExportResponse =
   | { id: number; ok: true; file: File }
   | { id: number; ok: true; part: DeflatePart }
   | { id: number; ok: true; labels: Uint8Array }
-  | { id: number; ok: false; code: ErrorCode; message: string; params: Record<string, string | number> };
+  | { id: number; ok: true; imported: ImportedRegions }
+  | { id: number; ok: false; code: ErrorCode; message: string; params: Record<string, string | number>; file?: string };
 
 let slices: Int16Array[] = [];
 let deflater: PartDeflater | undefined;
@@ -64,6 +71,9 @@ self.onmessage = async (event: MessageEvent<ExportRequest>) => {
       const part = takePart() ?? { bytes: new Uint8Array(0), crc: 0, length: 0 };
       response = { id: request.id, ok: true, part };
       transfer.push(part.bytes.buffer);
+    } else if (request.type === 'import') {
+      const imported = importedRegions(importMaskFile(request.bytes, request.target, request.file), request.target.columns, request.target.rows);
+      response = { id: request.id, ok: true, imported };
     } else if (request.type === 'labels') {
       const labels = exportLabelNifti(request.job);
       response = { id: request.id, ok: true, labels };
@@ -77,7 +87,7 @@ self.onmessage = async (event: MessageEvent<ExportRequest>) => {
     }
   } catch (error) {
     const e = toSegmarkError(error, 'internal');
-    response = { id: request.id, ok: false, code: e.code, message: e.message, params: e.params };
+    response = { id: request.id, ok: false, code: e.code, message: e.message, params: e.params, ...(e.file ? { file: e.file } : {}) };
   } finally {
     if (request.type === 'run') slices = [];
   }

@@ -11,7 +11,28 @@ import { maskToRegion } from '../annotation/contour.js';
 import { sameConcept } from '../annotation/codes.js';
 import type { AnnotationDocument, RegionProvenance } from '../annotation/document.js';
 import type { Label } from '../annotation/labels.js';
+import type { Region } from '../annotation/region.js';
 import type { ImportedLabel, ImportedMasks } from './import-common.js';
+
+/**
+ * An import with its masks already traced into outlines: what the export
+ * worker sends back (`ExportRunner.readMask`), so that the tracing, like the
+ * reading, is done off the page.
+ */
+export interface ImportedRegions extends Omit<ImportedMasks, 'masks'> {
+  /** Per label value (every label has an entry): slice index → outline, non-empty slices only, in slice order. */
+  regions: Map<number, Map<number, Region>>;
+}
+
+/** Traces every mask into an editable outline (marching squares, exact). */
+export function importedRegions(imported: ImportedMasks, columns: number, rows: number): ImportedRegions {
+  const { masks, ...rest } = imported;
+  const regions = new Map<number, Map<number, Region>>();
+  for (const [value, slices] of masks) {
+    regions.set(value, new Map([...slices].sort((a, b) => a[0] - b[0]).map(([slice, mask]) => [slice, maskToRegion(mask, columns, rows)])));
+  }
+  return { ...rest, regions };
+}
 
 export interface AppliedLabel {
   /** The document label the import went into. */
@@ -55,8 +76,9 @@ function match(document: AnnotationDocument, imported: ImportedLabel, valuesAreI
   return undefined;
 }
 
-export function applyImport(document: AnnotationDocument, imported: ImportedMasks, options: ApplyOptions): ImportSummary {
+export function applyImport(document: AnnotationDocument, imported: ImportedMasks | ImportedRegions, options: ApplyOptions): ImportSummary {
   const { columns, rows } = document.series;
+  const outlines = 'regions' in imported ? imported.regions : importedRegions(imported, columns, rows).regions;
   const summary: ImportSummary = { labels: [], regions: 0, skippedLocked: [] };
   const paintMode = document.paintMode;
   document.beginStroke(options.historyLabel);
@@ -64,8 +86,8 @@ export function applyImport(document: AnnotationDocument, imported: ImportedMask
     // An import replaces what it covers; its own labels cut each other in its order (later wins, as the importers say).
     document.paintMode = 'over-others';
     for (const source of imported.labels) {
-      const masks = imported.masks.get(source.value);
-      if (!masks || masks.size === 0) continue;
+      const regions = outlines.get(source.value);
+      if (!regions || regions.size === 0) continue;
       let label = match(document, source, options.valuesAreIds ?? true);
       const created = !label;
       label ??= document.addLabel({
@@ -82,12 +104,11 @@ export function applyImport(document: AnnotationDocument, imported: ImportedMask
         ...(source.algorithm ? { algorithm: source.algorithm } : {}),
         ...(source.algorithmType ? { algorithmType: source.algorithmType } : {}),
       };
-      for (const [slice, mask] of [...masks].sort((a, b) => a[0] - b[0])) {
-        const region = maskToRegion(mask, columns, rows);
+      for (const [slice, region] of regions) {
         document.setRegion(label.id, slice, region, { kind: 'import', origin: 'imported', verified: false, provenance });
         summary.regions++;
       }
-      summary.labels.push({ id: label.id, name: label.name, created, slices: masks.size });
+      summary.labels.push({ id: label.id, name: label.name, created, slices: regions.size });
     }
   } finally {
     document.paintMode = paintMode;

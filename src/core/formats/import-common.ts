@@ -72,6 +72,23 @@ export interface ImportTarget extends NiftiGeometry {
   readonly header?: { readonly frameOfReferenceUID: string };
 }
 
+/** The target's plain fields, for a worker (a `Volume` would bring its voxels along). */
+export function importTarget(v: ImportTarget): ImportTarget {
+  const vec = (a: Vec3): Vec3 => [a[0], a[1], a[2]];
+  return {
+    columns: v.columns,
+    rows: v.rows,
+    slices: v.slices,
+    spacing: [...v.spacing] as [number, number, number],
+    rowCosine: vec(v.rowCosine),
+    columnCosine: vec(v.columnCosine),
+    planes: v.planes.map((p) => ({ position: vec(p.position) })),
+    seriesInstanceUID: v.seriesInstanceUID,
+    sopInstanceUIDs: [...v.sopInstanceUIDs],
+    ...(v.header ? { header: { frameOfReferenceUID: v.header.frameOfReferenceUID } } : {}),
+  };
+}
+
 export interface ImportOptions {
   /**
    * How far (mm) the file may put any voxel centre of the series from where

@@ -8,11 +8,11 @@
 import type { DocumentSnapshot } from '../annotation/document-data.js';
 import { AnnotationDocument } from '../annotation/document.js';
 import { REGION_OPS } from '../annotation/region-ops.js';
-import { applyImport } from '../formats/import-apply.js';
+import { applyImport, type ImportedRegions } from '../formats/import-apply.js';
 import type { ImportedMasks } from '../formats/import-common.js';
 
 /** A snapshot of `reference`'s series and labels (unlocked, so none is skipped) holding only the imported regions. */
-export function snapshotFromImport(reference: DocumentSnapshot, imported: ImportedMasks, name: string): DocumentSnapshot {
+export function snapshotFromImport(reference: DocumentSnapshot, imported: ImportedMasks | ImportedRegions, name: string): DocumentSnapshot {
   const empty: DocumentSnapshot = { ...reference, labels: reference.labels.map((l) => ({ ...l, locked: false })), regions: [] };
   const document = AnnotationDocument.fromSnapshot(empty, REGION_OPS, { history: { maxSteps: 1 } });
   applyImport(document, imported, { historyLabel: `Import ${name}` });

@@ -15,7 +15,7 @@ import type { AnnotationDocument } from '../../core/annotation/document.js';
 import type { DocumentSnapshot } from '../../core/annotation/document-data.js';
 import type { Volume } from '../../core/dicom/volume.js';
 import { SegmarkError, toSegmarkError } from '../../core/errors.js';
-import { importMaskFile } from '../../core/formats/import-file.js';
+import type { ImportedRegions } from '../../core/formats/import-apply.js';
 import { adjudicate, type ChoiceKey, type Side } from '../../core/review/adjudicate.js';
 import type { AgreementResult, ReviewGeometry } from '../../core/review/agreement.js';
 import { agreementCsv } from '../../core/review/agreement-csv.js';
@@ -53,6 +53,8 @@ export interface AgreementHooks {
   checkpoint(): Promise<number | undefined>;
   showSlice(slice: number, labelId: number): void;
   download(file: File): void;
+  /** Reads a mask file onto the open series, off the page (`ExportRunner.readMask`). */
+  readMask(bytes: Uint8Array, target: Volume, file: string): Promise<ImportedRegions>;
   reportError(error: SegmarkError): void;
   /** Ends the annotation tool's work in progress (before the document is replaced). */
   cancelTool(): void;
@@ -281,7 +283,7 @@ export class AgreementController implements ReactiveController {
     if ('file' in source) {
       const name = source.file.name || 'segmentation';
       try {
-        const imported = importMaskFile(new Uint8Array(await source.file.arrayBuffer()), v, name);
+        const imported = await this.host.readMask(new Uint8Array(await source.file.arrayBuffer()), v, name);
         return { snapshot: snapshotFromImport(a, imported, name), name };
       } catch (error) {
         const e = toSegmarkError(error, 'internal');

@@ -10,7 +10,6 @@ import { EXPORT_FORMATS, exportSeries, needsImage, type ExportFormat, type Expor
 import { ExportRunner } from '../../core/formats/export-runner.js';
 import { exportChecklist, type ChecklistFinding } from '../../core/formats/checklist.js';
 import { applyImport, type ImportSummary } from '../../core/formats/import-apply.js';
-import { importMaskFile } from '../../core/formats/import-file.js';
 import type { ExportChoice, ExportLabelItem } from '../segmark-export-dialog/segmark-export-dialog.js';
 import { formatMessage } from '../../core/messages.js';
 import type { NavigationTool } from '../../tools/navigation.js';
@@ -188,6 +187,7 @@ export class SegmarkAnnotator extends LitElement {
       this.activeLabel = labelId;
     },
     download: (file) => this.download(file),
+    readMask: (bytes, target, file) => this.exportRunner.readMask(bytes, target, file),
     reportError: (e) => this.reportError(e),
     cancelTool: () => this.viewport?.cancelTool(),
   });
@@ -951,7 +951,11 @@ export class SegmarkAnnotator extends LitElement {
       if (!v || !document) throw new SegmarkError('no-images', 'open a series before importing a segmentation');
       if (!this.editable) throw new SegmarkError('storage-other-tab', 'this document cannot be edited here now');
       this.viewport?.cancelTool();
-      const imported = importMaskFile(new Uint8Array(await file.arrayBuffer()), v, name);
+      // Read and traced in the worker; the document takes the outlines in one step.
+      const imported = await this.exportRunner.readMask(new Uint8Array(await file.arrayBuffer()), v, name);
+      if (this.volume !== v || this.annotations.document !== document) throw new SegmarkError('aborted', 'another series was opened while the file was read');
+      if (!this.editable) throw new SegmarkError('storage-other-tab', 'this document cannot be edited here now');
+      this.viewport?.cancelTool();
       const summary = applyImport(document, imported, { historyLabel: `Import ${name}`, file: name });
       const locale = toLocale(this.lang);
       for (const w of imported.warnings) this.addNotice('warning', formatMessage(w.code, { ...w.params, file: name }, locale));
