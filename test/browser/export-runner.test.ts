@@ -14,6 +14,7 @@ import { SegmarkError } from '../../src/core/errors.js';
 import type { ExportJob, ExportSeries } from '../../src/core/formats/export-job.js';
 import { ExportRunner } from '../../src/core/formats/export-runner.js';
 import { readNifti } from '../../src/core/formats/nifti-read.js';
+import { crc32 } from '../../src/core/formats/gzip-parts.js';
 import { importedRegions } from '../../src/core/formats/import-apply.js';
 import { importMaskFile } from '../../src/core/formats/import-file.js';
 
@@ -79,6 +80,23 @@ function expectSquare(data: ArrayLike<number>): void {
     }
     expect(count).toBe(k === 2 || k === 3 ? 64 : 0);
   }
+}
+
+/** Each entry's name → whether the CRC-32 its local header records is the CRC-32 of its stored data. */
+function storedCrcsHold(zip: Uint8Array): Record<string, boolean> {
+  const view = new DataView(zip.buffer, zip.byteOffset, zip.byteLength);
+  const out: Record<string, boolean> = {};
+  for (let at = 0; view.getUint32(at, true) === 0x04034b50; ) {
+    const method = view.getUint16(at + 8, true);
+    const crc = view.getUint32(at + 14, true);
+    const size = view.getUint32(at + 18, true);
+    const nameLength = view.getUint16(at + 26, true);
+    const data = at + 30 + nameLength + view.getUint16(at + 28, true);
+    const name = new TextDecoder().decode(zip.subarray(at + 30, at + 30 + nameLength));
+    if (method === 0) out[name] = crc32(zip.subarray(data, data + size)) === crc;
+    at = data + size;
+  }
+  return out;
 }
 
 /** A File's bytes. */
@@ -147,7 +165,10 @@ describe('export runner', () => {
     const runner = new ExportRunner();
     try {
       const result = await runner.run(job('dataset', { caseId: 'case_0007' }), ct);
-      const files = unzipSync(await bytesOf(result));
+      const zip = await bytesOf(result);
+      // The CT's CRC in the zip is combined from the two workers' own CRCs of their parts.
+      expect(storedCrcsHold(zip)).toEqual({ 'Dataset001_Segmark/imagesTr/case_0007_0000.nii.gz': true, 'Dataset001_Segmark/labelsTr/case_0007.nii.gz': true });
+      const files = unzipSync(zip);
       const image = readNifti(files['Dataset001_Segmark/imagesTr/case_0007_0000.nii.gz']!);
       const n = COLUMNS * ROWS;
       for (let k = 0; k < SLICES; k++) {

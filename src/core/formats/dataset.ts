@@ -40,12 +40,12 @@ export type { DatasetAnnotator, DatasetSource } from './dataset-provenance.js';
 /**
  * The CT: its slices (HU, `rows·cols` each, written and gzipped here), or the
  * NIfTI of them already written by `niftiVolume` with the same geometry —
- * gzipped (stored as is), as the pieces of a .nii.gz (`niftiVolumeChunks`),
- * or not gzipped (gzipped here).
+ * gzipped (stored as is), as the pieces of a .nii.gz (`niftiVolumePieces`,
+ * with the file's CRC-32 when known), or not gzipped (gzipped here).
  */
 export type DatasetImage =
   | { readonly slices: readonly Int16Array[]; readonly defaultWindow?: { readonly center: number; readonly width: number } }
-  | { readonly nifti: Uint8Array | readonly Uint8Array[] };
+  | { readonly nifti: Uint8Array | readonly Uint8Array[]; readonly crc?: number };
 
 /** One case: the open series and its annotation. */
 export interface DatasetInput {
@@ -120,7 +120,7 @@ export function datasetPackagePieces(input: DatasetInput, options: DatasetOption
   const labelBytes = Array.isArray(input.labelmap)
     ? datasetLabelNifti(input.geometry, input.labelmap, input.document.labels, nifti)
     : (input.labelmap as { readonly nifti: Uint8Array }).nifti;
-  const imageBytes = imageNifti(input, nifti);
+  const image = imageNifti(input, nifti);
   const datasetJson = {
     channel_names: { '0': channelName },
     labels: Object.fromEntries([['background', 0], ...labels.map((l) => [l.name, l.value])]),
@@ -150,7 +150,7 @@ export function datasetPackagePieces(input: DatasetInput, options: DatasetOption
   return zipPieces(
     [
       { name: `${folder}/dataset.json`, bytes: json(datasetJson) },
-      { name: `${folder}/${files.image}`, bytes: imageBytes, store: true },
+      { name: `${folder}/${files.image}`, ...image, store: true },
       { name: `${folder}/${files.label}`, bytes: labelBytes, store: true },
       { name: `${folder}/provenance.json`, bytes: json(deidentifier ? deidentifyJson(provenance, deidentifier) : provenance) },
     ],
@@ -163,15 +163,15 @@ export function datasetLabelNifti(geometry: NiftiGeometry, labelmap: SparseSlice
   return niftiLabelmap(geometry, remapLabelmap(labelmap, datasetLabels(labels)), options);
 }
 
-/** The CT's .nii.gz: written here from slices, gzipped here from raw NIfTI, or taken as it is. */
-function imageNifti({ image, geometry }: DatasetInput, options: NiftiWriteOptions): Uint8Array | readonly Uint8Array[] {
+/** The CT's .nii.gz (with its CRC-32 when known): written here from slices, gzipped here from raw NIfTI, or taken as it is. */
+function imageNifti({ image, geometry }: DatasetInput, options: NiftiWriteOptions): { bytes: Uint8Array | readonly Uint8Array[]; crc?: number } {
   if ('nifti' in image) {
-    // Pieces are the pieces of a .nii.gz (`niftiVolumeChunks`), stored as they are.
-    if (!(image.nifti instanceof Uint8Array)) return image.nifti;
-    return isGzip(image.nifti) ? image.nifti : gzip(image.nifti, options.level);
+    // Pieces are the pieces of a .nii.gz (`niftiVolumePieces`), stored as they are.
+    if (!(image.nifti instanceof Uint8Array)) return { bytes: image.nifti, ...(image.crc === undefined ? {} : { crc: image.crc }) };
+    return { bytes: isGzip(image.nifti) ? image.nifti : gzip(image.nifti, options.level) };
   }
   // A loaded `Volume` passed as the geometry brings its `loaded` flags, so undecoded slices are refused.
-  return niftiVolume({ ...geometry, sliceData: image.slices, ...(image.defaultWindow ? { defaultWindow: image.defaultWindow } : {}) }, options);
+  return { bytes: niftiVolume({ ...geometry, sliceData: image.slices, ...(image.defaultWindow ? { defaultWindow: image.defaultWindow } : {}) }, options) };
 }
 
 /** The document must describe the series being exported. */

@@ -132,5 +132,5 @@ export function runLengthPart(bytes: Uint8Array): DeflatePart {
   const out = new Uint8Array(body.length + 4);
   out.set(body);
   out.set([0, 0, 0xff, 0xff], body.length);
-  return { bytes: bytes.length ? out : new Uint8Array(0), crc, length: bytes.length };
+  return { chunks: bytes.length ? [out] : [], crc, length: bytes.length };
 }

@@ -15,7 +15,7 @@
  */
 import { SegmarkError } from '../errors.js';
 import { exportFile, needsImage, runExportPieces, type ExportJob } from './export-job.js';
-import type { DeflatePart } from './gzip-parts.js';
+import { chunkBuffers, type DeflatePart } from './gzip-parts.js';
 import { importedRegions, type ImportedRegions } from './import-apply.js';
 import { importTarget, type ImportTarget } from './import-common.js';
 import { importMaskFile } from './import-file.js';
@@ -177,6 +177,8 @@ export class ExportRunner {
         to.post(deflated ? { type: 'deflate', slices } : { type: 'slices', start, slices });
         await yieldToPage();
       }
+      // The first worker finishes its part while the second still works.
+      if (deflated) main.post({ type: 'seal' });
       if (helper) {
         const [written, answer] = await Promise.all([
           helper.ask({ type: 'labels', id: this.nextId++, job }),
@@ -186,7 +188,7 @@ export class ExportRunner {
         if ('part' in answer) tail = [answer.part];
       }
     }
-    const transfer = [...(tail ? tail.map((p) => p.bytes.buffer) : []), ...(labels ? [labels.buffer] : [])];
+    const transfer = [...(tail ? chunkBuffers(tail) : []), ...(labels ? [labels.buffer] : [])];
     const answer = await main.ask({ type: 'run', id: this.nextId++, job, ...(tail ? { tail } : {}), ...(labels ? { labels } : {}) }, transfer);
     if (!('file' in answer)) throw new SegmarkError('internal', 'the export worker answered a run with a part');
     return answer.file;

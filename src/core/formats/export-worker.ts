@@ -16,7 +16,7 @@
  */
 import { toSegmarkError, type ErrorCode } from '../errors.js';
 import { EXPORT_GZIP_LEVEL, exportFile, exportLabelNifti, runExportPieces, type ExportJob } from './export-job.js';
-import { PartDeflater, type DeflatePart } from './gzip-parts.js';
+import { chunkBuffers, PartDeflater, withChunksCrc, type DeflatePart } from './gzip-parts.js';
 import { importedRegions, type ImportedRegions } from './import-apply.js';
 import type { ImportTarget } from './import-common.js';
 import { importMaskFile } from './import-file.js';
@@ -26,6 +26,7 @@ export type ExportRequest =
   | { type: 'reset' }
   | { type: 'slices'; start: number; slices: Int16Array[] }
   | { type: 'deflate'; slices: Int16Array[] }
+  | { type: 'seal' }
   | { type: 'part'; id: number }
   | { type: 'labels'; id: number; job: ExportJob }
   | { type: 'run'; id: number; job: ExportJob; tail?: DeflatePart[]; labels?: Uint8Array }
@@ -40,12 +41,17 @@ export type ExportResponse =
 
 let slices: Int16Array[] = [];
 let deflater: PartDeflater | undefined;
+/** This worker's part, finished by `seal` before it is asked for. */
+let sealed: DeflatePart | undefined;
 
+/** The part deflated here, finished, with the CRC of its own bytes (for the zip); undefined when nothing was deflated. */
 function takePart(): DeflatePart | undefined {
-  const part = deflater?.finish();
+  const part = sealed ?? (deflater ? withChunksCrc(deflater.finish()) : undefined);
   deflater = undefined;
+  sealed = undefined;
   return part;
 }
+
 
 self.onmessage = async (event: MessageEvent<ExportRequest>) => {
   const request = event.data;
@@ -53,6 +59,7 @@ self.onmessage = async (event: MessageEvent<ExportRequest>) => {
     case 'reset':
       slices = [];
       deflater = undefined;
+      sealed = undefined;
       return;
     case 'slices':
       request.slices.forEach((s, i) => (slices[request.start + i] = s));
@@ -61,6 +68,10 @@ self.onmessage = async (event: MessageEvent<ExportRequest>) => {
       deflater ??= new PartDeflater(EXPORT_GZIP_LEVEL);
       for (const s of request.slices) deflater.push(littleEndian(s));
       return;
+    case 'seal':
+      // The last slices are in: finish the part and its CRC now, while the other worker is still busy.
+      sealed = takePart();
+      return;
     default:
       break;
   }
@@ -68,9 +79,9 @@ self.onmessage = async (event: MessageEvent<ExportRequest>) => {
   const transfer: Transferable[] = [];
   try {
     if (request.type === 'part') {
-      const part = takePart() ?? { bytes: new Uint8Array(0), crc: 0, length: 0 };
+      const part = takePart() ?? { chunks: [], crc: 0, length: 0, chunksCrc: 0 };
       response = { id: request.id, ok: true, part };
-      transfer.push(part.bytes.buffer);
+      transfer.push(...chunkBuffers([part]));
     } else if (request.type === 'import') {
       const imported = importedRegions(importMaskFile(request.bytes, request.target, request.file), request.target.columns, request.target.rows);
       response = { id: request.id, ok: true, imported };

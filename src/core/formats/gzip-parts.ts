@@ -16,10 +16,29 @@ import type { GzipLevel } from './bytes.js';
 
 /** A raw DEFLATE stream ending on a byte boundary without a final block, with the CRC-32 and length of what it holds. */
 export interface DeflatePart {
-  readonly bytes: Uint8Array;
+  /** The stream, in the pieces it was written in (never copied together: a CT's part is tens of MB). */
+  readonly chunks: readonly Uint8Array[];
   readonly crc: number;
   /** Uncompressed bytes. */
   readonly length: number;
+  /** CRC-32 of the stream itself (the chunks in order), when its maker computed it: a zip that stores the file needs it. */
+  readonly chunksCrc?: number;
+}
+
+/** The part with the CRC-32 of its own bytes (`chunksCrc`). */
+export function withChunksCrc(part: DeflatePart): DeflatePart {
+  if (part.chunksCrc !== undefined) return part;
+  return { ...part, chunksCrc: part.chunks.reduce((c, chunk) => crc32(chunk, c), 0) };
+}
+
+/** Every buffer under the parts' chunks, once each, to transfer them (a buffer listed twice cannot be). */
+export function chunkBuffers(parts: readonly DeflatePart[]): ArrayBuffer[] {
+  return [...new Set(parts.flatMap((p) => p.chunks.map((c) => c.buffer as ArrayBuffer)))];
+}
+
+/** The part's bytes in one buffer. */
+export function partBytes(part: DeflatePart): Uint8Array {
+  return concat(part.chunks);
 }
 
 const POLY = 0xedb88320;
@@ -140,7 +159,7 @@ export class PartDeflater {
       // BFINAL 0 and BTYPE 00 take 3 bits; then padding to the byte, LEN 0, NLEN 0xffff.
       this.chunks.push(new Uint8Array(bits > 5 ? [carried >>> 3, 0, 0, 0, 0xff, 0xff] : [carried >>> 3, 0, 0, 0xff, 0xff]));
     }
-    return { bytes: concat(this.chunks), crc: this.crc, length: this.size };
+    return { chunks: this.chunks, crc: this.crc, length: this.size };
   }
 }
 
@@ -167,12 +186,19 @@ const MIN_SPARSE_RUN = 1 << 15;
 /** fflate's `mem` for the compressors made here (labelmap rows, a header): a 32 K-entry hash table. */
 const SMALL_MEM: DeflateOptions['mem'] = 3;
 
+/** A gzip file in pieces. */
+export interface GzipPieces {
+  readonly pieces: Uint8Array[];
+  /** The CRC-32 of the file's bytes, worked out when asked. */
+  crc(): number;
+}
+
 /**
  * A gzip member built from pushed bytes, zero runs and ready parts, in order.
  * Deterministic: the same calls give the same bytes (mtime 0).
  */
 export class GzipBuilder {
-  private readonly parts: Uint8Array[] = [];
+  private readonly parts: DeflatePart[] = [];
   private crc = 0;
   private size = 0;
   private current: PartDeflater | undefined;
@@ -243,11 +269,16 @@ export class GzipBuilder {
 
   /** The gzip bytes. */
   finish(): Uint8Array {
-    return concat(this.finishChunks());
+    return concat(this.finishPieces().pieces);
   }
 
-  /** The gzip bytes as the pieces they are made of, in order (no copy into one buffer). */
-  finishChunks(): Uint8Array[] {
+  /**
+   * The gzip file as the pieces it is made of, in order (no copy into one
+   * buffer), with the CRC-32 of the file's bytes — what a zip storing it
+   * needs — combined from the parts' own CRCs where their makers computed
+   * them (`withChunksCrc`), so 90 MB need not be read again here.
+   */
+  finishPieces(): GzipPieces {
     this.close();
     const header = new Uint8Array([0x1f, 0x8b, 8, 0, 0, 0, 0, 0, this.level < 2 ? 4 : this.level === 9 ? 2 : 0, 3]);
     // An empty final stored block (BFINAL 1, BTYPE 00, LEN 0, NLEN 0xffff): the parts all end on a byte.
@@ -256,7 +287,16 @@ export class GzipBuilder {
     const view = new DataView(trailer.buffer);
     view.setUint32(0, this.crc, true);
     view.setUint32(4, this.size >>> 0, true);
-    return [header, ...this.parts, last, trailer];
+    const parts = this.parts;
+    const crc = () => {
+      let c = crc32(header);
+      for (const part of parts) {
+        const known = withChunksCrc(part);
+        c = crc32Combine(c, known.chunksCrc!, known.chunks.reduce((sum, chunk) => sum + chunk.length, 0));
+      }
+      return crc32(trailer, crc32(last, c));
+    };
+    return { pieces: [header, ...parts.flatMap((p) => p.chunks), last, trailer], crc };
   }
 
   /** Zeros `from..to` of `bytes` as a zero run when long enough, after pushing `start..from`; returns the new start. */
@@ -280,7 +320,7 @@ export class GzipBuilder {
 
   private add(part: DeflatePart): void {
     if (part.length === 0) return;
-    this.parts.push(part.bytes);
+    this.parts.push(part);
     this.crc = crc32Combine(this.crc, part.crc, part.length);
     this.size += part.length;
   }

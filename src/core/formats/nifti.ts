@@ -15,7 +15,7 @@
  * series (300 × 512² takes a few seconds, almost all of it gzip).
  */
 import { DEFAULT_GZIP_LEVEL, HOST_LITTLE_ENDIAN, swapBytes, type GzipLevel } from './bytes.js';
-import { concat, GzipBuilder, PartDeflater, type DeflatePart } from './gzip-parts.js';
+import { concat, GzipBuilder, PartDeflater, type DeflatePart, type GzipPieces } from './gzip-parts.js';
 import { runLengthPart } from './deflate-runs.js';
 import {
   DATATYPES,
@@ -114,11 +114,11 @@ export function volumePart(slices: readonly Int16Array[], level: GzipLevel): Def
  * only the header is compressed here.
  */
 export function niftiVolumeOfParts(volume: Omit<NiftiVolumeInput, 'sliceData'>, parts: readonly DeflatePart[], level: GzipLevel = DEFAULT_GZIP_LEVEL): Uint8Array {
-  return concat(niftiVolumeChunks(volume, parts, level));
+  return concat(niftiVolumePieces(volume, parts, level).pieces);
 }
 
-/** `niftiVolumeOfParts` as the pieces of the file in order, for a writer that copies them once (a zip). */
-export function niftiVolumeChunks(volume: Omit<NiftiVolumeInput, 'sliceData'>, parts: readonly DeflatePart[], level: GzipLevel = DEFAULT_GZIP_LEVEL): Uint8Array[] {
+/** `niftiVolumeOfParts` as the pieces of the file in order, for a writer that copies them once (a zip), with the file's CRC-32. */
+export function niftiVolumePieces(volume: Omit<NiftiVolumeInput, 'sliceData'>, parts: readonly DeflatePart[], level: GzipLevel = DEFAULT_GZIP_LEVEL): GzipPieces {
   checkGeometry(volume);
   const voxels = parts.reduce((sum, p) => sum + p.length, 0);
   const expected = volume.columns * volume.rows * volume.slices * DATATYPES[DT_INT16].bytes;
@@ -126,7 +126,7 @@ export function niftiVolumeChunks(volume: Omit<NiftiVolumeInput, 'sliceData'>, p
   const gz = new GzipBuilder(level);
   gz.push(withHeader(new Uint8Array(VOX_OFFSET), volume, DT_INT16, volumeFields(volume)));
   for (const part of parts) gz.append(part);
-  return gz.finishChunks();
+  return gz.finishPieces();
 }
 
 function volumeFields(volume: Pick<NiftiVolumeInput, 'defaultWindow'>): Pick<HeaderFields, 'intentCode' | 'calMin' | 'calMax' | 'descrip'> {

@@ -19,6 +19,8 @@ export interface ZipEntry {
   readonly bytes: Uint8Array | readonly Uint8Array[];
   /** Store as is (already compressed); otherwise deflated at level 6. */
   readonly store?: boolean;
+  /** The content's CRC-32 when already known (e.g. combined from a .nii.gz's parts), so it is not read again. */
+  readonly crc?: number;
 }
 
 const LOCAL = 0x04034b50;
@@ -47,7 +49,7 @@ export function zipPieces(entries: readonly ZipEntry[], mtime: Date): Uint8Array
     const name = encoder.encode(e.name);
     const pieces = e.bytes instanceof Uint8Array ? [e.bytes] : e.bytes;
     const size = pieces.reduce((sum, p) => sum + p.length, 0);
-    const crc = pieces.reduce((c, p) => crc32(p, c), 0);
+    const crc = e.crc ?? pieces.reduce((c, p) => crc32(p, c), 0);
     const data = e.store ? pieces : [deflateSync(concat(pieces), { level: 6 })];
     const length = data.reduce((sum, p) => sum + p.length, 0);
     if (size > MAX_32 || length > MAX_32) throw new RangeError(`zip: ${e.name} is 4 GB or more (no ZIP64 here)`);
