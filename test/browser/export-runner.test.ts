@@ -230,4 +230,19 @@ describe('export runner', () => {
       runner.dispose();
     }
   });
+
+  it('warm() starts both workers ahead of an export, which then starts none', async () => {
+    const runner = new ExportRunner();
+    try {
+      runner.warm();
+      expect(started).toBe(2);
+      runner.warm();
+      expect(started).toBe(2);
+      const file = await runner.run(job('dataset', { caseId: 'case_0009' }), ct);
+      expectSquare(readNifti(unzipSync(await bytesOf(file))['Dataset001_Segmark/labelsTr/case_0009.nii.gz']!).data);
+      expect(started).toBe(2);
+    } finally {
+      runner.dispose();
+    }
+  });
 });

@@ -136,6 +136,16 @@ export class ExportRunner {
     return turn;
   }
 
+  /**
+   * Starts the workers now, if they are not running, so that the next export
+   * does not wait for them (about half a second): e.g. when the export dialog
+   * opens, while the user reads its checklist.
+   */
+  warm(): void {
+    this.worker(0);
+    this.worker(1);
+  }
+
   /** Ends the workers (the annotator left the page); a later export starts new ones. */
   dispose(): void {
     this.slots.forEach((slot, i) => {

@@ -1003,6 +1003,8 @@ export class SegmarkAnnotator extends LitElement {
     if (!this.volume || !this.annotations.document) return;
     this.viewport?.cancelTool();
     this.exportState = { findings: [], busy: false };
+    // The workers start while the user reads the checklist.
+    this.exportRunner.warm();
   }
 
   /** What the dialog's checklist says for a choice; also for hosts that build their own dialog. */
