@@ -38,8 +38,8 @@ export default {
       `in page: labelmapOf ${f(m.labelmapMs)} ms, NIfTI write ${f(m.niftiRawMs)} (copy ${f(m.niftiCopyMs)}, max scan ${f(m.niftiScanMs)}), gzip fflate 6 ${f(m.niftiFflateMs)} / fflate 1 ${f(m.niftiFflate1Ms)}, runExport nifti ${f(m.niftiInPageMs)}, worker round trip of an empty export ${f(m.workerTripMs)} ms`,
       `seg runExport ${f(m.segInPageMs)} ms (writeSeg ≈ ${f(m.segWriteMs)}; packFrame over all (segment, slice) ${f(m.packNowMs)} ms, bounded ${f(m.packFastMs)} ms)`,
       `dataset: CT NIfTI write ${f(m.ctRawMs)} ms, CT gzip native ${f(m.ctGzipMs)} ms (${f((m.ctGzipBytes ?? 0) / 1e6, 1)} MB) / fflate 1 ${f(m.ctFflate1Ms)} ms (${f((m.ctFflate1Bytes ?? 0) / 1e6, 1)} MB), label NIfTI fflate ${f(m.labelFflateMs)} ms, datasetPackage ${f(m.packageMs)} ms`,
-      `CT chunk post p50/max ${f(m.chunkPostP50Ms, 1)}/${f(m.chunkPostMaxMs, 1)} ms`,
-      `import ${f(m.importMs)} ms (importSeg ${f(m.importReadMs)} + applyImport ${f(m.importApplyMs)}; first ${f(m.importFirstMs)}; longest task ${f(m.importLongestTaskMs)}; readSeg ${f(m.importReadSegMs)} (unpack ${f(m.unpackNowMs)}, bytewise ${f(m.unpackFastMs)}), readSegPlanes ${f(m.importReadPlanesMs)}, maskToRegion all ${f(m.importContourMs)} (rows cropped ${f(m.importContourCropMs)}))`,
+      `CT chunk post (copy + transfer) p50/max ${f(m.chunkPostP50Ms, 1)}/${f(m.chunkPostMaxMs, 1)} ms, as a clone ${f(m.chunkCloneP50Ms, 1)}/${f(m.chunkCloneMaxMs, 1)} ms`,
+      `import ${f(m.importMs)} ms (readMask in the worker ${f(m.importReadMs)} + applyImport ${f(m.importApplyMs)}; first ${f(m.importFirstMs)}; longest task ${f(m.importLongestTaskMs)}; readSeg ${f(m.importReadSegMs)} (unpack ${f(m.unpackNowMs)}, bytewise ${f(m.unpackFastMs)}), readSegPlanes ${f(m.importReadPlanesMs)}, maskToRegion all ${f(m.importContourMs)} (rows cropped ${f(m.importContourCropMs)}))`,
     ].join(', ');
   },
 };

@@ -409,14 +409,20 @@ async function breakdown(w: World, started: number): Promise<{ parts: Metrics; m
       await delay(50);
     }
   }
-  // One chunk of the runner, serialized by postMessage (synchronous on the sender, as to a worker).
+  // One chunk of the runner, copied and transferred by postMessage (synchronous on the sender, as to a
+  // worker); and, for comparison, serialized by postMessage as a clone.
   const channel = new MessageChannel();
   const chunkMs: number[] = [];
+  const cloneMs: number[] = [];
   for (let start = 0; start < ct.length; start += CHUNK) {
-    const slices = ct.slice(start, start + CHUNK);
     const t0 = performance.now();
-    channel.port1.postMessage({ type: 'slices', start, slices });
+    const slices = ct.slice(start, start + CHUNK).map((s) => s.slice());
+    channel.port1.postMessage({ type: 'slices', start, slices }, slices.map((s) => s.buffer));
     chunkMs.push(performance.now() - t0);
+    await delay(0);
+    const t1 = performance.now();
+    channel.port1.postMessage({ type: 'slices', start, slices: ct.slice(start, start + CHUNK) });
+    cloneMs.push(performance.now() - t1);
     await delay(0);
   }
   channel.port1.close();
@@ -438,6 +444,8 @@ async function breakdown(w: World, started: number): Promise<{ parts: Metrics; m
       ...dataset,
       chunkPostMaxMs: Math.max(...chunkMs),
       chunkPostP50Ms: median(chunkMs),
+      chunkCloneMaxMs: Math.max(...cloneMs),
+      chunkCloneP50Ms: median(cloneMs),
     },
   };
 }

@@ -185,8 +185,9 @@ export class ExportRunner {
         if (b < ct.length) chunks.push([helper!, b, Math.min(b + CHUNK, ct.length)]);
       }
       for (const [to, start, end] of chunks) {
-        const slices = ct.slice(start, end) as Int16Array[];
-        to.post(deflated ? { type: 'deflate', slices } : { type: 'slices', start, slices });
+        // Copied here and handed over, so the worker does not copy them again on arrival.
+        const slices = ct.slice(start, end).map((s) => s.slice());
+        to.post(deflated ? { type: 'deflate', slices } : { type: 'slices', start, slices }, slices.map((s) => s.buffer));
         await yieldToPage();
       }
       // The first worker finishes its part while the second still works.
