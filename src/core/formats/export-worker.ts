@@ -52,7 +52,6 @@ function takePart(): DeflatePart | undefined {
   return part;
 }
 
-
 self.onmessage = async (event: MessageEvent<ExportRequest>) => {
   const request = event.data;
   switch (request.type) {
