@@ -16,9 +16,9 @@
 import { SegmarkError } from '../errors.js';
 import { exportFile, needsImage, runExportPieces, type ExportJob } from './export-job.js';
 import { chunkBuffers, type DeflatePart } from './gzip-parts.js';
-import { importedRegions, type ImportedRegions } from './import-apply.js';
+import type { ImportedRegions } from './import-apply.js';
 import { importTarget, type ImportTarget } from './import-common.js';
-import { importMaskFile } from './import-file.js';
+import { importMaskOutlines } from './import-file.js';
 import type { ExportRequest, ExportResponse } from './export-worker.js';
 
 /**
@@ -127,7 +127,7 @@ export class ExportRunner {
   readMask(bytes: Uint8Array, target: ImportTarget, file: string): Promise<ImportedRegions> {
     const turn = this.queue.then(async () => {
       const main = this.worker(0);
-      if (!main) return importedRegions(importMaskFile(bytes, target, file), target.columns, target.rows);
+      if (!main) return importMaskOutlines(bytes, target, file);
       const answer = await main.ask({ type: 'import', id: this.nextId++, bytes, target: importTarget(target), file }, [bytes.buffer]);
       if (!('imported' in answer)) throw new SegmarkError('internal', 'the export worker answered an import with something else');
       return answer.imported;

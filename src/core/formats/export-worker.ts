@@ -17,9 +17,9 @@
 import { toSegmarkError, type ErrorCode } from '../errors.js';
 import { EXPORT_GZIP_LEVEL, exportFile, exportLabelNifti, runExportPieces, type ExportJob } from './export-job.js';
 import { chunkBuffers, PartDeflater, withChunksCrc, type DeflatePart } from './gzip-parts.js';
-import { importedRegions, type ImportedRegions } from './import-apply.js';
+import type { ImportedRegions } from './import-apply.js';
 import type { ImportTarget } from './import-common.js';
-import { importMaskFile } from './import-file.js';
+import { importMaskOutlines } from './import-file.js';
 import { littleEndian } from './nifti.js';
 
 export type ExportRequest =
@@ -82,8 +82,7 @@ self.onmessage = async (event: MessageEvent<ExportRequest>) => {
       response = { id: request.id, ok: true, part };
       transfer.push(...chunkBuffers([part]));
     } else if (request.type === 'import') {
-      const imported = importedRegions(importMaskFile(request.bytes, request.target, request.file), request.target.columns, request.target.rows);
-      response = { id: request.id, ok: true, imported };
+      response = { id: request.id, ok: true, imported: importMaskOutlines(request.bytes, request.target, request.file) };
     } else if (request.type === 'labels') {
       const labels = exportLabelNifti(request.job);
       response = { id: request.id, ok: true, labels };

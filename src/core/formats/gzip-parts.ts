@@ -36,10 +36,6 @@ export function chunkBuffers(parts: readonly DeflatePart[]): ArrayBuffer[] {
   return [...new Set(parts.flatMap((p) => p.chunks.map((c) => c.buffer as ArrayBuffer)))];
 }
 
-/** The part's bytes in one buffer. */
-export function partBytes(part: DeflatePart): Uint8Array {
-  return concat(part.chunks);
-}
 
 const POLY = 0xedb88320;
 

@@ -7,6 +7,7 @@
  */
 import { unzipSync } from 'fflate';
 import { SegmarkError } from '../errors.js';
+import { importedRegions, type ImportedRegions } from './import-apply.js';
 import type { ImportedLabel, ImportedMasks, ImportTarget, ImportWarning } from './import-common.js';
 import { readCoco } from './coco-read.js';
 import { readPngMaskZip } from './png-masks-read.js';
@@ -27,6 +28,11 @@ export function importMaskFile(bytes: Uint8Array, series: ImportTarget, file: st
   if (isZip(bytes)) return importZip(bytes, series, file);
   if (looksLikeJson(bytes)) return importCoco(bytes, series, file);
   return importNifti(bytes, series, file);
+}
+
+/** `importMaskFile` with its masks traced into outlines: all an import does before the document takes it. */
+export function importMaskOutlines(bytes: Uint8Array, series: ImportTarget, file: string): ImportedRegions {
+  return importedRegions(importMaskFile(bytes, series, file), series.columns, series.rows);
 }
 
 function looksLikeJson(b: Uint8Array): boolean {

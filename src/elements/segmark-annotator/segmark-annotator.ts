@@ -950,7 +950,6 @@ export class SegmarkAnnotator extends LitElement {
     try {
       if (!v || !document) throw new SegmarkError('no-images', 'open a series before importing a segmentation');
       if (!this.editable) throw new SegmarkError('storage-other-tab', 'this document cannot be edited here now');
-      this.viewport?.cancelTool();
       // Read and traced in the worker; the document takes the outlines in one step.
       const imported = await this.exportRunner.readMask(new Uint8Array(await file.arrayBuffer()), v, name);
       if (this.volume !== v || this.annotations.document !== document) throw new SegmarkError('aborted', 'another series was opened while the file was read');
