@@ -16,8 +16,7 @@ import { J2K, ROOT, PACS_AUTH, SAMPLE, maxInFlight, pacs } from './support/dicom
 import { mountAnnotator, unmountAll } from './support/mount.js';
 import { sampleFiles } from './support/sample.js';
 
-type Internals = { volume: Volume };
-const volumeOf = (a: SegmarkAnnotator): Volume => (a as unknown as Internals).volume;
+const volumeOf = (a: SegmarkAnnotator): Volume => a.session.volume!;
 
 const siemens = import.meta.glob<string>('../../../shared/dicom/ct-series-totalsegmentator-siemens-abdomen/dicom/*', {
   query: '?url',

@@ -19,7 +19,7 @@ import { sampleFiles } from './support/sample.js';
 
 afterEach(unmountAll);
 
-type Internals = { annotations: { document: AnnotationDocument }; volume: { sliceData: Int16Array[] } };
+type Internals = { annotations: { document: AnnotationDocument } };
 
 /** An annotator on the whole sample with every ground-truth disc drawn as its exact outline. */
 async function annotated(): Promise<{ a: SegmarkAnnotator; truth: Truth }> {
@@ -88,7 +88,7 @@ describe('export', () => {
     const zip = unzipSync(await bytes(await a.export('nifti', { image: true, name: 'case 1' })));
     expect(Object.keys(zip).sort()).toEqual(['case_1_image.nii.gz', 'case_1_labels.json', 'case_1_labels.nii.gz']);
     const ct = readNifti(zip['case_1_image.nii.gz']!);
-    const slices = (a as unknown as Internals).volume.sliceData;
+    const slices = a.session.volume!.sliceData;
     const n = slices[0]!.length;
     const data = ct.data as Int16Array;
     expect(data.length).toBe(n * slices.length);
@@ -222,7 +222,7 @@ describe('the other formats', () => {
     expect(description.labels['background']).toBe(0);
     expect(description.numTraining).toBe(1);
     const text = new TextDecoder().decode(dataset['Dataset001_Segmark/provenance.json']);
-    const header = (a as unknown as { volume: { header: { patientName: string; patientID: string; studyInstanceUID: string } } }).volume.header;
+    const header = a.session.volume!.header;
     for (const secret of [header.patientID, header.studyInstanceUID, ...a.series!.sopInstanceUIDs.slice(0, 3)]) expect(text).not.toContain(secret);
   });
 });

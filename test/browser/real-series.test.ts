@@ -53,7 +53,7 @@ describe.skipIf(!haveShared)('real CT series', () => {
     const names = files.map((f) => f.name.replace(/^CT\./, ''));
     expect([...series.sopInstanceUIDs].sort()).toEqual([...names].sort());
     // HU: the abdomen holds air, fat, soft tissue and bone
-    const volume = (a as unknown as { volume: { range: { min: number; max: number } } }).volume;
+    const volume = a.session.volume!;
     expect(volume.range.min).toBeLessThanOrEqual(-1000);
     expect(volume.range.max).toBeGreaterThan(700);
     await frames(3);

@@ -12,7 +12,6 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { userEvent } from 'vitest/browser';
 import '../../src/index.js';
 import type { AnnotationDocument } from '../../src/core/annotation/document.js';
-import type { Volume } from '../../src/core/dicom/volume.js';
 import { exportSeries, runExport } from '../../src/core/formats/export-job.js';
 import type { ChangeDetail } from '../../src/elements/events.js';
 import type { SegmarkAnnotator } from '../../src/elements/segmark-annotator/segmark-annotator.js';
@@ -21,7 +20,7 @@ import { frames, sampleFiles } from './support/sample.js';
 const mounted: SegmarkAnnotator[] = [];
 afterEach(() => mounted.splice(0).forEach((a) => a.remove()));
 
-type Internals = { annotations: { document: AnnotationDocument }; volume: Volume };
+type Internals = { annotations: { document: AnnotationDocument } };
 
 async function open(files: File[], options: { user: string; autosave: boolean }): Promise<SegmarkAnnotator> {
   const a = document.createElement('segmark-annotator');
@@ -50,7 +49,7 @@ async function modelSeg(files: File[]): Promise<File> {
   const result = await runExport({
     format: 'dicom-seg',
     options: { labels: [3, 4] },
-    series: exportSeries(internals.volume),
+    series: exportSeries(m.session.volume!),
     snapshot: doc.snapshot(),
     user: '',
   });

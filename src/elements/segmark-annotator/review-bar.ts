@@ -19,18 +19,7 @@ import { html, nothing, css, type ReactiveControllerHost } from 'lit';
 import { REJECT_REASONS, type AnnotationDocument, type RejectReason } from '../../core/annotation/document.js';
 import { acceptSlice, labelProgress, nextUnverifiedLabel, nextUnverifiedSlice } from '../../core/annotation/verification.js';
 import { verifyStrings } from './review-bar-strings.js';
-
-/** What the bar reads from and changes in the annotator. */
-export interface VerifyHost {
-  lang(): string;
-  document(): AnnotationDocument | undefined;
-  /** Whether decisions may be recorded (a series is open, the document is writable and not approved). */
-  editable(): boolean;
-  slice(): number;
-  setSlice(k: number): void;
-  activeLabel(): number;
-  setActiveLabel(id: number): void;
-}
+import type { AnnotatorSession } from '../../session/annotator-session.js';
 
 interface Picker {
   labelId: number;
@@ -62,7 +51,7 @@ export class VerifyController {
 
   constructor(
     private readonly host: ReactiveControllerHost & HTMLElement,
-    private readonly env: VerifyHost,
+    private readonly session: AnnotatorSession,
   ) {}
 
   /** Whether the reject picker is open. */
@@ -70,31 +59,22 @@ export class VerifyController {
     return this.#picker !== undefined;
   }
 
-  /** Handles V, R, N and Shift+N; true when the key was taken. */
-  key(e: KeyboardEvent): boolean {
-    if (e.ctrlKey || e.metaKey || e.altKey || this.#picker) return false;
-    const key = e.key.toLowerCase();
-    if (key === 'v' && !e.shiftKey) return this.accept();
-    if (key === 'r' && !e.shiftKey) return this.openPicker();
-    if (key === 'n') return e.shiftKey ? this.nextLabel() : this.next();
-    return false;
-  }
 
   /** Accepts the visible labels' unverified outlines on this slice; false when there was nothing to do. */
   accept(): boolean {
-    const doc = this.env.document();
-    if (!doc || !this.env.editable()) return false;
+    const doc = this.session.document;
+    if (!doc || !this.session.canAnnotate) return false;
     const visible = doc.labels.filter((l) => l.visible).map((l) => l.id);
-    return acceptSlice(doc, this.env.slice(), visible) > 0;
+    return acceptSlice(doc, this.session.slice, visible) > 0;
   }
 
   /** Goes to the active label's next unverified slice, else the next label with one. */
   next(): boolean {
-    const doc = this.env.document();
+    const doc = this.session.document;
     if (!doc) return false;
-    const k = nextUnverifiedSlice(doc, this.env.activeLabel(), this.env.slice());
+    const k = nextUnverifiedSlice(doc, this.session.activeLabel, this.session.slice);
     if (k !== undefined) {
-      this.env.setSlice(k);
+      this.session.slice = k;
       return true;
     }
     return this.nextLabel();
@@ -102,24 +82,24 @@ export class VerifyController {
 
   /** Makes the next visible label with an unverified slice active and goes to its first one. */
   nextLabel(): boolean {
-    const doc = this.env.document();
+    const doc = this.session.document;
     if (!doc) return false;
-    const found = nextUnverifiedLabel(doc, this.env.activeLabel(), (id) => doc.label(id)?.visible === true);
+    const found = nextUnverifiedLabel(doc, this.session.activeLabel, (id) => doc.label(id)?.visible === true);
     if (!found) {
-      this.#say(verifyStrings(this.env.lang()).allVerified);
+      this.#say(verifyStrings(this.session.lang).allVerified);
       return true;
     }
-    this.env.setActiveLabel(found.labelId);
-    this.env.setSlice(found.slice);
+    this.session.activeLabel = found.labelId;
+    this.session.slice = found.slice;
     return true;
   }
 
   /** Opens the reason picker for the active label on this slice; false when it has no outline there or cannot be edited. */
   openPicker(): boolean {
-    const doc = this.env.document();
-    const labelId = this.env.activeLabel();
-    const slice = this.env.slice();
-    if (!doc || !this.env.editable() || doc.label(labelId)?.locked || doc.reviewStateAt(labelId, slice) === undefined) return false;
+    const doc = this.session.document;
+    const labelId = this.session.activeLabel;
+    const slice = this.session.slice;
+    if (!doc || !this.session.canAnnotate || doc.label(labelId)?.locked || doc.reviewStateAt(labelId, slice) === undefined) return false;
     const current = doc.metaAt(labelId, slice)?.review;
     this.#picker = { labelId, slice, reason: current?.reason ?? REJECT_REASONS[0], note: current?.note ?? '' };
     this.host.requestUpdate();
@@ -131,10 +111,10 @@ export class VerifyController {
 
   #confirm(): void {
     const p = this.#picker;
-    const doc = this.env.document();
+    const doc = this.session.document;
     this.#close();
     // The label may have been locked, or the outline removed, while the picker was open.
-    if (!p || !doc || !this.env.editable() || doc.label(p.labelId)?.locked || doc.reviewStateAt(p.labelId, p.slice) === undefined) return;
+    if (!p || !doc || !this.session.canAnnotate || doc.label(p.labelId)?.locked || doc.reviewStateAt(p.labelId, p.slice) === undefined) return;
     doc.setReview(p.labelId, p.slice, { state: 'rejected', reason: p.reason, note: p.note });
   }
 
@@ -173,16 +153,16 @@ export class VerifyController {
   };
 
   render() {
-    const doc = this.env.document();
+    const doc = this.session.document;
     if (!doc) return nothing;
-    const t = verifyStrings(this.env.lang());
-    const labelId = this.env.activeLabel();
+    const t = verifyStrings(this.session.lang);
+    const labelId = this.session.activeLabel;
     const label = doc.label(labelId);
-    const slice = this.env.slice();
+    const slice = this.session.slice;
     const state = label ? doc.reviewStateAt(labelId, slice) : undefined;
     const review = state ? doc.metaAt(labelId, slice)?.review : undefined;
     const progress = label ? labelProgress(doc, labelId) : undefined;
-    const edit = this.env.editable();
+    const edit = this.session.canAnnotate;
     // The reviewer's name and note are data, not interface text.
     const who = review?.by ? html`<span translate="no">${t.by(review.by)}</span>` : nothing;
     let text = html`${t.noRegion}`;
@@ -213,7 +193,7 @@ export class VerifyController {
   }
 
   #renderPicker(doc: AnnotationDocument, p: Picker) {
-    const t = verifyStrings(this.env.lang());
+    const t = verifyStrings(this.session.lang);
     const name = doc.label(p.labelId)?.name ?? String(p.labelId);
     return html`<div class="reject-picker" part="reject-picker" role="dialog" aria-label=${t.pickerTitle(name, p.slice + 1)}
         @keydown=${this.#onPickerKey}>

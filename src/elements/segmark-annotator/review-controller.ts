@@ -9,37 +9,18 @@ import { html, nothing, type ReactiveController, type ReactiveControllerHost } f
 import type { AnnotationChange } from '../../core/annotation/document-data.js';
 import type { AnnotationDocument } from '../../core/annotation/document.js';
 import { SegmarkError, toSegmarkError } from '../../core/errors.js';
-import type { Actor, CommentThread, NewComment } from '../../core/review/comments.js';
+import type { CommentThread, NewComment } from '../../core/review/comments.js';
 import { emptyReview, type AuditEntry, type ReviewRecord } from '../../core/review/record.js';
-import { ReviewState } from '../../core/review/review-state.js';
+import type { ReviewState } from '../../core/review/review-state.js';
 import { allowedSteps, isLocked, type ReviewStatus } from '../../core/review/workflow.js';
 import type { CommentPin } from '../../viewer/comment-pins.js';
-import { SEGMARK_STATUS, segmarkEvent, type StatusDetail } from '../events.js';
+import type { StatusDetail } from '../events.js';
+import type { AnnotatorSession } from '../../session/annotator-session.js';
 import { formatInstant, reviewStrings } from '../segmark-review-panel/review-strings.js';
 import type { ReviewStepDetail } from '../segmark-review-panel/segmark-review-panel.js';
 import type { AnnotationController, ReviewHooks } from './annotation-controller.js';
 
-/** What the controller needs from its annotator. */
-export interface ReviewHost {
-  lang(): string;
-  actor(): Actor;
-  /** This tab may write the document (not another tab's reader). */
-  writable(): boolean;
-  /** A series is open. */
-  open(): boolean;
-  slice(): number;
-  setSlice(k: number): void;
-  activeLabel(): number;
-  /** The default point of a new comment (the crosshair), in pixel coordinates. */
-  defaultPoint(): { x: number; y: number } | undefined;
-  /** Centres the view on an image point of the shown slice (after it is shown). */
-  centreOn(x: number, y: number): void;
-  dispatch(event: Event): void;
-  reportError(error: SegmarkError): void;
-}
-
 export class ReviewController implements ReactiveController, ReviewHooks {
-  readonly state = new ReviewState();
   /** Placing a comment's pin with the next click on the image. */
   pinMode = false;
   /** Where the next comment goes when the user placed it (cleared after adding, or on another slice). */
@@ -52,7 +33,9 @@ export class ReviewController implements ReactiveController, ReviewHooks {
   constructor(
     private readonly host: ReactiveControllerHost,
     private readonly annotations: AnnotationController,
-    private readonly env: ReviewHost,
+    private readonly session: AnnotatorSession,
+    /** Centres the view on an image point of the shown slice (after it is shown). */
+    private readonly centreOn: (x: number, y: number) => void,
   ) {
     host.addController(this);
     annotations.review = this;
@@ -68,6 +51,17 @@ export class ReviewController implements ReactiveController, ReviewHooks {
   hostUpdated(): void {
     const host = this.host as unknown as Element;
     if (host.getAttribute('review-status') !== this.state.status) host.setAttribute('review-status', this.state.status);
+  }
+
+  /** The document's review record (owned by the session). */
+  get state(): ReviewState {
+    return this.session.review;
+  }
+
+  /** The default point of a new comment: the crosshair, in pixel coordinates. */
+  private defaultPoint(): { x: number; y: number } | undefined {
+    const c = this.session.get('crosshair');
+    return c ? { x: c.column + 0.5, y: c.row + 0.5 } : undefined;
   }
 
   // ── ReviewHooks ──
@@ -101,27 +95,27 @@ export class ReviewController implements ReactiveController, ReviewHooks {
 
   /** The statuses the user's role may move the document to now. */
   steps(): ReviewStatus[] {
-    return allowedSteps(this.state.status, this.env.actor().role);
+    return allowedSteps(this.state.status, this.session.actor.role);
   }
 
   /** Takes a status step; fires `segmark-status`, or `segmark-error` (and throws) when refused. */
   setStatus(status: ReviewStatus, note?: string): StatusDetail {
     return this.guard(() => {
-      const step = this.state.setStatus(status, this.env.actor(), note);
+      const step = this.state.setStatus(status, this.session.actor, note);
       const detail: StatusDetail = { ...step };
-      this.env.dispatch(segmarkEvent(SEGMARK_STATUS, detail));
+      this.session.emit('segmark-status', detail);
       return detail;
     });
   }
 
   /** Records an import, export or restore in the audit trail. */
   log(entry: Pick<AuditEntry, 'action' | 'file' | 'format' | 'revision'>): void {
-    this.state.log(this.env.actor(), entry);
+    this.state.log(this.session.actor, entry);
   }
 
   addComment(comment: NewComment): CommentThread {
     return this.guard(() => {
-      const thread = this.state.addComment(this.env.actor(), comment);
+      const thread = this.state.addComment(this.session.actor, comment);
       this.pending = undefined;
       this.selected = thread.id;
       return thread;
@@ -129,11 +123,11 @@ export class ReviewController implements ReactiveController, ReviewHooks {
   }
 
   reply(id: string, text: string): void {
-    this.guard(() => this.state.reply(this.env.actor(), id, text));
+    this.guard(() => this.state.reply(this.session.actor, id, text));
   }
 
   resolve(id: string, resolved: boolean): void {
-    this.guard(() => this.state.resolve(this.env.actor(), id, resolved));
+    this.guard(() => this.state.resolve(this.session.actor, id, resolved));
   }
 
   /** Shows a comment's slice and centres its pin. */
@@ -141,24 +135,24 @@ export class ReviewController implements ReactiveController, ReviewHooks {
     const c = this.state.record.comments.find((t) => t.id === id);
     if (!c) return;
     this.selected = id;
-    this.env.setSlice(c.slice);
+    this.session.slice = c.slice;
     await this.host.updateComplete;
-    this.env.centreOn(c.x, c.y);
+    this.centreOn(c.x, c.y);
     this.host.requestUpdate();
   }
 
   /** A document change: editing activity for the time record, and verifications for the audit trail. */
   changed(change: AnnotationChange, document: AnnotationDocument | undefined): void {
-    if (change.slice === null || !this.env.writable()) return;
+    if (change.slice === null || !this.session.writable) return;
     if (change.kind === 'verify') {
-      this.state.verification(this.env.actor(), document?.flagsAt(change.labelId, change.slice)?.verified === true);
+      this.state.verification(this.session.actor, document?.flagsAt(change.labelId, change.slice)?.verified === true);
     }
     this.state.activity(change.labelId, change.slice);
   }
 
   /** A pointer press or key while editing: activity on the active label and shown slice. */
   activity(): void {
-    if (this.env.open() && this.env.writable() && !this.locked) this.state.activity(this.env.activeLabel(), this.env.slice());
+    if (this.session.open && this.session.writable && !this.locked) this.state.activity(this.session.activeLabel, this.session.slice);
   }
 
   /**
@@ -167,18 +161,16 @@ export class ReviewController implements ReactiveController, ReviewHooks {
    */
   pointer(point: { x: number; y: number } | undefined): boolean {
     if (!this.pinMode || !point) return false;
-    this.pending = { ...point, slice: this.env.slice() };
+    this.pending = { ...point, slice: this.session.slice };
     this.pinMode = false;
     this.host.requestUpdate();
     return true;
   }
 
-  /** M toggles pin mode, Escape leaves it; true when the key was taken. */
+  /** Escape leaves pin mode; true when the key was taken (M is the command table's `comment.pin`). */
   key(e: KeyboardEvent): boolean {
-    if (e.ctrlKey || e.metaKey || e.altKey || !this.env.open()) return false;
-    if (e.key === 'Escape' && this.pinMode) this.setPinMode(false);
-    else if (e.key.toLowerCase() === 'm' && this.env.writable()) this.setPinMode(!this.pinMode);
-    else return false;
+    if (e.key !== 'Escape' || !this.pinMode) return false;
+    this.setPinMode(false);
     return true;
   }
 
@@ -189,7 +181,7 @@ export class ReviewController implements ReactiveController, ReviewHooks {
 
   /** Pins of the shown slice, numbered in the order the comments were made. */
   pins(): CommentPin[] {
-    const k = this.env.slice();
+    const k = this.session.slice;
     return this.state.record.comments.flatMap((c, i) =>
       c.slice === k ? [{ x: c.x, y: c.y, n: i + 1, resolved: c.resolved, selected: c.id === this.selected }] : [],
     );
@@ -197,16 +189,16 @@ export class ReviewController implements ReactiveController, ReviewHooks {
 
   /** The pending point on the shown slice, if any. */
   pendingPoint(): { x: number; y: number } | undefined {
-    return this.pending && this.pending.slice === this.env.slice() ? this.pending : undefined;
+    return this.pending && this.pending.slice === this.session.slice ? this.pending : undefined;
   }
 
   // ── rendering ──
 
   /** The review and comments panels for the side bar. */
   renderSide(labels: readonly { id: number; name: string }[]) {
-    if (!this.env.open()) return nothing;
+    if (!this.session.open) return nothing;
     const r = this.state.record;
-    const disabled = !this.env.writable();
+    const disabled = !this.session.writable;
     return html`<div class="review-side">
       <segmark-review-panel
         part="review"
@@ -215,7 +207,7 @@ export class ReviewController implements ReactiveController, ReviewHooks {
         .audit=${r.audit}
         .activeTime=${r.activeTime}
         .labels=${labels}
-        .lang=${this.env.lang()}
+        .lang=${this.session.lang}
         .disabled=${disabled}
         @sm-review-step=${(e: CustomEvent<ReviewStepDetail>) => {
           e.stopPropagation();
@@ -229,7 +221,7 @@ export class ReviewController implements ReactiveController, ReviewHooks {
       <segmark-comments
         part="comments"
         .comments=${r.comments}
-        .lang=${this.env.lang()}
+        .lang=${this.session.lang}
         .disabled=${disabled}
         .pinMode=${this.pinMode}
         .pending=${this.pendingPoint()}
@@ -245,37 +237,37 @@ export class ReviewController implements ReactiveController, ReviewHooks {
 
   /** The banner over an approved document: who approved it, and Reopen for a reviewer. */
   renderBanner() {
-    if (!this.env.open() || !this.locked) return nothing;
-    const t = reviewStrings(this.env.lang());
+    if (!this.session.open || !this.locked) return nothing;
+    const t = reviewStrings(this.session.lang);
     const approval = [...this.state.record.audit].reverse().find((e) => e.action === 'status' && e.to === 'approved');
-    const reopen = this.steps().includes('changes-requested') && this.env.writable();
+    const reopen = this.steps().includes('changes-requested') && this.session.writable;
     return html`<div class="review-banner" part="review-banner" role="status">
-      <span>${t.approvedBanner(approval?.user ?? '', approval ? formatInstant(approval.at, this.env.lang()) : '')}</span>
+      <span>${t.approvedBanner(approval?.user ?? '', approval ? formatInstant(approval.at, this.session.lang) : '')}</span>
       ${reopen ? html`<button class="reopen" @click=${() => this.quietly(() => this.setStatus('changes-requested'))}>${t.reopen}</button>` : nothing}
     </div>`;
   }
 
   private addFromPanel(text: string): void {
-    const point = this.pendingPoint() ?? this.env.defaultPoint();
+    const point = this.pendingPoint() ?? this.defaultPoint();
     if (!point) return;
-    this.quietly(() => this.addComment({ slice: this.env.slice(), x: point.x, y: point.y, text }));
+    this.quietly(() => this.addComment({ slice: this.session.slice, x: point.x, y: point.y, text }));
   }
 
   /** Runs a change of the record when this tab may write; refusals become `segmark-error` and are thrown. */
   private guard<T>(f: () => T): T {
     try {
-      if (!this.env.writable()) throw new SegmarkError('storage-other-tab', 'another tab holds the document; its review cannot change here');
+      if (!this.session.writable) throw new SegmarkError('storage-other-tab', 'another tab holds the document; its review cannot change here');
       return f();
     } catch (error) {
       const e = error instanceof RangeError ? new SegmarkError('internal', error.message, { cause: error }) : toSegmarkError(error, 'internal');
-      this.env.reportError(e.code === 'review-step-refused' ? this.localised(e) : e);
+      this.session.reportError(e.code === 'review-step-refused' ? this.localised(e) : e);
       throw e;
     }
   }
 
   /** A refused step with the statuses named in the element's language, for the message. */
   private localised(e: SegmarkError): SegmarkError {
-    const names = reviewStrings(this.env.lang()).statuses as Record<string, string>;
+    const names = reviewStrings(this.session.lang).statuses as Record<string, string>;
     const { from = '', to = '' } = e.params;
     return new SegmarkError(e.code, e.message, { cause: e, params: { ...e.params, from: names[from] ?? from, to: names[to] ?? to } });
   }

@@ -1,139 +1,115 @@
-/** The annotator's tool bar: opening, navigation tools, annotation tools and history, window presets. */
-import { html } from 'lit';
-import { WINDOW_PRESETS, type WindowLevel } from '../../core/display/window.js';
-import type { AnnotationToolId } from '../../tools/annotation-tool.js';
-import type { NavigationTool } from '../../tools/navigation.js';
-import type { strings } from '../strings.js';
-import type { toolStrings } from '../tool-strings.js';
-import { ANNOTATION_TOOLS, ANNOTATION_TOOL_KEYS } from './annotation-controller.js';
+/**
+ * The annotator's tool bar: every button is a command of the table
+ * (session/commands.ts), named from its text, disabled when the command is,
+ * with its shortcut in the tooltip; a click runs it through the table.
+ */
+import { html, nothing } from 'lit';
+import { WINDOW_PRESETS } from '../../core/display/window.js';
+import { ANNOTATION_TOOLS, command, isEnabled, shortcutText, type CommandContext, type CommandId } from '../../session/commands.js';
 import { THRESHOLD_PRESETS } from '../../tools/threshold-brush.js';
-import { agreementStrings } from '../segmark-agreement/agreement-strings.js';
+import { strings } from '../strings.js';
+import { toolStrings } from '../tool-strings.js';
+import { commandText } from './command-text.js';
 
-export interface ToolbarState {
-  t: ReturnType<typeof strings>;
-  tools: ReturnType<typeof toolStrings>;
-  tool: NavigationTool | AnnotationToolId;
-  invert: boolean;
-  window: WindowLevel;
-  annotationDisabled: boolean;
-  canUndo: boolean;
-  canRedo: boolean;
-  backgroundOnly: boolean;
+export interface ToolbarInput {
+  context: CommandContext;
+  /** Runs a command of the table (the element's `run`). */
+  run(id: CommandId): void;
   /** The threshold brush's HU range, shown while that tool is in hand. */
   threshold: { min: number; max: number };
-  /** Something is open that can be exported. */
-  canExport: boolean;
-  /** The series came from a PACS (DICOMweb): offer storing to it and its earlier segmentations. */
-  fromPacs: boolean;
-  /** Interface language, for the texts of other panels' buttons. */
-  lang: string;
-}
-
-export interface ToolbarActions {
-  openFiles(): void;
-  openFolder(): void;
-  picked(e: Event): void;
-  urlsSubmitted(e: Event): void;
-  setTool(tool: NavigationTool | AnnotationToolId): void;
-  fit(): void;
-  actualSize(): void;
-  toggleInvert(): void;
-  setWindow(w: WindowLevel): void;
-  undo(): void;
-  redo(): void;
-  interpolate(): void;
-  acceptSlice(): void;
-  acceptAll(): void;
-  toggleBackgroundOnly(): void;
   setThreshold(preset: string): void;
-  shortcuts(): void;
-  exportDialog(): void;
-  importDialog(): void;
+  /** The file inputs and the URL form. */
+  picked(e: Event): void;
   maskPicked(e: Event): void;
-  saveToPacs(): void;
-  pacsSegmentations(): void;
-  compare(): void;
+  urlsSubmitted(e: Event): void;
 }
 
-function renderThreshold(s: ToolbarState, a: ToolbarActions) {
-  const current = Object.entries(THRESHOLD_PRESETS).find(([, r]) => r.min === s.threshold.min && r.max === s.threshold.max)?.[0] ?? '';
-  return html`<select data-action="threshold" aria-label=${s.tools.thresholdRange} @change=${(e: Event) => a.setThreshold((e.target as HTMLSelectElement).value)}>
+interface ButtonOptions {
+  /** Shown instead of the name (the name then becomes the accessible label). */
+  face?: string;
+  pressed?: boolean;
+  data?: { tool?: string; action?: string; preset?: string };
+  /** Text before the shortcut in the tooltip; false for none. */
+  title?: string | false;
+}
+
+function renderThreshold(input: ToolbarInput, lang: string) {
+  const tt = toolStrings(lang);
+  const { min, max } = input.threshold;
+  const current = Object.entries(THRESHOLD_PRESETS).find(([, r]) => r.min === min && r.max === max)?.[0] ?? '';
+  return html`<select data-action="threshold" aria-label=${tt.thresholdRange} @change=${(e: Event) => input.setThreshold((e.target as HTMLSelectElement).value)}>
     ${Object.entries(THRESHOLD_PRESETS).map(
-      ([id, r]) => html`<option value=${id} ?selected=${id === current}>${s.tools[`threshold-${id}` as 'threshold-disc']} ${r.min}…${r.max} HU</option>`,
+      ([id, r]) => html`<option value=${id} ?selected=${id === current}>${tt[`threshold-${id}` as 'threshold-disc']} ${r.min}…${r.max} HU</option>`,
     )}
-    ${current ? '' : html`<option selected value="">${s.threshold.min}…${s.threshold.max} HU</option>`}
+    ${current ? '' : html`<option selected value="">${min}…${max} HU</option>`}
   </select>`;
 }
 
-export function renderToolbar(s: ToolbarState, a: ToolbarActions) {
-  const { t, tools: tt } = s;
-  const navigation: Array<[NavigationTool, string, string]> = [
-    ['window', t.window, 'W'],
-    ['pan', t.pan, 'P'],
-    ['zoom', t.zoom, 'Z'],
-  ];
+export function renderToolbar(input: ToolbarInput) {
+  const { context: c, run } = input;
+  const { session } = c;
+  const lang = session.lang;
+  const t = strings(lang);
+  const names = commandText(lang);
   const pressed = (on: boolean) => (on ? 'true' : 'false');
+  const button = (id: CommandId, o: ButtonOptions = {}) => {
+    const { name, hint } = names[id];
+    const key = command(id).keys?.[0];
+    const title = o.title === false ? undefined : `${o.title ?? hint ?? name}${key ? ` (${shortcutText(key)})` : ''}`;
+    return html`<button
+      data-command=${id}
+      data-tool=${o.data?.tool ?? nothing}
+      data-action=${o.data?.action ?? nothing}
+      data-preset=${o.data?.preset ?? nothing}
+      aria-pressed=${o.pressed === undefined ? nothing : pressed(o.pressed)}
+      aria-label=${o.face ? name : nothing}
+      ?disabled=${!isEnabled(c, id)}
+      title=${title ?? nothing}
+      @click=${() => run(id)}
+    >${o.face ?? name}</button>`;
+  };
+  const document = session.document;
+  const win = session.window;
+  const fromPacs = session.get('pacs') !== undefined;
   return html`<div class="toolbar" part="toolbar" role="toolbar">
     <div class="group">
-      <button @click=${a.openFiles}>${t.openFiles}</button>
-      <button @click=${a.openFolder}>${t.openFolder}</button>
-      <input name="files" type="file" multiple @change=${a.picked} />
-      <input name="folder" type="file" webkitdirectory multiple @change=${a.picked} />
-      <input name="mask" type="file" accept=".nii,.gz,.dcm,.zip,application/dicom,application/zip,application/gzip" @change=${a.maskPicked} />
-      <form class="urls" @submit=${a.urlsSubmitted}>
+      ${button('open-files', { title: false })} ${button('open-folder', { title: false })}
+      <input name="files" type="file" multiple @change=${input.picked} />
+      <input name="folder" type="file" webkitdirectory multiple @change=${input.picked} />
+      <input name="mask" type="file" accept=".nii,.gz,.dcm,.zip,application/dicom,application/zip,application/gzip" @change=${input.maskPicked} />
+      <form class="urls" @submit=${input.urlsSubmitted}>
         <input name="urls" type="url" placeholder=${t.urlsPlaceholder} aria-label=${t.openUrls} />
         <button type="submit">${t.openUrls}</button>
       </form>
     </div>
     <span class="sep"></span>
     <div class="group" role="group" aria-label=${t.tools}>
-      ${navigation.map(
-        ([id, label, key]) =>
-          html`<button aria-pressed=${pressed(s.tool === id)} title="${label} (${key})" @click=${() => a.setTool(id)}>${label}</button>`,
-      )}
-      <button title="${t.fit} (F)" @click=${a.fit}>${t.fit}</button>
-      <button title="${t.actualSize} (A)" @click=${a.actualSize}>${t.actualSize}</button>
-      <button aria-pressed=${pressed(s.invert)} title="${t.invert} (I)" @click=${a.toggleInvert}>${t.invert}</button>
+      ${(['window', 'pan', 'zoom'] as const).map((tool) => button(`tool.${tool}`, { pressed: session.tool === tool }))}
+      ${button('fit')} ${button('actual-size')} ${button('invert', { pressed: session.get('invert') })}
     </div>
     <span class="sep"></span>
-    <div class="group" role="group" aria-label=${tt.annotate}>
-      ${ANNOTATION_TOOLS.map(
-        (id) => html`<button
-          data-tool=${id}
-          ?disabled=${s.annotationDisabled}
-          aria-pressed=${pressed(s.tool === id)}
-          title="${tt[id]} (${ANNOTATION_TOOL_KEYS[id].toUpperCase()})"
-          @click=${() => a.setTool(id)}
-        >${tt[id]}</button>`,
-      )}
-      <button data-action="undo" aria-label=${tt.undo} ?disabled=${s.annotationDisabled || !s.canUndo} title="${tt.undo} (Ctrl+Z)" @click=${a.undo}>↶</button>
-      <button data-action="redo" aria-label=${tt.redo} ?disabled=${s.annotationDisabled || !s.canRedo} title="${tt.redo} (Ctrl+Shift+Z)" @click=${a.redo}>↷</button>
-      ${s.tool === 'threshold-brush' ? renderThreshold(s, a) : ''}
-      <button data-action="interpolate" ?disabled=${s.annotationDisabled} title="${tt.interpolateHint}" @click=${a.interpolate}>${tt.interpolate}</button>
-      <button data-action="accept" ?disabled=${s.annotationDisabled} title="${tt.acceptHint}" @click=${a.acceptSlice}>${tt.accept}</button>
-      <button data-action="accept-all" ?disabled=${s.annotationDisabled} @click=${a.acceptAll}>${tt.acceptAll}</button>
-      <button data-action="background-only" aria-pressed=${pressed(s.backgroundOnly)} ?disabled=${s.annotationDisabled}
-        title=${tt.backgroundOnlyHint} @click=${a.toggleBackgroundOnly}>${tt.backgroundOnly}</button>
-      <button data-action="import" ?disabled=${!s.canExport || s.annotationDisabled} title=${tt.importHint} @click=${a.importDialog}>${tt.import}</button>
-      <button data-action="export" ?disabled=${!s.canExport} title="${tt.exportHint} (Ctrl+E)" @click=${a.exportDialog}>${tt.export}</button>
-      <button data-action="compare" ?disabled=${!s.canExport} title=${agreementStrings(s.lang).openHint} @click=${a.compare}>${agreementStrings(s.lang).open}</button>
-      ${s.fromPacs
-        ? html`<button data-action="save-to-pacs" ?disabled=${!s.canExport} title=${tt.saveToPacsHint} @click=${a.saveToPacs}>${tt.saveToPacs}</button>
-            <button data-action="pacs-segmentations" ?disabled=${!s.canExport || s.annotationDisabled} title=${tt.pacsSegmentationsHint} @click=${a.pacsSegmentations}>${tt.pacsSegmentations}</button>`
-        : ''}
-      <button data-action="shortcuts" @click=${a.shortcuts}>${tt.shortcuts}</button>
+    <div class="group" role="group" aria-label=${toolStrings(lang).annotate}>
+      ${ANNOTATION_TOOLS.map((tool) => button(`tool.${tool}`, { pressed: session.tool === tool, data: { tool } }))}
+      ${button('undo', { face: '↶', data: { action: 'undo' } })} ${button('redo', { face: '↷', data: { action: 'redo' } })}
+      ${session.tool === 'threshold-brush' ? renderThreshold(input, lang) : ''}
+      ${button('interpolate', { data: { action: 'interpolate' } })} ${button('accept', { data: { action: 'accept' } })}
+      ${button('accept-all', { data: { action: 'accept-all' }, title: false })}
+      ${button('background-only', { pressed: document?.paintMode === 'background-only', data: { action: 'background-only' } })}
+      ${button('import', { data: { action: 'import' } })} ${button('export', { data: { action: 'export' } })}
+      ${button('compare', { data: { action: 'compare' } })}
+      ${fromPacs ? html`${button('save-to-pacs', { data: { action: 'save-to-pacs' } })} ${button('pacs-segmentations', { data: { action: 'pacs-segmentations' } })}` : nothing}
+      ${button('shortcuts', { data: { action: 'shortcuts' }, title: false })}
     </div>
     <span class="sep"></span>
     <div class="group" role="group" aria-label=${t.presets}>
-      ${WINDOW_PRESETS.map(
-        (preset) => html`<button
-          data-preset=${preset.id}
-          aria-pressed=${pressed(preset.center === s.window.center && preset.width === s.window.width)}
-          title="${t[preset.id]} ${preset.width}/${preset.center} (${preset.key})"
-          @click=${() => a.setWindow(preset)}
-        >${t[preset.id]}</button>`,
+      ${WINDOW_PRESETS.map((p) =>
+        button(`preset.${p.id}`, {
+          pressed: p.center === win.center && p.width === win.width,
+          data: { preset: p.id },
+          title: `${names[`preset.${p.id}`].name} ${p.width}/${p.center}`,
+        }),
       )}
-      <span class="wl">W ${Math.round(s.window.width)} L ${Math.round(s.window.center)}</span>
+      <span class="wl">W ${Math.round(win.width)} L ${Math.round(win.center)}</span>
     </div>
   </div>`;
 }

@@ -11,7 +11,7 @@ import { SliceImages } from '../../viewer/slice-images.js';
 import { viewportStyles } from './segmark-viewport.styles.js';
 import { ToolInput } from './tool-input.js';
 import type { AnnotationDocument } from '../../core/annotation/document.js';
-import type { AnnotationTool, ToolContext } from '../../tools/annotation-tool.js';
+import type { AnnotationTool, ToolContext, ToolKey } from '../../tools/annotation-tool.js';
 import type { LabelOverlay } from '../../viewer/label-overlay.js';
 import type { AgreementOverlay } from '../../viewer/agreement-overlay.js';
 import { sliceView } from '../../core/dicom/volume.js';
@@ -177,6 +177,15 @@ export class SegmarkViewport extends LitElement {
       window: this.window,
       screenScale: this.view.scale / (window.devicePixelRatio || 1),
     };
+  }
+
+  /** Offers a key to the annotation tool in hand (Enter, Backspace, Escape, [ and ]); true when it took it. */
+  toolKey(key: ToolKey): boolean {
+    const tool = this.annotation?.tool;
+    const context = this.toolContext();
+    if (!tool || !context || !tool.key(key, context)) return false;
+    this.redraw();
+    return true;
   }
 
   fit(): void {

@@ -1,0 +1,428 @@
+/**
+ * The annotator's state and wiring, under the public API of
+ * `<segmark-annotator>` (segmark-annotator.ts): the session and the
+ * controllers that read it, the host's settings and view state as Lit
+ * properties kept in the session, the command table's context, loading, and
+ * the handlers the template (annotator-layout.ts) binds. Members here are
+ * internal unless documented on SegmarkAnnotator.
+ */
+import { LitElement, type PropertyValues } from 'lit';
+import { property, query, state } from 'lit/decorators.js';
+import type { LoadSource } from '../../core/dicom/sources.js';
+import type { Volume } from '../../core/dicom/volume.js';
+import type { LoadWarning } from '../../core/dicom/warnings.js';
+import { initialWindow } from '../../core/display/window.js';
+import { formatMessage } from '../../core/messages.js';
+import type { ViewImage } from '../../viewer/cornerstone-view.js';
+import { AnnotatorSession, type ToolId } from '../../session/annotator-session.js';
+import { handleKey, type CommandContext } from '../../session/commands.js';
+import { Exchange } from '../../session/exchange.js';
+import { PacsLink } from '../../session/pacs.js';
+import { segmarkEvent, type SeriesSummary } from '../events.js';
+import type { SegmarkViewport } from '../segmark-viewport/segmark-viewport.js';
+import { AgreementController } from '../segmark-agreement/agreement-controller.js';
+import { toLocale } from '../strings.js';
+import { toolStrings } from '../tool-strings.js';
+import { AnnotationController, isAnnotationTool } from './annotation-controller.js';
+import type { ExportDialogState, SaveIndicator, SideTab } from './annotator-chrome.js';
+import { filesFromDataTransfer, filesFromInput } from './drop.js';
+import { ReviewController } from './review-controller.js';
+import { VerifyController, reviewBarStyles } from './review-bar.js';
+import { annotatorStyles } from './segmark-annotator.styles.js';
+import { SeriesLoader } from './series-loader.js';
+import { WorkController } from './work.js';
+
+/** Show the progress panel only for loads longer than a blink. */
+const PROGRESS_DELAY_MS = 150;
+
+export class AnnotatorBase extends LitElement {
+  static override styles = [annotatorStyles, reviewBarStyles];
+
+  /** This annotator's state, read live by its controllers, tools and commands; shared with no other annotator. @internal */
+  readonly session = new AnnotatorSession({ emit: (type, detail) => this.dispatchEvent(segmarkEvent(type, detail)) });
+
+  /** @internal */
+  readonly loader = new SeriesLoader(this, {
+    onError: (e) => this.session.reportError(e),
+    onProgress: (p) => this.session.emit('segmark-progress', { ...p }),
+    onPreview: (image, window) => {
+      if (this.session.volume) return;
+      this.preview = image;
+      this.session.window = window;
+    },
+    onVolume: (volume, k) => this.showVolume(volume, k),
+    onSlice: (k) => this.sliceLoaded(k),
+    onLoaded: (volume, warnings, ms) => this.loaded(volume, warnings, ms),
+  });
+  /** @internal */
+  readonly annotations = new AnnotationController(this, (change) => {
+    this.viewport?.redraw();
+    this.session.emit('segmark-change', { ...change });
+    this.review.changed(change, this.session.document);
+  });
+  /** @internal */
+  readonly work = new WorkController(this, this.annotations, (e) => this.session.reportError(e));
+  /** @internal */
+  readonly verify = new VerifyController(this, this.session);
+  /** @internal */
+  readonly review = new ReviewController(this, this.annotations, this.session, (x, y) => this.viewport?.centreOn(x, y));
+  /** @internal */
+  readonly exchange = new Exchange(this.session, () => this.viewport?.cancelTool());
+  /** @internal */
+  readonly pacs = new PacsLink(this.session, this.exchange);
+  /** @internal */
+  readonly agreement = new AgreementController(this, {
+    lang: () => this.lang,
+    user: () => this.user,
+    editable: () => this.session.editable,
+    openVolume: () => this.session.volume,
+    openDocument: () => this.session.document,
+    storedDb: () => this.annotations.storedDb(),
+    documentKey: () => this.annotations.documentKey,
+    checkpoint: () => this.work.save(),
+    showSlice: (slice, labelId) => {
+      this.slice = slice;
+      this.activeLabel = labelId;
+    },
+    download: (file) => this.download(file),
+    readMask: (bytes, target, file) => this.exchange.runner.readMask(bytes, target, file),
+    reportError: (e) => this.session.reportError(e),
+    cancelTool: () => this.viewport?.cancelTool(),
+  });
+
+  /** What the command table acts on: the session, the main view, and what only this element can do. @internal */
+  readonly commands: CommandContext = {
+    session: this.session,
+    view: () => this.viewport ?? undefined,
+    ui: {
+      toggleShortcuts: () => this.toggleShortcuts(),
+      openExportDialog: () => this.openExportDialog(),
+      pickFiles: () => this.input('files')?.click(),
+      pickFolder: () => this.input('folder')?.click(),
+      pickMask: () => this.input('mask')?.click(),
+      openCompare: () => void this.agreement.show(),
+      saveToPacs: () => void this.pacs.save().catch(() => undefined),
+      listPacsSegmentations: () => void this.pacs.list(),
+      saveVersion: () => void this.work.save(),
+      acceptSlice: () => !this.verify.picking && this.verify.accept(),
+      openRejectPicker: () => !this.verify.picking && this.verify.openPicker(),
+      nextUnverified: () => !this.verify.picking && this.verify.next(),
+      nextUnverifiedLabel: () => !this.verify.picking && this.verify.nextLabel(),
+      togglePinMode: () => this.review.setPinMode(!this.review.pinMode),
+      writable: () => this.session.writable,
+    },
+  };
+
+  /** What the left button does: `window`, `pan`, `zoom`, or an annotation tool (`freehand`, `polygon`, `livewire`, `edit`, `brush`, `eraser`, `threshold-brush`, `fill`). */
+  @property({ reflect: true }) get tool(): ToolId { return this.session.tool; }
+  set tool(tool: ToolId) { this.session.tool = tool; }
+  /** The label the annotation tools draw (its id, 1..255). */
+  @property({ type: Number, attribute: 'active-label', reflect: true }) get activeLabel(): number { return this.session.activeLabel; }
+  set activeLabel(id: number) { this.session.activeLabel = id; }
+  /** 0-based slice index in sorted order (inferior first for an axial series). */
+  @property({ type: Number, reflect: true }) get slice(): number { return this.session.slice; }
+  set slice(k: number) { this.session.slice = k; }
+  /** Window centre in HU. */
+  @property({ type: Number, attribute: 'window-center' }) get windowCenter(): number { return this.session.get('windowCenter'); }
+  set windowCenter(c: number) { this.session.set('windowCenter', c); }
+  /** Window width in HU. */
+  @property({ type: Number, attribute: 'window-width' }) get windowWidth(): number { return this.session.get('windowWidth'); }
+  set windowWidth(w: number) { this.session.set('windowWidth', w); }
+  /** Interface language: `en` or `zh-CN`. */
+  @property({ reflect: true }) override get lang(): string { return this.session.lang; }
+  override set lang(lang: string) { this.session.setSetting('lang', lang); }
+  /** No editing (reading only). */
+  @property({ type: Boolean, reflect: true }) get readonly(): boolean { return this.session.setting('readonly'); }
+  set readonly(on: boolean) { this.session.setSetting('readonly', on); }
+  /** The annotator's name, given by the host page; stored work is kept per series and user. */
+  @property() get user(): string { return this.session.user; }
+  set user(user: string) { this.session.setSetting('user', user); }
+  /** The annotator's role (e.g. `annotator`, `reviewer`), given by the host page. */
+  @property() override get role(): string { return this.session.setting('role'); }
+  override set role(role: string) { this.session.setSetting('role', role); }
+  /** Keep no annotation in the browser's storage (nothing saved, nothing restored). */
+  @property({ type: Boolean, attribute: 'no-autosave' }) get noAutosave(): boolean { return this.session.setting('noAutosave'); }
+  set noAutosave(on: boolean) { this.session.setSetting('noAutosave', on); }
+  /** Keep opened series' source images in the browser (IndexedDB), so recent work reopens without picking its files again. Off by default: patient images in the browser are the hospital's choice. */
+  @property({ type: Boolean, attribute: 'cache-images' }) get cacheImages(): boolean { return this.session.setting('cacheImages'); }
+  set cacheImages(on: boolean) { this.session.setSetting('cacheImages', on); }
+  /** Versions kept per document (a checkpoint every few minutes of editing and on every saved version); the oldest go first. */
+  @property({ type: Number, attribute: 'revisions-kept' }) get revisionsKept(): number { return this.session.setting('revisionsKept'); }
+  set revisionsKept(n: number) { this.session.setSetting('revisionsKept', n); }
+  /** Most megabytes the image cache may hold; least recently used series go first. */
+  @property({ type: Number, attribute: 'cache-limit' }) get cacheLimit(): number { return this.session.setting('cacheLimit'); }
+  set cacheLimit(mb: number) { this.session.setSetting('cacheLimit', mb); }
+  /** `dark` (the default: a reading-room theme, dim and low-glare) or `light`; either adjusts with the `--segmark-*` custom properties. */
+  @property({ reflect: true }) theme: 'dark' | 'light' = 'dark';
+  /** Hides the built-in tool bar, for hosts that drive the element with their own controls. */
+  @property({ type: Boolean, attribute: 'no-toolbar' }) noToolbar = false;
+  /** The side bar's tab: `labels`, `review` (verification, status, comments, time) or `work` (recent work, versions). */
+  @property({ attribute: 'side-tab', reflect: true }) sideTab: SideTab = 'labels';
+
+  /** @internal */
+  @state() preview: ViewImage | undefined;
+  /** Where autosave stands, for the indicator. @internal */
+  @state() saveState: SaveIndicator = { state: 'saved', lastSaved: undefined, persistent: undefined };
+  /** The export dialog is open, with the checklist of its current choice. @internal */
+  @state() exportState: ExportDialogState | undefined;
+  /** Another tab edits the open document: this one shows it read-only and offers to take over. @internal */
+  @state() otherTab = false;
+  /** @internal */
+  @state() dragOver = false;
+  /** @internal */
+  @state() showProgress = false;
+  /** @internal */
+  @state() sheetOpen = false;
+
+  /** @internal */
+  @query('segmark-viewport') viewport!: SegmarkViewport | null;
+
+  private progressTimer: ReturnType<typeof setTimeout> | undefined;
+  private reformatTimer: ReturnType<typeof setTimeout> | undefined;
+  /** Settles once the last opened series' stored work is restored (or known absent) and `segmark-load` is fired. */
+  private settled: Promise<void> = Promise.resolve();
+
+  constructor() {
+    super();
+    this.session.attachDocuments(this.annotations);
+    this.session.subscribe((key, old) => this.requestUpdate(key, old));
+    // The session holds the defaults; reflect them as attributes on the first update, as fields with initial values would.
+    for (const key of ['tool', 'activeLabel', 'slice', 'lang'] as const) this.requestUpdate(key, undefined);
+  }
+
+  override connectedCallback(): void {
+    super.connectedCallback();
+    this.addEventListener('keydown', this.onKeyDown);
+  }
+
+  override disconnectedCallback(): void {
+    super.disconnectedCallback();
+    this.removeEventListener('keydown', this.onKeyDown);
+    clearTimeout(this.progressTimer);
+    clearTimeout(this.reformatTimer);
+    this.exchange.dispose();
+  }
+
+  protected override willUpdate(changed: PropertyValues<this>): void {
+    // However the tool changes (toolbar, key, or the host), work in progress is abandoned.
+    if (changed.has('tool') && changed.get('tool') !== undefined) this.viewport?.cancelTool();
+  }
+
+  protected override updated(changed: PropertyValues<this>): void {
+    const volume = this.session.volume;
+    if (changed.has('slice') && volume && changed.get('slice') !== undefined) {
+      this.session.emit('segmark-slice', { slice: this.slice, location: volume.locations[this.slice]! });
+    }
+    if ((changed.has('windowCenter') || changed.has('windowWidth')) && this.hasUpdated) {
+      this.session.emit('segmark-window', { center: this.windowCenter, width: this.windowWidth });
+    }
+  }
+
+  /** Shows or hides the shortcut sheet (also the `?` key). */
+  toggleShortcuts(open = !this.sheetOpen): void {
+    this.sheetOpen = open;
+    if (!open) this.focus();
+  }
+
+  /** Opens the export dialog (also Ctrl+E and the toolbar's Export… button). */
+  openExportDialog(): void {
+    if (!this.session.open) return;
+    this.viewport?.cancelTool();
+    this.exportState = { findings: [], busy: false };
+    this.exchange.warm();
+  }
+
+  /** Hands a file to the browser's download. @internal */
+  download(file: File): void {
+    const url = URL.createObjectURL(file);
+    const a = globalThis.document.createElement('a');
+    a.href = url;
+    a.download = file.name;
+    this.renderRoot.appendChild(a);
+    a.click();
+    a.remove();
+    setTimeout(() => URL.revokeObjectURL(url), 60_000);
+  }
+
+  /** Opens a recent-work item: from the image cache when its images are there, else the user is asked to open them. @internal */
+  async openWork(id: string): Promise<void> {
+    const files = this.cacheImages ? await this.work.cachedFiles(id) : undefined;
+    // Already in the cache (and marked used): not written again.
+    if (files) return this.loadSources(files, false);
+    const item = this.work.recent.find((w) => w.id === id);
+    this.session.notify('info', `${toolStrings(this.lang).openImagesFor} ${item?.description || id}`);
+  }
+
+  private input(name: 'files' | 'folder' | 'mask' | 'urls'): HTMLInputElement | null {
+    return this.renderRoot.querySelector<HTMLInputElement>(`input[name=${name}]`);
+  }
+
+  protected async loadSources(sources: LoadSource[], cache = true): Promise<void> {
+    this.session.set('pacs', undefined);
+    const volume = await this.startLoad(() => this.loader.load(sources));
+    if (cache && volume && this.cacheImages && !this.noAutosave) await this.work.cacheImages(volume, sources, this.cacheLimit * 1e6);
+  }
+
+  /** Clears the view and runs one load with the progress panel; resolves once the stored work is restored too. */
+  protected async startLoad(load: () => Promise<Volume | undefined>): Promise<Volume | undefined> {
+    this.session.clearNotices();
+    this.session.set('volume', undefined);
+    this.preview = undefined;
+    this.viewport?.expectFirstImage();
+    clearTimeout(this.progressTimer);
+    this.showProgress = false;
+    this.progressTimer = setTimeout(() => (this.showProgress = true), PROGRESS_DELAY_MS);
+    try {
+      const volume = await load();
+      await this.settled;
+      return volume;
+    } finally {
+      clearTimeout(this.progressTimer);
+      this.showProgress = false;
+    }
+  }
+
+  private showVolume(volume: Volume, k: number): void {
+    const a = this.annotations;
+    a.user = this.user;
+    a.persist = !this.noAutosave;
+    a.revisionsKept = Math.max(1, Math.trunc(this.revisionsKept) || 50);
+    a.locale = toLocale(this.lang);
+    a.storage = {
+      onSaveState: (state, lastSaved, error) => {
+        const was = this.saveState.state;
+        this.saveState = { ...this.saveState, state, lastSaved };
+        if (error && was !== 'error') this.session.reportError(error);
+        if (state === 'saved' && lastSaved) this.session.emit('segmark-save', { time: lastSaved });
+      },
+      onStorageError: (error) => this.session.reportError(error),
+      onPersistence: (granted) => (this.saveState = { ...this.saveState, persistent: granted }),
+      onRole: (role, reason) => this.roleChanged(role, reason),
+    };
+    a.open(volume);
+    this.session.set('volume', volume);
+    this.preview = undefined;
+    this.slice = k;
+    this.session.set('crosshair', { column: Math.floor(volume.columns / 2), row: Math.floor(volume.rows / 2) });
+    this.session.window = initialWindow(volume.modality, volume.defaultWindow, volume.range);
+  }
+
+  private roleChanged(role: 'writer' | 'reader', reason: string): void {
+    const t = toolStrings(this.lang);
+    this.otherTab = role === 'reader';
+    if (role === 'reader') {
+      this.viewport?.cancelTool();
+      if (reason === 'handed-over') this.session.notify('warning', t.handedOver);
+      if (reason === 'lost') this.session.notify('warning', t.lostDocument);
+    } else if (reason === 'promoted') {
+      this.session.notify('info', t.nowEditing);
+    }
+    void this.work.refresh();
+  }
+
+  private sliceLoaded(k: number): void {
+    this.viewport?.sliceChanged(k);
+    // Reformats cut through every slice: rebuild them now and then while slices arrive, not per slice.
+    this.reformatTimer ??= setTimeout(() => {
+      this.reformatTimer = undefined;
+      this.rebuildReformats();
+    }, 200);
+  }
+
+  private loaded(volume: Volume, warnings: LoadWarning[], elapsedMs: number): void {
+    clearTimeout(this.reformatTimer);
+    this.reformatTimer = undefined;
+    this.rebuildReformats();
+    const locale = toLocale(this.lang);
+    for (const w of warnings) this.session.notify('warning', formatMessage(w.code, w.params, locale));
+    this.session.emit('segmark-load', {
+      series: seriesSummary(volume),
+      warnings: warnings.map((w) => ({ code: w.code, message: w.message, params: w.params, files: w.files })),
+      otherSeries: this.loader.candidates.length - 1,
+      elapsedMs,
+    });
+  }
+
+  private rebuildReformats(): void {
+    this.renderRoot.querySelectorAll('segmark-reformat').forEach((r) => r.rebuild());
+  }
+
+  // ── handlers (the template in annotator-layout.ts binds them) ──
+
+  /** @internal */
+  readonly onPick = (e: Event): void => {
+    const input = e.target as HTMLInputElement;
+    const files = filesFromInput(input);
+    input.value = '';
+    if (files.length) void this.loadSources(files);
+  };
+
+  /** @internal */
+  readonly onMaskPick = (e: Event): void => {
+    const input = e.target as HTMLInputElement;
+    const file = input.files?.[0];
+    input.value = '';
+    // Failures are reported by importMask (segmark-error and a notice).
+    if (file) this.exchange.importMask(file).catch(() => undefined);
+  };
+
+  /** @internal */
+  readonly onUrlSubmit = (e: Event): void => {
+    e.preventDefault();
+    const urls = (this.input('urls')?.value ?? '').split(/[\s,]+/).filter(Boolean);
+    if (urls.length) void this.loadSources(urls.map((url) => ({ url })));
+  };
+
+  /** @internal */
+  readonly onDragOver = (e: DragEvent): void => {
+    if (!e.dataTransfer?.types.includes('Files')) return;
+    e.preventDefault();
+    e.dataTransfer.dropEffect = 'copy';
+    this.dragOver = true;
+  };
+
+  /** @internal */
+  readonly onDragLeave = (e: DragEvent): void => {
+    if (e.target === e.currentTarget) this.dragOver = false;
+  };
+
+  /** @internal */
+  readonly onDrop = async (e: DragEvent): Promise<void> => {
+    e.preventDefault();
+    this.dragOver = false;
+    if (!e.dataTransfer) return;
+    const files = await filesFromDataTransfer(e.dataTransfer);
+    if (files.length) await this.loadSources(files);
+  };
+
+  private readonly onKeyDown = (e: KeyboardEvent): void => {
+    if (e.defaultPrevented) return;
+    const target = e.composedPath()[0];
+    if (target instanceof HTMLInputElement && target.type !== 'range') return;
+    if (this.review.key(e) || handleKey(this.commands, e)) {
+      e.preventDefault();
+      this.requestUpdate();
+      if (this.session.editable) this.review.activity();
+    }
+  };
+
+  /** A press on the image: places a comment pin in pin mode (the tool never sees it), else counts as editing activity. @internal */
+  readonly onViewportPointer = {
+    capture: true,
+    handleEvent: (e: PointerEvent): void => {
+      if (e.button !== 0) return;
+      if (this.review.pointer(this.viewport?.clientToImage(e.clientX, e.clientY))) {
+        e.stopPropagation();
+        e.preventDefault();
+        return;
+      }
+      if (this.session.editable && isAnnotationTool(this.tool)) this.review.activity();
+    },
+  };
+}
+
+export function seriesSummary(v: Volume): SeriesSummary {
+  const { studyInstanceUID, seriesInstanceUID, description, modality, rows, columns, slices } = v;
+  return { studyInstanceUID, seriesInstanceUID, description, modality, sopInstanceUIDs: [...v.sopInstanceUIDs], rows, columns, slices, spacing: [...v.spacing] };
+}
+

@@ -1,0 +1,218 @@
+/**
+ * The annotator's template: tool bar, the main view, the side bar (series,
+ * tabs, reformats), the status bar and what opens over them. It reads the
+ * element's session and controllers and binds the element's handlers; it
+ * keeps no state of its own.
+ */
+import { html, nothing } from 'lit';
+import type { SegmarkAnnotator } from './segmark-annotator.js';
+import { THRESHOLD_PRESETS, type ThresholdBrushTool, type ThresholdPresetId } from '../../tools/threshold-brush.js';
+import type { WindowLevel } from '../../core/display/window.js';
+import { press } from '../../session/commands.js';
+import { strings } from '../strings.js';
+import { toolStatusMessage } from '../tool-strings.js';
+import type { ToolStatusCode } from '../../tools/annotation-tool.js';
+import {
+  renderExportDialog,
+  renderNotices,
+  renderOtherTab,
+  renderProgress,
+  renderSaveState,
+  renderSideTabs,
+  renderStatusbar,
+  type SideTab,
+} from './annotator-chrome.js';
+import { renderShortcutSheet } from './shortcut-sheet.js';
+import { renderToolbar } from './toolbar.js';
+
+/** The tab shown: the chosen one, except that an open reject picker or a comment being placed shows Review. */
+function shownSideTab(a: SegmarkAnnotator): SideTab {
+  if (a.verify.picking || a.review.pendingPoint()) return 'review';
+  return a.sideTab === 'work' && a.noAutosave ? 'labels' : a.sideTab;
+}
+
+function pickSideTab(a: SegmarkAnnotator, tab: SideTab, focus: boolean): void {
+  a.sideTab = tab;
+  if (focus) void a.updateComplete.then(() => a.shadowRoot?.querySelector<HTMLElement>(`#tab-${tab}`)?.focus());
+}
+
+/** From the views: an absolute slice (reformat click) or a step (wheel). */
+function onSliceRequest(a: SegmarkAnnotator, e: CustomEvent<{ slice?: number; delta?: number }>): void {
+  e.stopPropagation();
+  const v = a.session.volume;
+  if (v) a.slice = Math.min(v.slices - 1, Math.max(0, e.detail.slice ?? a.slice + (e.detail.delta ?? 0)));
+}
+
+function renderToolbarOf(a: SegmarkAnnotator) {
+  if (a.noToolbar) return html`<div></div>`;
+  const brush = a.annotations.tool('threshold-brush') as ThresholdBrushTool;
+  return renderToolbar({
+    context: a.commands,
+    run: (id) => {
+      // Some commands change what the session does not announce (the paint mode): draw again after each.
+      press(a.commands, id);
+      a.requestUpdate();
+    },
+    threshold: brush.range,
+    setThreshold: (preset) => {
+      if (preset in THRESHOLD_PRESETS) a.setThresholdRange(THRESHOLD_PRESETS[preset as ThresholdPresetId]);
+    },
+    picked: a.onPick,
+    maskPicked: a.onMaskPick,
+    urlsSubmitted: a.onUrlSubmit,
+  });
+}
+
+function renderSide(a: SegmarkAnnotator, win: WindowLevel, invert: boolean) {
+  const { session } = a;
+  const t = strings(a.lang);
+  const volume = session.volume;
+  const tabs: SideTab[] = a.noAutosave ? ['labels', 'review'] : ['labels', 'review', 'work'];
+  const shown = shownSideTab(a);
+  const crosshair = session.get('crosshair');
+  return html`<div class="side" part="side">
+    <segmark-series-list aria-label=${t.series} .items=${a.loader.items} .selected=${a.loader.selectedKey}
+      @sm-series-select=${(e: CustomEvent<{ key: string }>) => {
+        e.stopPropagation();
+        void a.loader.select(e.detail.key);
+      }}
+    ></segmark-series-list>
+    ${renderSideTabs(t, tabs, shown, (tab, focus) => pickSideTab(a, tab, focus))}
+    <div class="tab-panel" role="tabpanel" id="panel-labels" aria-labelledby="tab-labels" ?hidden=${shown !== 'labels'}>
+      <segmark-label-panel
+        .document=${session.document}
+        .activeLabel=${a.activeLabel}
+        .slice=${a.slice}
+        .pixelSpacing=${volume ? ([volume.spacing[1], volume.spacing[0]] as const) : undefined}
+        .sliceSpacing=${volume?.spacing[2] ?? 0}
+        .lang=${a.lang}
+        .readonly=${!a.editable}
+        @sm-label-select=${(e: CustomEvent<{ labelId: number }>) => {
+          e.stopPropagation();
+          a.activeLabel = e.detail.labelId;
+        }}
+      ></segmark-label-panel>
+    </div>
+    <div class="tab-panel" role="tabpanel" id="panel-review" aria-labelledby="tab-review" ?hidden=${shown !== 'review'}>
+      ${a.verify.render()} ${a.review.renderSide(session.document?.labels ?? [])}
+    </div>
+    ${a.noAutosave
+      ? nothing
+      : html`<div class="tab-panel" role="tabpanel" id="panel-work" aria-labelledby="tab-work" ?hidden=${shown !== 'work'}>
+          <segmark-work-panel
+            .recent=${a.work.recent}
+            .versions=${a.work.versions}
+            .lang=${a.lang}
+            .readonly=${!a.editable}
+            .hasDocument=${a.annotations.documentKey !== undefined}
+            .cacheBytes=${a.cacheImages ? a.work.cacheBytes : undefined}
+            @sm-work-refresh=${() => void a.work.refresh()}
+            @sm-work-delete=${(e: CustomEvent<{ id: string }>) => void a.work.delete(e.detail.id)}
+            @sm-work-open=${(e: CustomEvent<{ id: string }>) => void a.openWork(e.detail.id)}
+            @sm-images-forget=${() => void a.forgetCachedImages()}
+            @sm-version-restore=${(e: CustomEvent<{ id: number }>) => void a.restoreVersion(e.detail.id)}
+            @sm-version-save=${() => void a.saveVersion()}
+          ></segmark-work-panel>
+        </div>`}
+    ${(['sagittal', 'coronal'] as const).map(
+      (plane) => html`<segmark-reformat
+        aria-label=${t[plane]}
+        .plane=${plane}
+        .volume=${volume}
+        .index=${plane === 'sagittal' ? (crosshair?.column ?? 0) : (crosshair?.row ?? 0)}
+        .slice=${a.slice}
+        .window=${win}
+        .invert=${invert}
+        @sm-viewport-slice=${(e: CustomEvent<{ slice?: number; delta?: number }>) => onSliceRequest(a, e)}
+      ></segmark-reformat>`,
+    )}
+  </div>`;
+}
+
+function renderViewport(a: SegmarkAnnotator, win: WindowLevel, invert: boolean) {
+  const { session } = a;
+  return html`<segmark-viewport
+    part="viewport"
+    tabindex="0"
+    aria-label=${strings(a.lang).slice}
+    .volume=${session.volume}
+    .preview=${a.preview}
+    .slice=${a.slice}
+    .window=${win}
+    .tool=${a.tool}
+    .invert=${invert}
+    .crosshair=${session.get('crosshair')}
+    .agreement=${a.agreement.overlay}
+    .annotation=${a.annotations.forViewport(a.editable ? a.tool : 'window', a.activeLabel)}
+    .emptyText=${strings(a.lang).emptyViewer}
+    .pins=${a.review.pins()}
+    .pendingPin=${a.review.pendingPoint()}
+    @sm-viewport-slice=${(e: CustomEvent<{ slice?: number; delta?: number }>) => onSliceRequest(a, e)}
+    @sm-viewport-window=${(e: CustomEvent<WindowLevel>) => {
+      e.stopPropagation();
+      session.window = e.detail;
+    }}
+    @sm-viewport-crosshair=${(e: CustomEvent<{ column: number; row: number }>) => {
+      e.stopPropagation();
+      session.set('crosshair', e.detail);
+    }}
+    @sm-viewport-tool-status=${(e: CustomEvent<{ status: ToolStatusCode }>) => {
+      e.stopPropagation();
+      const text = toolStatusMessage(a.lang, e.detail.status);
+      if (text) session.notify('warning', text);
+    }}
+    @pointerdown=${a.onViewportPointer}
+  ></segmark-viewport>`;
+}
+
+function renderExport(a: SegmarkAnnotator) {
+  const state = a.exportState;
+  if (!state) return nothing;
+  return renderExportDialog(a.lang, a.session.document, a.session.volume?.description ?? '', state, {
+    check: (choice) => {
+      if (a.exportState) a.exportState = { ...a.exportState, findings: a.exportChecklist(choice.format, choice.options) };
+    },
+    goto: (slice, labelId) => {
+      a.slice = slice;
+      if (labelId !== undefined) a.activeLabel = labelId;
+      a.exportState = undefined;
+    },
+    close: () => {
+      a.exportState = undefined;
+      a.focus();
+    },
+    run: async (choice) => {
+      if (!a.exportState) return;
+      a.exportState = { ...a.exportState, busy: true };
+      try {
+        a.download(await a.exchange.export(choice.format, choice.options, choice.overridden));
+        a.exportState = undefined;
+      } catch {
+        // Reported by the export (segmark-error and a notice); the dialog stays for another try.
+        if (a.exportState) a.exportState = { ...a.exportState, busy: false };
+      }
+    },
+  });
+}
+
+export function renderAnnotator(a: SegmarkAnnotator) {
+  const { session } = a;
+  const t = strings(a.lang);
+  const progress = a.loader.progress;
+  const volume = session.volume;
+  const win = session.window;
+  const invert = session.get('invert') !== (volume?.invert ?? false);
+  return html`
+    ${renderToolbarOf(a)}
+    <div class="main" @dragover=${a.onDragOver} @dragleave=${a.onDragLeave} @drop=${a.onDrop}>
+      <div class="stage">${renderViewport(a, win, invert)}</div>
+      ${renderSide(a, win, invert)} ${a.agreement.render()}
+    </div>
+    ${renderStatusbar(t, volume, a.slice, (k) => (a.slice = k), volume && !a.noAutosave ? renderSaveState(a.lang, a.saveState) : nothing)}
+    ${a.showProgress && progress ? renderProgress(t, progress, () => a.cancelLoad()) : nothing}
+    ${a.otherTab ? renderOtherTab(a.lang, () => void a.takeOver()) : nothing} ${a.review.renderBanner()}
+    ${session.notices.length ? renderNotices(t, session.notices, (id) => session.dismiss(id)) : nothing}
+    ${a.dragOver ? html`<div class="drop-hint">${t.dropHere}</div>` : nothing}
+    ${a.sheetOpen ? renderShortcutSheet(a.lang, () => a.toggleShortcuts(false)) : nothing} ${renderExport(a)}
+  `;
+}

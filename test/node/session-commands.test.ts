@@ -1,0 +1,292 @@
+/**
+ * The annotator's session and command table without a browser: the state a
+ * session owns and how it announces changes, and how keys and buttons reach
+ * the same commands. The document is a real AnnotationDocument on the real
+ * sample series; the view is a recording stand-in (no canvas in Node).
+ */
+import { readFileSync, readdirSync } from 'node:fs';
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { AnnotationDocument } from '../../src/core/annotation/document.js';
+import { REGION_OPS } from '../../src/core/annotation/region-ops.js';
+import { labelsFromTemplate } from '../../src/core/annotation/labels.js';
+import { LUMBAR_SPINE_TEMPLATE } from '../../src/core/annotation/templates.js';
+import { SameThreadDecoder } from '../../src/core/dicom/decoder-pool.js';
+import { assembleSeries, loadVolume, readInstances } from '../../src/core/dicom/loader.js';
+import type { Volume } from '../../src/core/dicom/volume.js';
+import { WINDOW_PRESETS } from '../../src/core/display/window.js';
+import { AnnotatorSession, type DocumentSource, type PublicEvents } from '../../src/session/annotator-session.js';
+import {
+  COMMAND_IDS,
+  ANNOTATION_TOOLS,
+  command,
+  commandForKey,
+  handleKey,
+  press,
+  runCommand,
+  shortcutText,
+  type CommandContext,
+  type CommandUi,
+  type ViewControl,
+} from '../../src/session/commands.js';
+import { TOOL_SHORTCUTS } from '../../src/tools/index.js';
+
+const SAMPLE = join(resolve(dirname(fileURLToPath(import.meta.url)), '../..'), 'sample-dicom');
+
+let volume: Volume;
+
+beforeAll(async () => {
+  const sources = readdirSync(SAMPLE)
+    .filter((n) => n.endsWith('.dcm'))
+    .sort()
+    .map((name) => ({ name, blob: new Blob([readFileSync(join(SAMPLE, name))]) }));
+  const [series] = assembleSeries((await readInstances(sources)).instances);
+  ({ volume } = await loadVolume(series!, new SameThreadDecoder()));
+});
+
+function documentFor(v: Volume): AnnotationDocument {
+  const { studyInstanceUID, seriesInstanceUID, sopInstanceUIDs, rows, columns, slices } = v;
+  return new AnnotationDocument({
+    series: { studyInstanceUID, seriesInstanceUID, sopInstanceUIDs, rows, columns, slices },
+    ops: REGION_OPS,
+    labels: labelsFromTemplate(LUMBAR_SPINE_TEMPLATE),
+  });
+}
+
+interface Harness {
+  session: AnnotatorSession;
+  context: CommandContext;
+  docs: { document: AnnotationDocument | undefined; writable: boolean; ready: boolean };
+  events: Array<{ type: keyof PublicEvents; detail: unknown }>;
+  calls: string[];
+}
+
+/** A session with a document on the sample series, and a view and UI that record what they were asked. */
+function harness(open = true): Harness {
+  const events: Harness['events'] = [];
+  const calls: string[] = [];
+  const session = new AnnotatorSession({ emit: (type, detail) => events.push({ type, detail }) });
+  const docs: DocumentSource & { document: AnnotationDocument | undefined; writable: boolean; ready: boolean } = {
+    document: open ? documentFor(volume) : undefined,
+    writable: true,
+    ready: true,
+  };
+  session.attachDocuments(docs);
+  if (open) session.set('volume', volume);
+  const view: ViewControl = {
+    fit: () => calls.push('fit'),
+    actualSize: () => calls.push('actualSize'),
+    zoomBy: (f) => calls.push(`zoom ${f}`),
+    cancelTool: () => calls.push('cancelTool'),
+    toolKey: (k) => k.key === 'Enter' && session.tool === 'polygon',
+  };
+  const record = (name: string) => () => void calls.push(name);
+  const ui: CommandUi = {
+    toggleShortcuts: record('shortcuts'),
+    openExportDialog: record('export'),
+    pickFiles: record('pickFiles'),
+    pickFolder: record('pickFolder'),
+    pickMask: record('pickMask'),
+    openCompare: record('compare'),
+    saveToPacs: record('saveToPacs'),
+    listPacsSegmentations: record('pacsSegmentations'),
+    saveVersion: record('saveVersion'),
+    acceptSlice: () => (calls.push('acceptSlice'), true),
+    openRejectPicker: () => (calls.push('reject'), true),
+    nextUnverified: () => (calls.push('next'), true),
+    nextUnverifiedLabel: () => (calls.push('nextLabel'), true),
+    togglePinMode: record('pin'),
+    writable: () => docs.writable,
+  };
+  return { session, context: { session, view: () => view, ui }, docs, events, calls };
+}
+
+const key = (k: string, mods: { ctrl?: boolean; shift?: boolean; alt?: boolean } = {}) => ({
+  key: k,
+  ctrlKey: mods.ctrl ?? false,
+  metaKey: false,
+  shiftKey: mods.shift ?? false,
+  altKey: mods.alt ?? false,
+});
+
+const square = (x: number, y: number, s: number) => ({ rings: [[x, y, x + s, y, x + s, y + s, x, y + s]] });
+
+describe('the command table', () => {
+  it('gives every key to at most one command, and every command a key or a button', () => {
+    const owners = new Map<string, string>();
+    for (const id of COMMAND_IDS) {
+      for (const s of command(id).keys ?? []) {
+        const k = `${s.ctrl ? 'C' : ''}${s.shift ? 'S' : ''}${s.key}`;
+        expect(owners.get(k), `${shortcutText(s)} is taken by ${owners.get(k)} and ${id}`).toBeUndefined();
+        owners.set(k, id);
+      }
+    }
+    expect(owners.size).toBeGreaterThan(30);
+  });
+
+  it('keeps the tools on the keys the tools chose', () => {
+    for (const [letter, tool] of Object.entries(TOOL_SHORTCUTS)) {
+      expect(commandForKey(key(letter))).toBe(`tool.${tool}`);
+      expect(commandForKey(key(letter.toUpperCase(), { shift: true }))).toBeUndefined();
+    }
+    expect(ANNOTATION_TOOLS).toEqual(Object.values(TOOL_SHORTCUTS));
+    for (const p of WINDOW_PRESETS) expect(commandForKey(key(p.key))).toBe(`preset.${p.id}`);
+  });
+
+  it('tells N from Shift+N and Ctrl+Z from Ctrl+Shift+Z, and ignores Alt', () => {
+    expect(commandForKey(key('n'))).toBe('verify.next');
+    expect(commandForKey(key('N', { shift: true }))).toBe('verify.next-label');
+    expect(commandForKey(key('z', { ctrl: true }))).toBe('undo');
+    expect(commandForKey(key('Z', { ctrl: true, shift: true }))).toBe('redo');
+    expect(commandForKey(key('y', { ctrl: true }))).toBe('redo');
+    expect(commandForKey(key('z'))).toBe('tool.zoom');
+    expect(commandForKey(key('z', { alt: true }))).toBeUndefined();
+    // '?' and '+' need Shift on most layouts; they are found either way.
+    expect(commandForKey(key('?', { shift: true }))).toBe('shortcuts');
+    expect(commandForKey(key('+', { shift: true }))).toBe('zoom-in');
+  });
+
+  it('shows keys as people read them', () => {
+    expect(shortcutText({ key: 'z', ctrl: true, shift: true })).toBe('Ctrl + Shift + Z');
+    expect(shortcutText({ key: 'ArrowUp' })).toBe('↑');
+    expect(shortcutText({ key: '?', shift: true })).toBe('?');
+  });
+
+  it('a key and a button run the same command with the same result', () => {
+    for (const via of ['key', 'button'] as const) {
+      const h = harness();
+      h.session.activeLabel = 1;
+      h.session.slice = 2;
+      h.session.document!.setRegion(1, 2, square(10, 10, 20), { kind: 'draw' });
+      const ran = via === 'key' ? handleKey(h.context, key('z', { ctrl: true })) : press(h.context, 'undo');
+      expect(ran, via).toBe(true);
+      expect(h.session.document!.regionAt(1, 2).rings, via).toEqual([]);
+      expect(h.calls, via).toEqual(['cancelTool']);
+    }
+  });
+
+  it('a disabled command does nothing from a key or a button; its Ctrl key is still kept from the browser', () => {
+    const h = harness();
+    h.session.setSetting('readonly', true);
+    h.session.document!.setRegion(1, 0, square(10, 10, 20), { kind: 'draw' });
+    expect(press(h.context, 'undo')).toBe(false);
+    expect(handleKey(h.context, key('z', { ctrl: true }))).toBe(true);
+    expect(h.session.document!.regionAt(1, 0).rings).toHaveLength(1);
+    // Tool letters are left to the page while nothing may be edited.
+    expect(handleKey(h.context, key('d'))).toBe(false);
+    expect(h.session.tool).toBe('window');
+    h.session.setSetting('readonly', false);
+    expect(handleKey(h.context, key('d'))).toBe(true);
+    expect(h.session.tool).toBe('freehand');
+  });
+
+  it('offers keys to the tool in hand first', () => {
+    const h = harness();
+    h.session.tool = 'polygon';
+    expect(handleKey(h.context, key('Enter'))).toBe(true);
+    expect(h.calls).toEqual([]);
+  });
+
+  it('viewing keys move slices within the series and set presets and the view', () => {
+    const h = harness();
+    handleKey(h.context, key('End'));
+    expect(h.session.slice).toBe(volume.slices - 1);
+    handleKey(h.context, key('ArrowUp'));
+    expect(h.session.slice).toBe(volume.slices - 1);
+    handleKey(h.context, key('PageDown'));
+    expect(h.session.slice).toBe(Math.max(0, volume.slices - 11));
+    handleKey(h.context, key('Home'));
+    expect(h.session.slice).toBe(0);
+    handleKey(h.context, key('2'));
+    expect(h.session.window).toEqual({ center: 500, width: 2000 });
+    handleKey(h.context, key('f'));
+    handleKey(h.context, key('-'));
+    expect(h.calls).toEqual(['fit', 'zoom 0.8']);
+  });
+
+  it('review keys go to verification only while a document is open and editable', () => {
+    const h = harness();
+    expect(handleKey(h.context, key('v'))).toBe(true);
+    h.docs.writable = false;
+    expect(handleKey(h.context, key('v'))).toBe(false);
+    expect(handleKey(h.context, key('m'))).toBe(false);
+    expect(h.calls).toEqual(['acceptSlice']);
+  });
+
+  it('interpolation between two outlined slices fills the slices between them', () => {
+    const h = harness();
+    const doc = h.session.document!;
+    doc.setRegion(1, 1, square(100, 100, 60), { kind: 'draw' });
+    doc.setRegion(1, 5, square(110, 110, 40), { kind: 'draw' });
+    const filled = runCommand(h.context, 'interpolate', 1);
+    expect(filled).toEqual([2, 3, 4]);
+    expect(runCommand(h.context, 'accept-all', 1)).toBe(3);
+  });
+});
+
+describe('the session', () => {
+  it('clamps the slice to the open series and the window width to 1', () => {
+    const h = harness();
+    h.session.slice = 10_000;
+    expect(h.session.slice).toBe(volume.slices - 1);
+    h.session.slice = -3;
+    expect(h.session.slice).toBe(0);
+    h.session.window = { center: 40, width: -5 };
+    expect(h.session.window.width).toBe(1);
+  });
+
+  it('announces each change with its old value, and nothing when the value stays', () => {
+    const { session } = harness();
+    const seen: Array<[string, unknown]> = [];
+    session.subscribe((k, old) => seen.push([k, old]));
+    session.slice = 3;
+    session.slice = 3;
+    session.setSetting('lang', 'zh-CN');
+    session.notify('info', 'hello');
+    expect(seen).toEqual([
+      ['slice', 0],
+      ['lang', 'en'],
+      ['notices', []],
+    ]);
+  });
+
+  it('is editable only when not readonly, writable by this tab and not approved', () => {
+    const h = harness();
+    expect(h.session.editable).toBe(true);
+    h.docs.writable = false;
+    expect(h.session.editable).toBe(false);
+    expect(() => h.session.requireEditable()).toThrow(expect.objectContaining({ code: 'storage-other-tab' }));
+    h.docs.writable = true;
+    h.session.review.setStatus('submitted', { user: 'a', role: '' });
+    h.session.review.setStatus('approved', { user: 'r', role: '' });
+    expect(h.session.editable).toBe(false);
+  });
+
+  it('reports errors to the host in the interface language and as a notice, but not for a stopped job', async () => {
+    const { SegmarkError } = await import('../../src/core/errors.js');
+    const h = harness();
+    h.session.setSetting('lang', 'zh-CN');
+    h.session.reportError(new SegmarkError('not-dicom', 'x', { file: 'a.dcm' }));
+    h.session.reportError(new SegmarkError('aborted', 'stopped'));
+    expect(h.events.map((e) => e.type)).toEqual(['segmark-error', 'segmark-error']);
+    const first = h.events[0]!.detail as { code: string; file: string; message: string };
+    expect(first).toMatchObject({ code: 'not-dicom', file: 'a.dcm' });
+    expect(first.message).toMatch(/a\.dcm/);
+    expect(first.message).not.toMatch(/[A-Za-z]{6,}/);
+    expect(h.session.notices).toHaveLength(1);
+  });
+
+  it('two sessions share nothing', () => {
+    const a = harness();
+    const b = harness();
+    a.session.slice = 4;
+    a.session.setSetting('user', 'ana');
+    a.session.notify('info', 'only a');
+    a.session.review.addComment({ user: 'ana', role: '' }, { slice: 1, x: 2, y: 3, text: 'note' });
+    expect(b.session.slice).toBe(0);
+    expect(b.session.user).toBe('');
+    expect(b.session.notices).toEqual([]);
+    expect(b.session.review.snapshot().comments).toEqual([]);
+  });
+});
