@@ -49,6 +49,7 @@ export const ERROR_CODES = [
   'pacs-store-failed',
   'review-step-refused',
   'agreement-other-series',
+  'worker-failed',
 ] as const;
 
 export type ErrorCode = (typeof ERROR_CODES)[number];

@@ -16,11 +16,17 @@ export interface AgreementRunOptions {
   onProgress?: (done: number, total: number) => void;
   /** False: run on the page (tests, or a host that wants no workers). */
   workers?: boolean;
+  /** Makes the job's worker; tests inject one. Default: the bundled agreement-worker module. */
+  createWorker?: () => Worker;
 }
 
-function spawn(): Worker | undefined {
+function defaultWorker(): Worker {
+  return new Worker(new URL('./agreement-worker.ts', import.meta.url), { type: 'module', name: 'segmark-agreement' });
+}
+
+function spawn(create: () => Worker): Worker | undefined {
   try {
-    return new Worker(new URL('./agreement-worker.ts', import.meta.url), { type: 'module', name: 'segmark-agreement' });
+    return create();
   } catch {
     return undefined;
   }
@@ -29,7 +35,8 @@ function spawn(): Worker | undefined {
 export async function runAgreement(job: AgreementJob, options: AgreementRunOptions = {}): Promise<AgreementResult> {
   const { signal, onProgress } = options;
   throwIfAborted(signal);
-  const worker = options.workers !== false && typeof Worker !== 'undefined' ? spawn() : undefined;
+  const create = options.createWorker ?? (typeof Worker !== 'undefined' ? defaultWorker : undefined);
+  const worker = options.workers !== false && create ? spawn(create) : undefined;
   if (!worker) {
     return runAgreementJob(job, (done, total) => onProgress?.(done, total), async () => {
       await new Promise((r) => setTimeout(r, 0));
@@ -47,10 +54,12 @@ export async function runAgreement(job: AgreementJob, options: AgreementRunOptio
         else if (r.type === 'done') resolve(r.result);
         else reject(new SegmarkError(r.code, r.message, { params: r.params }));
       };
+      // A worker that dies (out of memory, killed) is not a bug of ours: the job fails with a code of its own.
       worker.onerror = (e) => {
         e.preventDefault();
-        reject(new SegmarkError('internal', `the agreement worker failed: ${e.message || 'unknown error'}`));
+        reject(new SegmarkError('worker-failed', `the agreement worker failed: ${e.message || 'unknown error'}`));
       };
+      worker.onmessageerror = () => reject(new SegmarkError('worker-failed', 'the agreement worker sent an unreadable message'));
       worker.postMessage(job);
     });
   } finally {

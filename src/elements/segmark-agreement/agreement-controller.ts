@@ -1,43 +1,28 @@
 /**
- * The annotator's side of a comparison: finds the other side (another user's
- * stored document of the series, a mask file, or a snapshot), runs the
- * agreement in a worker with progress and cancel, keeps the overlay the
- * viewport draws, writes the CSV, and applies an adjudication.
- *
- * Adjudication replaces the open document (A) with the adjudicated one as a
- * single undoable `restore` step, after storing A as a version: the reviewer
- * sees and keeps correcting the result where they work, A stays one Undo (or
- * one version) away, and B — another user's document or a file — is never
- * written.
+ * The annotator's Compare panel, as a reactive controller: a thin adapter that
+ * ties an `AgreementJobs` workflow (`src/session/agreement-job.ts`: finding
+ * the other side, running the comparison in a worker, adjudication) to the
+ * element's lifecycle. It gives the workflow the store, turns what it tells
+ * into `segmark-agreement` / `segmark-adjudicate` events and re-renders, and
+ * keeps what only the page has: the panel, the overlay the viewport draws and
+ * the CSV download.
  */
 import { html, nothing, type ReactiveController, type ReactiveControllerHost } from 'lit';
 import type { AnnotationDocument } from '../../core/annotation/document.js';
 import type { DocumentSnapshot } from '../../core/annotation/document-data.js';
 import type { Volume } from '../../core/dicom/volume.js';
-import { SegmarkError, toSegmarkError } from '../../core/errors.js';
+import type { SegmarkError } from '../../core/errors.js';
 import type { ImportedRegions } from '../../core/formats/import-apply.js';
-import { adjudicate, type ChoiceKey, type Side } from '../../core/review/adjudicate.js';
-import type { AgreementResult, ReviewGeometry } from '../../core/review/agreement.js';
+import type { ChoiceKey, Side } from '../../core/review/adjudicate.js';
+import type { AgreementResult } from '../../core/review/agreement.js';
 import { agreementCsv } from '../../core/review/agreement-csv.js';
-import { runAgreement } from '../../core/review/agreement-runner.js';
-import { snapshotFromImport } from '../../core/review/import-side.js';
+import { AgreementJobs } from '../../session/agreement-job.js';
 import type { SegmarkDb } from '../../store/db.js';
 import { listDocuments, loadDocument } from '../../store/documents.js';
-import { documentId } from '../../store/schema.js';
 import { AgreementOverlay } from '../../viewer/agreement-overlay.js';
-import { SEGMARK_ADJUDICATE, SEGMARK_AGREEMENT, segmarkEvent, type AdjudicateDetail } from '../events.js';
+import { SEGMARK_ADJUDICATE, SEGMARK_AGREEMENT, segmarkEvent } from '../events.js';
 import { agreementStrings } from './agreement-strings.js';
-import {
-  AGREEMENT_ADJUDICATE,
-  AGREEMENT_CANCEL,
-  AGREEMENT_CLOSE,
-  AGREEMENT_COMPARE,
-  AGREEMENT_CSV,
-  AGREEMENT_GOTO,
-  AGREEMENT_OVERLAY,
-  type CompareCandidate,
-  type CompareSource,
-} from './segmark-agreement.js';
+import type { CompareCandidate, CompareSource } from './segmark-agreement.js';
 
 /** What the controller needs from the annotator. */
 export interface AgreementHooks {
@@ -60,54 +45,73 @@ export interface AgreementHooks {
   cancelTool(): void;
 }
 
-/** The review geometry of a loaded volume. */
-export function reviewGeometry(v: Volume): ReviewGeometry {
-  return {
-    columns: v.columns,
-    rows: v.rows,
-    slices: v.slices,
-    pixelSpacing: [v.spacing[1], v.spacing[0]],
-    slicePositions: v.locations,
-    ...(v.spacing[2] > 0 ? { sliceThicknessMm: v.spacing[2] } : {}),
-  };
-}
-
 export class AgreementController implements ReactiveController {
   /** The panel is shown. */
   open = false;
-  candidates: CompareCandidate[] = [];
-  sideB = '';
-  result: AgreementResult | undefined;
-  progress: { done: number; total: number } | undefined;
   /** What the viewport draws, while the overlay is on. */
   overlay: AgreementOverlay | undefined;
   notice = '';
-  private a: DocumentSnapshot | undefined;
-  private b: DocumentSnapshot | undefined;
-  /** The volume the result belongs to. */
-  private volume: Volume | undefined;
-  private abort: AbortController | undefined;
+  private readonly jobs: AgreementJobs;
 
   constructor(
     private readonly element: ReactiveControllerHost & EventTarget,
     private readonly host: AgreementHooks,
   ) {
+    this.jobs = new AgreementJobs(
+      {
+        openVolume: () => host.openVolume(),
+        openDocument: () => host.openDocument(),
+        documentKey: () => host.documentKey(),
+        storedDocuments: async () => {
+          const db = await host.storedDb();
+          return db && { list: () => listDocuments(db), load: (id) => loadDocument(db, id) };
+        },
+        sideA: () => this.sideA,
+        editable: () => host.editable(),
+        checkpoint: () => host.checkpoint(),
+        readMask: (bytes, target, file) => host.readMask(bytes, target, file),
+        cancelTool: () => host.cancelTool(),
+      },
+      {
+        onChange: () => element.requestUpdate(),
+        onCompared: (detail) => element.dispatchEvent(segmarkEvent(SEGMARK_AGREEMENT, detail)),
+        onAdjudicated: (detail) => {
+          element.dispatchEvent(segmarkEvent(SEGMARK_ADJUDICATE, detail));
+          this.overlay = undefined;
+          this.notice = agreementStrings(host.lang()).adjudicated;
+        },
+        onError: (e) => host.reportError(e),
+      },
+    );
     element.addController(this);
+  }
+
+  get candidates(): CompareCandidate[] {
+    return this.jobs.candidates;
+  }
+
+  get sideB(): string {
+    return this.jobs.sideB;
+  }
+
+  get result(): AgreementResult | undefined {
+    return this.jobs.result;
+  }
+
+  get progress(): { done: number; total: number } | undefined {
+    return this.jobs.progress;
   }
 
   hostConnected(): void {}
 
   hostDisconnected(): void {
-    this.abort?.abort();
+    this.jobs.dispose();
   }
 
   /** Another series was opened: the result and overlay described the previous one. */
   hostUpdate(): void {
-    if (this.volume && this.volume !== this.host.openVolume()) {
-      this.abort?.abort();
-      this.volume = this.a = this.b = this.result = this.overlay = undefined;
-      this.candidates = [];
-      this.sideB = '';
+    if (this.jobs.seriesChanged()) {
+      this.overlay = undefined;
       this.open = false;
     }
   }
@@ -117,25 +121,12 @@ export class AgreementController implements ReactiveController {
     this.open = true;
     this.notice = '';
     this.element.requestUpdate();
-    const v = this.host.openVolume();
-    const db = await this.host.storedDb();
-    if (!v || !db) return;
-    const prefix = documentId(v.studyInstanceUID, v.seriesInstanceUID, '');
-    const own = this.host.documentKey();
-    try {
-      const stored = await listDocuments(db);
-      this.candidates = stored
-        .filter((d) => d.id.startsWith(prefix) && d.id !== own)
-        .map((d) => ({ user: d.id.slice(prefix.length), regions: d.regionCount, updatedAt: d.updatedAt }));
-    } catch (error) {
-      this.host.reportError(toSegmarkError(error, 'storage-corrupt'));
-    }
-    this.element.requestUpdate();
+    await this.jobs.listOthers();
   }
 
   /** Closes the panel: stops a comparison under way and removes the overlay. */
   hide(): void {
-    this.abort?.abort();
+    this.jobs.cancel();
     this.open = false;
     this.overlay = undefined;
     this.element.requestUpdate();
@@ -149,102 +140,43 @@ export class AgreementController implements ReactiveController {
    * (`{ user }`), a segmentation file (`{ file }`), or a snapshot. Rejects
    * (and fires `segmark-error`) when B cannot be read or is of another series.
    */
-  async compare(source: CompareSource | { snapshot: DocumentSnapshot; name: string }): Promise<AgreementResult> {
-    this.abort?.abort();
-    const abort = new AbortController();
-    this.abort = abort;
-    const started = performance.now();
+  compare(source: CompareSource | { snapshot: DocumentSnapshot; name: string }): Promise<AgreementResult> {
     this.open = true;
     this.notice = '';
-    this.result = undefined;
     this.overlay = undefined;
-    this.progress = { done: 0, total: 0 };
-    this.element.requestUpdate();
-    try {
-      const v = this.host.openVolume();
-      const document = this.host.openDocument();
-      if (!v || !document) throw new SegmarkError('no-images', 'open a series before comparing');
-      this.volume = v;
-      const a = document.snapshot();
-      const { snapshot: b, name } = await this.otherSide(source, v, a);
-      this.sideB = name;
-      const result = await runAgreement({ a, b, geometry: reviewGeometry(v) }, {
-        signal: abort.signal,
-        onProgress: (done, total) => {
-          if (this.abort !== abort) return;
-          this.progress = { done, total };
-          this.element.requestUpdate();
-        },
-      });
-      if (this.abort !== abort) throw new SegmarkError('aborted', 'a newer comparison replaced this one');
-      this.a = a;
-      this.b = b;
-      this.result = result;
-      this.element.dispatchEvent(segmarkEvent(SEGMARK_AGREEMENT, { sideA: this.sideA, sideB: name, result, elapsedMs: performance.now() - started }));
-      return result;
-    } catch (error) {
-      const e = toSegmarkError(error, 'internal');
-      this.host.reportError(e);
-      throw e;
-    } finally {
-      if (this.abort === abort) {
-        this.progress = undefined;
-        this.abort = undefined;
-      }
-      this.element.requestUpdate();
-    }
+    return this.jobs.compare(source);
   }
 
   /** Stops the comparison under way (it rejects with `aborted`). */
   cancel(): void {
-    this.abort?.abort();
+    this.jobs.cancel();
   }
 
   /** Shows the agreement of `result.labels[index]` on the image, or nothing (null). */
   setOverlay(index: number | null): void {
-    const label = index === null ? undefined : this.result?.labels[index];
-    this.overlay = label && this.a && this.b ? new AgreementOverlay(this.a, this.b, label.ids) : undefined;
+    const label = index === null ? undefined : this.jobs.result?.labels[index];
+    const sides = this.jobs.sides;
+    this.overlay = label && sides ? new AgreementOverlay(sides.a, sides.b, label.ids) : undefined;
     this.element.requestUpdate();
   }
 
   /** The table as a CSV file named after the series and both sides. */
   csvFile(): File | undefined {
     const v = this.host.openVolume();
-    if (!this.result || !v) return undefined;
+    const result = this.jobs.result;
+    if (!result || !v) return undefined;
     const safe = (s: string) => s.replace(/[^\p{L}\p{N}._-]+/gu, '_').replace(/^_+|_+$/g, '') || 'x';
     const name = `${safe(v.description || v.seriesInstanceUID)}_${safe(this.sideA)}_vs_${safe(this.sideB)}_agreement.csv`;
-    return new File([agreementCsv(this.result)], name, { type: 'text/csv' });
+    return new File([agreementCsv(result)], name, { type: 'text/csv' });
   }
 
   /**
-   * Replaces the open document with A, and B where `choices` say so (see the
-   * file comment), as one undo step; fires `segmark-adjudicate`. Returns the
-   * adjudicated snapshot.
+   * Replaces the open document with A, and B where `choices` say so, as one
+   * undo step (see `AgreementJobs.adjudicate`); fires `segmark-adjudicate`.
+   * Returns the adjudicated snapshot.
    */
-  async adjudicate(choices: ReadonlyMap<ChoiceKey, Side>): Promise<DocumentSnapshot> {
-    try {
-      const document = this.host.openDocument();
-      if (!document || !this.a || !this.b) throw new SegmarkError('no-images', 'nothing has been compared to adjudicate');
-      if (!this.host.editable()) throw new SegmarkError('storage-other-tab', 'this document cannot be edited here now');
-      const snapshot = adjudicate(this.a, this.b, choices, 'a');
-      const revision = await this.host.checkpoint();
-      this.host.cancelTool();
-      document.restore(snapshot, `Adjudicate with ${this.sideB}`);
-      const fromB = [...choices.values()].filter((s) => s === 'b').length;
-      const detail: AdjudicateDetail = { sideB: this.sideB, fromA: choices.size - fromB, fromB, revision };
-      this.element.dispatchEvent(segmarkEvent(SEGMARK_ADJUDICATE, detail));
-      // A has changed: the table described the old one.
-      this.result = undefined;
-      this.overlay = undefined;
-      this.a = undefined;
-      this.notice = agreementStrings(this.host.lang()).adjudicated;
-      this.element.requestUpdate();
-      return snapshot;
-    } catch (error) {
-      const e = toSegmarkError(error, 'internal');
-      this.host.reportError(e);
-      throw e;
-    }
+  adjudicate(choices: ReadonlyMap<ChoiceKey, Side>): Promise<DocumentSnapshot> {
+    return this.jobs.adjudicate(choices);
   }
 
   render() {
@@ -274,45 +206,4 @@ export class AgreementController implements ReactiveController {
   private get sideA(): string {
     return this.host.user() || agreementStrings(this.host.lang()).thisDocument;
   }
-
-  private async otherSide(
-    source: CompareSource | { snapshot: DocumentSnapshot; name: string },
-    v: Volume,
-    a: DocumentSnapshot,
-  ): Promise<{ snapshot: DocumentSnapshot; name: string }> {
-    if ('file' in source) {
-      const name = source.file.name || 'segmentation';
-      try {
-        const imported = await this.host.readMask(new Uint8Array(await source.file.arrayBuffer()), v, name);
-        return { snapshot: snapshotFromImport(a, imported, name), name };
-      } catch (error) {
-        const e = toSegmarkError(error, 'internal');
-        throw e.file ? e : new SegmarkError(e.code, e.message, { file: name, params: e.params, cause: e });
-      }
-    }
-    if ('snapshot' in source) return { snapshot: checkSeries(source.snapshot, v, source.name), name: source.name };
-    const db = await this.host.storedDb();
-    const stored = db ? await loadDocument(db, documentId(v.studyInstanceUID, v.seriesInstanceUID, source.user)) : undefined;
-    if (!stored) throw new SegmarkError('read-failed', `no stored document of ${source.user} for this series`, { file: source.user });
-    return { snapshot: checkSeries(stored, v, source.user), name: source.user };
-  }
-}
-
-/** The snapshot, when it annotates exactly the open series' images; else an `agreement-other-series` error naming it. */
-function checkSeries(snapshot: DocumentSnapshot, v: Volume, name: string): DocumentSnapshot {
-  const s = snapshot.series;
-  const same =
-    s.seriesInstanceUID === v.seriesInstanceUID &&
-    s.rows === v.rows &&
-    s.columns === v.columns &&
-    s.slices === v.slices &&
-    s.sopInstanceUIDs.length === v.sopInstanceUIDs.length &&
-    s.sopInstanceUIDs.every((uid, i) => uid === v.sopInstanceUIDs[i]);
-  if (!same) {
-    throw new SegmarkError('agreement-other-series', `${name} annotates another series or image grid`, {
-      file: name,
-      params: { theirs: `${s.seriesInstanceUID}, ${s.columns}×${s.rows}×${s.slices}`, ours: `${v.seriesInstanceUID}, ${v.columns}×${v.rows}×${v.slices}` },
-    });
-  }
-  return snapshot;
 }
