@@ -31,9 +31,9 @@ import {
   decodeRle16,
   sliceZ,
   type SampleUids,
-} from '../../src/core/sample/index.js';
-import { encodeRle16 } from '../../src/core/sample/rle.js';
-import { lumbarBoneDepth, toLocal } from '../../src/core/sample/spine.js';
+} from '../../scripts/sample/index.js';
+import { encodeRle16 } from '../../scripts/sample/rle.js';
+import { lumbarBoneDepth, toLocal } from '../../scripts/sample/spine.js';
 import { sampleIndexJson, sampleReadme } from '../../scripts/sample-readme.js';
 
 const run = promisify(execFile);

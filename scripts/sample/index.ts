@@ -2,7 +2,9 @@
  * Segmark's synthetic lumbar spine CT: a deterministic generator of a real
  * DICOM series and of the ground-truth disc labelmap. Pure TypeScript (no DOM,
  * no file system), so tests and the browser can generate slices too;
- * `scripts/make-sample.ts` writes the files.
+ * `scripts/make-sample.ts` writes the files. It lives outside `src/` because
+ * the library ships no generator: it writes Part 10 through dcmjs, a
+ * development dependency.
  */
 
 import { fileNameOf, imagePositionOf, instanceNumberOf, SAMPLE_COLUMNS, SAMPLE_PIXEL_SPACING, SAMPLE_ROWS, SAMPLE_SLICE_THICKNESS, SAMPLE_SLICES } from './geometry.js';
