@@ -16,7 +16,6 @@ import { discLabelSlice, NOISE_SIGMA, renderSlice, RESCALE_INTERCEPT } from './r
 export * from './geometry.js';
 export { sampleUids, type SampleUids, CT_IMAGE_STORAGE } from './instance.js';
 export { RLE_LOSSLESS } from './part10.js';
-export { decodeRle16 } from './rle.js';
 export { Phantom, SAMPLE_SEED } from './phantom.js';
 export { RESCALE_INTERCEPT, NOISE_SIGMA } from './render.js';
 
