@@ -36,6 +36,7 @@ import type { PixelDescriptor } from '../../src/core/dicom/types.js';
 import { encodeRle16 } from '../../scripts/sample/rle.js';
 import { lumbarBoneDepth, toLocal } from '../../scripts/sample/spine.js';
 import { sampleIndexJson, sampleReadme } from '../../scripts/sample-readme.js';
+import { fakeInstance } from './support/fake-instance.js';
 
 const run = promisify(execFile);
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
@@ -236,20 +237,9 @@ describe('sample series: geometry and ground truth', () => {
   });
 });
 
-/** The sample's pixel format: one signed 16-bit sample, RLE Lossless. */
+/** The sample's pixel format: one signed 16-bit sample (as a CT test instance has), RLE Lossless. */
 function signed16(rows: number, columns: number): PixelDescriptor {
-  return {
-    rows,
-    columns,
-    samplesPerPixel: 1,
-    bitsAllocated: 16,
-    bitsStored: 16,
-    highBit: 15,
-    pixelRepresentation: 1,
-    photometricInterpretation: 'MONOCHROME2',
-    planarConfiguration: 0,
-    transferSyntaxUID: RLE_LOSSLESS,
-  };
+  return { ...fakeInstance('rle', { rows, columns }).pixel, transferSyntaxUID: RLE_LOSSLESS };
 }
 
 /** Sum of the stored pixel values of a file, decoded by our own RLE decoder. */
