@@ -22,7 +22,7 @@ import {
   sampleDiscLabelmap,
   sampleSliceFile,
   sampleUids,
-} from '../src/core/sample/index.js';
+} from './sample/index.js';
 import { sampleReadme, sampleIndexJson } from './sample-readme.js';
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '..');

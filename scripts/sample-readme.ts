@@ -12,7 +12,7 @@ import {
   SAMPLE_SLICE_THICKNESS,
   SAMPLE_SLICES,
   type SampleUids,
-} from '../src/core/sample/index.js';
+} from './sample/index.js';
 
 /** sample-dicom/index.json: the files in name order (scanner order, superior first). */
 export function sampleIndexJson(uids: SampleUids): unknown {
@@ -37,7 +37,7 @@ spine (L1 to the upper sacrum, with the iliac wings) for trying Segmark and for
 tests. Patient name \`SEGMARK^SYNTHETIC\`, ID \`SEGMARK-SAMPLE-001\`.
 
 Regenerate with \`npm run make-sample\` (\`scripts/make-sample.ts\`, model in
-\`src/core/sample/\`, seed ${SAMPLE_SEED}). The generator is deterministic: the
+\`scripts/sample/\`, seed ${SAMPLE_SEED}). The generator is deterministic: the
 committed files are exactly what it writes, and \`test/node/sample.test.ts\`
 checks that.
 

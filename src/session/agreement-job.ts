@@ -20,7 +20,7 @@
  */
 import type { AnnotationDocument } from '../core/annotation/document.js';
 import type { DocumentSnapshot } from '../core/annotation/document-data.js';
-import type { Volume } from '../core/dicom/volume.js';
+import { pixelSpacingOf, type Volume } from '../core/dicom/volume.js';
 import { SegmarkError, toSegmarkError } from '../core/errors.js';
 import type { ImportedRegions } from '../core/formats/import-apply.js';
 import { adjudicate, type ChoiceKey, type Side } from '../core/review/adjudicate.js';
@@ -85,7 +85,7 @@ export function reviewGeometry(v: Volume): ReviewGeometry {
     columns: v.columns,
     rows: v.rows,
     slices: v.slices,
-    pixelSpacing: [v.spacing[1], v.spacing[0]],
+    pixelSpacing: pixelSpacingOf(v),
     slicePositions: v.locations,
     ...(v.spacing[2] > 0 ? { sliceThicknessMm: v.spacing[2] } : {}),
   };

@@ -9,6 +9,7 @@
  * file picker or a dialog, move the view) they ask of `CommandContext.ui` and
  * `CommandContext.view`.
  */
+import { pixelSpacingOf } from '../core/dicom/volume.js';
 import { WINDOW_PRESETS, type WindowPreset } from '../core/display/window.js';
 import { acceptInterpolation, interpolateLabel } from '../core/annotation/interpolate-label.js';
 import { TOOL_SHORTCUTS } from '../tools/index.js';
@@ -204,7 +205,7 @@ export const COMMANDS = {
         columns: v.columns,
         rows: v.rows,
         positions: v.locations,
-        pixelSpacing: [v.spacing[1], v.spacing[0]],
+        pixelSpacing: pixelSpacingOf(v),
       }).filled;
     },
   },

@@ -14,7 +14,7 @@ import { SegmarkError } from '../../src/core/errors.js';
 import type { ExportJob, ExportSeries } from '../../src/core/formats/export-job.js';
 import { ExportRunner } from '../../src/core/formats/export-runner.js';
 import { readNifti } from '../../src/core/formats/nifti-read.js';
-import { crc32 } from '../../src/core/formats/gzip-parts.js';
+import { crc32 } from '../../src/core/formats/crc32.js';
 import { importedRegions } from '../../src/core/formats/import-apply.js';
 import { importMaskFile } from '../../src/core/formats/import-file.js';
 

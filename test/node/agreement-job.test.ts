@@ -24,10 +24,11 @@ import type { Volume } from '../../src/core/dicom/volume.js';
 import type { SegmarkError } from '../../src/core/errors.js';
 import { choiceKey } from '../../src/core/review/adjudicate.js';
 import { compareDocuments } from '../../src/core/review/agreement.js';
-import { runAgreementJob, type AgreementJob } from '../../src/core/review/agreement-job.js';
+import { runAgreementJob } from '../../src/core/review/agreement-job.js';
+import type { AgreementCalls } from '../../src/core/review/agreement-worker.js';
 import { AgreementJobs, reviewGeometry, type AgreementJobDeps, type AgreementJobListener, type StoredDocuments } from '../../src/session/agreement-job.js';
 import { documentId } from '../../src/store/schema.js';
-import { FakeWorker } from './support/fake-worker.js';
+import { servingWorker, type FakeWorker } from './support/fake-worker.js';
 
 type Region = DocumentSnapshot['regions'][number];
 
@@ -95,18 +96,21 @@ function agreementWorkers() {
   const createWorker = () => {
     const dieAfter = crashAfter;
     crashAfter = undefined;
-    const worker = new FakeWorker(async (data, self) => {
-      let sent = 0;
-      const result = await runAgreementJob(
-        data as AgreementJob,
-        (done, total) => {
-          self.post({ type: 'progress', done, total });
-          if (++sent === dieAfter) self.crash('out of memory');
-        },
-        () => new Promise((resolve) => setTimeout(resolve, 5)),
-      );
-      self.post({ type: 'done', result });
-    });
+    let sent = 0;
+    const worker = servingWorker<AgreementCalls>(
+      {
+        agree: (job, call) =>
+          runAgreementJob(
+            job,
+            (done, total) => {
+              call.progress({ done, total });
+              if (++sent === dieAfter) worker.crash('out of memory');
+            },
+            () => new Promise((resolve) => setTimeout(resolve, 5)),
+          ),
+      },
+      'internal',
+    );
     made.push(worker);
     return worker.asWorker();
   };

@@ -10,7 +10,7 @@ import { describe, expect, it } from 'vitest';
 import { maskToRegion } from '../../src/core/annotation/contour.js';
 import { rasterizeToMask } from '../../src/core/annotation/rasterize.js';
 import type { Region, Ring } from '../../src/core/annotation/region.js';
-import { mulberry32 } from '../../src/core/sample/random.js';
+import { mulberry32 } from '../../scripts/sample/random.js';
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
 

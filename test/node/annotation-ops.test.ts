@@ -23,7 +23,7 @@ import {
   xorRegions,
 } from '../../src/core/annotation/region-ops.js';
 import type { Region, Ring } from '../../src/core/annotation/region.js';
-import { mulberry32 } from '../../src/core/sample/random.js';
+import { mulberry32 } from '../../scripts/sample/random.js';
 
 const rect = (x0: number, y0: number, x1: number, y1: number): Ring => [x0, y0, x1, y0, x1, y1, x0, y1];
 

@@ -18,7 +18,7 @@ import {
   unionBoxes,
 } from '../../src/core/annotation/rasterize.js';
 import type { Region, Ring } from '../../src/core/annotation/region.js';
-import { mulberry32 } from '../../src/core/sample/random.js';
+import { mulberry32 } from '../../scripts/sample/random.js';
 
 const run = promisify(execFile);
 const here = dirname(fileURLToPath(import.meta.url));

@@ -15,7 +15,8 @@ import { crc32 as nodeCrc32, gunzipSync as nodeGunzip, inflateRawSync } from 'no
 import { afterAll, describe, expect, it } from 'vitest';
 import { gunzip } from '../../src/core/formats/bytes.js';
 import { runLengthPart } from '../../src/core/formats/deflate-runs.js';
-import { crc32, crc32Combine, crc32Zeros, GzipBuilder, withChunksCrc } from '../../src/core/formats/gzip-parts.js';
+import { crc32, crc32Combine, crc32Zeros } from '../../src/core/formats/crc32.js';
+import { GzipBuilder, withChunksCrc } from '../../src/core/formats/gzip-parts.js';
 import { niftiLabelmap, niftiVolume, niftiVolumeOfParts, niftiVolumePieces, volumePart } from '../../src/core/formats/nifti.js';
 import { readNifti } from '../../src/core/formats/nifti-read.js';
 import type { NiftiGeometry } from '../../src/core/formats/nifti-space.js';

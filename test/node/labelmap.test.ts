@@ -6,7 +6,7 @@ import { labelsFromTemplate } from '../../src/core/annotation/labels.js';
 import { rasterizeRegion } from '../../src/core/annotation/rasterize.js';
 import { REGION_OPS, strokeToRegion } from '../../src/core/annotation/region-ops.js';
 import { LUMBAR_SPINE_TEMPLATE } from '../../src/core/annotation/templates.js';
-import { mulberry32 as rng } from '../../src/core/sample/random.js';
+import { mulberry32 as rng } from '../../scripts/sample/random.js';
 
 const C = 96;
 const R = 80;

@@ -28,13 +28,15 @@ import {
   sampleDiscLabelmap,
   sampleSliceFile,
   sampleUids,
-  decodeRle16,
   sliceZ,
   type SampleUids,
-} from '../../src/core/sample/index.js';
-import { encodeRle16 } from '../../src/core/sample/rle.js';
-import { lumbarBoneDepth, toLocal } from '../../src/core/sample/spine.js';
+} from '../../scripts/sample/index.js';
+import { decodeRle } from '../../src/core/dicom/pixels/rle.js';
+import type { PixelDescriptor } from '../../src/core/dicom/types.js';
+import { encodeRle16 } from '../../scripts/sample/rle.js';
+import { lumbarBoneDepth, toLocal } from '../../scripts/sample/spine.js';
 import { sampleIndexJson, sampleReadme } from '../../scripts/sample-readme.js';
+import { fakeInstance } from './support/fake-instance.js';
 
 const run = promisify(execFile);
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
@@ -98,7 +100,7 @@ describe('sample series: RLE Lossless encoder (PS3.5 Annex G)', () => {
     }
     const encoded = encodeRle16(pixels, rows, columns);
     expect(encoded.length % 2).toBe(0);
-    expect(Array.from(decodeRle16(encoded, rows, columns))).toEqual(Array.from(pixels));
+    expect(Array.from(decodeRle(signed16(rows, columns), encoded))).toEqual(Array.from(pixels));
     // A constant row costs 3 replicate runs per segment (300 = 128 + 128 + 44): 6 bytes.
     const flat = encodeRle16(new Int16Array(columns).fill(24), 1, columns);
     expect(flat.length).toBe(64 + 6 + 6);
@@ -235,6 +237,11 @@ describe('sample series: geometry and ground truth', () => {
   });
 });
 
+/** The sample's pixel format: one signed 16-bit sample (as a CT test instance has), RLE Lossless. */
+function signed16(rows: number, columns: number): PixelDescriptor {
+  return { ...fakeInstance('rle', { rows, columns }).pixel, transferSyntaxUID: RLE_LOSSLESS };
+}
+
 /** Sum of the stored pixel values of a file, decoded by our own RLE decoder. */
 function storedSum(path: string): number {
   const ds = dicomParser.parseDicom(new Uint8Array(readFileSync(path)));
@@ -242,7 +249,7 @@ function storedSum(path: string): number {
   if (!element) throw new Error(`${path}: no pixel data`);
   const fragment = dicomParser.readEncapsulatedImageFrame(ds, element, 0);
   let sum = 0;
-  for (const v of decodeRle16(fragment, SAMPLE_ROWS, SAMPLE_COLUMNS)) sum += v;
+  for (const v of decodeRle(signed16(SAMPLE_ROWS, SAMPLE_COLUMNS), fragment)) sum += v;
   return sum;
 }
 

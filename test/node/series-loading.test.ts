@@ -8,20 +8,20 @@
  *
  * Workers: Node has no Web Worker, so the pool is given fake workers
  * (support/fake-worker.ts) that run the real decode worker's handler
- * (`answer` from decode-worker.ts) on this thread and die when a test says.
+ * (`DECODE_HANDLERS` of decode-worker.ts, through the real worker protocol) on this thread and die when a test says.
  */
 import { existsSync, readFileSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { WorkerPoolDecoder } from '../../src/core/dicom/decoder-pool.js';
-import { answer, type DecodeRequest } from '../../src/core/dicom/decode-worker.js';
+import { DECODE_HANDLERS } from '../../src/core/dicom/decode-worker.js';
 import type { LoadProgress } from '../../src/core/dicom/loader.js';
 import { frameBytes, parseInstance } from '../../src/core/dicom/parse.js';
 import type { NamedBlob } from '../../src/core/dicom/sources.js';
 import type { Volume } from '../../src/core/dicom/volume.js';
 import type { SegmarkError } from '../../src/core/errors.js';
 import { SeriesLoading, type SeriesLoadingListener } from '../../src/session/series-loading.js';
-import { FakeWorker } from './support/fake-worker.js';
+import { servingWorker, type FakeWorker } from './support/fake-worker.js';
 
 const SAMPLE = 'sample-dicom';
 const SMALL_CT = '../shared/dicom/seg-highdicom-ct/ct';
@@ -52,12 +52,15 @@ function pool(size = 2, crashOn?: number) {
     size,
     createWorker: () => {
       const index = workers.length;
-      const worker = new FakeWorker(async (data, self) => {
-        const request = data as DecodeRequest;
-        if (++requests === crashOn) return self.crash('out of memory');
-        served.push({ worker: index, job: request.id });
-        const [response, transfer] = await answer(request);
-        self.post(response, transfer);
+      const worker = servingWorker(DECODE_HANDLERS, 'decode-failed', {
+        call: (message, self) => {
+          if (++requests === crashOn) {
+            self.crash('out of memory');
+            return false;
+          }
+          served.push({ worker: index, job: message.id });
+          return true;
+        },
       });
       workers.push(worker);
       return worker.asWorker();

@@ -17,7 +17,7 @@ import {
 import { maskToRegion } from '../../src/core/annotation/contour.js';
 import type { Region } from '../../src/core/annotation/region.js';
 import { SegmarkError } from '../../src/core/errors.js';
-import { mulberry32 as rng } from '../../src/core/sample/random.js';
+import { mulberry32 as rng } from '../../scripts/sample/random.js';
 
 function randomPolygon(rand: () => number, n: number, size: number): Region {
   const ring: number[] = [];

@@ -41,7 +41,7 @@
  */
 import type { AnnotationDocument } from '../../../src/core/annotation/document.js';
 import type { Label } from '../../../src/core/annotation/labels.js';
-import type { Volume } from '../../../src/core/dicom/volume.js';
+import { pixelSpacingOf, type Volume } from '../../../src/core/dicom/volume.js';
 import type { ExportFormat, ExportJob } from '../../../src/core/formats/export-job.js';
 import { ctSlice, discDocument, pickLabels } from '../synthetic';
 import type { BenchContext, Metrics, PageScenario, SetupResult } from '../types';
@@ -153,7 +153,7 @@ function makeVolume(slices: number, sliceData: Int16Array[]): Volume {
       position: [origin, origin, -150 + k] as [number, number, number],
       rowCosine,
       columnCosine,
-      pixelSpacing: [spacing[1], spacing[0]] as [number, number],
+      pixelSpacing: pixelSpacingOf({ spacing }),
     })),
     locations: Array.from({ length: slices }, (_, k) => -150 + k),
     sopInstanceUIDs: Array.from({ length: slices }, (_, k) => `${UID}.1.${k + 1}`),

@@ -17,7 +17,8 @@
  *   such starts the pool decodes on this thread instead.
  */
 import { SegmarkError, toSegmarkError } from '../errors.js';
-import type { DecodeRequest, DecodeResponse } from './decode-worker.js';
+import { WorkerClient, type WorkerDeath } from '../util/worker-protocol.js';
+import type { DecodeCalls } from './decode-worker.js';
 import { SameThreadDecoder, type FrameDecoder } from './pixels/decoder.js';
 import { copyBytes } from './pixels/native.js';
 import type { PixelDescriptor, StoredPixels } from './types.js';
@@ -33,7 +34,6 @@ export interface PoolOptions {
 }
 
 interface Job {
-  id: number;
   desc: PixelDescriptor;
   bytes: Uint8Array;
   fileName: string;
@@ -45,7 +45,7 @@ interface Job {
 }
 
 interface Slot {
-  worker: Worker;
+  client: WorkerClient<DecodeCalls>;
   job: Job | undefined;
 }
 
@@ -66,7 +66,6 @@ export class WorkerPoolDecoder implements FrameDecoder {
   private readonly createWorker: () => Worker;
   private readonly slots: Slot[] = [];
   private readonly queue: Job[] = [];
-  private nextId = 1;
   private disposed = false;
   private answered = false;
   private startFailures = 0;
@@ -82,7 +81,7 @@ export class WorkerPoolDecoder implements FrameDecoder {
     if (signal?.aborted) return Promise.reject(new SegmarkError('aborted', 'cancelled', { file: fileName, cause: signal.reason }));
     if (this.fallback) return this.fallback.decode(desc, bytes, fileName, signal);
     return new Promise<StoredPixels>((resolve, reject) => {
-      const job: Job = { id: this.nextId++, desc, bytes, fileName, resolve, reject, signal, onAbort: undefined, settled: false };
+      const job: Job = { desc, bytes, fileName, resolve, reject, signal, onAbort: undefined, settled: false };
       if (signal) {
         job.onAbort = () => this.settle(job, new SegmarkError('aborted', 'cancelled', { file: fileName, cause: signal.reason }));
         signal.addEventListener('abort', job.onAbort, { once: true });
@@ -95,7 +94,7 @@ export class WorkerPoolDecoder implements FrameDecoder {
   dispose(): void {
     if (this.disposed) return;
     this.disposed = true;
-    for (const slot of this.slots) slot.worker.terminate();
+    for (const slot of this.slots) slot.client.terminate(new SegmarkError('aborted', 'decoder disposed'));
     const pending = [...this.queue, ...this.slots.flatMap((s) => (s.job ? [s.job] : []))];
     this.queue.length = 0;
     this.slots.length = 0;
@@ -133,41 +132,35 @@ export class WorkerPoolDecoder implements FrameDecoder {
       this.queue.shift();
       slot.job = job;
       const copy = copyBytes(job.bytes);
-      const request: DecodeRequest = { id: job.id, desc: job.desc, bytes: copy };
-      slot.worker.postMessage(request, [copy.buffer]);
+      const client = slot.client;
+      client.call('decode', { desc: job.desc, bytes: copy }, { transfer: [copy.buffer] }).then(
+        (pixels) => this.onAnswer(slot, job, pixels),
+        (error: unknown) => {
+          // A worker that died or was ended is dealt with by onDeath (or dispose), not here.
+          if (!client.closed) this.onAnswer(slot, job, toSegmarkError(error, 'decode-failed', job.fileName));
+        },
+      );
     }
   }
 
   private spawn(): Slot {
-    const slot: Slot = { worker: this.createWorker(), job: undefined };
-    slot.worker.onmessage = (event: MessageEvent<DecodeResponse>) => this.onAnswer(slot, event.data);
-    slot.worker.onerror = (event: Event) => {
-      event.preventDefault();
-      // An uncaught error inside the worker is an ErrorEvent with a message; a worker script
-      // that never loaded (404, CSP) fires a bare Event, and its job is not to blame.
-      const message = event instanceof ErrorEvent ? event.message : '';
-      if (message) this.onCrash(slot, message);
-      else this.onStartFailure(slot);
-    };
-    slot.worker.onmessageerror = () => this.onCrash(slot, 'the decode worker sent an unreadable message');
+    // A worker script that never loaded (404, CSP) is not its job's fault; an uncaught error inside one is.
+    const onDeath = (death: WorkerDeath) => (death.started ? this.onCrash(slot, death.error) : this.onStartFailure(slot));
+    const slot: Slot = { client: new WorkerClient<DecodeCalls>(this.createWorker(), { name: 'decode', deathCode: 'decode-failed', onDeath }), job: undefined };
     this.slots.push(slot);
     return slot;
   }
 
-  private onAnswer(slot: Slot, response: DecodeResponse): void {
+  private onAnswer(slot: Slot, job: Job, outcome: StoredPixels | SegmarkError): void {
     this.answered = true;
-    const job = slot.job;
-    slot.job = undefined;
-    if (job && job.id === response.id) {
-      if (response.ok) this.settle(job, response.pixels);
-      else this.settle(job, new SegmarkError(response.code, response.message, { file: job.fileName, params: response.params }));
-    }
+    if (slot.job === job) slot.job = undefined;
+    this.settle(job, outcome);
     this.pump();
   }
 
-  private onCrash(slot: Slot, message: string): void {
+  private onCrash(slot: Slot, error: SegmarkError): void {
     const job = this.drop(slot);
-    if (job) this.settle(job, new SegmarkError('decode-failed', `decode worker crashed: ${message}`, { file: job.fileName }));
+    if (job) this.settle(job, error.withFile(job.fileName));
     this.pump();
   }
 
@@ -177,7 +170,7 @@ export class WorkerPoolDecoder implements FrameDecoder {
     if (job && !job.settled) this.queue.unshift(job);
     if (!this.answered && ++this.startFailures >= STARTUP_FAILURES && !this.disposed) {
       for (const s of this.slots) {
-        s.worker.terminate();
+        s.client.terminate(new SegmarkError('aborted', 'decoding moved to this thread'));
         if (s.job && !s.job.settled) this.queue.unshift(s.job);
       }
       this.slots.length = 0;
@@ -186,9 +179,8 @@ export class WorkerPoolDecoder implements FrameDecoder {
     this.pump();
   }
 
-  /** Terminates a worker, forgets its slot, and returns the job it held. */
+  /** Forgets a dead worker's slot and returns the job it held. */
   private drop(slot: Slot): Job | undefined {
-    slot.worker.terminate();
     const index = this.slots.indexOf(slot);
     if (index >= 0) this.slots.splice(index, 1);
     const job = slot.job;

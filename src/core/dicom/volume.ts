@@ -51,6 +51,15 @@ export interface Volume {
   header: SeriesHeader;
 }
 
+/**
+ * DICOM PixelSpacing, [Δrow, Δcol] in mm, of a volume (or any geometry) whose
+ * `spacing` is [Δcol, Δrow, Δslice]: the two orders are easy to mix up, so
+ * the swap is written once, here.
+ */
+export function pixelSpacingOf(v: { readonly spacing: readonly [number, number, number] }): [number, number] {
+  return [v.spacing[1], v.spacing[0]];
+}
+
 export const INT16_MIN = -32768;
 export const INT16_MAX = 32767;
 
@@ -68,6 +77,7 @@ export function allocateVolume(series: SeriesCandidate): Volume {
     columns,
     rows,
     slices: n,
+    // PixelSpacing is [Δrow, Δcol]; `spacing` is [Δcol, Δrow, Δslice] (`pixelSpacingOf` turns it back).
     spacing: [series.pixelSpacing[1], series.pixelSpacing[0], series.sliceSpacing],
     rowCosine: series.rowCosine,
     columnCosine: series.columnCosine,

@@ -10,7 +10,8 @@
  * Why by hand: fflate (our deflater) has no run-length mode, and its start-up
  * per part cost more than the compression of a labelmap's rows.
  */
-import { crc32, crc32Zeros, type DeflatePart } from './gzip-parts.js';
+import { crc32, crc32Zeros } from './crc32.js';
+import type { DeflatePart } from './gzip-parts.js';
 
 /** Zero runs at least this long move the CRC by the polynomial shift instead of byte by byte. */
 const LONG_ZERO_RUN = 1024;

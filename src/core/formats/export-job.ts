@@ -9,6 +9,7 @@ import { rasterizeRegion } from '../annotation/rasterize.js';
 import type { DocumentSnapshot } from '../annotation/document-data.js';
 import type { Label } from '../annotation/labels.js';
 import type { SeriesHeader } from '../dicom/types.js';
+import { pixelSpacingOf } from '../dicom/volume.js';
 import { SegmarkError } from '../errors.js';
 import { concat, type DeflatePart } from './gzip-parts.js';
 import { niftiLabelmap, niftiVolume, niftiVolumePieces, type NiftiWriteOptions, type SparseSlices } from './nifti.js';
@@ -369,7 +370,7 @@ function segInput(job: ExportJob, labels: readonly Label[], labelmap: SparseSlic
       columns: s.columns,
       rowCosine: s.rowCosine,
       columnCosine: s.columnCosine,
-      pixelSpacing: [s.spacing[1], s.spacing[0]],
+      pixelSpacing: pixelSpacingOf(s),
       sliceThickness: s.spacing[2],
       spacingBetweenSlices: s.spacing[2],
     },

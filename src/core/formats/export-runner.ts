@@ -14,12 +14,13 @@
  * whose export failed is kept.
  */
 import { SegmarkError } from '../errors.js';
+import { WorkerClient } from '../util/worker-protocol.js';
 import { exportFile, needsImage, runExportPieces, type ExportJob } from './export-job.js';
+import type { ExportCalls } from './export-worker.js';
 import { chunkBuffers, type DeflatePart } from './gzip-parts.js';
 import type { ImportedRegions } from './import-apply.js';
 import { importTarget, type ImportTarget } from './import-common.js';
 import { importMaskOutlines } from './import-file.js';
-import type { ExportRequest, ExportResponse } from './export-worker.js';
 
 /**
  * Slices per message: 2 slices of 512² int16 are 1 MB. Cloning a message is
@@ -27,8 +28,6 @@ import type { ExportRequest, ExportResponse } from './export-worker.js';
  * took up to 450 ms, so they stay small.
  */
 const CHUNK = 2;
-
-type Answer = { file: File } | { part: DeflatePart } | { labels: Uint8Array } | { imported: ImportedRegions };
 
 /**
  * The first worker's share of the CT when a second one helps. The second
@@ -39,53 +38,12 @@ type Answer = { file: File } | { part: DeflatePart } | { labels: Uint8Array } | 
  */
 const MAIN_SHARE = 0.5;
 
-interface Pending {
-  resolve(answer: Answer): void;
-  reject(error: Error): void;
-}
+/** One export worker: a failed one (crashed, or a note that failed in it) is closed and replaced by the next job. */
+type ExportWorker = WorkerClient<ExportCalls>;
 
-/** One export worker and the answers it owes. */
-class ExportWorker {
-  readonly pending = new Map<number, Pending>();
-  failed = false;
-
-  constructor(readonly worker: Worker) {
-    worker.onmessage = (e: MessageEvent<ExportResponse>) => {
-      const r = e.data;
-      const p = this.pending.get(r.id);
-      this.pending.delete(r.id);
-      if (!p) return;
-      if (!r.ok) p.reject(new SegmarkError(r.code, r.message, { params: r.params, ...(r.file ? { file: r.file } : {}) }));
-      else p.resolve('file' in r ? { file: r.file } : 'part' in r ? { part: r.part } : 'imported' in r ? { imported: r.imported } : { labels: r.labels });
-    };
-    worker.onerror = (e) => {
-      e.preventDefault();
-      this.fail(new SegmarkError('internal', `the export worker failed: ${e.message || 'unknown error'}`));
-    };
-  }
-
-  post(request: ExportRequest, transfer: Transferable[] = []): void {
-    this.worker.postMessage(request, transfer);
-  }
-
-  ask(request: Extract<ExportRequest, { id: number }>, transfer: Transferable[] = []): Promise<Answer> {
-    return new Promise<Answer>((resolve, reject) => {
-      this.pending.set(request.id, { resolve, reject });
-      this.post(request, transfer);
-    });
-  }
-
-  /** Ends the worker; what it owed is rejected with `error`. */
-  fail(error: Error): void {
-    this.failed = true;
-    this.worker.terminate();
-    for (const p of this.pending.values()) p.reject(error);
-    this.pending.clear();
-  }
-}
-
-function spawn(): Worker {
-  return new Worker(new URL('./export-worker.ts', import.meta.url), { type: 'module', name: 'segmark-export' });
+function spawn(): ExportWorker {
+  const worker = new Worker(new URL('./export-worker.ts', import.meta.url), { type: 'module', name: 'segmark-export' });
+  return new WorkerClient<ExportCalls>(worker, { name: 'export', deathCode: 'worker-failed' });
 }
 
 /**
@@ -108,7 +66,6 @@ export interface ExportRunnerOptions {
 export class ExportRunner {
   private readonly slots: (ExportWorker | undefined)[] = [undefined, undefined];
   private queue: Promise<unknown> = Promise.resolve();
-  private nextId = 1;
 
   constructor(private readonly options: ExportRunnerOptions = {}) {}
 
@@ -128,9 +85,7 @@ export class ExportRunner {
     const turn = this.queue.then(async () => {
       const main = this.worker(0);
       if (!main) return importMaskOutlines(bytes, target, file);
-      const answer = await main.ask({ type: 'import', id: this.nextId++, bytes, target: importTarget(target), file }, [bytes.buffer]);
-      if (!('imported' in answer)) throw new SegmarkError('internal', 'the export worker answered an import with something else');
-      return answer.imported;
+      return main.call('import', { bytes, target: importTarget(target), file }, { transfer: [bytes.buffer] });
     });
     this.queue = turn.catch(() => undefined);
     return turn;
@@ -149,17 +104,17 @@ export class ExportRunner {
   /** Ends the workers (the annotator left the page); a later export starts new ones. */
   dispose(): void {
     this.slots.forEach((slot, i) => {
-      slot?.fail(new SegmarkError('internal', 'the export was stopped'));
+      slot?.terminate(new SegmarkError('internal', 'the export was stopped'));
       this.slots[i] = undefined;
     });
   }
 
   private worker(i: number): ExportWorker | undefined {
     const slot = this.slots[i];
-    if (slot && !slot.failed) return slot;
+    if (slot && !slot.closed) return slot;
     if (this.options.workers === false || typeof Worker === 'undefined') return undefined;
     try {
-      this.slots[i] = new ExportWorker(spawn());
+      this.slots[i] = spawn();
     } catch {
       this.slots[i] = undefined;
     }
@@ -169,14 +124,14 @@ export class ExportRunner {
   private async runNow(job: ExportJob, ct: readonly Int16Array[]): Promise<File> {
     const main = this.worker(0);
     if (!main) return exportFile(await runExportPieces(job, (k) => ct[k]!));
-    main.post({ type: 'reset' });
+    main.tell('reset', null);
     let tail: DeflatePart[] | undefined;
     let labels: Uint8Array | undefined;
     if (needsImage(job)) {
       // PNG wants the slices themselves; the NIfTI image and the dataset their deflated voxels.
       const deflated = job.format !== 'png-zip';
       const helper = deflated ? this.worker(1) : undefined;
-      helper?.post({ type: 'reset' });
+      helper?.tell('reset', null);
       const half = helper ? Math.ceil(ct.length * MAIN_SHARE) : ct.length;
       // Chunks of the two shares by turns, so both workers start at once.
       const chunks: [ExportWorker, number, number][] = [];
@@ -187,23 +142,20 @@ export class ExportRunner {
       for (const [to, start, end] of chunks) {
         // Copied here and handed over, so the worker does not copy them again on arrival.
         const slices = ct.slice(start, end).map((s) => s.slice());
-        to.post(deflated ? { type: 'deflate', slices } : { type: 'slices', start, slices }, slices.map((s) => s.buffer));
+        const buffers = slices.map((s) => s.buffer);
+        if (deflated) to.tell('deflate', { slices }, buffers);
+        else to.tell('slices', { start, slices }, buffers);
         await yieldToPage();
       }
       // The first worker finishes its part while the second still works.
-      if (deflated) main.post({ type: 'seal' });
+      if (deflated) main.tell('seal', null);
       if (helper) {
-        const [written, answer] = await Promise.all([
-          helper.ask({ type: 'labels', id: this.nextId++, job }),
-          helper.ask({ type: 'part', id: this.nextId++ }),
-        ]);
-        if ('labels' in written) labels = written.labels;
-        if ('part' in answer) tail = [answer.part];
+        const [written, part] = await Promise.all([helper.call('labels', { job }), helper.call('part', null)]);
+        labels = written;
+        tail = [part];
       }
     }
     const transfer = [...(tail ? chunkBuffers(tail) : []), ...(labels ? [labels.buffer] : [])];
-    const answer = await main.ask({ type: 'run', id: this.nextId++, job, ...(tail ? { tail } : {}), ...(labels ? { labels } : {}) }, transfer);
-    if (!('file' in answer)) throw new SegmarkError('internal', 'the export worker answered a run with a part');
-    return answer.file;
+    return main.call('run', { job, ...(tail ? { tail } : {}), ...(labels ? { labels } : {}) }, { transfer });
   }
 }

@@ -12,6 +12,7 @@
 import { FlateErrorCode, unzlibSync, zlibSync } from 'fflate';
 import { SegmarkError } from '../errors.js';
 import type { GzipLevel } from './bytes.js';
+import { crc32 } from './crc32.js';
 
 /** A greyscale image; `data[r·width + c]`, 16-bit samples as native numbers. */
 export type GreyImage =
@@ -33,24 +34,6 @@ const SUB = 1;
 const UP = 2;
 const AVERAGE = 3;
 const PAETH = 4;
-
-/** CRC-32 of chunk types and data (ISO 3309 / ITU-T V.42, reflected polynomial 0xEDB88320), one table lookup per byte. */
-const CRC_TABLE = (() => {
-  const table = new Uint32Array(256);
-  for (let n = 0; n < 256; n++) {
-    let c = n;
-    for (let k = 0; k < 8; k++) c = c & 1 ? 0xedb88320 ^ (c >>> 1) : c >>> 1;
-    table[n] = c >>> 0;
-  }
-  return table;
-})();
-
-/** CRC-32 of `bytes[from, to)`. */
-export function crc32(bytes: Uint8Array, from = 0, to = bytes.length): number {
-  let c = 0xffffffff;
-  for (let i = from; i < to; i++) c = CRC_TABLE[(c ^ bytes[i]!) & 0xff]! ^ (c >>> 8);
-  return (c ^ 0xffffffff) >>> 0;
-}
 
 /**
  * The image as PNG bytes. Each row gets the filter whose output has the
@@ -140,7 +123,7 @@ export function decodePng(bytes: Uint8Array, file?: string): GreyImage {
     const dataAt = at + 8;
     const end = dataAt + length;
     if (end + 4 > bytes.length) truncated(`the ${type} chunk at byte ${at} ends past the end of the file`);
-    if (crc32(bytes, at + 4, end) !== view.getUint32(end)) fail(type, `CRC mismatch in the chunk at byte ${at}`);
+    if (crc32(bytes.subarray(at + 4, end)) !== view.getUint32(end)) fail(type, `CRC mismatch in the chunk at byte ${at}`);
     const data = bytes.subarray(dataAt, end);
     at = end + 4;
     if (!header && type !== 'IHDR') fail(type, 'the first chunk must be IHDR');
@@ -275,7 +258,7 @@ function writeChunk(out: Uint8Array, at: number, type: string, data: Uint8Array)
   view.setUint32(at, data.length);
   for (let i = 0; i < 4; i++) out[at + 4 + i] = type.charCodeAt(i);
   out.set(data, at + 8);
-  view.setUint32(at + 8 + data.length, crc32(out, at + 4, at + 8 + data.length));
+  view.setUint32(at + 8 + data.length, crc32(out.subarray(at + 4, at + 8 + data.length)));
   return at + 12 + data.length;
 }
 

@@ -6,11 +6,12 @@
  *
  * Why not fflate's `zipSync`: it computes the CRC-32 a byte at a time, which
  * took half a second over the 90 MB CT of a dataset package; the
- * slicing-by-4 CRC of `gzip-parts.ts` takes a fifth of that. Deflating
+ * slicing-by-4 CRC of `crc32.ts` takes a fifth of that. Deflating
  * still goes through fflate.
  */
 import { deflateSync } from 'fflate';
-import { concat, crc32 } from './gzip-parts.js';
+import { crc32 } from './crc32.js';
+import { concat } from './gzip-parts.js';
 
 export interface ZipEntry {
   /** Path inside the archive, `/`-separated; written as UTF-8. */

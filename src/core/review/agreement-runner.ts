@@ -5,9 +5,10 @@
  * yielding to the page between labels, so it still never freezes for long.
  */
 import { SegmarkError, throwIfAborted } from '../errors.js';
+import { WorkerClient } from '../util/worker-protocol.js';
 import type { AgreementResult } from './agreement.js';
 import { runAgreementJob, type AgreementJob } from './agreement-job.js';
-import type { AgreementResponse } from './agreement-worker.js';
+import type { AgreementCalls } from './agreement-worker.js';
 
 export interface AgreementRunOptions {
   /** Stops the job; the promise then rejects with an `aborted` SegmarkError. */
@@ -43,27 +44,10 @@ export async function runAgreement(job: AgreementJob, options: AgreementRunOptio
       throwIfAborted(signal);
     });
   }
-  let onAbort: (() => void) | undefined;
+  const client = new WorkerClient<AgreementCalls>(worker, { name: 'agreement', deathCode: 'worker-failed' });
   try {
-    return await new Promise<AgreementResult>((resolve, reject) => {
-      onAbort = () => reject(new SegmarkError('aborted', 'agreement cancelled', { cause: signal?.reason }));
-      signal?.addEventListener('abort', onAbort, { once: true });
-      worker.onmessage = (e: MessageEvent<AgreementResponse>) => {
-        const r = e.data;
-        if (r.type === 'progress') onProgress?.(r.done, r.total);
-        else if (r.type === 'done') resolve(r.result);
-        else reject(new SegmarkError(r.code, r.message, { params: r.params }));
-      };
-      // A worker that dies (out of memory, killed) is not a bug of ours: the job fails with a code of its own.
-      worker.onerror = (e) => {
-        e.preventDefault();
-        reject(new SegmarkError('worker-failed', `the agreement worker failed: ${e.message || 'unknown error'}`));
-      };
-      worker.onmessageerror = () => reject(new SegmarkError('worker-failed', 'the agreement worker sent an unreadable message'));
-      worker.postMessage(job);
-    });
+    return await client.call('agree', job, { signal, onProgress: ({ done, total }) => onProgress?.(done, total) });
   } finally {
-    if (onAbort) signal?.removeEventListener('abort', onAbort);
-    worker.terminate();
+    client.terminate(new SegmarkError('aborted', 'agreement ended'));
   }
 }

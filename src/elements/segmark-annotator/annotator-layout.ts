@@ -4,6 +4,7 @@
  * element's session and controllers and binds the element's handlers; it
  * keeps no state of its own.
  */
+import { pixelSpacingOf } from '../../core/dicom/volume.js';
 import { html, nothing } from 'lit';
 import type { SegmarkAnnotator } from './segmark-annotator.js';
 import { THRESHOLD_PRESETS, type ThresholdBrushTool, type ThresholdPresetId } from '../../tools/threshold-brush.js';
@@ -83,7 +84,7 @@ function renderSide(a: SegmarkAnnotator, win: WindowLevel, invert: boolean) {
         .document=${session.document}
         .activeLabel=${a.activeLabel}
         .slice=${a.slice}
-        .pixelSpacing=${volume ? ([volume.spacing[1], volume.spacing[0]] as const) : undefined}
+        .pixelSpacing=${volume ? pixelSpacingOf(volume) : undefined}
         .sliceSpacing=${volume?.spacing[2] ?? 0}
         .lang=${a.lang}
         .readonly=${!a.editable}

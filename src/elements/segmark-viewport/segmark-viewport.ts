@@ -1,7 +1,7 @@
 import { LitElement, html, type PropertyValues } from 'lit';
 import { property, query, state } from 'lit/decorators.js';
 import { negate, orientationLetters, pixelToWorld } from '../../core/dicom/geometry.js';
-import { voxelAt, type Volume } from '../../core/dicom/volume.js';
+import { pixelSpacingOf, voxelAt, type Volume } from '../../core/dicom/volume.js';
 import { scaleBarLength } from '../../core/display/scale-bar.js';
 import type { WindowLevel } from '../../core/display/window.js';
 import { PointerNavigation, type NavigationTool } from '../../tools/navigation.js';
@@ -172,7 +172,7 @@ export class SegmarkViewport extends LitElement {
       slice: k,
       columns: v.columns,
       rows: v.rows,
-      pixelSpacing: [v.spacing[1], v.spacing[0]],
+      pixelSpacing: pixelSpacingOf(v),
       values: sliceView(v, k),
       window: this.window,
       screenScale: this.view.scale / (window.devicePixelRatio || 1),

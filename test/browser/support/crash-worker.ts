@@ -7,7 +7,7 @@ import '../../../src/core/dicom/decode-worker.js';
 
 const scope = globalThis as unknown as { onmessage: ((event: MessageEvent) => void) | null };
 const serve = scope.onmessage;
-scope.onmessage = (event: MessageEvent<{ desc: { transferSyntaxUID: string } }>) => {
-  if (event.data.desc.transferSyntaxUID === 'crash') throw new Error('simulated worker crash');
+scope.onmessage = (event: MessageEvent<{ payload: { desc: { transferSyntaxUID: string } } }>) => {
+  if (event.data.payload.desc.transferSyntaxUID === 'crash') throw new Error('simulated worker crash');
   serve?.(event);
 };

@@ -1,6 +1,6 @@
 /** Header-only instances for series assembly tests: geometry is all that matters there. */
 import type { DicomInstance, Vec3 } from '../../../src/core/dicom/types.js';
-import { mulberry32 } from '../../../src/core/sample/random.js';
+import { mulberry32 } from '../../../scripts/sample/random.js';
 
 export interface FakeOptions {
   position?: Vec3;

@@ -8,6 +8,9 @@
  * `error` event (an ErrorEvent with a message) and no more answers.
  */
 
+import type { ErrorCode } from '../../../src/core/errors.js';
+import { serve, type CallMessage, type Calls, type Handlers, type ServeScope } from '../../../src/core/util/worker-protocol.js';
+
 /** What the worker script does with one message: answer through `worker.post`, or `worker.crash`. */
 export type FakeWorkerScript = (data: unknown, worker: FakeWorker) => Promise<void> | void;
 
@@ -25,6 +28,25 @@ class NodeErrorEvent extends Event {
 }
 const g = globalThis as { ErrorEvent?: unknown };
 g.ErrorEvent ??= NodeErrorEvent;
+
+/**
+ * A stand-in worker that serves `handlers` through the real worker protocol
+ * (`serve` of worker-protocol.ts), as the worker module would; `hooks.call`
+ * sees each call first and may make the worker die instead of answering.
+ */
+export function servingWorker<C extends Calls<C>>(
+  handlers: Handlers<C>,
+  fallback: ErrorCode,
+  hooks: { call?: (message: CallMessage, worker: FakeWorker) => boolean } = {},
+): FakeWorker {
+  const scope: ServeScope = { onmessage: null, postMessage: (message, transfer) => worker.post(message, transfer) };
+  serve(handlers, { fallback, scope });
+  const worker = new FakeWorker((data, self) => {
+    if (hooks.call?.(data as CallMessage, self) === false) return;
+    scope.onmessage?.(new MessageEvent('message', { data }));
+  });
+  return worker;
+}
 
 export class FakeWorker {
   onmessage: ((event: MessageEvent) => void) | null = null;

@@ -2,7 +2,9 @@
  * Segmark's synthetic lumbar spine CT: a deterministic generator of a real
  * DICOM series and of the ground-truth disc labelmap. Pure TypeScript (no DOM,
  * no file system), so tests and the browser can generate slices too;
- * `scripts/make-sample.ts` writes the files.
+ * `scripts/make-sample.ts` writes the files. It lives outside `src/` because
+ * the library ships no generator: it writes Part 10 through dcmjs, a
+ * development dependency.
  */
 
 import { fileNameOf, imagePositionOf, instanceNumberOf, SAMPLE_COLUMNS, SAMPLE_PIXEL_SPACING, SAMPLE_ROWS, SAMPLE_SLICE_THICKNESS, SAMPLE_SLICES } from './geometry.js';
@@ -14,7 +16,6 @@ import { discLabelSlice, NOISE_SIGMA, renderSlice, RESCALE_INTERCEPT } from './r
 export * from './geometry.js';
 export { sampleUids, type SampleUids, CT_IMAGE_STORAGE } from './instance.js';
 export { RLE_LOSSLESS } from './part10.js';
-export { decodeRle16 } from './rle.js';
 export { Phantom, SAMPLE_SEED } from './phantom.js';
 export { RESCALE_INTERCEPT, NOISE_SIGMA } from './render.js';
 

@@ -6,6 +6,7 @@
  *
  * Written here because no maintained JavaScript library encodes DICOM RLE
  * (dcmjs and the @cornerstonejs codecs decode only), and the format is small.
+ * The one decoder is the library's (`src/core/dicom/pixels/rle.ts`).
  */
 
 const HEADER_BYTES = 64;
@@ -69,31 +70,4 @@ function runLength(row: Uint8Array, i: number): number {
   let j = i + 1;
   while (j < row.length && j - i < 128 && row[j] === v) j++;
   return j - i;
-}
-
-/** Decodes one RLE Lossless fragment of 16-bit single-sample pixels (for tests and checks). */
-export function decodeRle16(fragment: Uint8Array, rows: number, columns: number): Int16Array {
-  const view = new DataView(fragment.buffer, fragment.byteOffset, fragment.byteLength);
-  const count = view.getUint32(0, true);
-  if (count !== 2) throw new Error(`decodeRle16: expected 2 segments, got ${count}`);
-  const pixels = rows * columns;
-  const out = new Int16Array(pixels);
-  for (let s = 0; s < 2; s++) {
-    const start = view.getUint32(4 + 4 * s, true);
-    const end = s === 0 ? view.getUint32(8, true) : fragment.length;
-    const shift = s === 0 ? 8 : 0;
-    let p = start;
-    let k = 0;
-    while (k < pixels && p < end) {
-      const h = fragment[p++]!;
-      if (h < 128) {
-        for (let j = 0; j <= h; j++) out[k] = out[k++]! | (fragment[p++]! << shift);
-      } else if (h > 128) {
-        const v = fragment[p++]! << shift;
-        for (let j = 0; j < 257 - h; j++) out[k] = out[k++]! | v;
-      }
-    }
-    if (k !== pixels) throw new Error('decodeRle16: segment too short');
-  }
-  return out;
 }

@@ -1,5 +1,5 @@
 /**
- * The slice of dcmjs's untyped API that Segmark uses: its Part 10 writer
+ * The slice of dcmjs's untyped API that the sample generator uses: its Part 10 writer
  * (`DicomDict`, `DicomMessage`, `WriteBufferStream`) and reader. Datasets are
  * dcmjs's "denaturalized" form: keys are 8-digit upper-case hex tags.
  */
