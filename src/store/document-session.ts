@@ -135,6 +135,8 @@ export class DocumentSession<K extends object = object> {
   private key: K | undefined;
   /** One document per opened series (by the caller's key), so switching series and back keeps the work. */
   private readonly documents = new WeakMap<K, AnnotationDocument>();
+  /** Documents with changes that were not stored when the connection was lost: the next session writes them back. */
+  private readonly unstored = new WeakSet<AnnotationDocument>();
   private readonly clock: Clock;
 
   /** @param fresh makes the document shown when nothing is stored (or before the stored one is read). */
@@ -277,7 +279,8 @@ export class DocumentSession<K extends object = object> {
    * The database connection is gone (another tab upgrades the store, or the
    * browser closed it). The work stays on screen; the user is told; the store
    * is opened again, and what is on screen is written back where the record
-   * is missing (an upgrade blocked by this tab fails again, and says so).
+   * is missing or this tab had changes it had not stored yet (an upgrade
+   * blocked by this tab fails again, and says so).
    */
   private connectionLost(code: 'storage-upgraded' | 'storage-unavailable', detail: string): void {
     this.events.onStorageError(new SegmarkError(code, detail));
@@ -285,6 +288,7 @@ export class DocumentSession<K extends object = object> {
     const link = this.link;
     this.link = undefined;
     if (link) {
+      if (link.saver?.dirty && this.document) this.unstored.add(this.document);
       link.saver?.dispose();
       link.checkpoints?.dispose();
       link.tabs.dispose();
@@ -310,7 +314,9 @@ export class DocumentSession<K extends object = object> {
    * annotating still works, unsaved. `shown` is the document on screen: a
    * fresh one, or this tab's own from earlier (kept, with its undo history,
    * when the store holds the same; the stored one wins when another tab
-   * changed it since).
+   * changed it since, unless this tab lost its connection with changes not
+   * yet stored: then its own is kept and written back, or kept as a revision
+   * when another tab writes the document now).
    */
   private async restore(series: SessionSeries, key: K, shown: AnnotationDocument): Promise<void> {
     const db = await this.database();
@@ -320,6 +326,7 @@ export class DocumentSession<K extends object = object> {
     /** Read without error and not there (new, deleted, or evicted by the browser). */
     let missing = false;
     let review: ReviewRecord | undefined;
+    const unstored = this.unstored.has(shown);
     if (db) {
       try {
         let stored = await loadDocument(db, docId);
@@ -331,7 +338,7 @@ export class DocumentSession<K extends object = object> {
         }
         missing = stored === undefined;
         review = await loadReview(db, docId);
-        if (stored && JSON.stringify(stored) !== JSON.stringify(shown.snapshot())) {
+        if (stored && !unstored && JSON.stringify(stored) !== JSON.stringify(shown.snapshot())) {
           document = AnnotationDocument.fromSnapshot(stored, REGION_OPS);
         }
       } catch (error) {
@@ -342,6 +349,7 @@ export class DocumentSession<K extends object = object> {
     if (document !== shown) this.adopt(key, document);
     this.review?.loaded(review);
     if (db) {
+      this.unstored.delete(shown);
       const link: StoreLink<K> = { series, key, db, docId, tabs: undefined!, editing: false };
       link.tabs = new TabCoordinator(
         docId,
@@ -355,8 +363,11 @@ export class DocumentSession<K extends object = object> {
       this.link = link;
       this.track(link, this.document!);
       const role = await link.tabs.start();
-      // Work on screen that the store does not have (its record was evicted or deleted meanwhile): store all of it.
-      if (role === 'writer' && missing && document.regionCounts().regions > 0) void link.saver?.saveAll();
+      // Work on screen that the store does not have (its record was evicted or deleted meanwhile,
+      // or the connection was lost before it was written): store all of it.
+      if (role === 'writer' && (unstored || (missing && document.regionCounts().regions > 0))) void link.saver?.saveAll();
+      // Another tab writes the document now: it is shown, and this tab's unstored changes are kept as a revision.
+      else if (unstored) await this.reload(link, true);
     }
     this.ready = true;
     this.events.onChange();
@@ -401,10 +412,10 @@ export class DocumentSession<K extends object = object> {
    * this tab could not store (it lost the document while editing) is kept
    * first as a revision, so nothing is dropped silently.
    */
-  private async reload(link: StoreLink<K>): Promise<void> {
+  private async reload(link: StoreLink<K>, unstored = false): Promise<void> {
     if (this.link !== link) return;
     try {
-      if (link.saver?.dirty && this.document) {
+      if ((unstored || link.saver?.dirty) && this.document) {
         await addRevision(link.db, link.docId, this.document.snapshot(), 'Unsaved changes of a tab that lost the document to another tab', undefined, this.clock.now());
       }
       const stored = await loadDocument(link.db, link.docId);

@@ -1,7 +1,7 @@
 /**
  * The document session (src/store/document-session.ts) driven through
  * failures in Node: a full disk, a blocked upgrade, a writer tab that never
- * answers, a writer that closes, the store deleted or upgraded under it, and a
+ * answers, a writer that closes, the store deleted or closed under it, and a
  * stored record that is missing or corrupt.
  *
  * IndexedDB is fake-indexeddb (an in-memory implementation of the spec);
@@ -14,7 +14,8 @@
  * autosave.test.ts, work.test.ts and image-cache.test.ts.
  */
 import 'fake-indexeddb/auto';
-import { deleteDB, openDB } from 'idb';
+import { forceCloseDatabase } from 'fake-indexeddb';
+import { deleteDB, openDB, unwrap } from 'idb';
 import { afterEach, describe, expect, it } from 'vitest';
 import { AnnotationDocument } from '../../src/core/annotation/document.js';
 import { labelsFromTemplate } from '../../src/core/annotation/labels.js';
@@ -414,6 +415,49 @@ describe('document session: the store fails under it', () => {
     draw(document, 3, 2, 70);
     await tab.session.flush();
     expect((await stored(o))?.regions.map((r) => [r.labelId, r.slice])).toEqual([[1, 0], [2, 1], [3, 2]]);
+  });
+
+  it('the browser closes the connection: the loss is said, the store opens again and an edit not yet stored is written back', async () => {
+    const o = origin();
+    const tab = openTab(o);
+    const document = await openSeries(tab);
+    draw(document, 1, 0, 10);
+    await tab.session.flush();
+    draw(document, 2, 1, 40);
+
+    forceCloseDatabase(unwrap(tab.connection!) as unknown as Parameters<typeof forceCloseDatabase>[0]);
+    await until('the loss to be reported', () => codes(tab).includes('storage-unavailable'));
+    await tab.session.restored;
+    await until('the edit to be written back', async () => (await stored(o))?.regions.length === 2);
+    expect(regionsOf(tab.session.document)).toEqual([[1, 0, 10], [2, 1, 40]]);
+    expect(tab.session.writable).toBe(true);
+    // Still undoable: the document on screen is the same one, history and all.
+    expect(tab.session.document).toBe(document);
+    expect(document.undo()).toBe(true);
+    await tab.session.flush();
+    expect((await stored(o))?.regions.map((r) => [r.labelId, r.slice])).toEqual([[1, 0]]);
+  });
+
+  it('a writer that loses its connection with an unstored edit while another tab waits: that tab writes now, the edit is kept as a revision', async () => {
+    const o = origin();
+    const first = openTab(o);
+    const second = openTab(o);
+    const document = await openSeries(first);
+    draw(document, 1, 0, 10);
+    await first.session.flush();
+    await openSeries(second);
+    draw(document, 2, 1, 40);
+
+    forceCloseDatabase(unwrap(first.connection!) as unknown as Parameters<typeof forceCloseDatabase>[0]);
+    await until('the waiting tab to write', () => second.session.writable);
+    await until('the first tab to reconnect as a reader', () => first.session.ready && first.roles.at(-1)?.[0] === 'reader');
+    await first.session.restored;
+    expect(regionsOf(second.session.document)).toEqual([[1, 0, 10]]);
+    expect(regionsOf(first.session.document)).toEqual([[1, 0, 10]]);
+    const db = (await second.session.storedDb())!;
+    const [kept] = await listRevisions(db, DOC_ID);
+    expect(kept?.summary).toBe('Unsaved changes of a tab that lost the document to another tab');
+    expect(kept?.regionCount).toBe(2);
   });
 
   it('a newer Segmark upgrading the store takes it away: the loss is said, the work stays on screen, nothing more is written', async () => {
