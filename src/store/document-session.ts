@@ -14,7 +14,6 @@
  */
 import { AnnotationDocument } from '../core/annotation/document.js';
 import { REGION_OPS } from '../core/annotation/region-ops.js';
-import type { Volume } from '../core/dicom/volume.js';
 import { SegmarkError, toSegmarkError } from '../core/errors.js';
 import type { ReviewRecord } from '../core/review/record.js';
 import { Autosaver, type SaveState } from './autosave.js';
@@ -24,35 +23,8 @@ import type { OpenOptions, SegmarkDb } from './db.js';
 import { addRevision, loadDocument, loadRevision } from './documents.js';
 import { loadReview } from './review.js';
 import { documentId, type DocId, type ReviewFields } from './schema.js';
+import { imagesDocId, sameImages, type SessionSeries } from './session-series.js';
 import { TabCoordinator, type ChannelConstructor, type LockManagerLike, type RoleReason, type TabRole } from './tabs.js';
-
-/** What the session needs to know of the opened series. */
-export interface SessionSeries {
-  studyInstanceUID: string;
-  seriesInstanceUID: string;
-  sopInstanceUIDs: readonly string[];
-  rows: number;
-  columns: number;
-  slices: number;
-  /** Series Description, for the recent-work list. */
-  description: string;
-  /** What identifies the series' geometry, so a stored document is never restored onto a different stack. */
-  geometry: string;
-}
-
-/** The session's view of a loaded volume. */
-export function sessionSeries(v: Volume): SessionSeries {
-  return {
-    studyInstanceUID: v.studyInstanceUID,
-    seriesInstanceUID: v.seriesInstanceUID,
-    sopInstanceUIDs: v.sopInstanceUIDs,
-    rows: v.rows,
-    columns: v.columns,
-    slices: v.slices,
-    description: v.description,
-    geometry: geometryFingerprint(v),
-  };
-}
 
 /** The storage side of the browser's StorageManager (`navigator.storage`). */
 export interface PersistenceLike {
@@ -333,7 +305,7 @@ export class DocumentSession<K extends object = object> {
         // The same series opened with other images (a subset, another reconstruction): its own
         // document, so neither is restored onto the wrong slices or overwritten.
         if (stored && !sameImages(stored.series, series)) {
-          docId = `${docId}|${hash(series.sopInstanceUIDs.join('\\') + series.geometry)}`;
+          docId = imagesDocId(docId, series);
           stored = await loadDocument(db, docId);
         }
         missing = stored === undefined;
@@ -429,31 +401,4 @@ export class DocumentSession<K extends object = object> {
       this.events.onStorageError(toSegmarkError(error, 'storage-corrupt'));
     }
   }
-}
-
-/** What identifies a series' geometry, so a stored document is never restored onto a different stack. */
-function geometryFingerprint(v: Volume): string {
-  const round = (x: number) => x.toFixed(3);
-  const first = v.planes[0]!.position.map(round).join(',');
-  const last = v.planes[v.slices - 1]!.position.map(round).join(',');
-  return [v.columns, v.rows, v.slices, v.spacing.map(round).join(','), v.rowCosine.map(round).join(','), v.columnCosine.map(round).join(','), first, last].join('|');
-}
-
-function sameImages(stored: { sopInstanceUIDs: readonly string[]; rows: number; columns: number }, series: SessionSeries): boolean {
-  return (
-    stored.rows === series.rows &&
-    stored.columns === series.columns &&
-    stored.sopInstanceUIDs.length === series.sopInstanceUIDs.length &&
-    stored.sopInstanceUIDs.every((uid, i) => uid === series.sopInstanceUIDs[i])
-  );
-}
-
-/** A short stable hash (FNV-1a, 32 bit) for keys. */
-function hash(text: string): string {
-  let h = 0x811c9dc5;
-  for (let i = 0; i < text.length; i++) {
-    h ^= text.charCodeAt(i);
-    h = Math.imul(h, 0x01000193);
-  }
-  return (h >>> 0).toString(16).padStart(8, '0');
 }

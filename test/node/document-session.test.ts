@@ -24,7 +24,8 @@ import { LUMBAR_SPINE_TEMPLATE } from '../../src/core/annotation/templates.js';
 import type { SegmarkError } from '../../src/core/errors.js';
 import type { SaveState } from '../../src/store/autosave.js';
 import { openSegmarkDb, type SegmarkDb } from '../../src/store/db.js';
-import { DocumentSession, type SessionSeries } from '../../src/store/document-session.js';
+import { DocumentSession } from '../../src/store/document-session.js';
+import type { SessionSeries } from '../../src/store/session-series.js';
 import { deleteDocument, listRevisions, loadDocument, saveDocument } from '../../src/store/documents.js';
 import { DB_VERSION, documentId, type SegmarkSchema } from '../../src/store/schema.js';
 import type { RoleReason, TabRole } from '../../src/store/tabs.js';
@@ -528,6 +529,23 @@ describe('document session: what is stored is missing or corrupt', () => {
     draw(document, 1, 0, 10);
     await tab.session.flush();
     expect(tab.states.at(-1)).toBe('saved');
+  });
+
+  it('the same series opened with other images gets a document of its own; the stored one stays intact', async () => {
+    const o = origin();
+    const full = openTab(o);
+    draw(await openSeries(full), 1, 3, 10);
+    await full.session.close();
+
+    const subset = openTab(o);
+    const fewer: SessionSeries = { ...SERIES, sopInstanceUIDs: SERIES.sopInstanceUIDs.slice(0, 3), slices: 3, geometry: '64|64|3|test' };
+    const document = await openSeries(subset, fewer);
+    expect(regionsOf(document)).toEqual([]);
+    expect(subset.session.documentKey).toMatch(new RegExp(`^${DOC_ID.replace(/[.|]/g, '\\$&')}\\|[0-9a-f]{8}$`));
+    draw(document, 2, 1, 30);
+    await subset.session.flush();
+    expect((await stored(o))?.regions.map((r) => [r.labelId, r.slice])).toEqual([[1, 3]]);
+    expect((await stored(o, subset.session.documentKey))?.regions.map((r) => [r.labelId, r.slice])).toEqual([[2, 1]]);
   });
 
   it('a revision of another series is not restored', async () => {

@@ -18,13 +18,8 @@ import type { AnnotationTool, AnnotationToolId } from '../../tools/annotation-to
 import { TOOL_KEYS, TOOL_SHORTCUTS, createTool } from '../../tools/index.js';
 import { LabelOverlay } from '../../viewer/label-overlay.js';
 import { openSegmarkDb, type SegmarkDb } from '../../store/db.js';
-import {
-  DocumentSession,
-  sessionSeries,
-  type DocumentSessionEnvironment,
-  type ReviewHooks,
-  type StorageEvents,
-} from '../../store/document-session.js';
+import { DocumentSession, type DocumentSessionEnvironment, type ReviewHooks, type StorageEvents } from '../../store/document-session.js';
+import { sessionSeries } from '../../store/session-series.js';
 import type { DocId } from '../../store/schema.js';
 import { browserTabEnvironment } from '../../store/tabs.js';
 import { systemClock } from '../../store/clock.js';
