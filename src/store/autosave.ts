@@ -8,6 +8,7 @@
 import type { AnnotationDocument } from '../core/annotation/document.js';
 import type { AnnotationChange } from '../core/annotation/document-data.js';
 import { SegmarkError, toSegmarkError } from '../core/errors.js';
+import { systemClock, type Clock } from './clock.js';
 import type { SegmarkDb } from './db.js';
 import { changedFilter, saveDocument, type ChangedRegion, type SaveOptions } from './documents.js';
 import type { DocId, ReviewFields } from './schema.js';
@@ -40,7 +41,7 @@ export class Autosaver {
   private all = false;
   /** The document record (e.g. its review) changed without any region. */
   private recordDirty = false;
-  private timer: ReturnType<typeof setTimeout> | undefined;
+  private timer: unknown;
   private writing: Promise<void> | undefined;
   private failures = 0;
   private lastWrite = -Infinity;
@@ -52,6 +53,7 @@ export class Autosaver {
     private readonly document: AnnotationDocument,
     private readonly options: SaveOptions,
     private readonly events: AutosaveEvents,
+    private readonly clock: Clock = systemClock,
   ) {
     this.unsubscribe = document.subscribe((change) => this.changed(change));
   }
@@ -65,7 +67,7 @@ export class Autosaver {
   /** Writes the document record soon (its review changed; regions untouched). */
   touch(): void {
     this.recordDirty = true;
-    this.schedule(Math.max(BATCH_MS, this.lastWrite + MIN_GAP_MS - Date.now()));
+    this.schedule(Math.max(BATCH_MS, this.lastWrite + MIN_GAP_MS - this.clock.now()));
   }
 
   /** True when changes are waiting to be written (or being written). */
@@ -75,7 +77,7 @@ export class Autosaver {
 
   /** Writes what is pending now and resolves when it is stored (or failed). */
   async flush(): Promise<void> {
-    clearTimeout(this.timer);
+    this.clock.clearTimeout(this.timer);
     this.timer = undefined;
     await this.writing;
     if (!this.all && !this.recordDirty && this.pending.size === 0) return;
@@ -93,19 +95,19 @@ export class Autosaver {
 
   dispose(): void {
     this.unsubscribe();
-    clearTimeout(this.timer);
+    this.clock.clearTimeout(this.timer);
   }
 
   private changed(change: AnnotationChange): void {
     // A label-wide change (its fields, or its deletion) rewrites that label's regions only.
     this.pending.set(`${change.labelId}:${change.slice}`, { labelId: change.labelId, slice: change.slice });
-    this.schedule(Math.max(BATCH_MS, this.lastWrite + MIN_GAP_MS - Date.now()));
+    this.schedule(Math.max(BATCH_MS, this.lastWrite + MIN_GAP_MS - this.clock.now()));
   }
 
   private schedule(ms: number): void {
     if (this.timer !== undefined) return;
     this.setState(this.state === 'error' ? 'error' : 'saving');
-    this.timer = setTimeout(() => {
+    this.timer = this.clock.setTimeout(() => {
       this.timer = undefined;
       void this.flush();
     }, ms);
@@ -118,15 +120,15 @@ export class Autosaver {
     this.all = false;
     this.recordDirty = false;
     this.setState('saving');
-    this.lastWrite = Date.now();
+    this.lastWrite = this.clock.now();
     try {
       // The document record (labels, settings) is always written; regions only where they changed,
       // and only those are copied out of the document.
       const snapshot = this.document.snapshot(changed ? changedFilter(changed) : undefined);
       const counts = this.document.regionCounts();
-      await saveDocument(this.db, this.docId, snapshot, changed, { ...this.options, counts, review: this.events.review?.() });
+      await saveDocument(this.db, this.docId, snapshot, changed, { now: this.clock.now(), ...this.options, counts, review: this.events.review?.() });
       this.failures = 0;
-      this.lastSaved = Date.now();
+      this.lastSaved = this.clock.now();
       this.setState(this.pending.size || this.all || this.recordDirty ? 'saving' : 'saved');
       this.events.onSaved?.();
     } catch (error) {

@@ -10,6 +10,7 @@
  * Without the Web Locks API (very old browsers) a tab is always the writer;
  * without BroadcastChannel readers only see changes when reopened.
  */
+import { systemClock, type Clock } from './clock.js';
 import type { DocId } from './schema.js';
 
 export type TabRole = 'writer' | 'reader';
@@ -31,6 +32,41 @@ export interface TabEvents {
   onRemoteSaved(): void;
 }
 
+/** What a BroadcastChannel offers that the coordinator uses. */
+export interface ChannelLike {
+  postMessage(message: unknown): void;
+  close(): void;
+  onmessage: ((event: MessageEvent) => void) | null;
+}
+
+/** A BroadcastChannel constructor (the browser's, or a stand-in in tests). */
+export type ChannelConstructor = new (name: string) => ChannelLike;
+
+/** The part of the Web Locks API (`navigator.locks`) the coordinator uses: exclusive locks only. */
+export interface LockManagerLike {
+  request(
+    name: string,
+    options: { ifAvailable?: boolean; steal?: boolean; signal?: AbortSignal },
+    callback: (lock: { name: string } | null) => unknown,
+  ): Promise<unknown>;
+}
+
+/** What the coordinator talks through; a missing part is handled as in a browser without it. */
+export interface TabEnvironment {
+  channel?: ChannelConstructor | undefined;
+  locks?: LockManagerLike | undefined;
+  clock?: Clock | undefined;
+}
+
+/** This page's BroadcastChannel and Web Locks, where the browser has them. */
+export function browserTabEnvironment(): TabEnvironment {
+  return {
+    channel: typeof BroadcastChannel === 'undefined' ? undefined : BroadcastChannel,
+    locks: typeof navigator !== 'undefined' && 'locks' in navigator ? navigator.locks : undefined,
+    clock: systemClock,
+  };
+}
+
 type Message =
   | { type: 'saved'; from: string }
   | { type: 'release'; from: string };
@@ -44,7 +80,9 @@ export class TabCoordinator {
   role: TabRole | undefined;
   private readonly id = `${Date.now().toString(36)}-${Math.random().toString(36).slice(2)}-${++tabCounter}`;
   private readonly lockName: string;
-  private readonly channel: BroadcastChannel | undefined;
+  private readonly channel: ChannelLike | undefined;
+  private readonly locks: LockManagerLike | undefined;
+  private readonly clock: Clock;
   private releaseLock: (() => void) | undefined;
   /** Aborts this tab's place in the lock queue. */
   private queued: AbortController | undefined;
@@ -55,23 +93,26 @@ export class TabCoordinator {
   /**
    * @param beforeRelease stores this tab's pending work; called when another
    *   tab asks to take over, before the lock is let go.
+   * @param env the channel, locks and clock to use; default: the browser's.
    */
   constructor(
     docId: DocId,
     private readonly events: TabEvents,
     private readonly beforeRelease: () => Promise<void>,
+    env: TabEnvironment = browserTabEnvironment(),
   ) {
     this.lockName = `segmark:document:${docId}`;
-    if (typeof BroadcastChannel !== 'undefined') {
-      this.channel = new BroadcastChannel(`segmark:document:${docId}`);
+    this.locks = env.locks;
+    this.clock = env.clock ?? systemClock;
+    if (env.channel) {
+      this.channel = new env.channel(`segmark:document:${docId}`);
       this.channel.onmessage = (e: MessageEvent<Message>) => void this.received(e.data);
     }
   }
 
   /** Decides this tab's role: writer when no other tab holds the document, else reader (queued to write next). */
   async start(): Promise<TabRole> {
-    const locks = webLocks();
-    if (!locks) return this.become('writer', 'opened');
+    if (!this.locks) return this.become('writer', 'opened');
     const granted = await this.request({ ifAvailable: true });
     if (granted) return this.become('writer', 'opened');
     this.become('reader', 'opened');
@@ -95,12 +136,12 @@ export class TabCoordinator {
    */
   async takeOver(): Promise<void> {
     if (this.role === 'writer' || this.disposed) return;
-    if (!webLocks()) return;
+    if (!this.locks) return;
     if (!this.queued) this.queue();
     this.post({ type: 'release', from: this.id });
     const promoted = await Promise.race([
       new Promise<boolean>((resolve) => this.writerWaiters.push(() => resolve(true))),
-      new Promise<boolean>((resolve) => setTimeout(() => resolve(false), HANDOVER_TIMEOUT_MS)),
+      new Promise<boolean>((resolve) => this.clock.setTimeout(() => resolve(false), HANDOVER_TIMEOUT_MS)),
     ]);
     if (promoted || this.disposed || this.canWrite) return;
     // The writer did not answer (a frozen or busy tab): take the lock from it.
@@ -152,8 +193,8 @@ export class TabCoordinator {
    * Requests the lock; resolves true once held (and keeps holding it until
    * released or stolen), false when not granted (unavailable, aborted).
    */
-  private request(options: LockOptions): Promise<boolean> {
-    const locks = webLocks()!;
+  private request(options: { ifAvailable?: boolean; steal?: boolean; signal?: AbortSignal }): Promise<boolean> {
+    const locks = this.locks!;
     return new Promise<boolean>((resolve) => {
       let held = false;
       locks
@@ -196,8 +237,4 @@ export class TabCoordinator {
       // A closed channel (the tab is going away): nothing to tell.
     }
   }
-}
-
-function webLocks(): LockManager | undefined {
-  return typeof navigator !== 'undefined' && 'locks' in navigator ? navigator.locks : undefined;
 }

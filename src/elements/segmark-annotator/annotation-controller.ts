@@ -2,7 +2,9 @@
  * The annotation side of the annotator: one document per opened series, its
  * derived labelmap and overlay, the annotation tools, and the bridge from the
  * document's changes to redraws and `segmark-change`. Owned by one annotator;
- * nothing is shared across elements on the page.
+ * nothing is shared across elements on the page. Restore, autosave, revisions
+ * and the tab lock are the document session's (`store/document-session.ts`),
+ * given this page's IndexedDB, BroadcastChannel and Web Locks.
  */
 import type { ReactiveController, ReactiveControllerHost } from 'lit';
 import { AnnotationDocument } from '../../core/annotation/document.js';
@@ -15,16 +17,12 @@ import type { Volume } from '../../core/dicom/volume.js';
 import type { AnnotationTool, AnnotationToolId } from '../../tools/annotation-tool.js';
 import { TOOL_KEYS, TOOL_SHORTCUTS, createTool } from '../../tools/index.js';
 import { LabelOverlay } from '../../viewer/label-overlay.js';
-import { Autosaver, type SaveState } from '../../store/autosave.js';
-import { Checkpoints } from '../../store/checkpoints.js';
 import { openSegmarkDb, type SegmarkDb } from '../../store/db.js';
-import { addRevision, loadDocument, loadRevision } from '../../store/documents.js';
-import { loadReview } from '../../store/review.js';
-import type { ReviewRecord } from '../../core/review/record.js';
-import type { ReviewFields } from '../../store/schema.js';
-import { documentId, type DocId } from '../../store/schema.js';
-import { TabCoordinator, type RoleReason, type TabRole } from '../../store/tabs.js';
-import { SegmarkError, toSegmarkError } from '../../core/errors.js';
+import { DocumentSession, type DocumentSessionEnvironment, type ReviewHooks, type StorageEvents } from '../../store/document-session.js';
+import { sessionSeries } from '../../store/session-series.js';
+import type { DocId } from '../../store/schema.js';
+import { browserTabEnvironment } from '../../store/tabs.js';
+import { systemClock } from '../../store/clock.js';
 import type { Locale } from '../../core/messages.js';
 import type { ViewportAnnotation } from '../segmark-viewport/segmark-viewport.js';
 
@@ -40,96 +38,90 @@ export function isAnnotationTool(tool: string): tool is AnnotationToolId {
   return (ANNOTATION_TOOLS as readonly string[]).includes(tool);
 }
 
-export interface StorageEvents {
-  onSaveState(state: SaveState, lastSaved: number | undefined, error: SegmarkError | undefined): void;
-  onStorageError(error: SegmarkError): void;
-  /** Whether the browser granted persistent storage (stored work is then not evicted under disk pressure). */
-  onPersistence(granted: boolean): void;
-  /** This tab became the document's writer, or a reader because another tab holds it. */
-  onRole(role: TabRole, reason: RoleReason): void;
-}
+export type { ReviewHooks, StorageEvents } from '../../store/document-session.js';
 
-/** The review record kept with the stored document (`review.ts`): loaded with it, stored by its autosave. */
-export interface ReviewHooks {
-  /** Another document is about to be shown: a fresh review, and nothing to store until the stored one is loaded. */
-  reset(): void;
-  /** The review of the document now shown: the stored one, or undefined for a new (or unstored) document. */
-  loaded(record: ReviewRecord | undefined): void;
-  /** The record to store with the document; undefined keeps the stored one. */
-  record(): ReviewFields | undefined;
-}
-
-/** The stored side of the open document: where it lives, who writes it, and its checkpoints. */
-interface Session {
-  volume: Volume;
-  db: SegmarkDb;
-  docId: DocId;
-  description: string;
-  geometry: string;
-  tabs: TabCoordinator;
-  /** This tab edits the document: it holds the lock and shows what is stored. */
-  editing: boolean;
-  saver?: Autosaver;
-  checkpoints?: Checkpoints;
-}
-
-/** What identifies a series' geometry, so a stored document is never restored onto a different stack. */
-function geometryFingerprint(v: Volume): string {
-  const round = (x: number) => x.toFixed(3);
-  const first = v.planes[0]!.position.map(round).join(',');
-  const last = v.planes[v.slices - 1]!.position.map(round).join(',');
-  return [v.columns, v.rows, v.slices, v.spacing.map(round).join(','), v.rowCosine.map(round).join(','), v.columnCosine.map(round).join(','), first, last].join('|');
-}
-
-function sameImages(series: { sopInstanceUIDs: readonly string[]; rows: number; columns: number }, v: Volume): boolean {
-  return (
-    series.rows === v.rows &&
-    series.columns === v.columns &&
-    series.sopInstanceUIDs.length === v.sopInstanceUIDs.length &&
-    series.sopInstanceUIDs.every((uid, i) => uid === v.sopInstanceUIDs[i])
-  );
-}
-
-/** A short stable hash (FNV-1a, 32 bit) for keys. */
-function hash(text: string): string {
-  let h = 0x811c9dc5;
-  for (let i = 0; i < text.length; i++) {
-    h ^= text.charCodeAt(i);
-    h = Math.imul(h, 0x01000193);
-  }
-  return (h >>> 0).toString(16).padStart(8, '0');
+/** The document session's view of this page: its IndexedDB, BroadcastChannel, Web Locks, clock and StorageManager. */
+function browserEnvironment(): DocumentSessionEnvironment {
+  const tabs = browserTabEnvironment();
+  return {
+    openDb: (handlers) => openSegmarkDb(undefined, handlers),
+    channel: tabs.channel,
+    locks: tabs.locks,
+    clock: systemClock,
+    persistence: typeof navigator === 'undefined' ? undefined : navigator.storage,
+  };
 }
 
 export class AnnotationController implements ReactiveController {
-  document: AnnotationDocument | undefined;
-  /** False while a stored document is being looked up: editing waits so nothing stored can be overwritten. */
-  ready = false;
-  /** The user's name, part of the stored document's key. */
-  user = '';
-  /** Off: nothing is written to or read from the browser's storage. */
-  persist = true;
-  storage: StorageEvents | undefined;
-  /** Revisions kept per document. */
-  revisionsKept: number | undefined;
-  /** Loads and stores the document's review record with it. */
-  review: ReviewHooks | undefined;
   /** The interface language, which names a new document's template labels. */
   locale: Locale = 'en';
-  private db: Promise<SegmarkDb | undefined> | undefined;
-  private session: Session | undefined;
-  private volume: Volume | undefined;
+  storage: StorageEvents | undefined;
   labelmap: LabelmapSlices | undefined;
+  /** The stored side: restore, autosave, revisions, the tab lock and hand-over. */
+  private readonly documents: DocumentSession<Volume>;
   private overlay: LabelOverlay | undefined;
   private readonly tools = new Map<AnnotationToolId, AnnotationTool>();
-  /** One document per opened volume, so switching series and back keeps the work. */
-  private readonly documents = new WeakMap<Volume, AnnotationDocument>();
   private unsubscribe: (() => void) | undefined;
 
   constructor(
     private readonly host: ReactiveControllerHost,
     private readonly onChange: (change: AnnotationChange) => void,
   ) {
+    this.documents = new DocumentSession(
+      browserEnvironment(),
+      {
+        onDocument: (document, volume) => this.adopt(document, volume),
+        onChange: () => this.host.requestUpdate(),
+        onSaveState: (state, lastSaved, error) => this.storage?.onSaveState(state, lastSaved, error),
+        onStorageError: (error) => this.storage?.onStorageError(error),
+        onPersistence: (granted) => this.storage?.onPersistence(granted),
+        onRole: (role, reason) => this.storage?.onRole(role, reason),
+      },
+      (_series, volume) => this.fresh(volume),
+    );
     host.addController(this);
+  }
+
+  /** The document shown. */
+  get document(): AnnotationDocument | undefined {
+    return this.documents.document;
+  }
+
+  /** False while a stored document is being looked up: editing waits so nothing stored can be overwritten. */
+  get ready(): boolean {
+    return this.documents.ready;
+  }
+
+  /** The user's name, part of the stored document's key. */
+  get user(): string {
+    return this.documents.user;
+  }
+  set user(user: string) {
+    this.documents.user = user;
+  }
+
+  /** Off: nothing is written to or read from the browser's storage. */
+  get persist(): boolean {
+    return this.documents.persist;
+  }
+  set persist(persist: boolean) {
+    this.documents.persist = persist;
+  }
+
+  /** Revisions kept per document. */
+  get revisionsKept(): number | undefined {
+    return this.documents.revisionsKept;
+  }
+  set revisionsKept(kept: number | undefined) {
+    this.documents.revisionsKept = kept;
+  }
+
+  /** Loads and stores the document's review record with it. */
+  get review(): ReviewHooks | undefined {
+    return this.documents.review;
+  }
+  set review(hooks: ReviewHooks | undefined) {
+    this.documents.review = hooks;
   }
 
   hostDisconnected(): void {
@@ -137,16 +129,13 @@ export class AnnotationController implements ReactiveController {
     this.unsubscribe?.();
     this.unsubscribe = undefined;
     // Off the page: store what is pending and let other tabs have the document.
-    void this.endSession();
+    void this.documents.close();
   }
 
   hostConnected(): void {
     globalThis.addEventListener?.('pagehide', this.onPageHide);
     if (this.document && !this.unsubscribe) this.listen(this.document);
-    if (this.volume && this.document && this.persist && !this.session) {
-      this.ready = false;
-      void this.restore(this.volume, this.document);
-    }
+    this.documents.resume();
   }
 
   /** The tab is closing or navigating: start writing what is pending (the debounce would be too late). */
@@ -155,56 +144,46 @@ export class AnnotationController implements ReactiveController {
   };
 
   /** Writes pending changes now (e.g. before the host navigates away). */
-  async flush(): Promise<void> {
-    await this.session?.saver?.flush();
+  flush(): Promise<void> {
+    return this.documents.flush();
   }
 
   /** The review record changed: store the document record soon. */
   touchRecord(): void {
-    this.session?.saver?.touch();
+    this.documents.touchRecord();
   }
 
   /** False while another tab edits this document (this one shows it read-only). */
   get writable(): boolean {
-    return !this.session || (this.session.editing && this.session.tabs.canWrite);
+    return this.documents.writable;
   }
 
   /** The stored document's key, once the document is stored. */
   get documentKey(): DocId | undefined {
-    return this.session?.docId;
+    return this.documents.documentKey;
   }
 
   /** The database, when storage is on and available. */
   storedDb(): Promise<SegmarkDb | undefined> {
-    return this.persist ? this.database() : Promise.resolve(undefined);
+    return this.documents.storedDb();
   }
 
   /** Makes this tab the document's writer (the other tab stores its work and steps down). */
-  async takeOver(): Promise<void> {
-    await this.session?.tabs.takeOver();
+  takeOver(): Promise<void> {
+    return this.documents.takeOver();
   }
 
   /** An explicit save: writes now and keeps a checkpoint. Returns the revision id. */
-  async save(note = 'Saved'): Promise<number | undefined> {
-    const s = this.session;
-    if (!s?.saver || !s.checkpoints) return undefined;
-    await s.saver.flush();
-    if (s.saver.dirty || s.saver.state === 'error') return undefined;
-    return s.checkpoints.take(note);
+  save(note?: string): Promise<number | undefined> {
+    return this.documents.save(note);
   }
 
   /**
    * Puts a stored revision back into the open document as one undo step (so
    * the restore itself can be undone). Returns false when there is no such revision.
    */
-  async restoreRevision(id: number): Promise<boolean> {
-    const s = this.session;
-    const document = this.document;
-    if (!s || !document || !s.tabs.canWrite) return false;
-    const snapshot = await loadRevision(s.db, id);
-    if (!snapshot || snapshot.series.seriesInstanceUID !== document.series.seriesInstanceUID) return false;
-    document.restore(snapshot, 'Restore version');
-    return true;
+  restoreRevision(id: number): Promise<boolean> {
+    return this.documents.restoreRevision(id);
   }
 
   /**
@@ -212,13 +191,7 @@ export class AnnotationController implements ReactiveController {
    * one, else a fresh one with the lumbar spine labels; autosaved from then on.
    */
   open(volume: Volume): AnnotationDocument {
-    const known = this.documents.get(volume);
-    const document = this.adopt(volume, known ?? this.fresh(volume));
-    this.volume = volume;
-    this.ready = !this.persist;
-    this.review?.reset();
-    if (!this.ready) void this.restore(volume, document);
-    return document;
+    return this.documents.open(sessionSeries(volume), volume);
   }
 
   private fresh(volume: Volume): AnnotationDocument {
@@ -236,189 +209,14 @@ export class AnnotationController implements ReactiveController {
     });
   }
 
-  /** Makes `document` the one shown and edited for `volume`. */
-  private adopt(volume: Volume, document: AnnotationDocument): AnnotationDocument {
+  /** The session shows `document` now: derive its labelmap and overlay, and follow its changes. */
+  private adopt(document: AnnotationDocument, volume: Volume): void {
     this.unsubscribe?.();
-    this.documents.set(volume, document);
-    this.document = document;
-    // Who draws, edits and reviews is recorded with each region.
-    document.user = this.user;
     this.labelmap = new LabelmapSlices(document, volume.columns, volume.rows, volume.slices);
     this.overlay = new LabelOverlay(document, this.labelmap);
     this.tools.clear();
     this.listen(document);
     this.host.requestUpdate();
-    return document;
-  }
-
-  private database(): Promise<SegmarkDb | undefined> {
-    this.db ??= openSegmarkDb(undefined, {
-      // A newer version elsewhere wants an upgrade, or (no new version) the database is being deleted.
-      onBlocking: (_current, newer) =>
-        newer === null
-          ? this.connectionLost('storage-unavailable', 'the local store was deleted')
-          : this.connectionLost('storage-upgraded', 'a newer Segmark in another tab upgrades the local store'),
-      onTerminated: () => this.connectionLost('storage-unavailable', 'the browser closed the local store (storage cleared or failing)'),
-      // Our upgrade waits for a tab still holding the older version open: say so; it proceeds once that tab lets go.
-      onBlocked: () => this.storage?.onStorageError(new SegmarkError('storage-blocked', 'another tab holds the local store open at an older version')),
-    }).then(
-      (db) => {
-        void this.askPersistence();
-        return db;
-      },
-      (error: unknown) => {
-        this.storage?.onStorageError(toSegmarkError(error, 'storage-unavailable'));
-        return undefined;
-      },
-    );
-    return this.db;
-  }
-
-  /**
-   * The database connection is gone (another tab upgrades the store, or the
-   * browser closed it). The work stays on screen; the user is told; the store
-   * is opened again, and what is on screen is written back where the record
-   * is missing (an upgrade blocked by this tab fails again, and says so).
-   */
-  private connectionLost(code: 'storage-upgraded' | 'storage-unavailable', detail: string): void {
-    this.storage?.onStorageError(new SegmarkError(code, detail));
-    this.db = undefined;
-    const s = this.session;
-    this.session = undefined;
-    if (s) {
-      s.saver?.dispose();
-      s.checkpoints?.dispose();
-      s.tabs.dispose();
-    }
-    if (code === 'storage-upgraded') return;
-    if (this.volume && this.document && this.persist) void this.restore(this.volume, this.document);
-  }
-
-  /** Asks the browser to keep our storage under disk pressure, and reports the answer. */
-  private async askPersistence(): Promise<void> {
-    const storage = typeof navigator === 'undefined' ? undefined : navigator.storage;
-    if (!storage?.persist) return;
-    try {
-      const granted = (await storage.persisted?.()) || (await storage.persist());
-      this.storage?.onPersistence(granted);
-    } catch {
-      this.storage?.onPersistence(false);
-    }
-  }
-
-  /** Looks up the stored document; without storage, annotating still works, unsaved. */
-  /**
-   * Looks up the stored document and starts autosave; without storage,
-   * annotating still works, unsaved. `shown` is the document on screen: a
-   * fresh one, or this tab's own from earlier (kept, with its undo history,
-   * when the store holds the same; the stored one wins when another tab
-   * changed it since).
-   */
-  private async restore(volume: Volume, shown: AnnotationDocument): Promise<void> {
-    const db = await this.database();
-    await this.endSession();
-    const geometry = geometryFingerprint(volume);
-    let docId = documentId(volume.studyInstanceUID, volume.seriesInstanceUID, this.user);
-    let document = shown;
-    /** Read without error and not there (new, deleted, or evicted by the browser). */
-    let missing = false;
-    let review: ReviewRecord | undefined;
-    if (db) {
-      try {
-        let stored = await loadDocument(db, docId);
-        // The same series opened with other images (a subset, another reconstruction): its own
-        // document, so neither is restored onto the wrong slices or overwritten.
-        if (stored && !sameImages(stored.series, volume)) {
-          docId = `${docId}|${hash(volume.sopInstanceUIDs.join('\\') + geometry)}`;
-          stored = await loadDocument(db, docId);
-        }
-        missing = stored === undefined;
-        review = await loadReview(db, docId);
-        if (stored && JSON.stringify(stored) !== JSON.stringify(shown.snapshot())) {
-          document = AnnotationDocument.fromSnapshot(stored, REGION_OPS);
-        }
-      } catch (error) {
-        this.storage?.onStorageError(toSegmarkError(error, 'storage-corrupt'));
-      }
-    }
-    if (this.volume !== volume || this.documents.get(volume) !== shown || this.session) return;
-    if (document !== shown) this.adopt(volume, document);
-    this.review?.loaded(review);
-    if (db) {
-      const session: Session = { volume, db, docId, description: volume.description, geometry, tabs: undefined!, editing: false };
-      session.tabs = new TabCoordinator(docId, {
-        onRole: (role, reason) => void this.roleChanged(session, role, reason),
-        onRemoteSaved: () => void this.reload(session),
-      }, () => session.saver?.flush() ?? Promise.resolve());
-      this.session = session;
-      this.track(session, this.document!);
-      const role = await session.tabs.start();
-      // Work on screen that the store does not have (its record was evicted or deleted meanwhile): store all of it.
-      if (role === 'writer' && missing && document.regionCounts().regions > 0) void session.saver?.saveAll();
-    }
-    this.ready = true;
-    this.host.requestUpdate();
-  }
-
-  /** Autosave and checkpoints for the document now shown. */
-  private track(session: Session, document: AnnotationDocument): void {
-    session.saver?.dispose();
-    session.checkpoints?.dispose();
-    const checkpoints = new Checkpoints(session.db, session.docId, document, { keep: this.revisionsKept });
-    session.checkpoints = checkpoints;
-    session.saver = new Autosaver(session.db, session.docId, document, { description: session.description, geometry: session.geometry }, {
-      onState: (state, lastSaved, error) => this.storage?.onSaveState(state, lastSaved, error),
-      onSaved: () => {
-        session.tabs.announceSaved();
-        checkpoints.saved().catch((error: unknown) => this.storage?.onStorageError(toSegmarkError(error, 'storage-unavailable')));
-      },
-      canWrite: () => session.tabs.canWrite,
-      review: () => this.review?.record(),
-    });
-  }
-
-  /** Stores what is pending, then lets the document go (other tabs may write it). */
-  private async endSession(): Promise<void> {
-    const s = this.session;
-    if (!s) return;
-    this.session = undefined;
-    await s.saver?.flush();
-    s.saver?.dispose();
-    s.checkpoints?.dispose();
-    s.tabs.dispose();
-  }
-
-  private async roleChanged(session: Session, role: TabRole, reason: RoleReason): Promise<void> {
-    if (this.session !== session) return;
-    // A writer that comes back (or starts) reads what the previous writer stored; editing waits for it.
-    session.editing = false;
-    if (role === 'writer' && reason === 'promoted') await this.reload(session);
-    session.editing = role === 'writer' && session.tabs.canWrite;
-    this.storage?.onRole(role, reason);
-    this.host.requestUpdate();
-  }
-
-  /**
-   * Replaces the shown document by the stored one (another tab wrote it). Work
-   * this tab could not store (it lost the document while editing) is kept
-   * first as a revision, so nothing is dropped silently.
-   */
-  private async reload(session: Session): Promise<void> {
-    if (this.session !== session) return;
-    try {
-      if (session.saver?.dirty && this.document) {
-        await addRevision(session.db, session.docId, this.document.snapshot(), 'Unsaved changes of a tab that lost the document to another tab');
-      }
-      const stored = await loadDocument(session.db, session.docId);
-      const review = await loadReview(session.db, session.docId);
-      if (!stored || this.session !== session) return;
-      const document = AnnotationDocument.fromSnapshot(stored, REGION_OPS);
-      this.adopt(session.volume, document);
-      this.review?.loaded(review);
-      this.track(session, document);
-    } catch (error) {
-      this.storage?.onStorageError(toSegmarkError(error, 'storage-corrupt'));
-    }
   }
 
   tool(id: AnnotationToolId): AnnotationTool {
