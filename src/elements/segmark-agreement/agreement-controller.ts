@@ -25,19 +25,9 @@ import type { SegmarkDb } from '../../store/db.js';
 import { listDocuments, loadDocument } from '../../store/documents.js';
 import { documentId } from '../../store/schema.js';
 import { AgreementOverlay } from '../../viewer/agreement-overlay.js';
-import { SEGMARK_ADJUDICATE, SEGMARK_AGREEMENT, segmarkEvent, type AdjudicateDetail } from '../events.js';
+import { SEGMARK_ADJUDICATE, SEGMARK_AGREEMENT, emit, type AdjudicateDetail } from '../events.js';
 import { agreementStrings } from './agreement-strings.js';
-import {
-  AGREEMENT_ADJUDICATE,
-  AGREEMENT_CANCEL,
-  AGREEMENT_CLOSE,
-  AGREEMENT_COMPARE,
-  AGREEMENT_CSV,
-  AGREEMENT_GOTO,
-  AGREEMENT_OVERLAY,
-  type CompareCandidate,
-  type CompareSource,
-} from './segmark-agreement.js';
+import type { CompareCandidate, CompareSource } from './segmark-agreement.js';
 
 /** What the controller needs from the annotator. */
 export interface AgreementHooks {
@@ -180,7 +170,7 @@ export class AgreementController implements ReactiveController {
       this.a = a;
       this.b = b;
       this.result = result;
-      this.element.dispatchEvent(segmarkEvent(SEGMARK_AGREEMENT, { sideA: this.sideA, sideB: name, result, elapsedMs: performance.now() - started }));
+      emit(this.element, SEGMARK_AGREEMENT, { sideA: this.sideA, sideB: name, result, elapsedMs: performance.now() - started });
       return result;
     } catch (error) {
       const e = toSegmarkError(error, 'internal');
@@ -232,7 +222,7 @@ export class AgreementController implements ReactiveController {
       document.restore(snapshot, `Adjudicate with ${this.sideB}`);
       const fromB = [...choices.values()].filter((s) => s === 'b').length;
       const detail: AdjudicateDetail = { sideB: this.sideB, fromA: choices.size - fromB, fromB, revision };
-      this.element.dispatchEvent(segmarkEvent(SEGMARK_ADJUDICATE, detail));
+      emit(this.element, SEGMARK_ADJUDICATE, detail);
       // A has changed: the table described the old one.
       this.result = undefined;
       this.overlay = undefined;
@@ -258,11 +248,11 @@ export class AgreementController implements ReactiveController {
       .progress=${this.progress}
       .readonly=${!this.host.editable()}
       .notice=${this.notice}
-      @sm-agreement-compare=${(e: CustomEvent<CompareSource>) => void this.compare(e.detail).catch(() => undefined)}
+      @sm-agreement-compare=${(e: HTMLElementEventMap['sm-agreement-compare']) => void this.compare(e.detail).catch(() => undefined)}
       @sm-agreement-cancel=${() => this.cancel()}
-      @sm-agreement-goto=${(e: CustomEvent<{ slice: number; labelId: number }>) => this.host.showSlice(e.detail.slice, e.detail.labelId)}
-      @sm-agreement-overlay=${(e: CustomEvent<{ index: number | null }>) => this.setOverlay(e.detail.index)}
-      @sm-agreement-adjudicate=${(e: CustomEvent<{ choices: Map<ChoiceKey, Side> }>) => void this.adjudicate(e.detail.choices).catch(() => undefined)}
+      @sm-agreement-goto=${(e: HTMLElementEventMap['sm-agreement-goto']) => this.host.showSlice(e.detail.slice, e.detail.labelId)}
+      @sm-agreement-overlay=${(e: HTMLElementEventMap['sm-agreement-overlay']) => this.setOverlay(e.detail.index)}
+      @sm-agreement-adjudicate=${(e: HTMLElementEventMap['sm-agreement-adjudicate']) => void this.adjudicate(e.detail.choices).catch(() => undefined)}
       @sm-agreement-csv=${() => {
         const file = this.csvFile();
         if (file) this.host.download(file);

@@ -14,9 +14,8 @@ import { emptyReview, type AuditEntry, type ReviewRecord } from '../../core/revi
 import { ReviewState } from '../../core/review/review-state.js';
 import { allowedSteps, isLocked, type ReviewStatus } from '../../core/review/workflow.js';
 import type { CommentPin } from '../../viewer/comment-pins.js';
-import { SEGMARK_STATUS, segmarkEvent, type StatusDetail } from '../events.js';
+import { SEGMARK_STATUS, emit, type StatusDetail } from '../events.js';
 import { formatInstant, reviewStrings } from '../segmark-review-panel/review-strings.js';
-import type { ReviewStepDetail } from '../segmark-review-panel/segmark-review-panel.js';
 import type { AnnotationController, ReviewHooks } from './annotation-controller.js';
 
 /** What the controller needs from its annotator. */
@@ -34,7 +33,6 @@ export interface ReviewHost {
   defaultPoint(): { x: number; y: number } | undefined;
   /** Centres the view on an image point of the shown slice (after it is shown). */
   centreOn(x: number, y: number): void;
-  dispatch(event: Event): void;
   reportError(error: SegmarkError): void;
 }
 
@@ -50,7 +48,7 @@ export class ReviewController implements ReactiveController, ReviewHooks {
   private known = false;
 
   constructor(
-    private readonly host: ReactiveControllerHost,
+    private readonly host: ReactiveControllerHost & HTMLElement,
     private readonly annotations: AnnotationController,
     private readonly env: ReviewHost,
   ) {
@@ -66,7 +64,7 @@ export class ReviewController implements ReactiveController, ReviewHooks {
 
   /** Reflects the status as the host's read-only `review-status` attribute. */
   hostUpdated(): void {
-    const host = this.host as unknown as Element;
+    const host = this.host;
     if (host.getAttribute('review-status') !== this.state.status) host.setAttribute('review-status', this.state.status);
   }
 
@@ -109,7 +107,7 @@ export class ReviewController implements ReactiveController, ReviewHooks {
     return this.guard(() => {
       const step = this.state.setStatus(status, this.env.actor(), note);
       const detail: StatusDetail = { ...step };
-      this.env.dispatch(segmarkEvent(SEGMARK_STATUS, detail));
+      emit(this.host, SEGMARK_STATUS, detail);
       return detail;
     });
   }
@@ -217,7 +215,7 @@ export class ReviewController implements ReactiveController, ReviewHooks {
         .labels=${labels}
         .lang=${this.env.lang()}
         .disabled=${disabled}
-        @sm-review-step=${(e: CustomEvent<ReviewStepDetail>) => {
+        @sm-review-step=${(e: HTMLElementEventMap['sm-review-step']) => {
           e.stopPropagation();
           try {
             this.setStatus(e.detail.status, e.detail.note);
@@ -234,11 +232,11 @@ export class ReviewController implements ReactiveController, ReviewHooks {
         .pinMode=${this.pinMode}
         .pending=${this.pendingPoint()}
         .selected=${this.selected}
-        @sm-comment-pin=${(e: CustomEvent<{ on: boolean }>) => this.setPinMode(e.detail.on)}
-        @sm-comment-add=${(e: CustomEvent<{ text: string }>) => this.addFromPanel(e.detail.text)}
-        @sm-comment-jump=${(e: CustomEvent<{ id: string }>) => void this.jump(e.detail.id)}
-        @sm-comment-reply=${(e: CustomEvent<{ id: string; text: string }>) => this.quietly(() => this.reply(e.detail.id, e.detail.text))}
-        @sm-comment-resolve=${(e: CustomEvent<{ id: string; resolved: boolean }>) => this.quietly(() => this.resolve(e.detail.id, e.detail.resolved))}
+        @sm-comment-pin=${(e: HTMLElementEventMap['sm-comment-pin']) => this.setPinMode(e.detail.on)}
+        @sm-comment-add=${(e: HTMLElementEventMap['sm-comment-add']) => this.addFromPanel(e.detail.text)}
+        @sm-comment-jump=${(e: HTMLElementEventMap['sm-comment-jump']) => void this.jump(e.detail.id)}
+        @sm-comment-reply=${(e: HTMLElementEventMap['sm-comment-reply']) => this.quietly(() => this.reply(e.detail.id, e.detail.text))}
+        @sm-comment-resolve=${(e: HTMLElementEventMap['sm-comment-resolve']) => this.quietly(() => this.resolve(e.detail.id, e.detail.resolved))}
       ></segmark-comments>
     </div>`;
   }

@@ -13,7 +13,7 @@ import { applyImport, type ImportSummary } from '../../core/formats/import-apply
 import type { ExportChoice, ExportLabelItem } from '../segmark-export-dialog/segmark-export-dialog.js';
 import { formatMessage } from '../../core/messages.js';
 import type { NavigationTool } from '../../tools/navigation.js';
-import type { AnnotationToolId, ToolStatusCode } from '../../tools/annotation-tool.js';
+import type { AnnotationToolId } from '../../tools/annotation-tool.js';
 import type { ViewImage } from '../../viewer/cornerstone-view.js';
 import {
   SEGMARK_CHANGE,
@@ -25,7 +25,7 @@ import {
   SEGMARK_PROGRESS,
   SEGMARK_SLICE,
   SEGMARK_WINDOW,
-  segmarkEvent,
+  emit,
   type ErrorDetail,
   type ExportDetail,
   type LoadDetail,
@@ -129,7 +129,7 @@ export class SegmarkAnnotator extends LitElement {
 
   private readonly loader = new SeriesLoader(this, {
     onError: (e) => this.reportError(e),
-    onProgress: (p) => this.dispatchEvent(segmarkEvent(SEGMARK_PROGRESS, { ...p })),
+    onProgress: (p) => emit(this, SEGMARK_PROGRESS, { ...p }),
     onPreview: (image, window) => {
       if (this.volume) return;
       this.preview = image;
@@ -142,7 +142,7 @@ export class SegmarkAnnotator extends LitElement {
 
   private readonly annotations = new AnnotationController(this, (change) => {
     this.viewport?.redraw();
-    this.dispatchEvent(segmarkEvent(SEGMARK_CHANGE, { ...change }));
+    emit(this, SEGMARK_CHANGE, { ...change });
     this.review.changed(change, this.annotations.document);
   });
 
@@ -169,7 +169,6 @@ export class SegmarkAnnotator extends LitElement {
     activeLabel: () => this.activeLabel,
     defaultPoint: () => (this.crosshair ? { x: this.crosshair.column + 0.5, y: this.crosshair.row + 0.5 } : undefined),
     centreOn: (x, y) => this.viewport?.centreOn(x, y),
-    dispatch: (event) => this.dispatchEvent(event),
     reportError: (e) => this.reportError(e),
   });
 
@@ -294,10 +293,10 @@ export class SegmarkAnnotator extends LitElement {
 
   protected override updated(changed: PropertyValues<this>): void {
     if (changed.has('slice') && this.volume && changed.get('slice') !== undefined) {
-      this.dispatchEvent(segmarkEvent(SEGMARK_SLICE, { slice: this.slice, location: this.volume.locations[this.slice]! }));
+      emit(this, SEGMARK_SLICE, { slice: this.slice, location: this.volume.locations[this.slice]! });
     }
     if ((changed.has('windowCenter') || changed.has('windowWidth')) && this.hasUpdated) {
-      this.dispatchEvent(segmarkEvent(SEGMARK_WINDOW, { center: this.windowCenter, width: this.windowWidth }));
+      emit(this, SEGMARK_WINDOW, { center: this.windowCenter, width: this.windowWidth });
     }
   }
 
@@ -377,7 +376,7 @@ export class SegmarkAnnotator extends LitElement {
       const detail: PacsStoreDetail = { ...seg, sopInstanceUID: stored[0] ?? seg.sopInstanceUID, fileName: file.name, size: file.size, elapsedMs: performance.now() - started };
       this.notices = this.notices.filter((n) => n.action?.label !== t.retry);
       this.addNotice('info', `${t.savedToPacs} ${file.name}`);
-      this.dispatchEvent(segmarkEvent(SEGMARK_PACS_STORE, detail));
+      emit(this, SEGMARK_PACS_STORE, detail);
       return detail;
     } catch (error) {
       const e = toSegmarkError(error, 'pacs-store-failed');
@@ -670,11 +669,11 @@ export class SegmarkAnnotator extends LitElement {
                 .readonly=${!this.editable}
                 .hasDocument=${this.annotations.documentKey !== undefined}
                 @sm-work-refresh=${() => void this.work.refresh()}
-                @sm-work-delete=${(e: CustomEvent<{ id: string }>) => void this.work.delete(e.detail.id)}
-                @sm-work-open=${(e: CustomEvent<{ id: string }>) => void this.openWork(e.detail.id)}
+                @sm-work-delete=${(e: HTMLElementEventMap['sm-work-delete']) => void this.work.delete(e.detail.id)}
+                @sm-work-open=${(e: HTMLElementEventMap['sm-work-open']) => void this.openWork(e.detail.id)}
                 @sm-images-forget=${() => void this.forgetCachedImages()}
                 .cacheBytes=${this.cacheImages ? this.work.cacheBytes : undefined}
-                @sm-version-restore=${(e: CustomEvent<{ id: number }>) => void this.restoreVersion(e.detail.id)}
+                @sm-version-restore=${(e: HTMLElementEventMap['sm-version-restore']) => void this.restoreVersion(e.detail.id)}
                 @sm-version-save=${() => void this.saveVersion()}
               ></segmark-work-panel>
             </div>`}
@@ -923,7 +922,7 @@ export class SegmarkAnnotator extends LitElement {
       const job: ExportJob = { format, options, series: exportSeries(v), snapshot: { ...document.snapshot(), review: this.review.state.snapshot() }, user: this.user, role: this.role };
       const file = await this.exportRunner.run(job, v.sliceData);
       const detail: ExportDetail = { format, fileName: file.name, size: file.size, elapsedMs: performance.now() - started, overridden };
-      this.dispatchEvent(segmarkEvent(SEGMARK_EXPORT, detail));
+      emit(this, SEGMARK_EXPORT, detail);
       if (this.annotations.writable) this.review.log({ action: 'export', format });
       return file;
     } catch (error) {
@@ -1023,10 +1022,10 @@ export class SegmarkAnnotator extends LitElement {
       .busy=${this.exportState!.busy}
       .lang=${this.lang}
       .name=${this.volume?.description ?? ''}
-      @sm-export-check=${(e: CustomEvent<ExportChoice>) => {
+      @sm-export-check=${(e: HTMLElementEventMap['sm-export-check']) => {
         if (this.exportState) this.exportState = { ...this.exportState, findings: this.exportChecklist(e.detail.format, e.detail.options) };
       }}
-      @sm-export-goto=${(e: CustomEvent<{ slice: number; labelId?: number }>) => {
+      @sm-export-goto=${(e: HTMLElementEventMap['sm-export-goto']) => {
         this.slice = e.detail.slice;
         if (e.detail.labelId !== undefined) this.activeLabel = e.detail.labelId;
         this.exportState = undefined;
@@ -1035,7 +1034,7 @@ export class SegmarkAnnotator extends LitElement {
         this.exportState = undefined;
         this.focus();
       }}
-      @sm-export-run=${(e: CustomEvent<ExportChoice & { overridden: string[] }>) => void this.exportFromDialog(e.detail)}
+      @sm-export-run=${(e: HTMLElementEventMap['sm-export-run']) => void this.exportFromDialog(e.detail)}
     ></segmark-export-dialog>`;
   }
 
@@ -1079,7 +1078,7 @@ export class SegmarkAnnotator extends LitElement {
         const was = this.saveState.state;
         this.saveState = { state, lastSaved };
         if (error && was !== 'error') this.reportError(error);
-        if (state === 'saved' && lastSaved) this.dispatchEvent(segmarkEvent(SEGMARK_SAVE, { time: lastSaved }));
+        if (state === 'saved' && lastSaved) emit(this, SEGMARK_SAVE, { time: lastSaved });
       },
       onStorageError: (error) => this.reportError(error),
       onPersistence: (granted) => (this.persistent = granted),
@@ -1116,7 +1115,7 @@ export class SegmarkAnnotator extends LitElement {
       otherSeries: this.loader.candidates.length - 1,
       elapsedMs,
     };
-    this.dispatchEvent(segmarkEvent(SEGMARK_LOAD, detail));
+    emit(this, SEGMARK_LOAD, detail);
   }
 
   private rebuildReformats(): void {
@@ -1127,7 +1126,7 @@ export class SegmarkAnnotator extends LitElement {
     const locale = toLocale(this.lang);
     const message = formatMessage(error.code, { ...error.params, file: error.file ?? '' }, locale).trim();
     const detail: ErrorDetail = { code: error.code, message, ...(error.file ? { file: error.file } : {}), ...(error.params.status ? { status: Number(error.params.status) } : {}) };
-    this.dispatchEvent(segmarkEvent(SEGMARK_ERROR, detail));
+    emit(this, SEGMARK_ERROR, detail);
     if (error.code !== 'aborted') this.addNotice('error', message, action);
   }
 
@@ -1141,35 +1140,35 @@ export class SegmarkAnnotator extends LitElement {
   }
 
   /** From the views: an absolute slice (reformat click) or a step (wheel). */
-  private readonly onSliceRequest = (e: CustomEvent<{ slice?: number; delta?: number }>): void => {
+  private readonly onSliceRequest = (e: HTMLElementEventMap['sm-viewport-slice']): void => {
     e.stopPropagation();
     if (!this.volume) return;
     const target = e.detail.slice ?? this.slice + (e.detail.delta ?? 0);
     this.slice = Math.min(this.volume.slices - 1, Math.max(0, target));
   };
 
-  private readonly onWindowDrag = (e: CustomEvent<WindowLevel>): void => {
+  private readonly onWindowDrag = (e: HTMLElementEventMap['sm-viewport-window']): void => {
     e.stopPropagation();
     this.setWindow(e.detail);
   };
 
-  private readonly onCrosshair = (e: CustomEvent<{ column: number; row: number }>): void => {
+  private readonly onCrosshair = (e: HTMLElementEventMap['sm-viewport-crosshair']): void => {
     e.stopPropagation();
     this.crosshair = e.detail;
   };
 
-  private readonly onToolStatus = (e: CustomEvent<{ status: ToolStatusCode }>): void => {
+  private readonly onToolStatus = (e: HTMLElementEventMap['sm-viewport-tool-status']): void => {
     e.stopPropagation();
     const text = toolStatusMessage(this.lang, e.detail.status);
     if (text) this.addNotice('warning', text);
   };
 
-  private readonly onLabelSelect = (e: CustomEvent<{ labelId: number }>): void => {
+  private readonly onLabelSelect = (e: HTMLElementEventMap['sm-label-select']): void => {
     e.stopPropagation();
     this.activeLabel = e.detail.labelId;
   };
 
-  private readonly onSeriesSelect = (e: CustomEvent<{ key: string }>): void => {
+  private readonly onSeriesSelect = (e: HTMLElementEventMap['sm-series-select']): void => {
     e.stopPropagation();
     void this.loader.select(e.detail.key);
   };
