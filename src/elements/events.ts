@@ -14,7 +14,9 @@
  *   composed: false`. They are one element speaking to the element that
  *   renders it: listen on the element that fires them (in Lit, `@sm-x=${…}`
  *   on the child in the parent's template), or on an ancestor in the same
- *   tree. The parent turns what it needs into a public event itself.
+ *   tree. The parent turns what it needs into a public event itself (e.g.
+ *   `sm-label-select` from the label panel becomes the annotator's
+ *   `segmark-label-select`).
  */
 import type { ErrorCode } from '../core/errors.js';
 import type { LoadWarning } from '../core/dicom/warnings.js';

@@ -25,6 +25,7 @@ import {
   SEGMARK_PROGRESS,
   SEGMARK_SLICE,
   SEGMARK_WINDOW,
+  SEGMARK_LABEL_SELECT,
   emit,
   type ErrorDetail,
   type ExportDetail,
@@ -100,6 +101,7 @@ export type SideTab = 'labels' | 'review' | 'work';
  * @fires segmark-status - the review status changed; detail `{ status, previous, user, role, at, note }`
  * @fires segmark-agreement - two documents were compared; detail `{ sideA, sideB, result, elapsedMs }`
  * @fires segmark-adjudicate - the open document was replaced by an adjudication; detail `{ sideB, fromA, fromB, revision }`
+ * @fires segmark-label-select - the user picked a label in the label panel; detail `{ labelId }`; cancelable (cancelled, the active label stays)
  * @csspart verify - the verification bar of the Review tab
  * @csspart reject-picker - the reason picker of a rejection
  * @csspart toolbar - the tool bar
@@ -1163,8 +1165,13 @@ export class SegmarkAnnotator extends LitElement {
     if (text) this.addNotice('warning', text);
   };
 
+  /** The label panel's pick goes to the host as `segmark-label-select`; a cancelled one keeps the active label. */
   private readonly onLabelSelect = (e: HTMLElementEventMap['sm-label-select']): void => {
     e.stopPropagation();
+    if (!emit(this, SEGMARK_LABEL_SELECT, { labelId: e.detail.labelId })) {
+      e.preventDefault();
+      return;
+    }
     this.activeLabel = e.detail.labelId;
   };
 

@@ -32,7 +32,7 @@ const LOOK: ReadonlySet<string> = new Set(['visible', 'opacity', 'display']);
  *
  * @fires sm-label-select - `CustomEvent<LabelSelectDetail>`, bubbling (not composed: it stays in the tree the
  *   panel is in), cancelable: the user picked a label (the panel sets `activeLabel` unless the event is
- *   cancelled)
+ *   cancelled); `<segmark-annotator>` passes it on to its host as `segmark-label-select`
  *
  * @csspart toolbar - the row with the create and template buttons
  * @csspart create - the "new label" button
