@@ -337,8 +337,12 @@ export function emit<K extends EventName>(target: EventTarget, type: K, detail: 
   return target.dispatchEvent(new CustomEvent(type, { detail, bubbles: true, composed, cancelable: EVENTS[type].cancelable }));
 }
 
-type SegmarkEventMap = { [K in EventName]: CustomEvent<EventDetail<K>> };
+type EventMapOf<K extends EventName> = { [N in K]: CustomEvent<EventDetail<N>> };
+type SegmarkEventMap = EventMapOf<EventName>;
+type PublicEventMap = EventMapOf<PublicEventName>;
 
 declare global {
   interface HTMLElementEventMap extends SegmarkEventMap {}
+  /** Public events bubble up to the document too, so a page can listen there. */
+  interface DocumentEventMap extends PublicEventMap {}
 }
