@@ -14,6 +14,7 @@ import { VIEWPORT_SLICE, emit } from '../events.js';
  * (e.g. which disc): the current axial slice is marked with a line, and a click
  * or drag on the reformat moves the axial view to that level.
  *
+ * @fires sm-viewport-slice - detail `{ slice }`: show this axial slice (a click or drag on the reformat)
  * @csspart canvas - the drawing surface
  *
  * @tagname segmark-reformat

@@ -18,6 +18,7 @@ export interface SeriesListItem {
 /**
  * The series found in what was opened, with thumbnails; the user picks one.
  *
+ * @fires sm-series-select - detail `{ key }`: the user picked this series
  * @csspart item - one series
  * @csspart selected - the series on screen
  *

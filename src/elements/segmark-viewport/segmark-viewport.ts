@@ -36,6 +36,10 @@ export const FIRST_IMAGE_MARK = 'segmark:first-image';
  * scrolling, and overlays (orientation letters, scale bar, slice position, HU
  * and patient coordinates under the cursor).
  *
+ * @fires sm-viewport-slice - detail `{ delta }`: step the shown slice by this many (the wheel)
+ * @fires sm-viewport-window - detail `{ center, width }`: the user dragged the window
+ * @fires sm-viewport-crosshair - detail `{ column, row }`: Shift+click put the crosshair on this pixel
+ * @fires sm-viewport-tool-status - detail `{ status }`: a tool gesture ended with a status worth telling the user
  * @csspart canvas - the drawing surface
  * @cssproperty --segmark-viewport-cursor - cursor over the image
  *
