@@ -20,6 +20,7 @@ export type {
   ChangeDetail,
   ErrorDetail,
   ExportDetail,
+  LabelSelectDetail,
   LoadDetail,
   OpenSeriesDetail,
   PacsStoreDetail,

@@ -1,11 +1,35 @@
 /**
- * Events the annotator fires for its host page (ARCHITECTURE "Public surface").
- * All bubble and are composed, so a portal can listen on any ancestor.
+ * Every event Segmark's elements fire, in one map: its name (a constant), its
+ * detail type, and whether a listener may veto it. The map is merged into
+ * `HTMLElementEventMap`, so `addEventListener` and Lit handlers get the detail
+ * type without a cast, and `emit` is the only way the elements fire them.
+ *
+ * The rule, which `emit` enforces (callers cannot choose the flags):
+ * - **Public `segmark-*` events are for the host page and leave the host**:
+ *   `bubbles: true, composed: true`, so a portal can listen on any ancestor,
+ *   across its own shadow roots too (ARCHITECTURE "Public surface"). Those
+ *   the host may veto are `cancelable` (marked in the map); `emit` returns
+ *   false when one was cancelled, and the element then does nothing.
+ * - **Internal `sm-*` events never cross a shadow root**: `bubbles: true,
+ *   composed: false`. They are one element speaking to the element that
+ *   renders it: listen on the element that fires them (in Lit, `@sm-x=${…}`
+ *   on the child in the parent's template), or on an ancestor in the same
+ *   tree. The parent turns what it needs into a public event itself (e.g.
+ *   `sm-label-select` from the label panel becomes the annotator's
+ *   `segmark-label-select`).
  */
 import type { ErrorCode } from '../core/errors.js';
 import type { LoadWarning } from '../core/dicom/warnings.js';
 import type { StatusStep } from '../core/review/review-state.js';
 import type { AgreementResult } from '../core/review/agreement.js';
+import type { ChoiceKey, Side } from '../core/review/adjudicate.js';
+import type { WindowLevel } from '../core/display/window.js';
+import type { ToolStatusCode } from '../tools/annotation-tool.js';
+import type { CompareSource } from './segmark-agreement/segmark-agreement.js';
+import type { ExportChoice } from './segmark-export-dialog/segmark-export-dialog.js';
+import type { ReviewStepDetail } from './segmark-review-panel/segmark-review-panel.js';
+
+// ── Public events: fired on the host element for the host page ─────────────
 
 export const SEGMARK_LOAD = 'segmark-load';
 export const SEGMARK_ERROR = 'segmark-error';
@@ -18,6 +42,9 @@ export const SEGMARK_EXPORT = 'segmark-export';
 export const SEGMARK_PACS_STORE = 'segmark-pacs-store';
 export const SEGMARK_OPEN_SERIES = 'segmark-open-series';
 export const SEGMARK_STATUS = 'segmark-status';
+export const SEGMARK_LABEL_SELECT = 'segmark-label-select';
+export const SEGMARK_AGREEMENT = 'segmark-agreement';
+export const SEGMARK_ADJUDICATE = 'segmark-adjudicate';
 
 /**
  * The document's review status changed (`setStatus`, or the review panel), so
@@ -25,8 +52,6 @@ export const SEGMARK_STATUS = 'segmark-status';
  * `role`), when (ISO 8601), and the note given with it.
  */
 export type StatusDetail = StatusStep;
-export const SEGMARK_AGREEMENT = 'segmark-agreement';
-export const SEGMARK_ADJUDICATE = 'segmark-adjudicate';
 
 /** Two documents of the open series were compared (`compareWith`, or the Compare… panel). */
 export interface AgreementDetail {
@@ -138,10 +163,6 @@ export interface WindowDetail {
   width: number;
 }
 
-export function segmarkEvent<T>(type: string, detail: T, cancelable = false): CustomEvent<T> {
-  return new CustomEvent<T>(type, { detail, bubbles: true, composed: true, cancelable });
-}
-
 /** An annotation changed: which label, which slice (null: the label as a whole), and how. */
 export interface ChangeDetail {
   labelId: number;
@@ -149,20 +170,179 @@ export interface ChangeDetail {
   kind: 'draw' | 'erase' | 'edit' | 'interpolate' | 'import' | 'verify' | 'label' | 'restore' | 'undo' | 'redo';
 }
 
+
+/** A label was picked (in the label panel: its name, a row moved to with the keyboard, or a new label). */
+export interface LabelSelectDetail {
+  /** The label id (labelmap value 1..255) now active. */
+  labelId: number;
+}
+
+// ── Internal events: a child element to the element whose template renders it ──
+
+/** `<segmark-label-panel>`: the user picked a label; cancelling keeps the active label. */
+export const LABEL_SELECT = 'sm-label-select';
+
+/** `<segmark-viewport>` (a wheel step) and `<segmark-reformat>` (a level clicked): show this slice. */
+export const VIEWPORT_SLICE = 'sm-viewport-slice';
+/** `<segmark-viewport>`: the user dragged the window. */
+export const VIEWPORT_WINDOW = 'sm-viewport-window';
+/** `<segmark-viewport>`: the pixel under the pointer, for the reformats' crosshair. */
+export const VIEWPORT_CROSSHAIR = 'sm-viewport-crosshair';
+/** `<segmark-viewport>`: a tool gesture ended with a status worth telling the user. */
+export const VIEWPORT_TOOL_STATUS = 'sm-viewport-tool-status';
+
+/** `<segmark-series-list>`: the user picked a series of the drop. */
+export const SERIES_SELECT = 'sm-series-select';
+
+/** `<segmark-work-panel>`: open a recent document. */
+export const WORK_OPEN = 'sm-work-open';
+/** `<segmark-work-panel>`: delete a stored document (the user confirmed). */
+export const WORK_DELETE = 'sm-work-delete';
+/** `<segmark-work-panel>`: restore a version of the open document. */
+export const VERSION_RESTORE = 'sm-version-restore';
+/** `<segmark-work-panel>`: keep the open document as a version now. */
+export const VERSION_SAVE = 'sm-version-save';
+/** `<segmark-work-panel>`: the panel was opened; its lists should be refreshed. */
+export const WORK_REFRESH = 'sm-work-refresh';
+/** `<segmark-work-panel>`: remove every cached image (the user confirmed). */
+export const IMAGES_FORGET = 'sm-images-forget';
+
+/** `<segmark-export-dialog>`: the choice changed; findings are wanted. */
+export const EXPORT_CHECK = 'sm-export-check';
+/** `<segmark-export-dialog>`: export this choice (with the findings the user overrode). */
+export const EXPORT_RUN = 'sm-export-run';
+/** `<segmark-export-dialog>`: close the dialog. */
+export const EXPORT_CLOSE = 'sm-export-close';
+/** `<segmark-export-dialog>`: show the slice of a finding. */
+export const EXPORT_GOTO = 'sm-export-goto';
+
+/** `<segmark-review-panel>`: the user chose a review step. */
+export const REVIEW_STEP = 'sm-review-step';
+
+/** `<segmark-comments>`: add a comment at the pending point. */
+export const COMMENT_ADD = 'sm-comment-add';
+/** `<segmark-comments>`: start or stop placing the pin with a click. */
+export const COMMENT_PIN = 'sm-comment-pin';
+/** `<segmark-comments>`: show the comment's slice and centre its pin. */
+export const COMMENT_JUMP = 'sm-comment-jump';
+/** `<segmark-comments>`: reply to a comment. */
+export const COMMENT_REPLY = 'sm-comment-reply';
+/** `<segmark-comments>`: resolve or reopen a comment. */
+export const COMMENT_RESOLVE = 'sm-comment-resolve';
+
+/** `<segmark-agreement>`: compare with this side B. */
+export const AGREEMENT_COMPARE = 'sm-agreement-compare';
+/** `<segmark-agreement>`: stop the comparison under way. */
+export const AGREEMENT_CANCEL = 'sm-agreement-cancel';
+/** `<segmark-agreement>`: show this slice with this label active. */
+export const AGREEMENT_GOTO = 'sm-agreement-goto';
+/** `<segmark-agreement>`: draw the agreement of `result.labels[index]` (null: none). */
+export const AGREEMENT_OVERLAY = 'sm-agreement-overlay';
+/** `<segmark-agreement>`: make the adjudicated document (A where nothing is chosen). */
+export const AGREEMENT_ADJUDICATE = 'sm-agreement-adjudicate';
+/** `<segmark-agreement>`: download the table as CSV. */
+export const AGREEMENT_CSV = 'sm-agreement-csv';
+/** `<segmark-agreement>`: close the panel. */
+export const AGREEMENT_CLOSE = 'sm-agreement-close';
+
+/** The detail of an event that carries nothing (it is an empty object). */
+export type NoDetail = Record<string, never>;
+
+// ── The map ─────────────────────────────────────────────────────────────────
+
+/** One entry of the map: whether a listener may veto the event, and (as a type only) its detail. */
+export interface EventSpec<D> {
+  readonly cancelable: boolean;
+  /** Never set at run time: it carries the detail type. */
+  readonly detail?: D;
+}
+
+function spec<D>(cancelable = false): EventSpec<D> {
+  return { cancelable };
+}
+
+/** Every event, by name. A name missing here cannot be fired by `emit`. */
+export const EVENTS = {
+  [SEGMARK_LOAD]: spec<LoadDetail>(),
+  [SEGMARK_ERROR]: spec<ErrorDetail>(),
+  [SEGMARK_PROGRESS]: spec<ProgressDetail>(),
+  [SEGMARK_SLICE]: spec<SliceDetail>(),
+  [SEGMARK_WINDOW]: spec<WindowDetail>(),
+  [SEGMARK_CHANGE]: spec<ChangeDetail>(),
+  [SEGMARK_SAVE]: spec<SaveDetail>(),
+  [SEGMARK_EXPORT]: spec<ExportDetail>(),
+  [SEGMARK_PACS_STORE]: spec<PacsStoreDetail>(),
+  [SEGMARK_OPEN_SERIES]: spec<OpenSeriesDetail>(),
+  [SEGMARK_STATUS]: spec<StatusDetail>(),
+  // The host may keep the active label: cancelling leaves it as it was.
+  [SEGMARK_LABEL_SELECT]: spec<LabelSelectDetail>(true),
+  [SEGMARK_AGREEMENT]: spec<AgreementDetail>(),
+  [SEGMARK_ADJUDICATE]: spec<AdjudicateDetail>(),
+
+  // The annotator vetoes a pick when its host cancelled `segmark-label-select`.
+  [LABEL_SELECT]: spec<LabelSelectDetail>(true),
+  // `slice` from a reformat (absolute), `delta` from the viewport's wheel.
+  [VIEWPORT_SLICE]: spec<{ slice?: number; delta?: number }>(),
+  [VIEWPORT_WINDOW]: spec<WindowLevel>(),
+  [VIEWPORT_CROSSHAIR]: spec<{ column: number; row: number }>(),
+  [VIEWPORT_TOOL_STATUS]: spec<{ status: ToolStatusCode }>(),
+  [SERIES_SELECT]: spec<{ key: string }>(),
+  [WORK_OPEN]: spec<{ id: string }>(),
+  [WORK_DELETE]: spec<{ id: string }>(),
+  [VERSION_RESTORE]: spec<{ id: number }>(),
+  [VERSION_SAVE]: spec<NoDetail>(),
+  [WORK_REFRESH]: spec<NoDetail>(),
+  [IMAGES_FORGET]: spec<NoDetail>(),
+  [EXPORT_CHECK]: spec<ExportChoice>(),
+  [EXPORT_RUN]: spec<ExportChoice & { overridden: string[] }>(),
+  [EXPORT_CLOSE]: spec<NoDetail>(),
+  [EXPORT_GOTO]: spec<{ slice: number; labelId?: number }>(),
+  [REVIEW_STEP]: spec<ReviewStepDetail>(),
+  [COMMENT_ADD]: spec<{ text: string }>(),
+  [COMMENT_PIN]: spec<{ on: boolean }>(),
+  [COMMENT_JUMP]: spec<{ id: string }>(),
+  [COMMENT_REPLY]: spec<{ id: string; text: string }>(),
+  [COMMENT_RESOLVE]: spec<{ id: string; resolved: boolean }>(),
+  [AGREEMENT_COMPARE]: spec<CompareSource>(),
+  [AGREEMENT_CANCEL]: spec<NoDetail>(),
+  [AGREEMENT_GOTO]: spec<{ slice: number; labelId: number }>(),
+  [AGREEMENT_OVERLAY]: spec<{ index: number | null }>(),
+  [AGREEMENT_ADJUDICATE]: spec<{ choices: Map<ChoiceKey, Side> }>(),
+  [AGREEMENT_CSV]: spec<NoDetail>(),
+  [AGREEMENT_CLOSE]: spec<NoDetail>(),
+};
+
+export type EventName = keyof typeof EVENTS;
+/** The public names: what a host page may listen to. */
+export type PublicEventName = Extract<EventName, `segmark-${string}`>;
+/** The internal names: never leave the shadow root they are fired in. */
+export type InternalEventName = Extract<EventName, `sm-${string}`>;
+export type EventDetail<K extends EventName> = (typeof EVENTS)[K] extends EventSpec<infer D> ? D : never;
+
+/** Whether a name is public: it leaves the host. */
+export function isPublicEvent(type: EventName): type is PublicEventName {
+  return type.startsWith('segmark-');
+}
+
+/** The public names, in map order. */
+export const PUBLIC_EVENTS: readonly PublicEventName[] = (Object.keys(EVENTS) as EventName[]).filter(isPublicEvent);
+
+/**
+ * Fires `type` on `target` with `detail`, typed by the map, with the flags of
+ * the rule above. Returns false when a listener cancelled a cancelable event
+ * (the caller then leaves things as they were), true otherwise.
+ */
+export function emit<K extends EventName>(target: EventTarget, type: K, detail: EventDetail<K>): boolean {
+  const composed = isPublicEvent(type);
+  return target.dispatchEvent(new CustomEvent(type, { detail, bubbles: true, composed, cancelable: EVENTS[type].cancelable }));
+}
+
+type EventMapOf<K extends EventName> = { [N in K]: CustomEvent<EventDetail<N>> };
+type SegmarkEventMap = EventMapOf<EventName>;
+type PublicEventMap = EventMapOf<PublicEventName>;
+
 declare global {
-  interface HTMLElementEventMap {
-    'segmark-change': CustomEvent<ChangeDetail>;
-    'segmark-save': CustomEvent<SaveDetail>;
-    'segmark-export': CustomEvent<ExportDetail>;
-    'segmark-load': CustomEvent<LoadDetail>;
-    'segmark-error': CustomEvent<ErrorDetail>;
-    'segmark-progress': CustomEvent<ProgressDetail>;
-    'segmark-slice': CustomEvent<SliceDetail>;
-    'segmark-window': CustomEvent<WindowDetail>;
-    'segmark-pacs-store': CustomEvent<PacsStoreDetail>;
-    'segmark-open-series': CustomEvent<OpenSeriesDetail>;
-    'segmark-status': CustomEvent<StatusDetail>;
-    'segmark-agreement': CustomEvent<AgreementDetail>;
-    'segmark-adjudicate': CustomEvent<AdjudicateDetail>;
-  }
+  interface HTMLElementEventMap extends SegmarkEventMap {}
+  /** Public events bubble up to the document too, so a page can listen there. */
+  interface DocumentEventMap extends PublicEventMap {}
 }

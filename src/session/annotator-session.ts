@@ -14,6 +14,8 @@ import type { Volume } from '../core/dicom/volume.js';
 import { SegmarkError } from '../core/errors.js';
 import { formatMessage } from '../core/messages.js';
 import { toLocale } from '../elements/strings.js';
+// Types only: the event map is written once, with the elements that fire its events.
+import type { EventDetail, PublicEventName } from '../elements/events.js';
 import type { AnnotationDocument } from '../core/annotation/document.js';
 import type { WindowLevel } from '../core/display/window.js';
 import { ReviewState } from '../core/review/review-state.js';
@@ -84,14 +86,9 @@ export interface DocumentSource {
 
 export type SessionListener = (key: SessionKey, old: unknown) => void;
 
-/** The public `segmark-*` events and their details, from the event map (elements/events.ts). */
-export type PublicEvents = {
-  [K in keyof HTMLElementEventMap as K extends `segmark-${string}` ? K : never]: HTMLElementEventMap[K] extends CustomEvent<infer D> ? D : never;
-};
-
 /** How the session speaks to the host page: the element fires these as DOM events. */
 export interface SessionOutput {
-  emit<K extends keyof PublicEvents>(type: K, detail: PublicEvents[K]): void;
+  emit<K extends PublicEventName>(type: K, detail: EventDetail<K>): void;
 }
 
 const MAX_NOTICES = 50;
@@ -130,7 +127,7 @@ export class AnnotatorSession {
   constructor(private readonly output: SessionOutput) {}
 
   /** Fires a public event on the host. */
-  emit<K extends keyof PublicEvents>(type: K, detail: PublicEvents[K]): void {
+  emit<K extends PublicEventName>(type: K, detail: EventDetail<K>): void {
     this.output.emit(type, detail);
   }
 

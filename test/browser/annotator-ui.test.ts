@@ -2,6 +2,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import '../../src/index.js';
 import type { SegmarkAnnotator } from '../../src/elements/segmark-annotator/segmark-annotator.js';
+import { SEGMARK_LABEL_SELECT } from '../../src/elements/events.js';
 import { frames, sampleFiles } from './support/sample.js';
 import { mountAnnotator, unmountAll } from './support/mount.js';
 
@@ -99,5 +100,36 @@ describe('annotation chrome of <segmark-annotator>', () => {
     a.setThresholdRange({ min: 60, max: 120 });
     await a.updateComplete;
     expect(a.shadowRoot!.querySelector<HTMLSelectElement>('select[data-action="threshold"]')!.textContent).toContain('60…120 HU');
+  });
+
+  it('picking a label in the panel fires segmark-label-select {labelId} to the host page; cancelling it keeps the active label', async () => {
+    const a = await open();
+    const panel = a.shadowRoot!.querySelector('segmark-label-panel')!;
+    await panel.updateComplete;
+    const pick = (id: number) => panel.shadowRoot!.querySelector<HTMLButtonElement>(`li[data-id="${id}"] [data-control="select"]`)!.click();
+    const [first, second, third] = a.getDocument()!.labels.map((l) => l.id);
+    expect(a.activeLabel).toBe(first);
+    const seen: CustomEvent<{ labelId: number }>[] = [];
+    // On the page, outside the annotator: the event leaves its shadow root.
+    const record = (e: HTMLElementEventMap[typeof SEGMARK_LABEL_SELECT]) => seen.push(e);
+    document.body.addEventListener(SEGMARK_LABEL_SELECT, record);
+    try {
+      pick(second!);
+      await a.updateComplete;
+      expect(seen.map((e) => e.detail)).toEqual([{ labelId: second }]);
+      expect(seen[0]!.target).toBe(a);
+      expect([seen[0]!.bubbles, seen[0]!.composed, seen[0]!.cancelable]).toEqual([true, true, true]);
+      expect(a.activeLabel).toBe(second);
+
+      a.addEventListener(SEGMARK_LABEL_SELECT, (e) => e.preventDefault(), { once: true });
+      pick(third!);
+      await a.updateComplete;
+      await panel.updateComplete;
+      expect(seen.map((e) => e.detail.labelId)).toEqual([second, third]);
+      expect(a.activeLabel).toBe(second);
+      expect(panel.activeLabel).toBe(second);
+    } finally {
+      document.body.removeEventListener(SEGMARK_LABEL_SELECT, record);
+    }
   });
 });

@@ -1,7 +1,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import '../../src/index.js';
 import type { SegmarkAnnotator } from '../../src/elements/segmark-annotator/segmark-annotator.js';
-import type { ErrorDetail, LoadDetail } from '../../src/elements/events.js';
+import type { ErrorDetail, LoadDetail, WindowDetail } from '../../src/elements/events.js';
 import { frames, sampleFiles, sampleIndex } from './support/sample.js';
 import { mountAnnotator, unmountAll } from './support/mount.js';
 
@@ -89,6 +89,24 @@ describe('<segmark-annotator> with the sample series', () => {
     lung.click();
     await frames(3);
     expect([el.windowCenter, el.windowWidth]).toEqual([-600, 1500]);
+  });
+
+  it('a window change (a preset, or the properties set by the host) fires segmark-window with the new centre and width', async () => {
+    const el = mount();
+    await el.loadFiles(await sampleFiles(8));
+    await frames(2);
+    const windows: WindowDetail[] = [];
+    el.addEventListener('segmark-window', (e) => windows.push(e.detail));
+    el.applyPreset('bone');
+    await el.updateComplete;
+    expect(windows).toEqual([{ center: 500, width: 2000 }]);
+    el.windowCenter = 40;
+    el.windowWidth = 400;
+    await el.updateComplete;
+    expect(windows).toEqual([
+      { center: 500, width: 2000 },
+      { center: 40, width: 400 },
+    ]);
   });
 
   it('a broken file gives segmark-error naming it, and the rest still loads', async () => {

@@ -16,7 +16,8 @@ import { SameThreadDecoder } from '../../src/core/dicom/decoder-pool.js';
 import { assembleSeries, loadVolume, readInstances } from '../../src/core/dicom/loader.js';
 import type { Volume } from '../../src/core/dicom/volume.js';
 import { WINDOW_PRESETS } from '../../src/core/display/window.js';
-import { AnnotatorSession, type DocumentSource, type PublicEvents } from '../../src/session/annotator-session.js';
+import { AnnotatorSession, type DocumentSource } from '../../src/session/annotator-session.js';
+import type { PublicEventName } from '../../src/elements/events.js';
 import {
   COMMAND_IDS,
   ANNOTATION_TOOLS,
@@ -58,7 +59,7 @@ interface Harness {
   session: AnnotatorSession;
   context: CommandContext;
   docs: { document: AnnotationDocument | undefined; writable: boolean; ready: boolean };
-  events: Array<{ type: keyof PublicEvents; detail: unknown }>;
+  events: Array<{ type: PublicEventName; detail: unknown }>;
   calls: string[];
 }
 

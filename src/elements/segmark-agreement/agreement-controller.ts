@@ -20,7 +20,7 @@ import { AgreementJobs } from '../../session/agreement-job.js';
 import type { SegmarkDb } from '../../store/db.js';
 import { listDocuments, loadDocument } from '../../store/documents.js';
 import { AgreementOverlay } from '../../viewer/agreement-overlay.js';
-import { SEGMARK_ADJUDICATE, SEGMARK_AGREEMENT, segmarkEvent } from '../events.js';
+import { SEGMARK_ADJUDICATE, SEGMARK_AGREEMENT, emit } from '../events.js';
 import { agreementStrings } from './agreement-strings.js';
 import type { CompareCandidate, CompareSource } from './segmark-agreement.js';
 
@@ -74,9 +74,9 @@ export class AgreementController implements ReactiveController {
       },
       {
         onChange: () => element.requestUpdate(),
-        onCompared: (detail) => element.dispatchEvent(segmarkEvent(SEGMARK_AGREEMENT, detail)),
+        onCompared: (detail) => emit(element, SEGMARK_AGREEMENT, detail),
         onAdjudicated: (detail) => {
-          element.dispatchEvent(segmarkEvent(SEGMARK_ADJUDICATE, detail));
+          emit(element, SEGMARK_ADJUDICATE, detail);
           this.overlay = undefined;
           this.notice = agreementStrings(host.lang()).adjudicated;
         },
@@ -190,11 +190,11 @@ export class AgreementController implements ReactiveController {
       .progress=${this.progress}
       .readonly=${!this.host.editable()}
       .notice=${this.notice}
-      @sm-agreement-compare=${(e: CustomEvent<CompareSource>) => void this.compare(e.detail).catch(() => undefined)}
+      @sm-agreement-compare=${(e: HTMLElementEventMap['sm-agreement-compare']) => void this.compare(e.detail).catch(() => undefined)}
       @sm-agreement-cancel=${() => this.cancel()}
-      @sm-agreement-goto=${(e: CustomEvent<{ slice: number; labelId: number }>) => this.host.showSlice(e.detail.slice, e.detail.labelId)}
-      @sm-agreement-overlay=${(e: CustomEvent<{ index: number | null }>) => this.setOverlay(e.detail.index)}
-      @sm-agreement-adjudicate=${(e: CustomEvent<{ choices: Map<ChoiceKey, Side> }>) => void this.adjudicate(e.detail.choices).catch(() => undefined)}
+      @sm-agreement-goto=${(e: HTMLElementEventMap['sm-agreement-goto']) => this.host.showSlice(e.detail.slice, e.detail.labelId)}
+      @sm-agreement-overlay=${(e: HTMLElementEventMap['sm-agreement-overlay']) => this.setOverlay(e.detail.index)}
+      @sm-agreement-adjudicate=${(e: HTMLElementEventMap['sm-agreement-adjudicate']) => void this.adjudicate(e.detail.choices).catch(() => undefined)}
       @sm-agreement-csv=${() => {
         const file = this.csvFile();
         if (file) this.host.download(file);

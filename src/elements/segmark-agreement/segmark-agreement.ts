@@ -2,6 +2,16 @@ import { LitElement, html, nothing, type PropertyValues } from 'lit';
 import { property, state } from 'lit/decorators.js';
 import type { AgreementResult, LabelAgreement } from '../../core/review/agreement.js';
 import { choiceKey, type ChoiceKey, type Side } from '../../core/review/adjudicate.js';
+import {
+  AGREEMENT_ADJUDICATE,
+  AGREEMENT_CANCEL,
+  AGREEMENT_CLOSE,
+  AGREEMENT_COMPARE,
+  AGREEMENT_CSV,
+  AGREEMENT_GOTO,
+  AGREEMENT_OVERLAY,
+  emit,
+} from '../events.js';
 import { toLocale } from '../strings.js';
 import { agreementStrings } from './agreement-strings.js';
 import { agreementStyles } from './segmark-agreement.styles.js';
@@ -17,14 +27,6 @@ export interface CompareCandidate {
 
 /** Where the other side (B) comes from: another user's stored document, or a file. */
 export type CompareSource = { user: string } | { file: File };
-
-export const AGREEMENT_COMPARE = 'sm-agreement-compare';
-export const AGREEMENT_CANCEL = 'sm-agreement-cancel';
-export const AGREEMENT_GOTO = 'sm-agreement-goto';
-export const AGREEMENT_OVERLAY = 'sm-agreement-overlay';
-export const AGREEMENT_ADJUDICATE = 'sm-agreement-adjudicate';
-export const AGREEMENT_CSV = 'sm-agreement-csv';
-export const AGREEMENT_CLOSE = 'sm-agreement-close';
 
 /** The label id a (label, slice) choice is keyed by: pairs match by id, so either side's. */
 export function pairId(label: LabelAgreement): number {
@@ -111,7 +113,7 @@ export class SegmarkAgreement extends LitElement {
     return html`<section class="panel" part="panel" role="dialog" aria-modal="false" aria-labelledby="title" tabindex="-1" @keydown=${this.onKeyDown}>
       <header>
         <h2 id="title">${t.title}</h2>
-        <button data-action="close" aria-label=${t.close} title=${t.close} @click=${() => this.emit(AGREEMENT_CLOSE, {})}>×</button>
+        <button data-action="close" aria-label=${t.close} title=${t.close} @click=${() => emit(this, AGREEMENT_CLOSE, {})}>×</button>
       </header>
       ${this.renderSource(t)}
       ${this.progress ? this.renderProgress(t, this.progress) : nothing}
@@ -131,7 +133,7 @@ export class SegmarkAgreement extends LitElement {
           ? html`<select id="candidate" .value=${this.candidate} @change=${(e: Event) => (this.candidate = (e.target as HTMLSelectElement).value)}>
                 ${this.candidates.map((c) => html`<option value=${c.user} ?selected=${c.user === this.candidate}>${c.user} · ${t.regions(c.regions)}</option>`)}
               </select>
-              <button data-action="compare" ?disabled=${busy || !this.candidate} @click=${() => this.emit(AGREEMENT_COMPARE, { user: this.candidate })}>${t.compare}</button>`
+              <button data-action="compare" ?disabled=${busy || !this.candidate} @click=${() => emit(this, AGREEMENT_COMPARE, { user: this.candidate })}>${t.compare}</button>`
           : html`<span class="muted" data-empty>${t.noStored}</span>`}
       </div>
       <div class="row">
@@ -144,7 +146,7 @@ export class SegmarkAgreement extends LitElement {
   private renderProgress(t: ReturnType<typeof agreementStrings>, p: { done: number; total: number }) {
     return html`<div part="progress" role="status" aria-live="polite">
       <div class="row"><span>${t.computing} ${p.total ? t.labelsDone(p.done, p.total) : ''}</span>
-        <button data-action="cancel" @click=${() => this.emit(AGREEMENT_CANCEL, {})}>${t.cancel}</button></div>
+        <button data-action="cancel" @click=${() => emit(this, AGREEMENT_CANCEL, {})}>${t.cancel}</button></div>
       <progress max=${Math.max(1, p.total)} .value=${p.done} aria-label=${t.computing}></progress>
     </div>`;
   }
@@ -186,9 +188,9 @@ export class SegmarkAgreement extends LitElement {
       </div>
       ${label ? this.renderSlices(t, label, f) : nothing}
       <div class="actions" part="actions">
-        <button data-action="csv" @click=${() => this.emit(AGREEMENT_CSV, {})}>${t.csv}</button>
+        <button data-action="csv" @click=${() => emit(this, AGREEMENT_CSV, {})}>${t.csv}</button>
         <button class="primary" data-action="adjudicate" ?disabled=${this.readonly} title=${this.readonly ? t.readonly : t.adjudicateHint}
-          @click=${() => this.emit(AGREEMENT_ADJUDICATE, { choices: new Map(this.choices) })}>${t.adjudicate}</button>
+          @click=${() => emit(this, AGREEMENT_ADJUDICATE, { choices: new Map(this.choices) })}>${t.adjudicate}</button>
       </div>`;
   }
 
@@ -208,7 +210,7 @@ export class SegmarkAgreement extends LitElement {
           return html`<li data-slice=${s.slice}>
             <span class="where">${t.slice(s.slice + 1)}</span>
             <span class="muted">${t.pixels(f.count.format(s.aOnly), f.count.format(s.bOnly))}</span>
-            <button data-action="goto" aria-label=${t.gotoSlice(s.slice + 1)} @click=${() => this.emit(AGREEMENT_GOTO, { slice: s.slice, labelId: id })}>${t.goto}</button>
+            <button data-action="goto" aria-label=${t.gotoSlice(s.slice + 1)} @click=${() => emit(this, AGREEMENT_GOTO, { slice: s.slice, labelId: id })}>${t.goto}</button>
             <fieldset ?disabled=${this.readonly}>
               <legend class="muted">${t.take}</legend>
               ${(['a', 'b'] as const).map(
@@ -255,11 +257,7 @@ export class SegmarkAgreement extends LitElement {
   }
 
   private emitOverlay(): void {
-    this.emit(AGREEMENT_OVERLAY, { index: this.overlayOn && this.selected >= 0 ? this.selected : null });
-  }
-
-  private emit<T>(type: string, detail: T): void {
-    this.dispatchEvent(new CustomEvent<T>(type, { detail, bubbles: true, composed: true }));
+    emit(this, AGREEMENT_OVERLAY, { index: this.overlayOn && this.selected >= 0 ? this.selected : null });
   }
 
   private readonly onOverlay = (e: Event): void => {
@@ -271,14 +269,14 @@ export class SegmarkAgreement extends LitElement {
     const input = e.target as HTMLInputElement;
     const file = input.files?.[0];
     input.value = '';
-    if (file) this.emit(AGREEMENT_COMPARE, { file });
+    if (file) emit(this, AGREEMENT_COMPARE, { file });
   };
 
   /** Escape closes the panel; keys stay here, so the annotator's shortcuts do not fire while it has focus. */
   private readonly onKeyDown = (e: KeyboardEvent): void => {
     if (e.key === 'Escape') {
       e.preventDefault();
-      this.emit(AGREEMENT_CLOSE, {});
+      emit(this, AGREEMENT_CLOSE, {});
     }
     e.stopPropagation();
   };

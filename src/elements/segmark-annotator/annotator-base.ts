@@ -18,7 +18,7 @@ import { AnnotatorSession, type ToolId } from '../../session/annotator-session.j
 import { handleKey, type CommandContext } from '../../session/commands.js';
 import { Exchange } from '../../session/exchange.js';
 import { PacsLink } from '../../session/pacs.js';
-import { segmarkEvent, type SeriesSummary } from '../events.js';
+import { emit, type SeriesSummary } from '../events.js';
 import type { SegmarkViewport } from '../segmark-viewport/segmark-viewport.js';
 import { AgreementController } from '../segmark-agreement/agreement-controller.js';
 import { toLocale } from '../strings.js';
@@ -39,7 +39,7 @@ export class AnnotatorBase extends LitElement {
   static override styles = [annotatorStyles, reviewBarStyles];
 
   /** This annotator's state, read live by its controllers, tools and commands; shared with no other annotator. @internal */
-  readonly session = new AnnotatorSession({ emit: (type, detail) => this.dispatchEvent(segmarkEvent(type, detail)) });
+  readonly session = new AnnotatorSession({ emit: (type, detail) => emit(this, type, detail) });
 
   /** @internal */
   readonly loader = new SeriesLoader(this, {

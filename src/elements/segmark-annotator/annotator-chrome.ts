@@ -119,9 +119,9 @@ export function renderExportDialog(lang: string, document: AnnotationDocument | 
     .busy=${state.busy}
     .lang=${lang}
     .name=${name}
-    @sm-export-check=${(e: CustomEvent<ExportChoice>) => a.check(e.detail)}
-    @sm-export-goto=${(e: CustomEvent<{ slice: number; labelId?: number }>) => a.goto(e.detail.slice, e.detail.labelId)}
+    @sm-export-check=${(e: HTMLElementEventMap['sm-export-check']) => a.check(e.detail)}
+    @sm-export-goto=${(e: HTMLElementEventMap['sm-export-goto']) => a.goto(e.detail.slice, e.detail.labelId)}
     @sm-export-close=${() => a.close()}
-    @sm-export-run=${(e: CustomEvent<ExportChoice & { overridden: string[] }>) => a.run(e.detail)}
+    @sm-export-run=${(e: HTMLElementEventMap['sm-export-run']) => a.run(e.detail)}
   ></segmark-export-dialog>`;
 }

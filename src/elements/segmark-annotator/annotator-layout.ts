@@ -10,6 +10,7 @@ import type { SegmarkAnnotator } from './segmark-annotator.js';
 import { THRESHOLD_PRESETS, type ThresholdBrushTool, type ThresholdPresetId } from '../../tools/threshold-brush.js';
 import type { WindowLevel } from '../../core/display/window.js';
 import { press } from '../../session/commands.js';
+import { SEGMARK_LABEL_SELECT, emit } from '../events.js';
 import { strings } from '../strings.js';
 import { toolStatusMessage } from '../tool-strings.js';
 import type { ToolStatusCode } from '../../tools/annotation-tool.js';
@@ -73,7 +74,7 @@ function renderSide(a: SegmarkAnnotator, win: WindowLevel, invert: boolean) {
   const crosshair = session.get('crosshair');
   return html`<div class="side" part="side">
     <segmark-series-list aria-label=${t.series} .items=${a.loader.items} .selected=${a.loader.selectedKey}
-      @sm-series-select=${(e: CustomEvent<{ key: string }>) => {
+      @sm-series-select=${(e: HTMLElementEventMap['sm-series-select']) => {
         e.stopPropagation();
         void a.loader.select(e.detail.key);
       }}
@@ -88,9 +89,11 @@ function renderSide(a: SegmarkAnnotator, win: WindowLevel, invert: boolean) {
         .sliceSpacing=${volume?.spacing[2] ?? 0}
         .lang=${a.lang}
         .readonly=${!a.editable}
-        @sm-label-select=${(e: CustomEvent<{ labelId: number }>) => {
+        @sm-label-select=${(e: HTMLElementEventMap['sm-label-select']) => {
+          // The pick goes to the host first; a cancelled one keeps the active label.
           e.stopPropagation();
-          a.activeLabel = e.detail.labelId;
+          if (emit(a, SEGMARK_LABEL_SELECT, { labelId: e.detail.labelId })) a.activeLabel = e.detail.labelId;
+          else e.preventDefault();
         }}
       ></segmark-label-panel>
     </div>
@@ -108,10 +111,10 @@ function renderSide(a: SegmarkAnnotator, win: WindowLevel, invert: boolean) {
             .hasDocument=${a.annotations.documentKey !== undefined}
             .cacheBytes=${a.cacheImages ? a.work.cacheBytes : undefined}
             @sm-work-refresh=${() => void a.work.refresh()}
-            @sm-work-delete=${(e: CustomEvent<{ id: string }>) => void a.work.delete(e.detail.id)}
-            @sm-work-open=${(e: CustomEvent<{ id: string }>) => void a.openWork(e.detail.id)}
+            @sm-work-delete=${(e: HTMLElementEventMap['sm-work-delete']) => void a.work.delete(e.detail.id)}
+            @sm-work-open=${(e: HTMLElementEventMap['sm-work-open']) => void a.openWork(e.detail.id)}
             @sm-images-forget=${() => void a.forgetCachedImages()}
-            @sm-version-restore=${(e: CustomEvent<{ id: number }>) => void a.restoreVersion(e.detail.id)}
+            @sm-version-restore=${(e: HTMLElementEventMap['sm-version-restore']) => void a.restoreVersion(e.detail.id)}
             @sm-version-save=${() => void a.saveVersion()}
           ></segmark-work-panel>
         </div>`}
@@ -124,7 +127,7 @@ function renderSide(a: SegmarkAnnotator, win: WindowLevel, invert: boolean) {
         .slice=${a.slice}
         .window=${win}
         .invert=${invert}
-        @sm-viewport-slice=${(e: CustomEvent<{ slice?: number; delta?: number }>) => onSliceRequest(a, e)}
+        @sm-viewport-slice=${(e: HTMLElementEventMap['sm-viewport-slice']) => onSliceRequest(a, e)}
       ></segmark-reformat>`,
     )}
   </div>`;
@@ -148,16 +151,16 @@ function renderViewport(a: SegmarkAnnotator, win: WindowLevel, invert: boolean) 
     .emptyText=${strings(a.lang).emptyViewer}
     .pins=${a.review.pins()}
     .pendingPin=${a.review.pendingPoint()}
-    @sm-viewport-slice=${(e: CustomEvent<{ slice?: number; delta?: number }>) => onSliceRequest(a, e)}
-    @sm-viewport-window=${(e: CustomEvent<WindowLevel>) => {
+    @sm-viewport-slice=${(e: HTMLElementEventMap['sm-viewport-slice']) => onSliceRequest(a, e)}
+    @sm-viewport-window=${(e: HTMLElementEventMap['sm-viewport-window']) => {
       e.stopPropagation();
       session.window = e.detail;
     }}
-    @sm-viewport-crosshair=${(e: CustomEvent<{ column: number; row: number }>) => {
+    @sm-viewport-crosshair=${(e: HTMLElementEventMap['sm-viewport-crosshair']) => {
       e.stopPropagation();
       session.set('crosshair', e.detail);
     }}
-    @sm-viewport-tool-status=${(e: CustomEvent<{ status: ToolStatusCode }>) => {
+    @sm-viewport-tool-status=${(e: HTMLElementEventMap['sm-viewport-tool-status']) => {
       e.stopPropagation();
       const text = toolStatusMessage(a.lang, e.detail.status);
       if (text) session.notify('warning', text);

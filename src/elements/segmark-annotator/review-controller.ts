@@ -17,7 +17,6 @@ import type { CommentPin } from '../../viewer/comment-pins.js';
 import type { StatusDetail } from '../events.js';
 import type { AnnotatorSession } from '../../session/annotator-session.js';
 import { formatInstant, reviewStrings } from '../segmark-review-panel/review-strings.js';
-import type { ReviewStepDetail } from '../segmark-review-panel/segmark-review-panel.js';
 import type { AnnotationController, ReviewHooks } from './annotation-controller.js';
 
 export class ReviewController implements ReactiveController, ReviewHooks {
@@ -31,7 +30,7 @@ export class ReviewController implements ReactiveController, ReviewHooks {
   private known = false;
 
   constructor(
-    private readonly host: ReactiveControllerHost,
+    private readonly host: ReactiveControllerHost & HTMLElement,
     private readonly annotations: AnnotationController,
     private readonly session: AnnotatorSession,
     /** Centres the view on an image point of the shown slice (after it is shown). */
@@ -49,7 +48,7 @@ export class ReviewController implements ReactiveController, ReviewHooks {
 
   /** Reflects the status as the host's read-only `review-status` attribute. */
   hostUpdated(): void {
-    const host = this.host as unknown as Element;
+    const host = this.host;
     if (host.getAttribute('review-status') !== this.state.status) host.setAttribute('review-status', this.state.status);
   }
 
@@ -209,7 +208,7 @@ export class ReviewController implements ReactiveController, ReviewHooks {
         .labels=${labels}
         .lang=${this.session.lang}
         .disabled=${disabled}
-        @sm-review-step=${(e: CustomEvent<ReviewStepDetail>) => {
+        @sm-review-step=${(e: HTMLElementEventMap['sm-review-step']) => {
           e.stopPropagation();
           try {
             this.setStatus(e.detail.status, e.detail.note);
@@ -226,11 +225,11 @@ export class ReviewController implements ReactiveController, ReviewHooks {
         .pinMode=${this.pinMode}
         .pending=${this.pendingPoint()}
         .selected=${this.selected}
-        @sm-comment-pin=${(e: CustomEvent<{ on: boolean }>) => this.setPinMode(e.detail.on)}
-        @sm-comment-add=${(e: CustomEvent<{ text: string }>) => this.addFromPanel(e.detail.text)}
-        @sm-comment-jump=${(e: CustomEvent<{ id: string }>) => void this.jump(e.detail.id)}
-        @sm-comment-reply=${(e: CustomEvent<{ id: string; text: string }>) => this.quietly(() => this.reply(e.detail.id, e.detail.text))}
-        @sm-comment-resolve=${(e: CustomEvent<{ id: string; resolved: boolean }>) => this.quietly(() => this.resolve(e.detail.id, e.detail.resolved))}
+        @sm-comment-pin=${(e: HTMLElementEventMap['sm-comment-pin']) => this.setPinMode(e.detail.on)}
+        @sm-comment-add=${(e: HTMLElementEventMap['sm-comment-add']) => this.addFromPanel(e.detail.text)}
+        @sm-comment-jump=${(e: HTMLElementEventMap['sm-comment-jump']) => void this.jump(e.detail.id)}
+        @sm-comment-reply=${(e: HTMLElementEventMap['sm-comment-reply']) => this.quietly(() => this.reply(e.detail.id, e.detail.text))}
+        @sm-comment-resolve=${(e: HTMLElementEventMap['sm-comment-resolve']) => this.quietly(() => this.resolve(e.detail.id, e.detail.resolved))}
       ></segmark-comments>
     </div>`;
   }

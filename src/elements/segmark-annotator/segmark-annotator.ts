@@ -46,6 +46,7 @@ export interface DicomWebLoad extends DicomWebSource, SeriesRef {}
  * @fires segmark-status - the review status changed; detail `{ status, previous, user, role, at, note }`
  * @fires segmark-agreement - two documents were compared; detail `{ sideA, sideB, result, elapsedMs }`
  * @fires segmark-adjudicate - the open document was replaced by an adjudication; detail `{ sideB, fromA, fromB, revision }`
+ * @fires segmark-label-select - the user picked a label in the label panel; detail `{ labelId }`; cancelable (cancelled, the active label stays)
  * @csspart verify - the verification bar of the Review tab
  * @csspart reject-picker - the reason picker of a rejection
  * @csspart toolbar - the tool bar

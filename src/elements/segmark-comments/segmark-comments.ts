@@ -1,14 +1,9 @@
 import { LitElement, css, html, nothing } from 'lit';
 import { property, state } from 'lit/decorators.js';
 import { sortComments, type CommentThread } from '../../core/review/comments.js';
+import { COMMENT_ADD, COMMENT_JUMP, COMMENT_PIN, COMMENT_REPLY, COMMENT_RESOLVE, emit } from '../events.js';
 import { formatInstant, reviewStrings } from '../segmark-review-panel/review-strings.js';
 import { reviewPanelStyles } from '../segmark-review-panel/segmark-review-panel.styles.js';
-
-export const COMMENT_ADD = 'sm-comment-add';
-export const COMMENT_PIN = 'sm-comment-pin';
-export const COMMENT_JUMP = 'sm-comment-jump';
-export const COMMENT_REPLY = 'sm-comment-reply';
-export const COMMENT_RESOLVE = 'sm-comment-resolve';
 
 /**
  * Comments pinned to points of slices: a form for a new one on the shown
@@ -61,7 +56,7 @@ export class SegmarkComments extends LitElement {
       <div part="form" class="form">
         <textarea class="new" rows="2" aria-label=${t.newComment} placeholder=${t.newComment} ?disabled=${this.disabled} @keydown=${this.newKey}></textarea>
         <div class="actions">
-          <button class="pin" aria-pressed=${String(this.pinMode)} title=${t.pinHint} ?disabled=${this.disabled} @click=${() => this.emit(COMMENT_PIN, { on: !this.pinMode })}>${t.pin}</button>
+          <button class="pin" aria-pressed=${String(this.pinMode)} title=${t.pinHint} ?disabled=${this.disabled} @click=${() => emit(this, COMMENT_PIN, { on: !this.pinMode })}>${t.pin}</button>
           <button class="add" ?disabled=${this.disabled} @click=${this.add}>${t.add}</button>
         </div>
         <p class="hint">${this.pinMode ? t.pinHint : this.pending ? t.pinnedAt(Math.round(this.pending.x), Math.round(this.pending.y)) : t.pinnedAtCrosshair}</p>
@@ -84,9 +79,9 @@ export class SegmarkComments extends LitElement {
           </div>`
         : nothing}
       <div class="actions">
-        <button class="jump" title=${t.showHint} aria-label=${`${t.show} ${n}`} @click=${() => this.emit(COMMENT_JUMP, { id: c.id })}>${t.show}</button>
+        <button class="jump" title=${t.showHint} aria-label=${`${t.show} ${n}`} @click=${() => emit(this, COMMENT_JUMP, { id: c.id })}>${t.show}</button>
         <button class="reply-toggle" aria-expanded=${String(this.replying === c.id)} ?disabled=${this.disabled} @click=${() => (this.replying = this.replying === c.id ? undefined : c.id)}>${t.reply}</button>
-        <button class="resolve" ?disabled=${this.disabled} @click=${() => this.emit(COMMENT_RESOLVE, { id: c.id, resolved: !c.resolved })}>${c.resolved ? t.reopenComment : t.resolve}</button>
+        <button class="resolve" ?disabled=${this.disabled} @click=${() => emit(this, COMMENT_RESOLVE, { id: c.id, resolved: !c.resolved })}>${c.resolved ? t.reopenComment : t.resolve}</button>
       </div>
       ${this.replying === c.id
         ? html`<div class="reply-form">
@@ -105,7 +100,7 @@ export class SegmarkComments extends LitElement {
       return;
     }
     box.value = '';
-    this.emit(COMMENT_ADD, { text });
+    emit(this, COMMENT_ADD, { text });
   };
 
   /** Typing stays in the box (the annotator's shortcut keys must not see it); Ctrl+Enter adds. */
@@ -125,12 +120,9 @@ export class SegmarkComments extends LitElement {
     const text = box?.value.trim() ?? '';
     if (!text) return;
     this.replying = undefined;
-    this.emit(COMMENT_REPLY, { id, text });
+    emit(this, COMMENT_REPLY, { id, text });
   }
 
-  private emit(type: string, detail: object): void {
-    this.dispatchEvent(new CustomEvent(type, { detail, bubbles: true, composed: true }));
-  }
 }
 
 declare global {

@@ -3,6 +3,7 @@ import { property, state } from 'lit/decorators.js';
 import { styleMap } from 'lit/directives/style-map.js';
 import type { ChecklistFinding } from '../../core/formats/checklist.js';
 import type { ExportFormat, ExportOptions } from '../../core/formats/export-job.js';
+import { EXPORT_CHECK, EXPORT_CLOSE, EXPORT_GOTO, EXPORT_RUN, emit } from '../events.js';
 import { exportStrings } from './export-strings.js';
 
 /** A label as the dialog lists it. */
@@ -19,11 +20,6 @@ export interface ExportChoice {
   format: ExportFormat;
   options: ExportOptions;
 }
-
-export const EXPORT_CHECK = 'sm-export-check';
-export const EXPORT_RUN = 'sm-export-run';
-export const EXPORT_CLOSE = 'sm-export-close';
-export const EXPORT_GOTO = 'sm-export-goto';
 
 /** The dialog's entries: one per format, NIfTI twice (with and without the CT). */
 const ENTRIES: readonly { id: string; format: ExportFormat; options: ExportOptions }[] = [
@@ -174,7 +170,7 @@ export class SegmarkExportDialog extends LitElement {
                   ${t.finding(f)}
                   ${f.slices?.length
                     ? html`<span class="links">${f.slices.slice(0, 12).map(
-                        (k) => html`<button class="goto" title=${t.goto} @click=${() => this.emit(EXPORT_GOTO, { slice: k, labelId: f.labelId })}>${k + 1}</button>`,
+                        (k) => html`<button class="goto" title=${t.goto} @click=${() => emit(this, EXPORT_GOTO, { slice: k, labelId: f.labelId })}>${k + 1}</button>`,
                       )}${f.slices.length > 12 ? ' …' : ''}</span>`
                     : nothing}
                 </li>`,
@@ -187,9 +183,9 @@ export class SegmarkExportDialog extends LitElement {
       </div>
       <div class="actions">
         ${this.busy ? html`<span class="muted">${t.working}</span>` : nothing}
-        <button class="cancel" @click=${() => this.emit(EXPORT_CLOSE, {})}>${t.cancel}</button>
+        <button class="cancel" @click=${() => emit(this, EXPORT_CLOSE, {})}>${t.cancel}</button>
         <button class="primary export" ?disabled=${this.busy || nothingChosen || (blocking.length > 0 && !this.anyway)}
-          @click=${() => this.emit(EXPORT_RUN, { ...this.choice(), overridden: this.anyway ? blocking.map((f) => f.code) : [] })}>
+          @click=${() => emit(this, EXPORT_RUN, { ...this.choice(), overridden: this.anyway ? blocking.map((f) => f.code) : [] })}>
           ${t.export}
         </button>
       </div>
@@ -212,17 +208,14 @@ export class SegmarkExportDialog extends LitElement {
 
   private check(): void {
     this.anyway = false;
-    this.emit(EXPORT_CHECK, this.choice());
+    emit(this, EXPORT_CHECK, this.choice());
   }
 
   private onKey(e: KeyboardEvent): void {
     e.stopPropagation();
-    if (e.key === 'Escape') this.emit(EXPORT_CLOSE, {});
+    if (e.key === 'Escape') emit(this, EXPORT_CLOSE, {});
   }
 
-  private emit(type: string, detail: object): void {
-    this.dispatchEvent(new CustomEvent(type, { detail, bubbles: true, composed: true }));
-  }
 }
 
 declare global {

@@ -5,23 +5,13 @@ import type { AnnotationDocument } from '../../core/annotation/document.js';
 import { AnnotationError, labelsFromTemplate, nextFreeId, type Label, type LabelPatch } from '../../core/annotation/labels.js';
 import type { PixelSpacing } from '../../core/annotation/metrics.js';
 import type { LabelTemplate } from '../../core/annotation/templates.js';
-import { segmarkEvent } from '../events.js';
+import { LABEL_SELECT, emit } from '../events.js';
 import { strings, toLocale } from '../strings.js';
 import { LabelDragController } from './label-drag.js';
 import { ICON, icon, renderLabelItem, type Control, type LabelItemActions, type LabelItemView } from './label-item.js';
 import { LabelStats, sliceRanges } from './label-stats.js';
 import { labelPanelStyles } from './segmark-label-panel.styles.js';
 import { TemplateMenuController } from './template-menu.js';
-
-/** Fired by the panel when the user picks a label; the annotator re-fires it to the host as `segmark-label-select`. */
-export const LABEL_SELECT = 'sm-label-select';
-/** The host-facing name of the same event, for `<segmark-annotator>` (not fired by the panel itself). */
-export const SEGMARK_LABEL_SELECT = 'segmark-label-select';
-
-export interface LabelSelectDetail {
-  /** The label id (labelmap value 1..255) now active. */
-  labelId: number;
-}
 
 /** Label fields that only change the look; `readonly` still allows them. */
 const LOOK: ReadonlySet<string> = new Set(['visible', 'opacity', 'display']);
@@ -40,8 +30,9 @@ const LOOK: ReadonlySet<string> = new Set(['visible', 'opacity', 'display']);
  * a second activation to confirm (Escape or leaving the button cancels).
  * `readonly` disables every edit but keeps selection and the look controls.
  *
- * @fires sm-label-select - `CustomEvent<LabelSelectDetail>`, bubbling, composed, cancelable: the user picked a
- *   label (the panel sets `activeLabel` unless the event is cancelled)
+ * @fires sm-label-select - `CustomEvent<LabelSelectDetail>`, bubbling (not composed: it stays in the tree the
+ *   panel is in), cancelable: the user picked a label (the panel sets `activeLabel` unless the event is
+ *   cancelled); `<segmark-annotator>` passes it on to its host as `segmark-label-select`
  *
  * @csspart toolbar - the row with the create and template buttons
  * @csspart create - the "new label" button
@@ -217,8 +208,7 @@ export class SegmarkLabelPanel extends LitElement {
 
   #select(id: number, control: Control = 'select'): void {
     this.confirmDelete = undefined;
-    const event = segmarkEvent<LabelSelectDetail>(LABEL_SELECT, { labelId: id }, true);
-    if (!this.dispatchEvent(event)) return;
+    if (!emit(this, LABEL_SELECT, { labelId: id })) return;
     this.activeLabel = id;
     this.#focusControl(id, control);
   }
@@ -401,9 +391,5 @@ function validSpacing(spacing: PixelSpacing | undefined): PixelSpacing | undefin
 declare global {
   interface HTMLElementTagNameMap {
     'segmark-label-panel': SegmarkLabelPanel;
-  }
-  interface HTMLElementEventMap {
-    'sm-label-select': CustomEvent<LabelSelectDetail>;
-    'segmark-label-select': CustomEvent<LabelSelectDetail>;
   }
 }

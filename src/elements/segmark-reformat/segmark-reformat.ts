@@ -7,13 +7,14 @@ import type { WindowLevel } from '../../core/display/window.js';
 import { CornerstoneView } from '../../viewer/cornerstone-view.js';
 import { drawOverlay } from '../../viewer/overlay.js';
 import { valueRange } from '../../viewer/slice-images.js';
-import { VIEWPORT_SLICE } from '../segmark-viewport/segmark-viewport.js';
+import { VIEWPORT_SLICE, emit } from '../events.js';
 
 /**
  * A sagittal or coronal reformat of the loaded volume, for finding the level
  * (e.g. which disc): the current axial slice is marked with a line, and a click
  * or drag on the reformat moves the axial view to that level.
  *
+ * @fires sm-viewport-slice - detail `{ slice }`: show this axial slice (a click or drag on the reformat)
  * @csspart canvas - the drawing surface
  *
  * @tagname segmark-reformat
@@ -127,14 +128,14 @@ export class SegmarkReformat extends LitElement {
     if (k === undefined) return;
     this.dragging = e.pointerId;
     this.host.setPointerCapture?.(e.pointerId);
-    this.dispatchEvent(new CustomEvent(VIEWPORT_SLICE, { detail: { slice: k }, bubbles: true }));
+    emit(this, VIEWPORT_SLICE, { slice: k });
   };
 
   private readonly onMove = (e: PointerEvent): void => {
     if (this.dragging !== e.pointerId) return;
     const k = this.sliceAt(e);
     if (k !== undefined && k !== this.slice) {
-      this.dispatchEvent(new CustomEvent(VIEWPORT_SLICE, { detail: { slice: k }, bubbles: true }));
+      emit(this, VIEWPORT_SLICE, { slice: k });
     }
   };
 

@@ -3,10 +3,9 @@ import { property } from 'lit/decorators.js';
 import { emptyActiveTime, type ActiveTime } from '../../core/review/active-time.js';
 import type { AuditEntry } from '../../core/review/record.js';
 import type { ReviewStatus } from '../../core/review/workflow.js';
+import { REVIEW_STEP, emit } from '../events.js';
 import { formatDuration, formatInstant, reviewStrings } from './review-strings.js';
 import { reviewPanelStyles } from './segmark-review-panel.styles.js';
-
-export const REVIEW_STEP = 'sm-review-step';
 
 /** Detail of `sm-review-step`. */
 export interface ReviewStepDetail {
@@ -93,7 +92,7 @@ export class SegmarkReviewPanel extends LitElement {
     const note = this.renderRoot.querySelector<HTMLTextAreaElement>('textarea.note');
     const detail: ReviewStepDetail = { status, note: note?.value.trim() ?? '' };
     if (note) note.value = '';
-    this.dispatchEvent(new CustomEvent(REVIEW_STEP, { detail, bubbles: true, composed: true }));
+    emit(this, REVIEW_STEP, detail);
   }
 }
 

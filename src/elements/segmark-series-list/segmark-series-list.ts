@@ -1,6 +1,7 @@
 import { LitElement, css, html, type PropertyValues } from 'lit';
 import { property } from 'lit/decorators.js';
 import type { Thumbnail } from '../../core/display/thumbnail.js';
+import { SERIES_SELECT, emit } from '../events.js';
 
 export interface SeriesListItem {
   key: string;
@@ -14,11 +15,10 @@ export interface SeriesListItem {
   warnings: number;
 }
 
-export const SERIES_SELECT = 'sm-series-select';
-
 /**
  * The series found in what was opened, with thumbnails; the user picks one.
  *
+ * @fires sm-series-select - detail `{ key }`: the user picked this series
  * @csspart item - one series
  * @csspart selected - the series on screen
  *
@@ -76,7 +76,7 @@ export class SegmarkSeriesList extends LitElement {
           <button
             part=${item.key === this.selected ? 'item selected' : 'item'}
             aria-current=${item.key === this.selected ? 'true' : 'false'}
-            @click=${() => this.dispatchEvent(new CustomEvent(SERIES_SELECT, { detail: { key: item.key }, bubbles: true }))}
+            @click=${() => emit(this, SERIES_SELECT, { key: item.key })}
           >
             <canvas aria-hidden="true"></canvas>
             <span>

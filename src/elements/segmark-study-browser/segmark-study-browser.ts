@@ -4,7 +4,7 @@ import { SegmarkError, toSegmarkError } from '../../core/errors.js';
 import { formatMessage } from '../../core/messages.js';
 import { searchSeries, searchStudies, type SeriesResult, type StudyQuery, type StudyResult } from '../../dicomweb/client.js';
 import type { HeaderSource } from '../../dicomweb/request.js';
-import { SEGMARK_ERROR, SEGMARK_OPEN_SERIES, segmarkEvent, type ErrorDetail, type OpenSeriesDetail } from '../events.js';
+import { SEGMARK_ERROR, SEGMARK_OPEN_SERIES, emit, type ErrorDetail, type OpenSeriesDetail } from '../events.js';
 import { toLocale } from '../strings.js';
 import { studyBrowserStyles } from './segmark-study-browser.styles.js';
 import { studyBrowserStrings } from './study-browser-strings.js';
@@ -183,7 +183,7 @@ export class SegmarkStudyBrowser extends LitElement {
 
   private open(series: SeriesResult): void {
     const detail: OpenSeriesDetail = { root: this.root, studyInstanceUID: series.studyInstanceUID, seriesInstanceUID: series.seriesInstanceUID };
-    this.dispatchEvent(segmarkEvent(SEGMARK_OPEN_SERIES, detail));
+    emit(this, SEGMARK_OPEN_SERIES, detail);
   }
 
   private source() {
@@ -211,7 +211,7 @@ export class SegmarkStudyBrowser extends LitElement {
     const message = this.root ? formatMessage(e.code, { ...e.params, file: e.file ?? '' }, toLocale(this.lang)).trim() : studyBrowserStrings(this.lang).noRoot;
     this.status = { kind: 'error', text: message };
     const detail: ErrorDetail = { code: e.code, message, ...(e.file ? { file: e.file } : {}), ...(e.params.status ? { status: Number(e.params.status) } : {}) };
-    this.dispatchEvent(segmarkEvent(SEGMARK_ERROR, detail));
+    emit(this, SEGMARK_ERROR, detail);
   }
 
   private readonly onSubmit = (e: Event): void => {

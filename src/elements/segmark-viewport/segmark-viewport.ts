@@ -8,6 +8,7 @@ import { PointerNavigation, type NavigationTool } from '../../tools/navigation.j
 import { CornerstoneView, type ViewImage } from '../../viewer/cornerstone-view.js';
 import { drawOverlay, type OverlayContent } from '../../viewer/overlay.js';
 import { SliceImages } from '../../viewer/slice-images.js';
+import { VIEWPORT_CROSSHAIR, VIEWPORT_SLICE, VIEWPORT_TOOL_STATUS, VIEWPORT_WINDOW, emit } from '../events.js';
 import { viewportStyles } from './segmark-viewport.styles.js';
 import { ToolInput } from './tool-input.js';
 import type { AnnotationDocument } from '../../core/annotation/document.js';
@@ -26,12 +27,6 @@ export interface ViewportAnnotation {
   tool: AnnotationTool | undefined;
 }
 
-export const VIEWPORT_SLICE = 'sm-viewport-slice';
-export const VIEWPORT_WINDOW = 'sm-viewport-window';
-export const VIEWPORT_CROSSHAIR = 'sm-viewport-crosshair';
-/** A tool gesture ended with a status worth telling the user (detail: `{ status }`). */
-export const VIEWPORT_TOOL_STATUS = 'sm-viewport-tool-status';
-
 /** Performance entry recorded for every drawn frame of the main view (image + overlays). */
 export const RENDER_MEASURE = 'segmark:render';
 export const FIRST_IMAGE_MARK = 'segmark:first-image';
@@ -41,6 +36,10 @@ export const FIRST_IMAGE_MARK = 'segmark:first-image';
  * scrolling, and overlays (orientation letters, scale bar, slice position, HU
  * and patient coordinates under the cursor).
  *
+ * @fires sm-viewport-slice - detail `{ delta }`: step the shown slice by this many (the wheel)
+ * @fires sm-viewport-window - detail `{ center, width }`: the user dragged the window
+ * @fires sm-viewport-crosshair - detail `{ column, row }`: Shift+click put the crosshair on this pixel
+ * @fires sm-viewport-tool-status - detail `{ status }`: a tool gesture ended with a status worth telling the user
  * @csspart canvas - the drawing surface
  * @cssproperty --segmark-viewport-cursor - cursor over the image
  *
@@ -222,7 +221,7 @@ export class SegmarkViewport extends LitElement {
     });
     this.view.setWindow(this.window);
     this.view.setInvert(this.invert);
-    this.navigation = new PointerNavigation(this.host, this.view, (w) => this.emit(VIEWPORT_WINDOW, w));
+    this.navigation = new PointerNavigation(this.host, this.view, (w) => emit(this, VIEWPORT_WINDOW, w));
     this.navigation.tool = this.annotation?.tool ? null : this.tool;
     this.toolInput = new ToolInput(this.host, {
       tool: () => this.annotation?.tool,
@@ -233,7 +232,7 @@ export class SegmarkViewport extends LitElement {
         this.view?.redraw();
       },
       finished: (tool) => {
-        if (tool.status) this.emit(VIEWPORT_TOOL_STATUS, { status: tool.status });
+        if (tool.status) emit(this, VIEWPORT_TOOL_STATUS, { status: tool.status });
       },
     });
     this.resizeObserver = new ResizeObserver(() => {
@@ -271,10 +270,6 @@ export class SegmarkViewport extends LitElement {
     this.view.show(this.images.image(k));
   }
 
-  private emit<T>(type: string, detail: T): void {
-    this.dispatchEvent(new CustomEvent<T>(type, { detail, bubbles: true }));
-  }
-
   private readonly onWheel = (e: WheelEvent): void => {
     if (!this.volume) return;
     e.preventDefault();
@@ -284,7 +279,7 @@ export class SegmarkViewport extends LitElement {
     }
     const step = Math.sign(e.deltaY) * (e.shiftKey ? 5 : 1);
     // A relative step: several wheel events may arrive before the new slice is rendered.
-    if (step !== 0) this.emit(VIEWPORT_SLICE, { delta: step });
+    if (step !== 0) emit(this, VIEWPORT_SLICE, { delta: step });
   };
 
   private readonly onPointerMove = (e: PointerEvent): void => {
@@ -321,7 +316,7 @@ export class SegmarkViewport extends LitElement {
     if (e.button === 0 || e.button === 1) this.focus({ preventScroll: true });
     if (this.annotation?.tool || !e.shiftKey || !this.view?.hasImage || e.button !== 0) return;
     const p = this.view.clientToImage(e.clientX, e.clientY);
-    this.emit(VIEWPORT_CROSSHAIR, { column: Math.floor(p.x), row: Math.floor(p.y) });
+    emit(this, VIEWPORT_CROSSHAIR, { column: Math.floor(p.x), row: Math.floor(p.y) });
   };
 
   private drawOverlay(ctx: CanvasRenderingContext2D): void {
@@ -386,7 +381,6 @@ export class SegmarkViewport extends LitElement {
     ];
   }
 }
-
 
 declare global {
   interface HTMLElementTagNameMap {

@@ -1,5 +1,6 @@
 import { LitElement, css, html, nothing } from 'lit';
 import { property, state } from 'lit/decorators.js';
+import { IMAGES_FORGET, VERSION_RESTORE, VERSION_SAVE, WORK_DELETE, WORK_OPEN, WORK_REFRESH, emit } from '../events.js';
 import { toLocale } from '../strings.js';
 import { panelButtonStyles } from '../panel-styles.js';
 
@@ -25,13 +26,6 @@ export interface VersionItem {
   summary: string;
   regionCount: number;
 }
-
-export const WORK_OPEN = 'sm-work-open';
-export const WORK_DELETE = 'sm-work-delete';
-export const VERSION_RESTORE = 'sm-version-restore';
-export const VERSION_SAVE = 'sm-version-save';
-export const WORK_REFRESH = 'sm-work-refresh';
-export const IMAGES_FORGET = 'sm-images-forget';
 
 /** The `arming` value of the forget-images button (document ids always contain `|`). */
 const FORGET = 'forget-images';
@@ -148,7 +142,7 @@ export class SegmarkWorkPanel extends LitElement {
                     ? ` · ${t.verified(Math.round((100 * w.verifiedCount) / w.regionCount))}`
                     : ''}${w.cached ? ` · ${t.cachedMark}` : ''}</span>
                   <span class="actions">
-                    <button class="open" title=${t.openHint} ?disabled=${w.current} @click=${() => this.emit(WORK_OPEN, { id: w.id })}>${t.open}</button>
+                    <button class="open" title=${t.openHint} ?disabled=${w.current} @click=${() => emit(this, WORK_OPEN, { id: w.id })}>${t.open}</button>
                     <button class="delete" ?disabled=${w.current} @click=${() => this.deleteWork(w.id)}>${this.arming === w.id ? t.confirmDelete : t.delete}</button>
                   </span>
                 </li>`,
@@ -174,27 +168,27 @@ export class SegmarkWorkPanel extends LitElement {
                       <span class="name">${time.format(v.time)}</span>
                       <span class="meta">${v.summary}</span>
                       <span class="actions">
-                        <button class="restore" title=${t.restoreHint} ?disabled=${this.readonly} @click=${() => this.emit(VERSION_RESTORE, { id: v.id })}>${t.restore}</button>
+                        <button class="restore" title=${t.restoreHint} ?disabled=${this.readonly} @click=${() => emit(this, VERSION_RESTORE, { id: v.id })}>${t.restore}</button>
                       </span>
                     </li>`,
                   )}
                 </ul>`}
-            <button class="save" ?disabled=${this.readonly} @click=${() => this.emit(VERSION_SAVE, {})}>${t.saveVersion}</button>
+            <button class="save" ?disabled=${this.readonly} @click=${() => emit(this, VERSION_SAVE, {})}>${t.saveVersion}</button>
           </details>`
         : nothing}
     `;
   }
 
   private onToggle(e: Event): void {
-    if ((e.target as HTMLDetailsElement).open) this.emit(WORK_REFRESH, {});
+    if ((e.target as HTMLDetailsElement).open) emit(this, WORK_REFRESH, {});
   }
 
   private deleteWork(id: string): void {
-    if (this.confirmed(id)) this.emit(WORK_DELETE, { id });
+    if (this.confirmed(id)) emit(this, WORK_DELETE, { id });
   }
 
   private forget(): void {
-    if (this.confirmed(FORGET)) this.emit(IMAGES_FORGET, {});
+    if (this.confirmed(FORGET)) emit(this, IMAGES_FORGET, {});
   }
 
   /** Destructive buttons take two clicks (no native dialog: hosts may sandbox them away); true on the second. */
@@ -207,10 +201,6 @@ export class SegmarkWorkPanel extends LitElement {
     }
     this.arming = undefined;
     return true;
-  }
-
-  private emit(type: string, detail: object): void {
-    this.dispatchEvent(new CustomEvent(type, { detail, bubbles: true, composed: true }));
   }
 }
 
