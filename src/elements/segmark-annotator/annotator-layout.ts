@@ -39,7 +39,7 @@ function pickSideTab(a: SegmarkAnnotator, tab: SideTab, focus: boolean): void {
 }
 
 /** From the views: an absolute slice (reformat click) or a step (wheel). */
-function onSliceRequest(a: SegmarkAnnotator, e: CustomEvent<{ slice?: number; delta?: number }>): void {
+function onSliceRequest(a: SegmarkAnnotator, e: HTMLElementEventMap['sm-viewport-slice']): void {
   e.stopPropagation();
   const v = a.session.volume;
   if (v) a.slice = Math.min(v.slices - 1, Math.max(0, e.detail.slice ?? a.slice + (e.detail.delta ?? 0)));
