@@ -50,7 +50,8 @@ import {
   type SliceFlags,
 } from './document-data.js';
 import { History, type HistoryOptions } from './history.js';
-import { AnnotationError, createLabel, getLabel, indexOfLabel, insertLabel, removeLabel, updateLabel } from './labels.js';
+import { SegmarkError } from '../errors.js';
+import { createLabel, getLabel, indexOfLabel, insertLabel, removeLabel, updateLabel } from './labels.js';
 import type { Label, LabelPatch } from './labels.js';
 import { editedBy, madeBy, withEditor } from './provenance.js';
 import { EMPTY_REGION, type Region } from './region.js';
@@ -292,7 +293,7 @@ export class AnnotationDocument {
     const label = this.#editable(labelId);
     const before = this.#entry(labelId, slice);
     if (!before) {
-      throw new AnnotationError('invalid-region', `label ${labelId} has no region on slice ${slice}`, { labelId, slice });
+      throw new SegmarkError('invalid-region', `label ${labelId} has no region on slice ${slice}`, { params: { labelId, slice } });
     }
     const { state } = decision;
     if (state !== 'verified' && state !== 'unverified' && state !== 'rejected') throw new RangeError(`review state ${String(state)}`);
@@ -428,7 +429,7 @@ export class AnnotationDocument {
       doc.#checkSlice(r.slice);
       if (doc.#entry(r.labelId, r.slice)) {
         const params = { labelId: r.labelId, slice: r.slice };
-        throw new AnnotationError('bad-snapshot', `two regions for label ${r.labelId} on slice ${r.slice}`, params);
+        throw new SegmarkError('bad-snapshot', `two regions for label ${r.labelId} on slice ${r.slice}`, { params });
       }
       if (!ops.isEmpty(r.region)) doc.#set(r.labelId, r.slice, makeEntry(r.region, r.origin, r.verified, r), null);
     }
@@ -446,7 +447,7 @@ export class AnnotationDocument {
     const a = target.series;
     const b = this.series;
     if (a.seriesInstanceUID !== b.seriesInstanceUID || a.slices !== b.slices || a.rows !== b.rows || a.columns !== b.columns) {
-      throw new AnnotationError('bad-snapshot', 'the snapshot belongs to another series or geometry');
+      throw new SegmarkError('bad-snapshot', 'the snapshot belongs to another series or geometry');
     }
     const wanted = new Map(target.#labels.map((l) => [l.id, l]));
     this.#history.begin(historyLabel);
@@ -495,7 +496,7 @@ export class AnnotationDocument {
 
   #editable(labelId: number): Label {
     const label = getLabel(this.#labels, labelId);
-    if (label.locked) throw new AnnotationError('label-locked', `label ${label.name} is locked`, { labelId });
+    if (label.locked) throw new SegmarkError('label-locked', `label ${label.name} is locked`, { params: { labelId } });
     return label;
   }
 
@@ -505,7 +506,7 @@ export class AnnotationDocument {
 
   #checkSlice(slice: number): void {
     if (!Number.isInteger(slice) || slice < 0 || slice >= this.series.slices) {
-      throw new AnnotationError('slice-out-of-range', `slice ${slice} is outside 0..${this.series.slices - 1}`, { slice });
+      throw new SegmarkError('slice-out-of-range', `slice ${slice} is outside 0..${this.series.slices - 1}`, { params: { slice } });
     }
   }
 

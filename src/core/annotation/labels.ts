@@ -5,6 +5,7 @@
  * (`document.ts`) is the one place that swaps the list and records history.
  */
 import { CATEGORY, GENERIC_TYPE, copySegmentCode, isSegmentCode, type SegmentCode } from './codes.js';
+import { SegmarkError } from '../errors.js';
 import type { LabelTemplate } from './templates.js';
 
 export type Rgb = readonly [number, number, number];
@@ -55,38 +56,6 @@ export const LABEL_PALETTE: readonly Rgb[] = [
 /** The code a new label gets until someone picks one: "Tissue / Tissue". */
 export const DEFAULT_CODE: SegmentCode = Object.freeze({ category: CATEGORY.tissue, type: GENERIC_TYPE.tissue });
 
-export const ANNOTATION_ERROR_CODES = [
-  'label-limit',
-  'label-not-found',
-  'label-exists',
-  'invalid-label',
-  'label-locked',
-  'slice-out-of-range',
-  'invalid-region',
-  'invalid-series',
-  'transaction-open',
-  'no-transaction',
-  'schema-version',
-  'bad-snapshot',
-] as const;
-export type AnnotationErrorCode = (typeof ANNOTATION_ERROR_CODES)[number];
-
-/**
- * A refused annotation edit. Separate from `SegmarkError` (whose codes are
- * about loading) until the catalogue in `messages.ts` gains these codes.
- */
-export class AnnotationError extends Error {
-  override readonly name = 'AnnotationError';
-  readonly code: AnnotationErrorCode;
-  readonly params: Record<string, string | number>;
-
-  constructor(code: AnnotationErrorCode, detail: string, params: Record<string, string | number> = {}, cause?: unknown) {
-    super(detail, cause === undefined ? undefined : { cause });
-    this.code = code;
-    this.params = params;
-  }
-}
-
 export function isValidLabelId(id: unknown): id is number {
   return Number.isInteger(id) && (id as number) >= MIN_LABEL_ID && (id as number) <= MAX_LABEL_ID;
 }
@@ -95,7 +64,7 @@ export function isValidLabelId(id: unknown): id is number {
 export function nextFreeId(labels: readonly Label[]): number {
   const used = new Set(labels.map((l) => l.id));
   for (let id = MIN_LABEL_ID; id <= MAX_LABEL_ID; id++) if (!used.has(id)) return id;
-  throw new AnnotationError('label-limit', `all ${MAX_LABEL_ID} label ids are in use`, { max: MAX_LABEL_ID });
+  throw new SegmarkError('label-limit', `all ${MAX_LABEL_ID} label ids are in use`, { params: { max: MAX_LABEL_ID } });
 }
 
 /** The first palette colour no label uses (cycling when all are used). */
@@ -112,14 +81,14 @@ export function indexOfLabel(labels: readonly Label[], id: number): number {
 /** The label with `id`; throws `label-not-found`. */
 export function getLabel(labels: readonly Label[], id: number): Label {
   const label = labels.find((l) => l.id === id);
-  if (!label) throw new AnnotationError('label-not-found', `no label ${id}`, { labelId: id });
+  if (!label) throw new SegmarkError('label-not-found', `no label ${id}`, { params: { labelId: id } });
   return label;
 }
 
 /** Throws `invalid-label` naming the first field that is wrong. */
 export function validateLabel(label: Label): void {
   const bad = (field: string, why: string): never => {
-    throw new AnnotationError('invalid-label', `label ${String(label.id)}: ${field} ${why}`, { field });
+    throw new SegmarkError('invalid-label', `label ${String(label.id)}: ${field} ${why}`, { params: { field } });
   };
   if (!isValidLabelId(label.id)) bad('id', `must be an integer in ${MIN_LABEL_ID}..${MAX_LABEL_ID}`);
   if (typeof label.name !== 'string' || label.name.trim() === '') bad('name', 'must not be empty');
@@ -172,7 +141,7 @@ export function createLabel(labels: readonly Label[], init: LabelPatch & { id?: 
 /** The list with `label` inserted at `index` (default: the end); throws on a taken id. */
 export function insertLabel(labels: readonly Label[], label: Label, index = labels.length): readonly Label[] {
   if (indexOfLabel(labels, label.id) >= 0) {
-    throw new AnnotationError('label-exists', `label ${label.id} already exists`, { labelId: label.id });
+    throw new SegmarkError('label-exists', `label ${label.id} already exists`, { params: { labelId: label.id } });
   }
   const frozen = freezeLabel(label);
   const at = Math.max(0, Math.min(labels.length, Math.trunc(index)));
@@ -182,7 +151,7 @@ export function insertLabel(labels: readonly Label[], label: Label, index = labe
 /** The list with label `id` changed by `patch` (validated); the id itself cannot change. */
 export function updateLabel(labels: readonly Label[], id: number, patch: LabelPatch): readonly Label[] {
   const index = indexOfLabel(labels, id);
-  if (index < 0) throw new AnnotationError('label-not-found', `no label ${id}`, { labelId: id });
+  if (index < 0) throw new SegmarkError('label-not-found', `no label ${id}`, { params: { labelId: id } });
   const next = freezeLabel({ ...labels[index]!, ...patch, id });
   return Object.freeze(labels.map((l, i) => (i === index ? next : l)));
 }
@@ -200,7 +169,7 @@ export function removeLabel(
   id: number,
 ): { labels: readonly Label[]; removed: Label; index: number } {
   const index = indexOfLabel(labels, id);
-  if (index < 0) throw new AnnotationError('label-not-found', `no label ${id}`, { labelId: id });
+  if (index < 0) throw new SegmarkError('label-not-found', `no label ${id}`, { params: { labelId: id } });
   return { labels: Object.freeze(labels.filter((l) => l.id !== id)), removed: labels[index]!, index };
 }
 

@@ -44,6 +44,8 @@ export interface AgreementHooks {
   lang(): string;
   user(): string;
   editable(): boolean;
+  /** Why nothing may be edited now (`read-only`, `approved-locked`, `storage-other-tab`), or undefined. */
+  editRefusal(): SegmarkError | undefined;
   openVolume(): Volume | undefined;
   openDocument(): AnnotationDocument | undefined;
   /** The store, when storage is on; and the open document's key in it. */
@@ -163,7 +165,7 @@ export class AgreementController implements ReactiveController {
     try {
       const v = this.host.openVolume();
       const document = this.host.openDocument();
-      if (!v || !document) throw new SegmarkError('no-images', 'open a series before comparing');
+      if (!v || !document) throw new SegmarkError('not-loaded', 'open a series before comparing');
       this.volume = v;
       const a = document.snapshot();
       const { snapshot: b, name } = await this.otherSide(source, v, a);
@@ -224,8 +226,10 @@ export class AgreementController implements ReactiveController {
   async adjudicate(choices: ReadonlyMap<ChoiceKey, Side>): Promise<DocumentSnapshot> {
     try {
       const document = this.host.openDocument();
-      if (!document || !this.a || !this.b) throw new SegmarkError('no-images', 'nothing has been compared to adjudicate');
-      if (!this.host.editable()) throw new SegmarkError('storage-other-tab', 'this document cannot be edited here now');
+      if (!document) throw new SegmarkError('not-loaded', 'open a series before adjudicating');
+      if (!this.a || !this.b) throw new SegmarkError('nothing-compared', 'nothing has been compared to adjudicate');
+      const refused = this.host.editRefusal();
+      if (refused) throw refused;
       const snapshot = adjudicate(this.a, this.b, choices, 'a');
       const revision = await this.host.checkpoint();
       this.host.cancelTool();

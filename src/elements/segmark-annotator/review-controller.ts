@@ -267,7 +267,7 @@ export class ReviewController implements ReactiveController, ReviewHooks {
       if (!this.env.writable()) throw new SegmarkError('storage-other-tab', 'another tab holds the document; its review cannot change here');
       return f();
     } catch (error) {
-      const e = error instanceof RangeError ? new SegmarkError('internal', error.message, { cause: error }) : toSegmarkError(error, 'internal');
+      const e = error instanceof RangeError ? new SegmarkError('bad-argument', error.message, { cause: error, params: { argument: error.message } }) : toSegmarkError(error, 'internal');
       this.env.reportError(e.code === 'review-step-refused' ? this.localised(e) : e);
       throw e;
     }

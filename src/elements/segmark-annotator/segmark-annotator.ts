@@ -5,7 +5,7 @@ import type { LoadSource, NamedBlob } from '../../core/dicom/sources.js';
 import type { Volume } from '../../core/dicom/volume.js';
 import type { LoadWarning } from '../../core/dicom/warnings.js';
 import { WINDOW_PRESETS, initialWindow, type WindowLevel } from '../../core/display/window.js';
-import { SegmarkError, toSegmarkError } from '../../core/errors.js';
+import { SegmarkError, editRefusal, toSegmarkError } from '../../core/errors.js';
 import { EXPORT_FORMATS, exportSeries, needsImage, type ExportFormat, type ExportJob, type ExportOptions } from '../../core/formats/export-job.js';
 import { ExportRunner } from '../../core/formats/export-runner.js';
 import { exportChecklist, type ChecklistFinding } from '../../core/formats/checklist.js';
@@ -177,6 +177,7 @@ export class SegmarkAnnotator extends LitElement {
     lang: () => this.lang,
     user: () => this.user,
     editable: () => this.editable,
+    editRefusal: () => this.editRefusal(),
     openVolume: () => this.volume,
     openDocument: () => this.annotations.document,
     storedDb: () => this.annotations.storedDb(),
@@ -362,7 +363,8 @@ export class SegmarkAnnotator extends LitElement {
   }
 
   private requirePacs(): { source: DicomWebSource; series: SeriesRef } {
-    if (!this.pacs || !this.volume) throw new SegmarkError('no-images', 'no series from a PACS is open');
+    if (!this.volume) throw new SegmarkError('not-loaded', 'no series is open');
+    if (!this.pacs) throw new SegmarkError('not-from-pacs', 'the open series did not come from a PACS');
     return this.pacs;
   }
 
@@ -455,7 +457,9 @@ export class SegmarkAnnotator extends LitElement {
    */
   rejectRegion(labelId: number, slice: number, reason: RejectReason, note?: string): void {
     const doc = this.annotations.document;
-    if (!doc || !this.editable) throw new SegmarkError('internal', 'the document cannot be edited now');
+    if (!doc) throw new SegmarkError('not-loaded', 'no series is open');
+    const refused = this.editRefusal();
+    if (refused) throw refused;
     doc.setReview(labelId, slice, { state: 'rejected', reason, ...(note ? { note } : {}) });
   }
 
@@ -540,6 +544,11 @@ export class SegmarkAnnotator extends LitElement {
   /** False while nothing may be edited: the `readonly` attribute, another tab editing this document, or an approved document. */
   get editable(): boolean {
     return !this.readonly && this.annotations.writable && !this.review.locked;
+  }
+
+  /** Why nothing may be edited now (`read-only`, `approved-locked`, `storage-other-tab`), or undefined. */
+  private editRefusal(): SegmarkError | undefined {
+    return editRefusal({ readonly: this.readonly, approved: this.review.locked, otherTab: !this.annotations.writable });
   }
 
   /** True once the stored annotation of the open series (if any) is restored and editing may start. */
@@ -917,9 +926,11 @@ export class SegmarkAnnotator extends LitElement {
     const document = this.annotations.document;
     const started = performance.now();
     try {
-      if (!v || !document) throw new SegmarkError('no-images', 'nothing is open to export');
-      if (!(EXPORT_FORMATS as readonly string[]).includes(format)) throw new SegmarkError('internal', `unknown export format ${String(format)}`);
-      if (needsImage({ format, options }) && v.loaded.includes(0)) throw new SegmarkError('internal', 'the series is still loading');
+      if (!(EXPORT_FORMATS as readonly string[]).includes(format)) {
+        throw new SegmarkError('bad-argument', `unknown export format ${String(format)}`, { params: { argument: `format ${String(format)}` } });
+      }
+      if (!v || !document) throw new SegmarkError(this.loader.loading ? 'still-loading' : 'not-loaded', 'nothing is open to export');
+      if (needsImage({ format, options }) && v.loaded.includes(0)) throw new SegmarkError('still-loading', 'the series is still loading');
       const job: ExportJob = { format, options, series: exportSeries(v), snapshot: { ...document.snapshot(), review: this.review.state.snapshot() }, user: this.user, role: this.role };
       const file = await this.exportRunner.run(job, v.sliceData);
       const detail: ExportDetail = { format, fileName: file.name, size: file.size, elapsedMs: performance.now() - started, overridden };
@@ -948,12 +959,14 @@ export class SegmarkAnnotator extends LitElement {
     const document = this.annotations.document;
     const name = file instanceof File ? file.name : 'segmentation';
     try {
-      if (!v || !document) throw new SegmarkError('no-images', 'open a series before importing a segmentation');
-      if (!this.editable) throw new SegmarkError('storage-other-tab', 'this document cannot be edited here now');
+      if (!v || !document) throw new SegmarkError(this.loader.loading ? 'still-loading' : 'not-loaded', 'open a series before importing a segmentation');
+      const refused = this.editRefusal();
+      if (refused) throw refused;
       // Read and traced in the worker; the document takes the outlines in one step.
       const imported = await this.exportRunner.readMask(new Uint8Array(await file.arrayBuffer()), v, name);
       if (this.volume !== v || this.annotations.document !== document) throw new SegmarkError('aborted', 'another series was opened while the file was read');
-      if (!this.editable) throw new SegmarkError('storage-other-tab', 'this document cannot be edited here now');
+      const late = this.editRefusal();
+      if (late) throw late;
       this.viewport?.cancelTool();
       const summary = applyImport(document, imported, { historyLabel: `Import ${name}`, file: name });
       const locale = toLocale(this.lang);

@@ -2,7 +2,8 @@ import { LitElement, html, nothing, type PropertyValues } from 'lit';
 import { property, state } from 'lit/decorators.js';
 import { repeat } from 'lit/directives/repeat.js';
 import type { AnnotationDocument } from '../../core/annotation/document.js';
-import { AnnotationError, labelsFromTemplate, nextFreeId, type Label, type LabelPatch } from '../../core/annotation/labels.js';
+import { SegmarkError } from '../../core/errors.js';
+import { labelsFromTemplate, nextFreeId, type Label, type LabelPatch } from '../../core/annotation/labels.js';
 import type { PixelSpacing } from '../../core/annotation/metrics.js';
 import type { LabelTemplate } from '../../core/annotation/templates.js';
 import { segmarkEvent } from '../events.js';
@@ -360,14 +361,14 @@ export class SegmarkLabelPanel extends LitElement {
     this.requestUpdate();
   }
 
-  /** Runs a document edit; a refused one (AnnotationError) becomes a notice instead of an exception. */
+  /** Runs a document edit; a refused one (a SegmarkError) becomes a notice instead of an exception. */
   #attempt(run: () => void): boolean {
     try {
       run();
       this.notice = '';
       return true;
     } catch (error) {
-      if (!(error instanceof AnnotationError)) throw error;
+      if (!(error instanceof SegmarkError)) throw error;
       const t = strings(this.lang);
       this.notice =
         error.code === 'label-limit' ? t.labelErrorLimit : error.code === 'label-locked' ? t.labelErrorLocked : t.labelErrorRefused;
