@@ -100,6 +100,8 @@ export interface DocumentSnapshot {
     visible: boolean;
     locked: boolean;
     display: LabelDisplay;
+    /** `<template id>/<entry id>` of a template label not renamed since (its name follows the interface language). */
+    template?: string;
   }[];
   /** Rings in pixel coordinates, `[x0, y0, x1, y1, …]` (see `region.ts`). */
   regions: ({ labelId: number; slice: number; rings: number[][]; origin: RegionOrigin; verified: boolean } & RegionMeta)[];

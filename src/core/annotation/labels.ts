@@ -6,7 +6,8 @@
  */
 import { CATEGORY, GENERIC_TYPE, copySegmentCode, isSegmentCode, type SegmentCode } from './codes.js';
 import { SegmarkError } from '../errors.js';
-import type { LabelTemplate } from './templates.js';
+import { templateKey, templateLabelName, type LabelTemplate } from './templates.js';
+import type { Locale } from '../text.js';
 
 export type Rgb = readonly [number, number, number];
 export type LabelDisplay = 'filled' | 'outline';
@@ -24,6 +25,12 @@ export interface Label {
   readonly locked: boolean;
   readonly display: LabelDisplay;
   readonly code: SegmentCode;
+  /**
+   * `<template id>/<entry id>` while the label keeps the name its template
+   * gave it: its name then follows the interface language (`localizeLabel`).
+   * Renaming the label drops it, so a name the user chose stays for good.
+   */
+  readonly template?: string;
 }
 
 /** Everything of a label but its id; what `updateLabel` accepts. */
@@ -101,6 +108,7 @@ export function validateLabel(label: Label): void {
   if (typeof label.locked !== 'boolean') bad('locked', 'must be a boolean');
   if (label.display !== 'filled' && label.display !== 'outline') bad('display', "must be 'filled' or 'outline'");
   if (!isSegmentCode(label.code)) bad('code', 'needs a complete category and type (value, scheme, meaning)');
+  if (label.template !== undefined && typeof label.template !== 'string') bad('template', 'must be a string');
 }
 
 /** A frozen, normalised copy (trimmed name, copied colour and code). Validates. */
@@ -114,6 +122,7 @@ export function freezeLabel(label: Label): Label {
     locked: label.locked,
     display: label.display,
     code: label.code,
+    ...(label.template !== undefined ? { template: label.template } : {}),
   };
   validateLabel(copy);
   return Object.freeze({ ...copy, code: deepFreeze(copySegmentCode(copy.code)) });
@@ -135,6 +144,7 @@ export function createLabel(labels: readonly Label[], init: LabelPatch & { id?: 
     locked: init.locked ?? false,
     display: init.display ?? 'filled',
     code: init.code ?? DEFAULT_CODE,
+    ...(init.template !== undefined ? { template: init.template } : {}),
   });
 }
 
@@ -148,11 +158,17 @@ export function insertLabel(labels: readonly Label[], label: Label, index = labe
   return Object.freeze([...labels.slice(0, at), frozen, ...labels.slice(at)]);
 }
 
-/** The list with label `id` changed by `patch` (validated); the id itself cannot change. */
+/**
+ * The list with label `id` changed by `patch` (validated); the id itself
+ * cannot change. A new name is a rename: the label no longer follows its
+ * template's name (unless the patch sets `template` itself).
+ */
 export function updateLabel(labels: readonly Label[], id: number, patch: LabelPatch): readonly Label[] {
   const index = indexOfLabel(labels, id);
   if (index < 0) throw new SegmarkError('label-not-found', `no label ${id}`, { params: { labelId: id } });
-  const next = freezeLabel({ ...labels[index]!, ...patch, id });
+  const current = labels[index]!;
+  const renamed = patch.name !== undefined && !('template' in patch) && patch.name.trim() !== current.name;
+  const next = freezeLabel({ ...current, ...patch, ...(renamed ? { template: undefined } : {}), id });
   return Object.freeze(labels.map((l, i) => (i === index ? next : l)));
 }
 
@@ -180,15 +196,20 @@ export function moveLabel(labels: readonly Label[], id: number, toIndex: number)
   return Object.freeze([...rest.slice(0, at), removed, ...rest.slice(at)]);
 }
 
-/** The labels a template defines, in template order, named in the interface language, validated and frozen. */
-export function labelsFromTemplate(template: LabelTemplate, locale: 'en' | 'zh-CN' = 'en'): readonly Label[] {
+/**
+ * The labels a template defines, in template order, named in the interface
+ * language, validated and frozen. Each remembers its template entry, so its
+ * name follows the language until the user renames it.
+ */
+export function labelsFromTemplate(template: LabelTemplate, locale: Locale = 'en'): readonly Label[] {
   let labels: readonly Label[] = Object.freeze([]);
   for (const entry of template.labels) {
     labels = insertLabel(
       labels,
       createLabel(labels, {
         id: entry.id,
-        name: locale === 'zh-CN' ? entry.nameZh : entry.name,
+        name: entry.names[locale],
+        template: templateKey(template, entry),
         color: entry.color,
         code: entry.code,
         ...(entry.display ? { display: entry.display } : {}),
@@ -197,6 +218,13 @@ export function labelsFromTemplate(template: LabelTemplate, locale: 'en' | 'zh-C
     );
   }
   return labels;
+}
+
+/** The label as the interface shows it in `locale`: a template label not renamed since takes its template's name. */
+export function localizeLabel(label: Label, locale: Locale): Label {
+  if (label.template === undefined) return label;
+  const name = templateLabelName(label.template, locale);
+  return name === undefined || name === label.name ? label : Object.freeze({ ...label, name });
 }
 
 function deepFreeze<T>(value: T): T {

@@ -25,7 +25,7 @@ import type { ReviewFields } from '../../store/schema.js';
 import { documentId, type DocId } from '../../store/schema.js';
 import { TabCoordinator, type RoleReason, type TabRole } from '../../store/tabs.js';
 import { SegmarkError, toSegmarkError } from '../../core/errors.js';
-import type { Locale } from '../../core/messages.js';
+import type { Locale } from '../../core/text.js';
 import type { ViewportAnnotation } from '../segmark-viewport/segmark-viewport.js';
 
 /** The annotation tools, in toolbar order (the tools' own shortcut map lists them). */
@@ -104,8 +104,17 @@ export class AnnotationController implements ReactiveController {
   document: AnnotationDocument | undefined;
   /** False while a stored document is being looked up: editing waits so nothing stored can be overwritten. */
   ready = false;
-  /** The user's name, part of the stored document's key. */
-  user = '';
+  /**
+   * The user's name: who draws, edits and reviews from now on (set at any
+   * time), and part of the key a newly opened document is stored under.
+   */
+  get user(): string {
+    return this.#user;
+  }
+  set user(name: string) {
+    this.#user = name;
+    if (this.document) this.document.user = name;
+  }
   /** Off: nothing is written to or read from the browser's storage. */
   persist = true;
   storage: StorageEvents | undefined;
@@ -113,8 +122,16 @@ export class AnnotationController implements ReactiveController {
   revisionsKept: number | undefined;
   /** Loads and stores the document's review record with it. */
   review: ReviewHooks | undefined;
-  /** The interface language, which names a new document's template labels. */
-  locale: Locale = 'en';
+  /** The interface language, which names template labels the user has not renamed (set at any time). */
+  get locale(): Locale {
+    return this.#locale;
+  }
+  set locale(locale: Locale) {
+    this.#locale = locale;
+    if (this.document) this.document.locale = locale;
+  }
+  #user = '';
+  #locale: Locale = 'en';
   private db: Promise<SegmarkDb | undefined> | undefined;
   private session: Session | undefined;
   private volume: Volume | undefined;
@@ -233,6 +250,7 @@ export class AnnotationController implements ReactiveController {
       },
       ops: REGION_OPS,
       labels: labelsFromTemplate(LUMBAR_SPINE_TEMPLATE, this.locale),
+      locale: this.locale,
     });
   }
 
@@ -243,6 +261,7 @@ export class AnnotationController implements ReactiveController {
     this.document = document;
     // Who draws, edits and reviews is recorded with each region.
     document.user = this.user;
+    document.locale = this.locale;
     this.labelmap = new LabelmapSlices(document, volume.columns, volume.rows, volume.slices);
     this.overlay = new LabelOverlay(document, this.labelmap);
     this.tools.clear();

@@ -291,6 +291,9 @@ export class SegmarkAnnotator extends LitElement {
     // However the tool changes (toolbar, key, or a host setting the property), work in progress is
     // abandoned; the viewport still holds the old tool here, so the cancel reaches it.
     if (changed.has('tool') && changed.get('tool') !== undefined) this.viewport?.cancelTool();
+    // Host settings take effect at once: new work is recorded under the new user; template labels are renamed.
+    if (changed.has('user')) this.annotations.user = this.user;
+    if (changed.has('lang')) this.annotations.locale = toLocale(this.lang);
   }
 
   protected override updated(changed: PropertyValues<this>): void {
