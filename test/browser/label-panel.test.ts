@@ -16,7 +16,7 @@ import {
   SegmarkLabelPanel,
   type LabelSelectDetail,
 } from '../../src/elements/segmark-label-panel/segmark-label-panel.js';
-import { strings, type StringKey } from '../../src/elements/strings.js';
+import { strings, type StringKey } from '../../src/elements/text/ui.js';
 
 define('segmark-label-panel', SegmarkLabelPanel);
 

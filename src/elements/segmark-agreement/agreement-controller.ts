@@ -26,7 +26,7 @@ import { listDocuments, loadDocument } from '../../store/documents.js';
 import { documentId } from '../../store/schema.js';
 import { AgreementOverlay } from '../../viewer/agreement-overlay.js';
 import { SEGMARK_ADJUDICATE, SEGMARK_AGREEMENT, segmarkEvent, type AdjudicateDetail } from '../events.js';
-import { agreementStrings } from './agreement-strings.js';
+import { agreementStrings } from '../text/agreement.js';
 import {
   AGREEMENT_ADJUDICATE,
   AGREEMENT_CANCEL,

@@ -15,7 +15,7 @@ import { ReviewState } from '../../core/review/review-state.js';
 import { allowedSteps, isLocked, type ReviewStatus } from '../../core/review/workflow.js';
 import type { CommentPin } from '../../viewer/comment-pins.js';
 import { SEGMARK_STATUS, segmarkEvent, type StatusDetail } from '../events.js';
-import { formatInstant, reviewStrings } from '../segmark-review-panel/review-strings.js';
+import { approvedBannerText, formatInstant, reviewStrings } from '../text/review.js';
 import type { ReviewStepDetail } from '../segmark-review-panel/segmark-review-panel.js';
 import type { AnnotationController, ReviewHooks } from './annotation-controller.js';
 
@@ -250,7 +250,7 @@ export class ReviewController implements ReactiveController, ReviewHooks {
     const approval = [...this.state.record.audit].reverse().find((e) => e.action === 'status' && e.to === 'approved');
     const reopen = this.steps().includes('changes-requested') && this.env.writable();
     return html`<div class="review-banner" part="review-banner" role="status">
-      <span>${t.approvedBanner(approval?.user ?? '', approval ? formatInstant(approval.at, this.env.lang()) : '')}</span>
+      <span>${approvedBannerText(this.env.lang(), approval?.user ?? '', approval ? formatInstant(approval.at, this.env.lang()) : '')}</span>
       ${reopen ? html`<button class="reopen" @click=${() => this.quietly(() => this.setStatus('changes-requested'))}>${t.reopen}</button>` : nothing}
     </div>`;
   }

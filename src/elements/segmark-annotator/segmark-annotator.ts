@@ -33,8 +33,9 @@ import {
   type SeriesSummary,
 } from '../events.js';
 import type { SegmarkViewport } from '../segmark-viewport/segmark-viewport.js';
-import { strings, toLocale } from '../strings.js';
-import { toolStatusMessage, toolStrings } from '../tool-strings.js';
+import { toLocale } from '../../core/text.js';
+import { strings } from '../text/ui.js';
+import { toolStatusMessage, toolStrings } from '../text/tools.js';
 import { renderToolbar } from './toolbar.js';
 import { renderShortcutSheet } from './shortcut-sheet.js';
 import type { SaveState } from '../../store/autosave.js';

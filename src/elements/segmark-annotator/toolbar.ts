@@ -3,11 +3,11 @@ import { html } from 'lit';
 import { WINDOW_PRESETS, type WindowLevel } from '../../core/display/window.js';
 import type { AnnotationToolId } from '../../tools/annotation-tool.js';
 import type { NavigationTool } from '../../tools/navigation.js';
-import type { strings } from '../strings.js';
-import type { toolStrings } from '../tool-strings.js';
+import type { strings } from '../text/ui.js';
+import type { toolStrings } from '../text/tools.js';
 import { ANNOTATION_TOOLS, ANNOTATION_TOOL_KEYS } from './annotation-controller.js';
 import { THRESHOLD_PRESETS } from '../../tools/threshold-brush.js';
-import { agreementStrings } from '../segmark-agreement/agreement-strings.js';
+import { agreementStrings } from '../text/agreement.js';
 
 export interface ToolbarState {
   t: ReturnType<typeof strings>;

@@ -3,7 +3,8 @@ import { property, state } from 'lit/decorators.js';
 import { styleMap } from 'lit/directives/style-map.js';
 import type { ChecklistFinding } from '../../core/formats/checklist.js';
 import type { ExportFormat, ExportOptions } from '../../core/formats/export-job.js';
-import { exportStrings } from './export-strings.js';
+import { formatText } from '../../core/text.js';
+import { exportStrings, findingText } from '../text/export.js';
 
 /** A label as the dialog lists it. */
 export interface ExportLabelItem {
@@ -152,7 +153,7 @@ export class SegmarkExportDialog extends LitElement {
             (l) => html`<label>
               <input type="checkbox" .checked=${this.chosen?.has(l.id) ?? false} @change=${(ev: Event) => this.toggle(l.id, (ev.target as HTMLInputElement).checked)} />
               <span class="swatch" style=${styleMap({ background: `rgb(${l.color.join(' ')})` })}></span>${l.name}
-              <span class="muted">${t.slices(l.slices)}</span>
+              <span class="muted">${l.slices === 1 ? t.slicesOne : formatText(t.slices, { count: String(l.slices) })}</span>
             </label>`,
           )}
         </div>
@@ -171,7 +172,7 @@ export class SegmarkExportDialog extends LitElement {
           : html`<ul class="findings">
               ${this.findings.map(
                 (f) => html`<li class=${f.severity} data-code=${f.code}>
-                  ${t.finding(f)}
+                  ${findingText(this.lang, f)}
                   ${f.slices?.length
                     ? html`<span class="links">${f.slices.slice(0, 12).map(
                         (k) => html`<button class="goto" title=${t.goto} @click=${() => this.emit(EXPORT_GOTO, { slice: k, labelId: f.labelId })}>${k + 1}</button>`,

@@ -7,7 +7,8 @@ import { labelsFromTemplate, nextFreeId, type Label, type LabelPatch } from '../
 import type { PixelSpacing } from '../../core/annotation/metrics.js';
 import type { LabelTemplate } from '../../core/annotation/templates.js';
 import { segmarkEvent } from '../events.js';
-import { strings, toLocale } from '../strings.js';
+import { formatText, toLocale } from '../../core/text.js';
+import { strings } from '../text/ui.js';
 import { LabelDragController } from './label-drag.js';
 import { ICON, icon, renderLabelItem, type Control, type LabelItemActions, type LabelItemView } from './label-item.js';
 import { LabelStats, sliceRanges } from './label-stats.js';
@@ -230,7 +231,7 @@ export class SegmarkLabelPanel extends LitElement {
     const t = strings(this.lang);
     let created: Label | undefined;
     this.#attempt(() => {
-      created = doc.addLabel({ name: t.labelDefaultName.replace('{id}', String(nextFreeId(doc.labels))) });
+      created = doc.addLabel({ name: formatText(t.labelDefaultName, { id: String(nextFreeId(doc.labels)) }) });
     });
     if (created) this.#select(created.id);
   };
@@ -242,7 +243,7 @@ export class SegmarkLabelPanel extends LitElement {
     const free = all.filter((l) => !doc.label(l.id));
     const ok = free.length === 0 || this.#attempt(() => doc.addLabels(free, `Apply template ${template.name}`));
     if (ok && free.length < all.length) {
-      this.notice = strings(this.lang).labelTemplateSkipped.replace('{count}', String(all.length - free.length));
+      this.notice = formatText(strings(this.lang).labelTemplateSkipped, { count: String(all.length - free.length) });
     }
     if (ok && free[0] && !doc.label(this.activeLabel)) this.#select(free[0].id, 'select');
   }

@@ -1,29 +1,8 @@
-/** Text of the verification bar and the reject reason picker (`review-bar.ts`), per language. */
+/** Text of the verification bar, the reject reason picker (`review-bar.ts`) and a label's verified-slices bar, per language. */
 import type { RejectReason } from '../../core/annotation/document.js';
-import { toLocale } from '../strings.js';
+import { textTables, type TextShape } from '../../core/text.js';
 
-export interface VerifyStrings {
-  region: string;
-  accept: string;
-  reject: string;
-  next: string;
-  nextLabel: string;
-  noRegion: string;
-  unverified: string;
-  verified: string;
-  rejected: string;
-  by: (user: string) => string;
-  progress: (verified: number, total: number, rejected: number) => string;
-  pickerTitle: (label: string, slice: number) => string;
-  reason: string;
-  note: string;
-  confirm: string;
-  cancel: string;
-  allVerified: string;
-  reasons: Record<RejectReason, string>;
-}
-
-const en: VerifyStrings = {
+const en = {
   region: 'Verification',
   accept: 'Accept slice',
   reject: 'Reject…',
@@ -33,9 +12,10 @@ const en: VerifyStrings = {
   unverified: 'Not verified',
   verified: 'Verified',
   rejected: 'Rejected',
-  by: (user) => ` by ${user}`,
-  progress: (v, total, r) => `${v} of ${total} slices verified${r ? `, ${r} rejected` : ''}`,
-  pickerTitle: (label, slice) => `Reject ${label} on slice ${slice}`,
+  by: ' by {user}',
+  progress: '{verified} of {total} slices verified',
+  progressRejected: '{verified} of {total} slices verified, {rejected} rejected',
+  pickerTitle: 'Reject {label} on slice {slice}',
   reason: 'Reason',
   note: 'Note (optional)',
   confirm: 'Reject',
@@ -47,8 +27,14 @@ const en: VerifyStrings = {
     'missed-structure': 'Missed structure',
     'not-this-structure': 'Not this structure',
     other: 'Other',
-  },
+  } satisfies Record<RejectReason, string>,
+  // The verified-slices bar of a label row (label-progress.ts).
+  labelProgress: 'Verified slices',
+  labelProgressValue: '{verified} of {total} verified',
+  labelProgressValueRejected: '{verified} of {total} verified, {rejected} rejected',
 };
+
+type VerifyStrings = TextShape<typeof en>;
 
 const zh: VerifyStrings = {
   region: '核验',
@@ -60,9 +46,10 @@ const zh: VerifyStrings = {
   unverified: '未核验',
   verified: '已核验',
   rejected: '已驳回',
-  by: (user) => `（${user}）`,
-  progress: (v, total, r) => `已核验 ${v} / ${total} 层${r ? `，驳回 ${r} 层` : ''}`,
-  pickerTitle: (label, slice) => `驳回第 ${slice} 层的 ${label}`,
+  by: '（{user}）',
+  progress: '已核验 {verified} / {total} 层',
+  progressRejected: '已核验 {verified} / {total} 层，驳回 {rejected} 层',
+  pickerTitle: '驳回第 {slice} 层的 {label}',
   reason: '原因',
   note: '备注（可选）',
   confirm: '驳回',
@@ -75,8 +62,10 @@ const zh: VerifyStrings = {
     'not-this-structure': '不是该结构',
     other: '其他',
   },
+  labelProgress: '已核验层数',
+  labelProgressValue: '已核验 {verified} / {total}',
+  labelProgressValueRejected: '已核验 {verified} / {total}，驳回 {rejected}',
 };
 
-export function verifyStrings(lang: string): VerifyStrings {
-  return toLocale(lang) === 'zh-CN' ? zh : en;
-}
+/** The verification text in the language of `lang`. */
+export const verifyStrings = textTables<VerifyStrings>({ en, 'zh-CN': zh });

@@ -1,7 +1,7 @@
 /** Text of the review panel, the comments panel and the approved banner, per language. */
 import type { AuditEntry } from '../../core/review/record.js';
 import type { ReviewStatus } from '../../core/review/workflow.js';
-import { toLocale } from '../strings.js';
+import { formatText, textTables, toLocale, type TextShape } from '../../core/text.js';
 
 const en = {
   review: 'Review',
@@ -18,40 +18,35 @@ const en = {
   timeHint: 'Editing time without pauses longer than 60 s, over all sessions.',
   total: 'Total',
   byLabel: 'By label',
-  slicesWorked: (n: number) => `${n} slice${n === 1 ? '' : 's'} worked on`,
-  approvedBanner: (user: string, when: string) => `Approved${user ? ` by ${user}` : ''}${when ? ` on ${when}` : ''}: read only.`,
-  action: (e: AuditEntry, s: (st: ReviewStatus) => string): string => {
-    switch (e.action) {
-      case 'status':
-        return `${e.from ? s(e.from) : '—'} → ${e.to ? s(e.to) : '—'}${e.note ? `: “${e.note}”` : ''}`;
-      case 'import':
-        return `Imported ${e.file ?? ''}`;
-      case 'export':
-        return `Exported (${e.format ?? ''})`;
-      case 'restore':
-        return `Restored version ${e.revision ?? ''}`;
-      case 'verification':
-        return `Verified ${e.verified ?? 0}, marked unverified ${e.rejected ?? 0}`;
-      case 'comment':
-        return 'Added a comment';
-      case 'reply':
-        return 'Replied to a comment';
-      case 'resolve':
-        return 'Resolved a comment';
-      case 'reopen-comment':
-        return 'Reopened a comment';
-    }
+  slicesWorkedOne: '1 slice worked on',
+  slicesWorked: '{count} slices worked on',
+  approvedBanner: 'Approved: read only.',
+  approvedBannerBy: 'Approved by {user}: read only.',
+  approvedBannerOn: 'Approved on {when}: read only.',
+  approvedBannerByOn: 'Approved by {user} on {when}: read only.',
+  /** Audit trail lines, by action; `from` and `to` are status names. */
+  auditLines: {
+    status: '{from} → {to}',
+    statusNote: '{from} → {to}: “{note}”',
+    import: 'Imported {file}',
+    export: 'Exported ({format})',
+    restore: 'Restored version {revision}',
+    verification: 'Verified {verified}, marked unverified {rejected}',
+    comment: 'Added a comment',
+    reply: 'Replied to a comment',
+    resolve: 'Resolved a comment',
+    'reopen-comment': 'Reopened a comment',
   },
   comments: 'Comments',
-  openCount: (n: number) => `${n} open`,
+  openCount: '{count} open',
   newComment: 'New comment on this slice',
   pin: 'Pin on image',
   pinHint: 'Click the image to place the pin (M; Esc stops)',
-  pinnedAt: (x: number, y: number) => `Pin at (${x}, ${y})`,
+  pinnedAt: 'Pin at ({x}, {y})',
   pinnedAtCrosshair: 'Pin at the crosshair (Shift+click moves it), or press “Pin on image”',
   add: 'Add comment',
   noComments: 'No comments yet.',
-  slice: (k: number) => `Slice ${k}`,
+  slice: 'Slice {slice}',
   show: 'Show',
   showHint: 'Go to the slice and centre the pin',
   reply: 'Reply',
@@ -62,7 +57,7 @@ const en = {
   resolved: 'resolved',
 };
 
-type Strings = typeof en;
+type Strings = TextShape<typeof en>;
 
 const zhCN: Strings = {
   review: '审核',
@@ -78,40 +73,34 @@ const zhCN: Strings = {
   timeHint: '编辑时间，不含超过 60 秒的停顿，累计所有会话。',
   total: '总计',
   byLabel: '按标签',
-  slicesWorked: (n: number) => `处理过 ${n} 个切片`,
-  approvedBanner: (user: string, when: string) => `${when ? `${when} ` : ''}${user ? `由 ${user} ` : ''}批准：只读。`,
-  action: (e: AuditEntry, s: (st: ReviewStatus) => string): string => {
-    switch (e.action) {
-      case 'status':
-        return `${e.from ? s(e.from) : '—'} → ${e.to ? s(e.to) : '—'}${e.note ? `：“${e.note}”` : ''}`;
-      case 'import':
-        return `导入了 ${e.file ?? ''}`;
-      case 'export':
-        return `导出（${e.format ?? ''}）`;
-      case 'restore':
-        return `恢复了版本 ${e.revision ?? ''}`;
-      case 'verification':
-        return `核对 ${e.verified ?? 0} 个，标为未核对 ${e.rejected ?? 0} 个`;
-      case 'comment':
-        return '添加了评论';
-      case 'reply':
-        return '回复了评论';
-      case 'resolve':
-        return '解决了评论';
-      case 'reopen-comment':
-        return '重新打开了评论';
-    }
+  slicesWorkedOne: '处理过 1 个切片',
+  slicesWorked: '处理过 {count} 个切片',
+  approvedBanner: '批准：只读。',
+  approvedBannerBy: '由 {user} 批准：只读。',
+  approvedBannerOn: '{when} 批准：只读。',
+  approvedBannerByOn: '{when} 由 {user} 批准：只读。',
+  auditLines: {
+    status: '{from} → {to}',
+    statusNote: '{from} → {to}：“{note}”',
+    import: '导入了 {file}',
+    export: '导出（{format}）',
+    restore: '恢复了版本 {revision}',
+    verification: '核对 {verified} 个，标为未核对 {rejected} 个',
+    comment: '添加了评论',
+    reply: '回复了评论',
+    resolve: '解决了评论',
+    'reopen-comment': '重新打开了评论',
   },
   comments: '评论',
-  openCount: (n: number) => `${n} 条未解决`,
+  openCount: '{count} 条未解决',
   newComment: '在此切片上新建评论',
   pin: '在图像上放置图钉',
   pinHint: '点击图像放置图钉（M；Esc 停止）',
-  pinnedAt: (x: number, y: number) => `图钉位置 (${x}, ${y})`,
+  pinnedAt: '图钉位置 ({x}, {y})',
   pinnedAtCrosshair: '图钉位于十字线处（Shift+点击可移动），或按“在图像上放置图钉”',
   add: '添加评论',
   noComments: '尚无评论。',
-  slice: (k: number) => `切片 ${k}`,
+  slice: '切片 {slice}',
   show: '显示',
   showHint: '转到该切片并将图钉居中',
   reply: '回复',
@@ -122,8 +111,34 @@ const zhCN: Strings = {
   resolved: '已解决',
 };
 
-export function reviewStrings(lang: string): Strings {
-  return toLocale(lang) === 'zh-CN' ? zhCN : en;
+/** The review text in the language of `lang`. */
+export const reviewStrings = textTables<Strings>({ en, 'zh-CN': zhCN });
+
+/** An audit trail entry as one line in the language of `lang`. */
+export function auditText(lang: string, e: AuditEntry): string {
+  const t = reviewStrings(lang);
+  const status = (st: ReviewStatus | undefined) => (st ? t.statuses[st] : '—');
+  switch (e.action) {
+    case 'status':
+      return formatText(e.note ? t.auditLines.statusNote : t.auditLines.status, { from: status(e.from), to: status(e.to), note: e.note });
+    case 'import':
+      return formatText(t.auditLines.import, { file: e.file ?? '' });
+    case 'export':
+      return formatText(t.auditLines.export, { format: e.format ?? '' });
+    case 'restore':
+      return formatText(t.auditLines.restore, { revision: String(e.revision ?? '') });
+    case 'verification':
+      return formatText(t.auditLines.verification, { verified: String(e.verified ?? 0), rejected: String(e.rejected ?? 0) });
+    default:
+      return t.auditLines[e.action];
+  }
+}
+
+/** The approved banner: by whom and when, where known. */
+export function approvedBannerText(lang: string, user: string, when: string): string {
+  const t = reviewStrings(lang);
+  const template = user ? (when ? t.approvedBannerByOn : t.approvedBannerBy) : when ? t.approvedBannerOn : t.approvedBanner;
+  return formatText(template, { user, when });
 }
 
 /** "1:05:09" or "4:07" for a duration in ms. */
