@@ -186,6 +186,15 @@ describe('refusals name the state the host put the annotator in', () => {
     expect(codes).toEqual(['not-loaded', 'not-loaded', 'bad-argument']);
   });
 
+  it('REQ-ERR-5: adjudicating before a series is open, or before comparing, says which', async () => {
+    const a = mount();
+    const codes = codesOf(a);
+    await expect(a.adjudicate(new Map())).rejects.toMatchObject({ code: 'not-loaded' });
+    await a.loadFiles(await sampleFiles(12));
+    await expect(a.adjudicate(new Map())).rejects.toMatchObject({ code: 'nothing-compared' });
+    expect(codes).toEqual(['not-loaded', 'nothing-compared']);
+  });
+
   it('REQ-ERR-2: while a series is still loading, export rejects with still-loading', async () => {
     const a = mount();
     const codes = codesOf(a);

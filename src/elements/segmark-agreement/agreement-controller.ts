@@ -245,7 +245,10 @@ export class AgreementController implements ReactiveController {
       this.element.requestUpdate();
       return snapshot;
     } catch (error) {
-      const e = toSegmarkError(error, 'internal');
+      // A RangeError here is, in practice, a choice from the host that names no (label, slice) or side.
+      const e = error instanceof RangeError
+        ? new SegmarkError('bad-argument', error.message, { cause: error, params: { argument: error.message } })
+        : toSegmarkError(error, 'internal');
       this.host.reportError(e);
       throw e;
     }
