@@ -216,5 +216,19 @@ describe('refusals name the state the host put the annotator in', () => {
     const notice = a.shadowRoot!.querySelector('.notices')?.textContent ?? '';
     expect(notice).toContain('read-only');
   });
+
+  it('REQ-ERR-6: on an approved document, importMask and rejectRegion refuse with approved-locked', async () => {
+    const a = mount();
+    a.role = 'annotator';
+    await a.loadFiles(await sampleFiles(12));
+    a.setStatus('submitted');
+    a.role = 'reviewer';
+    a.setStatus('approved');
+    await a.updateComplete;
+    const codes = codesOf(a);
+    await expect(a.importMask(new File([new Uint8Array(4)], 'mask.nii'))).rejects.toMatchObject({ code: 'approved-locked' });
+    expect(() => a.rejectRegion(1, 0, 'other')).toThrow(expect.objectContaining({ code: 'approved-locked' }));
+    expect(codes).toEqual(['approved-locked']);
+  });
 });
 
