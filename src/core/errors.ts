@@ -50,6 +50,27 @@ export const ERROR_CODES = [
   'review-step-refused',
   'agreement-other-series',
   'worker-failed',
+  // A host method called at a moment or with a value that does not allow it.
+  'not-loaded',
+  'still-loading',
+  'not-from-pacs',
+  'nothing-compared',
+  'read-only',
+  'approved-locked',
+  'bad-argument',
+  // A refused annotation edit (labels, regions, history, snapshots).
+  'label-limit',
+  'label-not-found',
+  'label-exists',
+  'invalid-label',
+  'label-locked',
+  'slice-out-of-range',
+  'invalid-region',
+  'invalid-series',
+  'transaction-open',
+  'no-transaction',
+  'schema-version',
+  'bad-snapshot',
 ] as const;
 
 export type ErrorCode = (typeof ERROR_CODES)[number];
@@ -99,6 +120,14 @@ export function isAbort(value: unknown): boolean {
     (value instanceof Error || (typeof DOMException !== 'undefined' && value instanceof DOMException)) &&
     (value as Error).name === 'AbortError'
   );
+}
+
+/** Why the open document may not change now, as a host method's refusal: undefined when it may. */
+export function editRefusal(state: { readonly: boolean; approved: boolean; otherTab: boolean }): SegmarkError | undefined {
+  if (state.readonly) return new SegmarkError('read-only', 'the document is read-only here (the readonly attribute)');
+  if (state.approved) return new SegmarkError('approved-locked', 'the document is approved; reopen it to change it');
+  if (state.otherTab) return new SegmarkError('storage-other-tab', 'another tab edits this document');
+  return undefined;
 }
 
 /** Throws the signal's reason as an `aborted` SegmarkError when it has fired. */

@@ -6,8 +6,9 @@
 import type { ErrorCode } from './errors.js';
 import type { WarningCode } from './dicom/warnings.js';
 import type { ImportWarningCode } from './formats/import-common.js';
+import { formatText, toLocale, type Locale, type TextParams } from './text.js';
 
-export type Locale = 'en' | 'zh-CN';
+export type { Locale };
 
 type Catalogue = Record<ErrorCode | WarningCode | ImportWarningCode, string>;
 
@@ -52,6 +53,25 @@ const en: Catalogue = {
   'review-step-refused': 'The status cannot go from {from} to {to} for the role {role}.',
   'agreement-other-series': '{file} annotates another series or image grid ({theirs}), so it cannot be compared with the open one ({ours}).',
   'worker-failed': 'A background task stopped unexpectedly (the browser may be short of memory). Please try again.',
+  'not-loaded': 'No series is open: open one first.',
+  'still-loading': 'The series is still loading: try again once every slice is read.',
+  'not-from-pacs': 'The open series did not come from a PACS.',
+  'nothing-compared': 'Nothing has been compared yet: compare this document with another first.',
+  'read-only': 'This document is read-only here and cannot be changed.',
+  'approved-locked': 'This document is approved and therefore read-only: reopen it to change it.',
+  'bad-argument': 'Segmark was called with a value it does not accept ({argument}).',
+  'label-limit': 'All {max} label values are in use.',
+  'label-not-found': 'There is no label {labelId}.',
+  'label-exists': 'Label {labelId} already exists.',
+  'invalid-label': 'The label is not valid (the problem is in {field}).',
+  'label-locked': 'The label is locked: unlock it to edit it.',
+  'slice-out-of-range': 'There is no slice {slice} in this series.',
+  'invalid-region': 'The outline is not valid.',
+  'invalid-series': 'The description of the series is incomplete or inconsistent.',
+  'transaction-open': 'Another edit is still in progress.',
+  'no-transaction': 'There is no edit in progress to finish.',
+  'schema-version': 'The document was written by another version of Segmark (format {found}; this version reads {expected}).',
+  'bad-snapshot': 'The document is incomplete or inconsistent and cannot be opened.',
   'gantry-tilt': 'Gantry tilt of {degrees}°: slices are shown unsheared.',
   'uneven-spacing': 'Slice spacing is uneven ({min}–{max} mm).',
   gap: '{count} gap(s) between slices; the largest is {largest} mm.',
@@ -115,6 +135,25 @@ const zhCN: Catalogue = {
   'review-step-refused': '角色 {role} 不能将状态从 {from} 改为 {to}。',
   'agreement-other-series': '{file} 标注的是另一个序列或图像网格（{theirs}），无法与当前打开的序列（{ours}）比较。',
   'worker-failed': '后台任务意外停止（浏览器可能内存不足）。请重试。',
+  'not-loaded': '尚未打开序列：请先打开一个序列。',
+  'still-loading': '序列仍在加载：请在所有层面读取完毕后再试。',
+  'not-from-pacs': '当前打开的序列并非来自 PACS。',
+  'nothing-compared': '尚未进行比较：请先将此文档与另一份进行比较。',
+  'read-only': '此处文档为只读，无法修改。',
+  'approved-locked': '此文档已批准，因此为只读：如需修改，请重新打开。',
+  'bad-argument': '调用 Segmark 时传入了不接受的值（{argument}）。',
+  'label-limit': '{max} 个标签值已全部使用。',
+  'label-not-found': '没有标签 {labelId}。',
+  'label-exists': '标签 {labelId} 已存在。',
+  'invalid-label': '标签无效（问题出在 {field}）。',
+  'label-locked': '该标签已锁定：请解锁后再编辑。',
+  'slice-out-of-range': '此序列中没有第 {slice} 层。',
+  'invalid-region': '轮廓无效。',
+  'invalid-series': '序列信息不完整或不一致。',
+  'transaction-open': '另一项编辑仍在进行中。',
+  'no-transaction': '没有正在进行、可以结束的编辑。',
+  'schema-version': '该文档由其他版本的 Segmark 写入（格式 {found}；本版本读取格式 {expected}）。',
+  'bad-snapshot': '该文档不完整或不一致，无法打开。',
   'gantry-tilt': '机架倾斜 {degrees}°：切片按未校正的方式显示。',
   'uneven-spacing': '层间距不均匀（{min}–{max} 毫米）。',
   gap: '切片之间有 {count} 处缺口，最大 {largest} 毫米。',
@@ -139,19 +178,8 @@ const zhCN: Catalogue = {
 
 const catalogues: Record<Locale, Catalogue> = { en, 'zh-CN': zhCN };
 
-export function formatMessage(
-  code: ErrorCode | WarningCode | ImportWarningCode,
-  params: Record<string, string | number> = {},
-  locale: Locale = 'en',
-): string {
-  const template = catalogues[locale][code] ?? catalogues.en[code] ?? code;
-  return template.replace(/\{(\w+)\}/g, (_, key: string) => {
-    const value = params[key];
-    if (value === undefined) return key === 'file' ? '' : `{${key}}`;
-    return typeof value === 'number' ? formatNumber(value, locale) : value;
-  });
-}
-
-function formatNumber(value: number, locale: Locale): string {
-  return new Intl.NumberFormat(locale, { maximumFractionDigits: 2 }).format(value);
+/** The catalogue message for `code` in the language of `lang` (a locale or any `lang` attribute), values filled in. */
+export function formatMessage(code: ErrorCode | WarningCode | ImportWarningCode, params: TextParams = {}, lang: string = 'en'): string {
+  const locale = toLocale(lang);
+  return formatText(catalogues[locale][code] ?? catalogues.en[code] ?? code, params, locale);
 }

@@ -57,7 +57,8 @@ export interface AgreementJobDeps {
   storedDocuments(): Promise<StoredDocuments | undefined>;
   /** The name of side A (the open document), read when a comparison ends. */
   sideA(): string;
-  editable(): boolean;
+  /** Why the open document may not be edited now (`read-only`, `approved-locked`, `storage-other-tab`), or undefined. */
+  editRefusal(): SegmarkError | undefined;
   /** Stores the open document as a version; its id, or undefined when nothing is stored. */
   checkpoint(): Promise<number | undefined>;
   /** Reads a mask file onto the open series, off the page. */
@@ -167,7 +168,7 @@ export class AgreementJobs {
     try {
       const v = this.deps.openVolume();
       const document = this.deps.openDocument();
-      if (!v || !document) throw new SegmarkError('no-images', 'open a series before comparing');
+      if (!v || !document) throw new SegmarkError('not-loaded', 'open a series before comparing');
       this.volume = v;
       const a = document.snapshot();
       const { snapshot: b, name } = await this.otherSide(source, v, a);
@@ -216,8 +217,10 @@ export class AgreementJobs {
   async adjudicate(choices: ReadonlyMap<ChoiceKey, Side>): Promise<DocumentSnapshot> {
     try {
       const document = this.deps.openDocument();
-      if (!document || !this.a || !this.b) throw new SegmarkError('no-images', 'nothing has been compared to adjudicate');
-      if (!this.deps.editable()) throw new SegmarkError('storage-other-tab', 'this document cannot be edited here now');
+      if (!document) throw new SegmarkError('not-loaded', 'open a series before adjudicating');
+      if (!this.a || !this.b) throw new SegmarkError('nothing-compared', 'nothing has been compared to adjudicate');
+      const refused = this.deps.editRefusal();
+      if (refused) throw refused;
       const snapshot = adjudicate(this.a, this.b, choices, 'a');
       const revision = await this.deps.checkpoint();
       this.deps.cancelTool();
@@ -230,7 +233,11 @@ export class AgreementJobs {
       this.changed();
       return snapshot;
     } catch (error) {
-      const e = toSegmarkError(error, 'internal');
+      // A RangeError here is, in practice, a choice from the host that names no (label, slice) or side.
+      const e =
+        error instanceof RangeError
+          ? new SegmarkError('bad-argument', error.message, { cause: error, params: { argument: error.message } })
+          : toSegmarkError(error, 'internal');
       this.listener.onError(e);
       throw e;
     }

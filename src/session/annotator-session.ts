@@ -11,9 +11,9 @@
  * value (`subscribe`), so the element can ask Lit for exactly that update.
  */
 import type { Volume } from '../core/dicom/volume.js';
-import { SegmarkError } from '../core/errors.js';
+import { SegmarkError, editRefusal } from '../core/errors.js';
 import { formatMessage } from '../core/messages.js';
-import { toLocale } from '../elements/strings.js';
+import { toLocale } from '../core/text.js';
 // Types only: the event map is written once, with the elements that fire its events.
 import type { EventDetail, PublicEventName } from '../elements/events.js';
 import type { AnnotationDocument } from '../core/annotation/document.js';
@@ -123,6 +123,7 @@ export class AnnotatorSession {
   private noticeId = 0;
   private readonly listeners = new Set<SessionListener>();
   private documents: DocumentSource | undefined;
+  private loader: { readonly loading: boolean } | undefined;
 
   constructor(private readonly output: SessionOutput) {}
 
@@ -150,6 +151,16 @@ export class AnnotatorSession {
   /** Connects the document session (set once by the annotator that owns both). */
   attachDocuments(source: DocumentSource): void {
     this.documents = source;
+  }
+
+  /** Connects the loader, so a call made while a series loads can say so. */
+  attachLoader(loader: { readonly loading: boolean }): void {
+    this.loader = loader;
+  }
+
+  /** A series is being read or decoded. */
+  get loading(): boolean {
+    return this.loader?.loading ?? false;
   }
 
   subscribe(listener: SessionListener): () => void {
@@ -270,14 +281,26 @@ export class AnnotatorSession {
     return this.editable && this.view.volume !== undefined;
   }
 
+  /** Why nothing may be edited now (`read-only`, `approved-locked`, `storage-other-tab`), or undefined. */
+  editRefusal(): SegmarkError | undefined {
+    return editRefusal({ readonly: this.settings.readonly, approved: isLocked(this.review.status), otherTab: !this.writable });
+  }
+
+  /** The open document; a coded error (`still-loading` or `not-loaded`) when there is none yet. */
+  requireOpen(): AnnotationDocument {
+    const document = this.document;
+    if (!this.view.volume || !document) throw new SegmarkError(this.loading ? 'still-loading' : 'not-loaded', 'no series is open');
+    return document;
+  }
+
   /**
    * The open document, when it may be changed now; otherwise a coded error
-   * saying why (nothing open, read-only, approved, another tab editing).
+   * saying why (nothing open yet, read-only, approved, another tab editing).
    */
   requireEditable(): AnnotationDocument {
-    const document = this.document;
-    if (!this.view.volume || !document) throw new SegmarkError('no-images', 'no series is open');
-    if (!this.editable) throw new SegmarkError('storage-other-tab', 'this document cannot be edited here now');
+    const document = this.requireOpen();
+    const refused = this.editRefusal();
+    if (refused) throw refused;
     return document;
   }
 

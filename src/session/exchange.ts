@@ -12,8 +12,8 @@ import { ExportRunner } from '../core/formats/export-runner.js';
 import { applyImport, type ImportSummary } from '../core/formats/import-apply.js';
 import { formatMessage } from '../core/messages.js';
 import type { AuditEntry } from '../core/review/record.js';
-import { toLocale } from '../elements/strings.js';
-import { toolStrings } from '../elements/tool-strings.js';
+import { toLocale } from '../core/text.js';
+import { toolStrings } from '../text/tools.js';
 import type { AnnotatorSession } from './annotator-session.js';
 
 export class Exchange {
@@ -49,18 +49,20 @@ export class Exchange {
     const document = session.document;
     const started = performance.now();
     try {
-      if (!v || !document) throw new SegmarkError('no-images', 'nothing is open to export');
-      if (!(EXPORT_FORMATS as readonly string[]).includes(format)) throw new SegmarkError('internal', `unknown export format ${String(format)}`);
-      if (needsImage({ format, options }) && v.loaded.includes(0)) throw new SegmarkError('internal', 'the series is still loading');
+      if (!(EXPORT_FORMATS as readonly string[]).includes(format)) {
+        throw new SegmarkError('bad-argument', `unknown export format ${String(format)}`, { params: { argument: `format ${String(format)}` } });
+      }
+      session.requireOpen();
+      if (needsImage({ format, options }) && v!.loaded.includes(0)) throw new SegmarkError('still-loading', 'the series is still loading');
       const job: ExportJob = {
         format,
         options,
-        series: exportSeries(v),
-        snapshot: { ...document.snapshot(), review: session.review.snapshot() },
+        series: exportSeries(v!),
+        snapshot: { ...document!.snapshot(), review: session.review.snapshot() },
         user: session.user,
         role: session.setting('role'),
       };
-      const file = await this.runner.run(job, v.sliceData);
+      const file = await this.runner.run(job, v!.sliceData);
       session.emit('segmark-export', { format, fileName: file.name, size: file.size, elapsedMs: performance.now() - started, overridden });
       if (session.writable) this.log({ action: 'export', format });
       return file;

@@ -10,7 +10,7 @@ import { storeInstances } from '../dicomweb/client.js';
 import { dicomIdentity, findSegmentations, retrieveSegmentation, type PacsSegmentation } from '../dicomweb/segmentations.js';
 import type { DicomWebSource } from '../dicomweb/request.js';
 import type { SeriesRef } from '../dicomweb/read-series.js';
-import { toolStrings } from '../elements/tool-strings.js';
+import { toolStrings } from '../text/tools.js';
 import type { PacsStoreDetail } from '../elements/events.js';
 import type { AnnotatorSession } from './annotator-session.js';
 import type { Exchange } from './exchange.js';
@@ -67,7 +67,8 @@ export class PacsLink {
 
   private require(): { source: DicomWebSource; series: SeriesRef } {
     const pacs = this.session.get('pacs');
-    if (!pacs || !this.session.volume) throw new SegmarkError('no-images', 'no series from a PACS is open');
+    if (!this.session.volume) throw new SegmarkError('not-loaded', 'no series is open');
+    if (!pacs) throw new SegmarkError('not-from-pacs', 'the open series did not come from a PACS');
     return pacs;
   }
 

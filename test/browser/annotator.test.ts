@@ -1,4 +1,5 @@
 import { afterEach, describe, expect, it } from 'vitest';
+import { commands } from 'vitest/browser';
 import '../../src/index.js';
 import type { SegmarkAnnotator } from '../../src/elements/segmark-annotator/segmark-annotator.js';
 import type { ErrorDetail, LoadDetail, WindowDetail } from '../../src/elements/events.js';
@@ -156,3 +157,96 @@ describe('<segmark-annotator> with the sample series', () => {
     expect(errors.map((e) => [e.code, e.file])).toEqual([['fetch-failed', '/sample-dicom/missing.dcm']]);
   });
 });
+
+describe('host settings take effect at once', () => {
+  it('REQ-HOST-1: user changed mid-document: the next drawn region names the new user', async () => {
+    const a = mount();
+    a.user = 'dr.li';
+    await a.loadFiles(await sampleFiles(12));
+    await frames(2);
+    a.tool = 'freehand';
+    a.activeLabel = 1;
+    const viewport = a.shadowRoot!.querySelector('segmark-viewport')!;
+    const square = (): [number, number][] =>
+      [[150, 150], [190, 150], [190, 190], [150, 190], [150, 150]].map(([x, y]) => {
+        const p = viewport.imageToClient(x!, y!)!;
+        return [p.x, p.y];
+      });
+    const drawOn = async (slice: number): Promise<void> => {
+      a.slice = slice;
+      await frames(3);
+      await commands.pointerPath(square(), { stepsPerSegment: 4 });
+      await frames(2);
+    };
+    await drawOn(3);
+    a.user = 'dr.wang';
+    await a.updateComplete;
+    await drawOn(5);
+    const regions = a.getDocument()!.regions.filter((r) => r.labelId === 1);
+    expect(regions.map((r) => [r.slice, r.provenance?.by])).toEqual([[3, 'dr.li'], [5, 'dr.wang']]);
+  });
+});
+
+describe('refusals name the state the host put the annotator in', () => {
+  const codesOf = (a: SegmarkAnnotator): string[] => {
+    const codes: string[] = [];
+    a.addEventListener('segmark-error', (e) => codes.push(e.detail.code));
+    return codes;
+  };
+
+  it('REQ-ERR-1: before any series is open, export and importMask reject with not-loaded; an unknown format with bad-argument', async () => {
+    const a = mount();
+    const codes = codesOf(a);
+    await expect(a.export('nifti')).rejects.toMatchObject({ code: 'not-loaded' });
+    await expect(a.importMask(new File([new Uint8Array(4)], 'mask.nii'))).rejects.toMatchObject({ code: 'not-loaded' });
+    await expect(a.export('tiff' as 'nifti')).rejects.toMatchObject({ code: 'bad-argument' });
+    expect(() => a.rejectRegion(1, 0, 'other')).toThrow(expect.objectContaining({ code: 'not-loaded' }));
+    expect(codes).toEqual(['not-loaded', 'not-loaded', 'bad-argument']);
+  });
+
+  it('REQ-ERR-5: adjudicating before a series is open, or before comparing, says which', async () => {
+    const a = mount();
+    const codes = codesOf(a);
+    await expect(a.adjudicate(new Map())).rejects.toMatchObject({ code: 'not-loaded' });
+    await a.loadFiles(await sampleFiles(12));
+    await expect(a.adjudicate(new Map())).rejects.toMatchObject({ code: 'nothing-compared' });
+    expect(codes).toEqual(['not-loaded', 'nothing-compared']);
+  });
+
+  it('REQ-ERR-2: while a series is still loading, export rejects with still-loading', async () => {
+    const a = mount();
+    const codes = codesOf(a);
+    const loading = a.loadFiles(await sampleFiles(12));
+    await expect(a.export('nifti')).rejects.toMatchObject({ code: 'still-loading' });
+    await loading;
+    expect(codes).toEqual(['still-loading']);
+  });
+
+  it('REQ-ERR-3: on a read-only annotator, importMask and rejectRegion refuse with read-only', async () => {
+    const a = mount();
+    await a.loadFiles(await sampleFiles(12));
+    a.readonly = true;
+    await a.updateComplete;
+    const codes = codesOf(a);
+    await expect(a.importMask(new File([new Uint8Array(4)], 'mask.nii'))).rejects.toMatchObject({ code: 'read-only' });
+    expect(() => a.rejectRegion(1, 0, 'other')).toThrow(expect.objectContaining({ code: 'read-only' }));
+    expect(codes).toEqual(['read-only']);
+    const notice = a.shadowRoot!.querySelector('.notices')?.textContent ?? '';
+    expect(notice).toContain('read-only');
+  });
+
+  it('REQ-ERR-6: on an approved document, importMask and rejectRegion refuse with approved-locked', async () => {
+    const a = mount();
+    a.role = 'annotator';
+    await a.loadFiles(await sampleFiles(12));
+    a.setStatus('submitted');
+    a.role = 'reviewer';
+    a.setStatus('approved');
+    await a.updateComplete;
+    const codes = codesOf(a);
+    await expect(a.importMask(new File([new Uint8Array(4)], 'mask.nii'))).rejects.toMatchObject({ code: 'approved-locked' });
+    expect(() => a.rejectRegion(1, 0, 'other')).toThrow(expect.objectContaining({ code: 'approved-locked' }));
+    expect(codes).toEqual(['approved-locked']);
+  });
+});
+

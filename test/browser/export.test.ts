@@ -101,8 +101,8 @@ describe('export', () => {
     const a = mountAnnotator();
     const codes: string[] = [];
     a.addEventListener('segmark-error', (e) => codes.push(e.detail.code));
-    await expect(a.export('nifti')).rejects.toMatchObject({ code: 'no-images' });
-    expect(codes).toEqual(['no-images']);
+    await expect(a.export('nifti')).rejects.toMatchObject({ code: 'not-loaded' });
+    expect(codes).toEqual(['not-loaded']);
   });
 });
 

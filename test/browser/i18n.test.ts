@@ -138,4 +138,39 @@ describe('zh-CN interface', () => {
       expect({ tab: tab.id, english: englishIn(a.shadowRoot!) }).toEqual({ tab: tab.id, english: [] });
     }
   });
+
+  it('REQ-I18N-5: lang changed after load renames the template labels the user has not renamed, in the label panel, getDocument() and exports', async () => {
+    const a = mountAnnotator({ width: 1280, height: 860 });
+    await a.loadFiles(await sampleFiles(12));
+    await frames(2);
+    const panel = a.shadowRoot!.querySelector('segmark-label-panel')!;
+    const shown = () => [...panel.shadowRoot!.querySelectorAll('button.name')].map((b) => b.textContent!.trim());
+    expect(shown().slice(0, 2)).toEqual(['L1/L2 disc', 'L2/L3 disc']);
+
+    // The user renames one label: that name stays, whatever the language.
+    const name = panel.shadowRoot!.querySelectorAll<HTMLButtonElement>('button.name')[1]!;
+    name.dispatchEvent(new MouseEvent('dblclick', { bubbles: true, composed: true }));
+    await panel.updateComplete;
+    const input = panel.shadowRoot!.querySelector<HTMLInputElement>('.name-input')!;
+    input.value = 'Disc two';
+    input.dispatchEvent(new KeyboardEvent('keydown', { key: 'Enter', bubbles: true, composed: true }));
+    await panel.updateComplete;
+
+    a.lang = 'zh-CN';
+    await a.updateComplete;
+    await panel.updateComplete;
+    expect(shown().slice(0, 3)).toEqual(['L1/L2 椎间盘', 'Disc two', 'L3/L4 椎间盘']);
+    expect(shown()[10]).toBe('椎管');
+    const labels = a.getDocument()!.labels;
+    expect(labels.map((l) => l.name).slice(0, 3)).toEqual(['L1/L2 椎间盘', 'Disc two', 'L3/L4 椎间盘']);
+    const coco = JSON.parse(await (await a.export('coco')).text()) as { categories: { id: number; name: string }[] };
+    expect(coco.categories.find((c) => c.id === 1)!.name).toBe('L1/L2 椎间盘');
+    expect(coco.categories.find((c) => c.id === 2)!.name).toBe('Disc two');
+
+    a.lang = 'en';
+    await a.updateComplete;
+    await panel.updateComplete;
+    expect(shown().slice(0, 3)).toEqual(['L1/L2 disc', 'Disc two', 'L3/L4 disc']);
+    expect(a.getDocument()!.labels[10]!.name).toBe('Spinal canal');
+  });
 });

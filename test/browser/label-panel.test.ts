@@ -13,7 +13,7 @@ import { define } from '../../src/elements/define.js';
 import { LabelStats, sliceRanges } from '../../src/elements/segmark-label-panel/label-stats.js';
 import { LABEL_SELECT, type LabelSelectDetail } from '../../src/elements/events.js';
 import { SegmarkLabelPanel } from '../../src/elements/segmark-label-panel/segmark-label-panel.js';
-import { strings, type StringKey } from '../../src/elements/strings.js';
+import { strings, type StringKey } from '../../src/text/ui.js';
 
 define('segmark-label-panel', SegmarkLabelPanel);
 

@@ -21,7 +21,7 @@ import { REGION_OPS } from '../../src/core/annotation/region-ops.js';
 import { SameThreadDecoder } from '../../src/core/dicom/decoder-pool.js';
 import { assembleSeries, loadVolume, readInstances } from '../../src/core/dicom/loader.js';
 import type { Volume } from '../../src/core/dicom/volume.js';
-import type { SegmarkError } from '../../src/core/errors.js';
+import { SegmarkError } from '../../src/core/errors.js';
 import { choiceKey } from '../../src/core/review/adjudicate.js';
 import { compareDocuments } from '../../src/core/review/agreement.js';
 import { runAgreementJob } from '../../src/core/review/agreement-job.js';
@@ -136,7 +136,7 @@ function setup(docs: Record<string, DocumentSnapshot>, options: { editable?: boo
     documentKey: () => documentId(volume.studyInstanceUID, volume.seriesInstanceUID, 'ana'),
     storedDocuments: async () => stored,
     sideA: () => 'ana',
-    editable: () => options.editable ?? true,
+    editRefusal: () => (options.editable === false ? new SegmarkError('read-only', 'the document is read-only here') : undefined),
     checkpoint: async () => (checkpoints.push(document.snapshot()), checkpoints.length),
     readMask: () => Promise.reject(new Error('no masks in these tests')),
     cancelTool: () => undefined,
@@ -261,7 +261,7 @@ describe('agreement job (Node, fake agreement workers)', () => {
   it('REQ-AGREE-WF-7: adjudication on a document that cannot be edited here is refused, and the document stays', async () => {
     const s = setup({ bo: B() }, { editable: false });
     await s.jobs.compare({ user: 'bo' });
-    await expect(s.jobs.adjudicate(new Map([[choiceKey(1, 3), 'b' as const]]))).rejects.toMatchObject({ code: 'storage-other-tab' });
+    await expect(s.jobs.adjudicate(new Map([[choiceKey(1, 3), 'b' as const]]))).rejects.toMatchObject({ code: 'read-only' });
     expect(s.document.snapshot().regions).toEqual(A().regions);
     expect(s.checkpoints).toEqual([]);
   });

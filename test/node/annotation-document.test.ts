@@ -362,3 +362,51 @@ describe('document: snapshot (getDocument)', () => {
     expect(tweak((s) => (s.labels[0]!.name = ''))).toThrow(expect.objectContaining({ code: 'invalid-label' }));
   });
 });
+
+describe('document: template labels follow the interface language until renamed', () => {
+  const names = (doc: AnnotationDocument) => doc.labels.map((l) => l.name);
+
+  it('REQ-I18N-5: switching the locale renames template labels on screen and in the snapshot, announced and not undoable', () => {
+    const { doc, changes } = setup({ labels: labelsFromTemplate(LUMBAR_SPINE_TEMPLATE, 'en') });
+    expect(doc.labels[0]).toMatchObject({ name: 'L1/L2 disc', template: 'lumbar-spine/1' });
+    doc.locale = 'zh-CN';
+    expect(names(doc).slice(0, 2)).toEqual(['L1/L2 椎间盘', 'L2/L3 椎间盘']);
+    expect(doc.label(11)!.name).toBe('椎管');
+    expect(doc.snapshot().labels[10]).toMatchObject({ name: '椎管', template: 'lumbar-spine/11' });
+    expect(changes).toHaveLength(11);
+    expect(changes.every((c) => c.kind === 'label' && c.slice === null)).toBe(true);
+    expect(doc.canUndo).toBe(false);
+    doc.locale = 'en';
+    expect(names(doc)[10]).toBe('Spinal canal');
+  });
+
+  it('REQ-I18N-5: a rename wins for good; undoing it brings back the name that follows the language', () => {
+    const { doc } = setup({ labels: labelsFromTemplate(GENERIC_TEMPLATE, 'en') });
+    doc.updateLabel(1, { name: 'Tumour' });
+    expect(doc.label(1)!.template).toBeUndefined();
+    doc.locale = 'zh-CN';
+    expect(names(doc)).toEqual(['Tumour', '组织']);
+    doc.undo();
+    expect(names(doc)).toEqual(['病灶', '组织']);
+    doc.redo();
+    expect(names(doc)).toEqual(['Tumour', '组织']);
+  });
+
+  it('REQ-I18N-5: giving a label the name it shows is no rename', () => {
+    const { doc } = setup({ labels: labelsFromTemplate(GENERIC_TEMPLATE, 'en'), locale: 'zh-CN' });
+    expect(names(doc)).toEqual(['病灶', '组织']);
+    doc.updateLabel(2, { name: '组织', color: [1, 2, 3] });
+    expect(doc.label(2)).toMatchObject({ name: '组织', template: 'generic/2', color: [1, 2, 3] });
+    doc.locale = 'en';
+    expect(doc.label(2)!.name).toBe('Tissue');
+  });
+
+  it('REQ-I18N-5: a snapshot keeps which labels follow their template, in any language', () => {
+    const { doc } = setup({ labels: labelsFromTemplate(GENERIC_TEMPLATE, 'zh-CN') });
+    doc.updateLabel(2, { name: 'Muscle' });
+    const copy = AnnotationDocument.fromSnapshot(structuredClone(doc.snapshot()), maskOps, { locale: 'en' });
+    expect(names(copy)).toEqual(['Lesion', 'Muscle']);
+    copy.locale = 'zh-CN';
+    expect(names(copy)).toEqual(['病灶', 'Muscle']);
+  });
+});

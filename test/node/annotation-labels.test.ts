@@ -14,8 +14,8 @@ import {
   sameConcept,
   type CodedConcept,
 } from '../../src/core/annotation/codes.js';
+import { SegmarkError } from '../../src/core/errors.js';
 import {
-  AnnotationError,
   MAX_LABEL_ID,
   createLabel,
   insertLabel,
@@ -213,7 +213,7 @@ describe('labels', () => {
     } catch (e) {
       error = e;
     }
-    expect(error).toBeInstanceOf(AnnotationError);
+    expect(error).toBeInstanceOf(SegmarkError);
     expect(error).toMatchObject({ code: 'invalid-label', params: { field } });
   });
 

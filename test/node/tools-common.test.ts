@@ -5,7 +5,8 @@
  */
 import { describe, expect, it } from 'vitest';
 import type { AnnotationTool } from '../../src/tools/annotation-tool.js';
-import { TOOL_KEYS, TOOL_SHORTCUTS, createTool, toolDescriptions } from '../../src/tools/index.js';
+import { TOOL_KEYS, TOOL_SHORTCUTS, createTool } from '../../src/tools/index.js';
+import { toolDescriptions } from '../../src/text/tool-descriptions.js';
 import { BODY, DISC, area, click, count, drag, fixture, key, later, pixels, pointer, rectanglePath, square } from './support/tool-fixture.js';
 
 const IDS = ['freehand', 'polygon', 'livewire', 'edit', 'brush', 'eraser', 'threshold-brush', 'fill'] as const;

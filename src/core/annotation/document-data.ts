@@ -6,7 +6,8 @@
  * overlap rule, history, announcements).
  */
 import type { SegmentCode } from './codes.js';
-import { AnnotationError, type Label, type LabelDisplay } from './labels.js';
+import { SegmarkError } from '../errors.js';
+import type { Label, LabelDisplay } from './labels.js';
 import type { Region } from './region.js';
 import type { ReviewRecord } from '../review/record.js';
 
@@ -99,6 +100,8 @@ export interface DocumentSnapshot {
     visible: boolean;
     locked: boolean;
     display: LabelDisplay;
+    /** `<template id>/<entry id>` of a template label not renamed since (its name follows the interface language). */
+    template?: string;
   }[];
   /** Rings in pixel coordinates, `[x0, y0, x1, y1, …]` (see `region.ts`). */
   regions: ({ labelId: number; slice: number; rings: number[][]; origin: RegionOrigin; verified: boolean } & RegionMeta)[];
@@ -238,11 +241,11 @@ export function overlaps(a: Bounds, b: Bounds): boolean {
 /** A validated, deeply frozen copy (or the region itself when it already is one). */
 export function ownRegion(region: Region): Region {
   const rings = (region as { rings?: unknown } | null)?.rings;
-  if (!Array.isArray(rings)) throw new AnnotationError('invalid-region', 'a region needs an array of rings');
+  if (!Array.isArray(rings)) throw new SegmarkError('invalid-region', 'a region needs an array of rings');
   if (Object.isFrozen(region) && Object.isFrozen(rings) && rings.every((r) => Object.isFrozen(r))) return region;
   const copy = rings.map((ring: unknown) => {
     if (!Array.isArray(ring) || ring.length % 2 !== 0 || !ring.every((v) => typeof v === 'number' && Number.isFinite(v))) {
-      throw new AnnotationError('invalid-region', 'a ring is a flat array of finite x, y pairs');
+      throw new SegmarkError('invalid-region', 'a ring is a flat array of finite x, y pairs');
     }
     return Object.freeze(ring.slice() as number[]);
   });
@@ -278,7 +281,7 @@ export function entryBytes(e: Entry | undefined): number {
 
 export function validateSeries(series: SeriesIdentity): SeriesIdentity {
   const bad = (why: string): never => {
-    throw new AnnotationError('invalid-series', `series identity: ${why}`);
+    throw new SegmarkError('invalid-series', `series identity: ${why}`);
   };
   if (typeof series !== 'object' || series === null) bad('missing');
   for (const key of ['studyInstanceUID', 'seriesInstanceUID'] as const) {
@@ -315,15 +318,15 @@ export interface ParsedSnapshot {
  */
 export function parseSnapshot(snapshot: DocumentSnapshot): ParsedSnapshot {
   const bad = (why: string): never => {
-    throw new AnnotationError('bad-snapshot', `snapshot: ${why}`);
+    throw new SegmarkError('bad-snapshot', `snapshot: ${why}`);
   };
   if (typeof snapshot !== 'object' || snapshot === null) bad('not an object');
   if (!Number.isInteger(snapshot.version)) bad('no version');
   if (snapshot.version !== DOCUMENT_SCHEMA_VERSION) {
-    throw new AnnotationError(
+    throw new SegmarkError(
       'schema-version',
       `snapshot version ${snapshot.version}; this build reads ${DOCUMENT_SCHEMA_VERSION}`,
-      { found: snapshot.version, expected: DOCUMENT_SCHEMA_VERSION },
+      { params: { found: snapshot.version, expected: DOCUMENT_SCHEMA_VERSION } },
     );
   }
   if (!Array.isArray(snapshot.labels) || !Array.isArray(snapshot.regions)) bad('labels and regions must be arrays');

@@ -50,7 +50,9 @@ import {
   type SliceFlags,
 } from './document-data.js';
 import { History, type HistoryOptions } from './history.js';
-import { AnnotationError, createLabel, getLabel, indexOfLabel, insertLabel, removeLabel, updateLabel } from './labels.js';
+import { SegmarkError } from '../errors.js';
+import { createLabel, getLabel, indexOfLabel, insertLabel, localizeLabel, removeLabel, updateLabel } from './labels.js';
+import type { Locale } from '../text.js';
 import type { Label, LabelPatch } from './labels.js';
 import { editedBy, madeBy, withEditor } from './provenance.js';
 import { EMPTY_REGION, type Region } from './region.js';
@@ -81,6 +83,8 @@ export interface DocumentOptions {
   history?: HistoryOptions;
   /** The person whose edits and reviews are recorded (see `user`). */
   user?: string;
+  /** The interface language, which names template labels the user has not renamed (see `locale`). */
+  locale?: Locale;
   /** Milliseconds since the epoch, for review times; default `Date.now`. */
   clock?: () => number;
 }
@@ -115,12 +119,16 @@ export class AnnotationDocument {
   #replay: 'undo' | 'redo' = 'undo';
   #paintMode: PaintMode = 'over-others';
   #user = '';
+  #locale: Locale = 'en';
+  /** The labels as shown (template names in `#locale`), kept until the list or the language changes. */
+  #shown: { from: readonly Label[]; locale: Locale; labels: readonly Label[] } | undefined;
   readonly #clock: () => number;
 
   constructor(options: DocumentOptions) {
     this.series = validateSeries(options.series);
     this.#ops = options.ops;
     this.user = options.user ?? '';
+    this.#locale = options.locale ?? 'en';
     this.#clock = options.clock ?? Date.now;
     this.paintMode = options.paintMode ?? 'over-others';
     for (const label of options.labels ?? []) this.#labels = insertLabel(this.#labels, label);
@@ -132,7 +140,14 @@ export class AnnotationDocument {
 
   // ── reading ────────────────────────────────────────────────────────────
 
-  get labels(): readonly Label[] { return this.#labels; }
+  /** The labels in display order, as the interface shows and exports them (template names in `locale`). */
+  get labels(): readonly Label[] {
+    const shown = this.#shown;
+    if (shown && shown.from === this.#labels && shown.locale === this.#locale) return shown.labels;
+    const labels = Object.freeze(this.#labels.map((l) => localizeLabel(l, this.#locale)));
+    this.#shown = { from: this.#labels, locale: this.#locale, labels };
+    return labels;
+  }
   get paintMode(): PaintMode { return this.#paintMode; }
   /** A setting, not an edit: neither recorded nor announced. */
   set paintMode(mode: PaintMode) {
@@ -149,13 +164,29 @@ export class AnnotationDocument {
     if (typeof name !== 'string') throw new TypeError('user must be a string');
     this.#user = name;
   }
+  /**
+   * The interface language. Template labels the user has not renamed are
+   * named in it — on screen, in `snapshot()` and so in every export. A
+   * setting, not an edit: not recorded; labels whose name changes are
+   * announced (kind 'label') so views redraw.
+   */
+  get locale(): Locale { return this.#locale; }
+  set locale(locale: Locale) {
+    if (locale === this.#locale) return;
+    const before = this.labels;
+    this.#locale = locale;
+    this.labels.forEach((l, i) => {
+      if (l.name !== before[i]!.name) this.#pending.push({ labelId: l.id, slice: null, kind: 'label' });
+    });
+    this.#flush();
+  }
   get canUndo(): boolean { return this.#history.canUndo; }
   get canRedo(): boolean { return this.#history.canRedo; }
   get undoLabel(): string | undefined { return this.#history.undoCommand?.label; }
   get redoLabel(): string | undefined { return this.#history.redoCommand?.label; }
   get historyBytes(): number { return this.#history.bytes; }
 
-  label(id: number): Label | undefined { return this.#labels.find((l) => l.id === id); }
+  label(id: number): Label | undefined { return this.labels.find((l) => l.id === id); }
 
   /** The region of (label, slice), deeply frozen; EMPTY_REGION when there is none. */
   regionAt(labelId: number, slice: number): Region { return this.#entry(labelId, slice)?.region ?? EMPTY_REGION; }
@@ -292,7 +323,7 @@ export class AnnotationDocument {
     const label = this.#editable(labelId);
     const before = this.#entry(labelId, slice);
     if (!before) {
-      throw new AnnotationError('invalid-region', `label ${labelId} has no region on slice ${slice}`, { labelId, slice });
+      throw new SegmarkError('invalid-region', `label ${labelId} has no region on slice ${slice}`, { params: { labelId, slice } });
     }
     const { state } = decision;
     if (state !== 'verified' && state !== 'unverified' && state !== 'rejected') throw new RangeError(`review state ${String(state)}`);
@@ -351,16 +382,23 @@ export class AnnotationDocument {
    */
   updateLabel(id: number, patch: LabelPatch): Label {
     const current = getLabel(this.#labels, id);
-    const next = getLabel(updateLabel(this.#labels, id, patch), id);
+    // The name shown is the one the user sees: giving it again is no rename; another name is.
+    const shownName = this.label(id)!.name;
+    let change: LabelPatch = patch;
+    if (patch.name !== undefined && !('template' in patch)) {
+      const { name, ...rest } = patch;
+      change = name.trim() === shownName ? rest : current.template === undefined ? patch : { ...patch, template: undefined };
+    }
+    const next = getLabel(updateLabel(this.#labels, id, change), id);
     const before: Record<string, unknown> = {};
     const after: Record<string, unknown> = {};
-    for (const key of Object.keys(patch) as (keyof LabelFields)[]) {
-      if (!(key in next) || JSON.stringify(current[key]) === JSON.stringify(next[key])) continue;
+    for (const key of Object.keys(change) as (keyof LabelFields)[]) {
+      if ((!(key in next) && key !== 'template') || JSON.stringify(current[key]) === JSON.stringify(next[key])) continue;
       before[key] = current[key];
       after[key] = next[key];
     }
     const keys = Object.keys(after);
-    if (keys.length === 0) return current;
+    if (keys.length === 0) return this.label(id)!;
     const delta: Delta = { type: 'label', id, before: before as LabelFields, after: after as LabelFields };
     if (keys.every((k) => VIEW_FIELDS.has(k))) this.#play(delta, true, 'label');
     else this.#change(delta, 'label', `Change label ${current.name}`);
@@ -406,9 +444,10 @@ export class AnnotationDocument {
     return {
       version: DOCUMENT_SCHEMA_VERSION,
       series: { ...this.series, sopInstanceUIDs: [...this.series.sopInstanceUIDs] },
-      labels: this.#labels.map((l) => ({
+      labels: this.labels.map((l) => ({
         id: l.id, name: l.name, color: [l.color[0], l.color[1], l.color[2]], code: copySegmentCode(l.code),
         opacity: l.opacity, visible: l.visible, locked: l.locked, display: l.display,
+        ...(l.template !== undefined ? { template: l.template } : {}),
       })),
       regions,
       settings: { paintMode: this.#paintMode },
@@ -419,7 +458,7 @@ export class AnnotationDocument {
   static fromSnapshot(
     snapshot: DocumentSnapshot,
     ops: RegionOps,
-    options: Pick<DocumentOptions, 'history' | 'user' | 'clock'> = {},
+    options: Pick<DocumentOptions, 'history' | 'user' | 'clock' | 'locale'> = {},
   ): AnnotationDocument {
     const { series, labels, paintMode, regions } = parseSnapshot(snapshot);
     const doc = new AnnotationDocument({ series, ops, labels, paintMode, ...options });
@@ -428,7 +467,7 @@ export class AnnotationDocument {
       doc.#checkSlice(r.slice);
       if (doc.#entry(r.labelId, r.slice)) {
         const params = { labelId: r.labelId, slice: r.slice };
-        throw new AnnotationError('bad-snapshot', `two regions for label ${r.labelId} on slice ${r.slice}`, params);
+        throw new SegmarkError('bad-snapshot', `two regions for label ${r.labelId} on slice ${r.slice}`, { params });
       }
       if (!ops.isEmpty(r.region)) doc.#set(r.labelId, r.slice, makeEntry(r.region, r.origin, r.verified, r), null);
     }
@@ -446,7 +485,7 @@ export class AnnotationDocument {
     const a = target.series;
     const b = this.series;
     if (a.seriesInstanceUID !== b.seriesInstanceUID || a.slices !== b.slices || a.rows !== b.rows || a.columns !== b.columns) {
-      throw new AnnotationError('bad-snapshot', 'the snapshot belongs to another series or geometry');
+      throw new SegmarkError('bad-snapshot', 'the snapshot belongs to another series or geometry');
     }
     const wanted = new Map(target.#labels.map((l) => [l.id, l]));
     this.#history.begin(historyLabel);
@@ -495,7 +534,7 @@ export class AnnotationDocument {
 
   #editable(labelId: number): Label {
     const label = getLabel(this.#labels, labelId);
-    if (label.locked) throw new AnnotationError('label-locked', `label ${label.name} is locked`, { labelId });
+    if (label.locked) throw new SegmarkError('label-locked', `label ${label.name} is locked`, { params: { labelId } });
     return label;
   }
 
@@ -505,7 +544,7 @@ export class AnnotationDocument {
 
   #checkSlice(slice: number): void {
     if (!Number.isInteger(slice) || slice < 0 || slice >= this.series.slices) {
-      throw new AnnotationError('slice-out-of-range', `slice ${slice} is outside 0..${this.series.slices - 1}`, { slice });
+      throw new SegmarkError('slice-out-of-range', `slice ${slice} is outside 0..${this.series.slices - 1}`, { params: { slice } });
     }
   }
 

@@ -14,7 +14,7 @@
  * `maxBytes`, the oldest commands are dropped. The newest command is always
  * kept, even alone over the budget, so the last stroke can be undone.
  */
-import { AnnotationError } from './labels.js';
+import { SegmarkError } from '../errors.js';
 
 export interface DeltaHandler<D> {
   /** Re-does the change (redo). */
@@ -185,13 +185,13 @@ export class History<D> {
   }
 
   #requireOpen(): { label: string; deltas: D[]; depth: number } {
-    if (!this.#open) throw new AnnotationError('no-transaction', 'commit or rollback without begin');
+    if (!this.#open) throw new SegmarkError('no-transaction', 'commit or rollback without begin');
     return this.#open;
   }
 
   #refuseInTransaction(what: string): void {
     if (this.#open) {
-      throw new AnnotationError('transaction-open', `${what} while "${this.#open.label}" is in progress`, { action: what });
+      throw new SegmarkError('transaction-open', `${what} while "${this.#open.label}" is in progress`, { params: { action: what } });
     }
   }
 }

@@ -5,7 +5,9 @@
  * (`document.ts`) is the one place that swaps the list and records history.
  */
 import { CATEGORY, GENERIC_TYPE, copySegmentCode, isSegmentCode, type SegmentCode } from './codes.js';
-import type { LabelTemplate } from './templates.js';
+import { SegmarkError } from '../errors.js';
+import { templateKey, templateLabelName, type LabelTemplate } from './templates.js';
+import type { Locale } from '../text.js';
 
 export type Rgb = readonly [number, number, number];
 export type LabelDisplay = 'filled' | 'outline';
@@ -23,6 +25,12 @@ export interface Label {
   readonly locked: boolean;
   readonly display: LabelDisplay;
   readonly code: SegmentCode;
+  /**
+   * `<template id>/<entry id>` while the label keeps the name its template
+   * gave it: its name then follows the interface language (`localizeLabel`).
+   * Renaming the label drops it, so a name the user chose stays for good.
+   */
+  readonly template?: string;
 }
 
 /** Everything of a label but its id; what `updateLabel` accepts. */
@@ -55,38 +63,6 @@ export const LABEL_PALETTE: readonly Rgb[] = [
 /** The code a new label gets until someone picks one: "Tissue / Tissue". */
 export const DEFAULT_CODE: SegmentCode = Object.freeze({ category: CATEGORY.tissue, type: GENERIC_TYPE.tissue });
 
-export const ANNOTATION_ERROR_CODES = [
-  'label-limit',
-  'label-not-found',
-  'label-exists',
-  'invalid-label',
-  'label-locked',
-  'slice-out-of-range',
-  'invalid-region',
-  'invalid-series',
-  'transaction-open',
-  'no-transaction',
-  'schema-version',
-  'bad-snapshot',
-] as const;
-export type AnnotationErrorCode = (typeof ANNOTATION_ERROR_CODES)[number];
-
-/**
- * A refused annotation edit. Separate from `SegmarkError` (whose codes are
- * about loading) until the catalogue in `messages.ts` gains these codes.
- */
-export class AnnotationError extends Error {
-  override readonly name = 'AnnotationError';
-  readonly code: AnnotationErrorCode;
-  readonly params: Record<string, string | number>;
-
-  constructor(code: AnnotationErrorCode, detail: string, params: Record<string, string | number> = {}, cause?: unknown) {
-    super(detail, cause === undefined ? undefined : { cause });
-    this.code = code;
-    this.params = params;
-  }
-}
-
 export function isValidLabelId(id: unknown): id is number {
   return Number.isInteger(id) && (id as number) >= MIN_LABEL_ID && (id as number) <= MAX_LABEL_ID;
 }
@@ -95,7 +71,7 @@ export function isValidLabelId(id: unknown): id is number {
 export function nextFreeId(labels: readonly Label[]): number {
   const used = new Set(labels.map((l) => l.id));
   for (let id = MIN_LABEL_ID; id <= MAX_LABEL_ID; id++) if (!used.has(id)) return id;
-  throw new AnnotationError('label-limit', `all ${MAX_LABEL_ID} label ids are in use`, { max: MAX_LABEL_ID });
+  throw new SegmarkError('label-limit', `all ${MAX_LABEL_ID} label ids are in use`, { params: { max: MAX_LABEL_ID } });
 }
 
 /** The first palette colour no label uses (cycling when all are used). */
@@ -112,14 +88,14 @@ export function indexOfLabel(labels: readonly Label[], id: number): number {
 /** The label with `id`; throws `label-not-found`. */
 export function getLabel(labels: readonly Label[], id: number): Label {
   const label = labels.find((l) => l.id === id);
-  if (!label) throw new AnnotationError('label-not-found', `no label ${id}`, { labelId: id });
+  if (!label) throw new SegmarkError('label-not-found', `no label ${id}`, { params: { labelId: id } });
   return label;
 }
 
 /** Throws `invalid-label` naming the first field that is wrong. */
 export function validateLabel(label: Label): void {
   const bad = (field: string, why: string): never => {
-    throw new AnnotationError('invalid-label', `label ${String(label.id)}: ${field} ${why}`, { field });
+    throw new SegmarkError('invalid-label', `label ${String(label.id)}: ${field} ${why}`, { params: { field } });
   };
   if (!isValidLabelId(label.id)) bad('id', `must be an integer in ${MIN_LABEL_ID}..${MAX_LABEL_ID}`);
   if (typeof label.name !== 'string' || label.name.trim() === '') bad('name', 'must not be empty');
@@ -132,6 +108,7 @@ export function validateLabel(label: Label): void {
   if (typeof label.locked !== 'boolean') bad('locked', 'must be a boolean');
   if (label.display !== 'filled' && label.display !== 'outline') bad('display', "must be 'filled' or 'outline'");
   if (!isSegmentCode(label.code)) bad('code', 'needs a complete category and type (value, scheme, meaning)');
+  if (label.template !== undefined && typeof label.template !== 'string') bad('template', 'must be a string');
 }
 
 /** A frozen, normalised copy (trimmed name, copied colour and code). Validates. */
@@ -145,6 +122,7 @@ export function freezeLabel(label: Label): Label {
     locked: label.locked,
     display: label.display,
     code: label.code,
+    ...(label.template !== undefined ? { template: label.template } : {}),
   };
   validateLabel(copy);
   return Object.freeze({ ...copy, code: deepFreeze(copySegmentCode(copy.code)) });
@@ -166,24 +144,31 @@ export function createLabel(labels: readonly Label[], init: LabelPatch & { id?: 
     locked: init.locked ?? false,
     display: init.display ?? 'filled',
     code: init.code ?? DEFAULT_CODE,
+    ...(init.template !== undefined ? { template: init.template } : {}),
   });
 }
 
 /** The list with `label` inserted at `index` (default: the end); throws on a taken id. */
 export function insertLabel(labels: readonly Label[], label: Label, index = labels.length): readonly Label[] {
   if (indexOfLabel(labels, label.id) >= 0) {
-    throw new AnnotationError('label-exists', `label ${label.id} already exists`, { labelId: label.id });
+    throw new SegmarkError('label-exists', `label ${label.id} already exists`, { params: { labelId: label.id } });
   }
   const frozen = freezeLabel(label);
   const at = Math.max(0, Math.min(labels.length, Math.trunc(index)));
   return Object.freeze([...labels.slice(0, at), frozen, ...labels.slice(at)]);
 }
 
-/** The list with label `id` changed by `patch` (validated); the id itself cannot change. */
+/**
+ * The list with label `id` changed by `patch` (validated); the id itself
+ * cannot change. A new name is a rename: the label no longer follows its
+ * template's name (unless the patch sets `template` itself).
+ */
 export function updateLabel(labels: readonly Label[], id: number, patch: LabelPatch): readonly Label[] {
   const index = indexOfLabel(labels, id);
-  if (index < 0) throw new AnnotationError('label-not-found', `no label ${id}`, { labelId: id });
-  const next = freezeLabel({ ...labels[index]!, ...patch, id });
+  if (index < 0) throw new SegmarkError('label-not-found', `no label ${id}`, { params: { labelId: id } });
+  const current = labels[index]!;
+  const renamed = patch.name !== undefined && !('template' in patch) && patch.name.trim() !== current.name;
+  const next = freezeLabel({ ...current, ...patch, ...(renamed ? { template: undefined } : {}), id });
   return Object.freeze(labels.map((l, i) => (i === index ? next : l)));
 }
 
@@ -200,7 +185,7 @@ export function removeLabel(
   id: number,
 ): { labels: readonly Label[]; removed: Label; index: number } {
   const index = indexOfLabel(labels, id);
-  if (index < 0) throw new AnnotationError('label-not-found', `no label ${id}`, { labelId: id });
+  if (index < 0) throw new SegmarkError('label-not-found', `no label ${id}`, { params: { labelId: id } });
   return { labels: Object.freeze(labels.filter((l) => l.id !== id)), removed: labels[index]!, index };
 }
 
@@ -211,15 +196,20 @@ export function moveLabel(labels: readonly Label[], id: number, toIndex: number)
   return Object.freeze([...rest.slice(0, at), removed, ...rest.slice(at)]);
 }
 
-/** The labels a template defines, in template order, named in the interface language, validated and frozen. */
-export function labelsFromTemplate(template: LabelTemplate, locale: 'en' | 'zh-CN' = 'en'): readonly Label[] {
+/**
+ * The labels a template defines, in template order, named in the interface
+ * language, validated and frozen. Each remembers its template entry, so its
+ * name follows the language until the user renames it.
+ */
+export function labelsFromTemplate(template: LabelTemplate, locale: Locale = 'en'): readonly Label[] {
   let labels: readonly Label[] = Object.freeze([]);
   for (const entry of template.labels) {
     labels = insertLabel(
       labels,
       createLabel(labels, {
         id: entry.id,
-        name: locale === 'zh-CN' ? entry.nameZh : entry.name,
+        name: entry.names[locale],
+        template: templateKey(template, entry),
         color: entry.color,
         code: entry.code,
         ...(entry.display ? { display: entry.display } : {}),
@@ -228,6 +218,13 @@ export function labelsFromTemplate(template: LabelTemplate, locale: 'en' | 'zh-C
     );
   }
   return labels;
+}
+
+/** The label as the interface shows it in `locale`: a template label not renamed since takes its template's name. */
+export function localizeLabel(label: Label, locale: Locale): Label {
+  if (label.template === undefined) return label;
+  const name = templateLabelName(label.template, locale);
+  return name === undefined || name === label.name ? label : Object.freeze({ ...label, name });
 }
 
 function deepFreeze<T>(value: T): T {

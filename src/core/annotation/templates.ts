@@ -20,13 +20,15 @@ import {
   type SegmentCode,
 } from './codes.js';
 import type { LabelDisplay, Rgb } from './labels.js';
+import type { Locale } from '../text.js';
 
 export interface LabelTemplateEntry {
   /** The labelmap value, 1..255. */
   readonly id: number;
+  /** The English name (also `names.en`). */
   readonly name: string;
-  /** The name in Simplified Chinese, given to the label when the interface speaks it. */
-  readonly nameZh: string;
+  /** The name in every interface language: a label made from the entry is called so until renamed. */
+  readonly names: Readonly<Record<Locale, string>>;
   readonly color: Rgb;
   readonly code: SegmentCode;
   readonly display?: LabelDisplay;
@@ -44,7 +46,8 @@ export interface LabelTemplate {
 const anatomy = (type: CodedConcept): SegmentCode => Object.freeze({ category: CATEGORY.anatomicalStructure, type });
 
 function entry(id: number, [name, nameZh]: readonly [string, string], color: Rgb, code: SegmentCode): LabelTemplateEntry {
-  return Object.freeze({ id, name, nameZh, color: Object.freeze([...color]) as unknown as Rgb, code });
+  const names = Object.freeze({ en: name, 'zh-CN': nameZh });
+  return Object.freeze({ id, name, names, color: Object.freeze([...color]) as unknown as Rgb, code });
 }
 
 /**
@@ -91,4 +94,17 @@ export function templateById(id: LabelTemplateId): LabelTemplate {
   const template = TEMPLATES.find((t) => t.id === id);
   if (!template) throw new RangeError(`no template ${id}`);
   return template;
+}
+
+/** What a label made from `entry` of `template` remembers of it (`Label.template`). */
+export function templateKey(template: LabelTemplate, entry: LabelTemplateEntry): string {
+  return `${template.id}/${entry.id}`;
+}
+
+/** The name `locale` gives the template entry `key` names; undefined for an unknown key. */
+export function templateLabelName(key: string, locale: Locale): string | undefined {
+  const slash = key.lastIndexOf('/');
+  const template = TEMPLATES.find((t) => t.id === key.slice(0, slash));
+  const id = Number(key.slice(slash + 1));
+  return template?.labels.find((e) => e.id === id)?.names[locale];
 }

@@ -104,7 +104,7 @@ export class ExportRunner {
   /** Ends the workers (the annotator left the page); a later export starts new ones. */
   dispose(): void {
     this.slots.forEach((slot, i) => {
-      slot?.terminate(new SegmarkError('internal', 'the export was stopped'));
+      slot?.terminate(new SegmarkError('aborted', 'the export was stopped: the annotator left the page'));
       this.slots[i] = undefined;
     });
   }

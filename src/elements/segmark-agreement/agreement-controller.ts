@@ -21,7 +21,7 @@ import type { SegmarkDb } from '../../store/db.js';
 import { listDocuments, loadDocument } from '../../store/documents.js';
 import { AgreementOverlay } from '../../viewer/agreement-overlay.js';
 import { SEGMARK_ADJUDICATE, SEGMARK_AGREEMENT, emit } from '../events.js';
-import { agreementStrings } from './agreement-strings.js';
+import { agreementStrings } from '../../text/agreement.js';
 import type { CompareCandidate, CompareSource } from './segmark-agreement.js';
 
 /** What the controller needs from the annotator. */
@@ -29,6 +29,8 @@ export interface AgreementHooks {
   lang(): string;
   user(): string;
   editable(): boolean;
+  /** Why nothing may be edited now (`read-only`, `approved-locked`, `storage-other-tab`), or undefined. */
+  editRefusal(): SegmarkError | undefined;
   openVolume(): Volume | undefined;
   openDocument(): AnnotationDocument | undefined;
   /** The store, when storage is on; and the open document's key in it. */
@@ -67,7 +69,7 @@ export class AgreementController implements ReactiveController {
           return db && { list: () => listDocuments(db), load: (id) => loadDocument(db, id) };
         },
         sideA: () => this.sideA,
-        editable: () => host.editable(),
+        editRefusal: () => host.editRefusal(),
         checkpoint: () => host.checkpoint(),
         readMask: (bytes, target, file) => host.readMask(bytes, target, file),
         cancelTool: () => host.cancelTool(),

@@ -12,8 +12,8 @@ import {
   AGREEMENT_OVERLAY,
   emit,
 } from '../events.js';
-import { toLocale } from '../strings.js';
-import { agreementStrings } from './agreement-strings.js';
+import { formatText, toLocale } from '../../core/text.js';
+import { agreementStrings } from '../../text/agreement.js';
 import { agreementStyles } from './segmark-agreement.styles.js';
 
 /** A stored document of the same series that can be the other side. */
@@ -131,7 +131,7 @@ export class SegmarkAgreement extends LitElement {
         <label for="candidate" class="muted">${t.storedDocuments}</label>
         ${this.candidates.length
           ? html`<select id="candidate" .value=${this.candidate} @change=${(e: Event) => (this.candidate = (e.target as HTMLSelectElement).value)}>
-                ${this.candidates.map((c) => html`<option value=${c.user} ?selected=${c.user === this.candidate}>${c.user} · ${t.regions(c.regions)}</option>`)}
+                ${this.candidates.map((c) => html`<option value=${c.user} ?selected=${c.user === this.candidate}>${c.user} · ${c.regions === 1 ? t.regionsOne : formatText(t.regions, { count: String(c.regions) })}</option>`)}
               </select>
               <button data-action="compare" ?disabled=${busy || !this.candidate} @click=${() => emit(this, AGREEMENT_COMPARE, { user: this.candidate })}>${t.compare}</button>`
           : html`<span class="muted" data-empty>${t.noStored}</span>`}
@@ -145,7 +145,7 @@ export class SegmarkAgreement extends LitElement {
 
   private renderProgress(t: ReturnType<typeof agreementStrings>, p: { done: number; total: number }) {
     return html`<div part="progress" role="status" aria-live="polite">
-      <div class="row"><span>${t.computing} ${p.total ? t.labelsDone(p.done, p.total) : ''}</span>
+      <div class="row"><span>${t.computing} ${p.total ? formatText(t.labelsDone, { done: String(p.done), total: String(p.total) }) : ''}</span>
         <button data-action="cancel" @click=${() => emit(this, AGREEMENT_CANCEL, {})}>${t.cancel}</button></div>
       <progress max=${Math.max(1, p.total)} .value=${p.done} aria-label=${t.computing}></progress>
     </div>`;
@@ -177,7 +177,7 @@ export class SegmarkAgreement extends LitElement {
           )}
         </tbody>
       </table>
-      ${empty ? html`<p class="muted" data-empty-labels>${t.emptyLabels(empty)}</p>` : nothing}
+      ${empty ? html`<p class="muted" data-empty-labels>${empty === 1 ? t.emptyLabelsOne : formatText(t.emptyLabels, { count: String(empty) })}</p>` : nothing}
       <div class="row">
         <label><input type="checkbox" data-action="overlay" .checked=${this.overlayOn} @change=${this.onOverlay} /> ${t.overlay}</label>
         <span class="legend" part="legend">
@@ -196,9 +196,9 @@ export class SegmarkAgreement extends LitElement {
 
   private renderSlices(t: ReturnType<typeof agreementStrings>, label: LabelAgreement, f: ReturnType<SegmarkAgreement['formats']>) {
     const id = pairId(label);
-    return html`<div part="slices" role="group" aria-label=${t.details(label.name)}>
+    return html`<div part="slices" role="group" aria-label=${formatText(t.details, { name: label.name })}>
       <div class="row">
-        <h3>${t.details(label.name)}</h3>
+        <h3>${formatText(t.details, { name: label.name })}</h3>
         <button data-action="all-a" ?disabled=${this.readonly || !label.slices.length} @click=${() => this.chooseAll(label, 'a')}>${t.allA}</button>
         <button data-action="all-b" ?disabled=${this.readonly || !label.slices.length} @click=${() => this.chooseAll(label, 'b')}>${t.allB}</button>
       </div>
@@ -208,9 +208,9 @@ export class SegmarkAgreement extends LitElement {
           const side = this.choices.get(choiceKey(id, s.slice)) ?? 'a';
           const name = `take-${id}-${s.slice}`;
           return html`<li data-slice=${s.slice}>
-            <span class="where">${t.slice(s.slice + 1)}</span>
-            <span class="muted">${t.pixels(f.count.format(s.aOnly), f.count.format(s.bOnly))}</span>
-            <button data-action="goto" aria-label=${t.gotoSlice(s.slice + 1)} @click=${() => emit(this, AGREEMENT_GOTO, { slice: s.slice, labelId: id })}>${t.goto}</button>
+            <span class="where">${formatText(t.slice, { slice: String(s.slice + 1) })}</span>
+            <span class="muted">${formatText(t.pixels, { aOnly: f.count.format(s.aOnly), bOnly: f.count.format(s.bOnly) })}</span>
+            <button data-action="goto" aria-label=${formatText(t.gotoSlice, { slice: String(s.slice + 1) })} @click=${() => emit(this, AGREEMENT_GOTO, { slice: s.slice, labelId: id })}>${t.goto}</button>
             <fieldset ?disabled=${this.readonly}>
               <legend class="muted">${t.take}</legend>
               ${(['a', 'b'] as const).map(

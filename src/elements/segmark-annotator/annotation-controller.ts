@@ -23,7 +23,7 @@ import { sessionSeries } from '../../store/session-series.js';
 import type { DocId } from '../../store/schema.js';
 import { browserTabEnvironment } from '../../store/tabs.js';
 import { systemClock } from '../../store/clock.js';
-import type { Locale } from '../../core/messages.js';
+import type { Locale } from '../../core/text.js';
 import type { ViewportAnnotation } from '../segmark-viewport/segmark-viewport.js';
 
 /** The annotation tools, in toolbar order (the tools' own shortcut map lists them). */
@@ -54,7 +54,15 @@ function browserEnvironment(): DocumentSessionEnvironment {
 
 export class AnnotationController implements ReactiveController {
   /** The interface language, which names a new document's template labels. */
-  locale: Locale = 'en';
+  #locale: Locale = 'en';
+  get locale(): Locale {
+    return this.#locale;
+  }
+  set locale(locale: Locale) {
+    this.#locale = locale;
+    // Template label names the user has not renamed follow the language at once.
+    if (this.document) this.document.locale = locale;
+  }
   storage: StorageEvents | undefined;
   labelmap: LabelmapSlices | undefined;
   /** The stored side: restore, autosave, revisions, the tab lock and hand-over. */
@@ -98,6 +106,8 @@ export class AnnotationController implements ReactiveController {
   }
   set user(user: string) {
     this.documents.user = user;
+    // Who draws, edits and reviews from now on is recorded with each region, at once.
+    if (this.document) this.document.user = user;
   }
 
   /** Off: nothing is written to or read from the browser's storage. */
@@ -206,12 +216,14 @@ export class AnnotationController implements ReactiveController {
       },
       ops: REGION_OPS,
       labels: labelsFromTemplate(LUMBAR_SPINE_TEMPLATE, this.locale),
+      locale: this.locale,
     });
   }
 
   /** The session shows `document` now: derive its labelmap and overlay, and follow its changes. */
   private adopt(document: AnnotationDocument, volume: Volume): void {
     this.unsubscribe?.();
+    document.locale = this.locale;
     this.labelmap = new LabelmapSlices(document, volume.columns, volume.rows, volume.slices);
     this.overlay = new LabelOverlay(document, this.labelmap);
     this.tools.clear();

@@ -21,8 +21,8 @@ import { PacsLink } from '../../session/pacs.js';
 import { emit, type SeriesSummary } from '../events.js';
 import type { SegmarkViewport } from '../segmark-viewport/segmark-viewport.js';
 import { AgreementController } from '../segmark-agreement/agreement-controller.js';
-import { toLocale } from '../strings.js';
-import { toolStrings } from '../tool-strings.js';
+import { toLocale } from '../../core/text.js';
+import { toolStrings } from '../../text/tools.js';
 import { AnnotationController, isAnnotationTool } from './annotation-controller.js';
 import type { ExportDialogState, SaveIndicator, SideTab } from './annotator-chrome.js';
 import { filesFromDataTransfer, filesFromInput } from './drop.js';
@@ -75,6 +75,7 @@ export class AnnotatorBase extends LitElement {
     lang: () => this.lang,
     user: () => this.user,
     editable: () => this.session.editable,
+    editRefusal: () => this.session.editRefusal(),
     openVolume: () => this.session.volume,
     openDocument: () => this.session.document,
     storedDb: () => this.annotations.storedDb(),
@@ -185,7 +186,13 @@ export class AnnotatorBase extends LitElement {
   constructor() {
     super();
     this.session.attachDocuments(this.annotations);
-    this.session.subscribe((key, old) => this.requestUpdate(key, old));
+    this.session.attachLoader(this.loader);
+    this.session.subscribe((key, old) => {
+      // Host settings take effect at once: new work is recorded under the new user; template labels follow the language.
+      if (key === 'user') this.annotations.user = this.user;
+      if (key === 'lang') this.annotations.locale = toLocale(this.lang);
+      this.requestUpdate(key, old);
+    });
     // The session holds the defaults; reflect them as attributes on the first update, as fields with initial values would.
     for (const key of ['tool', 'activeLabel', 'slice', 'lang'] as const) this.requestUpdate(key, undefined);
   }

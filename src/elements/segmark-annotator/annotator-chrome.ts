@@ -13,8 +13,9 @@ import type { Volume } from '../../core/dicom/volume.js';
 import type { SaveState } from '../../store/autosave.js';
 import type { Notice } from '../../session/annotator-session.js';
 import type { ExportChoice, ExportLabelItem } from '../segmark-export-dialog/segmark-export-dialog.js';
-import { strings, toLocale } from '../strings.js';
-import { toolStrings } from '../tool-strings.js';
+import { toLocale } from '../../core/text.js';
+import { toolStrings } from '../../text/tools.js';
+import { strings } from '../../text/ui.js';
 
 /** The tabs of the side bar. */
 export type SideTab = 'labels' | 'review' | 'work';

@@ -11,9 +11,8 @@ import { THRESHOLD_PRESETS, type ThresholdBrushTool, type ThresholdPresetId } fr
 import type { WindowLevel } from '../../core/display/window.js';
 import { press } from '../../session/commands.js';
 import { SEGMARK_LABEL_SELECT, emit } from '../events.js';
-import { strings } from '../strings.js';
-import { toolStatusMessage } from '../tool-strings.js';
-import type { ToolStatusCode } from '../../tools/annotation-tool.js';
+import { toolStatusMessage } from '../../text/tools.js';
+import { strings } from '../../text/ui.js';
 import {
   renderExportDialog,
   renderNotices,

@@ -18,8 +18,9 @@
 import { html, nothing, css, type ReactiveControllerHost } from 'lit';
 import { REJECT_REASONS, type AnnotationDocument, type RejectReason } from '../../core/annotation/document.js';
 import { acceptSlice, labelProgress, nextUnverifiedLabel, nextUnverifiedSlice } from '../../core/annotation/verification.js';
-import { verifyStrings } from './review-bar-strings.js';
 import type { AnnotatorSession } from '../../session/annotator-session.js';
+import { formatText } from '../../core/text.js';
+import { verifyStrings } from '../../text/verify.js';
 
 interface Picker {
   labelId: number;
@@ -164,7 +165,7 @@ export class VerifyController {
     const progress = label ? labelProgress(doc, labelId) : undefined;
     const edit = this.session.canAnnotate;
     // The reviewer's name and note are data, not interface text.
-    const who = review?.by ? html`<span translate="no">${t.by(review.by)}</span>` : nothing;
+    const who = review?.by ? html`<span translate="no">${formatText(t.by, { user: review.by })}</span>` : nothing;
     let text = html`${t.noRegion}`;
     if (state === 'verified') text = html`${t.verified}${who}`;
     else if (state === 'rejected') {
@@ -179,7 +180,7 @@ export class VerifyController {
     return html`<section class="verify" part="verify" aria-label=${t.region}>
       <div class="verify-state" data-state=${state ?? 'none'} role="status">${label ? `${label.name}: ` : ''}${text}</div>
       ${progress && progress.regions > 0
-        ? html`<div class="verify-progress">${t.progress(progress.verified, progress.regions, progress.rejected)}</div>`
+        ? html`<div class="verify-progress">${formatText(progress.rejected ? t.progressRejected : t.progress, { verified: String(progress.verified), total: String(progress.regions), rejected: String(progress.rejected) })}</div>`
         : nothing}
       <div class="verify-actions">
         ${button('accept', t.accept, 'V', !edit, () => this.accept())}
@@ -195,9 +196,9 @@ export class VerifyController {
   #renderPicker(doc: AnnotationDocument, p: Picker) {
     const t = verifyStrings(this.session.lang);
     const name = doc.label(p.labelId)?.name ?? String(p.labelId);
-    return html`<div class="reject-picker" part="reject-picker" role="dialog" aria-label=${t.pickerTitle(name, p.slice + 1)}
+    return html`<div class="reject-picker" part="reject-picker" role="dialog" aria-label=${formatText(t.pickerTitle, { label: name, slice: String(p.slice + 1) })}
         @keydown=${this.#onPickerKey}>
-      <strong>${t.pickerTitle(name, p.slice + 1)}</strong>
+      <strong>${formatText(t.pickerTitle, { label: name, slice: String(p.slice + 1) })}</strong>
       <fieldset>
         <legend>${t.reason}</legend>
         ${REJECT_REASONS.map(

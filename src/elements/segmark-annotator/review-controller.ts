@@ -16,7 +16,7 @@ import { allowedSteps, isLocked, type ReviewStatus } from '../../core/review/wor
 import type { CommentPin } from '../../viewer/comment-pins.js';
 import type { StatusDetail } from '../events.js';
 import type { AnnotatorSession } from '../../session/annotator-session.js';
-import { formatInstant, reviewStrings } from '../segmark-review-panel/review-strings.js';
+import { approvedBannerText, formatInstant, reviewStrings } from '../../text/review.js';
 import type { AnnotationController, ReviewHooks } from './annotation-controller.js';
 
 export class ReviewController implements ReactiveController, ReviewHooks {
@@ -241,7 +241,7 @@ export class ReviewController implements ReactiveController, ReviewHooks {
     const approval = [...this.state.record.audit].reverse().find((e) => e.action === 'status' && e.to === 'approved');
     const reopen = this.steps().includes('changes-requested') && this.session.writable;
     return html`<div class="review-banner" part="review-banner" role="status">
-      <span>${t.approvedBanner(approval?.user ?? '', approval ? formatInstant(approval.at, this.session.lang) : '')}</span>
+      <span>${approvedBannerText(this.session.lang, approval?.user ?? '', approval ? formatInstant(approval.at, this.session.lang) : '')}</span>
       ${reopen ? html`<button class="reopen" @click=${() => this.quietly(() => this.setStatus('changes-requested'))}>${t.reopen}</button>` : nothing}
     </div>`;
   }
@@ -258,7 +258,7 @@ export class ReviewController implements ReactiveController, ReviewHooks {
       if (!this.session.writable) throw new SegmarkError('storage-other-tab', 'another tab holds the document; its review cannot change here');
       return f();
     } catch (error) {
-      const e = error instanceof RangeError ? new SegmarkError('internal', error.message, { cause: error }) : toSegmarkError(error, 'internal');
+      const e = error instanceof RangeError ? new SegmarkError('bad-argument', error.message, { cause: error, params: { argument: error.message } }) : toSegmarkError(error, 'internal');
       this.session.reportError(e.code === 'review-step-refused' ? this.localised(e) : e);
       throw e;
     }

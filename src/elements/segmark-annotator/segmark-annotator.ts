@@ -1,6 +1,5 @@
 import type { NamedBlob } from '../../core/dicom/sources.js';
 import { WINDOW_PRESETS } from '../../core/display/window.js';
-import { SegmarkError } from '../../core/errors.js';
 import type { ExportFormat, ExportOptions } from '../../core/formats/export-job.js';
 import type { ChecklistFinding } from '../../core/formats/checklist.js';
 import type { ImportSummary } from '../../core/formats/import-apply.js';
@@ -128,8 +127,7 @@ export class SegmarkAnnotator extends AnnotatorBase {
 
   /** Rejects the outline of (label, slice) with a reason and an optional note, as the R key's picker does (an undo step, `segmark-change` kind `verify`); throws when there is no outline there or the document cannot be edited. */
   rejectRegion(labelId: number, slice: number, reason: RejectReason, note?: string): void {
-    const doc = this.session.document;
-    if (!doc || !this.editable) throw new SegmarkError('internal', 'the document cannot be edited now');
+    const doc = this.session.requireEditable();
     doc.setReview(labelId, slice, { state: 'rejected', reason, ...(note ? { note } : {}) });
   }
 

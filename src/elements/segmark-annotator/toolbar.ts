@@ -7,9 +7,9 @@ import { html, nothing } from 'lit';
 import { WINDOW_PRESETS } from '../../core/display/window.js';
 import { ANNOTATION_TOOLS, command, isEnabled, shortcutText, type CommandContext, type CommandId } from '../../session/commands.js';
 import { THRESHOLD_PRESETS } from '../../tools/threshold-brush.js';
-import { strings } from '../strings.js';
-import { toolStrings } from '../tool-strings.js';
-import { commandText } from './command-text.js';
+import { commandText } from '../../text/commands.js';
+import { toolStrings } from '../../text/tools.js';
+import { strings } from '../../text/ui.js';
 
 export interface ToolbarInput {
   context: CommandContext;

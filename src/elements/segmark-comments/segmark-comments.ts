@@ -2,7 +2,8 @@ import { LitElement, css, html, nothing } from 'lit';
 import { property, state } from 'lit/decorators.js';
 import { sortComments, type CommentThread } from '../../core/review/comments.js';
 import { COMMENT_ADD, COMMENT_JUMP, COMMENT_PIN, COMMENT_REPLY, COMMENT_RESOLVE, emit } from '../events.js';
-import { formatInstant, reviewStrings } from '../segmark-review-panel/review-strings.js';
+import { formatText } from '../../core/text.js';
+import { formatInstant, reviewStrings } from '../../text/review.js';
 import { reviewPanelStyles } from '../segmark-review-panel/segmark-review-panel.styles.js';
 
 /**
@@ -52,14 +53,14 @@ export class SegmarkComments extends LitElement {
     const number = new Map(this.comments.map((c, i) => [c.id, i + 1]));
     const open = this.comments.filter((c) => !c.resolved).length;
     return html`<section aria-labelledby="comments-heading">
-      <h2 id="comments-heading">${t.comments} (${t.openCount(open)})</h2>
+      <h2 id="comments-heading">${t.comments} (${formatText(t.openCount, { count: String(open) })})</h2>
       <div part="form" class="form">
         <textarea class="new" rows="2" aria-label=${t.newComment} placeholder=${t.newComment} ?disabled=${this.disabled} @keydown=${this.newKey}></textarea>
         <div class="actions">
           <button class="pin" aria-pressed=${String(this.pinMode)} title=${t.pinHint} ?disabled=${this.disabled} @click=${() => emit(this, COMMENT_PIN, { on: !this.pinMode })}>${t.pin}</button>
           <button class="add" ?disabled=${this.disabled} @click=${this.add}>${t.add}</button>
         </div>
-        <p class="hint">${this.pinMode ? t.pinHint : this.pending ? t.pinnedAt(Math.round(this.pending.x), Math.round(this.pending.y)) : t.pinnedAtCrosshair}</p>
+        <p class="hint">${this.pinMode ? t.pinHint : this.pending ? formatText(t.pinnedAt, { x: String(Math.round(this.pending.x)), y: String(Math.round(this.pending.y)) }) : t.pinnedAtCrosshair}</p>
       </div>
       ${this.comments.length === 0
         ? html`<p class="empty">${t.noComments}</p>`
@@ -71,7 +72,7 @@ export class SegmarkComments extends LitElement {
 
   private renderThread(c: CommentThread, n: number, t: ReturnType<typeof reviewStrings>) {
     return html`<li data-id=${c.id} ?data-resolved=${c.resolved} class=${this.selected === c.id ? 'selected' : ''}>
-      <div><span class="n">${n}</span><span class="meta">${t.slice(c.slice + 1)} · ${c.user || '—'} · ${formatInstant(c.at, this.lang)}${c.resolved ? ` · ${t.resolved}` : ''}</span></div>
+      <div><span class="n">${n}</span><span class="meta">${formatText(t.slice, { slice: String(c.slice + 1) })} · ${c.user || '—'} · ${formatInstant(c.at, this.lang)}${c.resolved ? ` · ${t.resolved}` : ''}</span></div>
       <div class="text">${c.text}</div>
       ${c.replies.length
         ? html`<div class="replies">

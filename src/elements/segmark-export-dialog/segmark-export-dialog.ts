@@ -4,7 +4,8 @@ import { styleMap } from 'lit/directives/style-map.js';
 import type { ChecklistFinding } from '../../core/formats/checklist.js';
 import type { ExportFormat, ExportOptions } from '../../core/formats/export-job.js';
 import { EXPORT_CHECK, EXPORT_CLOSE, EXPORT_GOTO, EXPORT_RUN, emit } from '../events.js';
-import { exportStrings } from './export-strings.js';
+import { formatText } from '../../core/text.js';
+import { exportStrings, findingText } from '../../text/export.js';
 
 /** A label as the dialog lists it. */
 export interface ExportLabelItem {
@@ -148,7 +149,7 @@ export class SegmarkExportDialog extends LitElement {
             (l) => html`<label>
               <input type="checkbox" .checked=${this.chosen?.has(l.id) ?? false} @change=${(ev: Event) => this.toggle(l.id, (ev.target as HTMLInputElement).checked)} />
               <span class="swatch" style=${styleMap({ background: `rgb(${l.color.join(' ')})` })}></span>${l.name}
-              <span class="muted">${t.slices(l.slices)}</span>
+              <span class="muted">${l.slices === 1 ? t.slicesOne : formatText(t.slices, { count: String(l.slices) })}</span>
             </label>`,
           )}
         </div>
@@ -167,7 +168,7 @@ export class SegmarkExportDialog extends LitElement {
           : html`<ul class="findings">
               ${this.findings.map(
                 (f) => html`<li class=${f.severity} data-code=${f.code}>
-                  ${t.finding(f)}
+                  ${findingText(this.lang, f)}
                   ${f.slices?.length
                     ? html`<span class="links">${f.slices.slice(0, 12).map(
                         (k) => html`<button class="goto" title=${t.goto} @click=${() => emit(this, EXPORT_GOTO, { slice: k, labelId: f.labelId })}>${k + 1}</button>`,

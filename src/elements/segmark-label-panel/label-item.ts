@@ -7,7 +7,7 @@ import { html, type TemplateResult } from 'lit';
 import { live } from 'lit/directives/live.js';
 import type { Label, LabelPatch, Rgb } from '../../core/annotation/labels.js';
 import type { LabelProgress } from '../../core/annotation/verification.js';
-import type { StringKey } from '../strings.js';
+import type { StringKey } from '../../text/ui.js';
 import { renderLabelProgress } from './label-progress.js';
 
 export type Strings = Record<StringKey, string>;

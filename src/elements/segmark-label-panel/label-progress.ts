@@ -5,20 +5,17 @@
  */
 import { html, nothing, svg } from 'lit';
 import type { LabelProgress } from '../../core/annotation/verification.js';
-import { toLocale } from '../strings.js';
-
-const TEXT = {
-  en: { name: 'Verified slices', value: (v: number, n: number, r: number) => `${v} of ${n} verified${r ? `, ${r} rejected` : ''}` },
-  'zh-CN': { name: '已核验层数', value: (v: number, n: number, r: number) => `已核验 ${v} / ${n}${r ? `，驳回 ${r}` : ''}` },
-} as const;
+import { formatText } from '../../core/text.js';
+import { verifyStrings } from '../../text/verify.js';
 
 /** Nothing for a label without outlines. */
 export function renderLabelProgress(p: LabelProgress | undefined, lang: string) {
   if (!p || p.regions === 0) return nothing;
-  const t = TEXT[toLocale(lang)];
-  const text = t.value(p.verified, p.regions, p.rejected);
+  const t = verifyStrings(lang);
+  const values = { verified: String(p.verified), total: String(p.regions), rejected: String(p.rejected) };
+  const text = formatText(p.rejected ? t.labelProgressValueRejected : t.labelProgressValue, values);
   const share = (n: number) => (100 * n) / p.regions;
-  return html`<div class="progress" part="progress" role="progressbar" aria-label=${t.name} aria-valuemin="0"
+  return html`<div class="progress" part="progress" role="progressbar" aria-label=${t.labelProgress} aria-valuemin="0"
       aria-valuemax=${p.regions} aria-valuenow=${p.verified} aria-valuetext=${text} title=${text}>
     <svg class="progress-bar" viewBox="0 0 100 5" preserveAspectRatio="none" aria-hidden="true">${
       // SVG geometry attributes, not style attributes: the strict style-src of a portal allows them.

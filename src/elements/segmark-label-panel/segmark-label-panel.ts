@@ -2,11 +2,13 @@ import { LitElement, html, nothing, type PropertyValues } from 'lit';
 import { property, state } from 'lit/decorators.js';
 import { repeat } from 'lit/directives/repeat.js';
 import type { AnnotationDocument } from '../../core/annotation/document.js';
-import { AnnotationError, labelsFromTemplate, nextFreeId, type Label, type LabelPatch } from '../../core/annotation/labels.js';
+import { SegmarkError } from '../../core/errors.js';
+import { labelsFromTemplate, nextFreeId, type Label, type LabelPatch } from '../../core/annotation/labels.js';
 import type { PixelSpacing } from '../../core/annotation/metrics.js';
 import type { LabelTemplate } from '../../core/annotation/templates.js';
 import { LABEL_SELECT, emit } from '../events.js';
-import { strings, toLocale } from '../strings.js';
+import { formatText, toLocale } from '../../core/text.js';
+import { strings } from '../../text/ui.js';
 import { LabelDragController } from './label-drag.js';
 import { ICON, icon, renderLabelItem, type Control, type LabelItemActions, type LabelItemView } from './label-item.js';
 import { LabelStats, sliceRanges } from './label-stats.js';
@@ -219,7 +221,7 @@ export class SegmarkLabelPanel extends LitElement {
     const t = strings(this.lang);
     let created: Label | undefined;
     this.#attempt(() => {
-      created = doc.addLabel({ name: t.labelDefaultName.replace('{id}', String(nextFreeId(doc.labels))) });
+      created = doc.addLabel({ name: formatText(t.labelDefaultName, { id: String(nextFreeId(doc.labels)) }) });
     });
     if (created) this.#select(created.id);
   };
@@ -231,7 +233,7 @@ export class SegmarkLabelPanel extends LitElement {
     const free = all.filter((l) => !doc.label(l.id));
     const ok = free.length === 0 || this.#attempt(() => doc.addLabels(free, `Apply template ${template.name}`));
     if (ok && free.length < all.length) {
-      this.notice = strings(this.lang).labelTemplateSkipped.replace('{count}', String(all.length - free.length));
+      this.notice = formatText(strings(this.lang).labelTemplateSkipped, { count: String(all.length - free.length) });
     }
     if (ok && free[0] && !doc.label(this.activeLabel)) this.#select(free[0].id, 'select');
   }
@@ -350,14 +352,14 @@ export class SegmarkLabelPanel extends LitElement {
     this.requestUpdate();
   }
 
-  /** Runs a document edit; a refused one (AnnotationError) becomes a notice instead of an exception. */
+  /** Runs a document edit; a refused one (a SegmarkError) becomes a notice instead of an exception. */
   #attempt(run: () => void): boolean {
     try {
       run();
       this.notice = '';
       return true;
     } catch (error) {
-      if (!(error instanceof AnnotationError)) throw error;
+      if (!(error instanceof SegmarkError)) throw error;
       const t = strings(this.lang);
       this.notice =
         error.code === 'label-limit' ? t.labelErrorLimit : error.code === 'label-locked' ? t.labelErrorLocked : t.labelErrorRefused;

@@ -7,7 +7,7 @@
  */
 import { html, nothing, type ReactiveController, type ReactiveControllerHost, type TemplateResult } from 'lit';
 import { TEMPLATES, type LabelTemplate } from '../../core/annotation/templates.js';
-import type { StringKey } from '../strings.js';
+import type { StringKey } from '../../text/ui.js';
 import { ICON, icon, type Strings } from './label-item.js';
 
 const TEMPLATE_NAMES: Record<LabelTemplate['id'], StringKey> = {

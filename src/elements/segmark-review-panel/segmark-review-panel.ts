@@ -4,7 +4,8 @@ import { emptyActiveTime, type ActiveTime } from '../../core/review/active-time.
 import type { AuditEntry } from '../../core/review/record.js';
 import type { ReviewStatus } from '../../core/review/workflow.js';
 import { REVIEW_STEP, emit } from '../events.js';
-import { formatDuration, formatInstant, reviewStrings } from './review-strings.js';
+import { formatText } from '../../core/text.js';
+import { auditText, formatDuration, formatInstant, reviewStrings } from '../../text/review.js';
 import { reviewPanelStyles } from './segmark-review-panel.styles.js';
 
 /** Detail of `sm-review-step`. */
@@ -48,6 +49,7 @@ export class SegmarkReviewPanel extends LitElement {
     const statusName = (s: ReviewStatus) => t.statuses[s];
     const names = new Map(this.labels.map((l) => [String(l.id), l.name]));
     const byLabel = Object.entries(this.activeTime.byLabel).sort((a, b) => b[1] - a[1]);
+    const worked = Object.keys(this.activeTime.bySlice).length;
     return html`<section aria-labelledby="review-heading">
         <h2 id="review-heading">${t.review}</h2>
         <p class="status" part="status" data-status=${this.status} role="status" aria-live="polite">${t.status}: ${statusName(this.status)}</p>
@@ -71,7 +73,7 @@ export class SegmarkReviewPanel extends LitElement {
           <dd class="total">${formatDuration(this.activeTime.totalMs)}</dd>
           ${byLabel.map(([id, ms]) => html`<dt>${names.get(id) ?? `#${id}`}</dt><dd>${formatDuration(ms)}</dd>`)}
         </dl>
-        <p class="meta">${t.slicesWorked(Object.keys(this.activeTime.bySlice).length)}</p>
+        <p class="meta">${worked === 1 ? t.slicesWorkedOne : formatText(t.slicesWorked, { count: String(worked) })}</p>
       </details>
       <details part="audit" class="audit">
         <summary>${t.audit} (${this.audit.length})</summary>
@@ -80,7 +82,7 @@ export class SegmarkReviewPanel extends LitElement {
           : html`<ol>
               ${[...this.audit].reverse().map(
                 (e) => html`<li data-action=${e.action}>
-                  <span>${t.action(e, statusName)}</span>
+                  <span>${auditText(this.lang, e)}</span>
                   <span class="meta">${formatInstant(e.at, this.lang)} · ${e.user || '—'}${e.role ? ` (${e.role})` : nothing}</span>
                 </li>`,
               )}

@@ -5,9 +5,9 @@ import { formatMessage } from '../../core/messages.js';
 import { searchSeries, searchStudies, type SeriesResult, type StudyQuery, type StudyResult } from '../../dicomweb/client.js';
 import type { HeaderSource } from '../../dicomweb/request.js';
 import { SEGMARK_ERROR, SEGMARK_OPEN_SERIES, emit, type ErrorDetail, type OpenSeriesDetail } from '../events.js';
-import { toLocale } from '../strings.js';
+import { formatText } from '../../core/text.js';
 import { studyBrowserStyles } from './segmark-study-browser.styles.js';
-import { studyBrowserStrings } from './study-browser-strings.js';
+import { studyBrowserStrings } from '../../text/study-browser.js';
 
 const MODALITIES = ['CT', 'MR', 'PT', 'CR', 'DX', 'US', 'SEG'];
 
@@ -71,7 +71,7 @@ export class SegmarkStudyBrowser extends LitElement {
       this.studies = studies;
       this.series = new Map();
       this.expanded = new Set();
-      this.status = { kind: 'info', text: studies.length ? t.found.replace('{count}', String(studies.length)) : t.none };
+      this.status = { kind: 'info', text: studies.length ? formatText(t.found, { count: String(studies.length) }) : t.none };
       return studies;
     } catch (error) {
       this.fail(error, controller);
@@ -208,7 +208,7 @@ export class SegmarkStudyBrowser extends LitElement {
   private fail(error: unknown, controller: AbortController): void {
     const e = toSegmarkError(error, 'internal');
     if (e.code === 'aborted' || controller.signal.aborted) return;
-    const message = this.root ? formatMessage(e.code, { ...e.params, file: e.file ?? '' }, toLocale(this.lang)).trim() : studyBrowserStrings(this.lang).noRoot;
+    const message = this.root ? formatMessage(e.code, { ...e.params, file: e.file ?? '' }, this.lang).trim() : studyBrowserStrings(this.lang).noRoot;
     this.status = { kind: 'error', text: message };
     const detail: ErrorDetail = { code: e.code, message, ...(e.file ? { file: e.file } : {}), ...(e.params.status ? { status: Number(e.params.status) } : {}) };
     emit(this, SEGMARK_ERROR, detail);

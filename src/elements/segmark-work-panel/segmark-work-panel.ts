@@ -1,7 +1,8 @@
 import { LitElement, css, html, nothing } from 'lit';
 import { property, state } from 'lit/decorators.js';
 import { IMAGES_FORGET, VERSION_RESTORE, VERSION_SAVE, WORK_DELETE, WORK_OPEN, WORK_REFRESH, emit } from '../events.js';
-import { toLocale } from '../strings.js';
+import { formatText, toLocale } from '../../core/text.js';
+import { workStrings } from '../../text/work.js';
 import { panelButtonStyles } from '../panel-styles.js';
 
 /** A stored document, as the recent-work list shows it. */
@@ -29,51 +30,6 @@ export interface VersionItem {
 
 /** The `arming` value of the forget-images button (document ids always contain `|`). */
 const FORGET = 'forget-images';
-
-const TEXT = {
-  en: {
-    recent: 'Recent work',
-    versions: 'Versions',
-    none: 'Nothing saved yet.',
-    noVersions: 'No versions yet: one is kept every few minutes of editing and whenever you save a version.',
-    open: 'Open',
-    openHint: 'Open this work (its images must be opened again unless they are cached)',
-    delete: 'Delete',
-    confirmDelete: 'Really delete?',
-    restore: 'Restore',
-    restoreHint: 'Make the open document this version (undo brings back the current state)',
-    saveVersion: 'Save version',
-    current: 'open',
-    labels: (n: number) => `${n} label${n === 1 ? '' : 's'}`,
-    outlines: (n: number) => `${n} outline${n === 1 ? '' : 's'}`,
-    verified: (p: number) => `${p}% verified`,
-    cachedMark: 'images cached',
-    cache: (mb: string) => `Cached images: ${mb} MB`,
-    forget: 'Forget cached images',
-    confirmForget: 'Really forget?',
-  },
-  'zh-CN': {
-    recent: '最近的工作',
-    versions: '版本',
-    none: '尚无保存的工作。',
-    noVersions: '尚无版本：编辑每隔几分钟以及每次保存版本时都会保留一个版本。',
-    open: '打开',
-    openHint: '打开此工作（除非图像已缓存，否则需要重新打开图像）',
-    delete: '删除',
-    confirmDelete: '确定删除？',
-    restore: '恢复',
-    restoreHint: '将当前文档恢复为此版本（撤销可回到当前状态）',
-    saveVersion: '保存版本',
-    current: '已打开',
-    labels: (n: number) => `${n} 个标签`,
-    outlines: (n: number) => `${n} 个轮廓`,
-    verified: (p: number) => `已核对 ${p}%`,
-    cachedMark: '图像已缓存',
-    cache: (mb: string) => `已缓存图像：${mb} MB`,
-    forget: '清除缓存的图像',
-    confirmForget: '确定清除？',
-  },
-};
 
 /**
  * The work stored in this browser: recent documents (open or delete) and the
@@ -127,7 +83,7 @@ export class SegmarkWorkPanel extends LitElement {
   private disarm: ReturnType<typeof setTimeout> | undefined;
 
   override render() {
-    const t = this.lang === 'zh-CN' || this.lang.toLowerCase().startsWith('zh') ? TEXT['zh-CN'] : TEXT.en;
+    const t = workStrings(this.lang);
     const time = new Intl.DateTimeFormat(toLocale(this.lang), { dateStyle: 'short', timeStyle: 'short' });
     return html`
       <details part="section" class="recent" @toggle=${this.onToggle}>
@@ -138,8 +94,8 @@ export class SegmarkWorkPanel extends LitElement {
               ${this.recent.map(
                 (w) => html`<li data-id=${w.id}>
                   <span class="name"><span translate="no">${w.description || '—'}</span> ${w.current ? html`<span class="current">(${t.current})</span>` : nothing}</span>
-                  <span class="meta">${time.format(w.updatedAt)} · ${t.labels(w.labelCount)} · ${t.outlines(w.regionCount)}${w.verifiedCount !== undefined && w.regionCount > 0
-                    ? ` · ${t.verified(Math.round((100 * w.verifiedCount) / w.regionCount))}`
+                  <span class="meta">${time.format(w.updatedAt)} · ${w.labelCount === 1 ? t.labelsOne : formatText(t.labels, { count: String(w.labelCount) })} · ${w.regionCount === 1 ? t.outlinesOne : formatText(t.outlines, { count: String(w.regionCount) })}${w.verifiedCount !== undefined && w.regionCount > 0
+                    ? ` · ${formatText(t.verified, { percent: String(Math.round((100 * w.verifiedCount) / w.regionCount)) })}`
                     : ''}${w.cached ? ` · ${t.cachedMark}` : ''}</span>
                   <span class="actions">
                     <button class="open" title=${t.openHint} ?disabled=${w.current} @click=${() => emit(this, WORK_OPEN, { id: w.id })}>${t.open}</button>
@@ -150,7 +106,7 @@ export class SegmarkWorkPanel extends LitElement {
             </ul>`}
         ${this.cacheBytes !== undefined
           ? html`<p class="cache">
-              <span>${t.cache((this.cacheBytes / 1e6).toFixed(1))}</span>
+              <span>${formatText(t.cache, { size: (this.cacheBytes / 1e6).toFixed(1) })}</span>
               <button class="forget" ?disabled=${this.cacheBytes === 0} @click=${() => this.forget()}>
                 ${this.arming === FORGET ? t.confirmForget : t.forget}
               </button>

@@ -1,5 +1,6 @@
-/** The agreement panel's text, per language (interface text; see strings.ts). */
-import type { AgreementStatus } from '../../core/review/agreement.js';
+/** The agreement panel's text, per language (see ui.ts). */
+import type { AgreementStatus } from '../core/review/agreement.js';
+import { textTables, type TextShape } from '../core/text.js';
 
 const en = {
   title: 'Compare',
@@ -10,12 +11,13 @@ const en = {
   compareWith: 'Compare with',
   storedDocuments: 'Stored documents of this series',
   noStored: 'No other stored document of this series.',
-  regions: (n: number) => (n === 1 ? '1 outlined slice' : `${n} outlined slices`),
+  regionsOne: '1 outlined slice',
+  regions: '{count} outlined slices',
   compare: 'Compare',
   file: 'A file (DICOM SEG or NIfTI)…',
   fileHint: 'A segmentation of this series, e.g. a model output',
   computing: 'Comparing…',
-  labelsDone: (done: number, total: number) => `${done} / ${total} labels`,
+  labelsDone: '{done} / {total} labels',
   cancel: 'Cancel',
   table: 'Agreement per label',
   label: 'Label',
@@ -32,18 +34,19 @@ const en = {
     'b-empty': 'only in A',
     'both-empty': 'in neither',
   } satisfies Record<AgreementStatus, string>,
-  details: (name: string) => `Slices of ${name}`,
-  slice: (k: number) => `Slice ${k}`,
-  pixels: (aOnly: string, bOnly: string) => `A only ${aOnly} px · B only ${bOnly} px`,
+  details: 'Slices of {name}',
+  slice: 'Slice {slice}',
+  pixels: 'A only {aOnly} px · B only {bOnly} px',
   goto: 'Show',
-  gotoSlice: (k: number) => `Show slice ${k}`,
+  gotoSlice: 'Show slice {slice}',
   take: 'Take',
   takeA: 'A',
   takeB: 'B',
   allA: 'All A',
   allB: 'All B',
   noDisagreement: 'The two agree on every slice.',
-  emptyLabels: (n: number) => (n === 1 ? '1 more label is empty on both sides (listed in the CSV).' : `${n} more labels are empty on both sides (listed in the CSV).`),
+  emptyLabelsOne: '1 more label is empty on both sides (listed in the CSV).',
+  emptyLabels: '{count} more labels are empty on both sides (listed in the CSV).',
   overlay: 'Show agreement on the image',
   legendBoth: 'Both',
   legendA: 'A only',
@@ -56,7 +59,7 @@ const en = {
   none: '—',
 };
 
-type Strings = typeof en;
+type Strings = TextShape<typeof en>;
 
 const zhCN: Strings = {
   title: '比较',
@@ -67,12 +70,13 @@ const zhCN: Strings = {
   compareWith: '比较对象',
   storedDocuments: '本序列已保存的文档',
   noStored: '本序列没有其他已保存的文档。',
-  regions: (n: number) => `${n} 个已勾画切片`,
+  regionsOne: '1 个已勾画切片',
+  regions: '{count} 个已勾画切片',
   compare: '比较',
   file: '文件（DICOM SEG 或 NIfTI）…',
   fileHint: '本序列的分割，例如模型输出',
   computing: '正在比较…',
-  labelsDone: (done: number, total: number) => `${done} / ${total} 个标签`,
+  labelsDone: '{done} / {total} 个标签',
   cancel: '取消',
   table: '各标签的一致性',
   label: '标签',
@@ -89,18 +93,19 @@ const zhCN: Strings = {
     'b-empty': '仅 A 有',
     'both-empty': '均无',
   },
-  details: (name: string) => `${name} 的切片`,
-  slice: (k: number) => `第 ${k} 层`,
-  pixels: (aOnly: string, bOnly: string) => `仅 A ${aOnly} 像素 · 仅 B ${bOnly} 像素`,
+  details: '{name} 的切片',
+  slice: '第 {slice} 层',
+  pixels: '仅 A {aOnly} 像素 · 仅 B {bOnly} 像素',
   goto: '显示',
-  gotoSlice: (k: number) => `显示第 ${k} 层`,
+  gotoSlice: '显示第 {slice} 层',
   take: '采用',
   takeA: 'A',
   takeB: 'B',
   allA: '全部采用 A',
   allB: '全部采用 B',
   noDisagreement: '两者在每个切片上都一致。',
-  emptyLabels: (n: number) => `另有 ${n} 个标签在两侧均为空（见 CSV）。`,
+  emptyLabelsOne: '另有 1 个标签在两侧均为空（见 CSV）。',
+  emptyLabels: '另有 {count} 个标签在两侧均为空（见 CSV）。',
   overlay: '在图像上显示一致性',
   legendBoth: '两者一致',
   legendA: '仅 A',
@@ -113,6 +118,5 @@ const zhCN: Strings = {
   none: '—',
 };
 
-export function agreementStrings(lang: string): Strings {
-  return lang === 'zh-CN' || lang.toLowerCase().startsWith('zh') ? zhCN : en;
-}
+/** The agreement panel's text in the language of `lang`. */
+export const agreementStrings = textTables<Strings>({ en, 'zh-CN': zhCN });

@@ -1,4 +1,6 @@
-/** Interface text of <segmark-study-browser>, per language (messages about errors live in core/messages.ts). */
+/** Interface text of <segmark-study-browser>, per language (see ui.ts; messages about errors live in core/messages.ts). */
+import { textTables, type TextShape } from '../core/text.js';
+
 const en = {
   search: 'Search',
   searchForm: 'Search the PACS for studies',
@@ -27,7 +29,7 @@ const en = {
   noRoot: 'No PACS address (root) is set.',
 };
 
-type Strings = typeof en;
+type Strings = TextShape<typeof en>;
 
 const zhCN: Strings = {
   search: '搜索',
@@ -57,6 +59,5 @@ const zhCN: Strings = {
   noRoot: '未设置 PACS 地址（root）。',
 };
 
-export function studyBrowserStrings(lang: string): Strings {
-  return lang === 'zh-CN' || lang.toLowerCase().startsWith('zh') ? zhCN : en;
-}
+/** The study browser's text in the language of `lang`. */
+export const studyBrowserStrings = textTables<Strings>({ en, 'zh-CN': zhCN });

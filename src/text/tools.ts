@@ -1,29 +1,8 @@
-/** Names of the annotation tools and history actions, per language (interface text; see strings.ts). */
-import type { AnnotationToolId } from '../tools/annotation-tool.js';
+/** Names of the annotation tools, history actions, saving and PACS states, per language (see ui.ts). */
+import type { AnnotationToolId, ToolStatusCode } from '../tools/annotation-tool.js';
+import { textTables, type TextShape } from '../core/text.js';
 
-import type { ToolStatusCode } from '../tools/annotation-tool.js';
-
-/** What the user is told when a gesture did not do what it looked like it would. */
-const STATUS: Record<'en' | 'zh-CN', Partial<Record<ToolStatusCode, string>>> = {
-  en: {
-    locked: 'The label is locked: unlock it in the label list to edit it.',
-    'fill-open': 'Nothing filled: the area is not closed by the label.',
-    'fill-no-holes': 'Nothing filled: the label has no holes here.',
-  },
-  'zh-CN': {
-    locked: '该标签已锁定：请在标签列表中解锁后再编辑。',
-    'fill-open': '未填充：该区域没有被标签封闭。',
-    'fill-no-holes': '未填充：此处标签没有空洞。',
-  },
-};
-
-export function toolStatusMessage(lang: string, status: ToolStatusCode): string | undefined {
-  return STATUS[lang === 'zh-CN' || lang.toLowerCase().startsWith('zh') ? 'zh-CN' : 'en'][status];
-}
-
-type ToolText = Record<AnnotationToolId | 'undo' | 'redo' | 'annotate' | 'interpolate' | 'interpolateHint' | 'accept' | 'acceptHint' | 'acceptAll' | 'backgroundOnly' | 'backgroundOnlyHint' | 'shortcuts' | 'thresholdRange' | 'threshold-disc' | 'threshold-bone' | 'threshold-soft-tissue' | 'saving' | 'saved' | 'saveFailed' | 'persistent' | 'notPersistent' | 'otherTab' | 'takeOver' | 'handedOver' | 'lostDocument' | 'nowEditing' | 'openImagesFor' | 'export' | 'exportHint' | 'import' | 'importHint' | 'imported' | 'saveToPacs' | 'saveToPacsHint' | 'savingToPacs' | 'savedToPacs' | 'retry' | 'pacsSegmentations' | 'pacsSegmentationsHint' | 'pacsNoSegmentations' | 'pacsSegmentation' | 'open', string>;
-
-const en: ToolText = {
+const en = {
   freehand: 'Freehand',
   polygon: 'Polygon',
   livewire: 'Livewire',
@@ -73,7 +52,15 @@ const en: ToolText = {
   pacsNoSegmentations: 'The PACS holds no segmentation of this series.',
   pacsSegmentation: 'Segmentation in the PACS:',
   open: 'Open',
-};
+  /** What the user is told when a gesture did not do what it looked like it would. */
+  status: {
+    locked: 'The label is locked: unlock it in the label list to edit it.',
+    'fill-open': 'Nothing filled: the area is not closed by the label.',
+    'fill-no-holes': 'Nothing filled: the label has no holes here.',
+  } satisfies Partial<Record<ToolStatusCode, string>>,
+} satisfies Record<AnnotationToolId, string> & Record<string, unknown>;
+
+type ToolText = TextShape<typeof en>;
 
 const zhCN: ToolText = {
   freehand: '手绘',
@@ -125,8 +112,17 @@ const zhCN: ToolText = {
   pacsNoSegmentations: 'PACS 中没有本序列的分割。',
   pacsSegmentation: 'PACS 中的分割：',
   open: '打开',
+  status: {
+    locked: '该标签已锁定：请在标签列表中解锁后再编辑。',
+    'fill-open': '未填充：该区域没有被标签封闭。',
+    'fill-no-holes': '未填充：此处标签没有空洞。',
+  },
 };
 
-export function toolStrings(lang: string): ToolText {
-  return lang === 'zh-CN' || lang.toLowerCase().startsWith('zh') ? zhCN : en;
+/** The tools' text in the language of `lang`. */
+export const toolStrings = textTables<ToolText>({ en, 'zh-CN': zhCN });
+
+export function toolStatusMessage(lang: string, status: ToolStatusCode): string | undefined {
+  const messages: Partial<Record<ToolStatusCode, string>> = toolStrings(lang).status;
+  return messages[status];
 }

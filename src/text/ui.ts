@@ -1,5 +1,11 @@
-/** Interface text of the elements, per language. Messages about files live in core/messages.ts. */
-import type { Locale } from '../core/messages.js';
+/**
+ * Interface text shared by the elements (viewer, toolbar, label panel), per
+ * language. Every table in this folder has the same form: an English table,
+ * and a table per other language typed by its keys (a missing key is a type
+ * error), with `{name}` placeholders filled by `formatText` (core/text.ts).
+ * Messages about files and errors live in the catalogue, core/messages.ts.
+ */
+import { textTables } from '../core/text.js';
 
 const en = {
   openFiles: 'Open files',
@@ -137,12 +143,5 @@ const zhCN: Record<StringKey, string> = {
   labelTemplateSkipped: '有 {count} 个模板标签未添加：其标签值已被占用。',
 };
 
-const tables: Record<Locale, Record<StringKey, string>> = { en, 'zh-CN': zhCN };
-
-export function strings(locale: string): Record<StringKey, string> {
-  return tables[(locale in tables ? locale : 'en') as Locale];
-}
-
-export function toLocale(lang: string): Locale {
-  return lang === 'zh-CN' || lang.toLowerCase().startsWith('zh') ? 'zh-CN' : 'en';
-}
+/** The shared interface text in the language of `lang`. */
+export const strings = textTables<Record<StringKey, string>>({ en, 'zh-CN': zhCN });

@@ -1,0 +1,100 @@
+/**
+ * The shortcut sheet (`?`) per language (see ui.ts): its headings, the mouse
+ * gestures (no commands), and the names of the commands only a key reaches.
+ * The keys themselves come from the command table; the tools' part is in
+ * tool-descriptions.ts.
+ */
+import { textTables } from '../core/text.js';
+import type { CommandGroup } from '../session/commands.js';
+
+export type Row = readonly [keys: string, action: string];
+
+/** Commands with no button: their names for the sheet. */
+export type KeyOnlyCommand =
+  | 'zoom-in'
+  | 'zoom-out'
+  | 'slice.next'
+  | 'slice.previous'
+  | 'slice.forward'
+  | 'slice.back'
+  | 'slice.first'
+  | 'slice.last'
+  | 'save-version'
+  | 'verify.accept'
+  | 'verify.reject'
+  | 'verify.next'
+  | 'verify.next-label'
+  | 'comment.pin';
+
+interface Strings {
+  title: string;
+  close: string;
+  gestures: string;
+  tools: string;
+  groups: Readonly<Record<CommandGroup, string>>;
+  gestureRows: readonly Row[];
+  commands: Readonly<Record<KeyOnlyCommand, string>>;
+}
+
+const en: Strings = {
+  title: 'Keyboard and mouse',
+  close: 'Close',
+  gestures: 'Mouse',
+  tools: 'Annotation tools',
+  groups: { view: 'Viewing', slices: 'Slices', presets: 'Window presets', history: 'History', review: 'Verification', open: 'Files', tools: 'Annotation tools', annotate: 'Annotating' },
+  gestureRows: [
+    ['Wheel', 'Previous / next slice'],
+    ['Middle drag / right drag', 'Pan / zoom with any tool'],
+    ['Ctrl + wheel', 'Zoom'],
+    ['Shift + click', 'Move the sagittal and coronal planes here (viewing tools)'],
+  ],
+  commands: {
+    'zoom-in': 'Zoom in',
+    'zoom-out': 'Zoom out',
+    'slice.next': 'Next slice',
+    'slice.previous': 'Previous slice',
+    'slice.forward': '10 slices on',
+    'slice.back': '10 slices back',
+    'slice.first': 'First slice',
+    'slice.last': 'Last slice',
+    'save-version': 'Save a version',
+    'verify.accept': "Accept the slice: every visible label's unverified outline on it (reject wrong ones first)",
+    'verify.reject': "Reject the active label's outline here: reason 1 … 5, optional note, Enter / Escape",
+    'verify.next': 'Next unverified slice of the active label, then of the next label',
+    'verify.next-label': 'Next label with unverified slices',
+    'comment.pin': 'Then click: pin a new comment at that point (Esc stops)',
+  },
+};
+
+const zhCN: Strings = {
+  title: '键盘与鼠标',
+  close: '关闭',
+  gestures: '鼠标',
+  tools: '标注工具',
+  groups: { view: '浏览', slices: '层面', presets: '窗宽窗位预设', history: '历史', review: '核验', open: '文件', tools: '标注工具', annotate: '标注' },
+  gestureRows: [
+    ['滚轮', '上一层 / 下一层'],
+    ['中键拖动 / 右键拖动', '任何工具下平移 / 缩放'],
+    ['Ctrl + 滚轮', '缩放'],
+    ['Shift + 单击', '将矢状面和冠状面移到此处（浏览工具）'],
+  ],
+  commands: {
+    'zoom-in': '放大',
+    'zoom-out': '缩小',
+    'slice.next': '下一层',
+    'slice.previous': '上一层',
+    'slice.forward': '向后 10 层',
+    'slice.back': '向前 10 层',
+    'slice.first': '第一层',
+    'slice.last': '最后一层',
+    'save-version': '保存版本',
+    'verify.accept': '接受本层：所有可见标签在本层未核验的轮廓（先驳回错误的）',
+    'verify.reject': '驳回当前标签在本层的轮廓：原因 1 … 5，可加备注，Enter 确认 / Esc 取消',
+    'verify.next': '当前标签的下一个未核验层，之后转到下一个标签',
+    'verify.next-label': '下一个有未核验层的标签',
+    'comment.pin': '然后单击：在该点放置新评论的图钉（Esc 停止）',
+  },
+};
+
+/** The shortcut sheet's text in the language of `lang`. */
+export const shortcutStrings = textTables<Strings>({ en, 'zh-CN': zhCN });
