@@ -252,7 +252,7 @@ describe('agreement job (Node, fake agreement workers)', () => {
     expect(slices(s.document.snapshot())).toEqual([1, 2, 3]);
     // The table described the old A: it is gone, and a second adjudication has nothing to work on.
     expect(s.jobs.result).toBeUndefined();
-    await expect(s.jobs.adjudicate(new Map())).rejects.toMatchObject({ code: 'no-images' });
+    await expect(s.jobs.adjudicate(new Map())).rejects.toMatchObject({ code: 'nothing-compared' });
     expect(s.document.undo()).toBe(true);
     expect(slices(s.document.snapshot())).toEqual([1, 2]);
     expect(s.stored.loads.length).toBe(loadsBefore);
