@@ -132,6 +132,8 @@ export interface LoadDetail {
   otherSeries: number;
   /** Milliseconds from the start of loading to the last slice ready. */
   elapsedMs: number;
+  /** Stored work of this series and user was found in the browser and is shown (it is restored before this event). */
+  restored: boolean;
 }
 
 export interface ErrorDetail {

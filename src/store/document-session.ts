@@ -99,8 +99,12 @@ export class DocumentSession<K extends object = object> {
   revisionsKept: number | undefined;
   /** Loads and stores the document's review record with it. */
   review: ReviewHooks | undefined;
-  /** Settles when the latest lookup of the stored document (from `open`, `resume` or a reconnect) is done. */
-  restored: Promise<void> = Promise.resolve();
+  /**
+   * Settles when the latest lookup of the stored document (from `open`,
+   * `resume` or a reconnect) is done: true when stored work was found and is
+   * shown, false when there was none (or storage is off or failing).
+   */
+  restored: Promise<boolean> = Promise.resolve(false);
   private db: Promise<SegmarkDb | undefined> | undefined;
   private link: StoreLink<K> | undefined;
   private series: SessionSeries | undefined;
@@ -132,7 +136,7 @@ export class DocumentSession<K extends object = object> {
     this.adopt(key, document);
     this.ready = !this.persist;
     this.review?.reset();
-    if (!this.ready) this.restored = this.restore(series, key, document);
+    this.restored = this.ready ? Promise.resolve(false) : this.restore(series, key, document);
     return document;
   }
 
@@ -290,7 +294,7 @@ export class DocumentSession<K extends object = object> {
    * yet stored: then its own is kept and written back, or kept as a revision
    * when another tab writes the document now).
    */
-  private async restore(series: SessionSeries, key: K, shown: AnnotationDocument): Promise<void> {
+  private async restore(series: SessionSeries, key: K, shown: AnnotationDocument): Promise<boolean> {
     const db = await this.database();
     await this.close();
     let docId = documentId(series.studyInstanceUID, series.seriesInstanceUID, this.user);
@@ -298,6 +302,8 @@ export class DocumentSession<K extends object = object> {
     /** Read without error and not there (new, deleted, or evicted by the browser). */
     let missing = false;
     let review: ReviewRecord | undefined;
+    /** A stored record was read. */
+    let found = false;
     const unstored = this.unstored.has(shown);
     if (db) {
       try {
@@ -310,6 +316,7 @@ export class DocumentSession<K extends object = object> {
         }
         missing = stored === undefined;
         review = await loadReview(db, docId);
+        found = !missing;
         if (stored && !unstored && JSON.stringify(stored) !== JSON.stringify(shown.snapshot())) {
           document = AnnotationDocument.fromSnapshot(stored, REGION_OPS);
         }
@@ -317,7 +324,7 @@ export class DocumentSession<K extends object = object> {
         this.events.onStorageError(toSegmarkError(error, 'storage-corrupt'));
       }
     }
-    if (this.key !== key || this.documents.get(key) !== shown || this.link) return;
+    if (this.key !== key || this.documents.get(key) !== shown || this.link) return false;
     if (document !== shown) this.adopt(key, document);
     this.review?.loaded(review);
     if (db) {
@@ -343,6 +350,7 @@ export class DocumentSession<K extends object = object> {
     }
     this.ready = true;
     this.events.onChange();
+    return found;
   }
 
   /** Autosave and checkpoints for the document now shown. */

@@ -192,6 +192,8 @@ describe('document session: open, autosave, restore', () => {
     const o = origin();
     const tab = openTab(o);
     const document = await openSeries(tab);
+    // Nothing was stored: the lookup says no work was restored.
+    expect(await tab.session.restored).toBe(false);
     expect(tab.roles).toEqual([['writer', 'opened']]);
     expect(tab.session.writable).toBe(true);
     expect(tab.persistence).toEqual([true]);
@@ -208,6 +210,7 @@ describe('document session: open, autosave, restore', () => {
     await tab.session.close();
     const again = openTab(o);
     const restored = await openSeries(again);
+    expect(await again.session.restored).toBe(true);
     expect(restored).not.toBe(document);
     expect(regionsOf(restored)).toEqual(regionsOf(document));
   });

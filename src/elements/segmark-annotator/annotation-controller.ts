@@ -100,6 +100,11 @@ export class AnnotationController implements ReactiveController {
     return this.documents.ready;
   }
 
+  /** Settles when the stored document of the open series is looked up: true when stored work was restored. */
+  get restored(): Promise<boolean> {
+    return this.documents.restored;
+  }
+
   /** The user's name, part of the stored document's key. */
   get user(): string {
     return this.documents.user;

@@ -342,11 +342,15 @@ export class AnnotatorBase extends LitElement {
     this.rebuildReformats();
     const locale = toLocale(this.lang);
     for (const w of warnings) this.session.notify('warning', formatMessage(w.code, w.params, locale));
-    this.session.emit('segmark-load', {
+    const detail = {
       series: seriesSummary(volume),
       warnings: warnings.map((w) => ({ code: w.code, message: w.message, params: w.params, files: w.files })),
       otherSeries: this.loader.candidates.length - 1,
       elapsedMs,
+    };
+    // The load is over once the stored work is back too: only then may the host export or import.
+    this.settled = this.annotations.restored.then((restored) => {
+      if (this.session.volume === volume) this.session.emit('segmark-load', { ...detail, restored });
     });
   }
 
