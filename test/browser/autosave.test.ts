@@ -7,6 +7,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import '../../src/index.js';
 import { maskToRegion } from '../../src/core/annotation/contour.js';
+import { readNifti } from '../../src/core/formats/nifti-read.js';
 import type { SegmarkAnnotator } from '../../src/elements/segmark-annotator/segmark-annotator.js';
 import { fullestSlice, groundTruth } from './support/ground-truth.js';
 import { frames, sampleFiles } from './support/sample.js';
@@ -71,6 +72,41 @@ describe('autosave and restore', () => {
 
     const again = await open(user, files);
     expect(again.getDocument()!.regions.map((r) => [r.labelId, r.slice])).toEqual([[1, 3]]);
+  });
+
+  it('REQ-LOAD-RESTORE: loadFiles resolves with the stored work back: segmark-load says restored, an export right away holds it, an import right away is accepted', async () => {
+    const user = `reopen-${Date.now()}`;
+    const files = await sampleFiles();
+    const first = await open(user, files);
+    (first as unknown as Internals).annotations.document.setRegion(2, 5, { rings: [[100, 100, 160, 100, 160, 160, 100, 160]] }, { kind: 'draw' });
+    await first.flushSave();
+    first.remove();
+
+    for (const [who, stored] of [[user, true], [`${user}-new`, false]] as const) {
+      const a = document.createElement('segmark-annotator');
+      a.user = who;
+      a.style.cssText = 'display:grid;width:900px;height:600px';
+      document.body.append(a);
+      mounted.push(a);
+      const loads: boolean[] = [];
+      a.addEventListener('segmark-load', (e) => loads.push(e.detail.restored));
+      // No waiting for annotationReady: the promise itself must mean the work is back.
+      await a.loadFiles(files);
+      expect(loads, who).toEqual([stored]);
+      expect(a.annotationReady, who).toBe(true);
+      const mask = readNifti(new Uint8Array(await (await a.export('nifti')).arrayBuffer())).data as Uint8Array;
+      expect(mask.some((v) => v === 2), who).toBe(stored);
+    }
+
+    const again = document.createElement('segmark-annotator');
+    again.user = user;
+    again.style.cssText = 'display:grid;width:900px;height:600px';
+    document.body.append(again);
+    mounted.push(again);
+    await again.loadFiles(files);
+    const labelmap = await again.export('nifti');
+    const summary = await again.importMask(labelmap);
+    expect(summary.labels.map((l) => l.id)).toContain(2);
   });
 
   it('asks for persistent storage and shows the answer', async () => {
