@@ -55,7 +55,7 @@ const toolTests = [
   'test/node/library.test.ts', // the production build, Chromium
   'test/node/quota.test.ts', // Chromium
   'test/node/review-agreement.tools.test.ts', // scipy, Python's csv
-  'test/node/review-export.test.ts', // pydicom
+  'test/node/review-export.tools.test.ts', // pydicom
   'test/node/sample.test.ts', // dciodvfy, pydicom
   'test/node/sources-zip.tools.test.ts', // Python's zipfile
   'test/node/transfer-syntaxes.test.ts', // dcmdjpeg
