@@ -44,7 +44,7 @@ const toolTests = [
   'test/node/annotation-distance.tools.test.ts', // scipy
   'test/node/annotation-raster.tools.test.ts', // skimage
   'test/node/charset.tools.test.ts', // pydicom
-  'test/node/export-dataset.test.ts', // dciodvfy, nibabel, hashlib
+  'test/node/export-dataset.tools.test.ts', // dciodvfy, nibabel, hashlib
   'test/node/export-gzip-parts.tools.test.ts', // Python's zlib, nibabel
   'test/node/export-nifti.test.ts', // dcm2niix, nibabel
   'test/node/export-png-coco.test.ts', // Pillow, skimage
