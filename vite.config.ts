@@ -48,7 +48,7 @@ const toolTests = [
   'test/node/export-gzip-parts.tools.test.ts', // Python's zlib, nibabel
   'test/node/export-nifti.tools.test.ts', // dcm2niix, nibabel, pydicom
   'test/node/export-png-coco.tools.test.ts', // Pillow, skimage
-  'test/node/export-seg.test.ts', // dciodvfy, dcmdump, dcmodify, pydicom, skimage
+  'test/node/export-seg.tools.test.ts', // dciodvfy, dcmdump, dcmodify, pydicom, skimage
   'test/node/export-zip.tools.test.ts', // Python's zipfile, unzip
   'test/node/import-mask.test.ts', // nibabel, pydicom
   'test/node/kill.test.ts', // Chromium, SIGKILL
