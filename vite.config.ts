@@ -50,7 +50,7 @@ const toolTests = [
   'test/node/export-png-coco.tools.test.ts', // Pillow, skimage
   'test/node/export-seg.tools.test.ts', // dciodvfy, dcmdump, dcmodify, pydicom, skimage
   'test/node/export-zip.tools.test.ts', // Python's zipfile, unzip
-  'test/node/import-mask.test.ts', // nibabel, pydicom
+  'test/node/import-mask.tools.test.ts', // nibabel, pydicom
   'test/node/kill.test.ts', // Chromium, SIGKILL
   'test/node/library.test.ts', // the production build, Chromium
   'test/node/quota.test.ts', // Chromium
