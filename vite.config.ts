@@ -58,7 +58,7 @@ const toolTests = [
   'test/node/review-export.tools.test.ts', // pydicom
   'test/node/sample.test.ts', // dciodvfy, pydicom
   'test/node/sources-zip.tools.test.ts', // Python's zipfile
-  'test/node/transfer-syntaxes.test.ts', // dcmdjpeg
+  'test/node/transfer-syntaxes.tools.test.ts', // dcmdjpeg
 ];
 
 /** The test PACS (scripts/orthanc.mjs sets the port it started on); 8042 is Orthanc's default. */
