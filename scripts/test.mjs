@@ -20,8 +20,17 @@ const MODES = {
   // Every project; every package scripts/setup.mjs knows.
   all: { projects: [], packages: undefined, pacs: true, results: '.vitest-results.json', vitestArgs: [] },
   // One worker per core: vitest's default leaves one core to its main process, which here
-  // waits on pure-CPU Node tests; on a 2-core machine that halves the speed.
-  unit: { projects: ['node'], packages: [], pacs: false, results: '.vitest-results-unit.json', vitestArgs: [`--maxWorkers=${availableParallelism()}`] },
+  // waits on pure-CPU Node tests; on a 2-core machine that halves the speed. The Node tests
+  // install no globals or mocks, so the files of one worker share one module graph
+  // (--no-isolate): half the CPU time. npm test keeps vitest's isolation, so a file that
+  // only passes thanks to another's state still fails there.
+  unit: {
+    projects: ['node'],
+    packages: [],
+    pacs: false,
+    results: '.vitest-results-unit.json',
+    vitestArgs: [`--maxWorkers=${availableParallelism()}`, '--no-isolate'],
+  },
   // dcmtk: scripts/orthanc.mjs seeds the PACS with files patched by its dcmodify.
   browser: { projects: ['browser'], packages: ['chromium', 'orthanc', 'orthanc-dicomweb', 'dcmtk'], pacs: true, results: '.vitest-results-browser.json', vitestArgs: [] },
 };
