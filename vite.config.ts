@@ -32,6 +32,35 @@ const prebundled = [
   'axe-core',
 ];
 
+/**
+ * Node tests that need more than Node (project `tools`, run by `npm test` only): they call
+ * Python (pydicom, nibabel, skimage, scipy), dicom3tools, dcmtk, dcm2niix or unzip, build the
+ * library, or drive Debian's Chromium through playwright. Every other Node test is in project
+ * `node` (`npm run test:unit`), which needs no system package. Where a file mixed both, the
+ * part needing a tool moved to a `.tools.test.ts` file beside it. A file missing from this list
+ * runs in `node`, so a new test that needs a tool fails there loudly instead of being left out.
+ */
+const toolTests = [
+  'test/node/annotation-distance.tools.test.ts', // scipy
+  'test/node/annotation-raster.tools.test.ts', // skimage
+  'test/node/charset.tools.test.ts', // pydicom
+  'test/node/export-dataset.tools.test.ts', // dciodvfy, nibabel, hashlib
+  'test/node/export-gzip-parts.tools.test.ts', // Python's zlib, nibabel
+  'test/node/export-nifti.tools.test.ts', // dcm2niix, nibabel, pydicom
+  'test/node/export-png-coco.tools.test.ts', // Pillow, skimage
+  'test/node/export-seg.tools.test.ts', // dciodvfy, dcmdump, dcmodify, pydicom, skimage
+  'test/node/export-zip.tools.test.ts', // Python's zipfile, unzip
+  'test/node/import-mask.tools.test.ts', // nibabel, pydicom
+  'test/node/kill.test.ts', // Chromium, SIGKILL
+  'test/node/library.test.ts', // the production build, Chromium
+  'test/node/quota.test.ts', // Chromium
+  'test/node/review-agreement.tools.test.ts', // scipy, Python's csv
+  'test/node/review-export.tools.test.ts', // pydicom
+  'test/node/sample.test.ts', // dciodvfy, pydicom (not split: its seven generator checks need no tool)
+  'test/node/sources-zip.tools.test.ts', // Python's zipfile
+  'test/node/transfer-syntaxes.tools.test.ts', // dcmdjpeg
+];
+
 /** The test PACS (scripts/orthanc.mjs sets the port it started on); 8042 is Orthanc's default. */
 const orthanc = `http://127.0.0.1:${process.env.SEGMARK_ORTHANC_PORT ?? '8042'}`;
 
@@ -56,6 +85,18 @@ export default defineConfig({
           name: 'node',
           environment: 'node',
           include: ['test/node/**/*.test.ts'],
+          exclude: toolTests,
+          testTimeout: 60_000,
+          // Setup hooks decode series: slow on a loaded 2-core machine.
+          hookTimeout: 120_000,
+        },
+      },
+      {
+        extends: true,
+        test: {
+          name: 'tools',
+          environment: 'node',
+          include: toolTests,
           testTimeout: 60_000,
           // Setup hooks decode series and run Python references: slow on a loaded 2-core machine.
           hookTimeout: 120_000,

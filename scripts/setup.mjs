@@ -1,7 +1,8 @@
 /**
  * What the tests need from the machine, installed when missing. On Debian or
  * Ubuntu as root it installs the packages itself; otherwise it stops with one
- * line saying what to install. Used by `npm test` and `npm run bench`.
+ * line saying what to install. Used by `npm test`, `npm run test:browser` and
+ * `npm run bench`.
  */
 import { execFileSync, spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';

@@ -1,83 +1,30 @@
 /**
  * Provenance and verification in exports (issue 7): a model's SEG (written
  * by our writer, named "SpineNet v2", AUTOMATIC) imported onto the sample
- * series and reviewed; the DICOM SEG we export names that algorithm per
- * segment as pydicom reads it (not a generic "imported segmentation"); the
+ * series and reviewed (test/node/support/review-export-case.ts); the
  * dataset's provenance.json, the NIfTI labels.json and COCO's categories
  * carry the counts, sources, people and rejections — de-identified where the
- * export is (reviewer pseudonymized, file name and note left out).
+ * export is (reviewer pseudonymized, file name and note left out). That the
+ * DICOM SEG names the algorithm per segment as pydicom reads it is checked in
+ * review-export.tools.test.ts.
  */
-import { execFile } from 'node:child_process';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { promisify } from 'node:util';
 import { strFromU8, strToU8, unzipSync, zipSync } from 'fflate';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { AnnotationDocument } from '../../src/core/annotation/document.js';
-import { labelsFromTemplate } from '../../src/core/annotation/labels.js';
-import { REGION_OPS } from '../../src/core/annotation/region-ops.js';
-import { LUMBAR_SPINE_TEMPLATE } from '../../src/core/annotation/templates.js';
+import { beforeAll, describe, expect, it } from 'vitest';
 import type { Volume } from '../../src/core/dicom/volume.js';
-import { exportSeries, runExport, type ExportJob } from '../../src/core/formats/export-job.js';
+import { runExport } from '../../src/core/formats/export-job.js';
 import { applyImport } from '../../src/core/formats/import-apply.js';
 import { importMaskFile } from '../../src/core/formats/import-file.js';
-import { datasetSample } from './support/dataset-sample.js';
-
-const PYTHON = '/usr/bin/python3';
-const REVIEWER = 'Dr Chen Wei';
-const FILE = 'spinenet_output.dcm';
-const NOTE = 'Smith: this is L5/S1';
+import { FILE, NOTE, REVIEWER, reviewedCase, type ReviewedCase } from './support/review-export-case.js';
 
 let volume: Volume;
-let doc: AnnotationDocument;
-let work: string;
-
-const square = (c0: number, r0: number, size: number) => ({ rings: [[c0, r0, c0 + size, r0, c0 + size, r0 + size, c0, r0 + size]] });
-
-function fresh(user: string): AnnotationDocument {
-  return new AnnotationDocument({ series: { ...volume, sopInstanceUIDs: [...volume.sopInstanceUIDs] }, ops: REGION_OPS, labels: labelsFromTemplate(LUMBAR_SPINE_TEMPLATE), user });
-}
-
-function job(format: ExportJob['format'], options: ExportJob['options']): ExportJob {
-  return { format, options: { labels: [3, 4, 5], ...options }, series: exportSeries(volume), snapshot: doc.snapshot(), user: REVIEWER };
-}
+let fresh: ReviewedCase['fresh'];
+let job: ReviewedCase['job'];
 
 beforeAll(async () => {
-  volume = (await datasetSample()).volume;
-  work = mkdtempSync(join(tmpdir(), 'segmark-review-'));
-  // The model's output: label 3 on slices 20, 24, 28 and label 4 on 24.
-  const model = fresh('');
-  const made = { algorithm: 'SpineNet v2', algorithmType: 'AUTOMATIC' as const };
-  for (const k of [20, 24, 28]) model.setRegion(3, k, square(150, 150, 20), { kind: 'import', provenance: made });
-  model.setRegion(4, 24, square(100, 100, 16), { kind: 'import', provenance: made });
-  const seg = await runExport({ format: 'dicom-seg', options: { labels: [3, 4] }, series: exportSeries(volume), snapshot: model.snapshot(), user: '' });
-
-  // The review: import, accept 3@20, reject 3@28, correct 4@24, draw 5@30 by hand.
-  doc = fresh(REVIEWER);
-  applyImport(doc, importMaskFile(seg.bytes, volume, FILE), { historyLabel: 'Import', file: FILE });
-  doc.setReview(3, 20, { state: 'verified' });
-  doc.setReview(3, 28, { state: 'rejected', reason: 'wrong-label', note: NOTE });
-  doc.setRegion(4, 24, square(100, 100, 18), { kind: 'edit' });
-  doc.setRegion(5, 30, square(60, 60, 10), { kind: 'draw' });
+  ({ volume, fresh, job } = await reviewedCase());
 }, 120_000);
 
-afterAll(() => rmSync(work, { recursive: true, force: true }));
-
 describe('exports name the imported algorithm and carry the review', () => {
-  it('REQ-7.4: pydicom reads SegmentAlgorithmType/Name per segment: the model by name, edited as semi-automatic, drawn as manual', async () => {
-    const seg = await runExport(job('dicom-seg', {}));
-    const path = join(work, 'review_seg.dcm');
-    writeFileSync(path, seg.bytes);
-    const { stdout } = await promisify(execFile)(PYTHON, [join('test', 'node', 'support', 'seg-pydicom.py'), path], { maxBuffer: 1 << 26 });
-    const segments = (JSON.parse(stdout) as { segments: { label: string; algorithmType: string; algorithmName: string | null }[] }).segments;
-    expect(segments.map((s) => [s.label, s.algorithmType, s.algorithmName])).toEqual([
-      ['L3/L4 disc', 'AUTOMATIC', 'SpineNet v2'],
-      ['L4/L5 disc', 'SEMIAUTOMATIC', 'SpineNet v2'],
-      ['L5/S1 disc', 'MANUAL', null],
-    ]);
-  });
-
   it('REQ-7.4: the dataset provenance.json counts by origin and state per label, names the model, and is de-identified', async () => {
     const pkg = await runExport(job('dataset', {}), (k) => volume.sliceData[k]!);
     const files = unzipSync(pkg.bytes);

@@ -1,36 +1,26 @@
 /**
  * Every transfer syntax decodes to the right values: the cornerstone CTImage
  * set against its uncompressed original (in HU, since the lossy files were
- * re-quantised with other slopes), the pydicom MR_small set exactly, 12-bit
- * lossy JPEG against DCMTK's dcmdjpeg, and HTJ2K round-tripped through the
- * OpenJPH encoder (no HTJ2K file ships).
+ * re-quantised with other slopes), the pydicom MR_small set exactly, and
+ * HTJ2K round-tripped through the OpenJPH encoder (no HTJ2K file ships).
+ * 12-bit lossy JPEG against DCMTK's dcmdjpeg is in
+ * transfer-syntaxes.tools.test.ts.
  */
-import { execFileSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { existsSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, describe, expect, it } from 'vitest';
-import { frameBytes, parseInstance } from '../../src/core/dicom/parse.js';
+import { frameBytes } from '../../src/core/dicom/parse.js';
 import { decodeFrame } from '../../src/core/dicom/pixels/decode.js';
 import { SameThreadDecoder } from '../../src/core/dicom/pixels/decoder.js';
-import type { DicomInstance, StoredPixels } from '../../src/core/dicom/types.js';
+import type { DicomInstance } from '../../src/core/dicom/types.js';
+import { ctFile, CT_DIR, load, mismatch, PYDICOM, stored } from './support/syntax-files.js';
 
 const SHARED = fileURLToPath(new URL('../../../shared/dicom/', import.meta.url));
 const haveShared = existsSync(SHARED);
 if (!haveShared) {
   if (process.env.CI === 'true') throw new Error(`shared DICOM test data missing at ${SHARED}; CI must not skip these tests`);
   console.warn(`[transfer-syntaxes] skipped: shared DICOM test data not found at ${SHARED}`);
-}
-const CT_DIR = join(SHARED, 'syntaxes-cornerstone-ctimage');
-const PYDICOM = join(SHARED, 'pydicom-test-files');
-
-function load(path: string): DicomInstance {
-  return parseInstance(readFileSync(path), path.split('/').pop()!);
-}
-
-async function stored(instance: DicomInstance, frame = 0): Promise<StoredPixels> {
-  return decodeFrame(instance.pixel, frameBytes(instance, frame));
 }
 
 /** Modality LUT applied: stored × slope + intercept, in HU for CT. */
@@ -52,26 +42,6 @@ function errors(a: Float64Array, b: Float64Array): { mean: number; max: number }
   }
   return { mean: sum / a.length, max };
 }
-
-/** Where two arrays first differ, and how often: a readable failure instead of a 262144-line diff. */
-function mismatch(a: ArrayLike<number>, b: ArrayLike<number>): string {
-  if (a.length !== b.length) return `lengths ${a.length} ≠ ${b.length}`;
-  let count = 0;
-  let first = -1;
-  for (let i = 0; i < a.length; i++) {
-    if (a[i] !== b[i]) {
-      if (first < 0) first = i;
-      count++;
-    }
-  }
-  return count === 0 ? 'equal' : `${count} differ, first at ${first}: ${a[first]} ≠ ${b[first]}`;
-}
-
-const ctFile = (ts: string): string => {
-  const name = readdirSync(CT_DIR).find((f) => f.endsWith(`_${ts}.dcm`));
-  if (!name) throw new Error(`no CTImage file for ${ts}`);
-  return join(CT_DIR, name);
-};
 
 /** Lossless encodings of CTImage.dcm: every HU value must match exactly. */
 const LOSSLESS = ['1.2.840.10008.1.2', '1.2.840.10008.1.2.1', '1.2.840.10008.1.2.2', '1.2.840.10008.1.2.1.99', '1.2.840.10008.1.2.5', '1.2.840.10008.1.2.4.57', '1.2.840.10008.1.2.4.70', '1.2.840.10008.1.2.4.80', '1.2.840.10008.1.2.4.90'];
@@ -149,35 +119,6 @@ describe.skipIf(!haveShared)('pydicom MR_small variants equal MR_small.dcm exact
     const values = await stored(load(join(PYDICOM, name)));
     expect(values.constructor).toBe(reference.constructor);
     expect(mismatch(values, reference)).toBe('equal');
-  });
-});
-
-const DCMDJPEG = '/usr/bin/dcmdjpeg';
-const haveDcmtk = existsSync(DCMDJPEG);
-if (!haveDcmtk && process.env.CI === 'true') throw new Error('dcmdjpeg (dcmtk) is missing; CI installs it');
-
-describe.skipIf(!haveShared || !haveDcmtk)('12-bit lossy JPEG matches DCMTK dcmdjpeg', () => {
-  const dir = mkdtempSync(join(tmpdir(), 'segmark-dcmdjpeg-'));
-  afterAll(() => rmSync(dir, { recursive: true, force: true }));
-  const files = [join(PYDICOM, 'JPEG-lossy.dcm'), ctFile('1.2.840.10008.1.2.4.51'), ctFile('1.2.840.10008.1.2.4.53'), ctFile('1.2.840.10008.1.2.4.55')];
-
-  it.each(files)('%s', async (path) => {
-    const out = join(dir, `${path.split('/').pop()}.raw.dcm`);
-    execFileSync(DCMDJPEG, [path, out], { stdio: 'pipe' });
-    const ours = await stored(load(path));
-    const theirs = await stored(load(out));
-    expect(ours.length).toBe(theirs.length);
-    expect(mismatch(ours, theirs)).toBe('equal');
-    // Plausible, not just equal: 12-bit range, not all one value.
-    let min = Infinity;
-    let max = -Infinity;
-    for (const v of ours) {
-      if (v < min) min = v;
-      if (v > max) max = v;
-    }
-    expect(min).toBeGreaterThanOrEqual(0);
-    expect(max).toBeLessThan(4096);
-    expect(max).toBeGreaterThan(min);
   });
 });
 

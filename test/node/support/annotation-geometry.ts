@@ -98,6 +98,14 @@ export function random(seed: number): () => number {
   return () => ((s = (Math.imul(s, 1664525) + 1013904223) >>> 0) / 4294967296);
 }
 
+/** A random 0/1 mask, about `density` of it 1. */
+export function randomMask(columns: number, rows: number, density: number, seed: number): Uint8Array {
+  const rand = random(seed);
+  const mask = new Uint8Array(columns * rows);
+  for (let i = 0; i < mask.length; i++) mask[i] = rand() < density ? 1 : 0;
+  return mask;
+}
+
 /** Mask of a disc of radius `radius` centred at (cx, cy), pixel-centre rule. */
 export function discMask(columns: number, rows: number, cx: number, cy: number, radius: number): Uint8Array {
   const mask = new Uint8Array(columns * rows);
