@@ -1,19 +1,10 @@
+import type { SeriesItem } from '../../session/series-loading.js';
 import { LitElement, css, html, type PropertyValues } from 'lit';
 import { property } from 'lit/decorators.js';
-import type { Thumbnail } from '../../core/display/thumbnail.js';
 import { SERIES_SELECT, emit } from '../events.js';
 
-export interface SeriesListItem {
-  key: string;
-  description: string;
-  modality: string;
-  slices: number;
-  rows: number;
-  columns: number;
-  seriesNumber: number | undefined;
-  thumbnail: Thumbnail | undefined;
-  warnings: number;
-}
+/** One entry of the list: a series of the last drop (its shape is the loading workflow's). */
+export type SeriesListItem = SeriesItem;
 
 /**
  * The series found in what was opened, with thumbnails; the user picks one.
