@@ -8,10 +8,8 @@
  * the CSV download.
  */
 import { html, nothing, type ReactiveController, type ReactiveControllerHost } from 'lit';
-import type { AnnotationDocument } from '../../core/annotation/document.js';
 import type { DocumentSnapshot } from '../../core/annotation/document-data.js';
 import type { Volume } from '../../core/dicom/volume.js';
-import type { SegmarkError } from '../../core/errors.js';
 import type { ImportedRegions } from '../../core/formats/import-apply.js';
 import type { ChoiceKey, Side } from '../../core/review/adjudicate.js';
 import type { AgreementResult } from '../../core/review/agreement.js';
@@ -23,26 +21,18 @@ import { AgreementOverlay } from '../../viewer/agreement-overlay.js';
 import { SEGMARK_ADJUDICATE, SEGMARK_AGREEMENT, emit } from '../events.js';
 import { agreementStrings } from '../../text/agreement.js';
 import type { CompareCandidate, CompareSource } from './segmark-agreement.js';
+import type { AnnotatorSession } from '../../session/annotator-session.js';
 
-/** What the controller needs from the annotator. */
+/** What the controller needs beyond the annotator's session. */
 export interface AgreementHooks {
-  lang(): string;
-  user(): string;
-  editable(): boolean;
-  /** Why nothing may be edited now (`read-only`, `approved-locked`, `storage-other-tab`), or undefined. */
-  editRefusal(): SegmarkError | undefined;
-  openVolume(): Volume | undefined;
-  openDocument(): AnnotationDocument | undefined;
   /** The store, when storage is on; and the open document's key in it. */
   storedDb(): Promise<SegmarkDb | undefined>;
   documentKey(): string | undefined;
   /** Stores the open document as a version; its id, or undefined when nothing is stored. */
   checkpoint(): Promise<number | undefined>;
-  showSlice(slice: number, labelId: number): void;
   download(file: File): void;
   /** Reads a mask file onto the open series, off the page (`ExportRunner.readMask`). */
   readMask(bytes: Uint8Array, target: Volume, file: string): Promise<ImportedRegions>;
-  reportError(error: SegmarkError): void;
   /** Ends the annotation tool's work in progress (before the document is replaced). */
   cancelTool(): void;
 }
@@ -57,19 +47,20 @@ export class AgreementController implements ReactiveController {
 
   constructor(
     private readonly element: ReactiveControllerHost & EventTarget,
+    private readonly session: AnnotatorSession,
     private readonly host: AgreementHooks,
   ) {
     this.jobs = new AgreementJobs(
       {
-        openVolume: () => host.openVolume(),
-        openDocument: () => host.openDocument(),
+        openVolume: () => session.volume,
+        openDocument: () => session.document,
         documentKey: () => host.documentKey(),
         storedDocuments: async () => {
           const db = await host.storedDb();
           return db && { list: () => listDocuments(db), load: (id) => loadDocument(db, id) };
         },
         sideA: () => this.sideA,
-        editRefusal: () => host.editRefusal(),
+        editRefusal: () => session.editRefusal(),
         checkpoint: () => host.checkpoint(),
         readMask: (bytes, target, file) => host.readMask(bytes, target, file),
         cancelTool: () => host.cancelTool(),
@@ -80,9 +71,9 @@ export class AgreementController implements ReactiveController {
         onAdjudicated: (detail) => {
           emit(element, SEGMARK_ADJUDICATE, detail);
           this.overlay = undefined;
-          this.notice = agreementStrings(host.lang()).adjudicated;
+          this.notice = agreementStrings(session.lang).adjudicated;
         },
-        onError: (e) => host.reportError(e),
+        onError: (e) => session.reportError(e),
       },
     );
     element.addController(this);
@@ -164,7 +155,7 @@ export class AgreementController implements ReactiveController {
 
   /** The table as a CSV file named after the series and both sides. */
   csvFile(): File | undefined {
-    const v = this.host.openVolume();
+    const v = this.session.volume;
     const result = this.jobs.result;
     if (!result || !v) return undefined;
     const safe = (s: string) => s.replace(/[^\p{L}\p{N}._-]+/gu, '_').replace(/^_+|_+$/g, '') || 'x';
@@ -184,17 +175,20 @@ export class AgreementController implements ReactiveController {
   render() {
     if (!this.open) return nothing;
     return html`<segmark-agreement
-      .lang=${this.host.lang()}
+      .lang=${this.session.lang}
       .sideA=${this.sideA}
       .sideB=${this.sideB}
       .candidates=${this.candidates}
       .result=${this.result}
       .progress=${this.progress}
-      .readonly=${!this.host.editable()}
+      .readonly=${!this.session.editable}
       .notice=${this.notice}
       @sm-agreement-compare=${(e: HTMLElementEventMap['sm-agreement-compare']) => void this.compare(e.detail).catch(() => undefined)}
       @sm-agreement-cancel=${() => this.cancel()}
-      @sm-agreement-goto=${(e: HTMLElementEventMap['sm-agreement-goto']) => this.host.showSlice(e.detail.slice, e.detail.labelId)}
+      @sm-agreement-goto=${(e: HTMLElementEventMap['sm-agreement-goto']) => {
+        this.session.slice = e.detail.slice;
+        this.session.activeLabel = e.detail.labelId;
+      }}
       @sm-agreement-overlay=${(e: HTMLElementEventMap['sm-agreement-overlay']) => this.setOverlay(e.detail.index)}
       @sm-agreement-adjudicate=${(e: HTMLElementEventMap['sm-agreement-adjudicate']) => void this.adjudicate(e.detail.choices).catch(() => undefined)}
       @sm-agreement-csv=${() => {
@@ -206,6 +200,6 @@ export class AgreementController implements ReactiveController {
   }
 
   private get sideA(): string {
-    return this.host.user() || agreementStrings(this.host.lang()).thisDocument;
+    return this.session.user || agreementStrings(this.session.lang).thisDocument;
   }
 }

@@ -71,23 +71,12 @@ export class AnnotatorBase extends LitElement {
   /** @internal */
   readonly pacs = new PacsLink(this.session, this.exchange);
   /** @internal */
-  readonly agreement = new AgreementController(this, {
-    lang: () => this.lang,
-    user: () => this.user,
-    editable: () => this.session.editable,
-    editRefusal: () => this.session.editRefusal(),
-    openVolume: () => this.session.volume,
-    openDocument: () => this.session.document,
+  readonly agreement = new AgreementController(this, this.session, {
     storedDb: () => this.annotations.storedDb(),
     documentKey: () => this.annotations.documentKey,
     checkpoint: () => this.work.save(),
-    showSlice: (slice, labelId) => {
-      this.slice = slice;
-      this.activeLabel = labelId;
-    },
     download: (file) => this.download(file),
     readMask: (bytes, target, file) => this.exchange.runner.readMask(bytes, target, file),
-    reportError: (e) => this.session.reportError(e),
     cancelTool: () => this.viewport?.cancelTool(),
   });
 
