@@ -241,6 +241,7 @@ export class SeriesLoading {
     });
     if (!shown) throw new SegmarkError('no-images', 'no slice of the series could be decoded');
     this.volumes.set(candidate.key, { volume: result.volume, warnings: result.warnings, complete: true });
+    performance.mark('segmark:slices-ready');
     tell.onLoaded(result.volume, result.warnings, this.now() - start);
     void this.thumbnailsForOthers(candidate, decoder, signal);
     return result.volume;

@@ -2,8 +2,9 @@
  * Ours: <segmark-annotator> from /src/index.ts, measured through the contract
  * the element keeps for this bench:
  * - `await el.loadFiles(files)` resolves when every slice is decoded and ready;
- * - performance marks `segmark:load-start` (loadFiles began) and
- *   `segmark:first-image` (first image on the canvas);
+ * - performance marks `segmark:load-start` (loadFiles began),
+ *   `segmark:first-image` (first image on the canvas) and `segmark:slices-ready`
+ *   (every slice decoded; loadFiles then still waits for the stored work);
  * - one `segmark:render` measure per drawn slice (image + overlays, inside the frame);
  * - `el.slice = n` changes the slice, drawn in the next animation frame.
  * When the element is missing or breaks that contract, setup() says why and the rows are n/a.
@@ -64,10 +65,12 @@ export async function load(ctx: BenchContext): Promise<Metrics> {
   if (!first) ctx.note(`ours: no '${MARK_FIRST}' mark; load.first_image_ms is n/a`);
   const origin = start?.startTime ?? t0;
   const readDone = lastMark('segmark:read-done');
+  const slicesReady = lastMark('segmark:slices-ready');
   if (readDone) ctx.note(`ours: files read and parsed after ${(readDone.startTime - origin).toFixed(0)} ms`);
   return {
     allMs: t1 - origin,
     firstImageMs: first ? first.startTime - origin : null,
+    slicesReadyMs: slicesReady ? slicesReady.startTime - origin : null,
     callOverheadMs: start ? start.startTime - t0 : null,
   };
 }
