@@ -149,7 +149,8 @@ export class LabelOverlay {
 }
 
 /** Label id → RGBA as a little-endian Uint32 (ImageData's bytes are R, G, B, A). */
-function colourTable(document: AnnotationDocument): Uint32Array {
+/** Colour of each visible filled label by id, as ImageData's bytes read as one little-endian word (A B G R), alpha from its opacity. */
+export function colourTable(document: AnnotationDocument): Uint32Array {
   const lut = new Uint32Array(256);
   for (const l of document.labels) {
     if (!l.visible || l.display !== 'filled') continue;

@@ -10,6 +10,7 @@ import type { ReactiveController, ReactiveControllerHost } from 'lit';
 import { AnnotationDocument } from '../../core/annotation/document.js';
 import type { AnnotationChange } from '../../core/annotation/document-data.js';
 import { LabelmapSlices } from '../../core/annotation/labelmap.js';
+import { ReformatLabels } from '../../viewer/reformat-labels.js';
 import { REGION_OPS } from '../../core/annotation/region-ops.js';
 import { LUMBAR_SPINE_TEMPLATE } from '../../core/annotation/templates.js';
 import { labelsFromTemplate } from '../../core/annotation/labels.js';
@@ -65,6 +66,8 @@ export class AnnotationController implements ReactiveController {
   }
   storage: StorageEvents | undefined;
   labelmap: LabelmapSlices | undefined;
+  /** The labels as the sagittal and coronal reformats show them. */
+  reformatLabels: ReformatLabels | undefined;
   /** The stored side: restore, autosave, revisions, the tab lock and hand-over. */
   private readonly documents: DocumentSession<Volume>;
   private overlay: LabelOverlay | undefined;
@@ -230,6 +233,7 @@ export class AnnotationController implements ReactiveController {
     this.unsubscribe?.();
     document.locale = this.locale;
     this.labelmap = new LabelmapSlices(document, volume.columns, volume.rows, volume.slices);
+    this.reformatLabels = new ReformatLabels(document, this.labelmap);
     this.overlay = new LabelOverlay(document, this.labelmap);
     this.tools.clear();
     this.listen(document);

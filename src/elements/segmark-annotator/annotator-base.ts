@@ -57,6 +57,7 @@ export class AnnotatorBase extends LitElement {
   /** @internal */
   readonly annotations = new AnnotationController(this, (change) => {
     this.viewport?.redraw();
+    this.renderRoot.querySelectorAll('segmark-reformat').forEach((r) => r.redraw());
     this.session.emit('segmark-change', { ...change });
     this.review.changed(change, this.session.document);
   });

@@ -126,6 +126,7 @@ function renderSide(a: SegmarkAnnotator, win: WindowLevel, invert: boolean) {
         .slice=${a.slice}
         .window=${win}
         .invert=${invert}
+        .labels=${a.annotations.reformatLabels}
         @sm-viewport-slice=${(e: HTMLElementEventMap['sm-viewport-slice']) => onSliceRequest(a, e)}
       ></segmark-reformat>`,
     )}

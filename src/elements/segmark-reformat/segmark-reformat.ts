@@ -6,13 +6,15 @@ import type { Volume } from '../../core/dicom/volume.js';
 import type { WindowLevel } from '../../core/display/window.js';
 import { CornerstoneView } from '../../viewer/cornerstone-view.js';
 import { drawOverlay } from '../../viewer/overlay.js';
+import type { ReformatLabels } from '../../viewer/reformat-labels.js';
 import { valueRange } from '../../viewer/slice-images.js';
 import { VIEWPORT_SLICE, emit } from '../events.js';
 
 /**
  * A sagittal or coronal reformat of the loaded volume, for finding the level
- * (e.g. which disc): the current axial slice is marked with a line, and a click
- * or drag on the reformat moves the axial view to that level.
+ * (e.g. which disc) and judging outlines from the side: the labels are drawn
+ * over it as on the axial view, the current axial slice is marked with a line,
+ * and a click or drag on the reformat moves the axial view to that level.
  *
  * @fires sm-viewport-slice - detail `{ slice }`: show this axial slice (a click or drag on the reformat)
  * @csspart canvas - the drawing surface
@@ -44,6 +46,8 @@ export class SegmarkReformat extends LitElement {
   @property({ type: Number }) slice = 0;
   @property({ attribute: false }) window: WindowLevel = { center: 40, width: 400 };
   @property({ type: Boolean }) invert = false;
+  /** The labels to draw over the image (the open document's), or none. */
+  @property({ attribute: false }) labels: ReformatLabels | undefined;
 
   @query('.canvas-host') private host!: HTMLDivElement;
 
@@ -74,7 +78,12 @@ export class SegmarkReformat extends LitElement {
     if (changed.has('window')) this.view.setWindow(this.window);
     if (changed.has('invert')) this.view.setInvert(this.invert);
     if (changed.has('volume') || changed.has('plane') || changed.has('index')) this.rebuild();
-    else if (changed.has('slice')) this.view.redraw();
+    else if (changed.has('slice') || changed.has('labels')) this.view.redraw();
+  }
+
+  /** Draws again in the next frame (the labels changed). */
+  redraw(): void {
+    this.view?.redraw();
   }
 
   /** Rebuilds the image from the volume (e.g. after more slices finished loading). */
@@ -147,6 +156,7 @@ export class SegmarkReformat extends LitElement {
     const view = this.view;
     const img = this.image;
     if (!view || !img || !this.volume) return;
+    if (this.labels && this.volume.slices === img.rows) this.labels.draw(ctx, this.plane, img.index, view.imageToCanvasMatrix());
     const row = reformatRowOfSlice(this.volume.slices, this.slice) + 0.5;
     const a = view.imageToCanvas(0, row);
     const b = view.imageToCanvas(img.columns, row);
