@@ -61,7 +61,7 @@ export const agreementStyles = css`
     cursor: pointer;
   }
   select option { background: var(--segmark-panel-color, #1b2230); }
-  button.primary { background: var(--segmark-accent-color, #4da3ff); color: #06121f; border-color: transparent; }
+  button.primary { background: var(--segmark-accent-color, #4da3ff); color: var(--segmark-on-accent-color, #06121f); border-color: transparent; }
   button.link { background: none; border: none; padding: 0; text-align: left; text-decoration: underline; }
   button:disabled { opacity: 0.5; cursor: default; }
   button:focus-visible, select:focus-visible, input:focus-visible { outline: 2px solid var(--segmark-focus-color, #4da3ff); outline-offset: 1px; }

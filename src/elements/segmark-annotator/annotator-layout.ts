@@ -206,7 +206,7 @@ export function renderAnnotator(a: SegmarkAnnotator) {
   const volume = session.volume;
   const win = session.window;
   const invert = session.get('invert') !== (volume?.invert ?? false);
-  return html`
+  return html`<div class="frame" part="frame">
     ${renderToolbarOf(a)}
     <div class="main" @dragover=${a.onDragOver} @dragleave=${a.onDragLeave} @drop=${a.onDrop}>
       <div class="stage">${renderViewport(a, win, invert)}</div>
@@ -218,5 +218,5 @@ export function renderAnnotator(a: SegmarkAnnotator) {
     ${session.notices.length ? renderNotices(t, session.notices, (id) => session.dismiss(id)) : nothing}
     ${a.dragOver ? html`<div class="drop-hint">${t.dropHere}</div>` : nothing}
     ${a.sheetOpen ? renderShortcutSheet(a.lang, () => a.toggleShortcuts(false)) : nothing} ${renderExport(a)}
-  `;
+  </div>`;
 }

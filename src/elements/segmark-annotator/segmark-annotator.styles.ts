@@ -28,14 +28,27 @@ export const annotatorStyles = css`
     --_on-accent: var(--segmark-on-accent-color, #0b1220);
     --_danger: var(--segmark-danger-color, #ff6b6b);
     --_warn: var(--segmark-warning-color, #f5c451);
-    display: grid;
-    grid-template-rows: auto 1fr auto;
+    display: block;
     background: var(--_bg);
     color: var(--_text);
     font: 13px/1.4 var(--segmark-font, system-ui, sans-serif);
     position: relative;
     min-height: 320px;
     overflow: hidden;
+  }
+  /*
+   * The layout lives inside the shadow root, on a frame that fills the host:
+   * a page style on the element itself (display: block, flex, grid) cannot
+   * take it apart.
+   */
+  .frame {
+    position: absolute;
+    inset: 0;
+    display: grid;
+    grid-template-rows: auto minmax(0, 1fr) auto;
+    grid-template-columns: minmax(0, 1fr);
+    min-height: 0;
+    min-width: 0;
   }
   .toolbar {
     display: flex;
@@ -46,7 +59,7 @@ export const annotatorStyles = css`
     background: var(--_panel);
     border-bottom: 1px solid #0006;
   }
-  .toolbar .group { display: flex; gap: 2px; align-items: center; }
+  .toolbar .group { display: flex; flex-wrap: wrap; gap: 2px; align-items: center; min-width: 0; }
   .toolbar .sep { width: 1px; height: 20px; background: #fff2; margin: 0 4px; }
   button, .button {
     font: inherit;
@@ -63,7 +76,7 @@ export const annotatorStyles = css`
   .wl { color: var(--_muted); font-variant-numeric: tabular-nums; margin-left: 4px; }
   .main {
     display: grid;
-    grid-template-columns: 1fr var(--segmark-side-width, 300px);
+    grid-template-columns: minmax(0, 1fr) var(--segmark-side-width, 300px);
     min-height: 0;
     /* The Compare panel lies over the work area's right side. */
     position: relative;

@@ -48,6 +48,7 @@ export interface DicomWebLoad extends DicomWebSource, SeriesRef {}
  * @fires segmark-label-select - the user picked a label in the label panel; detail `{ labelId }`; cancelable (cancelled, the active label stays)
  * @csspart verify - the verification bar of the Review tab
  * @csspart reject-picker - the reason picker of a rejection
+ * @csspart frame - the box that holds the whole layout, filling the element
  * @csspart toolbar - the tool bar
  * @csspart viewport - the main (axial) view
  * @csspart side - the side panel with series and reformats

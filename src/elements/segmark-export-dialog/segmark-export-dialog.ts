@@ -90,7 +90,7 @@ export class SegmarkExportDialog extends LitElement {
       padding: 4px 10px;
       cursor: pointer;
     }
-    button.primary { background: var(--segmark-accent-color, #4da3ff); color: #06121f; border-color: transparent; }
+    button.primary { background: var(--segmark-accent-color, #4da3ff); color: var(--segmark-on-accent-color, #06121f); border-color: transparent; }
     button:disabled { opacity: 0.5; cursor: default; }
     button:focus-visible, input:focus-visible { outline: 2px solid var(--segmark-focus-color, #4da3ff); }
     input[type='text'] { font: inherit; background: #0006; color: inherit; border: 1px solid #ffffff33; border-radius: 3px; padding: 2px 6px; }
