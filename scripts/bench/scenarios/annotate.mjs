@@ -15,6 +15,8 @@ export default {
       row('brush.frame_p95_ms', m.brushP95Ms, 'ms', 4, 'lower'),
       row('livewire.update_p95_ms', m.livewireP95Ms, 'ms', 8, 'lower'),
       row('interpolate.20_slices_ms', m.interpolateMs, 'ms', 200, 'lower'),
+      row('mpr.label_redraw_ms', m.mprLabelRedrawMs, 'ms', 8, 'lower'),
+      row('mpr.label_redraw_p95_ms', m.mprLabelRedrawP95Ms, 'ms', null, 'lower'),
     ];
   },
   summary(m) {

@@ -68,7 +68,8 @@ function importModules() {
     import('../../../src/core/annotation/interpolate.js'),
     import('../../../src/viewer/label-overlay.js'),
     import('../../../src/tools/index.js'),
-  ]).then(([document, labelmap, labels, templates, ops, interpolate, overlay, tools]) => ({
+    import('../../../src/viewer/reformat-labels.js'),
+  ]).then(([document, labelmap, labels, templates, ops, interpolate, overlay, tools, reformat]) => ({
     AnnotationDocument: document.AnnotationDocument,
     LabelmapSlices: labelmap.LabelmapSlices,
     labelsFromTemplate: labels.labelsFromTemplate,
@@ -78,6 +79,7 @@ function importModules() {
     interpolateKeySlices: interpolate.interpolateKeySlices,
     LabelOverlay: overlay.LabelOverlay,
     createTool: tools.createTool,
+    ReformatLabels: reformat.ReformatLabels,
   }));
 }
 
@@ -176,9 +178,8 @@ interface Scene {
   ctx: CanvasRenderingContext2D;
 }
 
-/** A document on a 512² × 3 series with the lumbar labels, wired like the annotator wires it. */
-function scene(m: Modules): Scene {
-  const slices = 3;
+/** A document on a 512² × `slices` series with the lumbar labels, wired like the annotator wires it. */
+function scene(m: Modules, slices = 3): Scene {
   const doc = new m.AnnotationDocument({
     series: {
       studyInstanceUID: '1.2.826.0.1.3680043.2.1143.1',
@@ -415,6 +416,52 @@ function measureInterpolate(m: Modules, runs: number): Metrics {
   };
 }
 
+/** The reformats' series: 300 slices of 512², five discs of 7 slices each (lumbar labels 3…7). */
+const MPR_SLICES = 300;
+const MPR_DISCS = [3, 4, 5, 6, 7];
+const MPR_CUT = SIZE / 2;
+
+/**
+ * mpr: an axial edit shown on the sagittal and coronal reformats. After a
+ * committed outline on one disc slice (untimed, as the axial path is measured
+ * above), the time to draw the labels on both reformats: the changed slice's
+ * row of each cut taken again (its labelmap slice rasterised), the label
+ * bitmap repainted, and both drawn onto a 1024×768 canvas and flushed.
+ */
+function measureReformat(m: Modules, runs: number): Metrics {
+  const { doc, ctx } = scene(m, MPR_SLICES);
+  const labelmap = new m.LabelmapSlices(doc, SIZE, SIZE, MPR_SLICES);
+  doc.subscribe((change) => labelmap.invalidate(change.slice));
+  const reformats = new m.ReformatLabels(doc, labelmap);
+  const discSlices: [label: number, slice: number][] = [];
+  MPR_DISCS.forEach((label, i) => {
+    for (let j = 0; j < 7; j++) {
+      const slice = 40 + i * 50 + j;
+      doc.setRegion(label, slice, { rings: [blobRing({ cx: 256, cy: 240, radius: 90 + 4 * j, waves: [[6, 3, i]] }, 200)] }, { kind: 'draw' });
+      discSlices.push([label, slice]);
+    }
+  });
+  // 512 wide (rows or columns) × 300 tall, fitted into the canvas.
+  const scale = Math.min(1024 / SIZE, 768 / MPR_SLICES);
+  const matrix: Matrix = [scale, 0, 0, scale, 0, 0];
+  const draw = (): void => {
+    clear(ctx);
+    reformats.draw(ctx, 'sagittal', MPR_CUT, matrix);
+    reformats.draw(ctx, 'coronal', MPR_CUT, matrix);
+    flush(ctx);
+  };
+  draw(); // the first cut of every slice, as when the series opens
+  const times: number[] = [];
+  for (let n = 0; n < runs; n++) {
+    const [label, slice] = discSlices[(n * 3) % discSlices.length]!;
+    doc.setRegion(label, slice, { rings: [blobRing({ cx: 256 + (n % 2 ? 8 : -8), cy: 240, radius: 95, waves: [[5, 4, n]] }, 200)] }, { kind: 'edit' });
+    const t0 = performance.now();
+    draw();
+    times.push(performance.now() - t0);
+  }
+  return { mprLabelRedrawMs: median(times), mprLabelRedrawP95Ms: percentile(times, 95) };
+}
+
 // ── the scenario ─────────────────────────────────────────────────────────
 
 export async function setup(ctx: BenchContext): Promise<SetupResult> {
@@ -437,7 +484,8 @@ export async function load(ctx: BenchContext): Promise<Metrics> {
   const brush = measureBrush(m, values, small ? 20 : MOVES);
   const livewire = measureLivewire(m, values, small ? 20 : MOVES);
   const interpolate = measureInterpolate(m, small ? 1 : INTERPOLATE_RUNS);
-  return { ...commit, ...brush, ...livewire, ...interpolate, allMs: performance.now() - t0 };
+  const mpr = measureReformat(m, small ? 2 : COMMITS);
+  return { ...commit, ...brush, ...livewire, ...interpolate, ...mpr, allMs: performance.now() - t0 };
 }
 
 const scenario: PageScenario = { setup, load };
