@@ -59,6 +59,10 @@ export interface ViewState {
   invert: boolean;
   /** The pixel the sagittal and coronal planes go through. */
   crosshair: { column: number; row: number } | undefined;
+  /** The lines that show where the other planes cut each view. */
+  referenceLines: boolean;
+  /** Labels, outlines, pins, text and lines over the images; off shows the bare images. */
+  overlays: boolean;
   /** The open series, once its first slice is decoded. */
   volume: Volume | undefined;
   /** The PACS and series the open series came from (`loadDicomWeb`); undefined for files and URLs. */
@@ -116,6 +120,8 @@ export class AnnotatorSession {
     windowWidth: 400,
     invert: false,
     crosshair: undefined,
+    referenceLines: true,
+    overlays: true,
     volume: undefined,
     pacs: undefined,
   };

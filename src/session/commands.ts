@@ -161,6 +161,18 @@ export const COMMANDS = {
     enabled: always,
     run: (c: CommandContext) => c.session.set('invert', !c.session.get('invert')),
   },
+  'reference-lines': {
+    group: 'view',
+    keys: [{ key: 'c' }],
+    enabled: always,
+    run: (c: CommandContext) => c.session.set('referenceLines', !c.session.get('referenceLines')),
+  },
+  overlays: {
+    group: 'view',
+    keys: [{ key: 'o' }],
+    enabled: always,
+    run: (c: CommandContext) => c.session.set('overlays', !c.session.get('overlays')),
+  },
   'zoom-in': { group: 'view', keys: [{ key: '+' }, { key: '=' }], enabled: always, run: (c: CommandContext) => c.view()?.zoomBy(1.25) },
   'zoom-out': { group: 'view', keys: [{ key: '-' }], enabled: always, run: (c: CommandContext) => c.view()?.zoomBy(0.8) },
   'slice.next': sliceStep([{ key: 'ArrowUp' }, { key: 'ArrowRight' }], (c) => c.session.slice + 1),

@@ -39,6 +39,8 @@ export function commandText(lang: string): Record<CommandId, CommandText> {
     fit: { name: t.fit },
     'actual-size': { name: t.actualSize },
     invert: { name: t.invert },
+    'reference-lines': { name: t.referenceLines, hint: t.referenceLinesHint },
+    overlays: { name: t.overlays, hint: t.overlaysHint },
     'preset.soft-tissue': { name: t['soft-tissue'] },
     'preset.bone': { name: t.bone },
     'preset.spine': { name: t.spine },

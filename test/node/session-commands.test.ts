@@ -206,6 +206,16 @@ describe('the command table', () => {
     expect(h.calls).toEqual(['fit', 'zoom 0.8']);
   });
 
+  it('C and O toggle the reference lines and every overlay, in the session', () => {
+    const h = harness();
+    expect([h.session.get('referenceLines'), h.session.get('overlays')]).toEqual([true, true]);
+    expect(handleKey(h.context, key('c'))).toBe(true);
+    expect(handleKey(h.context, key('o'))).toBe(true);
+    expect([h.session.get('referenceLines'), h.session.get('overlays')]).toEqual([false, false]);
+    expect(press(h.context, 'overlays')).toBe(true);
+    expect(h.session.get('overlays')).toBe(true);
+  });
+
   it('review keys go to verification only while a document is open and editable', () => {
     const h = harness();
     expect(handleKey(h.context, key('v'))).toBe(true);

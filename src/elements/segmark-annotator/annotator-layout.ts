@@ -127,6 +127,8 @@ function renderSide(a: SegmarkAnnotator, win: WindowLevel, invert: boolean) {
         .window=${win}
         .invert=${invert}
         .labels=${a.annotations.reformatLabels}
+        .showReferenceLines=${session.get('referenceLines')}
+        .showOverlays=${session.get('overlays')}
         @sm-viewport-slice=${(e: HTMLElementEventMap['sm-viewport-slice']) => onSliceRequest(a, e)}
       ></segmark-reformat>`,
     )}
@@ -146,6 +148,8 @@ function renderViewport(a: SegmarkAnnotator, win: WindowLevel, invert: boolean) 
     .tool=${a.tool}
     .invert=${invert}
     .crosshair=${session.get('crosshair')}
+    .showReferenceLines=${session.get('referenceLines')}
+    .showOverlays=${session.get('overlays')}
     .agreement=${a.agreement.overlay}
     .annotation=${a.annotations.forViewport(a.editable ? a.tool : 'window', a.activeLabel)}
     .emptyText=${strings(a.lang).emptyViewer}

@@ -86,6 +86,7 @@ export function renderToolbar(input: ToolbarInput) {
     <div class="group" role="group" aria-label=${t.tools}>
       ${(['window', 'pan', 'zoom'] as const).map((tool) => button(`tool.${tool}`, { pressed: session.tool === tool }))}
       ${button('fit')} ${button('actual-size')} ${button('invert', { pressed: session.get('invert') })}
+      ${button('reference-lines', { pressed: session.get('referenceLines') })} ${button('overlays', { pressed: session.get('overlays') })}
     </div>
     <span class="sep"></span>
     <div class="group" role="group" aria-label=${toolStrings(lang).annotate}>

@@ -48,6 +48,10 @@ export class SegmarkReformat extends LitElement {
   @property({ type: Boolean }) invert = false;
   /** The labels to draw over the image (the open document's), or none. */
   @property({ attribute: false }) labels: ReformatLabels | undefined;
+  /** Draw the line of the axial slice shown. */
+  @property({ type: Boolean }) showReferenceLines = true;
+  /** Draw anything over the image (labels, text, lines); off shows the bare image. */
+  @property({ type: Boolean }) showOverlays = true;
 
   @query('.canvas-host') private host!: HTMLDivElement;
 
@@ -78,7 +82,7 @@ export class SegmarkReformat extends LitElement {
     if (changed.has('window')) this.view.setWindow(this.window);
     if (changed.has('invert')) this.view.setInvert(this.invert);
     if (changed.has('volume') || changed.has('plane') || changed.has('index')) this.rebuild();
-    else if (changed.has('slice') || changed.has('labels')) this.view.redraw();
+    else if (changed.has('slice') || changed.has('labels') || changed.has('showReferenceLines') || changed.has('showOverlays')) this.view.redraw();
   }
 
   /** Draws again in the next frame (the labels changed). */
@@ -155,7 +159,7 @@ export class SegmarkReformat extends LitElement {
   private drawMarks(ctx: CanvasRenderingContext2D): void {
     const view = this.view;
     const img = this.image;
-    if (!view || !img || !this.volume) return;
+    if (!view || !img || !this.volume || !this.showOverlays) return;
     if (this.labels && this.volume.slices === img.rows) this.labels.draw(ctx, this.plane, img.index, view.imageToCanvasMatrix());
     const row = reformatRowOfSlice(this.volume.slices, this.slice) + 0.5;
     const a = view.imageToCanvas(0, row);
@@ -177,7 +181,7 @@ export class SegmarkReformat extends LitElement {
         topRight: [],
         bottomLeft: [],
         bottomRight: [],
-        lines: [{ x0: a.x, y0: a.y, x1: b.x, y1: b.y, color: 'rgba(80, 220, 120, 0.9)' }],
+        lines: this.showReferenceLines ? [{ x0: a.x, y0: a.y, x1: b.x, y1: b.y, color: 'rgba(80, 220, 120, 0.9)' }] : [],
       },
       { font: '11px system-ui, sans-serif', color: '#e8edf5', shadow: '#000' },
     );

@@ -62,6 +62,10 @@ export class SegmarkViewport extends LitElement {
   @property({ type: Boolean }) invert = false;
   /** Column and row of the sagittal and coronal planes, drawn as lines. */
   @property({ attribute: false }) crosshair: { column: number; row: number } | undefined;
+  /** Draw the lines where the sagittal and coronal planes cut this view. */
+  @property({ type: Boolean }) showReferenceLines = true;
+  /** Draw anything over the image (labels, outlines, pins, text, lines); off shows the bare image. */
+  @property({ type: Boolean }) showOverlays = true;
   /** Labels to draw and the annotation tool in hand, if any. */
   @property({ attribute: false }) annotation: ViewportAnnotation | undefined;
   /** Agreement of two documents, drawn instead of the label fill while set. */
@@ -111,7 +115,9 @@ export class SegmarkViewport extends LitElement {
     if (changed.has('slice') && changed.get('slice') !== undefined) this.toolInput?.cancel();
     if (changed.has('volume') || changed.has('slice') || changed.has('preview')) this.showSlice();
     if (changed.has('pins') || changed.has('pendingPin')) this.view.redraw();
-    else if (changed.has('crosshair') || changed.has('cursor') || changed.has('agreement')) this.view.redraw();
+    else if (changed.has('crosshair') || changed.has('cursor') || changed.has('agreement') || changed.has('showReferenceLines') || changed.has('showOverlays')) {
+      this.view.redraw();
+    }
   }
 
   /** The next image drawn is the first of a new load: mark it as `segmark:first-image`. */
@@ -322,7 +328,7 @@ export class SegmarkViewport extends LitElement {
   private drawOverlay(ctx: CanvasRenderingContext2D): void {
     const v = this.volume;
     const view = this.view;
-    if (!v || !view) return;
+    if (!v || !view || !this.showOverlays) return;
     const { width, height } = view.canvasSize();
     const dpr = window.devicePixelRatio || 1;
     const k = Math.min(v.slices - 1, Math.max(0, this.slice));
@@ -340,7 +346,7 @@ export class SegmarkViewport extends LitElement {
       bottomLeft: this.cursorLines(v, k),
       bottomRight: [`W ${Math.round(this.window.width)}  L ${Math.round(this.window.center)}`, `×${view.scale.toFixed(2)}`],
       scaleBar: { pixels: bar.pixels, label: `${bar.mm} mm` },
-      lines: this.crosshairLines(view, v),
+      lines: this.showReferenceLines ? this.crosshairLines(view, v) : [],
     };
     const a = this.annotation;
     if (this.agreement) this.agreement.draw(ctx, k, view.imageToCanvasMatrix());
