@@ -8,8 +8,8 @@ import '../../src/index.js';
 import type { LabelmapSlices } from '../../src/core/annotation/labelmap.js';
 import type { AnnotationDocument } from '../../src/core/annotation/document.js';
 import type { ReformatLabels } from '../../src/viewer/reformat-labels.js';
-import type { SegmarkReformat } from '../../src/elements/segmark-reformat/segmark-reformat.js';
 import { mountAnnotator, unmountAll } from './support/mount.js';
+import { canvasPixels, differingPixels } from './support/canvas.js';
 import { frames, sampleFiles } from './support/sample.js';
 
 afterEach(unmountAll);
@@ -30,16 +30,7 @@ function reslice(labelmap: LabelmapSlices, plane: 'sagittal' | 'coronal', index:
   return out;
 }
 
-function canvasPixels(reformat: SegmarkReformat): Uint8ClampedArray {
-  const canvas = reformat.shadowRoot!.querySelector('canvas')!;
-  return canvas.getContext('2d')!.getImageData(0, 0, canvas.width, canvas.height).data;
-}
 
-function differing(a: Uint8ClampedArray, b: Uint8ClampedArray): number {
-  let n = 0;
-  for (let i = 0; i < a.length; i += 4) if (a[i] !== b[i] || a[i + 1] !== b[i + 1] || a[i + 2] !== b[i + 2]) n++;
-  return n;
-}
 
 describe('labels on the sagittal and coronal reformats', () => {
   it('equal the labelmap resliced, are drawn on the canvas, and follow edits and visibility', async () => {
@@ -66,26 +57,26 @@ describe('labels on the sagittal and coronal reformats', () => {
       expect(cut.filter((v) => v === 4).length, plane).toBe(600);
     }
     const shown = [canvasPixels(sagittal!), canvasPixels(coronal!)];
-    expect(differing(before[0]!, shown[0]!)).toBeGreaterThan(100);
-    expect(differing(before[1]!, shown[1]!)).toBeGreaterThan(100);
+    expect(differingPixels(before[0]!, shown[0]!)).toBeGreaterThan(100);
+    expect(differingPixels(before[1]!, shown[1]!)).toBeGreaterThan(100);
 
     doc.updateLabel(4, { visible: false });
     await frames(3);
-    expect(differing(before[0]!, canvasPixels(sagittal!))).toBe(0);
-    expect(differing(before[1]!, canvasPixels(coronal!))).toBe(0);
+    expect(differingPixels(before[0]!, canvasPixels(sagittal!))).toBe(0);
+    expect(differingPixels(before[1]!, canvasPixels(coronal!))).toBe(0);
 
     doc.updateLabel(4, { visible: true });
     await frames(3);
-    expect(differing(shown[0]!, canvasPixels(sagittal!))).toBe(0);
+    expect(differingPixels(shown[0]!, canvasPixels(sagittal!))).toBe(0);
 
     // An edit through the annotator: undoing the last slice's outline takes its row off both cuts.
     doc.setRegion(4, 29, { rings: [] }, { kind: 'erase' });
     await frames(3);
     expect(labels.labels('sagittal', column).filter((v) => v === 4).length).toBe(540);
-    expect(differing(shown[0]!, canvasPixels(sagittal!))).toBeGreaterThan(0);
+    expect(differingPixels(shown[0]!, canvasPixels(sagittal!))).toBeGreaterThan(0);
     expect(a.undo()).toBe(true);
     await frames(3);
     expect(labels.labels('coronal', row).filter((v) => v === 4).length).toBe(600);
-    expect(differing(shown[1]!, canvasPixels(coronal!))).toBe(0);
+    expect(differingPixels(shown[1]!, canvasPixels(coronal!))).toBe(0);
   });
 });

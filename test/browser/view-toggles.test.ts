@@ -9,22 +9,14 @@ import '../../src/index.js';
 import type { AnnotationDocument } from '../../src/core/annotation/document.js';
 import type { SegmarkAnnotator } from '../../src/elements/segmark-annotator/segmark-annotator.js';
 import { mountAnnotator, unmountAll } from './support/mount.js';
+import { canvasPixels, differingPixels } from './support/canvas.js';
 import { frames, sampleFiles } from './support/sample.js';
 
 afterEach(unmountAll);
 
 const key = (a: SegmarkAnnotator, k: string) => a.dispatchEvent(new KeyboardEvent('keydown', { key: k, bubbles: true, composed: true }));
 
-function pixels(el: Element): Uint8ClampedArray {
-  const canvas = el.shadowRoot!.querySelector('canvas')!;
-  return canvas.getContext('2d')!.getImageData(0, 0, canvas.width, canvas.height).data;
-}
 
-function differing(a: Uint8ClampedArray, b: Uint8ClampedArray): number {
-  let n = 0;
-  for (let i = 0; i < a.length; i += 4) if (a[i] !== b[i] || a[i + 1] !== b[i + 1] || a[i + 2] !== b[i + 2]) n++;
-  return n;
-}
 
 describe('view toggles', () => {
   it('C hides the reference lines and O every overlay; the buttons show the state; a second press restores the picture', async () => {
@@ -43,33 +35,33 @@ describe('view toggles', () => {
     const linesButton = root.querySelector<HTMLButtonElement>('button[data-command="reference-lines"]')!;
     const overlaysButton = root.querySelector<HTMLButtonElement>('button[data-command="overlays"]')!;
     expect([linesButton.getAttribute('aria-pressed'), overlaysButton.getAttribute('aria-pressed')]).toEqual(['true', 'true']);
-    const shown = { axial: pixels(viewport), sagittal: pixels(sagittal) };
+    const shown = { axial: canvasPixels(viewport), sagittal: canvasPixels(sagittal) };
 
     key(a, 'c');
     await frames(3);
     expect(linesButton.getAttribute('aria-pressed')).toBe('false');
-    const noLines = { axial: pixels(viewport), sagittal: pixels(sagittal) };
-    expect(differing(shown.axial, noLines.axial)).toBeGreaterThan(0);
-    expect(differing(shown.sagittal, noLines.sagittal)).toBeGreaterThan(0);
+    const noLines = { axial: canvasPixels(viewport), sagittal: canvasPixels(sagittal) };
+    expect(differingPixels(shown.axial, noLines.axial)).toBeGreaterThan(0);
+    expect(differingPixels(shown.sagittal, noLines.sagittal)).toBeGreaterThan(0);
     linesButton.click();
     await frames(3);
-    expect(differing(shown.axial, pixels(viewport))).toBe(0);
+    expect(differingPixels(shown.axial, canvasPixels(viewport))).toBe(0);
 
     key(a, 'o');
     await frames(3);
     expect(overlaysButton.getAttribute('aria-pressed')).toBe('false');
-    const bare = pixels(viewport);
+    const bare = canvasPixels(viewport);
     // The label, the lines and the text are gone: more than the lines alone changed.
-    expect(differing(shown.axial, bare)).toBeGreaterThan(differing(shown.axial, noLines.axial));
+    expect(differingPixels(shown.axial, bare)).toBeGreaterThan(differingPixels(shown.axial, noLines.axial));
     // Hiding the label itself no longer changes anything: it is not drawn.
     doc.updateLabel(4, { visible: false });
     await frames(3);
-    expect(differing(bare, pixels(viewport))).toBe(0);
+    expect(differingPixels(bare, canvasPixels(viewport))).toBe(0);
     doc.updateLabel(4, { visible: true });
     key(a, 'o');
     await frames(3);
     expect(overlaysButton.getAttribute('aria-pressed')).toBe('true');
-    expect(differing(shown.axial, pixels(viewport))).toBe(0);
-    expect(differing(shown.sagittal, pixels(sagittal))).toBe(0);
+    expect(differingPixels(shown.axial, canvasPixels(viewport))).toBe(0);
+    expect(differingPixels(shown.sagittal, canvasPixels(sagittal))).toBe(0);
   });
 });
