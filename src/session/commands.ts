@@ -125,6 +125,10 @@ const sliceStep = (keys: Shortcut[], to: (c: CommandContext) => number): Command
 /** The annotation tools with the keys the tools chose (tools/index.ts), in toolbar order. */
 export const ANNOTATION_TOOLS: readonly AnnotationToolId[] = Object.values(TOOL_SHORTCUTS);
 
+export function isAnnotationTool(tool: string): tool is AnnotationToolId {
+  return (ANNOTATION_TOOLS as readonly string[]).includes(tool);
+}
+
 export const TOOL_COMMANDS = Object.fromEntries(
   Object.entries(TOOL_SHORTCUTS).map(([key, id]) => [`tool.${id}`, annotationTool(id, key.toLowerCase())]),
 ) as Record<`tool.${AnnotationToolId}`, Command<[], void>>;

@@ -16,7 +16,8 @@ import { LUMBAR_SPINE_TEMPLATE } from '../../core/annotation/templates.js';
 import { labelsFromTemplate } from '../../core/annotation/labels.js';
 import type { Volume } from '../../core/dicom/volume.js';
 import type { AnnotationTool, AnnotationToolId } from '../../tools/annotation-tool.js';
-import { TOOL_KEYS, TOOL_SHORTCUTS, createTool } from '../../tools/index.js';
+import { createTool } from '../../tools/index.js';
+import { isAnnotationTool } from '../../session/commands.js';
 import { LabelOverlay } from '../../viewer/label-overlay.js';
 import { openSegmarkDb, type SegmarkDb } from '../../store/db.js';
 import { DocumentSession, type DocumentSessionEnvironment, type ReviewHooks, type StorageEvents } from '../../store/document-session.js';
@@ -26,18 +27,6 @@ import { browserTabEnvironment } from '../../store/tabs.js';
 import { systemClock } from '../../store/clock.js';
 import type { Locale } from '../../core/text.js';
 import type { ViewportAnnotation } from '../segmark-viewport/segmark-viewport.js';
-
-/** The annotation tools, in toolbar order (the tools' own shortcut map lists them). */
-export const ANNOTATION_TOOLS: readonly AnnotationToolId[] = Object.values(TOOL_SHORTCUTS);
-
-/** Keys that pick each tool (lower case); W, P, Z, F, A, I and 1–5 belong to viewing. */
-export const ANNOTATION_TOOL_KEYS: Readonly<Record<AnnotationToolId, string>> = Object.fromEntries(
-  Object.entries(TOOL_KEYS).map(([id, key]) => [id, key.toLowerCase()]),
-) as Record<AnnotationToolId, string>;
-
-export function isAnnotationTool(tool: string): tool is AnnotationToolId {
-  return (ANNOTATION_TOOLS as readonly string[]).includes(tool);
-}
 
 export type { ReviewHooks, StorageEvents } from '../../store/document-session.js';
 
