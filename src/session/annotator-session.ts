@@ -97,7 +97,7 @@ export interface SessionOutput {
 
 const MAX_NOTICES = 50;
 
-export const DEFAULT_SETTINGS: Readonly<HostSettings> = {
+const DEFAULT_SETTINGS: Readonly<HostSettings> = {
   user: '',
   role: '',
   lang: 'en',
@@ -249,11 +249,6 @@ export class AnnotatorSession {
   set window(w: WindowLevel) {
     this.set('windowCenter', w.center);
     this.set('windowWidth', w.width);
-  }
-
-  /** Steps `delta` slices, clamped to the series. */
-  step(delta: number): void {
-    this.slice = this.view.slice + delta;
   }
 
   // ── the document ──

@@ -176,7 +176,7 @@ export class SegmarkAnnotator extends AnnotatorBase {
   /** False while nothing may be edited: the `readonly` attribute, another tab editing this document, or an approved document. */
   get editable(): boolean { return this.session.editable; }
   /** True once the stored annotation of the open series (if any) is restored and editing may start. */
-  get annotationReady(): boolean { return this.annotations.ready; }
+  get annotationReady(): boolean { return this.session.ready; }
 
   /** Undoes the last annotation change; false when there is nothing to undo. */
   undo(): boolean { return runCommand(this.commands, 'undo') ?? false; }
