@@ -70,8 +70,7 @@ export class LabelOverlay {
    * look changed, otherwise repainted only in the box the last edits touched.
    */
   private refreshBitmap(slice: number): void {
-    const looks = this.document.labels.map((l) => `${l.id}:${l.color.join(',')}:${l.opacity}:${l.visible}:${l.display}`).join('|');
-    const key = `${slice}#${looks}`;
+    const key = `${slice}#${labelLooks(this.document)}`;
     const whole = key !== this.key;
     this.key = key;
     if (whole) this.lut = colourTable(this.document);
@@ -148,16 +147,24 @@ export class LabelOverlay {
   }
 }
 
-/** Label id → RGBA as a little-endian Uint32 (ImageData's bytes are R, G, B, A). */
-/** Colour of each visible filled label by id, as ImageData's bytes read as one little-endian word (A B G R), alpha from its opacity. */
-export function colourTable(document: AnnotationDocument): Uint32Array {
+/**
+ * Label id → RGBA as a little-endian Uint32 (ImageData's bytes are R, G, B, A)
+ * for the visible labels shown as `display`: filled ones at their opacity,
+ * outline-only ones opaque.
+ */
+export function colourTable(document: AnnotationDocument, display: 'filled' | 'outline' = 'filled'): Uint32Array {
   const lut = new Uint32Array(256);
   for (const l of document.labels) {
-    if (!l.visible || l.display !== 'filled') continue;
-    const a = Math.round(Math.min(1, Math.max(0, l.opacity)) * 255);
+    if (!l.visible || l.display !== display) continue;
+    const a = display === 'outline' ? 255 : Math.round(Math.min(1, Math.max(0, l.opacity)) * 255);
     lut[l.id] = ((a << 24) | (l.color[2] << 16) | (l.color[1] << 8) | l.color[0]) >>> 0;
   }
   return lut;
+}
+
+/** What the labels look like (id, colour, opacity, visibility, display): a bitmap painted from them is stale when it changes. */
+export function labelLooks(document: AnnotationDocument): string {
+  return document.labels.map((l) => `${l.id}:${l.color.join(',')}:${l.opacity}:${l.visible}:${l.display}`).join('|');
 }
 
 function apply(m: Matrix, x: number, y: number): [number, number] {

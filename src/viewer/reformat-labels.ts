@@ -12,7 +12,7 @@
 import type { AnnotationDocument } from '../core/annotation/document.js';
 import type { LabelmapSlices } from '../core/annotation/labelmap.js';
 import type { ReformatPlane } from '../core/dicom/reformat.js';
-import { colourTable } from './label-overlay.js';
+import { colourTable, labelLooks } from './label-overlay.js';
 
 type Matrix = [number, number, number, number, number, number];
 
@@ -49,8 +49,10 @@ export class ReformatLabels {
   private readonly versions: Int32Array;
   private canvas: HTMLCanvasElement | undefined;
   private image: ImageData | undefined;
-  /** What the bitmap shows: the cut, the slices' versions and the labels' looks; painted again only when it changes. */
-  private painted = '';
+  /** The labels' looks the bitmap was painted with; it is painted again when they or the cut change. */
+  private paintedLooks = '';
+  /** The cut changed since the bitmap was painted. */
+  private cutChanged = true;
 
   constructor(
     private readonly document: AnnotationDocument,
@@ -73,15 +75,19 @@ export class ReformatLabels {
     const whole = cut !== this.cut;
     this.cut = cut;
     const stale = (k: number): boolean => whole || this.versions[k] !== this.labelmap.version(k);
-    cutLabelmap(this.labelmap, (k) => this.document.labelsOnSlice(k).length > 0, plane, i, values, stale);
-    for (let k = 0; k < slices; k++) this.versions[k] = this.labelmap.version(k);
+    let changed = whole;
+    for (let k = 0; k < slices && !changed; k++) changed = stale(k);
+    if (changed) {
+      cutLabelmap(this.labelmap, (k) => this.document.labelsOnSlice(k).length > 0, plane, i, values, stale);
+      for (let k = 0; k < slices; k++) this.versions[k] = this.labelmap.version(k);
+      this.cutChanged = true;
+    }
     return values;
   }
 
   /** Paints the labels over the reformat image; `matrix` maps its pixels to the canvas. */
   draw(ctx: CanvasRenderingContext2D, plane: ReformatPlane, index: number, matrix: Matrix): void {
-    const shown = this.document.labels.filter((l) => l.visible);
-    if (shown.length === 0) return;
+    if (!this.document.labels.some((l) => l.visible)) return;
     const values = this.labels(plane, index);
     const across = plane === 'sagittal' ? this.labelmap.rows : this.labelmap.columns;
     const height = this.labelmap.slices;
@@ -90,13 +96,14 @@ export class ReformatLabels {
       canvas.width = across;
       canvas.height = height;
       this.image = undefined;
+      this.cutChanged = true;
     }
     const image = (this.image ??= new ImageData(across, height));
-    const looks = this.document.labels.map((l) => `${l.id}:${l.color.join(',')}:${l.opacity}:${l.visible}:${l.display}`).join('|');
-    const state = `${this.cut}#${this.versions.join(',')}#${looks}`;
-    if (state !== this.painted) {
-      this.painted = state;
-      this.repaint(image, values, across, height);
+    const looks = labelLooks(this.document);
+    if (this.cutChanged || looks !== this.paintedLooks) {
+      this.cutChanged = false;
+      this.paintedLooks = looks;
+      paint(new Uint32Array(image.data.buffer), values, across, height, colourTable(this.document), colourTable(this.document, 'outline'));
       canvas.getContext('2d')!.putImageData(image, 0, 0);
     }
     ctx.save();
@@ -106,19 +113,8 @@ export class ReformatLabels {
     ctx.restore();
   }
 
-  private repaint(image: ImageData, values: Uint8Array, across: number, height: number): void {
-    paint(new Uint32Array(image.data.buffer), values, across, height, colourTable(this.document), outlineTable(this.document));
-  }
 }
 
-/** Opaque colours of the visible labels shown as outlines only. */
-function outlineTable(document: AnnotationDocument): Uint32Array {
-  const lut = new Uint32Array(256);
-  for (const l of document.labels) {
-    if (l.visible && l.display === 'outline') lut[l.id] = ((255 << 24) | (l.color[2] << 16) | (l.color[1] << 8) | l.color[0]) >>> 0;
-  }
-  return lut;
-}
 
 /** RGBA of each pixel: the filled colour, or for outline labels the colour on boundary pixels only. */
 function paint(out: Uint32Array, values: Uint8Array, width: number, height: number, fill: Uint32Array, line: Uint32Array): void {
