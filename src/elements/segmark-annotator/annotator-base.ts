@@ -177,6 +177,17 @@ export class AnnotatorBase extends LitElement {
     super();
     this.session.attachDocuments(this.annotations);
     this.session.attachLoader(this.loader);
+    this.annotations.storage = {
+      onSaveState: (state, lastSaved, error) => {
+        const was = this.saveState.state;
+        this.saveState = { ...this.saveState, state, lastSaved };
+        if (error && was !== 'error') this.session.reportError(error);
+        if (state === 'saved' && lastSaved) this.session.emit('segmark-save', { time: lastSaved });
+      },
+      onStorageError: (error) => this.session.reportError(error),
+      onPersistence: (granted) => (this.saveState = { ...this.saveState, persistent: granted }),
+      onRole: (role, reason) => this.roleChanged(role, reason),
+    };
     this.session.subscribe((key, old) => {
       // Host settings take effect at once: new work is recorded under the new user; template labels follow the language.
       if (key === 'user') this.annotations.user = this.user;
@@ -281,21 +292,9 @@ export class AnnotatorBase extends LitElement {
 
   private showVolume(volume: Volume, k: number): void {
     const a = this.annotations;
-    a.user = this.user;
+    // Storage is chosen per opened document; user and language reach the controller as they change (constructor).
     a.persist = !this.noAutosave;
     a.revisionsKept = Math.max(1, Math.trunc(this.revisionsKept) || 50);
-    a.locale = toLocale(this.lang);
-    a.storage = {
-      onSaveState: (state, lastSaved, error) => {
-        const was = this.saveState.state;
-        this.saveState = { ...this.saveState, state, lastSaved };
-        if (error && was !== 'error') this.session.reportError(error);
-        if (state === 'saved' && lastSaved) this.session.emit('segmark-save', { time: lastSaved });
-      },
-      onStorageError: (error) => this.session.reportError(error),
-      onPersistence: (granted) => (this.saveState = { ...this.saveState, persistent: granted }),
-      onRole: (role, reason) => this.roleChanged(role, reason),
-    };
     a.open(volume);
     this.session.set('volume', volume);
     this.preview = undefined;
