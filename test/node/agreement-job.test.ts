@@ -11,15 +11,11 @@
  * (`runAgreementJob`, answering progress per label, then the result, as
  * agreement-worker.ts does) on this thread, and die when a test says.
  */
-import { readFileSync, readdirSync } from 'node:fs';
-import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { AnnotationDocument } from '../../src/core/annotation/document.js';
 import type { DocumentSnapshot } from '../../src/core/annotation/document-data.js';
 import { DEFAULT_CODE } from '../../src/core/annotation/labels.js';
 import { REGION_OPS } from '../../src/core/annotation/region-ops.js';
-import { SameThreadDecoder } from '../../src/core/dicom/decoder-pool.js';
-import { assembleSeries, loadVolume, readInstances } from '../../src/core/dicom/loader.js';
 import type { Volume } from '../../src/core/dicom/volume.js';
 import { SegmarkError } from '../../src/core/errors.js';
 import { choiceKey } from '../../src/core/review/adjudicate.js';
@@ -29,19 +25,14 @@ import type { AgreementCalls } from '../../src/core/review/agreement-worker.js';
 import { AgreementJobs, reviewGeometry, type AgreementJobDeps, type AgreementJobListener, type StoredDocuments } from '../../src/session/agreement-job.js';
 import { documentId } from '../../src/store/schema.js';
 import { servingWorker, type FakeWorker } from './support/fake-worker.js';
+import { sampleVolume } from './support/sample-volume.js';
 
 type Region = DocumentSnapshot['regions'][number];
 
 let volume: Volume;
 
 beforeAll(async () => {
-  const sources = readdirSync('sample-dicom')
-    .filter((n) => n.endsWith('.dcm'))
-    .sort()
-    .slice(0, 6)
-    .map((name) => ({ name, blob: new Blob([readFileSync(join('sample-dicom', name))]) }));
-  const [series] = assembleSeries((await readInstances(sources)).instances);
-  volume = (await loadVolume(series!, new SameThreadDecoder())).volume;
+  volume = await sampleVolume(6);
 });
 
 function square(labelId: number, slice: number, x: number, y: number, size: number): Region {

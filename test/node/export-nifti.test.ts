@@ -4,15 +4,13 @@
  * and the files our reader and writer refuse. The comparisons with dcm2niix,
  * nibabel and pydicom are in export-nifti.tools.test.ts.
  */
-import { readFileSync, readdirSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { gunzipSync, gzipSync } from 'fflate';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { labelsFromTemplate } from '../../src/core/annotation/labels.js';
 import { LUMBAR_SPINE_TEMPLATE } from '../../src/core/annotation/templates.js';
-import { SameThreadDecoder } from '../../src/core/dicom/decoder-pool.js';
-import { assembleSeries, loadVolume, readInstances } from '../../src/core/dicom/loader.js';
 import type { Vec3 } from '../../src/core/dicom/types.js';
 import type { Volume } from '../../src/core/dicom/volume.js';
 import { SegmarkError } from '../../src/core/errors.js';
@@ -20,6 +18,7 @@ import { niftiLabelmap, niftiVolume } from '../../src/core/formats/nifti.js';
 import { readNifti } from '../../src/core/formats/nifti-read.js';
 import { niftiLabelSidecar } from '../../src/core/formats/nifti-sidecar.js';
 import type { NiftiGeometry } from '../../src/core/formats/nifti-space.js';
+import { sampleVolume } from './support/sample-volume.js';
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
 const SAMPLE = join(root, 'sample-dicom');
@@ -29,13 +28,7 @@ let volume: Volume;
 let truthSlices: Uint8Array[];
 
 beforeAll(async () => {
-  const sources = readdirSync(SAMPLE)
-    .filter((n) => n.endsWith('.dcm'))
-    .sort()
-    .map((name) => ({ name, blob: new Blob([readFileSync(join(SAMPLE, name))]) }));
-  const read = await readInstances(sources);
-  const [series] = assembleSeries(read.instances);
-  ({ volume } = await loadVolume(series!, new SameThreadDecoder()));
+  volume = await sampleVolume();
   const truth = gunzipSync(new Uint8Array(readFileSync(TRUTH)));
   const n = volume.rows * volume.columns;
   truthSlices = Array.from({ length: volume.slices }, (_, k) => truth.subarray(k * n, (k + 1) * n));

@@ -7,20 +7,19 @@
  * export-nifti.test.ts.
  */
 import { execFile } from 'node:child_process';
-import { mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import { gunzipSync, gzipSync } from 'fflate';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { SameThreadDecoder } from '../../src/core/dicom/decoder-pool.js';
-import { assembleSeries, loadVolume, readInstances } from '../../src/core/dicom/loader.js';
 import type { Vec3 } from '../../src/core/dicom/types.js';
 import type { Volume } from '../../src/core/dicom/volume.js';
 import { niftiLabelmap, niftiVolume } from '../../src/core/formats/nifti.js';
 import { readNifti, type NiftiImage } from '../../src/core/formats/nifti-read.js';
 import { niftiFindings, type Matrix34, type NiftiGeometry } from '../../src/core/formats/nifti-space.js';
+import { sampleVolume } from './support/sample-volume.js';
 
 const run = promisify(execFile);
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
@@ -71,13 +70,7 @@ let truthSlices: Uint8Array[];
 
 beforeAll(async () => {
   tmp = mkdtempSync(join(tmpdir(), 'segmark-nifti-'));
-  const sources = readdirSync(SAMPLE)
-    .filter((n) => n.endsWith('.dcm'))
-    .sort()
-    .map((name) => ({ name, blob: new Blob([readFileSync(join(SAMPLE, name))]) }));
-  const read = await readInstances(sources);
-  const [series] = assembleSeries(read.instances);
-  ({ volume } = await loadVolume(series!, new SameThreadDecoder()));
+  volume = await sampleVolume();
   const truth = gunzipSync(new Uint8Array(readFileSync(TRUTH)));
   const n = volume.rows * volume.columns;
   truthSlices = Array.from({ length: volume.slices }, (_, k) => truth.subarray(k * n, (k + 1) * n));

@@ -4,16 +4,11 @@
  * the same commands. The document is a real AnnotationDocument on the real
  * sample series; the view is a recording stand-in (no canvas in Node).
  */
-import { readFileSync, readdirSync } from 'node:fs';
-import { dirname, join, resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { AnnotationDocument } from '../../src/core/annotation/document.js';
 import { REGION_OPS } from '../../src/core/annotation/region-ops.js';
 import { labelsFromTemplate } from '../../src/core/annotation/labels.js';
 import { LUMBAR_SPINE_TEMPLATE } from '../../src/core/annotation/templates.js';
-import { SameThreadDecoder } from '../../src/core/dicom/decoder-pool.js';
-import { assembleSeries, loadVolume, readInstances } from '../../src/core/dicom/loader.js';
 import type { Volume } from '../../src/core/dicom/volume.js';
 import { WINDOW_PRESETS } from '../../src/core/display/window.js';
 import { AnnotatorSession, type DocumentSource } from '../../src/session/annotator-session.js';
@@ -32,18 +27,12 @@ import {
   type ViewControl,
 } from '../../src/session/commands.js';
 import { TOOL_SHORTCUTS } from '../../src/tools/index.js';
-
-const SAMPLE = join(resolve(dirname(fileURLToPath(import.meta.url)), '../..'), 'sample-dicom');
+import { sampleVolume } from './support/sample-volume.js';
 
 let volume: Volume;
 
 beforeAll(async () => {
-  const sources = readdirSync(SAMPLE)
-    .filter((n) => n.endsWith('.dcm'))
-    .sort()
-    .map((name) => ({ name, blob: new Blob([readFileSync(join(SAMPLE, name))]) }));
-  const [series] = assembleSeries((await readInstances(sources)).instances);
-  ({ volume } = await loadVolume(series!, new SameThreadDecoder()));
+  volume = await sampleVolume();
 });
 
 function documentFor(v: Volume): AnnotationDocument {
