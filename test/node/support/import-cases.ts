@@ -10,7 +10,6 @@ import { SameThreadDecoder } from '../../../src/core/dicom/decoder-pool.js';
 import { assembleSeries, loadVolume, readInstances } from '../../../src/core/dicom/loader.js';
 import type { Vec3 } from '../../../src/core/dicom/types.js';
 import { allocateVolume, type Volume } from '../../../src/core/dicom/volume.js';
-import { SegmarkError } from '../../../src/core/errors.js';
 import type { ImportedMasks, ImportTarget } from '../../../src/core/formats/import-mask.js';
 
 /** A DICOM folder as the annotator opens it; decoded only when the test needs the CT values. */
@@ -66,17 +65,7 @@ export function count(mask: Uint8Array): number {
   return n;
 }
 
-export function expectSegmarkError(action: () => unknown, code: string, params: Record<string, string> = {}): SegmarkError {
-  try {
-    action();
-  } catch (error) {
-    expect(error).toBeInstanceOf(SegmarkError);
-    expect((error as SegmarkError).code).toBe(code);
-    expect((error as SegmarkError).params).toMatchObject(params);
-    return error as SegmarkError;
-  }
-  return expect.fail(`expected a SegmarkError ${code}`);
-}
+export { expectSegmarkError } from './expect-error.js';
 
 /** A deterministic labelmap: boxes of the given values on most slices, and isolated voxels to catch any off-by-one. */
 export function randomLabelmap(g: { rows: number; columns: number; slices: number }, values: readonly number[], seed: number): Uint8Array {

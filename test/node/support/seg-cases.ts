@@ -3,9 +3,7 @@
  * .tools.test.ts): a fixed clock and UIDs, colours for the CIELab checks, a
  * 5 × 7 SEG whose frames do not start on a byte boundary, and error checks.
  */
-import { expect } from 'vitest';
 import { LUMBAR_SPINE_TEMPLATE } from '../../../src/core/annotation/templates.js';
-import { SegmarkError } from '../../../src/core/errors.js';
 import { readSeg, type SegFile, type SegWriteInput } from '../../../src/core/formats/seg.js';
 
 /** A fixed clock and counter UIDs, so every run writes the same bytes. */
@@ -18,17 +16,7 @@ export function mask(values: ArrayLike<number>): Uint8Array {
   return Uint8Array.from(values, (v) => (v ? 1 : 0));
 }
 
-export function expectSegmarkError(action: () => unknown, code: string, params: Record<string, string> = {}): void {
-  try {
-    action();
-  } catch (error) {
-    expect(error).toBeInstanceOf(SegmarkError);
-    expect((error as SegmarkError).code).toBe(code);
-    expect((error as SegmarkError).params).toMatchObject(params);
-    return;
-  }
-  expect.fail(`expected a SegmarkError ${code}`);
-}
+export { expectSegmarkError } from './expect-error.js';
 
 export function readSync(bytes: Uint8Array): () => SegFile {
   return () => readSeg(bytes, 'modified.dcm');
