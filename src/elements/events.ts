@@ -247,6 +247,9 @@ export const AGREEMENT_CSV = 'sm-agreement-csv';
 /** `<segmark-agreement>`: close the panel. */
 export const AGREEMENT_CLOSE = 'sm-agreement-close';
 
+/** `<segmark-surface-view>`: a surface was clicked at this voxel; show the three planes through it. */
+export const SURFACE_POINT = 'sm-surface-point';
+
 /** The detail of an event that carries nothing (it is an empty object). */
 export type NoDetail = Record<string, never>;
 
@@ -312,6 +315,7 @@ export const EVENTS = {
   [AGREEMENT_ADJUDICATE]: spec<{ choices: Map<ChoiceKey, Side> }>(),
   [AGREEMENT_CSV]: spec<NoDetail>(),
   [AGREEMENT_CLOSE]: spec<NoDetail>(),
+  [SURFACE_POINT]: spec<{ column: number; row: number; slice: number }>(),
 };
 
 export type EventName = keyof typeof EVENTS;
