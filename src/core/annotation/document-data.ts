@@ -32,6 +32,23 @@ export interface SliceFlags {
   readonly verified: boolean;
 }
 
+/**
+ * A sagittal plane (through one column of every slice) or a coronal plane
+ * (through one row), as `reformat.ts` lays them out.
+ */
+export interface PlaneLine {
+  readonly plane: 'sagittal' | 'coronal';
+  /** The column (sagittal) or row (coronal) of the volume it cuts through. */
+  readonly index: number;
+}
+
+/** Whether `v` is a plane line (a known plane and a whole, non-negative index). */
+export function isPlaneLine(v: unknown): v is PlaneLine {
+  if (typeof v !== 'object' || v === null) return false;
+  const { plane, index } = v as { plane?: unknown; index?: unknown };
+  return (plane === 'sagittal' || plane === 'coronal') && Number.isInteger(index) && (index as number) >= 0;
+}
+
 /** SegmentAlgorithmType (PS3.3 C.8.20.2). */
 export type AlgorithmType = 'AUTOMATIC' | 'SEMIAUTOMATIC' | 'MANUAL';
 
@@ -55,6 +72,18 @@ export interface RegionProvenance {
   readonly editedFrom?: 'imported' | 'interpolated';
   /** People other than `by` who changed its shape, in the order of their first edit. */
   readonly editedBy?: readonly string[];
+  /**
+   * The region was drawn only on sagittal or coronal views, not on this axial
+   * slice: the planes whose edits crossed it, in the order first drawn. A
+   * plane edit sets it where the slice had no region of the label (or had
+   * this marker already); any edit made on the axial slice itself drops it,
+   * and a plane edit over axial work does not add it. Interpolation does not
+   * take such a slice as a key (a line one voxel wide is no shape) but keeps
+   * the voxels on these lines as drawn and fits the shape between the axial
+   * keys to them; the region it fills in keeps the marker, so running it
+   * again sees the same drawn lines (`interpolate-label.ts`).
+   */
+  readonly drawnOn?: readonly PlaneLine[];
 }
 
 /** The short list a reviewer picks a rejection's reason from. */
@@ -137,6 +166,14 @@ export interface SetRegionOptions {
   provenance?: RegionProvenance;
   /** Undo-menu text; default e.g. "Draw L4/L5 disc". */
   label?: string;
+  /**
+   * Draw, edit or erase: the sagittal or coronal plane the edit was made on
+   * (`PlaneDocument` passes it for each axial slice its edit crosses). It is
+   * recorded in `provenance.drawnOn` where the slice had no region of the
+   * label or only plane-drawn work; without it (an edit on the axial slice)
+   * that marker is dropped.
+   */
+  drawnOn?: PlaneLine;
 }
 
 export type LabelFields = Partial<Omit<Label, 'id'>>;
@@ -196,7 +233,11 @@ export function frozenMeta(meta: RegionMeta): RegionMeta {
   const out: RegionMeta = {};
   if (meta.provenance) {
     const p = meta.provenance;
-    out.provenance = Object.freeze({ ...p, ...(p.editedBy ? { editedBy: Object.freeze([...p.editedBy]) } : {}) });
+    out.provenance = Object.freeze({
+      ...p,
+      ...(p.editedBy ? { editedBy: Object.freeze([...p.editedBy]) } : {}),
+      ...(p.drawnOn ? { drawnOn: Object.freeze(p.drawnOn.map((l) => Object.freeze({ plane: l.plane, index: l.index }))) } : {}),
+    });
   }
   if (meta.review) out.review = Object.freeze({ ...meta.review });
   return out;
@@ -207,7 +248,11 @@ export function copyMeta(meta: RegionMeta): RegionMeta {
   const out: RegionMeta = {};
   if (meta.provenance) {
     const p = meta.provenance;
-    out.provenance = { ...p, ...(p.editedBy ? { editedBy: [...p.editedBy] } : {}) };
+    out.provenance = {
+      ...p,
+      ...(p.editedBy ? { editedBy: [...p.editedBy] } : {}),
+      ...(p.drawnOn ? { drawnOn: p.drawnOn.map((l) => ({ plane: l.plane, index: l.index })) } : {}),
+    };
   }
   if (meta.review) out.review = { ...meta.review };
   return out;
@@ -356,6 +401,9 @@ export function parseMeta(r: RegionMeta, bad: (why: string) => never): RegionMet
     if (p.editedFrom !== undefined && p.editedFrom !== 'imported' && p.editedFrom !== 'interpolated') bad(`edited from ${String(p.editedFrom)}`);
     if (p.editedBy !== undefined && !(Array.isArray(p.editedBy) && p.editedBy.every((u) => typeof u === 'string'))) {
       bad('region editedBy must be an array of strings');
+    }
+    if (p.drawnOn !== undefined && !(Array.isArray(p.drawnOn) && p.drawnOn.every(isPlaneLine))) {
+      bad('region drawnOn must be an array of { plane: sagittal | coronal, index }');
     }
     out.provenance = p;
   }

@@ -257,9 +257,11 @@ export class AnnotationDocument {
    * (`by`); over an existing one it becomes 'drawn', keeps who or what made
    * it, adds the user to `editedBy` and, over machine work, records
    * `editedFrom`. Interpolate and import take `options.provenance` (file,
-   * algorithm) with the user as `by`. Every change starts unverified with no
-   * review decision, corrections during review included: the corrected shape
-   * is one nobody has checked yet, and accepting it is one key (V).
+   * algorithm) with the user as `by`. An edit made on a sagittal or coronal
+   * view passes `options.drawnOn` (see `RegionProvenance.drawnOn`). Every
+   * change starts unverified with no review decision, corrections during
+   * review included: the corrected shape is one nobody has checked yet, and
+   * accepting it is one key (V).
    */
   setRegion(labelId: number, slice: number, region: Region, options: SetRegionOptions): void {
     const label = this.#editable(labelId);
@@ -284,7 +286,7 @@ export class AnnotationDocument {
     const verified = options.verified ?? false;
     // An edit is a new shape nobody has checked: it starts unverified, with no review decision.
     const meta: RegionMeta = {
-      provenance: PERSON_KINDS.has(options.kind) ? editedBy(this.#user, before) : madeBy(this.#user, options.provenance),
+      provenance: PERSON_KINDS.has(options.kind) ? editedBy(this.#user, before, options.drawnOn) : madeBy(this.#user, options.provenance),
       ...(verified ? { review: this.#decision('verified') } : {}),
     };
     const after = empty ? undefined : makeEntry(wanted, origin, verified, meta);
