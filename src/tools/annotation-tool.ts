@@ -31,9 +31,17 @@ export interface ToolKey {
   ctrlKey: boolean;
 }
 
-/** What the tool works on: provided by the view for the slice on screen. */
+/**
+ * The part of the document a tool reads and writes. An axial view passes the
+ * AnnotationDocument itself; a sagittal or coronal view passes a
+ * `PlaneDocument` (core/annotation/plane-edit.ts) that shows the plane as one
+ * image and spreads each edit over the axial slices it crosses.
+ */
+export type ToolDocument = Pick<AnnotationDocument, 'label' | 'regionAt' | 'setRegion'>;
+
+/** What the tool works on: provided by the view for the slice on screen (for a plane, `slice` is its index). */
 export interface ToolContext {
-  readonly document: AnnotationDocument;
+  readonly document: ToolDocument;
   /** The label being drawn (a label id, 1..255). */
   readonly labelId: number;
   readonly slice: number;
