@@ -24,6 +24,7 @@ import type { StatusStep } from '../core/review/review-state.js';
 import type { AgreementResult } from '../core/review/agreement.js';
 import type { ChoiceKey, Side } from '../core/review/adjudicate.js';
 import type { WindowLevel } from '../core/display/window.js';
+import type { ViewPlane } from '../core/dicom/view-plane.js';
 import type { ToolStatusCode } from '../tools/annotation-tool.js';
 import type { CompareSource } from './segmark-agreement/segmark-agreement.js';
 import type { ExportChoice } from './segmark-export-dialog/segmark-export-dialog.js';
@@ -190,6 +191,8 @@ export const VIEWPORT_SLICE = 'sm-viewport-slice';
 export const VIEWPORT_WINDOW = 'sm-viewport-window';
 /** `<segmark-viewport>`: the pixel under the pointer, for the reformats' crosshair. */
 export const VIEWPORT_CROSSHAIR = 'sm-viewport-crosshair';
+/** `<segmark-viewport>`: a double click asks to show this view alone (or all again). */
+export const VIEWPORT_MAXIMISE = 'sm-viewport-maximise';
 /** `<segmark-viewport>`: a tool gesture ended with a status worth telling the user. */
 export const VIEWPORT_TOOL_STATUS = 'sm-viewport-tool-status';
 
@@ -286,10 +289,11 @@ export const EVENTS = {
 
   // The annotator vetoes a pick when its host cancelled `segmark-label-select`.
   [LABEL_SELECT]: spec<LabelSelectDetail>(true),
-  // `slice` from a reformat (absolute), `delta` from the viewport's wheel.
-  [VIEWPORT_SLICE]: spec<{ slice?: number; delta?: number }>(),
+  // `slice` from a reformat (absolute), `delta` from a view's wheel (reading steps along that view's plane).
+  [VIEWPORT_SLICE]: spec<{ slice?: number; delta?: number; plane?: ViewPlane }>(),
   [VIEWPORT_WINDOW]: spec<WindowLevel>(),
-  [VIEWPORT_CROSSHAIR]: spec<{ column: number; row: number }>(),
+  [VIEWPORT_CROSSHAIR]: spec<{ column: number; row: number; slice?: number }>(),
+  [VIEWPORT_MAXIMISE]: spec<{ plane: ViewPlane }>(),
   [VIEWPORT_TOOL_STATUS]: spec<{ status: ToolStatusCode }>(),
   [SERIES_SELECT]: spec<{ key: string }>(),
   [WORK_OPEN]: spec<{ id: string }>(),

@@ -11,6 +11,7 @@
  * value (`subscribe`), so the element can ask Lit for exactly that update.
  */
 import type { Volume } from '../core/dicom/volume.js';
+import type { ViewPlane } from '../core/dicom/view-plane.js';
 import { SegmarkError, editRefusal } from '../core/errors.js';
 import { formatMessage } from '../core/messages.js';
 import { toLocale } from '../core/text.js';
@@ -49,6 +50,23 @@ export interface HostSettings {
   cacheLimit: number;
 }
 
+/**
+ * How the views are arranged: `axial` one large view (with small reformats
+ * to navigate), `mpr` axial, sagittal and coronal side by side at equal
+ * size, `mpr-3d` those three and the 3D view in a 2×2 grid, `sagittal` or
+ * `coronal` alone.
+ */
+export type Layout = 'axial' | 'mpr' | 'mpr-3d' | 'sagittal' | 'coronal';
+
+export const LAYOUTS: readonly Layout[] = ['axial', 'mpr', 'mpr-3d', 'sagittal', 'coronal'];
+
+export function isLayout(value: unknown): value is Layout {
+  return (LAYOUTS as readonly unknown[]).includes(value);
+}
+
+/** A view of the layout: a plane or the 3D view. */
+export type ViewName = ViewPlane | '3d';
+
 /** What is shown and in hand. */
 export interface ViewState {
   tool: ToolId;
@@ -63,6 +81,9 @@ export interface ViewState {
   referenceLines: boolean;
   /** Labels, outlines, pins, text and lines over the images; off shows the bare images. */
   overlays: boolean;
+  layout: Layout;
+  /** The view shown alone in place of the layout (a double click), or none. */
+  maximised: ViewName | undefined;
   /** The open series, once its first slice is decoded. */
   volume: Volume | undefined;
   /** The PACS and series the open series came from (`loadDicomWeb`); undefined for files and URLs. */
@@ -122,6 +143,8 @@ export class AnnotatorSession {
     crosshair: undefined,
     referenceLines: true,
     overlays: true,
+    layout: 'axial',
+    maximised: undefined,
     volume: undefined,
     pacs: undefined,
   };
@@ -336,6 +359,7 @@ export class AnnotatorSession {
       return Math.min(volume.slices - 1, Math.max(0, Math.round(value as number))) as ViewState[K];
     }
     if (key === 'windowWidth') return Math.max(1, value as number) as ViewState[K];
+    if (key === 'layout' && !isLayout(value)) return this.view.layout as ViewState[K];
     return value;
   }
 

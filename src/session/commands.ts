@@ -10,12 +10,13 @@
  * `CommandContext.view`.
  */
 import { pixelSpacingOf } from '../core/dicom/volume.js';
+import { nextSliceIndex, sliceOfNumber } from '../core/dicom/view-plane.js';
 import { WINDOW_PRESETS, type WindowPreset } from '../core/display/window.js';
 import { acceptInterpolation, interpolateLabel } from '../core/annotation/interpolate-label.js';
 import { TOOL_SHORTCUTS } from '../tools/index.js';
 import type { AnnotationToolId, ToolKey } from '../tools/annotation-tool.js';
 import type { NavigationTool } from '../tools/navigation.js';
-import type { AnnotatorSession, ToolId } from './annotator-session.js';
+import type { AnnotatorSession, Layout, ToolId } from './annotator-session.js';
 
 /** A key that runs a command. `key` is KeyboardEvent.key (letters lower case). */
 export interface Shortcut {
@@ -55,6 +56,10 @@ export interface CommandUi {
   openRejectPicker(): boolean;
   nextUnverified(): boolean;
   nextUnverifiedLabel(): boolean;
+  /** Arranges the views and remembers the choice for this user. */
+  chooseLayout(layout: Layout): void;
+  /** Shows the view in use alone, or the whole layout again. */
+  toggleMaximised(): void;
   /** Comment pins (review-controller.ts). */
   togglePinMode(): void;
   /** The document may be written by this tab (comments are allowed on approved documents). */
@@ -114,6 +119,25 @@ const preset = (p: WindowPreset): Command<[], void> => ({
     c.session.window = p;
   },
 });
+
+const layout = (to: Layout, key: string): Command<[], void> => ({
+  group: 'view',
+  keys: [{ key, shift: true }],
+  enabled: always,
+  run: (c) => c.ui.chooseLayout(to),
+});
+
+/** The slice `steps` images on in reading order from the one shown. */
+function readingStep(c: CommandContext, steps: number): number {
+  const v = c.session.volume;
+  return v ? nextSliceIndex(v, c.session.slice, steps) : c.session.slice;
+}
+
+/** The slice shown as image number n. */
+function imageIndex(c: CommandContext, n: number): number {
+  const v = c.session.volume;
+  return v ? sliceOfNumber(v, n) : 0;
+}
 
 const sliceStep = (keys: Shortcut[], to: (c: CommandContext) => number): Command<[], void> => ({
   group: 'slices',
@@ -177,14 +201,21 @@ export const COMMANDS = {
     enabled: always,
     run: (c: CommandContext) => c.session.set('overlays', !c.session.get('overlays')),
   },
+  'layout.axial': layout('axial', 'a'),
+  'layout.mpr': layout('mpr', 'm'),
+  'layout.mpr-3d': layout('mpr-3d', 'q'),
+  'layout.sagittal': layout('sagittal', 's'),
+  'layout.coronal': layout('coronal', 'c'),
+  maximise: { group: 'view', keys: [{ key: 'f', shift: true }], enabled: always, run: (c: CommandContext) => c.ui.toggleMaximised() },
   'zoom-in': { group: 'view', keys: [{ key: '+' }, { key: '=' }], enabled: always, run: (c: CommandContext) => c.view()?.zoomBy(1.25) },
   'zoom-out': { group: 'view', keys: [{ key: '-' }], enabled: always, run: (c: CommandContext) => c.view()?.zoomBy(0.8) },
-  'slice.next': sliceStep([{ key: 'ArrowUp' }, { key: 'ArrowRight' }], (c) => c.session.slice + 1),
-  'slice.previous': sliceStep([{ key: 'ArrowDown' }, { key: 'ArrowLeft' }], (c) => c.session.slice - 1),
-  'slice.forward': sliceStep([{ key: 'PageUp' }], (c) => c.session.slice + 10),
-  'slice.back': sliceStep([{ key: 'PageDown' }], (c) => c.session.slice - 10),
-  'slice.first': sliceStep([{ key: 'Home' }], () => 0),
-  'slice.last': sliceStep([{ key: 'End' }], (c) => (c.session.volume?.slices ?? 1) - 1),
+  // Reading order, as the hospital's viewer: image 1 is the most superior slice, down and the wheel go inferior.
+  'slice.next': sliceStep([{ key: 'ArrowDown' }, { key: 'ArrowRight' }], (c) => readingStep(c, 1)),
+  'slice.previous': sliceStep([{ key: 'ArrowUp' }, { key: 'ArrowLeft' }], (c) => readingStep(c, -1)),
+  'slice.forward': sliceStep([{ key: 'PageDown' }], (c) => readingStep(c, 10)),
+  'slice.back': sliceStep([{ key: 'PageUp' }], (c) => readingStep(c, -10)),
+  'slice.first': sliceStep([{ key: 'Home' }], (c) => imageIndex(c, 1)),
+  'slice.last': sliceStep([{ key: 'End' }], (c) => imageIndex(c, c.session.volume?.slices ?? 1)),
   ...PRESET_COMMANDS,
 
   // ── annotating ──

@@ -41,6 +41,7 @@ const en = {
   tools: 'Tools',
   sagittal: 'Sagittal reformat',
   coronal: 'Coronal reformat',
+  view3d: '3D view of the labels',
   // <segmark-label-panel>
   labelPanel: 'Labels',
   sidePanels: 'Side panels',
@@ -114,6 +115,7 @@ const zhCN: Record<StringKey, string> = {
   tools: '工具',
   sagittal: '矢状面重建',
   coronal: '冠状面重建',
+  view3d: '标签三维视图',
   // <segmark-label-panel>
   labelPanel: '标签',
   sidePanels: '侧栏',

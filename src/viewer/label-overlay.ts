@@ -62,7 +62,7 @@ export class LabelOverlay {
       const [r, g, b] = label.color;
       strokeRings(ctx, matrix, rings, `rgb(${r} ${g} ${b})`, outlineOnly ? 1.5 : 1);
     }
-    if (preview) this.drawPreview(ctx, matrix, preview, activeLabel);
+    if (preview) drawToolPreview(ctx, matrix, preview, this.document.label(activeLabel)?.color);
   }
 
   /**
@@ -109,41 +109,6 @@ export class LabelOverlay {
       c1: Math.min(columns, Math.ceil(x1)),
       r1: Math.min(rows, Math.ceil(y1)),
     };
-  }
-
-  private drawPreview(ctx: CanvasRenderingContext2D, matrix: Matrix, p: ToolPreview, activeLabel: number): void {
-    const label = this.document.label(activeLabel);
-    const colour = p.subtract ? 'rgb(255 80 80)' : label ? `rgb(${label.color.join(' ')})` : 'rgb(255 255 0)';
-    if (p.fill && p.fill.rings.length) {
-      ctx.save();
-      ctx.setTransform(...matrix);
-      ctx.globalAlpha = 0.45;
-      ctx.fillStyle = colour;
-      ctx.beginPath();
-      for (const ring of p.fill.rings) addRing(ctx, ring);
-      ctx.fill('evenodd');
-      ctx.restore();
-    }
-    if (p.rings) strokeRings(ctx, matrix, p.rings, colour, 1.5);
-    if (p.path && p.path.length >= 4) strokePath(ctx, matrix, p.path, colour);
-    if (p.points) {
-      ctx.fillStyle = colour;
-      for (let i = 0; i + 1 < p.points.length; i += 2) {
-        const [x, y] = apply(matrix, p.points[i]!, p.points[i + 1]!);
-        ctx.fillRect(x - 3, y - 3, 6, 6);
-      }
-    }
-    if (p.circle) {
-      const { x, y, rx, ry } = p.circle;
-      ctx.save();
-      ctx.setTransform(...matrix);
-      ctx.beginPath();
-      ctx.ellipse(x, y, rx, ry, 0, 0, Math.PI * 2);
-      ctx.restore();
-      ctx.strokeStyle = colour;
-      ctx.lineWidth = 1.5;
-      ctx.stroke();
-    }
   }
 }
 
@@ -205,4 +170,39 @@ function strokePath(ctx: CanvasRenderingContext2D, m: Matrix, path: readonly num
   ctx.strokeStyle = colour;
   ctx.lineWidth = 1.5;
   ctx.stroke();
+}
+
+/** The tool's preview (stroke so far, path, handles, brush footprint) in the label's colour, or the erase colour. */
+export function drawToolPreview(ctx: CanvasRenderingContext2D, matrix: Matrix, p: ToolPreview, colour3: readonly number[] | undefined): void {
+  const colour = p.subtract ? 'rgb(255 80 80)' : colour3 ? `rgb(${colour3.join(' ')})` : 'rgb(255 255 0)';
+  if (p.fill && p.fill.rings.length) {
+    ctx.save();
+    ctx.setTransform(...matrix);
+    ctx.globalAlpha = 0.45;
+    ctx.fillStyle = colour;
+    ctx.beginPath();
+    for (const ring of p.fill.rings) addRing(ctx, ring);
+    ctx.fill('evenodd');
+    ctx.restore();
+  }
+  if (p.rings) strokeRings(ctx, matrix, p.rings, colour, 1.5);
+  if (p.path && p.path.length >= 4) strokePath(ctx, matrix, p.path, colour);
+  if (p.points) {
+    ctx.fillStyle = colour;
+    for (let i = 0; i + 1 < p.points.length; i += 2) {
+      const [x, y] = apply(matrix, p.points[i]!, p.points[i + 1]!);
+      ctx.fillRect(x - 3, y - 3, 6, 6);
+    }
+  }
+  if (p.circle) {
+    const { x, y, rx, ry } = p.circle;
+    ctx.save();
+    ctx.setTransform(...matrix);
+    ctx.beginPath();
+    ctx.ellipse(x, y, rx, ry, 0, 0, Math.PI * 2);
+    ctx.restore();
+    ctx.strokeStyle = colour;
+    ctx.lineWidth = 1.5;
+    ctx.stroke();
+  }
 }

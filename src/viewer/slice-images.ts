@@ -4,6 +4,7 @@
  * and forgotten when the slice changes (e.g. it finished decoding).
  */
 import { sliceView, type Volume } from '../core/dicom/volume.js';
+import { reformat, type ReformatImage, type ReformatPlane } from '../core/dicom/reformat.js';
 import type { ViewImage } from './cornerstone-view.js';
 
 let nextSource = 0;
@@ -60,4 +61,55 @@ export function valueRange(pixels: Int16Array): { min: number; max: number } {
     if (p > max) max = p;
   }
   return pixels.length === 0 ? { min: 0, max: 0 } : { min, max };
+}
+
+/**
+ * Serves sagittal or coronal reformats as view images: one pixel buffer per
+ * plane, cut again only when the index changes or a slice it crosses changed
+ * (e.g. finished decoding).
+ */
+export class PlaneImages {
+  private readonly source = `p${++nextSource}`;
+  private cut: ReformatImage | undefined;
+  private version = 0;
+  private stale = true;
+
+  constructor(
+    readonly volume: Volume,
+    readonly plane: ReformatPlane,
+  ) {}
+
+  /** A slice changed: the next image is cut again. */
+  invalidate(): void {
+    this.stale = true;
+  }
+
+  /** The reformat's own pixels (rows from the last slice to the first); do not modify. */
+  pixels(index: number): ReformatImage {
+    if (this.stale || this.cut?.index !== Math.min(this.limit() - 1, Math.max(0, Math.round(index)))) {
+      this.cut = reformat(this.volume, this.plane, index, this.cut?.pixels);
+      this.stale = false;
+      this.version++;
+    }
+    return this.cut;
+  }
+
+  image(index: number): ViewImage {
+    const img = this.pixels(index);
+    const { min, max } = this.volume.range.min <= this.volume.range.max ? this.volume.range : valueRange(img.pixels);
+    return {
+      id: `segmark:${this.source}:${this.plane}:${this.version}`,
+      pixels: img.pixels,
+      columns: img.columns,
+      rows: img.rows,
+      columnSpacing: img.columnSpacing,
+      rowSpacing: img.rowSpacing,
+      min,
+      max,
+    };
+  }
+
+  private limit(): number {
+    return this.plane === 'sagittal' ? this.volume.columns : this.volume.rows;
+  }
 }

@@ -59,17 +59,18 @@ describe('<segmark-annotator> with the sample series', () => {
     const pictureBefore = centreStats(canvas).digest;
     const slices: number[] = [];
     el.addEventListener('segmark-slice', (e) => slices.push(e.detail.slice));
+    // Wheel down goes inferior (the next image as radiologists number them): a lower index on this axial sample.
     canvas.parentElement!.dispatchEvent(new WheelEvent('wheel', { deltaY: 100, bubbles: true, cancelable: true, composed: true }));
     await frames(3);
-    expect(el.slice).toBe(before + 1);
+    expect(el.slice).toBe(before - 1);
     for (let i = 0; i < 6; i++) canvas.parentElement!.dispatchEvent(new WheelEvent('wheel', { deltaY: 100, bubbles: true, cancelable: true }));
     await frames(3);
-    expect(el.slice).toBe(before + 7);
+    expect(el.slice).toBe(before - 7);
     expect(centreStats(canvas).digest).not.toBe(pictureBefore);
-    el.dispatchEvent(new KeyboardEvent('keydown', { key: 'ArrowDown', bubbles: true, composed: true }));
+    el.dispatchEvent(new KeyboardEvent('keydown', { key: 'ArrowUp', bubbles: true, composed: true }));
     await frames(2);
-    expect(el.slice).toBe(before + 6);
-    expect(slices.at(-1)).toBe(before + 6);
+    expect(el.slice).toBe(before - 6);
+    expect(slices.at(-1)).toBe(before - 6);
   });
 
   it('a window preset changes the pixels', async () => {

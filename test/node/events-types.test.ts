@@ -36,6 +36,7 @@ import {
   type WindowDetail,
 } from '../../src/elements/events.js';
 import type { ErrorCode } from '../../src/core/errors.js';
+import type { ViewPlane } from '../../src/core/dicom/view-plane.js';
 
 /** The detail each public event carries, as the README documents it. */
 interface PublicDetails {
@@ -79,7 +80,7 @@ function listeners(el: HTMLElement): void {
   el.addEventListener(SEGMARK_LABEL_SELECT, (e) => expectTypeOf(e.detail).toEqualTypeOf<LabelSelectDetail>());
   document.addEventListener('segmark-error', (e) => expectTypeOf(e.detail.message).toEqualTypeOf<string>());
   // Internal events, as a parent element's handlers take them.
-  el.addEventListener(VIEWPORT_SLICE, (e) => expectTypeOf(e.detail).toEqualTypeOf<{ slice?: number; delta?: number }>());
+  el.addEventListener(VIEWPORT_SLICE, (e) => expectTypeOf(e.detail).toEqualTypeOf<{ slice?: number; delta?: number; plane?: ViewPlane }>());
   const onCrosshair = (e: HTMLElementEventMap['sm-viewport-crosshair']) => expectTypeOf(e.detail.column).toEqualTypeOf<number>();
   el.addEventListener(VIEWPORT_CROSSHAIR, onCrosshair);
 }

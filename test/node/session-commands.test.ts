@@ -88,6 +88,11 @@ function harness(open = true): Harness {
     nextUnverifiedLabel: () => (calls.push('nextLabel'), true),
     togglePinMode: record('pin'),
     writable: () => docs.writable,
+    chooseLayout: (layout) => {
+      calls.push(`layout ${layout}`);
+      session.set('layout', layout);
+    },
+    toggleMaximised: record('maximise'),
   };
   return { session, context: { session, view: () => view, ui }, docs, events, calls };
 }
@@ -178,21 +183,43 @@ describe('the command table', () => {
     expect(h.calls).toEqual([]);
   });
 
-  it('viewing keys move slices within the series and set presets and the view', () => {
+  it('viewing keys move through the images in reading order (image 1 most superior), within the series', () => {
     const h = harness();
-    handleKey(h.context, key('End'));
+    // The sample is axial, its normal pointing to the head: index 0 is the most inferior slice.
+    expect(volume.normal[2]).toBeGreaterThan(0.9);
+    handleKey(h.context, key('Home'));
     expect(h.session.slice).toBe(volume.slices - 1);
     handleKey(h.context, key('ArrowUp'));
     expect(h.session.slice).toBe(volume.slices - 1);
+    handleKey(h.context, key('ArrowDown'));
+    expect(h.session.slice).toBe(volume.slices - 2);
     handleKey(h.context, key('PageDown'));
-    expect(h.session.slice).toBe(Math.max(0, volume.slices - 11));
-    handleKey(h.context, key('Home'));
+    expect(h.session.slice).toBe(Math.max(0, volume.slices - 12));
+    handleKey(h.context, key('End'));
+    expect(h.session.slice).toBe(0);
+    handleKey(h.context, key('ArrowDown'));
     expect(h.session.slice).toBe(0);
     handleKey(h.context, key('2'));
     expect(h.session.window).toEqual({ center: 500, width: 2000 });
     handleKey(h.context, key('f'));
     handleKey(h.context, key('-'));
     expect(h.calls).toEqual(['fit', 'zoom 0.8']);
+  });
+
+  it('Shift+A, M, Q, S and C choose the layout; Shift+F maximises the view in use', () => {
+    const h = harness();
+    for (const [k, layout] of [['m', 'mpr'], ['q', 'mpr-3d'], ['s', 'sagittal'], ['c', 'coronal'], ['a', 'axial']] as const) {
+      expect(handleKey(h.context, key(k.toUpperCase(), { shift: true }))).toBe(true);
+      expect(h.session.get('layout')).toBe(layout);
+    }
+    handleKey(h.context, key('F', { shift: true }));
+    expect(h.calls).toEqual(['layout mpr', 'layout mpr-3d', 'layout sagittal', 'layout coronal', 'layout axial', 'maximise']);
+    // Plain C is still the reference lines, plain F still fits.
+    handleKey(h.context, key('c'));
+    expect(h.session.get('referenceLines')).toBe(false);
+    // Nothing else is accepted as a layout.
+    h.session.set('layout', 'quad' as never);
+    expect(h.session.get('layout')).toBe('axial');
   });
 
   it('C and O toggle the reference lines and every overlay, in the session', () => {

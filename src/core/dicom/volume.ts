@@ -35,6 +35,10 @@ export interface Volume {
   /** Position of each slice along `normal`, mm, ascending. */
   locations: readonly number[];
   sopInstanceUIDs: readonly string[];
+  /** InstanceNumber (0020,0013) of each slice's file, where it has one: how PACS viewers number images. */
+  instanceNumbers?: readonly (number | undefined)[];
+  /** Gantry tilt in degrees (0 = none): the slices are stacked as acquired, so reformats show the anatomy sheared. */
+  tiltDeg?: number;
   /** Source file of each slice, for messages. */
   fileNames: readonly string[];
   /** Slice k's values, `rows·cols` of them; a shared placeholder until decoded. */
@@ -85,6 +89,8 @@ export function allocateVolume(series: SeriesCandidate): Volume {
     planes: series.slices.map((s) => s.plane),
     locations: series.slices.map((s) => s.location),
     sopInstanceUIDs: series.slices.map((s) => frameUid(s.instance, s.frameIndex)),
+    instanceNumbers: series.slices.map((s) => s.instance.instanceNumber),
+    tiltDeg: series.tiltDeg,
     fileNames: series.slices.map((s) => s.instance.fileName),
     sliceData: Array.from({ length: n }, () => placeholder),
     loaded: new Uint8Array(n),

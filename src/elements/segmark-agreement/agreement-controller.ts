@@ -8,6 +8,7 @@
  * the CSV download.
  */
 import { html, nothing, type ReactiveController, type ReactiveControllerHost } from 'lit';
+import { numbering } from '../../core/dicom/view-plane.js';
 import type { DocumentSnapshot } from '../../core/annotation/document-data.js';
 import type { Volume } from '../../core/dicom/volume.js';
 import type { ImportedRegions } from '../../core/formats/import-apply.js';
@@ -176,6 +177,7 @@ export class AgreementController implements ReactiveController {
     if (!this.open) return nothing;
     return html`<segmark-agreement
       .lang=${this.session.lang}
+      .sliceNumber=${numbering(this.session.volume)}
       .sideA=${this.sideA}
       .sideB=${this.sideB}
       .candidates=${this.candidates}

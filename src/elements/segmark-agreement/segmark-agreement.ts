@@ -1,5 +1,6 @@
 import { LitElement, html, nothing, type PropertyValues } from 'lit';
 import { property, state } from 'lit/decorators.js';
+import { ONE_BASED, type SliceNumbering } from '../../core/dicom/view-plane.js';
 import type { AgreementResult, LabelAgreement } from '../../core/review/agreement.js';
 import { choiceKey, type ChoiceKey, type Side } from '../../core/review/adjudicate.js';
 import {
@@ -78,6 +79,8 @@ export class SegmarkAgreement extends LitElement {
   @property({ attribute: false }) progress: { done: number; total: number } | undefined;
   /** Adjudication is off (the document cannot be edited here). */
   @property({ type: Boolean }) readonly = false;
+  /** The image number of each slice index, as the series' viewer numbers them (default index + 1). */
+  @property({ attribute: false }) sliceNumber: SliceNumbering = ONE_BASED;
   /** A line of news for the user (e.g. the adjudication was made). */
   @property() notice = '';
 
@@ -208,9 +211,9 @@ export class SegmarkAgreement extends LitElement {
           const side = this.choices.get(choiceKey(id, s.slice)) ?? 'a';
           const name = `take-${id}-${s.slice}`;
           return html`<li data-slice=${s.slice}>
-            <span class="where">${formatText(t.slice, { slice: String(s.slice + 1) })}</span>
+            <span class="where">${formatText(t.slice, { slice: String(this.sliceNumber(s.slice)) })}</span>
             <span class="muted">${formatText(t.pixels, { aOnly: f.count.format(s.aOnly), bOnly: f.count.format(s.bOnly) })}</span>
-            <button data-action="goto" aria-label=${formatText(t.gotoSlice, { slice: String(s.slice + 1) })} @click=${() => emit(this, AGREEMENT_GOTO, { slice: s.slice, labelId: id })}>${t.goto}</button>
+            <button data-action="goto" aria-label=${formatText(t.gotoSlice, { slice: String(this.sliceNumber(s.slice)) })} @click=${() => emit(this, AGREEMENT_GOTO, { slice: s.slice, labelId: id })}>${t.goto}</button>
             <fieldset ?disabled=${this.readonly}>
               <legend class="muted">${t.take}</legend>
               ${(['a', 'b'] as const).map(

@@ -237,10 +237,11 @@ export class AnnotationController implements ReactiveController {
 
   /** What the viewport needs to draw labels and route the left button. */
   forViewport(toolId: string, activeLabel: number): ViewportAnnotation | undefined {
-    if (!this.document || !this.overlay) return undefined;
+    if (!this.document || !this.overlay || !this.reformatLabels) return undefined;
     return {
       document: this.document,
       overlay: this.overlay,
+      planeLabels: this.reformatLabels,
       activeLabel,
       tool: this.ready && this.writable && isAnnotationTool(toolId) ? this.tool(toolId) : undefined,
     };

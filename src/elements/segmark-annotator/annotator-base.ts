@@ -7,15 +7,16 @@
  * internal unless documented on SegmarkAnnotator.
  */
 import { LitElement, type PropertyValues } from 'lit';
-import { property, query, state } from 'lit/decorators.js';
+import { property, state } from 'lit/decorators.js';
 import type { LoadSource } from '../../core/dicom/sources.js';
 import type { Volume } from '../../core/dicom/volume.js';
 import type { LoadWarning } from '../../core/dicom/warnings.js';
 import { initialWindow } from '../../core/display/window.js';
 import { formatMessage } from '../../core/messages.js';
 import type { ViewImage } from '../../viewer/cornerstone-view.js';
-import { AnnotatorSession, type ToolId } from '../../session/annotator-session.js';
-import { handleKey, isAnnotationTool, type CommandContext } from '../../session/commands.js';
+import { AnnotatorSession, isLayout, type Layout, type ToolId } from '../../session/annotator-session.js';
+import { readPreferences, writePreferences } from '../../store/preferences.js';
+import { commandForKey, handleKey, isAnnotationTool, press, type CommandContext } from '../../session/commands.js';
 import { Exchange } from '../../session/exchange.js';
 import { PacsLink } from '../../session/pacs.js';
 import { emit, type SeriesSummary } from '../events.js';
@@ -31,6 +32,9 @@ import { VerifyController, reviewBarStyles } from './review-bar.js';
 import { annotatorStyles } from './segmark-annotator.styles.js';
 import { SeriesLoader } from './series-loader.js';
 import { WorkController } from './work.js';
+
+/** A toggle key held at least this long (ms) acts only while held. */
+const HOLD_MS = 400;
 
 /** Show the progress panel only for loads longer than a blink. */
 const PROGRESS_DELAY_MS = 150;
@@ -56,7 +60,7 @@ export class AnnotatorBase extends LitElement {
   });
   /** @internal */
   readonly annotations = new AnnotationController(this, (change) => {
-    this.viewport?.redraw();
+    for (const view of this.views()) view.redraw();
     this.renderRoot.querySelectorAll('segmark-reformat').forEach((r) => r.redraw());
     this.session.emit('segmark-change', { ...change });
     this.review.changed(change, this.session.document);
@@ -68,7 +72,7 @@ export class AnnotatorBase extends LitElement {
   /** @internal */
   readonly review = new ReviewController(this, this.annotations, this.session, (x, y) => this.viewport?.centreOn(x, y));
   /** @internal */
-  readonly exchange = new Exchange(this.session, () => this.viewport?.cancelTool());
+  readonly exchange = new Exchange(this.session, () => this.cancelTools());
   /** @internal */
   readonly pacs = new PacsLink(this.session, this.exchange);
   /** @internal */
@@ -78,13 +82,13 @@ export class AnnotatorBase extends LitElement {
     checkpoint: () => this.work.save(),
     download: (file) => this.download(file),
     readMask: (bytes, target, file) => this.exchange.runner.readMask(bytes, target, file),
-    cancelTool: () => this.viewport?.cancelTool(),
+    cancelTool: () => this.cancelTools(),
   });
 
   /** What the command table acts on: the session, the main view, and what only this element can do. @internal */
   readonly commands: CommandContext = {
     session: this.session,
-    view: () => this.viewport ?? undefined,
+    view: () => this.activeView(),
     ui: {
       toggleShortcuts: () => this.toggleShortcuts(),
       openExportDialog: () => this.openExportDialog(),
@@ -101,6 +105,11 @@ export class AnnotatorBase extends LitElement {
       nextUnverifiedLabel: () => !this.verify.picking && this.verify.nextLabel(),
       togglePinMode: () => this.review.setPinMode(!this.review.pinMode),
       writable: () => this.session.writable,
+      chooseLayout: (layout) => this.chooseLayout(layout),
+      toggleMaximised: () => {
+        const shown = this.session.get('maximised');
+        this.session.set('maximised', shown ? undefined : (this.activeView()?.plane ?? 'axial'));
+      },
     },
   };
 
@@ -143,6 +152,18 @@ export class AnnotatorBase extends LitElement {
   /** Most megabytes the image cache may hold; least recently used series go first. */
   @property({ type: Number, attribute: 'cache-limit' }) get cacheLimit(): number { return this.session.setting('cacheLimit'); }
   set cacheLimit(mb: number) { this.session.setSetting('cacheLimit', mb); }
+  /**
+   * How the views are arranged: `axial` (one large view), `mpr` (axial,
+   * sagittal and coronal side by side), `mpr-3d` (the three planes and the 3D
+   * view, 2×2), `sagittal` or `coronal` alone. Set by the host, or chosen by
+   * the user (Shift+A, Shift+M, Shift+Q, Shift+S, Shift+C), which is
+   * remembered per user in this browser.
+   */
+  @property({ reflect: true }) get layout(): Layout { return this.session.get('layout'); }
+  set layout(layout: Layout) {
+    this.hostLayout = isLayout(layout);
+    this.session.set('layout', layout);
+  }
   /** `dark` (the default: a reading-room theme, dim and low-glare) or `light`; either adjusts with the `--segmark-*` custom properties. */
   @property({ reflect: true }) theme: 'dark' | 'light' = 'dark';
   /** Hides the built-in tool bar, for hosts that drive the element with their own controls. */
@@ -165,8 +186,42 @@ export class AnnotatorBase extends LitElement {
   /** @internal */
   @state() sheetOpen = false;
 
-  /** @internal */
-  @query('segmark-viewport') viewport!: SegmarkViewport | null;
+  /** The axial view, or the first view of a layout without one. @internal */
+  get viewport(): SegmarkViewport | null {
+    return this.renderRoot?.querySelector<SegmarkViewport>('segmark-viewport[data-plane=axial]') ?? this.renderRoot?.querySelector('segmark-viewport') ?? null;
+  }
+
+  /** Every plane view of the layout. @internal */
+  views(): SegmarkViewport[] {
+    return this.renderRoot ? [...this.renderRoot.querySelectorAll('segmark-viewport')] : [];
+  }
+
+  /** The view in use: the one with focus, else the last one worked on, else the axial one. @internal */
+  activeView(): SegmarkViewport | undefined {
+    const focused = this.views().find((v) => v.matches(':focus-within'));
+    if (focused) this.lastView = focused;
+    if (this.lastView?.isConnected) return this.lastView;
+    return this.viewport ?? undefined;
+  }
+
+  /** Abandons the tool's work in progress on every view. @internal */
+  cancelTools(): void {
+    for (const view of this.views()) view.cancelTool();
+  }
+
+  /** The user's choice of layout: shown at once and remembered for this user. @internal */
+  chooseLayout(layout: Layout): void {
+    this.session.set('maximised', undefined);
+    this.session.set('layout', layout);
+    writePreferences(this.user, { layout });
+  }
+
+  /** The view last worked on (focus or pointer). @internal */
+  lastView: SegmarkViewport | undefined;
+  /** The host set the layout attribute: the user's remembered choice does not replace it. */
+  private hostLayout = false;
+  /** The overlay toggle key being held, and since when. */
+  private heldToggle: { id: 'overlays' | 'reference-lines'; since: number } | undefined;
 
   private progressTimer: ReturnType<typeof setTimeout> | undefined;
   private reformatTimer: ReturnType<typeof setTimeout> | undefined;
@@ -190,22 +245,37 @@ export class AnnotatorBase extends LitElement {
     };
     this.session.subscribe((key, old) => {
       // Host settings take effect at once: new work is recorded under the new user; template labels follow the language.
-      if (key === 'user') this.annotations.user = this.user;
+      if (key === 'user') {
+        this.annotations.user = this.user;
+        this.restoreLayout();
+      }
       if (key === 'lang') this.annotations.locale = toLocale(this.lang);
-      this.requestUpdate(key, old);
+      // A property is compared with its old value; other session state (the crosshair, the maximised view) just asks for a render.
+      if (key in this) this.requestUpdate(key, old);
+      else this.requestUpdate();
     });
     // The session holds the defaults; reflect them as attributes on the first update, as fields with initial values would.
-    for (const key of ['tool', 'activeLabel', 'slice', 'lang'] as const) this.requestUpdate(key, undefined);
+    for (const key of ['tool', 'activeLabel', 'slice', 'lang', 'layout'] as const) this.requestUpdate(key, undefined);
   }
 
   override connectedCallback(): void {
     super.connectedCallback();
     this.addEventListener('keydown', this.onKeyDown);
+    this.addEventListener('keyup', this.onKeyUp);
+    this.restoreLayout();
+  }
+
+  /** The user's remembered layout, unless the host chose one. */
+  private restoreLayout(): void {
+    if (this.hostLayout) return;
+    const { layout } = readPreferences(this.user);
+    if (isLayout(layout)) this.session.set('layout', layout);
   }
 
   override disconnectedCallback(): void {
     super.disconnectedCallback();
     this.removeEventListener('keydown', this.onKeyDown);
+    this.removeEventListener('keyup', this.onKeyUp);
     clearTimeout(this.progressTimer);
     clearTimeout(this.reformatTimer);
     this.exchange.dispose();
@@ -213,7 +283,7 @@ export class AnnotatorBase extends LitElement {
 
   protected override willUpdate(changed: PropertyValues<this>): void {
     // However the tool changes (toolbar, key, or the host), work in progress is abandoned.
-    if (changed.has('tool') && changed.get('tool') !== undefined) this.viewport?.cancelTool();
+    if (changed.has('tool') && changed.get('tool') !== undefined) this.cancelTools();
   }
 
   protected override updated(changed: PropertyValues<this>): void {
@@ -235,7 +305,7 @@ export class AnnotatorBase extends LitElement {
   /** Opens the export dialog (also Ctrl+E and the toolbar's Export… button). */
   openExportDialog(): void {
     if (!this.session.open) return;
-    this.viewport?.cancelTool();
+    this.cancelTools();
     this.exportState = { findings: [], busy: false };
     this.exchange.warm();
   }
@@ -307,7 +377,7 @@ export class AnnotatorBase extends LitElement {
     const t = toolStrings(this.lang);
     this.otherTab = role === 'reader';
     if (role === 'reader') {
-      this.viewport?.cancelTool();
+      this.cancelTools();
       if (reason === 'handed-over') this.session.notify('warning', t.handedOver);
       if (reason === 'lost') this.session.notify('warning', t.lostDocument);
     } else if (reason === 'promoted') {
@@ -317,7 +387,7 @@ export class AnnotatorBase extends LitElement {
   }
 
   private sliceLoaded(k: number): void {
-    this.viewport?.sliceChanged(k);
+    for (const view of this.views()) if (view.plane === 'axial') view.sliceChanged(k);
     // Reformats cut through every slice: rebuild them now and then while slices arrive, not per slice.
     this.reformatTimer ??= setTimeout(() => {
       this.reformatTimer = undefined;
@@ -345,6 +415,7 @@ export class AnnotatorBase extends LitElement {
 
   private rebuildReformats(): void {
     this.renderRoot.querySelectorAll('segmark-reformat').forEach((r) => r.rebuild());
+    for (const view of this.views()) if (view.plane !== 'axial') view.sliceChanged(0);
   }
 
   // ── handlers (the template in annotator-layout.ts binds them) ──
@@ -399,6 +470,12 @@ export class AnnotatorBase extends LitElement {
     if (e.defaultPrevented) return;
     const target = e.composedPath()[0];
     if (target instanceof HTMLInputElement && target.type !== 'range') return;
+    const id = commandForKey(e);
+    if (id === 'overlays' || id === 'reference-lines') {
+      // A toggle is pressed once: the keyboard's repeat while it is held changes nothing.
+      if (e.repeat) return e.preventDefault();
+      this.heldToggle = { id, since: e.timeStamp };
+    }
     if (this.review.key(e) || handleKey(this.commands, e)) {
       e.preventDefault();
       this.requestUpdate();
@@ -406,12 +483,22 @@ export class AnnotatorBase extends LitElement {
     }
   };
 
+  /** A toggle key held longer than a tap hides only while held: its release shows the overlays again. */
+  private readonly onKeyUp = (e: KeyboardEvent): void => {
+    const held = this.heldToggle;
+    if (!held || commandForKey(e) !== held.id) return;
+    this.heldToggle = undefined;
+    if (e.timeStamp - held.since >= HOLD_MS) press(this.commands, held.id);
+  };
+
   /** A press on the image: places a comment pin in pin mode (the tool never sees it), else counts as editing activity. @internal */
   readonly onViewportPointer = {
     capture: true,
     handleEvent: (e: PointerEvent): void => {
       if (e.button !== 0) return;
-      if (this.review.pointer(this.viewport?.clientToImage(e.clientX, e.clientY))) {
+      const view = e.currentTarget as SegmarkViewport;
+      this.lastView = view;
+      if (view.plane === 'axial' && this.review.pointer(view.clientToImage(e.clientX, e.clientY))) {
         e.stopPropagation();
         e.preventDefault();
         return;

@@ -6,6 +6,7 @@
  * goes out through callbacks.
  */
 import { html, nothing } from 'lit';
+import { sliceNumber, sliceOfNumber } from '../../core/dicom/view-plane.js';
 import type { LoadProgress } from '../../core/dicom/loader.js';
 import type { ChecklistFinding } from '../../core/formats/checklist.js';
 import type { AnnotationDocument } from '../../core/annotation/document.js';
@@ -58,13 +59,21 @@ export function renderSaveState(lang: string, s: SaveIndicator) {
     data-persistent=${persistent === undefined ? '' : String(persistent)} title=${persistence}>${text}${persistent === false ? ' ⚠' : ''}</span>`;
 }
 
-/** The slice slider, the slice number and (with autosave) the save indicator. */
+/**
+ * The slice slider (by image number, as the hospital's viewer numbers
+ * them: image 1 the most superior), the image number with the file's
+ * InstanceNumber, and (with autosave) the save indicator.
+ */
 export function renderStatusbar(t: Text, volume: Volume | undefined, slice: number, setSlice: (k: number) => void, save: unknown) {
+  const n = volume ? sliceNumber(volume, slice) : 1;
+  const instance = volume?.instanceNumbers?.[slice];
   return html`<div class="statusbar" part="statusbar">
     <label for="slider">${t.slice}</label>
-    <input id="slider" type="range" min="0" max=${Math.max(0, (volume?.slices ?? 1) - 1)} .value=${String(slice)}
-      ?disabled=${!volume} aria-label=${t.slice} @input=${(e: Event) => setSlice(Number((e.target as HTMLInputElement).value))} />
-    <span class="slice-label">${volume ? `${slice + 1} / ${volume.slices}` : '–'}</span>
+    <input id="slider" type="range" min="1" max=${Math.max(1, volume?.slices ?? 1)} .value=${String(n)}
+      ?disabled=${!volume} aria-label=${t.slice}
+      @input=${(e: Event) => volume && setSlice(sliceOfNumber(volume, Number((e.target as HTMLInputElement).value)))} />
+    <span class="slice-label">${volume ? `${n} / ${volume.slices}` : '–'}</span>
+    ${instance === undefined ? nothing : html`<span class="instance-number" title="InstanceNumber">#${instance}</span>`}
     ${save ?? nothing}
   </div>`;
 }
@@ -110,6 +119,8 @@ export interface ExportDialogActions {
   goto(slice: number, labelId: number | undefined): void;
   close(): void;
   run(choice: ExportChoice & { overridden: string[] }): void;
+  /** The image number of a slice index, for the findings' links. */
+  sliceNumber(k: number): number;
 }
 
 export function renderExportDialog(lang: string, document: AnnotationDocument | undefined, name: string, state: ExportDialogState, a: ExportDialogActions) {
@@ -120,6 +131,7 @@ export function renderExportDialog(lang: string, document: AnnotationDocument | 
     .busy=${state.busy}
     .lang=${lang}
     .name=${name}
+    .sliceNumber=${a.sliceNumber}
     @sm-export-check=${(e: HTMLElementEventMap['sm-export-check']) => a.check(e.detail)}
     @sm-export-goto=${(e: HTMLElementEventMap['sm-export-goto']) => a.goto(e.detail.slice, e.detail.labelId)}
     @sm-export-close=${() => a.close()}

@@ -9,6 +9,8 @@ import { html, nothing } from 'lit';
 import type { SegmarkAnnotator } from './segmark-annotator.js';
 import { THRESHOLD_PRESETS, type ThresholdBrushTool, type ThresholdPresetId } from '../../tools/threshold-brush.js';
 import type { WindowLevel } from '../../core/display/window.js';
+import { nextSliceIndex, numbering, type ViewPlane } from '../../core/dicom/view-plane.js';
+import type { Layout, ViewName } from '../../session/annotator-session.js';
 import { press } from '../../session/commands.js';
 import { SEGMARK_LABEL_SELECT, emit } from '../events.js';
 import { toolStatusMessage } from '../../text/tools.js';
@@ -37,11 +39,30 @@ function pickSideTab(a: SegmarkAnnotator, tab: SideTab, focus: boolean): void {
   if (focus) void a.updateComplete.then(() => a.shadowRoot?.querySelector<HTMLElement>(`#tab-${tab}`)?.focus());
 }
 
-/** From the views: an absolute slice (reformat click) or a step (wheel). */
+/** From the views: an absolute slice (reformat click) or a step along a view's plane (wheel, in reading order on axial). */
 function onSliceRequest(a: SegmarkAnnotator, e: HTMLElementEventMap['sm-viewport-slice']): void {
   e.stopPropagation();
-  const v = a.session.volume;
-  if (v) a.slice = Math.min(v.slices - 1, Math.max(0, e.detail.slice ?? a.slice + (e.detail.delta ?? 0)));
+  const { session } = a;
+  const v = session.volume;
+  if (!v) return;
+  const { slice, delta = 0, plane = 'axial' } = e.detail;
+  if (slice !== undefined) a.slice = slice;
+  else if (plane === 'axial') a.slice = nextSliceIndex(v, a.slice, delta);
+  else {
+    const at = session.get('crosshair') ?? { column: Math.floor(v.columns / 2), row: Math.floor(v.rows / 2) };
+    const clamp = (i: number, n: number) => Math.min(n - 1, Math.max(0, i));
+    session.set(
+      'crosshair',
+      plane === 'sagittal' ? { ...at, column: clamp(at.column + delta, v.columns) } : { ...at, row: clamp(at.row + delta, v.rows) },
+    );
+  }
+}
+
+/** The views of a layout, in reading order of the grid; one when a view is maximised. */
+export function layoutViews(layout: Layout, maximised: ViewName | undefined): ViewName[] {
+  const views: ViewName[] =
+    layout === 'mpr' ? ['axial', 'sagittal', 'coronal'] : layout === 'mpr-3d' ? ['axial', 'sagittal', 'coronal', '3d'] : [layout];
+  return maximised && views.includes(maximised) ? [maximised] : views;
 }
 
 function renderToolbarOf(a: SegmarkAnnotator) {
@@ -84,6 +105,7 @@ function renderSide(a: SegmarkAnnotator, win: WindowLevel, invert: boolean) {
         .document=${session.document}
         .activeLabel=${a.activeLabel}
         .slice=${a.slice}
+        .sliceNumber=${numbering(volume)}
         .pixelSpacing=${volume ? pixelSpacingOf(volume) : undefined}
         .sliceSpacing=${volume?.spacing[2] ?? 0}
         .lang=${a.lang}
@@ -117,7 +139,7 @@ function renderSide(a: SegmarkAnnotator, win: WindowLevel, invert: boolean) {
             @sm-version-save=${() => void a.saveVersion()}
           ></segmark-work-panel>
         </div>`}
-    ${(['sagittal', 'coronal'] as const).map(
+    ${session.get('layout') !== 'axial' ? nothing : (['sagittal', 'coronal'] as const).map(
       (plane) => html`<segmark-reformat
         aria-label=${t[plane]}
         .plane=${plane}
@@ -135,12 +157,15 @@ function renderSide(a: SegmarkAnnotator, win: WindowLevel, invert: boolean) {
   </div>`;
 }
 
-function renderViewport(a: SegmarkAnnotator, win: WindowLevel, invert: boolean) {
+function renderViewport(a: SegmarkAnnotator, plane: ViewPlane, win: WindowLevel, invert: boolean) {
   const { session } = a;
+  const t = strings(a.lang);
   return html`<segmark-viewport
-    part="viewport"
+    part=${plane === 'axial' ? 'viewport' : `viewport-${plane}`}
+    data-plane=${plane}
     tabindex="0"
-    aria-label=${strings(a.lang).slice}
+    aria-label=${plane === 'axial' ? t.slice : t[plane]}
+    .plane=${plane}
     .volume=${session.volume}
     .preview=${a.preview}
     .slice=${a.slice}
@@ -162,7 +187,13 @@ function renderViewport(a: SegmarkAnnotator, win: WindowLevel, invert: boolean) 
     }}
     @sm-viewport-crosshair=${(e: HTMLElementEventMap['sm-viewport-crosshair']) => {
       e.stopPropagation();
-      session.set('crosshair', e.detail);
+      const { column, row, slice } = e.detail;
+      session.set('crosshair', { column, row });
+      if (slice !== undefined) a.slice = slice;
+    }}
+    @sm-viewport-maximise=${(e: HTMLElementEventMap['sm-viewport-maximise']) => {
+      e.stopPropagation();
+      session.set('maximised', session.get('maximised') ? undefined : e.detail.plane);
     }}
     @sm-viewport-tool-status=${(e: HTMLElementEventMap['sm-viewport-tool-status']) => {
       e.stopPropagation();
@@ -173,10 +204,23 @@ function renderViewport(a: SegmarkAnnotator, win: WindowLevel, invert: boolean) 
   ></segmark-viewport>`;
 }
 
+function renderStage(a: SegmarkAnnotator, win: WindowLevel, invert: boolean) {
+  const { session } = a;
+  const views = layoutViews(session.get('layout'), session.get('maximised'));
+  return html`<div class="stage" part="stage" data-views=${views.length} data-layout=${session.get('layout')}>
+    ${views.map((view) => (view === '3d' ? renderSurface(a, win) : renderViewport(a, view, win, invert)))}
+  </div>`;
+}
+
+function renderSurface(a: SegmarkAnnotator, _win: WindowLevel) {
+  return html`<div class="view-3d" part="view-3d" aria-label=${strings(a.lang).view3d}></div>`;
+}
+
 function renderExport(a: SegmarkAnnotator) {
   const state = a.exportState;
   if (!state) return nothing;
   return renderExportDialog(a.lang, a.session.document, a.session.volume?.description ?? '', state, {
+    sliceNumber: numbering(a.session.volume),
     check: (choice) => {
       if (a.exportState) a.exportState = { ...a.exportState, findings: a.exportChecklist(choice.format, choice.options) };
     },
@@ -213,7 +257,7 @@ export function renderAnnotator(a: SegmarkAnnotator) {
   return html`<div class="frame" part="frame">
     ${renderToolbarOf(a)}
     <div class="main" @dragover=${a.onDragOver} @dragleave=${a.onDragLeave} @drop=${a.onDrop}>
-      <div class="stage">${renderViewport(a, win, invert)}</div>
+      ${renderStage(a, win, invert)}
       ${renderSide(a, win, invert)} ${a.agreement.render()}
     </div>
     ${renderStatusbar(t, volume, a.slice, (k) => (a.slice = k), volume && !a.noAutosave ? renderSaveState(a.lang, a.saveState) : nothing)}

@@ -16,6 +16,7 @@
  * reach the host as `segmark-change` with kind 'verify'.
  */
 import { html, nothing, css, type ReactiveControllerHost } from 'lit';
+import { numbering } from '../../core/dicom/view-plane.js';
 import { REJECT_REASONS, type AnnotationDocument, type RejectReason } from '../../core/annotation/document.js';
 import { acceptSlice, labelProgress, nextUnverifiedLabel, nextUnverifiedSlice } from '../../core/annotation/verification.js';
 import type { AnnotatorSession } from '../../session/annotator-session.js';
@@ -196,9 +197,9 @@ export class VerifyController {
   #renderPicker(doc: AnnotationDocument, p: Picker) {
     const t = verifyStrings(this.session.lang);
     const name = doc.label(p.labelId)?.name ?? String(p.labelId);
-    return html`<div class="reject-picker" part="reject-picker" role="dialog" aria-label=${formatText(t.pickerTitle, { label: name, slice: String(p.slice + 1) })}
+    return html`<div class="reject-picker" part="reject-picker" role="dialog" aria-label=${formatText(t.pickerTitle, { label: name, slice: String(numbering(this.session.volume)(p.slice)) })}
         @keydown=${this.#onPickerKey}>
-      <strong>${formatText(t.pickerTitle, { label: name, slice: String(p.slice + 1) })}</strong>
+      <strong>${formatText(t.pickerTitle, { label: name, slice: String(numbering(this.session.volume)(p.slice)) })}</strong>
       <fieldset>
         <legend>${t.reason}</legend>
         ${REJECT_REASONS.map(

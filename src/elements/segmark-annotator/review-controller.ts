@@ -6,6 +6,7 @@
  * `segmark-status`. Owned by one annotator; nothing is shared on the page.
  */
 import { html, nothing, type ReactiveController, type ReactiveControllerHost } from 'lit';
+import { numbering } from '../../core/dicom/view-plane.js';
 import type { AnnotationChange } from '../../core/annotation/document-data.js';
 import type { AnnotationDocument } from '../../core/annotation/document.js';
 import { SegmarkError, toSegmarkError } from '../../core/errors.js';
@@ -220,6 +221,7 @@ export class ReviewController implements ReactiveController, ReviewHooks {
       <segmark-comments
         part="comments"
         .comments=${r.comments}
+        .sliceNumber=${numbering(this.session.volume)}
         .lang=${this.session.lang}
         .disabled=${disabled}
         .pinMode=${this.pinMode}

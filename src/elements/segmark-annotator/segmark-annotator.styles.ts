@@ -81,8 +81,29 @@ export const annotatorStyles = css`
     /* The Compare panel lies over the work area's right side. */
     position: relative;
   }
-  .stage { position: relative; min-width: 0; min-height: 0; }
-  segmark-viewport { position: absolute; inset: 0; }
+  /*
+   * The views of the layout share the stage at equal size: one view, three
+   * side by side (stacked when the stage is taller than wide), or 2×2.
+   */
+  .stage {
+    position: relative;
+    min-width: 0;
+    min-height: 0;
+    display: grid;
+    gap: 2px;
+    background: #000;
+    grid-template-columns: minmax(0, 1fr);
+    grid-template-rows: minmax(0, 1fr);
+    grid-auto-rows: minmax(0, 1fr);
+    container-type: size;
+  }
+  .stage[data-views='3'] { grid-template-columns: repeat(3, minmax(0, 1fr)); }
+  .stage[data-views='4'] { grid-template-columns: repeat(2, minmax(0, 1fr)); grid-template-rows: repeat(2, minmax(0, 1fr)); }
+  @container (max-aspect-ratio: 1 / 1) {
+    .stage[data-views='3'] > * { grid-column: 1 / -1; }
+  }
+  .stage > segmark-viewport,
+  .stage > .view-3d { position: relative; min-width: 0; min-height: 0; }
   .side {
     display: grid;
     /* Series list, the tab strip, the shown tab's panel, the two reformats. */

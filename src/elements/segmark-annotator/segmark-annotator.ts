@@ -165,7 +165,7 @@ export class SegmarkAnnotator extends AnnotatorBase {
   /** Makes the open document equal to a stored version, as one undoable step; false when there is no such version. */
   async restoreVersion(id: number): Promise<boolean> {
     if (this.review.locked) return false;
-    this.viewport?.cancelTool();
+    this.cancelTools();
     const restored = await this.work.restore(id);
     if (restored) this.exchange.log({ action: 'restore', revision: id });
     return restored;

@@ -1,5 +1,6 @@
 import { LitElement, css, html, nothing } from 'lit';
 import { property, state } from 'lit/decorators.js';
+import { ONE_BASED, type SliceNumbering } from '../../core/dicom/view-plane.js';
 import { sortComments, type CommentThread } from '../../core/review/comments.js';
 import { COMMENT_ADD, COMMENT_JUMP, COMMENT_PIN, COMMENT_REPLY, COMMENT_RESOLVE, emit } from '../events.js';
 import { formatText } from '../../core/text.js';
@@ -39,6 +40,8 @@ export class SegmarkComments extends LitElement {
   @property() override lang = 'en';
   /** Comments cannot be added or changed here now (another tab holds the document). */
   @property({ type: Boolean }) disabled = false;
+  /** The image number of each slice index, as the series' viewer numbers them (default index + 1). */
+  @property({ attribute: false }) sliceNumber: SliceNumbering = ONE_BASED;
   /** Placing the pin with a click on the image is on. */
   @property({ type: Boolean, attribute: 'pin-mode' }) pinMode = false;
   /** Where the new comment goes, when the user placed it; else at the crosshair. */
@@ -72,7 +75,7 @@ export class SegmarkComments extends LitElement {
 
   private renderThread(c: CommentThread, n: number, t: ReturnType<typeof reviewStrings>) {
     return html`<li data-id=${c.id} ?data-resolved=${c.resolved} class=${this.selected === c.id ? 'selected' : ''}>
-      <div><span class="n">${n}</span><span class="meta">${formatText(t.slice, { slice: String(c.slice + 1) })} · ${c.user || '—'} · ${formatInstant(c.at, this.lang)}${c.resolved ? ` · ${t.resolved}` : ''}</span></div>
+      <div><span class="n">${n}</span><span class="meta">${formatText(t.slice, { slice: String(this.sliceNumber(c.slice)) })} · ${c.user || '—'} · ${formatInstant(c.at, this.lang)}${c.resolved ? ` · ${t.resolved}` : ''}</span></div>
       <div class="text">${c.text}</div>
       ${c.replies.length
         ? html`<div class="replies">

@@ -1,5 +1,6 @@
 import { LitElement, css, html, nothing, type PropertyValues } from 'lit';
 import { property, state } from 'lit/decorators.js';
+import { ONE_BASED, type SliceNumbering } from '../../core/dicom/view-plane.js';
 import { styleMap } from 'lit/directives/style-map.js';
 import type { ChecklistFinding } from '../../core/formats/checklist.js';
 import type { ExportFormat, ExportOptions } from '../../core/formats/export-job.js';
@@ -101,6 +102,8 @@ export class SegmarkExportDialog extends LitElement {
   @property() override lang = 'en';
   /** An export is running. */
   @property({ type: Boolean }) busy = false;
+  /** The image number of each slice index, as the series' viewer numbers them (default index + 1). */
+  @property({ attribute: false }) sliceNumber: SliceNumbering = ONE_BASED;
   /** Default file-name base. */
   @property() name = '';
 
@@ -171,7 +174,7 @@ export class SegmarkExportDialog extends LitElement {
                   ${findingText(this.lang, f)}
                   ${f.slices?.length
                     ? html`<span class="links">${f.slices.slice(0, 12).map(
-                        (k) => html`<button class="goto" title=${t.goto} @click=${() => emit(this, EXPORT_GOTO, { slice: k, labelId: f.labelId })}>${k + 1}</button>`,
+                        (k) => html`<button class="goto" title=${t.goto} @click=${() => emit(this, EXPORT_GOTO, { slice: k, labelId: f.labelId })}>${this.sliceNumber(k)}</button>`,
                       )}${f.slices.length > 12 ? ' …' : ''}</span>`
                     : nothing}
                 </li>`,

@@ -20,6 +20,7 @@
  * view needs it.
  */
 import type { AnnotationDocument } from '../../core/annotation/document.js';
+import { ONE_BASED, type SliceNumbering } from '../../core/dicom/view-plane.js';
 import { regionAreaMm2, regionPerimeterMm, volumeMl, voxelVolumeMm3, type PixelSpacing } from '../../core/annotation/metrics.js';
 import { rasterizeRegion, regionPixelBounds } from '../../core/annotation/rasterize.js';
 import type { Region } from '../../core/annotation/region.js';
@@ -149,14 +150,15 @@ export class LabelStats {
   }
 }
 
-/** Slices as 1-based ranges, e.g. [2, 3, 4, 8, 10, 11] → "3–5, 9, 11–12". */
-export function sliceRanges(slices: readonly number[]): string {
+/** Slices as ranges of image numbers, e.g. [2, 3, 4, 8, 10, 11] → "3–5, 9, 11–12" when image n is index n − 1. */
+export function sliceRanges(slices: readonly number[], numberOf: SliceNumbering = ONE_BASED): string {
+  const numbers = slices.map(numberOf).sort((a, b) => a - b);
   const parts: string[] = [];
-  for (let i = 0; i < slices.length; ) {
+  for (let i = 0; i < numbers.length; ) {
     let j = i;
-    while (j + 1 < slices.length && slices[j + 1] === slices[j]! + 1) j++;
-    const a = slices[i]! + 1;
-    const b = slices[j]! + 1;
+    while (j + 1 < numbers.length && numbers[j + 1] === numbers[j]! + 1) j++;
+    const a = numbers[i]!;
+    const b = numbers[j]!;
     parts.push(a === b ? `${a}` : `${a}–${b}`);
     i = j + 1;
   }

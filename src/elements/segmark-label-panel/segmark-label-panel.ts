@@ -12,6 +12,7 @@ import { strings } from '../../text/ui.js';
 import { LabelDragController } from './label-drag.js';
 import { ICON, icon, renderLabelItem, type Control, type LabelItemActions, type LabelItemView } from './label-item.js';
 import { LabelStats, sliceRanges } from './label-stats.js';
+import { ONE_BASED, type SliceNumbering } from '../../core/dicom/view-plane.js';
 import { labelPanelStyles } from './segmark-label-panel.styles.js';
 import { TemplateMenuController } from './template-menu.js';
 
@@ -83,6 +84,8 @@ export class SegmarkLabelPanel extends LitElement {
   @property({ type: Number, attribute: 'active-label', reflect: true }) activeLabel = 0;
   /** The slice (0-based, sorted order) that area and perimeter refer to. */
   @property({ type: Number }) slice = 0;
+  /** The image number of each slice index, as the series' viewer numbers them (default index + 1). */
+  @property({ attribute: false }) sliceNumber: SliceNumbering = ONE_BASED;
   /** DICOM PixelSpacing `[Δrow, Δcol]` in mm; without it, measurements show "–". */
   @property({ attribute: false }) pixelSpacing: PixelSpacing | undefined = undefined;
   /** Distance between slice centres in mm; without it (0), volume shows "–". */
@@ -199,7 +202,7 @@ export class SegmarkLabelPanel extends LitElement {
         perimeter: show(measure?.perimeterMm, 1, t.labelUnitMm),
         volume: show(volume, 2, t.labelUnitMl),
         slices: summary.slices.length,
-        ranges: sliceRanges(summary.slices),
+        ranges: sliceRanges(summary.slices, this.sliceNumber),
       },
       progress: doc.regionCounts(l.id),
       lang: this.lang,

@@ -1,19 +1,21 @@
 import { LitElement, html, type PropertyValues } from 'lit';
 import { property, query, state } from 'lit/decorators.js';
-import { negate, orientationLetters, pixelToWorld } from '../../core/dicom/geometry.js';
-import { pixelSpacingOf, voxelAt, type Volume } from '../../core/dicom/volume.js';
-import { scaleBarLength } from '../../core/display/scale-bar.js';
+import { planeFrame, voxelOnPlane, type ViewPlane } from '../../core/dicom/view-plane.js';
+import { pixelSpacingOf, type Volume } from '../../core/dicom/volume.js';
 import type { WindowLevel } from '../../core/display/window.js';
 import { PointerNavigation, type NavigationTool } from '../../tools/navigation.js';
 import { CornerstoneView, type ViewImage } from '../../viewer/cornerstone-view.js';
-import { drawOverlay, type OverlayContent } from '../../viewer/overlay.js';
-import { SliceImages } from '../../viewer/slice-images.js';
-import { VIEWPORT_CROSSHAIR, VIEWPORT_SLICE, VIEWPORT_TOOL_STATUS, VIEWPORT_WINDOW, emit } from '../events.js';
+import { drawOverlay } from '../../viewer/overlay.js';
+import { PlaneImages, SliceImages } from '../../viewer/slice-images.js';
+import { VIEWPORT_CROSSHAIR, VIEWPORT_MAXIMISE, VIEWPORT_SLICE, VIEWPORT_TOOL_STATUS, VIEWPORT_WINDOW, emit } from '../events.js';
 import { viewportStyles } from './segmark-viewport.styles.js';
 import { ToolInput } from './tool-input.js';
 import type { AnnotationDocument } from '../../core/annotation/document.js';
 import type { AnnotationTool, ToolContext, ToolKey } from '../../tools/annotation-tool.js';
-import type { LabelOverlay } from '../../viewer/label-overlay.js';
+import { drawToolPreview, type LabelOverlay } from '../../viewer/label-overlay.js';
+import type { ReformatLabels } from '../../viewer/reformat-labels.js';
+import { PlaneDocument } from '../../core/annotation/plane-edit.js';
+import { overlayContent } from './view-overlay.js';
 import type { AgreementOverlay } from '../../viewer/agreement-overlay.js';
 import { sliceView } from '../../core/dicom/volume.js';
 import { drawCommentPins, type CommentPin } from '../../viewer/comment-pins.js';
@@ -22,23 +24,31 @@ import { drawCommentPins, type CommentPin } from '../../viewer/comment-pins.js';
 export interface ViewportAnnotation {
   document: AnnotationDocument;
   overlay: LabelOverlay;
+  /** The labels cut along the sagittal and coronal planes. */
+  planeLabels: ReformatLabels;
   activeLabel: number;
   /** When set, the left button belongs to this tool; navigation keeps the middle and right buttons. */
   tool: AnnotationTool | undefined;
 }
+
+/** The view each annotation tool last worked on (the tools are shared by an annotator's views). */
+const toolViews = new WeakMap<AnnotationTool, SegmarkViewport>();
 
 /** Performance entry recorded for every drawn frame of the main view (image + overlays). */
 export const RENDER_MEASURE = 'segmark:render';
 export const FIRST_IMAGE_MARK = 'segmark:first-image';
 
 /**
- * The axial view: one slice of a volume with window/level, zoom, pan, slice
- * scrolling, and overlays (orientation letters, scale bar, slice position, HU
- * and patient coordinates under the cursor).
+ * One view of a volume — the axial slice, or the sagittal or coronal plane
+ * through the crosshair — with window/level, zoom, pan, scrolling through the
+ * plane's positions, the labels, the annotation tool in hand, and overlays
+ * (orientation letters, scale bar, position and image number, HU and patient
+ * coordinates under the cursor, the lines of the other planes).
  *
- * @fires sm-viewport-slice - detail `{ delta }`: step the shown slice by this many (the wheel)
+ * @fires sm-viewport-slice - detail `{ delta, plane }`: step this view's plane by this many reading steps (the wheel)
  * @fires sm-viewport-window - detail `{ center, width }`: the user dragged the window
- * @fires sm-viewport-crosshair - detail `{ column, row }`: Shift+click put the crosshair on this pixel
+ * @fires sm-viewport-crosshair - detail `{ column, row, slice }`: Shift+click put the three planes through this voxel
+ * @fires sm-viewport-maximise - detail `{ plane }`: a double click with a viewing tool (show this view alone, or back)
  * @fires sm-viewport-tool-status - detail `{ status }`: a tool gesture ended with a status worth telling the user
  * @csspart canvas - the drawing surface
  * @cssproperty --segmark-viewport-cursor - cursor over the image
@@ -50,6 +60,8 @@ export class SegmarkViewport extends LitElement {
 
   /** The volume to show. */
   @property({ attribute: false }) volume: Volume | undefined;
+  /** The plane shown: the axial slice `slice`, or the sagittal or coronal plane through `crosshair`. */
+  @property() plane: ViewPlane = 'axial';
   /** An image to show before the volume exists (the first file read), without its overlays. */
   @property({ attribute: false }) preview: ViewImage | undefined;
   /** 0-based slice index in sorted order. */
@@ -82,7 +94,9 @@ export class SegmarkViewport extends LitElement {
   @query('.canvas-host') private host!: HTMLDivElement;
 
   private view: CornerstoneView | undefined;
-  private images: SliceImages | undefined;
+  private images: SliceImages | PlaneImages | undefined;
+  /** The plane's view of the document for the tools, kept while the plane stays. */
+  private planeDocument: PlaneDocument | undefined;
   private navigation: PointerNavigation | undefined;
   private toolInput: ToolInput | undefined;
   private resizeObserver: ResizeObserver | undefined;
@@ -104,16 +118,18 @@ export class SegmarkViewport extends LitElement {
 
   protected override updated(changed: PropertyValues): void {
     if (!this.view) return;
-    if (changed.has('volume')) this.images = this.volume ? new SliceImages(this.volume) : undefined;
+    if (changed.has('volume') || changed.has('plane')) this.images = this.makeImages();
     if (changed.has('window')) this.view.setWindow(this.window);
     if (changed.has('invert')) this.view.setInvert(this.invert);
     if ((changed.has('tool') || changed.has('annotation')) && this.navigation) {
       this.navigation.tool = this.annotation?.tool ? null : this.tool;
     }
     if (changed.has('annotation')) this.updateCursor();
-    if (changed.has('annotation') || changed.has('slice') || changed.has('window') || changed.has('volume')) this.prepareTool();
-    if (changed.has('slice') && changed.get('slice') !== undefined) this.toolInput?.cancel();
-    if (changed.has('volume') || changed.has('slice') || changed.has('preview')) this.showSlice();
+    const moved = this.plane === 'axial' ? changed.has('slice') : changed.has('crosshair') && this.planeMoved(changed.get('crosshair'));
+    if (changed.has('annotation') || moved || changed.has('window') || changed.has('volume')) this.prepareTool();
+    if (moved && (changed.get('slice') !== undefined || changed.get('crosshair') !== undefined)) this.toolInput?.cancel();
+    if (changed.has('volume') || changed.has('plane') || moved || changed.has('preview')) this.showSlice();
+    else if (changed.has('slice')) this.view.redraw();
     if (changed.has('pins') || changed.has('pendingPin')) this.view.redraw();
     else if (changed.has('crosshair') || changed.has('cursor') || changed.has('agreement') || changed.has('showReferenceLines') || changed.has('showOverlays')) {
       this.view.redraw();
@@ -125,10 +141,19 @@ export class SegmarkViewport extends LitElement {
     this.firstImagePending = true;
   }
 
-  /** Slice k's voxels changed (e.g. finished decoding): draw it again if shown. */
+  /** Slice k's voxels changed (e.g. finished decoding): draw it again if shown (a reformat crosses every slice). */
   sliceChanged(k: number): void {
     this.images?.invalidate(k);
-    if (k === this.slice) this.showSlice();
+    if (this.plane !== 'axial' || k === this.slice) this.showSlice();
+  }
+
+  /** The slice, column or row this view shows. */
+  get index(): number {
+    const v = this.volume;
+    if (!v) return 0;
+    const at = this.crosshair ?? { column: Math.floor(v.columns / 2), row: Math.floor(v.rows / 2) };
+    const [i, n] = this.plane === 'axial' ? [this.slice, v.slices] : this.plane === 'sagittal' ? [at.column, v.columns] : [at.row, v.rows];
+    return Math.min(n - 1, Math.max(0, Math.round(i)));
   }
 
   /** Client (viewport CSS pixel) position of an image point, e.g. to drive the view from tests or a host. */
@@ -165,22 +190,46 @@ export class SegmarkViewport extends LitElement {
     this.view?.redraw();
   }
 
-  /** What the annotation tool works on: the slice on screen. */
+  /**
+   * What the annotation tool works on: the image on screen. On sagittal and
+   * coronal views the tool sees the plane as its slice; its edit changes
+   * every axial slice it crosses (`PlaneDocument`).
+   */
   toolContext(): ToolContext | undefined {
     const a = this.annotation;
     const v = this.volume;
     if (!a || !v || !this.view?.hasImage) return undefined;
-    const k = Math.min(v.slices - 1, Math.max(0, this.slice));
+    const screenScale = this.view.scale / (window.devicePixelRatio || 1);
+    const index = this.index;
+    if (this.plane === 'axial' || !(this.images instanceof PlaneImages)) {
+      return {
+        document: a.document,
+        labelId: a.activeLabel,
+        slice: index,
+        columns: v.columns,
+        rows: v.rows,
+        pixelSpacing: pixelSpacingOf(v),
+        values: sliceView(v, index),
+        window: this.window,
+        screenScale,
+      };
+    }
+    const frame = planeFrame(v, this.plane);
+    const pd = this.planeDocument;
+    const document =
+      pd && pd.source === a.document && pd.plane === this.plane && pd.index === index
+        ? pd
+        : (this.planeDocument = new PlaneDocument(a.document, v, this.plane, index));
     return {
-      document: a.document,
+      document,
       labelId: a.activeLabel,
-      slice: k,
-      columns: v.columns,
-      rows: v.rows,
-      pixelSpacing: pixelSpacingOf(v),
-      values: sliceView(v, k),
+      slice: index,
+      columns: frame.columns,
+      rows: frame.rows,
+      pixelSpacing: [frame.rowSpacing, frame.columnSpacing],
+      values: this.images.pixels(index).pixels,
       window: this.window,
-      screenScale: this.view.scale / (window.devicePixelRatio || 1),
+      screenScale,
     };
   }
 
@@ -210,7 +259,8 @@ export class SegmarkViewport extends LitElement {
         @wheel=${this.onWheel}
         @pointermove=${this.onPointerMove}
         @pointerleave=${this.onPointerLeave}
-        @pointerdown=${this.onPointerDown}></div>
+        @pointerdown=${this.onPointerDown}
+        @dblclick=${this.onDoubleClick}></div>
       ${this.volume || this.preview ? null : html`<div class="empty">${this.emptyText}</div>`}`;
   }
 
@@ -247,9 +297,23 @@ export class SegmarkViewport extends LitElement {
     });
     this.resizeObserver.observe(this);
     if (this.volume) {
-      this.images = new SliceImages(this.volume);
+      this.images = this.makeImages();
       this.showSlice();
     }
+  }
+
+  private makeImages(): SliceImages | PlaneImages | undefined {
+    this.planeDocument = undefined;
+    if (!this.volume) return undefined;
+    return this.plane === 'axial' ? new SliceImages(this.volume) : new PlaneImages(this.volume, this.plane);
+  }
+
+  /** Whether a crosshair change moved this view's plane (the sagittal plane follows the column, the coronal the row). */
+  private planeMoved(old: { column: number; row: number } | undefined): boolean {
+    if (this.plane === 'axial') return false;
+    const now = this.crosshair;
+    if (!old || !now) return old !== now;
+    return this.plane === 'sagittal' ? old.column !== now.column : old.row !== now.row;
   }
 
   private teardown(): void {
@@ -268,7 +332,11 @@ export class SegmarkViewport extends LitElement {
       return;
     }
     if (!this.view || !this.images || !this.volume) return;
-    const k = Math.min(this.volume.slices - 1, Math.max(0, this.slice));
+    const k = this.index;
+    if (this.images instanceof PlaneImages) {
+      this.view.show(this.images.image(k));
+      return;
+    }
     if (!this.volume.loaded[k] && this.view.hasImage) {
       this.view.redraw();
       return;
@@ -284,12 +352,13 @@ export class SegmarkViewport extends LitElement {
       return;
     }
     const step = Math.sign(e.deltaY) * (e.shiftKey ? 5 : 1);
-    // A relative step: several wheel events may arrive before the new slice is rendered.
-    if (step !== 0) emit(this, VIEWPORT_SLICE, { delta: step });
+    // A relative step in reading order (down = the next image): several wheel events may arrive before the new slice is rendered.
+    if (step !== 0) emit(this, VIEWPORT_SLICE, { delta: step, plane: this.plane });
   };
 
   private readonly onPointerMove = (e: PointerEvent): void => {
     if (!this.view?.hasImage) return;
+    this.claimTool();
     this.cursor = this.view.clientToImage(e.clientX, e.clientY);
   };
 
@@ -315,14 +384,32 @@ export class SegmarkViewport extends LitElement {
     this.host?.style.setProperty('cursor', tool && context ? tool.cursor(context) : '');
   }
 
-  /** Shift+click puts the sagittal and coronal planes through the point (navigation tools only). */
+  /** Shift+click puts the other planes through the point (navigation tools only). */
   private readonly onPointerDown = (e: PointerEvent): void => {
     // Tools and navigation prevent the default of pointerdown (no text selection, no touch scrolling),
     // which also stops the browser from focusing on click: take focus here so keys reach the tools.
     if (e.button === 0 || e.button === 1) this.focus({ preventScroll: true });
-    if (this.annotation?.tool || !e.shiftKey || !this.view?.hasImage || e.button !== 0) return;
+    this.claimTool();
+    if (this.annotation?.tool || !e.shiftKey || !this.view?.hasImage || !this.volume || e.button !== 0) return;
     const p = this.view.clientToImage(e.clientX, e.clientY);
-    emit(this, VIEWPORT_CROSSHAIR, { column: Math.floor(p.x), row: Math.floor(p.y) });
+    const frame = planeFrame(this.volume, this.plane);
+    const x = Math.min(frame.columns - 1, Math.max(0, Math.floor(p.x)));
+    const y = Math.min(frame.rows - 1, Math.max(0, Math.floor(p.y)));
+    emit(this, VIEWPORT_CROSSHAIR, voxelOnPlane(this.volume, this.plane, this.index, x, y));
+  };
+
+  /** The tool in hand works on this view now: the view it left stops drawing its preview. */
+  private claimTool(): void {
+    const tool = this.annotation?.tool;
+    if (!tool || toolViews.get(tool) === this) return;
+    const before = toolViews.get(tool);
+    toolViews.set(tool, this);
+    before?.redraw();
+  }
+
+  /** A double click with a viewing tool shows this view alone (annotation tools keep double clicks, e.g. to close a polygon). */
+  private readonly onDoubleClick = (): void => {
+    if (!this.annotation?.tool) emit(this, VIEWPORT_MAXIMISE, { plane: this.plane });
   };
 
   private drawOverlay(ctx: CanvasRenderingContext2D): void {
@@ -331,60 +418,35 @@ export class SegmarkViewport extends LitElement {
     if (!v || !view || !this.showOverlays) return;
     const { width, height } = view.canvasSize();
     const dpr = window.devicePixelRatio || 1;
-    const k = Math.min(v.slices - 1, Math.max(0, this.slice));
-    const scale = view.scale / dpr;
-    const bar = scaleBarLength(v.spacing[0] / scale);
-    const content: OverlayContent = {
-      letters: {
-        left: orientationLetters(negate(v.rowCosine)),
-        right: orientationLetters(v.rowCosine),
-        top: orientationLetters(negate(v.columnCosine)),
-        bottom: orientationLetters(v.columnCosine),
-      },
-      topLeft: [v.description, `${v.modality} ${v.columns}×${v.rows}`],
-      topRight: [`${k + 1} / ${v.slices}`, `${v.locations[k]!.toFixed(1)} mm`, v.loaded[k] ? '' : '…'],
-      bottomLeft: this.cursorLines(v, k),
-      bottomRight: [`W ${Math.round(this.window.width)}  L ${Math.round(this.window.center)}`, `×${view.scale.toFixed(2)}`],
-      scaleBar: { pixels: bar.pixels, label: `${bar.mm} mm` },
-      lines: this.showReferenceLines ? this.crosshairLines(view, v) : [],
-    };
+    const index = this.index;
+    const matrix = view.imageToCanvasMatrix();
     const a = this.annotation;
-    if (this.agreement) this.agreement.draw(ctx, k, view.imageToCanvasMatrix());
-    else if (a) {
-      const context = a.tool ? this.toolContext() : undefined;
-      a.overlay.draw(ctx, k, view.imageToCanvasMatrix(), a.activeLabel, a.tool && context ? a.tool.preview(context) : undefined);
-    }
-    drawCommentPins(ctx, view.imageToCanvasMatrix(), dpr, this.pins, this.pendingPin);
-    drawOverlay(ctx, width, height, dpr, content, {
-      font: '12px system-ui, sans-serif',
-      color: '#e8edf5',
-      shadow: '#000',
+    // The tool in hand is shared by the views: only the one it last worked on shows its preview.
+    const owner = a?.tool ? (toolViews.get(a.tool) ?? (this.plane === 'axial' ? this : undefined)) : undefined;
+    const context = a?.tool && owner === this ? this.toolContext() : undefined;
+    const preview = a?.tool && context ? a.tool.preview(context) : undefined;
+    if (this.plane !== 'axial') {
+      if (a) {
+        a.planeLabels.draw(ctx, this.plane, index, matrix);
+        if (preview) drawToolPreview(ctx, matrix, preview, a.document.label(a.activeLabel)?.color);
+      }
+    } else if (this.agreement) this.agreement.draw(ctx, index, matrix);
+    else if (a) a.overlay.draw(ctx, index, matrix, a.activeLabel, preview);
+    if (this.plane === 'axial') drawCommentPins(ctx, matrix, dpr, this.pins, this.pendingPin);
+    const content = overlayContent({
+      volume: v,
+      plane: this.plane,
+      index,
+      slice: Math.min(v.slices - 1, Math.max(0, this.slice)),
+      crosshair: this.crosshair ?? { column: Math.floor(v.columns / 2), row: Math.floor(v.rows / 2) },
+      window: this.window,
+      cursor: this.cursor,
+      scale: view.scale,
+      dpr,
+      referenceLines: this.showReferenceLines && (this.plane !== 'axial' || this.crosshair !== undefined),
+      toCanvas: (x, y) => view.imageToCanvas(x, y),
     });
-  }
-
-  private cursorLines(v: Volume, k: number): string[] {
-    const c = this.cursor;
-    if (!c) return [];
-    const col = Math.floor(c.x);
-    const row = Math.floor(c.y);
-    if (col < 0 || row < 0 || col >= v.columns || row >= v.rows) return [];
-    const hu = voxelAt(v, k, col, row);
-    const p = pixelToWorld(v.planes[k]!, col + 0.5, row + 0.5);
-    const unit = v.modality === 'CT' ? ' HU' : '';
-    return [`(${col}, ${row})  ${hu}${unit}`, `L ${p[0].toFixed(1)}  P ${p[1].toFixed(1)}  S ${p[2].toFixed(1)} mm`];
-  }
-
-  private crosshairLines(view: CornerstoneView, v: Volume): OverlayContent['lines'] {
-    const c = this.crosshair;
-    if (!c) return [];
-    const a = view.imageToCanvas(c.column + 0.5, 0);
-    const b = view.imageToCanvas(c.column + 0.5, v.rows);
-    const d = view.imageToCanvas(0, c.row + 0.5);
-    const e = view.imageToCanvas(v.columns, c.row + 0.5);
-    return [
-      { x0: a.x, y0: a.y, x1: b.x, y1: b.y, color: 'rgba(255, 200, 0, 0.5)' },
-      { x0: d.x, y0: d.y, x1: e.x, y1: e.y, color: 'rgba(0, 200, 255, 0.5)' },
-    ];
+    drawOverlay(ctx, width, height, dpr, content, { font: '12px system-ui, sans-serif', color: '#e8edf5', shadow: '#000' });
   }
 }
 

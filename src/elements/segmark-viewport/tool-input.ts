@@ -40,6 +40,11 @@ export class ToolInput {
     this.element.removeEventListener('dblclick', this.doubleClick);
   }
 
+  /** A gesture is under way on this view. */
+  get busy(): boolean {
+    return this.active !== undefined;
+  }
+
   /** Abandons a stroke under way (slice or tool changed). */
   cancel(): void {
     const tool = this.host.tool();
