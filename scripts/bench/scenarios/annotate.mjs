@@ -17,6 +17,9 @@ export default {
       row('interpolate.20_slices_ms', m.interpolateMs, 'ms', 200, 'lower'),
       row('mpr.label_redraw_ms', m.mprLabelRedrawMs, 'ms', 8, 'lower'),
       row('mpr.label_redraw_p95_ms', m.mprLabelRedrawP95Ms, 'ms', null, 'lower'),
+      row('mpr.sagittal_stroke_commit_ms', m.planeStrokeCommitMs, 'ms', 30, 'lower'),
+      row('mpr.sagittal_stroke_commit_p95_ms', m.planeStrokeP95Ms, 'ms', null, 'lower'),
+      row('mpr.sagittal_stroke_shown_ms', m.planeStrokeShownMs, 'ms', null, 'lower'),
     ];
   },
   summary(m) {

@@ -69,7 +69,8 @@ function importModules() {
     import('../../../src/viewer/label-overlay.js'),
     import('../../../src/tools/index.js'),
     import('../../../src/viewer/reformat-labels.js'),
-  ]).then(([document, labelmap, labels, templates, ops, interpolate, overlay, tools, reformat]) => ({
+    import('../../../src/core/annotation/plane-edit.js'),
+  ]).then(([document, labelmap, labels, templates, ops, interpolate, overlay, tools, reformat, planeEdit]) => ({
     AnnotationDocument: document.AnnotationDocument,
     LabelmapSlices: labelmap.LabelmapSlices,
     labelsFromTemplate: labels.labelsFromTemplate,
@@ -80,6 +81,7 @@ function importModules() {
     LabelOverlay: overlay.LabelOverlay,
     createTool: tools.createTool,
     ReformatLabels: reformat.ReformatLabels,
+    PlaneDocument: planeEdit.PlaneDocument,
   }));
 }
 
@@ -462,6 +464,74 @@ function measureReformat(m: Modules, runs: number): Metrics {
   return { mprLabelRedrawMs: median(times), mprLabelRedrawP95Ms: percentile(times, 95) };
 }
 
+const STROKES = 30;
+/** The series' slice spacing in the stroke's plane (mm): a 5 mm brush is 2.5 slices tall. */
+const SLICE_MM = 1;
+
+/**
+ * mpr.sagittal_stroke_commit: a 5 mm brush stroke on the sagittal plane
+ * through the discs, crossing 40 axial slices (four of them holding the
+ * L4/L5 disc already). Timed: the brush's release — the stroke's region
+ * united with the plane's, the changed voxels written into each axial slice
+ * and its outline traced again from the mask (PlaneDocument.setRegion), one
+ * undo step — plus the labelmap and both reformats' labels brought up to
+ * date and drawn (what the next frame shows). Each stroke is undone,
+ * untimed, so every run does the same work.
+ */
+function measurePlaneStroke(m: Modules, runs: number): Metrics {
+  const { doc, ctx } = scene(m, MPR_SLICES);
+  const labelmap = new m.LabelmapSlices(doc, SIZE, SIZE, MPR_SLICES);
+  doc.subscribe((change) => labelmap.invalidate(change.slice));
+  const reformats = new m.ReformatLabels(doc, labelmap);
+  MPR_DISCS.forEach((label, i) => {
+    for (let j = 0; j < 7; j++) {
+      doc.setRegion(label, 40 + i * 50 + j, { rings: [blobRing({ cx: 256, cy: 240, radius: 90 + 4 * j, waves: [[6, 3, i]] }, 200)] }, { kind: 'draw' });
+    }
+  });
+  const grid = { columns: SIZE, rows: SIZE, slices: MPR_SLICES };
+  const plane = new m.PlaneDocument(doc, grid, 'sagittal', MPR_CUT);
+  const brush = m.createTool('brush');
+  const context: ToolContext = {
+    document: plane,
+    labelId: LABEL,
+    slice: MPR_CUT,
+    columns: SIZE,
+    rows: MPR_SLICES,
+    pixelSpacing: [SLICE_MM, SPACING[0]],
+    values: new Int16Array(SIZE * MPR_SLICES),
+    window: WINDOW,
+    screenScale: 1.5,
+  };
+  const scale = Math.min(1024 / SIZE, 768 / MPR_SLICES);
+  const matrix: Matrix = [scale, 0, 0, scale, 0, 0];
+  // From slice 60 to slice 99 (plane rows count down from the last slice), across the spine.
+  const from = { x: 150, y: MPR_SLICES - 1 - 60 };
+  const to = { x: 360, y: MPR_SLICES - 1 - 99 };
+  const times: number[] = [];
+  const commits: number[] = [];
+  for (let n = 0; n < runs + 3; n++) {
+    const t = n * 0.37;
+    brush.down(pointer(from.x + t, from.y), context);
+    for (let i = 1; i <= 40; i++) brush.move(pointer(from.x + t + ((to.x - from.x) * i) / 40, from.y + ((to.y - from.y) * i) / 40), context);
+    const t0 = performance.now();
+    brush.up(pointer(to.x + t, to.y), context);
+    const t1 = performance.now();
+    clear(ctx);
+    reformats.draw(ctx, 'sagittal', MPR_CUT, matrix);
+    reformats.draw(ctx, 'coronal', MPR_CUT, matrix);
+    flush(ctx);
+    const t2 = performance.now();
+    if (brush.status !== 'changed') throw new Error(`annotate: the sagittal stroke came to ${brush.status}`);
+    // The first strokes warm Clipper and the tracer up, as earlier edits do in the app.
+    if (n >= 3) {
+      commits.push(t1 - t0);
+      times.push(t2 - t0);
+    }
+    doc.undo();
+  }
+  return { planeStrokeCommitMs: median(commits), planeStrokeShownMs: median(times), planeStrokeP95Ms: percentile(commits, 95) };
+}
+
 // ── the scenario ─────────────────────────────────────────────────────────
 
 export async function setup(ctx: BenchContext): Promise<SetupResult> {
@@ -485,7 +555,8 @@ export async function load(ctx: BenchContext): Promise<Metrics> {
   const livewire = measureLivewire(m, values, small ? 20 : MOVES);
   const interpolate = measureInterpolate(m, small ? 1 : INTERPOLATE_RUNS);
   const mpr = measureReformat(m, small ? 2 : COMMITS);
-  return { ...commit, ...brush, ...livewire, ...interpolate, ...mpr, allMs: performance.now() - t0 };
+  const stroke = measurePlaneStroke(m, small ? 2 : STROKES);
+  return { ...commit, ...brush, ...livewire, ...interpolate, ...mpr, ...stroke, allMs: performance.now() - t0 };
 }
 
 const scenario: PageScenario = { setup, load };

@@ -16,6 +16,8 @@ export default {
       row('load.throughput_mb_s', throughput(series.totalBytes, m.allMs), 'MB/s', 260, 'higher'),
       row('render.slice_change_p95_ms', m.renderP95, 'ms', 2, 'lower'),
       row('render.slice_change_p50_ms', m.renderP50, 'ms', null, 'lower'),
+      row('mpr.slice_change_p95_ms', m.mprSliceP95, 'ms', 4, 'lower'),
+      row('mpr.slice_change_p50_ms', m.mprSliceP50, 'ms', null, 'lower'),
       row('memory.heap_to_voxels_ratio', m.heapRatio, '×', 1.15, 'lower'),
       row('load.cpu_ms', m.loadCpuMs, 'ms', null, 'lower'),
       row('load.time_vs_peer_ratio', m.allMs != null && peerAll ? m.allMs / peerAll : null, '×', 0.5, 'lower'),

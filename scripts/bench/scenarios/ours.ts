@@ -24,6 +24,7 @@ const MEASURE_RENDER = 'segmark:render';
 interface AnnotatorLike extends HTMLElement {
   loadFiles(files: File[]): Promise<unknown>;
   slice: number;
+  layout?: string;
   updateComplete?: Promise<unknown>;
 }
 
@@ -89,7 +90,34 @@ export async function afterLoad(ctx: BenchContext): Promise<Metrics> {
   }
   const durations = performance.getEntriesByName(MEASURE_RENDER, 'measure').map((e) => e.duration);
   if (durations.length < ctx.steps) ctx.note(`ours: ${durations.length} '${MEASURE_RENDER}' measures for ${ctx.steps} slice changes`);
-  return { renderP50: percentile(durations, 50), renderP95: percentile(durations, 95), renderCount: durations.length };
+  const mpr = await mprSliceChanges(ctx, el, from + ctx.steps);
+  return { renderP50: percentile(durations, 50), renderP95: percentile(durations, 95), renderCount: durations.length, ...mpr };
+}
+
+/**
+ * The `mpr` layout (axial, sagittal and coronal side by side): per slice
+ * change, the main-thread drawing of all three views in that frame (each
+ * view's `segmark:render` measures summed) — the axial image, and the
+ * reformats redrawn with the moved line of the axial plane.
+ */
+async function mprSliceChanges(ctx: BenchContext, el: AnnotatorLike, from: number): Promise<Metrics> {
+  if (!('layout' in el)) return { mprSliceP95: null };
+  el.layout = 'mpr';
+  await el.updateComplete;
+  for (let i = 0; i < 4; i++) await nextFrame();
+  const slices = ctx.files.length;
+  const perChange: number[] = [];
+  for (let i = 1; i <= ctx.steps; i++) {
+    performance.clearMeasures(MEASURE_RENDER);
+    el.slice = (from + i) % slices;
+    await nextFrame();
+    await nextFrame();
+    const entries = performance.getEntriesByName(MEASURE_RENDER, 'measure');
+    perChange.push(entries.reduce((sum, e) => sum + e.duration, 0));
+  }
+  el.layout = 'axial';
+  await el.updateComplete;
+  return { mprSliceP50: percentile(perChange, 50), mprSliceP95: percentile(perChange, 95) };
 }
 
 const scenario: PageScenario = { setup, load, afterLoad };
