@@ -128,5 +128,6 @@ export function commitRegion(context: ToolContext, region: Region, kind: RegionC
   const before = context.document.regionAt(context.labelId, context.slice);
   if (sameRegion(before, region) || (isEmptyRegion(before) && isEmptyRegion(region))) return 'unchanged';
   context.document.setRegion(context.labelId, context.slice, region, { kind, label: text });
-  return 'changed';
+  // A sagittal or coronal plane keeps its region when the edit changed no voxel (nothing was recorded).
+  return context.document.regionAt(context.labelId, context.slice) === before ? 'unchanged' : 'changed';
 }

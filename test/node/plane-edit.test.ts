@@ -449,11 +449,11 @@ describe('the annotation tools on a plane', () => {
     expectSameMasks(allLabelmaps(doc, DISC), want);
     expect(doc.undoLabel).toBe('Brush L4/L5 disc');
 
-    // The same stroke again covers no new voxel and records nothing (the tool may still call it a
-    // change: its smooth footprint adds area to the plane's pixel-edge outline, but no pixel centre).
+    // The same stroke again covers no new voxel: nothing is recorded, and the tool says so.
     const snapshot = doc.snapshot();
     drag(brush, context, path);
     expect(doc.snapshot()).toEqual(snapshot);
+    expect(brush.status).toBe('unchanged');
     doc.undo();
     expect(doc.slicesOf(DISC)).toEqual([]);
   });
