@@ -12,8 +12,6 @@ import {
   PlaneDocument,
   labelPlaneMask,
   planeSize,
-  planeToVoxel,
-  voxelToPlane,
   type EditPlane,
 } from '../../src/core/annotation/plane-edit.js';
 import { rasterizeToMask } from '../../src/core/annotation/rasterize.js';
@@ -21,6 +19,7 @@ import { REGION_OPS, differenceRegions, strokeToRegion, unionRegions } from '../
 import type { Region } from '../../src/core/annotation/region.js';
 import { LUMBAR_SPINE_TEMPLATE } from '../../src/core/annotation/templates.js';
 import { reformat } from '../../src/core/dicom/reformat.js';
+import { voxelOnPlane, voxelToPlane } from '../../src/core/dicom/view-plane.js';
 import type { Volume } from '../../src/core/dicom/volume.js';
 import { BrushTool } from '../../src/tools/brush.js';
 import type { ToolContext, ToolDocument } from '../../src/tools/annotation-tool.js';
@@ -142,7 +141,7 @@ const SAGITTAL_STROKE: Capsule = { ax: 40.3, ay: 7.6, bx: 79.6, by: 13.81, radiu
 const CORONAL_STROKE: Capsule = { ax: 60.21, ay: 6.91, bx: 110.7, by: 14.13, radius: 3.89 };
 
 describe('the plane mapping', () => {
-  it('matches the reformat: plane pixel (x, y) shows the voxel planeToVoxel names, and voxelToPlane inverts it', () => {
+  it('matches the reformat: plane pixel (x, y) shows the voxel voxelOnPlane names, and voxelToPlane inverts it', () => {
     const g = { columns: 7, rows: 5, slices: 4 };
     const sliceData = Array.from({ length: g.slices }, (_, k) => {
       const s = new Int16Array(g.columns * g.rows);
@@ -158,8 +157,8 @@ describe('the plane mapping', () => {
       expect([image.columns, image.rows]).toEqual([size.columns, size.rows]);
       for (let y = 0; y < size.rows; y++) {
         for (let x = 0; x < size.columns; x++) {
-          const v = planeToVoxel(g, plane, index, x, y);
-          expect(image.pixels[y * size.columns + x]).toBe(v.k * 100 + v.r * 10 + v.c);
+          const v = voxelOnPlane(g, plane, index, x, y);
+          expect(image.pixels[y * size.columns + x]).toBe(v.slice * 100 + v.row * 10 + v.column);
           expect(voxelToPlane(g, plane, v)).toEqual({ index, x, y });
         }
       }

@@ -34,13 +34,6 @@ export interface PlaneGrid {
   readonly slices: number;
 }
 
-/** A voxel: column c, row r of slice k. */
-export interface Voxel {
-  c: number;
-  r: number;
-  k: number;
-}
-
 /**
  * Where the plane meets an axial slice, written once for every mapping below:
  * plane pixel x of the row showing slice k is pixel `offset + x·stride` of
@@ -60,20 +53,8 @@ function sliceLine(grid: PlaneGrid, plane: EditPlane, index: number): SliceLine 
 
 /** The plane's image size: `across` columns (volume rows or columns) by one row per slice. */
 export function planeSize(grid: PlaneGrid, plane: EditPlane): { columns: number; rows: number } {
+  // The mapping of plane pixels to voxels is core/dicom/view-plane.ts's (voxelOnPlane, voxelToPlane).
   return { columns: sliceLine(grid, plane, 0).across, rows: grid.slices };
-}
-
-/** The voxel under whole plane pixel (x, y) of the plane at `index`. */
-export function planeToVoxel(grid: PlaneGrid, plane: EditPlane, index: number, x: number, y: number): Voxel {
-  const { offset, stride } = sliceLine(grid, plane, index);
-  const i = offset + x * stride;
-  return { c: i % grid.columns, r: Math.floor(i / grid.columns), k: sliceOfPlaneRow(grid, y) };
-}
-
-/** The plane through a voxel (its column for sagittal, its row for coronal) and the voxel's pixel on it. */
-export function voxelToPlane(grid: PlaneGrid, plane: EditPlane, voxel: Voxel): { index: number; x: number; y: number } {
-  const sagittal = plane === 'sagittal';
-  return { index: sagittal ? voxel.c : voxel.r, x: sagittal ? voxel.r : voxel.c, y: reformatRowOfSlice(grid.slices, voxel.k) };
 }
 
 /** The slice a plane image row shows (the inverse of `reformatRowOfSlice`, which is its own inverse). */
