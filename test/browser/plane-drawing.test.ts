@@ -11,7 +11,8 @@ import { rasterizeToMask } from '../../src/core/annotation/rasterize.js';
 import type { ChangeDetail } from '../../src/elements/events.js';
 import type { SegmarkAnnotator } from '../../src/elements/segmark-annotator/segmark-annotator.js';
 import type { SegmarkViewport } from '../../src/elements/segmark-viewport/segmark-viewport.js';
-import { fullestSlice, groundTruth } from './support/ground-truth.js';
+import { maskToRegion } from '../../src/core/annotation/contour.js';
+import { dice, fullestSlice, groundTruth } from './support/ground-truth.js';
 import { frames, sampleFiles } from './support/sample.js';
 
 type Point = [number, number];
@@ -317,5 +318,52 @@ describe('drawing on the sagittal and coronal views', () => {
     await frames(2);
     expect(s.json()).toBe(j1);
     expect(s.changes.filter((c) => c.kind === 'draw')).toEqual([]);
+  });
+
+  it('outlines traced on sagittal and coronal are key shapes: Interpolate fills the disc between them', async () => {
+    const s = await openMpr();
+    const { a, column, row } = s;
+    const truth = await groundTruth();
+    const { columns, rows, slices } = truth;
+    const n = columns * rows;
+    a.tool = 'freehand';
+    await a.updateComplete;
+    // The disc's outline on each plane, from the ground truth, traced with the real mouse.
+    for (const plane of ['sagittal', 'coronal'] as const) {
+      const across = plane === 'sagittal' ? rows : columns;
+      const cut = new Uint8Array(across * slices);
+      for (let k = 0; k < slices; k++) {
+        for (let x = 0; x < across; x++) {
+          const i = k * n + (plane === 'sagittal' ? x * columns + column : row * columns + x);
+          cut[(slices - 1 - k) * across + x] = truth.labels[i] === 3 ? 1 : 0;
+        }
+      }
+      const ring = maskToRegion(cut, across, slices).rings.sort((p, q) => q.length - p.length)[0]!;
+      const view = s.view(plane);
+      const path: Point[] = [];
+      for (let i = 0; i <= ring.length; i += 2) {
+        const p = view.imageToClient(ring[i % ring.length]!, ring[(i + 1) % ring.length]!)!;
+        path.push([p.x, p.y]);
+      }
+      await commands.pointerPath(path, { stepsPerSegment: 1 });
+      await frames(2);
+    }
+    const drawnSlices = new Set(a.getDocument()!.regions.filter((e) => e.labelId === 3).map((e) => e.slice));
+    expect(drawnSlices.size).toBeGreaterThanOrEqual(4);
+    const filled = a.interpolate(3);
+    // Every slice both outlines cross gets a shape (a slice only one of them reaches keeps its line).
+    expect(filled.length).toBeGreaterThanOrEqual(4);
+    for (const k of filled) expect(drawnSlices.has(k)).toBe(true);
+    // Each filled slice against the disc's true cross-section there.
+    const scores = filled.map((k) => {
+      const mask = s.axialMask(k);
+      const want = truth.labels.subarray(k * n, (k + 1) * n).map((v) => (v === 3 ? 1 : 0));
+      return dice(mask, want);
+    });
+    const mean = scores.reduce((x, y) => x + y, 0) / scores.length;
+    console.log(`two plane outlines → ${filled.length} slices, Dice mean ${mean.toFixed(3)}, min ${Math.min(...scores).toFixed(3)}`);
+    expect(mean).toBeGreaterThan(0.8);
+    // Interpolated outlines await acceptance, as ever.
+    for (const k of filled) expect(a.getDocument()!.regions.find((e) => e.labelId === 3 && e.slice === k)!.verified).toBe(false);
   });
 });
