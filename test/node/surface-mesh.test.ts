@@ -14,6 +14,7 @@ import { labelsFromTemplate } from '../../src/core/annotation/labels.js';
 import type { Region } from '../../src/core/annotation/region.js';
 import { LUMBAR_SPINE_TEMPLATE } from '../../src/core/annotation/templates.js';
 import type { Vec3 } from '../../src/core/dicom/types.js';
+import { TRIANGLE_BUDGET } from '../../src/core/surface/coarsen.js';
 import { cropLabelMask, labelBox, MASK_MARGIN } from '../../src/core/surface/label-mask.js';
 import { meshJob, meshLabel, type Bounds3, type LabelSurface } from '../../src/core/surface/label-surface.js';
 import { surfaceNet } from '../../src/core/surface/surface-nets.js';
@@ -219,6 +220,28 @@ describe('surface of a label: shape and size agree with its labelmap', () => {
     const { surface } = surfaceOf(s, BOX, 0);
     expect(unmatchedEdges(surface)).toBe(0);
     expect(surface.volumeMm3).toBeCloseTo(voxels.length * voxelVolume(s.space), 1);
+  });
+});
+
+describe('large labels are meshed on a coarser grid, within the triangle budget', () => {
+  it('a disc 280 pixels across: in blocks of voxels, still closed, its size kept within a block and 3 %', () => {
+    const s = scene(axialSpace({ columns: 320, rows: 320, slices: 8 }));
+    for (let k = 2; k < 6; k++) s.doc.setRegion(SPHERE, k, circle(160.3, 158.7, 140 - 6 * k), { kind: 'draw' });
+    const voxels = voxelsOf(s, SPHERE);
+    const { surface } = surfaceOf(s, SPHERE);
+    expect(surface.step).toBeGreaterThan(1);
+    expect(surface.triangles).toBeLessThanOrEqual(TRIANGLE_BUDGET);
+    expect(unmatchedEdges(surface)).toBe(0);
+    const expected = voxelBounds(s.space, voxels);
+    surface.bounds.forEach((b, i) => expect(Math.abs(b - expected[i]!), `bound ${i}`).toBeLessThanOrEqual(surface.step * (i < 4 ? 0.7 : 2.5)));
+    const volume = voxels.length * voxelVolume(s.space);
+    expect(Math.abs(surface.volumeMm3 - volume) / volume).toBeLessThan(0.03);
+    // At full resolution the same disc has several times the triangles.
+    const box = labelBox(s.doc, SPHERE, 320, 320)!;
+    const { mask } = cropLabelMask(SPHERE, box, (k) => s.labelmap.slice(k), 320, 320, 8);
+    const full = meshLabel({ ...meshJob(s.space, SPHERE, box, mask), budget: Infinity });
+    expect(full.step).toBe(1);
+    expect(full.triangles).toBeGreaterThan(2.5 * surface.triangles);
   });
 });
 

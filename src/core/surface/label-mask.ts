@@ -68,25 +68,43 @@ export function cropLabelMask(
   slices: number,
 ): { mask: Uint8Array; voxels: number } {
   const mask = new Uint8Array(box.columns * box.rows * box.slices);
+  let voxels = 0;
+  for (let z = 0; z < box.slices; z++) voxels += cropLabelSlice(labelId, box, z, mask, slice, columns, rows, slices);
+  return { mask, voxels };
+}
+
+/**
+ * Fills layer `z` of the box in `mask` (as `cropLabelMask` does for all of
+ * them), so a caller can spread a large label over several tasks. Returns
+ * how many voxels it set.
+ */
+export function cropLabelSlice(
+  labelId: number,
+  box: VoxelBox,
+  z: number,
+  mask: Uint8Array,
+  slice: (k: number) => Uint8Array,
+  columns: number,
+  rows: number,
+  slices: number,
+): number {
+  const k = box.slice + z;
+  if (k < 0 || k >= slices) return 0;
   const c0 = Math.max(0, box.column);
   const c1 = Math.min(columns, box.column + box.columns);
   const r0 = Math.max(0, box.row);
   const r1 = Math.min(rows, box.row + box.rows);
+  const map = slice(k);
   let voxels = 0;
-  for (let z = 0; z < box.slices; z++) {
-    const k = box.slice + z;
-    if (k < 0 || k >= slices) continue;
-    const map = slice(k);
-    for (let r = r0; r < r1; r++) {
-      let src = r * columns + c0;
-      let dst = (z * box.rows + (r - box.row)) * box.columns + (c0 - box.column);
-      for (let c = c0; c < c1; c++, src++, dst++) {
-        if (map[src] === labelId) {
-          mask[dst] = 1;
-          voxels++;
-        }
+  for (let r = r0; r < r1; r++) {
+    let src = r * columns + c0;
+    let dst = (z * box.rows + (r - box.row)) * box.columns + (c0 - box.column);
+    for (let c = c0; c < c1; c++, src++, dst++) {
+      if (map[src] === labelId) {
+        mask[dst] = 1;
+        voxels++;
       }
     }
   }
-  return { mask, voxels };
+  return voxels;
 }

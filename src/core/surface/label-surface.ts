@@ -6,6 +6,7 @@
  * refused.
  */
 import type { Vec3 } from '../dicom/types.js';
+import { boundaryFaces, coarsenMask, inPlaneStep, TRIANGLE_BUDGET } from './coarsen.js';
 import type { VoxelBox } from './label-mask.js';
 import { relaxNet, surfaceNet, triangulateNet } from './surface-nets.js';
 import { slicePositions, type VoxelSpace } from './voxel-space.js';
@@ -26,6 +27,8 @@ export interface MeshJob {
   /** LPS mm of voxel (0, 0, k)'s centre for each slice k of the box, x, y, z each (`slicePositions`). */
   positions: Float64Array;
   smoothing: number;
+  /** Triangles the surface may have before the label is meshed on a coarser grid (`coarsen.ts`); default TRIANGLE_BUDGET. */
+  budget?: number;
 }
 
 /** [xmin, xmax, ymin, ymax, zmin, zmax], LPS mm (the order VTK uses). */
@@ -48,6 +51,8 @@ export interface LabelSurface {
   bounds: Bounds3;
   /** Enclosed volume, mm³. */
   volumeMm3: number;
+  /** Voxels per mesh cell along rows and columns: 1, or more for a label too large for the triangle budget. */
+  step: number;
 }
 
 /** The job for a label's mask cut from a volume laid out as `space`. */
@@ -66,12 +71,15 @@ export function meshJob(space: VoxelSpace, labelId: number, box: VoxelBox, mask:
 
 export function meshLabel(job: MeshJob): LabelSurface {
   const { box } = job;
-  const net = surfaceNet(job.mask, [box.columns, box.rows, box.slices]);
+  const dims = [box.columns, box.rows, box.slices] as const;
+  const step = inPlaneStep(boundaryFaces(job.mask, dims), job.budget ?? TRIANGLE_BUDGET);
+  const coarse = coarsenMask(job.mask, dims, step);
+  const net = surfaceNet(coarse.mask, coarse.dims);
   const positions = job.positions;
   const sliceGap = box.slices > 1 ? Math.hypot(positions[3]! - positions[0]!, positions[4]! - positions[1]!, positions[5]! - positions[2]!) : 1;
   relaxNet(net, job.smoothing);
-  const triangles = triangulateNet(net, [job.spacing[0], job.spacing[1], sliceGap]);
-  const points = place(net.positions, job);
+  const triangles = triangulateNet(net, [step * job.spacing[0], step * job.spacing[1], sliceGap]);
+  const points = place(net.positions, job, step);
   if (flipsOrientation(job)) {
     for (let t = 0; t < triangles.length; t += 3) {
       const b = triangles[t + 1]!;
@@ -94,18 +102,24 @@ export function meshLabel(job: MeshJob): LabelSurface {
     triangles: triangles.length / 3,
     bounds: boundsOf(points),
     volumeMm3: enclosedVolume(points, triangles),
+    step,
   };
 }
 
-/** Net positions (voxel units of the box) to LPS mm, each between the two slices around it. */
-function place(net: Float32Array, job: MeshJob): Float32Array {
+/**
+ * Net positions to LPS mm, each between the two slices around it. In-plane
+ * net coordinates count cells of `step` voxels: x cells lie at box column
+ * `x·step − (step − 1)/2` (`coarsenMask`).
+ */
+function place(net: Float32Array, job: MeshJob, step: number): Float32Array {
   const { box, positions: sp, rowCosine: u, columnCosine: v } = job;
   const [dc, dr] = job.spacing;
   const out = new Float32Array(net.length);
   const last = Math.max(0, box.slices - 2);
+  const shift = (step - 1) / 2;
   for (let i = 0; i < net.length; i += 3) {
-    const x = (box.column + net[i]!) * dc;
-    const y = (box.row + net[i + 1]!) * dr;
+    const x = (box.column + net[i]! * step - shift) * dc;
+    const y = (box.row + net[i + 1]! * step - shift) * dr;
     const z = net[i + 2]!;
     const k = Math.min(last, Math.floor(z));
     const f = z - k;

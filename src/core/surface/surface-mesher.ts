@@ -47,6 +47,29 @@ export class SurfaceMesher {
     return client.call('mesh', job, { transfer: [job.mask.buffer] });
   }
 
+  /**
+   * Starts the worker now, if it is not running, and has it mesh a tiny
+   * cube, so the first label waits neither for the worker's start nor for
+   * its first, unoptimised run through the meshing code.
+   */
+  warm(): void {
+    const client = this.worker();
+    if (!client) return;
+    const mask = new Uint8Array(4 * 4 * 4);
+    for (const z of [1, 2]) for (const y of [1, 2]) mask.fill(1, (z * 4 + y) * 4 + 1, (z * 4 + y) * 4 + 3);
+    const job: MeshJob = {
+      labelId: 0,
+      mask,
+      box: { column: 0, row: 0, slice: 0, columns: 4, rows: 4, slices: 4 },
+      spacing: [1, 1],
+      rowCosine: [1, 0, 0],
+      columnCosine: [0, 1, 0],
+      positions: Float64Array.of(0, 0, 0, 0, 0, 1, 0, 0, 2, 0, 0, 3),
+      smoothing: 2,
+    };
+    client.call('mesh', job, { transfer: [mask.buffer] }).catch(() => undefined);
+  }
+
   /** Ends the worker; jobs it held are rejected with `aborted`. */
   dispose(): void {
     this.disposed = true;
