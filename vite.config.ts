@@ -28,6 +28,20 @@ const prebundled = [
   'dcmjs-codecs',
   'idb',
   'dicomweb-client',
+  // vtk.js, for the 3D view: ES modules, but thousands of files and CommonJS dependencies.
+  '@kitware/vtk.js/Common/Core/DataArray',
+  '@kitware/vtk.js/Common/DataModel/ImageData',
+  '@kitware/vtk.js/Common/DataModel/PolyData',
+  '@kitware/vtk.js/Filters/Sources/PlaneSource',
+  '@kitware/vtk.js/Interaction/Style/InteractorStyleTrackballCamera',
+  '@kitware/vtk.js/Rendering/Core/Actor',
+  '@kitware/vtk.js/Rendering/Core/Mapper',
+  '@kitware/vtk.js/Rendering/Core/RenderWindow',
+  '@kitware/vtk.js/Rendering/Core/RenderWindowInteractor',
+  '@kitware/vtk.js/Rendering/Core/Renderer',
+  '@kitware/vtk.js/Rendering/Core/Texture',
+  '@kitware/vtk.js/Rendering/OpenGL/Profiles/Geometry',
+  '@kitware/vtk.js/Rendering/OpenGL/RenderWindow',
   // Tests only: the accessibility checker.
   'axe-core',
 ];
@@ -58,6 +72,7 @@ const toolTests = [
   'test/node/review-export.tools.test.ts', // pydicom
   'test/node/sample.test.ts', // dciodvfy, pydicom (not split: its seven generator checks need no tool)
   'test/node/sources-zip.tools.test.ts', // Python's zipfile
+  'test/node/surface-library.test.ts', // the production build, Chromium
   'test/node/transfer-syntaxes.tools.test.ts', // dcmdjpeg
 ];
 

@@ -7,6 +7,7 @@ import './register.js';
 export { SegmarkAnnotator } from './elements/segmark-annotator/segmark-annotator.js';
 export { SegmarkViewport } from './elements/segmark-viewport/segmark-viewport.js';
 export { SegmarkReformat } from './elements/segmark-reformat/segmark-reformat.js';
+export { SegmarkSurfaceView, type SurfaceSummary, type ViewDirection } from './elements/segmark-surface-view/segmark-surface-view.js';
 export { SegmarkLabelPanel } from './elements/segmark-label-panel/segmark-label-panel.js';
 export { SegmarkSeriesList } from './elements/segmark-series-list/segmark-series-list.js';
 export { SegmarkWorkPanel } from './elements/segmark-work-panel/segmark-work-panel.js';

@@ -3,6 +3,7 @@ import { define } from './elements/define.js';
 import { SegmarkLabelPanel } from './elements/segmark-label-panel/segmark-label-panel.js';
 import { SegmarkAnnotator } from './elements/segmark-annotator/segmark-annotator.js';
 import { SegmarkReformat } from './elements/segmark-reformat/segmark-reformat.js';
+import { SegmarkSurfaceView } from './elements/segmark-surface-view/segmark-surface-view.js';
 import { SegmarkSeriesList } from './elements/segmark-series-list/segmark-series-list.js';
 import { SegmarkViewport } from './elements/segmark-viewport/segmark-viewport.js';
 import { SegmarkWorkPanel } from './elements/segmark-work-panel/segmark-work-panel.js';
@@ -14,6 +15,7 @@ import { SegmarkAgreement } from './elements/segmark-agreement/segmark-agreement
 
 define('segmark-viewport', SegmarkViewport);
 define('segmark-reformat', SegmarkReformat);
+define('segmark-surface-view', SegmarkSurfaceView);
 define('segmark-series-list', SegmarkSeriesList);
 define('segmark-label-panel', SegmarkLabelPanel);
 define('segmark-work-panel', SegmarkWorkPanel);
