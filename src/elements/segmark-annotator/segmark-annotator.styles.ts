@@ -1,4 +1,70 @@
-import { css } from 'lit';
+import { css, unsafeCSS } from 'lit';
+
+/** Below this frame width the side panel is a drawer over the stage, opened from the tool bar. */
+const DRAWER = 880;
+/** From this width the interpolation steps show their names beside their icons. */
+const NAMES = 2200;
+
+/**
+ * The More menu's three nested steps (toolbar.ts), widest first: below
+ * `below` (or `withThreshold`, while the threshold brush's range list is on
+ * the bar) the step's groups leave the bar for the menu. The widths are what
+ * the bar needs in the widest case (every PACS button, the range list), with
+ * a margin; the buttons are icons, so only the presets, the URL form and the
+ * range list change with the font and the language.
+ */
+const MENU_STEPS = [
+  // The files group, the URL form and the W/L read-out.
+  { step: '.menu-m', below: 1720, withThreshold: 1880 },
+  // … and the window presets and the interpolation steps (still on the bar at 1100 px).
+  { step: '.menu-s', below: 1100, withThreshold: 1270 },
+  // … and the display toggles and the range list: only navigation and the annotation tools stay.
+  { step: '.menu-xs', below: 760, withThreshold: 840 },
+] as const;
+
+/**
+ * The container queries of the More menu's steps. In each, the step's
+ * container is the popup (it hangs from the tool bar's right end, over the
+ * stage, listing each button's icon and name) and the step inside it
+ * dissolves into it. Deeper steps come later, so they win.
+ */
+function menuSteps() {
+  const rules = MENU_STEPS.flatMap(({ step, below, withThreshold }, i) => {
+    const inner = MENU_STEPS[i - 1]?.step;
+    const closed = step === '.menu-xs' ? '.menu-xs:not([data-open])' : `.menu-xs:not([data-open]) ${step}`;
+    return ([[below, '.toolbar'], [withThreshold, '.toolbar:has(.threshold)']] as const).map(
+      ([width, bar]) => `@container frame (width < ${width}px) {
+        ${bar} .more-button { display: inline-flex; }
+        ${inner ? `${bar} ${inner} { display: contents; }` : ''}
+        ${bar} ${step} {
+          position: absolute;
+          top: calc(100% + 2px);
+          right: 4px;
+          z-index: 1;
+          display: grid;
+          gap: 6px;
+          align-content: start;
+          width: min(34em, calc(100cqi - 8px));
+          max-height: calc(100cqb - 48px);
+          overflow: auto;
+          padding: 6px;
+          background: var(--_panel);
+          border: 1px solid var(--_control-border);
+          border-radius: 6px;
+          box-shadow: 0 6px 24px #000a;
+        }
+        ${bar} ${closed} { display: none; }
+        ${bar} ${step} .group { display: grid; grid-template-columns: repeat(auto-fill, minmax(10em, 1fr)); border: 0; padding: 0; }
+        ${bar} ${step} button { justify-content: flex-start; min-width: 0; }
+        ${bar} ${step} .name { display: inline; overflow: hidden; text-overflow: ellipsis; }
+        ${bar} ${step} .urls input { flex: 1; width: auto; min-width: 0; }
+        ${bar} ${step} .wl { margin: 0; }
+        ${bar} ${step} select { width: 100%; max-width: none; }
+      }`,
+    );
+  });
+  return unsafeCSS(rules.join('\n'));
+}
 
 export const annotatorStyles = css`
   /* Light theme (theme="light"): the page's own --segmark-* values on the element still win. */
@@ -44,23 +110,21 @@ export const annotatorStyles = css`
   .frame {
     position: absolute;
     inset: 0;
+    /*
+     * The layout answers to this box, not to the page's viewport: the element
+     * sits in portal panels of any size. (Its size never depends on its
+     * content, so it can be a size container: the More menu and the side
+     * panel's rows read its height too.)
+     */
+    container: frame / size;
+    /* The side bar grows a little with the box; the views take the rest. A host's --segmark-side-width wins. */
+    --_side: var(--segmark-side-width, clamp(260px, 18cqi, 380px));
     display: grid;
     grid-template-rows: auto minmax(0, 1fr) auto;
     grid-template-columns: minmax(0, 1fr);
     min-height: 0;
     min-width: 0;
   }
-  .toolbar {
-    display: flex;
-    flex-wrap: wrap;
-    gap: 4px;
-    align-items: center;
-    padding: 4px 6px;
-    background: var(--_panel);
-    border-bottom: 1px solid #0006;
-  }
-  .toolbar .group { display: flex; flex-wrap: wrap; gap: 2px; align-items: center; min-width: 0; }
-  .toolbar .sep { width: 1px; height: 20px; background: #fff2; margin: 0 4px; }
   button, .button {
     font: inherit;
     color: inherit;
@@ -74,12 +138,48 @@ export const annotatorStyles = css`
   button[aria-pressed='true'] { background: var(--_accent); color: var(--_on-accent); border-color: var(--_accent); }
   button:focus-visible, input:focus-visible, .sheet-body:focus-visible { outline: 2px solid var(--segmark-focus-color, var(--_accent)); outline-offset: 1px; }
   .wl { color: var(--_muted); font-variant-numeric: tabular-nums; margin-left: 4px; }
+  /* One row at any width: narrower frames move groups into the More menu (below). */
+  .toolbar {
+    /* The More menu hangs from it, over the stage and the side panel. */
+    position: relative;
+    z-index: 4;
+    display: flex;
+    flex-wrap: nowrap;
+    gap: 4px;
+    align-items: center;
+    min-width: 0;
+    padding: 4px 6px;
+    background: var(--_panel);
+    border-bottom: 1px solid #0006;
+  }
+  .toolbar .group { display: flex; flex-wrap: nowrap; gap: 2px; align-items: center; flex: none; }
+  .toolbar .group:not(.navigate) { border-left: 1px solid var(--_control-border); padding-left: 4px; }
+  .toolbar button { display: inline-flex; align-items: center; justify-content: center; gap: 6px; min-height: 26px; white-space: nowrap; flex: none; }
+  .toolbar button.has-icon, .more-button, .side-toggle { padding: 3px 5px; }
+  /* On the bar a button shows its icon; its name is its aria-label and tooltip (and is shown in the More menu). */
+  .toolbar .has-icon .name { display: none; }
+  .icon { width: 16px; height: 16px; flex: none; fill: none; stroke: currentColor; stroke-width: 1.4; stroke-linecap: round; stroke-linejoin: round; }
+  .icon .solid { fill: currentColor; stroke: none; }
+  .icon .dots { stroke-width: 2.4; }
+  .toolbar .menu-xs, .toolbar .menu-s, .toolbar .menu-m { display: contents; }
+  .toolbar .more-button, .toolbar .side-toggle { display: none; }
+  .more-button { margin-left: auto; }
+  .toolbar [aria-expanded='true'] { border-color: var(--_accent); box-shadow: inset 0 0 0 1px var(--_accent); }
+  .toolbar select { max-width: 12em; font: inherit; }
+  @container frame (width >= ${NAMES}px) {
+    .toolbar .steps .name { display: inline; }
+  }
+  ${menuSteps()}
+  @container frame (width < ${MENU_STEPS[2].below}px) {
+    .toolbar { gap: 2px; padding: 4px; }
+  }
   .main {
     display: grid;
-    grid-template-columns: minmax(0, 1fr) var(--segmark-side-width, 300px);
+    grid-template-columns: minmax(0, 1fr) var(--_side);
     min-height: 0;
-    /* The Compare panel lies over the work area's right side. */
+    /* The Compare panel (and in a narrow frame the side panel's drawer) lies over the work area's right side. */
     position: relative;
+    overflow: clip;
   }
   /*
    * The views of the layout share the stage at equal size: one view, three
@@ -106,15 +206,41 @@ export const annotatorStyles = css`
   .stage > .view-3d { position: relative; min-width: 0; min-height: 0; }
   .side {
     display: grid;
-    /* Series list, the tab strip, the shown tab's panel, the two reformats. */
-    grid-template-rows: auto auto minmax(120px, 1.6fr) 1fr 1fr;
+    /* Series list, the tab strip, the shown tab's panel. */
+    grid-template-rows: auto auto minmax(120px, 1fr);
     gap: 4px;
     padding: 4px;
     background: var(--_panel);
     min-height: 0;
-    overflow: hidden;
+    min-width: 0;
+    /* Too short a box: the whole bar scrolls rather than squeezing its panel to nothing. */
+    overflow: hidden auto;
   }
-  .side segmark-series-list { max-height: 20vh; overflow: auto; }
+  /* In the axial layout, the two reformats below the panel; the panel keeps the larger share. */
+  .side:has(> segmark-reformat) { grid-template-rows: auto auto minmax(160px, 2.2fr) minmax(80px, 1fr) minmax(80px, 1fr); }
+  .side segmark-series-list { max-height: 20cqb; overflow: auto; }
+  /*
+   * A narrow frame: the side panel becomes a drawer over the stage's right
+   * side, opened by the tool bar's last button (its aria-expanded is the
+   * state). Without the built-in tool bar it stays docked.
+   */
+  @container frame (width < ${DRAWER}px) {
+    .frame:has(> .toolbar) > .main { grid-template-columns: minmax(0, 1fr); }
+    .frame:has(> .toolbar) .side {
+      position: absolute;
+      top: 0;
+      right: 0;
+      bottom: 0;
+      z-index: 3;
+      width: min(var(--_side), calc(100% - 40px));
+      box-sizing: border-box;
+      border-left: 1px solid var(--_control-border);
+      box-shadow: -8px 0 24px #0009;
+    }
+    .frame:has(> .toolbar):not(:has(.side-toggle[aria-expanded='true'])) .side { visibility: hidden; }
+    .toolbar .side-toggle { display: inline-flex; }
+    .frame:has(> .toolbar) .notices { right: 8px; }
+  }
   .side-tabs { display: flex; gap: 2px; border-bottom: 1px solid var(--_control-border); }
   .side-tabs [role='tab'] { flex: 1; border-radius: 4px 4px 0 0; border-bottom: 0; }
   .side-tabs [role='tab'][aria-selected='true'] { background: var(--_accent); color: var(--_on-accent); border-color: var(--_accent); }
@@ -142,7 +268,7 @@ export const annotatorStyles = css`
     left: 50%;
     top: 48px;
     transform: translateX(-50%);
-    min-width: 320px;
+    min-width: min(320px, calc(100% - 16px));
     padding: 8px 10px;
     background: var(--_panel);
     border: 1px solid #ffffff22;
@@ -156,9 +282,9 @@ export const annotatorStyles = css`
   progress { width: 100%; }
   .notices {
     position: absolute;
-    right: calc(var(--segmark-side-width, 300px) + 8px);
+    right: calc(var(--_side) + 8px);
     bottom: 40px;
-    max-width: 420px;
+    max-width: min(420px, calc(100% - 16px));
     max-height: 40%;
     overflow: auto;
     display: grid;
@@ -186,7 +312,7 @@ export const annotatorStyles = css`
     display: flex;
     gap: 10px;
     align-items: center;
-    max-width: 60%;
+    max-width: max(60%, min(420px, calc(100% - 16px)));
     padding: 6px 10px;
     border-radius: 4px;
     z-index: 2;
@@ -231,4 +357,8 @@ export const annotatorStyles = css`
   .sheet th { text-align: left; font-weight: normal; padding: 2px 12px 2px 0; white-space: nowrap; }
   .sheet kbd { font: 12px ui-monospace, monospace; background: #ffffff14; border: 1px solid #ffffff2a; border-radius: 3px; padding: 0 4px; }
   .sheet ul { margin: 2px 0 8px 18px; padding: 0; color: var(--_muted); }
+  @container frame (width < 640px) or (height < 480px) {
+    .sheet { inset: 8px; }
+    .sheet-body { grid-template-columns: minmax(0, 1fr); }
+  }
 `;
