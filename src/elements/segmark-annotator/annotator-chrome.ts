@@ -73,7 +73,7 @@ export function renderStatusbar(t: Text, volume: Volume | undefined, slice: numb
       ?disabled=${!volume} aria-label=${t.slice}
       @input=${(e: Event) => volume && setSlice(sliceOfNumber(volume, Number((e.target as HTMLInputElement).value)))} />
     <span class="slice-label">${volume ? `${n} / ${volume.slices}` : '–'}</span>
-    ${instance === undefined ? nothing : html`<span class="instance-number" title="InstanceNumber">#${instance}</span>`}
+    ${instance === undefined ? nothing : html`<span class="instance-number" title="InstanceNumber" translate="no">#${instance}</span>`}
     ${save ?? nothing}
   </div>`;
 }
