@@ -46,6 +46,17 @@ describe('accessibility', () => {
     });
   }
 
+  for (const theme of ['light', 'dark'] as const) {
+    it(`the mpr-3d layout (three plane views and the 3D view) passes axe in the ${theme} theme, in zh-CN too`, async () => {
+      const a = await open(theme, theme === 'dark' ? 'zh-CN' : 'en');
+      a.layout = 'mpr-3d';
+      await a.updateComplete;
+      await frames(3);
+      expect(a.shadowRoot!.querySelectorAll('segmark-viewport')).toHaveLength(3);
+      expect(await violations(a)).toEqual([]);
+    });
+  }
+
   it('REQ-A11Y-2: the export dialog and the shortcut sheet pass axe in zh-CN', async () => {
     const a = await open('dark', 'zh-CN');
     a.openExportDialog();

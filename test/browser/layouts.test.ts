@@ -218,4 +218,60 @@ describe('layouts', () => {
     expect(a.slice).toBe(target.slice);
     expect(a.session.get('crosshair')).toEqual({ column: before.column + 1, row: target.row });
   });
+
+  it('mpr-3d: the 3D view shows the labels, follows an edit made on a plane view, and a click on a surface moves the three planes', async () => {
+    const a = await opened();
+    a.layout = 'mpr-3d';
+    const volume = a.session.volume!;
+    const doc = (a as unknown as { annotations: { document: AnnotationDocument } }).annotations.document;
+    const c = Math.floor(volume.columns / 2);
+    const r = Math.floor(volume.rows / 2);
+    const k0 = Math.max(2, a.slice - 3);
+    doc.beginStroke('boxes');
+    for (let k = k0; k <= k0 + 5; k++) doc.setRegion(4, k, { rings: [[c - 40, r - 30, c + 40, r - 30, c + 40, r + 30, c - 40, r + 30]] }, { kind: 'draw' });
+    doc.commitStroke();
+    await a.updateComplete;
+    const surface = a.shadowRoot!.querySelector('segmark-surface-view')!;
+    await surface.whenIdle();
+    const [box] = surface.surfaces();
+    expect(box?.labelId).toBe(4);
+    // The box is 80 × 60 pixels × 6 slices: its volume in mm³ within 3 %.
+    const voxels = 80 * 60 * 6;
+    const mm3 = voxels * volume.spacing[0] * volume.spacing[1] * volume.spacing[2];
+    expect(Math.abs(box!.volumeMm3 - mm3) / mm3).toBeLessThan(0.03);
+    // The picture is not blank: the surface's colour is drawn.
+    const pixels = surface.readPixels()!;
+    let lit = 0;
+    for (let i = 0; i < pixels.data.length; i += 4) if (pixels.data[i]! + pixels.data[i + 1]! + pixels.data[i + 2]! > 60) lit++;
+    expect(lit).toBeGreaterThan(200);
+
+    // An edit on the sagittal view (the brush, real mouse) grows the surface.
+    a.activeLabel = 4;
+    a.tool = 'brush';
+    await a.updateComplete;
+    await frames(2);
+    const sagittal = views(a).find((v) => v.plane === 'sagittal')!;
+    const y = volume.slices - 1 - (k0 + 8);
+    const from = sagittal.imageToClient(r - 20, y)!;
+    const to = sagittal.imageToClient(r + 20, y)!;
+    await commands.pointerPath([[from.x, from.y], [to.x, to.y]], { stepsPerSegment: 8 });
+    await surface.whenIdle();
+    const [grown] = surface.surfaces();
+    expect(grown!.volumeMm3).toBeGreaterThan(box!.volumeMm3);
+    expect(grown!.bounds[5] - grown!.bounds[4]).toBeGreaterThan(box!.bounds[5] - box!.bounds[4]);
+
+    // A click on the box's top face moves the axial slice and the crosshair there.
+    a.tool = 'window';
+    await a.updateComplete;
+    surface.viewFrom('S');
+    await surface.whenIdle();
+    const target = { column: c + 20, row: r - 10, slice: k0 + 5 };
+    const p = surface.voxelToClient(target.column, target.row, target.slice)!;
+    await commands.pointerClicks([[p.x, p.y]]);
+    await a.updateComplete;
+    expect(Math.abs(a.slice - target.slice)).toBeLessThanOrEqual(1);
+    const at = a.session.get('crosshair')!;
+    expect(Math.abs(at.column - target.column)).toBeLessThanOrEqual(1);
+    expect(Math.abs(at.row - target.row)).toBeLessThanOrEqual(1);
+  });
 });

@@ -185,6 +185,8 @@ export class AnnotatorBase extends LitElement {
   @state() showProgress = false;
   /** @internal */
   @state() sheetOpen = false;
+  /** The 3D view shows the CT on the three planes. @internal */
+  @state() surfacePlanes = false;
 
   /** The axial view, or the first view of a layout without one. @internal */
   get viewport(): SegmarkViewport | null {

@@ -26,7 +26,7 @@ import {
   type SideTab,
 } from './annotator-chrome.js';
 import { renderShortcutSheet } from './shortcut-sheet.js';
-import { renderToolbar } from './toolbar.js';
+import { renderToolbar, sideKeys } from './toolbar.js';
 
 /** The tab shown: the chosen one, except that an open reject picker or a comment being placed shows Review. */
 function shownSideTab(a: SegmarkAnnotator): SideTab {
@@ -92,7 +92,7 @@ function renderSide(a: SegmarkAnnotator, win: WindowLevel, invert: boolean) {
   const tabs: SideTab[] = a.noAutosave ? ['labels', 'review'] : ['labels', 'review', 'work'];
   const shown = shownSideTab(a);
   const crosshair = session.get('crosshair');
-  return html`<div class="side" part="side">
+  return html`<div class="side" part="side" id="side" @keydown=${sideKeys(a.commands)}>
     <segmark-series-list aria-label=${t.series} .items=${a.loader.items} .selected=${a.loader.selectedKey}
       @sm-series-select=${(e: HTMLElementEventMap['sm-series-select']) => {
         e.stopPropagation();
@@ -212,8 +212,39 @@ function renderStage(a: SegmarkAnnotator, win: WindowLevel, invert: boolean) {
   </div>`;
 }
 
-function renderSurface(a: SegmarkAnnotator, _win: WindowLevel) {
-  return html`<div class="view-3d" part="view-3d" aria-label=${strings(a.lang).view3d}></div>`;
+/** The 3D view of the labels, with its camera buttons and the CT planes switch. */
+function renderSurface(a: SegmarkAnnotator, win: WindowLevel) {
+  const { session } = a;
+  const t = strings(a.lang);
+  const volume = session.volume;
+  const crosshair = session.get('crosshair') ?? { column: Math.floor((volume?.columns ?? 0) / 2), row: Math.floor((volume?.rows ?? 0) / 2) };
+  const view = () => a.renderRoot.querySelector('segmark-surface-view');
+  const directions = ['A', 'P', 'L', 'R', 'S', 'I'] as const;
+  return html`<div class="view-3d" part="view-3d">
+    <segmark-surface-view
+      role="img"
+      aria-label=${t.view3d}
+      .volume=${volume}
+      .document=${session.document}
+      .labelmap=${a.annotations.labelmap}
+      .crosshair=${crosshair}
+      .slice=${a.slice}
+      .window=${win}
+      .showPlanes=${a.surfacePlanes}
+      @sm-surface-point=${(e: HTMLElementEventMap['sm-surface-point']) => {
+        e.stopPropagation();
+        session.set('crosshair', { column: e.detail.column, row: e.detail.row });
+        a.slice = e.detail.slice;
+      }}
+      @dblclick=${() => session.set('maximised', session.get('maximised') ? undefined : '3d')}
+    ></segmark-surface-view>
+    <div class="view-3d-controls" role="toolbar" aria-label=${t.view3dControls}>
+      ${directions.map((d) => html`<button data-view-from=${d} title=${t[`viewFrom${d}`]} aria-label=${t[`viewFrom${d}`]} @click=${() => view()?.viewFrom(d)}>${d}</button>`)}
+      <button data-action="reset-3d" title=${t.view3dResetHint} @click=${() => view()?.resetCamera()}>${t.view3dReset}</button>
+      <button data-action="planes-3d" aria-pressed=${String(a.surfacePlanes)} title=${t.view3dPlanesHint}
+        @click=${() => (a.surfacePlanes = !a.surfacePlanes)}>${t.view3dPlanes}</button>
+    </div>
+  </div>`;
 }
 
 function renderExport(a: SegmarkAnnotator) {

@@ -204,6 +204,11 @@ export const annotatorStyles = css`
   }
   .stage > segmark-viewport,
   .stage > .view-3d { position: relative; min-width: 0; min-height: 0; }
+  .view-3d segmark-surface-view { position: absolute; inset: 0; }
+  /* Over the black 3D canvas in either theme: light text on a dark ground. */
+  .view-3d-controls { position: absolute; left: 4px; bottom: 4px; display: flex; flex-wrap: wrap; gap: 2px; z-index: 1; }
+  .view-3d-controls button { padding: 1px 6px; color: #e8edf5; background: #000c; border-color: #ffffff40; }
+  .view-3d-controls button[aria-pressed='true'] { color: #0b1220; background: #4da3ff; border-color: #4da3ff; }
   .side {
     display: grid;
     /* Series list, the tab strip, the shown tab's panel. */
