@@ -52,6 +52,7 @@ describe('a gantry-tilted series on the reformats', () => {
       cursor: undefined,
       scale: 1,
       dpr: 1,
+      width: 600,
       referenceLines: true,
       toCanvas: (x, y) => ({ x, y }),
     });
@@ -71,6 +72,7 @@ describe('a gantry-tilted series on the reformats', () => {
         cursor: { x: x + 0.5, y: y + 0.5 },
         scale: 1,
         dpr: 1,
+        width: 600,
         referenceLines: false,
         toCanvas: (px, py) => ({ x: px, y: py }),
       });

@@ -443,6 +443,7 @@ export class SegmarkViewport extends LitElement {
       cursor: this.cursor,
       scale: view.scale,
       dpr,
+      width: width / dpr,
       referenceLines: this.showReferenceLines && (this.plane !== 'axial' || this.crosshair !== undefined),
       toCanvas: (x, y) => view.imageToCanvas(x, y),
     });

@@ -19,6 +19,9 @@ export const PLANE_COLOURS: Readonly<Record<ViewPlane, string>> = {
   coronal: 'rgba(0, 200, 255, 0.6)',
 };
 
+/** Views narrower than this (CSS px) leave the series description out. */
+const NARROW_PX = 480;
+
 const PLANE_NAMES: Readonly<Record<ViewPlane, string>> = { axial: 'AX', sagittal: 'SAG', coronal: 'COR' };
 
 export interface OverlayInput {
@@ -32,9 +35,10 @@ export interface OverlayInput {
   window: WindowLevel;
   /** Image pixel under the pointer, if any. */
   cursor: { x: number; y: number } | undefined;
-  /** Canvas pixels per image pixel, and the device pixel ratio. */
+  /** Canvas pixels per image pixel, the device pixel ratio, and the view's width in CSS pixels. */
   scale: number;
   dpr: number;
+  width: number;
   referenceLines: boolean;
   toCanvas(x: number, y: number): { x: number; y: number };
 }
@@ -50,7 +54,8 @@ export function overlayContent(o: OverlayInput): OverlayContent {
       top: orientationLetters(negate(frame.downDirection)),
       bottom: orientationLetters(frame.downDirection),
     },
-    topLeft: o.plane === 'axial' ? [v.description, `${v.modality} ${v.columns}×${v.rows}`] : [PLANE_NAMES[o.plane], tiltNote(v)],
+    // A narrow view (three side by side on a laptop) keeps the corners apart: no series description.
+    topLeft: o.plane === 'axial' ? [...(o.width >= NARROW_PX ? [v.description] : []), `${v.modality} ${v.columns}×${v.rows}`] : [PLANE_NAMES[o.plane], tiltNote(v)],
     topRight: positionLines(v, o.plane, o.index),
     bottomLeft: cursorLines(v, o.plane, o.index, o.cursor),
     bottomRight: [`W ${Math.round(o.window.width)}  L ${Math.round(o.window.center)}`, `×${o.scale.toFixed(2)}`],
