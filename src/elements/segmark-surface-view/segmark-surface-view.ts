@@ -32,6 +32,14 @@ export interface SurfaceSummary {
 const CLICK_SLOP = 4;
 
 /**
+ * While labels are still being meshed, frames come at most this often (ms).
+ * Where WebGL runs on the CPU every frame holds the page for the GPU's
+ * 30–80 ms, and the labels still to be cut out of the labelmap would wait
+ * behind each one; the frame after the last surface is drawn at once.
+ */
+const BUSY_FRAME_MS = 200;
+
+/**
  * A 3D view of the labels: a surface for each visible label of the
  * document, in the label's colour and opacity, placed in patient space from
  * each slice's position. Left drag rotates, the wheel zooms, middle or
@@ -195,12 +203,17 @@ export class SegmarkSurfaceView extends LitElement {
     this.mesher.warm();
     const opening = Promise.all([import('./surface-scene.js'), import('./surface-planes.js')]).then(([{ SurfaceScene }, { SurfacePlanes }]) => {
       if (this.opening !== opening) return;
-      this.scene = new SurfaceScene(this.host, { onRendered: () => this.resolveRendered() });
+      this.scene = new SurfaceScene(this.host, {
+        onRendered: () => this.resolveRendered(),
+        pace: (last) => (this.surfacesOf?.busy ? Math.max(0, last + BUSY_FRAME_MS - performance.now()) : 0),
+      });
       this.planes = new SurfacePlanes(this.scene.renderer);
       this.resizeObserver = new ResizeObserver(() => this.scene?.resize());
       this.resizeObserver.observe(this);
       this.follow();
       this.updatePlanes();
+      // Ready once the scene's first frame (shaders compiled, `SurfaceScene.warm`) has been shown.
+      return new Promise<void>((resolve) => requestAnimationFrame(() => setTimeout(resolve, 0)));
     });
     this.opening = opening;
   }
@@ -231,6 +244,8 @@ export class SegmarkSurfaceView extends LitElement {
     const label = this.document?.label(labelId);
     this.scene?.setSurface(labelId, surface, label ? lookOf(label) : HIDDEN);
     if (this.autoFit && surface) this.resetCamera();
+    // The frame a paced wait put off comes as soon as the last label is meshed.
+    void this.surfacesOf?.whenSettled().then(() => this.scene?.requestRender(true));
   }
 
   /** Colours, opacity and visibility of every label, after labels as a whole changed. */

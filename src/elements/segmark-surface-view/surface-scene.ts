@@ -37,8 +37,8 @@ const VIEWS: Record<ViewDirection, { toward: Vec3; up: Vec3 }> = {
  * Drawing-buffer pixels per device pixel where WebGL runs on the CPU. There
  * the page itself waits for every frame (the compositor, without a GPU
  * either, reads the picture back when it is shown): SwiftShader took about
- * 150 ms for a 1024×768 frame of the bench's five discs, a quarter of the
- * pixels a quarter of that. A GPU draws at full resolution.
+ * 150 ms for a 1024×768 frame of the bench's five discs, and about 70 ms at
+ * half the width and height. A GPU draws at full resolution.
  */
 const SOFTWARE_SCALE = 0.5;
 
@@ -82,6 +82,8 @@ interface SurfaceActor {
 export interface SceneOptions {
   /** Called after each frame the scene draws (its own and the interactor's). */
   onRendered?: () => void;
+  /** How long to put off a frame that was asked for, given when the last was drawn (ms; 0: the next animation frame). */
+  pace?: (lastFrame: number) => number;
 }
 
 export class SurfaceScene {
@@ -94,6 +96,10 @@ export class SurfaceScene {
   private readonly incoming = new Map<number, LabelSurface>();
   private readonly looks = new Map<number, SurfaceLook>();
   private frame: number | undefined;
+  /** A frame put off by `pace`. */
+  private timer: ReturnType<typeof setTimeout> | undefined;
+  /** When the last frame was drawn (performance.now()). */
+  private lastFrame = -Infinity;
   private disposed = false;
   /** WebGL draws on the CPU here (`softwareRendering`): fewer pixels and triangles then. */
   readonly software: boolean;
@@ -258,22 +264,38 @@ export class SurfaceScene {
     this.requestRender();
   }
 
-  /** Draws in the next animation frame (once, however often it is asked). */
-  requestRender(): void {
-    if (this.frame !== undefined || this.disposed) return;
+  /**
+   * Draws in an animation frame soon (once, however often it is asked): the
+   * next one, or later when `pace` says so; `now` skips the wait.
+   */
+  requestRender(now = false): void {
+    if (this.disposed || this.frame !== undefined) return;
+    if (this.timer !== undefined) {
+      if (!now) return;
+      clearTimeout(this.timer);
+      this.timer = undefined;
+    }
+    const wait = now ? 0 : (this.options.pace?.(this.lastFrame) ?? 0);
+    if (wait > 0) {
+      this.timer = setTimeout(() => {
+        this.timer = undefined;
+        this.requestRender(true);
+      }, wait);
+      return;
+    }
     this.frame = requestAnimationFrame(() => {
       this.frame = undefined;
       this.render();
     });
   }
 
-  /** Draws now, with the next waiting surface (another frame is asked for while more wait). */
+  /** Draws now, with waiting surfaces up to the frame's budget (another frame is asked for while more wait). */
   render(): void {
     if (this.disposed) return;
-    if (this.frame !== undefined) {
-      cancelAnimationFrame(this.frame);
-      this.frame = undefined;
-    }
+    if (this.frame !== undefined) cancelAnimationFrame(this.frame);
+    if (this.timer !== undefined) clearTimeout(this.timer);
+    this.frame = undefined;
+    this.timer = undefined;
     // New surfaces up to a budget of triangles per frame (at least one).
     let triangles = 0;
     while (this.incoming.size > 0 && (triangles === 0 || triangles + this.incoming.values().next().value!.triangles <= FRAME_TRIANGLES)) {
@@ -281,13 +303,14 @@ export class SurfaceScene {
     }
     this.renderer.resetCameraClippingRange();
     this.renderWindow.render();
+    this.lastFrame = performance.now();
     if (this.incoming.size > 0) this.requestRender();
     this.options.onRendered?.();
   }
 
   /** True while a frame is asked for and not drawn yet (a surface waits to be drawn). */
   get renderPending(): boolean {
-    return this.frame !== undefined;
+    return this.frame !== undefined || this.timer !== undefined;
   }
 
   /** Draws now, every waiting surface in, and reads the picture back (RGBA, bottom row first, device pixels). */
@@ -319,6 +342,7 @@ export class SurfaceScene {
   dispose(): void {
     this.disposed = true;
     if (this.frame !== undefined) cancelAnimationFrame(this.frame);
+    if (this.timer !== undefined) clearTimeout(this.timer);
     this.interactor.unbindEvents();
     this.interactor.delete();
     this.incoming.clear();
