@@ -61,11 +61,12 @@ function softwareRendering(): boolean {
 
 /**
  * Triangles of new surfaces handed to vtk.js in one frame: it builds their
- * vertex buffers in JavaScript as it first draws them, about 2 ms per
- * thousand triangles here, so surfaces arriving together are spread over
- * frames instead of holding the page for one long frame.
+ * vertex buffers in JavaScript as it first draws them, 2–3 ms per thousand
+ * triangles on our machines, so surfaces arriving together are spread over
+ * frames instead of holding the page for one long frame (in the bench, two
+ * discs a frame made its longest task about 140 ms, one about 100 ms).
  */
-const FRAME_TRIANGLES = 24_000;
+const FRAME_TRIANGLES = 12_000;
 
 export interface SurfaceLook {
   /** sRGB 0..255. */
