@@ -17,6 +17,12 @@ import { CHROMIUM, CHROMIUM_ARGS } from './support/kill-processes.js';
 
 const ROOT = resolve(fileURLToPath(new URL('.', import.meta.url)), '../..');
 
+/**
+ * The library as `npm run build` bundles it, into a folder of this test's own:
+ * library.test.ts builds dist/ at the same time in another worker.
+ */
+const DIST = join(ROOT, '.tmp/surface-library-dist');
+
 /** The policy of library.test.ts (the README's for embedding pages). */
 const CSP = [
   "default-src 'self'",
@@ -67,7 +73,7 @@ const TYPES: Record<string, string> = {
 
 function serve(): Promise<{ server: Server; url: string }> {
   const mounts: [string, string][] = [
-    ['/dist/', join(ROOT, 'dist')],
+    ['/dist/', DIST],
     ['/sample-dicom/', join(ROOT, 'sample-dicom')],
   ];
   const server = createServer((request, response) => {
@@ -97,8 +103,12 @@ let base = '';
 let browser: Browser | undefined;
 
 beforeAll(async () => {
-  const built = spawnSync('node', ['scripts/build.mjs'], { cwd: ROOT, encoding: 'utf8' });
-  if (built.status !== 0) throw new Error(`npm run build failed:\n${built.stdout}\n${built.stderr}`);
+  const built = spawnSync(
+    'node',
+    ['node_modules/vite/bin/vite.js', 'build', '--config', 'vite.lib.config.ts', '--mode', 'production', '--logLevel', 'warn', '--outDir', DIST, '--emptyOutDir'],
+    { cwd: ROOT, encoding: 'utf8', env: { ...process.env, NODE_ENV: 'production' } },
+  );
+  if (built.status !== 0) throw new Error(`the library build failed:\n${built.stdout}\n${built.stderr}`);
   ({ server, url: base } = await serve());
   browser = await chromium.launch({ executablePath: CHROMIUM, headless: true, args: CHROMIUM_ARGS });
 }, 240_000);
