@@ -14,8 +14,8 @@ const NAMES = 2200;
  * range list change with the font and the language.
  */
 const MENU_STEPS = [
-  // The files group, the URL form and the W/L read-out.
-  { step: '.menu-m', below: 1720, withThreshold: 1880 },
+  // The layouts, the files group, the URL form and the W/L read-out.
+  { step: '.menu-m', below: 1900, withThreshold: 2320 },
   // … and the window presets and the interpolation steps (still on the bar at 1100 px).
   { step: '.menu-s', below: 1100, withThreshold: 1270 },
   // … and the display toggles and the range list: only navigation and the annotation tools stay.
@@ -46,6 +46,7 @@ function menuSteps() {
           align-content: start;
           width: min(34em, calc(100cqi - 8px));
           max-height: calc(100cqb - 48px);
+          box-sizing: border-box;
           overflow: auto;
           padding: 6px;
           background: var(--_panel);

@@ -16,6 +16,7 @@
 import { html, nothing, type ReactiveElement } from 'lit';
 import { WINDOW_PRESETS } from '../../core/display/window.js';
 import { ANNOTATION_TOOLS, command, isEnabled, shortcutText, type CommandContext, type CommandId } from '../../session/commands.js';
+import { LAYOUTS } from '../../session/annotator-session.js';
 import { THRESHOLD_PRESETS } from '../../tools/threshold-brush.js';
 import { commandText } from '../../text/commands.js';
 import { shortcutStrings } from '../../text/shortcuts.js';
@@ -228,6 +229,9 @@ export function renderToolbar(input: ToolbarInput) {
           ${button('background-only', { pressed: document?.paintMode === 'background-only', data: { action: 'background-only' } })}
         </div>
         <div class="menu-m" tabindex="-1">
+          <div class="group layouts" role="group" aria-label=${t.layouts}>
+            ${LAYOUTS.map((layout) => button(`layout.${layout}`, { pressed: session.get('layout') === layout }))}
+          </div>
           <div class="group files" role="group" aria-label=${groups.open}>
             ${button('open-files')} ${button('open-folder')}
             ${button('import', { data: { action: 'import' } })} ${button('export', { data: { action: 'export' } })}
