@@ -53,8 +53,8 @@ const en: Text = {
   },
   fill: {
     name: 'Fill',
-    summary: 'Fill holes and areas closed by the label.',
-    gestures: ['Click inside the label: fill all its holes', 'Click an area the label encloses: fill it'],
+    summary: 'Fill holes and areas closed by the label, or a connected area within the threshold range.',
+    gestures: ['Click inside the label: fill all its holes', 'Click an area the label encloses: fill it', 'Click elsewhere: fill the connected pixels within the threshold range'],
   },
 };
 
@@ -96,8 +96,8 @@ const zhCN: Text = {
   },
   fill: {
     name: '填充',
-    summary: '填充标签内的空洞及被标签围住的区域。',
-    gestures: ['在标签内单击：填充其所有空洞', '在被标签围住的区域内单击：填充该区域'],
+    summary: '填充标签内的空洞及被标签围住的区域，或阈值范围内的连通区域。',
+    gestures: ['在标签内单击：填充其所有空洞', '在被标签围住的区域内单击：填充该区域', '在其他位置单击：填充阈值范围内相连的像素'],
   },
 };
 

@@ -82,8 +82,9 @@ export interface ToolPreview {
  * - `cancelled`: the work in progress was abandoned (Escape, cancel()).
  * - `fill-open`: the fill area reaches the image border, so it is not closed; nothing filled.
  * - `fill-no-holes`: a click inside the label, which has no holes to fill.
+ * - `fill-out-of-range`: a click on an open area whose pixel lies outside the threshold range; nothing filled.
  */
-export type ToolStatusCode = 'changed' | 'unchanged' | 'locked' | 'too-small' | 'cancelled' | 'fill-open' | 'fill-no-holes';
+export type ToolStatusCode = 'changed' | 'unchanged' | 'locked' | 'too-small' | 'cancelled' | 'fill-open' | 'fill-no-holes' | 'fill-out-of-range';
 
 export interface AnnotationTool {
   readonly id: AnnotationToolId;

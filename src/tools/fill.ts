@@ -12,6 +12,11 @@
  *   united with the region, grown by just under half a pixel so they meet
  *   the region's sub-pixel outline without taking any pixel outside the
  *   flood.
+ * - Click where the label is absent and encloses nothing there: the
+ *   4-connected region of the slice's pixels within the HU range (the
+ *   annotator's threshold range) around the click is united with the region,
+ *   traced exactly along pixel edges (`fill-out-of-range` when the clicked
+ *   pixel itself is outside the range).
  *
  * In 'over-others' paint mode a filled area takes over other labels inside
  * it, as any drawing does (the document applies the rule).
@@ -21,14 +26,34 @@ import { rasterizeToMask } from '../core/annotation/rasterize.js';
 import { cleanRegion, normalizeRegion, offsetRegion, unionRegions } from '../core/annotation/region-ops.js';
 import { EMPTY_REGION, type Region, type Ring } from '../core/annotation/region.js';
 import type { AnnotationTool, ToolContext, ToolKey, ToolPointer, ToolPreview, ToolStatusCode } from './annotation-tool.js';
+import { rangeSource, thresholdRange, type ThresholdRange, type ThresholdRangeInput } from './threshold-brush.js';
 import { commitRegion, historyText, isEditable, regionContains, ringArea, ringContains } from './tool-support.js';
 
 /** How far flooded pixel squares are grown to meet a sub-pixel outline: < 0.5, so no pixel centre outside the flood is taken. */
 const FLOOD_GROW = 0.49;
 
+export interface FillOptions {
+  /** The HU range an open area is filled within; default the 'disc' preset. */
+  range?: ThresholdRangeInput;
+}
+
 export class FillTool implements AnnotationTool {
   readonly id = 'fill' as const;
   #status: ToolStatusCode | undefined;
+  #range: () => ThresholdRange;
+
+  constructor(options: FillOptions = {}) {
+    this.#range = rangeSource(options.range ?? 'disc');
+  }
+
+  /** The HU range an open area is filled within; set a preset id, a range or a function. */
+  get range(): ThresholdRange {
+    return thresholdRange(this.#range());
+  }
+
+  set range(range: ThresholdRangeInput) {
+    this.#range = rangeSource(range);
+  }
 
   /** What the last gesture came to (see ToolStatusCode). */
   get status(): ToolStatusCode | undefined {
@@ -76,11 +101,20 @@ export class FillTool implements AnnotationTool {
     // The click's pixel centre may be inside although the point is not (near the outline).
     if (mask[r * columns + c]) return this.#fillHoles(region, context);
     const flood = floodBackground(mask, columns, rows, r * columns + c);
-    if (!flood) return 'fill-open';
+    if (!flood) return this.#fillRange(region, r * columns + c, context);
     const added = offsetRegion(maskToRegion(flood, columns, rows), FLOOD_GROW);
     // Growing can leave hair-thin slivers where the outline ran within 0.01 px of a pixel edge.
     const filled = cleanRegion(unionRegions(region, added), { minArea: 0.05 });
     return commitRegion(context, filled, 'draw', historyText(context, 'Fill'));
+  }
+
+  /** The connected in-range pixels around `start`, united with the region. */
+  #fillRange(region: Region, start: number, context: ToolContext): ToolStatusCode {
+    const { columns, rows } = context;
+    const flood = floodRange(context.values, columns, rows, start, this.range);
+    if (!flood) return 'fill-out-of-range';
+    const filled = unionRegions(region, maskToRegion(flood, columns, rows));
+    return commitRegion(context, filled, 'draw', historyText(context, 'Fill range'));
   }
 
   #fillHoles(region: Region, context: ToolContext): ToolStatusCode {
@@ -127,6 +161,35 @@ export function floodBackground(mask: Uint8Array, columns: number, rows: number,
     for (let k = 0; k < 4; k++) {
       const j = k === 0 ? i - 1 : k === 1 ? i + 1 : k === 2 ? i - columns : i + columns;
       if (mask[j] || out[j]) continue;
+      out[j] = 1;
+      stack[top++] = j;
+    }
+  }
+  return out;
+}
+
+/**
+ * The 4-connected component of pixels with `min ≤ value ≤ max` containing
+ * `start`, as a 0/1 mask, or undefined when the start pixel is out of range.
+ */
+export function floodRange(values: Int16Array, columns: number, rows: number, start: number, range: ThresholdRange): Uint8Array | undefined {
+  const { min, max } = range;
+  if (!(values[start]! >= min && values[start]! <= max)) return undefined;
+  const out = new Uint8Array(columns * rows);
+  const stack = new Int32Array(columns * rows);
+  let top = 0;
+  stack[top++] = start;
+  out[start] = 1;
+  while (top > 0) {
+    const i = stack[--top]!;
+    const c = i % columns;
+    const r = (i - c) / columns;
+    for (let k = 0; k < 4; k++) {
+      if ((k === 0 && c === 0) || (k === 1 && c === columns - 1) || (k === 2 && r === 0) || (k === 3 && r === rows - 1)) continue;
+      const j = k === 0 ? i - 1 : k === 1 ? i + 1 : k === 2 ? i - columns : i + columns;
+      if (out[j]) continue;
+      const v = values[j]!;
+      if (v < min || v > max) continue;
       out[j] = 1;
       stack[top++] = j;
     }

@@ -10,7 +10,7 @@
 import type { AnnotationTool, AnnotationToolId } from './annotation-tool.js';
 import { BrushTool, type BrushOptions } from './brush.js';
 import { EditTool, type EditOptions } from './edit.js';
-import { FillTool } from './fill.js';
+import { FillTool, type FillOptions } from './fill.js';
 import { FreehandTool, type FreehandOptions } from './freehand.js';
 import { LivewireTool } from './livewire-tool.js';
 import { PolygonTool } from './polygon.js';
@@ -21,7 +21,8 @@ export { BrushTool, EditTool, FillTool, FreehandTool, LivewireTool, PolygonTool,
 export type { BrushMode, BrushOptions } from './brush.js';
 export type { EditOptions } from './edit.js';
 export type { FreehandOptions } from './freehand.js';
-export { THRESHOLD_PRESETS, type ThresholdBrushOptions, type ThresholdPresetId, type ThresholdRange } from './threshold-brush.js';
+export { THRESHOLD_PRESETS, type ThresholdBrushOptions, type ThresholdPresetId, type ThresholdRange, type ThresholdRangeInput } from './threshold-brush.js';
+export type { FillOptions } from './fill.js';
 export { BRUSH_SIZES_MM } from './stroke.js';
 
 /** The options each tool takes, and the class it is. */
@@ -33,7 +34,7 @@ export interface ToolOptionsMap {
   brush: BrushOptions;
   eraser: BrushOptions;
   'threshold-brush': ThresholdBrushOptions;
-  fill: Record<string, never>;
+  fill: FillOptions;
 }
 
 export interface ToolClassMap {
@@ -66,7 +67,7 @@ export function createTool(id: AnnotationToolId, options: object = {}): Annotati
     case 'threshold-brush':
       return new ThresholdBrushTool(options);
     case 'fill':
-      return new FillTool();
+      return new FillTool(options);
     default:
       throw new RangeError(`no annotation tool ${String(id)}`);
   }

@@ -4,7 +4,8 @@
  * HU range, traced back to pixel-edge polygons (maskToRegion, exact) and
  * united with the active label's region on release (cut from it with Alt or
  * Ctrl held at the press). Presets cover discs, bone and soft tissue; any
- * range can be set.
+ * range can be set. The range may be given as a function (the annotator's
+ * one range, which Fill uses too); it is read at each press.
  *
  * Per pointer move only the new piece of the stroke is rasterised and tested;
  * the traced preview is rebuilt at most once per frame, over the bounding box
@@ -32,11 +33,14 @@ export const THRESHOLD_PRESETS: Readonly<Record<ThresholdPresetId, Readonly<Thre
   'soft-tissue': Object.freeze({ min: -100, max: 100 }),
 });
 
+/** A range, a preset's id, or where to read the range at each press (e.g. the annotator's session). */
+export type ThresholdRangeInput = ThresholdRange | ThresholdPresetId | (() => ThresholdRange);
+
 export interface ThresholdBrushOptions {
   /** Diameter in mm; default 5. */
   size?: number;
   /** The HU range; default the 'disc' preset. */
-  range?: ThresholdRange | ThresholdPresetId;
+  range?: ThresholdRangeInput;
   pressure?: boolean;
   sizes?: readonly number[];
 }
@@ -50,6 +54,8 @@ const OUT_OF_RANGE = 3;
 interface Stroke {
   target: Target;
   subtract: boolean;
+  /** The range at the press: a change of the range takes effect at the next stroke. */
+  range: ThresholdRange;
   state: Uint8Array;
   /** Pixels in range lie within this box. */
   box: PixelBox;
@@ -64,23 +70,23 @@ export class ThresholdBrushTool implements AnnotationTool {
   readonly size: BrushSize;
   pressure: boolean;
   #status: ToolStatusCode | undefined;
-  #range: ThresholdRange;
+  #range: () => ThresholdRange;
   #stroke: Stroke | undefined;
   #pointer: { x: number; y: number; scale: number } | undefined;
 
   constructor(options: ThresholdBrushOptions = {}) {
     this.size = new BrushSize(options.size ?? 5, options.sizes);
     this.pressure = options.pressure ?? true;
-    this.#range = checkRange(options.range ?? 'disc');
+    this.#range = rangeSource(options.range ?? 'disc');
   }
 
-  /** The HU range painted; set a preset id or a range. Takes effect at the next stroke. */
+  /** The HU range painted; set a preset id, a range or a function. Takes effect at the next stroke. */
   get range(): ThresholdRange {
-    return { ...this.#range };
+    return thresholdRange(this.#range());
   }
 
-  set range(range: ThresholdRange | ThresholdPresetId) {
-    this.#range = checkRange(range);
+  set range(range: ThresholdRangeInput) {
+    this.#range = rangeSource(range);
   }
 
   get active(): boolean {
@@ -107,6 +113,7 @@ export class ThresholdBrushTool implements AnnotationTool {
     this.#stroke = {
       target: targetOf(context),
       subtract: p.altKey || p.ctrlKey,
+      range: this.range,
       state: new Uint8Array(context.columns * context.rows),
       box: { c0: 0, r0: 0, c1: 0, r1: 0 },
       pending: [p.x, p.y],
@@ -208,7 +215,7 @@ export class ThresholdBrushTool implements AnnotationTool {
       }
     }
     rasterizeRegion(piece, w, box.r1 - box.r0, scratch, REACHED);
-    const { min, max } = this.#range;
+    const { min, max } = s.range;
     const state = s.state;
     let fc0 = Infinity, fr0 = Infinity, fc1 = -Infinity, fr1 = -Infinity;
     for (let r = box.r0; r < box.r1; r++) {
@@ -235,7 +242,15 @@ export class ThresholdBrushTool implements AnnotationTool {
   }
 }
 
-function checkRange(range: ThresholdRange | ThresholdPresetId): ThresholdRange {
+/** Where a tool reads its range: a fixed range is checked once, a function at each reading. */
+export function rangeSource(range: ThresholdRangeInput): () => ThresholdRange {
+  if (typeof range === 'function') return range;
+  const fixed = thresholdRange(range);
+  return () => fixed;
+}
+
+/** A copy of the range (or the preset's), checked: finite, min ≤ max; else a RangeError. */
+export function thresholdRange(range: ThresholdRange | ThresholdPresetId): ThresholdRange {
   const r = typeof range === 'string' ? THRESHOLD_PRESETS[range] : range;
   if (!r || !Number.isFinite(r.min) || !Number.isFinite(r.max) || r.min > r.max) {
     throw new RangeError(`threshold range ${JSON.stringify(range)} is not [min ≤ max] HU`);

