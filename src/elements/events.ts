@@ -170,7 +170,7 @@ export interface WindowDetail {
 export interface ChangeDetail {
   labelId: number;
   slice: number | null;
-  kind: 'draw' | 'erase' | 'edit' | 'interpolate' | 'import' | 'verify' | 'label' | 'restore' | 'undo' | 'redo';
+  kind: 'draw' | 'erase' | 'edit' | 'interpolate' | 'import' | 'assist' | 'verify' | 'label' | 'restore' | 'undo' | 'redo';
 }
 
 

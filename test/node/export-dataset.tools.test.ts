@@ -253,6 +253,7 @@ describe('dataset package of the sample case (nnU-Net v2 raw layout)', () => {
         drawn: own.filter((r) => r.origin === 'drawn').length,
         interpolated: own.filter((r) => r.origin === 'interpolated').length,
         imported: own.filter((r) => r.origin === 'imported').length,
+        assisted: own.filter((r) => r.origin === 'assisted').length,
       });
     }
     expect(pkg.provenance.labels.find((l) => l.originalId === 1)!.review.regions).toBeGreaterThan(0);

@@ -33,9 +33,9 @@ describe('exports name the imported algorithm and carry the review', () => {
     const labels = (JSON.parse(text) as { labels: { originalId: number; review: unknown; sources: unknown[]; people: { user: string }[]; rejections: unknown[] }[] }).labels;
     const byId = new Map(labels.map((l) => [l.originalId, l]));
     // By hand from the review above.
-    expect(byId.get(3)!.review).toEqual({ regions: 3, verified: 1, unverified: 1, rejected: 1, drawn: 0, interpolated: 0, imported: 3, edited: 0 });
-    expect(byId.get(4)!.review).toEqual({ regions: 1, verified: 0, unverified: 1, rejected: 0, drawn: 1, interpolated: 0, imported: 0, edited: 1 });
-    expect(byId.get(5)!.review).toEqual({ regions: 1, verified: 0, unverified: 1, rejected: 0, drawn: 1, interpolated: 0, imported: 0, edited: 0 });
+    expect(byId.get(3)!.review).toEqual({ regions: 3, verified: 1, unverified: 1, rejected: 1, drawn: 0, interpolated: 0, imported: 3, assisted: 0, edited: 0 });
+    expect(byId.get(4)!.review).toEqual({ regions: 1, verified: 0, unverified: 1, rejected: 0, drawn: 1, interpolated: 0, imported: 0, assisted: 0, edited: 1 });
+    expect(byId.get(5)!.review).toEqual({ regions: 1, verified: 0, unverified: 1, rejected: 0, drawn: 1, interpolated: 0, imported: 0, assisted: 0, edited: 0 });
     // De-identified (the package's default): the file name is left out, the reviewer is a pseudonym, the note is gone.
     expect(byId.get(3)!.sources).toEqual([{ origin: 'imported', algorithm: 'SpineNet v2', algorithmType: 'AUTOMATIC', regions: 3, edited: 0 }]);
     expect(byId.get(4)!.sources).toEqual([{ origin: 'imported', algorithm: 'SpineNet v2', algorithmType: 'AUTOMATIC', regions: 1, edited: 1 }]);
@@ -63,7 +63,7 @@ describe('exports name the imported algorithm and carry the review', () => {
     // The PNG masks' labels.json, de-identified on request: counts stay, the reviewer is a pseudonym.
     const png = unzipSync((await runExport(job('png-zip', { deidentify: true }))).bytes);
     const manifest = JSON.parse(strFromU8(png['labels.json']!)) as { labels: { id: number; provenance: { review: unknown; people: { user: string }[] } }[] };
-    expect(manifest.labels.find((l) => l.id === 4)!.provenance.review).toEqual({ regions: 1, verified: 0, unverified: 1, rejected: 0, drawn: 1, interpolated: 0, imported: 0, edited: 1 });
+    expect(manifest.labels.find((l) => l.id === 4)!.provenance.review).toEqual({ regions: 1, verified: 0, unverified: 1, rejected: 0, drawn: 1, interpolated: 0, imported: 0, assisted: 0, edited: 1 });
     const users = manifest.labels.flatMap((l) => l.provenance.people.map((p) => p.user));
     expect(users.length).toBeGreaterThan(0);
     expect(users).not.toContain(REVIEWER);

@@ -251,7 +251,7 @@ describe('what exports say about a label', () => {
     const regions = doc.snapshot().regions.filter((r) => r.labelId === 1);
     const p = labelProvenance(regions);
     // By hand: slices 0–3 imported from Model A (slice 3 then edited by Dr Chen), slice 5 interpolated, slice 6 drawn.
-    expect(p.review).toEqual({ regions: 6, verified: 2, unverified: 3, rejected: 1, drawn: 2, interpolated: 1, imported: 3, edited: 1 });
+    expect(p.review).toEqual({ regions: 6, verified: 2, unverified: 3, rejected: 1, drawn: 2, interpolated: 1, imported: 3, assisted: 0, edited: 1 });
     expect(p.sources).toEqual([
       { origin: 'imported', file: 'm.dcm', algorithm: 'Model A', algorithmType: 'AUTOMATIC', regions: 4, edited: 1 },
       { origin: 'interpolated', algorithm: 'Segmark shape-based interpolation', algorithmType: 'SEMIAUTOMATIC', regions: 1, edited: 0 },

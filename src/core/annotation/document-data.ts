@@ -23,8 +23,16 @@ export interface SeriesIdentity {
   readonly slices: number;
 }
 
-/** What made a (label, slice) region as it is now: a person, interpolation, or an import. */
-export type RegionOrigin = 'drawn' | 'interpolated' | 'imported';
+/**
+ * What made a (label, slice) region as it is now: a person, interpolation, an
+ * import, or an assisted tool (grow from seeds, one-click region, islands,
+ * smoothing, margin, segment nearby slices).
+ */
+export type RegionOrigin = 'drawn' | 'interpolated' | 'imported' | 'assisted';
+/** The origins that are machine work: they start unverified, and a person's edit keeps them as `editedFrom`. */
+export type MachineOrigin = Exclude<RegionOrigin, 'drawn'>;
+/** An assisted method's parameters as recorded with its regions: names to numbers or short texts. */
+export type AlgorithmParameters = Readonly<Record<string, number | string>>;
 export type PaintMode = 'over-others' | 'background-only';
 
 export interface SliceFlags {
@@ -61,15 +69,20 @@ export interface RegionProvenance {
   readonly by?: string;
   /** Imported: the file it came from. */
   readonly file?: string;
-  /** Imported: the model or algorithm that made it (the SEG's SegmentAlgorithmName, the NIfTI sidecar's). */
+  /**
+   * Imported: the model or algorithm that made it (the SEG's SegmentAlgorithmName, the NIfTI sidecar's).
+   * Assisted: the method (e.g. the grow-from-seeds algorithm).
+   */
   readonly algorithm?: string;
+  /** Assisted: the method's parameters (radius in mm, HU range, seed count …), finite numbers or texts. */
+  readonly parameters?: AlgorithmParameters;
   /** Imported: SegmentAlgorithmType, where the file says it. */
   readonly algorithmType?: AlgorithmType;
   /**
    * The origin it had before a person first edited it, when that was machine
    * work; the region is 'drawn' from that edit on, and this stays.
    */
-  readonly editedFrom?: 'imported' | 'interpolated';
+  readonly editedFrom?: MachineOrigin;
   /** People other than `by` who changed its shape, in the order of their first edit. */
   readonly editedBy?: readonly string[];
   /**
@@ -146,7 +159,7 @@ export interface RegionOps {
   isEmpty(region: Region): boolean;
 }
 
-export type RegionChangeKind = 'draw' | 'erase' | 'edit' | 'interpolate' | 'import';
+export type RegionChangeKind = 'draw' | 'erase' | 'edit' | 'interpolate' | 'import' | 'assist';
 export type ChangeKind = RegionChangeKind | 'verify' | 'label' | 'restore' | 'undo' | 'redo';
 
 /** What `subscribe` listeners receive; the detail of `segmark-change`. */
@@ -159,10 +172,10 @@ export interface AnnotationChange {
 
 export interface SetRegionOptions {
   kind: RegionChangeKind;
-  /** Default: 'interpolated' for interpolate, 'imported' for import, else 'drawn'. */
+  /** Default: 'interpolated' for interpolate, 'imported' for import, 'assisted' for assist, else 'drawn'. */
   origin?: RegionOrigin;
   verified?: boolean;
-  /** Interpolate and import: what made it (file, algorithm); `by` defaults to the document's user. */
+  /** Interpolate, import and assist: what made it (file, algorithm, parameters); `by` defaults to the document's user. */
   provenance?: RegionProvenance;
   /** Undo-menu text; default e.g. "Draw L4/L5 disc". */
   label?: string;
@@ -220,7 +233,8 @@ export interface Entry extends SliceFlags {
   readonly review?: RegionReview;
 }
 
-const ORIGINS: readonly string[] = ['drawn', 'interpolated', 'imported'];
+const ORIGINS: readonly string[] = ['drawn', 'interpolated', 'imported', 'assisted'];
+const MACHINE_ORIGINS: readonly string[] = ['interpolated', 'imported', 'assisted'];
 const ALGORITHM_TYPES: readonly string[] = ['AUTOMATIC', 'SEMIAUTOMATIC', 'MANUAL'];
 
 export function makeEntry(region: Region, origin: RegionOrigin, verified: boolean, meta: RegionMeta = {}): Entry {
@@ -235,6 +249,7 @@ export function frozenMeta(meta: RegionMeta): RegionMeta {
     const p = meta.provenance;
     out.provenance = Object.freeze({
       ...p,
+      ...(p.parameters ? { parameters: Object.freeze({ ...p.parameters }) } : {}),
       ...(p.editedBy ? { editedBy: Object.freeze([...p.editedBy]) } : {}),
       ...(p.drawnOn ? { drawnOn: Object.freeze(p.drawnOn.map((l) => Object.freeze({ plane: l.plane, index: l.index }))) } : {}),
     });
@@ -250,6 +265,7 @@ export function copyMeta(meta: RegionMeta): RegionMeta {
     const p = meta.provenance;
     out.provenance = {
       ...p,
+      ...(p.parameters ? { parameters: { ...p.parameters } } : {}),
       ...(p.editedBy ? { editedBy: [...p.editedBy] } : {}),
       ...(p.drawnOn ? { drawnOn: p.drawnOn.map((l) => ({ plane: l.plane, index: l.index })) } : {}),
     };
@@ -389,6 +405,12 @@ export function parseSnapshot(snapshot: DocumentSnapshot): ParsedSnapshot {
   return { series: snapshot.series, labels: snapshot.labels as unknown as Label[], paintMode, regions };
 }
 
+/** Whether `v` is a plain record of finite numbers and strings (`RegionProvenance.parameters`). */
+export function isParameters(v: unknown): v is AlgorithmParameters {
+  if (typeof v !== 'object' || v === null || Array.isArray(v)) return false;
+  return Object.values(v).every((x) => typeof x === 'string' || (typeof x === 'number' && Number.isFinite(x)));
+}
+
 /** Checks the optional provenance and review of a stored or given region; `bad` raises the caller's error. */
 export function parseMeta(r: RegionMeta, bad: (why: string) => never): RegionMeta {
   const out: RegionMeta = {};
@@ -398,7 +420,10 @@ export function parseMeta(r: RegionMeta, bad: (why: string) => never): RegionMet
     if (typeof p !== 'object' || p === null) bad('region provenance must be an object');
     if (!isText(p.by) || !isText(p.file) || !isText(p.algorithm)) bad('region provenance fields must be strings');
     if (p.algorithmType !== undefined && !ALGORITHM_TYPES.includes(p.algorithmType)) bad(`algorithm type ${String(p.algorithmType)}`);
-    if (p.editedFrom !== undefined && p.editedFrom !== 'imported' && p.editedFrom !== 'interpolated') bad(`edited from ${String(p.editedFrom)}`);
+    if (p.editedFrom !== undefined && !MACHINE_ORIGINS.includes(p.editedFrom)) bad(`edited from ${String(p.editedFrom)}`);
+    if (p.parameters !== undefined && !isParameters(p.parameters)) {
+      bad('region parameters must be an object of finite numbers and strings');
+    }
     if (p.editedBy !== undefined && !(Array.isArray(p.editedBy) && p.editedBy.every((u) => typeof u === 'string'))) {
       bad('region editedBy must be an array of strings');
     }

@@ -24,6 +24,7 @@ import {
   makeEntry,
   overlaps,
   ownRegion,
+  parseMeta,
   parseSnapshot,
   reviewStateOf,
   sameEntry,
@@ -99,10 +100,10 @@ export interface ReviewDecision {
 }
 
 const VERB: Record<RegionChangeKind, string> = {
-  draw: 'Draw', erase: 'Erase', edit: 'Edit', interpolate: 'Interpolate', import: 'Import',
+  draw: 'Draw', erase: 'Erase', edit: 'Edit', interpolate: 'Interpolate', import: 'Import', assist: 'Assist',
 };
 const DEFAULT_ORIGIN: Record<RegionChangeKind, RegionOrigin> = {
-  draw: 'drawn', erase: 'drawn', edit: 'drawn', interpolate: 'interpolated', import: 'imported',
+  draw: 'drawn', erase: 'drawn', edit: 'drawn', interpolate: 'interpolated', import: 'imported', assist: 'assisted',
 };
 const PERSON_KINDS: ReadonlySet<RegionChangeKind> = new Set(['draw', 'erase', 'edit']);
 /** Label fields that only change the view: announced but not undo steps, so undo undoes work, not looks. */
@@ -256,8 +257,8 @@ export class AnnotationDocument {
    * Provenance: a draw, edit or erase is the user's — a new region is theirs
    * (`by`); over an existing one it becomes 'drawn', keeps who or what made
    * it, adds the user to `editedBy` and, over machine work, records
-   * `editedFrom`. Interpolate and import take `options.provenance` (file,
-   * algorithm) with the user as `by`. An edit made on a sagittal or coronal
+   * `editedFrom`. Interpolate, import and assist take `options.provenance`
+   * (file, algorithm, an assisted method's parameters) with the user as `by`. An edit made on a sagittal or coronal
    * view passes `options.drawnOn` (see `RegionProvenance.drawnOn`). Every
    * change starts unverified with no review decision, corrections during
    * review included: the corrected shape is one nobody has checked yet, and
@@ -267,6 +268,8 @@ export class AnnotationDocument {
     const label = this.#editable(labelId);
     this.#checkSlice(slice);
     if (!Object.hasOwn(VERB, options.kind)) throw new RangeError(`region change kind ${String(options.kind)}`);
+    // What is stored must load again: the given provenance passes the snapshot's checks.
+    if (options.provenance !== undefined) parseMeta({ provenance: options.provenance }, (why) => { throw new RangeError(why); });
     let wanted = ownRegion(region);
     const others = this.#labels.filter((l) => l.id !== labelId && this.#entry(l.id, slice));
     if (!this.#ops.isEmpty(wanted)) {

@@ -5,7 +5,7 @@
  */
 import { isPlaneLine, type PlaneLine, type RegionOrigin, type RegionProvenance } from './document-data.js';
 
-/** Provenance of new work by `user` (a drawing, or an interpolation or import with `given` file and algorithm). */
+/** Provenance of new work by `user` (a drawing, or an interpolation, import or assisted tool with `given` file, algorithm and parameters). */
 export function madeBy(user: string, given?: RegionProvenance): RegionProvenance | undefined {
   const p: RegionProvenance = { ...(user ? { by: user } : {}), ...given };
   return Object.keys(p).length ? p : undefined;

@@ -16,6 +16,7 @@ export type ChecklistCode =
   | 'pending-interpolation'
   | 'rejected-outline'
   | 'unverified-import'
+  | 'unverified-assisted'
   | 'non-uniform-spacing'
   | 'gantry-tilt'
   | 'single-slice'
@@ -94,6 +95,18 @@ export function exportChecklist(job: Pick<ExportJob, 'format' | 'options' | 'ser
         slices: unchecked,
         params: { label: label.name, count: unchecked.length },
         detail: `${label.name}: ${unchecked.length} imported outline(s) not yet verified by a person`,
+      });
+    }
+    // Assisted outlines are machine work like imports: checked by a person before they leave (rejected ones are listed above).
+    const assisted = mine.filter((r) => r.origin === 'assisted' && !r.verified && r.review?.state !== 'rejected').map((r) => r.slice).sort((a, b) => a - b);
+    if (assisted.length) {
+      findings.push({
+        code: 'unverified-assisted',
+        severity: 'block',
+        labelId: label.id,
+        slices: assisted,
+        params: { label: label.name, count: assisted.length },
+        detail: `${label.name}: ${assisted.length} outline(s) made with assisted tools not yet verified by a person`,
       });
     }
   }

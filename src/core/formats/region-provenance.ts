@@ -1,7 +1,8 @@
 /**
  * What every export says about how a label's regions came to be and who
  * checked them: counts by origin and review state, the imported files and
- * algorithms (and interpolation) behind them, the people who drew, edited,
+ * algorithms, interpolation and the assisted methods (with their parameters)
+ * behind them, the people who drew, edited,
  * verified or rejected them, and the SEG's SegmentAlgorithmType/Name. One
  * place, so the dataset's provenance.json, the NIfTI and PNG labels.json,
  * COCO's categories and the SEG describe a label alike.
@@ -10,7 +11,7 @@
  * `deidentifyJson` pseudonymizes the one and leaves out the other; the SEG
  * name never uses a file name when de-identifying.
  */
-import type { AlgorithmType, DocumentSnapshot } from '../annotation/document-data.js';
+import type { AlgorithmParameters, AlgorithmType, DocumentSnapshot, MachineOrigin } from '../annotation/document-data.js';
 import type { JsonValue } from './deidentify-json.js';
 
 type SnapshotRegion = DocumentSnapshot['regions'][number];
@@ -19,6 +20,8 @@ type SnapshotRegion = DocumentSnapshot['regions'][number];
 export const INTERPOLATION_ALGORITHM = 'Segmark shape-based interpolation';
 /** The SEG name of imported content whose file named no algorithm (and whose file name may not be shown). */
 export const IMPORTED_ALGORITHM = 'imported segmentation';
+/** The records' name of assisted work whose method was not recorded; the SEG names a method `Segmark <method>`. */
+export const ASSISTED_ALGORITHM = 'Segmark assisted segmentation';
 
 /** Regions of one label by how they came to be and by review state. */
 export interface ReviewCounts {
@@ -29,16 +32,19 @@ export interface ReviewCounts {
   drawn: number;
   interpolated: number;
   imported: number;
-  /** Machine work (imported or interpolated) a person then edited; counted as `drawn` too. */
+  assisted: number;
+  /** Machine work (imported, interpolated or assisted) a person then edited; counted as `drawn` too. */
   edited: number;
 }
 
-/** Regions that came from one import (file and algorithm) or from interpolation. */
+/** Regions that came from one import (file and algorithm), from interpolation, or from one assisted method with its parameters. */
 export interface SourceCount {
-  origin: 'imported' | 'interpolated';
+  origin: MachineOrigin;
   file?: string;
   algorithm?: string;
   algorithmType?: AlgorithmType;
+  /** Assisted: the method's parameters. */
+  parameters?: AlgorithmParameters;
   regions: number;
   /** Of those, how many a person has since edited. */
   edited: number;
@@ -47,7 +53,7 @@ export interface SourceCount {
 /** What one person did to the label's regions. */
 export interface PersonCount {
   user: string;
-  /** Regions they drew, imported or interpolated. */
+  /** Regions they drew, imported, interpolated or made with an assisted tool. */
   made: number;
   /** Regions made by another (or a machine) that they changed. */
   edited: number;
@@ -64,11 +70,11 @@ export interface LabelProvenance {
 }
 
 export function emptyCounts(): ReviewCounts {
-  return { regions: 0, verified: 0, unverified: 0, rejected: 0, drawn: 0, interpolated: 0, imported: 0, edited: 0 };
+  return { regions: 0, verified: 0, unverified: 0, rejected: 0, drawn: 0, interpolated: 0, imported: 0, assisted: 0, edited: 0 };
 }
 
-/** The machine source behind a region (its import or interpolation, edited since or not), if any. */
-function machineOrigin(r: SnapshotRegion): 'imported' | 'interpolated' | undefined {
+/** The machine source behind a region (its import, interpolation or assisted tool, edited since or not), if any. */
+function machineOrigin(r: SnapshotRegion): MachineOrigin | undefined {
   if (r.origin !== 'drawn') return r.origin;
   return r.provenance?.editedFrom;
 }
@@ -97,6 +103,15 @@ export function labelProvenance(regions: readonly SnapshotRegion[]): LabelProven
       const s: SourceCount =
         machine === 'interpolated'
           ? { origin: machine, algorithm: INTERPOLATION_ALGORITHM, algorithmType: 'SEMIAUTOMATIC', regions: 0, edited: 0 }
+          : machine === 'assisted'
+          ? {
+              origin: machine,
+              algorithm: p?.algorithm ?? ASSISTED_ALGORITHM,
+              algorithmType: 'SEMIAUTOMATIC',
+              ...(p?.parameters ? { parameters: { ...p.parameters } } : {}),
+              regions: 0,
+              edited: 0,
+            }
           : {
               origin: machine,
               ...(p?.file ? { file: p.file } : {}),
@@ -105,7 +120,7 @@ export function labelProvenance(regions: readonly SnapshotRegion[]): LabelProven
               regions: 0,
               edited: 0,
             };
-      const key = JSON.stringify([s.origin, s.file, s.algorithm, s.algorithmType]);
+      const key = JSON.stringify([s.origin, s.file, s.algorithm, s.algorithmType, s.parameters && sortedEntries(s.parameters)]);
       const known = sources.get(key) ?? s;
       sources.set(key, known);
       known.regions++;
@@ -123,11 +138,22 @@ export function labelProvenance(regions: readonly SnapshotRegion[]): LabelProven
   return { review, sources: [...sources.values()], people: [...people.values()], rejections };
 }
 
+function sortedEntries(p: AlgorithmParameters): [string, number | string][] {
+  return Object.entries(p).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
+}
+
+/** The SEG's name for regions an assisted method made. */
+export function assistedAlgorithmName(method: string | undefined): string {
+  return method ? `Segmark ${method}` : ASSISTED_ALGORITHM;
+}
+
 /**
  * SegmentAlgorithmType and Name of a label's segment: MANUAL when people drew
  * everything (an import its file called MANUAL counts as drawn); AUTOMATIC when every region is an unedited import its file called
- * AUTOMATIC; else SEMIAUTOMATIC. The name lists the imported algorithms (the
- * file name where none was given, unless `deidentify`) and our interpolation.
+ * AUTOMATIC; else SEMIAUTOMATIC (so any interpolated or assisted region, edited
+ * since or not, makes it SEMIAUTOMATIC). The name lists the imported algorithms
+ * (the file name where none was given, unless `deidentify`), our interpolation
+ * and the assisted methods.
  */
 export function segmentAlgorithm(
   regions: readonly SnapshotRegion[],
@@ -149,7 +175,12 @@ export function segmentAlgorithm(
       continue;
     }
     if (machine === 'imported' && untouched && p?.algorithmType === 'AUTOMATIC') automatic++;
-    const name = machine === 'interpolated' ? INTERPOLATION_ALGORITHM : (p?.algorithm ?? (deidentify ? undefined : p?.file) ?? IMPORTED_ALGORITHM);
+    const name =
+      machine === 'interpolated'
+        ? INTERPOLATION_ALGORITHM
+        : machine === 'assisted'
+          ? assistedAlgorithmName(p?.algorithm)
+          : (p?.algorithm ?? (deidentify ? undefined : p?.file) ?? IMPORTED_ALGORITHM);
     if (!names.includes(name)) names.push(name);
   }
   if (manual === regions.length) return { type: 'MANUAL' };

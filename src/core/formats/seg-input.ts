@@ -34,7 +34,7 @@ export interface SegGeometry {
   spacingBetweenSlices: number;
 }
 
-/** MANUAL, or where interpolation or a model contributed, the algorithm's name (SegmentAlgorithmName). */
+/** MANUAL, or where interpolation, an assisted tool or a model contributed, the algorithm's name (SegmentAlgorithmName). */
 export type SegAlgorithm = { readonly type: 'MANUAL' } | { readonly type: 'SEMIAUTOMATIC' | 'AUTOMATIC'; readonly name: string };
 
 export interface SegSegment {

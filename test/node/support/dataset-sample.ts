@@ -21,7 +21,9 @@ export const TRUTH_GZ = join(SAMPLE_DIR, 'ground-truth', 'discs.u8.gz');
 
 /** Label ids in list order: the five discs (the truth's ids 1..5) out of order, a gap, and two labels never painted. */
 export const LABEL_ORDER = [3, 1, 2, 5, 4, 11, 8] as const;
-const ORIGINS: readonly RegionOrigin[] = ['drawn', 'interpolated', 'imported'];
+const ORIGINS: readonly RegionOrigin[] = ['drawn', 'interpolated', 'imported', 'assisted'];
+/** What the sample's assisted regions record: a method and its parameters. */
+export const SAMPLE_ASSIST = { algorithm: 'grow-from-seeds', parameters: { marginMm: 5, seeds: 3, huMin: 50, huMax: 150 } } as const;
 
 export interface DatasetSample {
   input: DatasetInput;
@@ -46,7 +48,9 @@ export async function datasetSample(): Promise<DatasetSample> {
     for (const id of new Set(slice)) {
       if (id === 0) continue;
       // A square ring stands in for the traced outline: the package reads only origins and review flags.
-      regions.push({ labelId: id, slice: k, rings: [[10, 10, 20, 10, 20, 20, 10, 20]], origin: ORIGINS[(k + id) % 3]!, verified: (k * id) % 4 === 1 });
+      const origin = ORIGINS[(k + id) % ORIGINS.length]!;
+      const provenance = origin === 'assisted' ? { provenance: { algorithm: SAMPLE_ASSIST.algorithm, parameters: { ...SAMPLE_ASSIST.parameters } } } : {};
+      regions.push({ labelId: id, slice: k, rings: [[10, 10, 20, 10, 20, 20, 10, 20]], origin, verified: (k * id) % 4 === 1, ...provenance });
     }
   });
   const document: DocumentSnapshot = {
