@@ -268,3 +268,69 @@ function combine(out: Float32Array, mask: ArrayLike<number>, n: number, toOutsid
     }
   }
 }
+
+/** `[Δcol, Δrow, Δslice]` in mm, as `Volume.spacing`: note the order differs from the 2-D `Spacing`. */
+export type Spacing3d = readonly [number, number, number];
+
+/**
+ * 3-D squared distance from every voxel to the nearest voxel with
+ * `(mask[i] !== 0) === featureNonzero`, into `out` (length ≥ columns·rows·slices,
+ * index `(k·rows + r)·columns + c`); ≥ 1e20 where there is no feature. The
+ * separable transform one axis further: the 2-D transform of each slice, then
+ * the lower envelope along each line across the slices, with Δslice².
+ */
+export function squaredDistance3dInto(
+  out: Float64Array,
+  mask: ArrayLike<number>,
+  columns: number,
+  rows: number,
+  slices: number,
+  featureNonzero: boolean,
+  spacing: Spacing3d,
+  ws: DistanceWorkspace = new DistanceWorkspace(),
+): void {
+  const [sc, sr, sk] = spacing;
+  if (!(sc > 0 && sr > 0 && sk > 0 && Number.isFinite(sc) && Number.isFinite(sr) && Number.isFinite(sk))) throw new RangeError(`invalid spacing ${sc}, ${sr}, ${sk}`);
+  const area = columns * rows;
+  if (!Number.isInteger(slices) || slices < 0 || mask.length < area * slices || out.length < area * slices) {
+    throw new RangeError(`mask of ${mask.length} values does not hold ${columns} × ${rows} × ${slices} voxels`);
+  }
+  ws.reserve(0, Math.max(columns, rows, slices));
+  for (let k = 0; k < slices; k++) {
+    const plane = out.subarray(k * area, (k + 1) * area);
+    const slice = sliceOf(mask, k * area, area);
+    squaredDistanceInto(plane, slice, columns, rows, featureNonzero, false, [sr, sc], ws);
+  }
+  if (slices > 1) acrossSlices(out, area, slices, sk * sk, ws);
+}
+
+/** A view of slice `k` of the mask without copying when it is a typed array. */
+function sliceOf(mask: ArrayLike<number>, start: number, length: number): ArrayLike<number> {
+  if (ArrayBuffer.isView(mask)) return (mask as unknown as Uint8Array).subarray(start, start + length);
+  return Array.prototype.slice.call(mask, start, start + length) as number[];
+}
+
+/** Pass 3: the lower envelope along every line of constant (r, c), in place. */
+function acrossSlices(out: Float64Array, area: number, slices: number, w2: number, ws: DistanceWorkspace): void {
+  const f = ws.f;
+  const d = ws.d;
+  for (let i = 0; i < area; i++) {
+    for (let k = 0, j = i; k < slices; k++, j += area) f[k] = out[j]!;
+    lowerEnvelope(f, d, slices, w2, ws.v, ws.z);
+    for (let k = 0, j = i; k < slices; k++, j += area) out[j] = d[k]!;
+  }
+}
+
+/**
+ * 3-D Euclidean distance transform with the semantics of
+ * `scipy.ndimage.distance_transform_edt(mask, sampling=[Δslice, Δrow, Δcol])`
+ * on the array shaped (slices, rows, columns): every nonzero voxel gets the
+ * distance in mm from its centre to the nearest zero voxel's centre, zero
+ * voxels 0, `Infinity` everywhere when there is no zero voxel.
+ */
+export function euclideanDistanceTransform3d(mask: ArrayLike<number>, columns: number, rows: number, slices: number, spacing: Spacing3d): Float64Array {
+  const out = new Float64Array(columns * rows * slices);
+  squaredDistance3dInto(out, mask, columns, rows, slices, false, spacing);
+  for (let i = 0; i < out.length; i++) out[i] = out[i]! >= FAR ? Infinity : Math.sqrt(out[i]!);
+  return out;
+}
