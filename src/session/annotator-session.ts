@@ -24,6 +24,7 @@ import { isLocked } from '../core/review/workflow.js';
 import type { Actor } from '../core/review/comments.js';
 import type { AnnotationToolId } from '../tools/annotation-tool.js';
 import type { NavigationTool } from '../tools/navigation.js';
+import { THRESHOLD_PRESETS, thresholdRange, type ThresholdRange } from '../tools/threshold-brush.js';
 import type { DicomWebSource } from '../dicomweb/request.js';
 import type { SeriesRef } from '../dicomweb/read-series.js';
 
@@ -82,6 +83,8 @@ export interface ViewState {
   /** Labels, outlines, pins, text and lines over the images; off shows the bare images. */
   overlays: boolean;
   layout: Layout;
+  /** The HU range the threshold brush and Fill use (min ≤ max, inclusive). */
+  threshold: ThresholdRange;
   /** The view shown alone in place of the layout (a double click), or none. */
   maximised: ViewName | undefined;
   /** The open series, once its first slice is decoded. */
@@ -144,6 +147,7 @@ export class AnnotatorSession {
     referenceLines: true,
     overlays: true,
     layout: 'axial',
+    threshold: { ...THRESHOLD_PRESETS.disc },
     maximised: undefined,
     volume: undefined,
     pacs: undefined,
@@ -360,6 +364,7 @@ export class AnnotatorSession {
     }
     if (key === 'windowWidth') return Math.max(1, value as number) as ViewState[K];
     if (key === 'layout' && !isLayout(value)) return this.view.layout as ViewState[K];
+    if (key === 'threshold') return thresholdRange(value as ThresholdRange) as ViewState[K];
     return value;
   }
 

@@ -17,6 +17,7 @@ import { labelsFromTemplate } from '../../core/annotation/labels.js';
 import type { Volume } from '../../core/dicom/volume.js';
 import type { AnnotationTool, AnnotationToolId } from '../../tools/annotation-tool.js';
 import { createTool } from '../../tools/index.js';
+import { THRESHOLD_PRESETS, type ThresholdRange } from '../../tools/threshold-brush.js';
 import { isAnnotationTool } from '../../session/commands.js';
 import { LabelOverlay } from '../../viewer/label-overlay.js';
 import { openSegmarkDb, type SegmarkDb } from '../../store/db.js';
@@ -61,6 +62,8 @@ export class AnnotationController implements ReactiveController {
   private readonly documents: DocumentSession<Volume>;
   private overlay: LabelOverlay | undefined;
   private readonly tools = new Map<AnnotationToolId, AnnotationTool>();
+  /** Where the threshold brush and Fill read their HU range at each press (the element gives the session's). */
+  thresholdRange: () => ThresholdRange = () => THRESHOLD_PRESETS.disc;
   private unsubscribe: (() => void) | undefined;
 
   constructor(
@@ -230,7 +233,7 @@ export class AnnotationController implements ReactiveController {
   }
 
   tool(id: AnnotationToolId): AnnotationTool {
-    const tool = this.tools.get(id) ?? createTool(id);
+    const tool = this.tools.get(id) ?? (id === 'threshold-brush' || id === 'fill' ? createTool(id, { range: () => this.thresholdRange() }) : createTool(id));
     this.tools.set(id, tool);
     return tool;
   }

@@ -30,6 +30,7 @@ import { filesFromDataTransfer, filesFromInput } from './drop.js';
 import { ReviewController } from './review-controller.js';
 import { VerifyController, reviewBarStyles } from './review-bar.js';
 import { annotatorStyles } from './segmark-annotator.styles.js';
+import { thresholdRangeStyles } from './threshold-range.js';
 import { SeriesLoader } from './series-loader.js';
 import { WorkController } from './work.js';
 
@@ -40,7 +41,7 @@ const HOLD_MS = 400;
 const PROGRESS_DELAY_MS = 150;
 
 export class AnnotatorBase extends LitElement {
-  static override styles = [annotatorStyles, reviewBarStyles];
+  static override styles = [annotatorStyles, reviewBarStyles, thresholdRangeStyles];
 
   /** This annotator's state, read live by its controllers, tools and commands; shared with no other annotator. @internal */
   readonly session = new AnnotatorSession({ emit: (type, detail) => emit(this, type, detail) });
@@ -234,6 +235,7 @@ export class AnnotatorBase extends LitElement {
     super();
     this.session.attachDocuments(this.annotations);
     this.session.attachLoader(this.loader);
+    this.annotations.thresholdRange = () => this.session.get('threshold');
     this.annotations.storage = {
       onSaveState: (state, lastSaved, error) => {
         const was = this.saveState.state;

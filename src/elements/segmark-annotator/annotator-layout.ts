@@ -4,10 +4,9 @@
  * element's session and controllers and binds the element's handlers; it
  * keeps no state of its own.
  */
-import { pixelSpacingOf } from '../../core/dicom/volume.js';
+import { pixelSpacingOf, sliceView } from '../../core/dicom/volume.js';
 import { html, nothing } from 'lit';
 import type { SegmarkAnnotator } from './segmark-annotator.js';
-import { THRESHOLD_PRESETS, type ThresholdBrushTool, type ThresholdPresetId } from '../../tools/threshold-brush.js';
 import type { WindowLevel } from '../../core/display/window.js';
 import { nextSliceIndex, numbering, type ViewPlane } from '../../core/dicom/view-plane.js';
 import type { Layout, ViewName } from '../../session/annotator-session.js';
@@ -67,7 +66,6 @@ export function layoutViews(layout: Layout, maximised: ViewName | undefined): Vi
 
 function renderToolbarOf(a: SegmarkAnnotator) {
   if (a.noToolbar) return html`<div></div>`;
-  const brush = a.annotations.tool('threshold-brush') as ThresholdBrushTool;
   return renderToolbar({
     context: a.commands,
     run: (id) => {
@@ -75,9 +73,11 @@ function renderToolbarOf(a: SegmarkAnnotator) {
       press(a.commands, id);
       a.requestUpdate();
     },
-    threshold: brush.range,
-    setThreshold: (preset) => {
-      if (preset in THRESHOLD_PRESETS) a.setThresholdRange(THRESHOLD_PRESETS[preset as ThresholdPresetId]);
+    threshold: a.session.get('threshold'),
+    setThreshold: (range) => a.setThresholdRange(range),
+    sliceValues: () => {
+      const volume = a.session.volume;
+      return volume ? sliceView(volume, a.slice) : undefined;
     },
     picked: a.onPick,
     maskPicked: a.onMaskPick,

@@ -11,7 +11,6 @@ import type { ChoiceKey, Side } from '../../core/review/adjudicate.js';
 import type { DicomWebSource } from '../../dicomweb/request.js';
 import { readDicomWebSeries, type SeriesRef } from '../../dicomweb/read-series.js';
 import type { PacsSegmentation } from '../../dicomweb/segmentations.js';
-import type { ThresholdBrushTool } from '../../tools/threshold-brush.js';
 import { runCommand } from '../../session/commands.js';
 import type { PacsStoreDetail, SeriesSummary, StatusDetail } from '../events.js';
 import type { VersionItem } from '../segmark-work-panel/segmark-work-panel.js';
@@ -145,10 +144,9 @@ export class SegmarkAnnotator extends AnnotatorBase {
   /** Shows a comment's slice and centres its pin. */
   showComment(id: string): Promise<void> { return this.review.jump(id); }
 
-  /** The HU range the threshold brush paints (e.g. `{ min: 50, max: 150 }` for discs). */
+  /** The HU range the threshold brush paints and Fill fills within (e.g. `{ min: 50, max: 150 }` for discs); a RangeError unless min ≤ max. */
   setThresholdRange(range: { min: number; max: number }): void {
-    (this.annotations.tool('threshold-brush') as ThresholdBrushTool).range = range;
-    this.requestUpdate();
+    this.session.set('threshold', range);
   }
 
   /** Writes unsaved annotation changes now; resolves when stored (autosave does this within a second anyway). */

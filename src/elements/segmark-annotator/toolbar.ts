@@ -17,20 +17,23 @@ import { html, nothing, type ReactiveElement } from 'lit';
 import { WINDOW_PRESETS } from '../../core/display/window.js';
 import { ANNOTATION_TOOLS, command, isEnabled, shortcutText, type CommandContext, type CommandId } from '../../session/commands.js';
 import { LAYOUTS } from '../../session/annotator-session.js';
-import { THRESHOLD_PRESETS } from '../../tools/threshold-brush.js';
+import type { ThresholdRange } from '../../tools/threshold-brush.js';
 import { commandText } from '../../text/commands.js';
 import { shortcutStrings } from '../../text/shortcuts.js';
 import { toolStrings } from '../../text/tools.js';
 import { strings } from '../../text/ui.js';
 import { hasIcon, icon } from './icons.js';
+import { renderThreshold } from './threshold-range.js';
 
 export interface ToolbarInput {
   context: CommandContext;
   /** Runs a command of the table (the element's `run`). */
   run(id: CommandId): void;
-  /** The threshold brush's HU range, shown while that tool is in hand. */
-  threshold: { min: number; max: number };
-  setThreshold(preset: string): void;
+  /** The annotator's HU range, shown while a tool that uses it (threshold brush, Fill) is in hand. */
+  threshold: ThresholdRange;
+  setThreshold(range: ThresholdRange): void;
+  /** The HU of the slice on screen, for the range's histogram. */
+  sliceValues(): Int16Array | undefined;
   /** The file inputs and the URL form. */
   picked(e: Event): void;
   maskPicked(e: Event): void;
@@ -97,19 +100,6 @@ export function sideKeys(c: CommandContext): (e: KeyboardEvent) => void {
     e.stopPropagation();
     setPopups(e, c, { drawer: false }, (root) => root.querySelector<HTMLElement>('.side-toggle'));
   };
-}
-
-function renderThreshold(input: ToolbarInput, lang: string) {
-  const tt = toolStrings(lang);
-  const { min, max } = input.threshold;
-  const current = Object.entries(THRESHOLD_PRESETS).find(([, r]) => r.min === min && r.max === max)?.[0] ?? '';
-  return html`<select data-action="threshold" aria-label=${tt.thresholdRange} title=${tt.thresholdRange}
-    @change=${(e: Event) => input.setThreshold((e.target as HTMLSelectElement).value)}>
-    ${Object.entries(THRESHOLD_PRESETS).map(
-      ([id, r]) => html`<option value=${id} ?selected=${id === current}>${tt[`threshold-${id}` as 'threshold-disc']} ${r.min}…${r.max} HU</option>`,
-    )}
-    ${current ? '' : html`<option selected value="">${min}…${max} HU</option>`}
-  </select>`;
 }
 
 export function renderToolbar(input: ToolbarInput) {
@@ -208,7 +198,9 @@ export function renderToolbar(input: ToolbarInput) {
       ${button('undo', { data: { action: 'undo' } })} ${button('redo', { data: { action: 'redo' } })}
     </div>
     <div class="menu-xs" id="toolbar-more" tabindex="-1" ?data-open=${popups.more} @keydown=${onMenuKey}>
-      ${session.tool === 'threshold-brush' ? html`<div class="group threshold">${renderThreshold(input, lang)}</div>` : nothing}
+      ${session.tool === 'threshold-brush' || session.tool === 'fill'
+        ? renderThreshold({ owner: c, range: input.threshold, setRange: input.setThreshold, values: input.sliceValues, lang })
+        : nothing}
       <div class="group display" role="group" aria-label=${groups.view}>
         ${button('fit')} ${button('actual-size')} ${button('invert', { pressed: session.get('invert') })}
         ${button('reference-lines', { pressed: session.get('referenceLines') })} ${button('overlays', { pressed: session.get('overlays') })}
