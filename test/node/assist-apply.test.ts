@@ -7,6 +7,7 @@
  * snapshots keep the parameters, exports count it, the SEG calls it
  * SEMIAUTOMATIC, and the checklist blocks on unverified assisted outlines.
  */
+import { strFromU8, unzipSync } from 'fflate';
 import { describe, expect, it } from 'vitest';
 import { applyBoxMask, type ApplyMode } from '../../src/core/assist/apply-mask.js';
 import type { VoxelBox } from '../../src/core/assist/box.js';
@@ -16,8 +17,11 @@ import { rasterizeToMask } from '../../src/core/annotation/rasterize.js';
 import { REGION_OPS } from '../../src/core/annotation/region-ops.js';
 import { LUMBAR_SPINE_TEMPLATE } from '../../src/core/annotation/templates.js';
 import { exportChecklist } from '../../src/core/formats/checklist.js';
-import type { ExportSeries } from '../../src/core/formats/export-job.js';
+import { runExport, type ExportSeries } from '../../src/core/formats/export-job.js';
+import { applyImport } from '../../src/core/formats/import-apply.js';
+import { importMaskFile } from '../../src/core/formats/import-file.js';
 import { labelProvenance, segmentAlgorithm } from '../../src/core/formats/region-provenance.js';
+import { reviewedCase } from './support/review-export-case.js';
 
 const W = 48;
 const H = 40;
@@ -241,6 +245,31 @@ describe("the 'assisted' origin", () => {
     expect(findings.find((f) => f.code === 'rejected-outline')).toMatchObject({ slices: [4] });
     expect(findings.some((f) => f.code === 'pending-interpolation' || f.code === 'unverified-import')).toBe(false);
   });
+});
+
+describe('assisted work in the files that leave (the sample series)', () => {
+  it('the NIfTI labels.json counts it and names the method with its parameters; the SEG says SEMIAUTOMATIC and names it, as its import reads back', async () => {
+    const { volume, doc, fresh, job } = await reviewedCase();
+    const box: VoxelBox = { c0: 200, r0: 180, k0: 10, columns: 30, rows: 24, slices: 4 };
+    const mask = new Uint8Array(box.columns * box.rows * box.slices).fill(1);
+    applyBoxMask(doc, box, mask, { labelId: 2, method: 'grow-from-seeds', parameters: PARAMETERS, mode: 'replace' });
+    doc.setVerified(2, 11, true);
+
+    const nifti = unzipSync((await runExport(job('nifti', { bundle: true, labels: [2], deidentify: true }))).bytes);
+    const sidecar = JSON.parse(strFromU8(nifti[Object.keys(nifti).find((n) => n.endsWith('_labels.json'))!]!)) as {
+      labels: { id: number; provenance: { review: Record<string, number>; sources: unknown[] } }[];
+    };
+    const two = sidecar.labels.find((l) => l.id === 2)!.provenance;
+    expect(two.review).toEqual({ regions: 4, verified: 1, unverified: 3, rejected: 0, drawn: 0, interpolated: 0, imported: 0, assisted: 4, edited: 0 });
+    expect(two.sources).toEqual([{ origin: 'assisted', algorithm: 'grow-from-seeds', algorithmType: 'SEMIAUTOMATIC', parameters: PARAMETERS, regions: 4, edited: 0 }]);
+
+    const seg = await runExport(job('dicom-seg', { labels: [2, 5] }));
+    const back = fresh('someone');
+    applyImport(back, importMaskFile(seg.bytes, volume, 'back.dcm'), { historyLabel: 'Import', file: 'back.dcm' });
+    expect(back.metaAt(2, 10)?.provenance).toMatchObject({ algorithm: 'Segmark grow-from-seeds', algorithmType: 'SEMIAUTOMATIC' });
+    expect(back.metaAt(5, 30)?.provenance?.algorithmType).toBe('MANUAL');
+    expect(back.slicesOf(2)).toEqual([10, 11, 12, 13]);
+  }, 60_000);
 });
 
 function exportSeries(): ExportSeries {
