@@ -69,9 +69,11 @@ describe('annotation chrome of <segmark-annotator>', () => {
     expect(a.getDocument()!.settings.paintMode).toBe('over-others');
   });
 
-  it('a fill on an open area tells the user nothing was filled', async () => {
+  it('a fill on an open area outside the threshold range tells the user nothing was filled', async () => {
     const a = await open();
     a.tool = 'fill';
+    // An open area is filled within the threshold range: one no pixel of the sample's body reaches.
+    a.setThresholdRange({ min: 3000, max: 3071 });
     await frames(2);
     const host = a.shadowRoot!.querySelector('segmark-viewport')!.shadowRoot!.querySelector<HTMLElement>('.canvas-host')!;
     const r = host.getBoundingClientRect();

@@ -10,7 +10,9 @@
  * within a few pixels of an edge of the shaded range drags that edge. The
  * keyboard sets the range through the inputs (arrows step by 1, Shift+arrows
  * by 10). Escape closes the popover and gives the focus back to its button;
- * so does the focus leaving it.
+ * the focus leaving it closes it too. The button is a disclosure
+ * (`aria-expanded`, `aria-controls`), not `aria-haspopup`: the bar's one
+ * popup button is its More menu.
  *
  * The range is the session's `threshold`; this only renders and forwards.
  */
@@ -111,7 +113,7 @@ export function renderThreshold(input: ThresholdInput) {
       })}
       ${current ? nothing : html`<option selected value="" label=${tt.thresholdCustom}>${text}</option>`}
     </select>
-    <button class="threshold-button text" aria-haspopup="dialog" aria-expanded=${state.open ? 'true' : 'false'} aria-controls="threshold-popover"
+    <button class="threshold-button text" aria-expanded=${state.open ? 'true' : 'false'} aria-controls="threshold-popover"
       aria-label=${`${tt.thresholdRange}: ${text}`} title=${tt.thresholdEdit}
       @click=${(e: Event) => setOpen(e, input, !state.open, !state.open)}>${text}</button>
     ${state.open ? renderPopover(input, state) : nothing}
