@@ -75,6 +75,7 @@ const toolTests = [
   'test/node/surface-library.test.ts', // the production build, Chromium
   'test/node/transfer-syntaxes.tools.test.ts', // dcmdjpeg
   'test/node/assist-distance.tools.test.ts', // scipy
+  'test/node/assist-grow.tools.test.ts', // skimage
 ];
 
 /** The test PACS (scripts/orthanc.mjs sets the port it started on); 8042 is Orthanc's default. */
