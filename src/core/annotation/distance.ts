@@ -12,6 +12,13 @@
  * Distances are between pixel centres, in units of `spacing` (pixels when it is
  * omitted). `spacing` is `[between rows, between columns]`, as DICOM
  * PixelSpacing gives it.
+ *
+ * The 3-D transform (`squaredDistance3dInto`, `euclideanDistanceTransform3d`,
+ * used by the assisted tools' Margin and Smoothing) is the same separable
+ * scheme one axis further: the 2-D transform of every slice, then the lower
+ * envelope across the slices. Its spacing is `[Δcol, Δrow, Δslice]`, as
+ * `Volume.spacing`; it is checked against brute force and against scipy in
+ * assist-morphology.test.ts and assist-distance.tools.test.ts.
  */
 
 /** `[between rows, between columns]`, as DICOM PixelSpacing. */

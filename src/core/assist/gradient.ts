@@ -14,6 +14,8 @@
  *   the tools test hands exactly these levels to skimage.
  *
  * Linear in the voxel count: three smoothing passes, one derivative pass.
+ * Tests: through grow from seeds (assist-grow.test.ts), and the levels are
+ * what assist-grow.tools.test.ts hands to skimage.
  */
 import type { BoxSpacing, VoxelBox } from './box.js';
 
@@ -36,13 +38,16 @@ function smooth(values: ArrayLike<number>, box: VoxelBox): Float32Array {
   return b;
 }
 
-/** One axis of length `n` and stride `stride`: out[i] = (in[i−s] + 2·in[i] + in[i+s]) / 4. */
+/** One axis of length `n` and stride `stride`: out[i] = (in[i−s] + 2·in[i] + in[i+s]) / 4, the edge voxel repeated. */
 function smoothAxis(src: Float32Array, dst: Float32Array, n: number, stride: number, total: number): void {
-  for (let i = 0; i < total; i++) {
-    const along = Math.floor(i / stride) % n;
-    const prev = along > 0 ? src[i - stride]! : src[i]!;
-    const next = along < n - 1 ? src[i + stride]! : src[i]!;
-    dst[i] = 0.25 * (prev + next) + 0.5 * src[i]!;
+  const block = n * stride;
+  for (let base = 0; base < total; base += block) {
+    for (let along = 0; along < n; along++) {
+      const back = along > 0 ? stride : 0;
+      const fore = along < n - 1 ? stride : 0;
+      const from = base + along * stride;
+      for (let i = from; i < from + stride; i++) dst[i] = 0.25 * (src[i - back]! + src[i + fore]!) + 0.5 * src[i]!;
+    }
   }
 }
 
