@@ -163,15 +163,21 @@ function nearestCore(state: Uint8Array, start: number, { columns, rows, slices }
     const c = i % columns;
     const k = (i / area) | 0;
     const r = ((i - k * area) / columns) | 0;
-    const next = [c > 0 ? i - 1 : -1, c < columns - 1 ? i + 1 : -1, r > 0 ? i - columns : -1, r < rows - 1 ? i + columns : -1, k > 0 ? i - area : -1, k < slices - 1 ? i + area : -1];
-    for (const j of next) {
-      if (j >= 0 && (state[j]! & (SEEN | REGION)) === REGION) {
-        state[j]! |= SEEN;
-        queue.push(j);
-      }
-    }
+    if (c > 0) visitOnce(state, queue, i - 1);
+    if (c < columns - 1) visitOnce(state, queue, i + 1);
+    if (r > 0) visitOnce(state, queue, i - columns);
+    if (r < rows - 1) visitOnce(state, queue, i + columns);
+    if (k > 0) visitOnce(state, queue, i - area);
+    if (k < slices - 1) visitOnce(state, queue, i + area);
   }
   return -1;
+}
+
+/** Queues voxel j of R once (bit SEEN). */
+function visitOnce(state: Uint8Array, queue: Stack, j: number): void {
+  if ((state[j]! & (SEEN | REGION)) !== REGION) return;
+  state[j]! |= SEEN;
+  queue.push(j);
 }
 
 /** Step 4: R ∩ (K dilated by the cross), marked OUTPUT in one pass, then the state becomes the mask. */
