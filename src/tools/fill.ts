@@ -1,5 +1,6 @@
 /**
- * Fill: one click, one undo step, on the active label's region on the slice.
+ * Fill: one click, one undo step, on the active label's region on the slice
+ * (at the release, where the press was).
  *
  * - Click inside the label: all its holes are filled (`fill-no-holes` when
  *   it has none).
@@ -41,6 +42,8 @@ export class FillTool implements AnnotationTool {
   readonly id = 'fill' as const;
   #status: ToolStatusCode | undefined;
   #range: () => ThresholdRange;
+  /** The press of the click under way (image pixels), filled at its release. */
+  #press: { x: number; y: number; slice: number } | undefined;
 
   constructor(options: FillOptions = {}) {
     this.#range = rangeSource(options.range ?? 'disc');
@@ -70,18 +73,29 @@ export class FillTool implements AnnotationTool {
       return false;
     }
     if (!(p.x >= 0 && p.y >= 0 && p.x < context.columns && p.y < context.rows)) return false;
-    this.#status = this.fillAt(p.x, p.y, context);
+    this.#press = { x: p.x, y: p.y, slice: context.slice };
     return true;
   }
 
   move(_p: ToolPointer, _context: ToolContext): void {}
-  up(_p: ToolPointer, _context: ToolContext): void {}
+
+  /** The fill happens at the release, at the press's point, so a click abandoned in between (cancel) changes nothing. */
+  up(_p: ToolPointer, context: ToolContext): void {
+    const press = this.#press;
+    this.#press = undefined;
+    if (!press || press.slice !== context.slice) return;
+    this.#status = this.fillAt(press.x, press.y, context);
+  }
 
   key(_k: ToolKey, _context: ToolContext): boolean {
     return false;
   }
 
-  cancel(_context: ToolContext): void {}
+  cancel(_context: ToolContext): void {
+    if (!this.#press) return;
+    this.#press = undefined;
+    this.#status = 'cancelled';
+  }
 
   preview(_context: ToolContext): ToolPreview | undefined {
     return undefined;
