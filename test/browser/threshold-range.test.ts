@@ -5,6 +5,7 @@
  * moves only that edge), Fill fills a structure within the range, Escape
  * closes the popover, and the range follows the annotator across tools.
  */
+import axe from 'axe-core';
 import { afterEach, describe, expect, it } from 'vitest';
 import { commands } from 'vitest/browser';
 import '../../src/index.js';
@@ -48,11 +49,12 @@ interface Opened {
 }
 
 /** The sample on the slice where L3/L4 (label 3) is fullest, label 3 active. */
-async function open(): Promise<Opened> {
+async function open(options: { width?: number; theme?: 'light' | 'dark' } = {}): Promise<Opened> {
   const a = document.createElement('segmark-annotator');
   a.noAutosave = true;
+  if (options.theme) a.setAttribute('theme', options.theme);
   el = a;
-  a.style.cssText = 'display:grid;width:1400px;height:800px';
+  a.style.cssText = `display:grid;width:${options.width ?? 1400}px;height:800px`;
   document.body.append(a);
   filesCache ??= sampleFiles();
   await a.loadFiles(await filesCache);
@@ -260,4 +262,53 @@ describe('the threshold range in the tool bar', () => {
     expect(o.root.querySelector('.threshold-popover')!.textContent).toContain('最小值');
     expect(o.root.querySelector('svg.histogram')!.getAttribute('aria-label')).toContain('直方图');
   });
+});
+
+/** axe violations (WCAG 2.1 A and AA) on the annotator, as "rule: target" lines. */
+async function violations(root: Element): Promise<string[]> {
+  const result = await axe.run(root, {
+    runOnly: { type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa'] },
+    resultTypes: ['violations'],
+  });
+  return result.violations.flatMap((v) => v.nodes.map((n) => `${v.id}: ${JSON.stringify(n.target)}`));
+}
+
+describe('the threshold range popover: accessibility and narrow widths', () => {
+  for (const theme of ['dark', 'light'] as const) {
+    it(`REQ-THRESH-UI-5 (${theme}): the open popover passes axe, on the bar and, at 480 px, inside the More menu`, async () => {
+      const o = await open({ theme });
+      await pickTool(o, 'threshold-brush');
+      await openPopover(o);
+      expect(await violations(o.a)).toEqual([]);
+      await commands.keyPress(['Escape']);
+      await o.a.updateComplete;
+
+      o.a.style.width = '480px';
+      await o.a.updateComplete;
+      await frames(2);
+      const button = o.root.querySelector<HTMLElement>('.threshold-button')!;
+      expect(button.checkVisibility(), 'the range is in the closed More menu').toBe(false);
+      await commands.pointerClicks([centre(o.root.querySelector('.more-button')!)]);
+      await o.a.updateComplete;
+      await frames(1);
+      expect(button.checkVisibility()).toBe(true);
+      await commands.pointerClicks([centre(button)]);
+      await o.a.updateComplete;
+      await frames(1);
+      const popover = o.root.querySelector<HTMLElement>('.threshold-popover')!;
+      const menu = o.root.querySelector<HTMLElement>('.menu-xs')!.getBoundingClientRect();
+      const box = popover.getBoundingClientRect();
+      // In the menu's flow: within its width, not clipped to nothing.
+      expect(box.width).toBeGreaterThan(150);
+      expect(box.left).toBeGreaterThanOrEqual(menu.left - 0.5);
+      expect(box.right).toBeLessThanOrEqual(menu.right + 0.5);
+      expect(o.root.querySelector('.more-button')!.getAttribute('aria-expanded')).toBe('true');
+      expect(await violations(o.a)).toEqual([]);
+      // Escape closes the popover first, and leaves the menu open.
+      await commands.keyPress(['Escape']);
+      await o.a.updateComplete;
+      expect(o.root.querySelector('.threshold-popover')).toBeNull();
+      expect(o.root.querySelector('.more-button')!.getAttribute('aria-expanded')).toBe('true');
+    });
+  }
 });

@@ -68,12 +68,12 @@ function hostOf(e: Event): ReactiveElement {
 /** Opens or closes the popover, then moves the focus (the min input on open, the button on close). */
 function setOpen(e: Event, input: ThresholdInput, open: boolean, focus: boolean): void {
   const host = hostOf(e);
+  // Closing: the focus goes to the button before the popover goes, so it never falls out of the
+  // group (and out of the More menu, which would close that too).
+  if (!open && focus) host.shadowRoot?.querySelector<HTMLElement>('.threshold-button')?.focus();
   stateOf(input.owner).open = open;
   host.requestUpdate();
-  if (!focus) return;
-  void host.updateComplete.then(() =>
-    host.shadowRoot?.querySelector<HTMLElement>(open ? '.threshold-popover input[data-edge="min"]' : '.threshold-button')?.focus(),
-  );
+  if (open && focus) void host.updateComplete.then(() => host.shadowRoot?.querySelector<HTMLElement>('.threshold-popover input[data-edge="min"]')?.focus());
 }
 
 /** The range with one edge set to `value`; the other edge is pushed along so that min ≤ max. */
