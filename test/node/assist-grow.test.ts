@@ -51,28 +51,4 @@ describe('grow from seeds', () => {
     const basin = Uint16Array.from([0, 3, 0, 0, 0, 8, 8, 8, 0]);
     expect(Array.from(watershed(basin, line, ends))).toEqual([1, 1, 1, 1, 1, 1, 2, 2, 2]);
   });
-
-  it('REQ-ASSIST-GROW-3: a 160×160×40 box in ≤ 500 ms', () => {
-    const big = box(160, 160, 40);
-    const sp: BoxSpacing = [0.7, 0.7, 2.5];
-    const values = phantom(big, sp, [{ centre: [56, 56, 50], radiusMm: 30, hu: 120 }], 0, 20, 3);
-    const seeds = new Uint8Array(values.length);
-    seeds[(20 * 160 + 80) * 160 + 80] = 1;
-    seeds[(20 * 160 + 5) * 160 + 5] = BACKGROUND_SEED;
-    growFromSeeds(values, big, sp, seeds);
-    // Best of 3 in CPU time as well as wall time: the test machines run other suites on the same cores.
-    const wall: number[] = [];
-    const cpu: number[] = [];
-    for (let run = 0; run < 3; run++) {
-      const c0 = process.cpuUsage();
-      const t0 = performance.now();
-      growFromSeeds(values, big, sp, seeds);
-      wall.push(performance.now() - t0);
-      const used = process.cpuUsage(c0);
-      cpu.push((used.user + used.system) / 1000);
-    }
-    const ms = (t: number[]) => t.map((x) => x.toFixed(0)).join(', ');
-    console.log(`assist-grow: 160×160×40 in ${ms(wall)} ms (CPU ${ms(cpu)} ms)`);
-    expect(Math.min(...cpu)).toBeLessThanOrEqual(500);
-  });
 });
