@@ -25,6 +25,7 @@ import type { Actor } from '../core/review/comments.js';
 import type { AnnotationToolId } from '../tools/annotation-tool.js';
 import type { NavigationTool } from '../tools/navigation.js';
 import { THRESHOLD_PRESETS, thresholdRange, type ThresholdRange } from '../tools/threshold-brush.js';
+import { DEFAULT_REFINE, refineParameters, type RefineParameters } from './refine.js';
 import type { DicomWebSource } from '../dicomweb/request.js';
 import type { SeriesRef } from '../dicomweb/read-series.js';
 
@@ -85,6 +86,8 @@ export interface ViewState {
   layout: Layout;
   /** The HU range the threshold brush and Fill use (min ≤ max, inclusive). */
   threshold: ThresholdRange;
+  /** The Refine panel's numbers: min island (mm³), smoothing radius and margin (mm), each ≥ 0. */
+  refine: RefineParameters;
   /** The view shown alone in place of the layout (a double click), or none. */
   maximised: ViewName | undefined;
   /** The open series, once its first slice is decoded. */
@@ -148,6 +151,7 @@ export class AnnotatorSession {
     overlays: true,
     layout: 'axial',
     threshold: { ...THRESHOLD_PRESETS.disc },
+    refine: { ...DEFAULT_REFINE },
     maximised: undefined,
     volume: undefined,
     pacs: undefined,
@@ -365,6 +369,7 @@ export class AnnotatorSession {
     if (key === 'windowWidth') return Math.max(1, value as number) as ViewState[K];
     if (key === 'layout' && !isLayout(value)) return this.view.layout as ViewState[K];
     if (key === 'threshold') return thresholdRange(value as ThresholdRange) as ViewState[K];
+    if (key === 'refine') return refineParameters(value as RefineParameters, this.view.refine) as ViewState[K];
     return value;
   }
 

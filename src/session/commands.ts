@@ -17,6 +17,7 @@ import { TOOL_SHORTCUTS } from '../tools/index.js';
 import type { AnnotationToolId, ToolKey } from '../tools/annotation-tool.js';
 import type { NavigationTool } from '../tools/navigation.js';
 import type { AnnotatorSession, Layout, ToolId } from './annotator-session.js';
+import { refineActiveLabel, type RefineOperation, type RefineParameters } from './refine.js';
 
 /** A key that runs a command. `key` is KeyboardEvent.key (letters lower case). */
 export interface Shortcut {
@@ -125,6 +126,16 @@ const layout = (to: Layout, key: string): Command<[], void> => ({
   keys: [{ key, shift: true }],
   enabled: always,
   run: (c) => c.ui.chooseLayout(to),
+});
+
+/** A Refine operation on the active label in 3-D, its numbers from the session's Refine panel; resolves to the slices changed. */
+const refine = (operation: (p: RefineParameters) => RefineOperation): Command<[], Promise<number[]>> => ({
+  group: 'annotate',
+  enabled: annotating,
+  run: (c) => {
+    c.view()?.cancelTool();
+    return refineActiveLabel(c.session, operation(c.session.get('refine')));
+  },
 });
 
 /** The slice `steps` images on in reading order from the one shown. */
@@ -275,6 +286,13 @@ export const COMMANDS = {
       document.paintMode = document.paintMode === 'background-only' ? 'over-others' : 'background-only';
     },
   },
+  'refine.keep-largest': refine(() => ({ op: 'keep-largest' })),
+  'refine.remove-small': refine((p) => ({ op: 'remove-small', minMm3: p.minIslandMm3 })),
+  'refine.closing': refine((p) => ({ op: 'closing', radiusMm: p.radiusMm })),
+  'refine.opening': refine((p) => ({ op: 'opening', radiusMm: p.radiusMm })),
+  'refine.median': refine(() => ({ op: 'median' })),
+  'refine.grow': refine((p) => ({ op: 'margin', mm: p.marginMm })),
+  'refine.shrink': refine((p) => ({ op: 'margin', mm: -p.marginMm })),
 
   // ── review ──
   'verify.accept': { group: 'review', keys: [{ key: 'v' }], enabled: annotating, run: (c: CommandContext) => c.ui.acceptSlice() },
