@@ -20,6 +20,7 @@ import type { AnnotationDocument } from '../core/annotation/document.js';
 import { rasterizeRegionInBox, regionPixelBounds } from '../core/annotation/rasterize.js';
 import type { AlgorithmParameters } from '../core/annotation/document-data.js';
 import { applyBoxMask } from '../core/assist/apply-mask.js';
+import type { AssistRunner } from '../core/assist/assist-runner.js';
 import { boxSize, type BoxSpacing, type Voxel, type VoxelBox } from '../core/assist/box.js';
 import { islands, margin, median, smooth } from '../core/assist/morphology.js';
 import { SegmarkError } from '../core/errors.js';
@@ -124,11 +125,9 @@ export function runRefineOperation(operation: RefineOperation, mask: Uint8Array,
     case 'remove-small':
       return islands(mask, box, spacing, { mode: 'remove-smaller', minMm3: operation.minMm3 });
     case 'keep-clicked': {
-      const [c, r, k] = operation.voxel;
-      const v: Voxel = [c - box.c0, r - box.r0, k - box.k0];
       // A click outside the label's box holds none of it: nothing is kept.
-      const inBox = v[0] >= 0 && v[1] >= 0 && v[2] >= 0 && v[0] < box.columns && v[1] < box.rows && v[2] < box.slices;
-      return inBox ? islands(mask, box, spacing, { mode: 'keep-clicked', voxel: v }) : new Uint8Array(mask.length);
+      const voxel = clickedInBox(operation, box);
+      return voxel ? islands(mask, box, spacing, { mode: 'keep-clicked', voxel }) : new Uint8Array(mask.length);
     }
     case 'closing':
     case 'opening':
@@ -138,6 +137,39 @@ export function runRefineOperation(operation: RefineOperation, mask: Uint8Array,
     case 'margin':
       return margin(mask, box, spacing, operation.mm);
   }
+}
+
+/** The box voxel of a `keep-clicked` operation, or undefined when the click is outside the box (it then holds none of the label). */
+function clickedInBox(operation: { voxel: Voxel }, box: VoxelBox): Voxel | undefined {
+  const [c, r, k] = operation.voxel;
+  const v: Voxel = [c - box.c0, r - box.r0, k - box.k0];
+  return v[0] >= 0 && v[1] >= 0 && v[2] >= 0 && v[0] < box.columns && v[1] < box.rows && v[2] < box.slices ? v : undefined;
+}
+
+/** The morphology calls of the assist worker's runner (core/assist/assist-runner.ts). */
+export type MorphologyRunner = Pick<AssistRunner, 'islands' | 'smooth' | 'median' | 'margin'>;
+
+/** A `RefineRunner` that computes in the assist worker; the mask is handed over to it (refineLabel does not read it again). */
+export function workerRefineRunner(runner: MorphologyRunner): RefineRunner {
+  return async (operation, mask, box, spacing) => {
+    switch (operation.op) {
+      case 'keep-largest':
+        return runner.islands(mask, box, spacing, { mode: 'keep-largest' });
+      case 'remove-small':
+        return runner.islands(mask, box, spacing, { mode: 'remove-smaller', minMm3: operation.minMm3 });
+      case 'keep-clicked': {
+        const voxel = clickedInBox(operation, box);
+        return voxel ? runner.islands(mask, box, spacing, { mode: 'keep-clicked', voxel }) : new Uint8Array(mask.length);
+      }
+      case 'closing':
+      case 'opening':
+        return runner.smooth(mask, box, spacing, { kind: operation.op, radiusMm: operation.radiusMm });
+      case 'median':
+        return runner.median(mask, box);
+      case 'margin':
+        return runner.margin(mask, box, spacing, operation.mm);
+    }
+  };
 }
 
 const onThisThread: RefineRunner = async (op, mask, box, spacing) => runRefineOperation(op, mask, box, spacing);

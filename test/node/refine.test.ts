@@ -19,7 +19,8 @@ import { SegmarkError } from '../../src/core/errors.js';
 import type { PublicEventName } from '../../src/elements/events.js';
 import { AnnotatorSession } from '../../src/session/annotator-session.js';
 import { runCommand, type CommandContext } from '../../src/session/commands.js';
-import { labelBox, refineLabel, runRefineOperation, type RefineRunner } from '../../src/session/refine.js';
+import { islands, margin, median, smooth } from '../../src/core/assist/morphology.js';
+import { labelBox, labelMask, refineLabel, runRefineOperation, workerRefineRunner, type RefineOperation, type RefineRunner } from '../../src/session/refine.js';
 
 const W = 40;
 const H = 36;
@@ -235,6 +236,46 @@ describe('refineLabel: history, provenance, refusals', () => {
     await expect(refineLabel(target(doc), LABEL, { op: 'margin', mm: 1 }, { run: meddling })).rejects.toMatchObject({ code: 'aborted' });
     expect(doc.undoLabel).not.toBe(history);
     expect(doc.metaAt(LABEL, 7)?.provenance?.algorithm).toBeUndefined();
+  });
+});
+
+describe('the worker runner adapter', () => {
+  it('REQ-ASSIST-REFINE-6: workerRefineRunner sends each operation to the runner’s morphology call (box coordinates for a click) and gives what this thread gives', async () => {
+    const doc = newDocument();
+    draw(doc, LABEL, 2, 6, rect(8, 8, 20, 18), rect(24, 8, 26, 10));
+    draw(doc, LABEL, 9, 9, rect(30, 28, 33, 31));
+    const calls: string[] = [];
+    const fake = {
+      islands: async (...a: Parameters<typeof islands>) => (calls.push(`islands ${JSON.stringify(a[3])}`), islands(...a)),
+      smooth: async (...a: Parameters<typeof smooth>) => (calls.push(`smooth ${a[3].kind}`), smooth(...a)),
+      median: async (...a: Parameters<typeof median>) => (calls.push('median'), median(...a)),
+      margin: async (...a: Parameters<typeof margin>) => (calls.push(`margin ${a[3]}`), margin(...a)),
+    };
+    const run = workerRefineRunner(fake);
+    const box = labelBox(doc, LABEL, SPACING, 2)!;
+    const ops: RefineOperation[] = [
+      { op: 'keep-largest' },
+      { op: 'remove-small', minMm3: 20 },
+      { op: 'keep-clicked', voxel: [31, 29, 9] },
+      { op: 'keep-clicked', voxel: [0, 0, 0] },
+      { op: 'closing', radiusMm: 1.5 },
+      { op: 'opening', radiusMm: 1 },
+      { op: 'median' },
+      { op: 'margin', mm: -0.8 },
+    ];
+    for (const op of ops) {
+      const mask = labelMask(doc, LABEL, box);
+      expect(await run(op, mask.slice(), box, SPACING), op.op).toEqual(runRefineOperation(op, mask, box, SPACING));
+    }
+    expect(calls).toEqual([
+      'islands {"mode":"keep-largest"}',
+      'islands {"mode":"remove-smaller","minMm3":20}',
+      `islands {"mode":"keep-clicked","voxel":[${31 - box.c0},${29 - box.r0},${9 - box.k0}]}`,
+      'smooth closing',
+      'smooth opening',
+      'median',
+      'margin -0.8',
+    ]);
   });
 });
 
