@@ -7,6 +7,7 @@
 import { toLocale } from '../core/text.js';
 import type { CommandId } from '../session/commands.js';
 import { agreementStrings } from './agreement.js';
+import { refineStrings } from './refine.js';
 import { shortcutStrings, type KeyOnlyCommand } from './shortcuts.js';
 import { strings } from './ui.js';
 import { toolStrings } from './tools.js';
@@ -22,6 +23,7 @@ export function commandText(lang: string): Record<CommandId, CommandText> {
   const t = strings(locale);
   const tt = toolStrings(locale);
   const a = agreementStrings(locale);
+  const r = refineStrings(locale);
   const only = Object.fromEntries(Object.entries(shortcutStrings(locale).commands).map(([id, name]) => [id, { name }])) as Record<KeyOnlyCommand, CommandText>;
   return {
     ...only,
@@ -54,11 +56,20 @@ export function commandText(lang: string): Record<CommandId, CommandText> {
     'tool.eraser': { name: tt.eraser },
     'tool.threshold-brush': { name: tt['threshold-brush'] },
     'tool.fill': { name: tt.fill },
+    'tool.grow': { name: tt.grow },
+    'tool.one-click': { name: tt['one-click'] },
     undo: { name: tt.undo },
     redo: { name: tt.redo },
     interpolate: { name: tt.interpolate, hint: tt.interpolateHint },
     accept: { name: tt.accept, hint: tt.acceptHint },
     'accept-all': { name: tt.acceptAll },
     'background-only': { name: tt.backgroundOnly, hint: tt.backgroundOnlyHint },
+    'refine.keep-largest': { name: r['keep-largest'], hint: r['keep-largest-hint'] },
+    'refine.remove-small': { name: r['remove-small'], hint: r['remove-small-hint'] },
+    'refine.closing': { name: r.closing, hint: r['closing-hint'] },
+    'refine.opening': { name: r.opening, hint: r['opening-hint'] },
+    'refine.median': { name: r.median, hint: r['median-hint'] },
+    'refine.grow': { name: r.grow, hint: r['grow-hint'] },
+    'refine.shrink': { name: r.shrink, hint: r['shrink-hint'] },
   };
 }

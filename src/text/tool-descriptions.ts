@@ -56,6 +56,16 @@ const en: Text = {
     summary: 'Fill holes and areas closed by the label, or a connected area within the threshold range.',
     gestures: ['Click inside the label: fill all its holes', 'Click an area the label encloses: fill it', 'Click elsewhere: fill the connected pixels within the threshold range'],
   },
+  grow: {
+    name: 'Grow from seeds (3D)',
+    summary: 'Mark the structure and its surroundings with short strokes on any view; it is segmented in 3D around them. Enter accepts.',
+    gestures: ['Drag: seed the active label', 'Alt/Ctrl + drag: seed the background', 'Enter: accept (outlines on every slice it covers)', 'Backspace: remove the last stroke', 'Esc: drop the seeds'],
+  },
+  'one-click': {
+    name: 'One-click region (3D)',
+    summary: 'Click inside a structure: the connected voxels within the threshold range, up to 40 mm away. Enter adds them.',
+    gestures: ['Click: find the region', 'Enter: add it to the label', 'Esc: drop it'],
+  },
 };
 
 const zhCN: Text = {
@@ -98,6 +108,16 @@ const zhCN: Text = {
     name: '填充',
     summary: '填充标签内的空洞及被标签围住的区域，或阈值范围内的连通区域。',
     gestures: ['在标签内单击：填充其所有空洞', '在被标签围住的区域内单击：填充该区域', '在其他位置单击：填充阈值范围内相连的像素'],
+  },
+  grow: {
+    name: '种子生长（三维）',
+    summary: '在任一视图上用短笔画标出结构及其周围，系统在其周围进行三维分割。回车接受。',
+    gestures: ['拖动：为当前标签放置种子', 'Alt/Ctrl + 拖动：为背景放置种子', '回车：接受（在覆盖的每一层写入轮廓）', '退格：删除最后一笔', 'Esc：清除种子'],
+  },
+  'one-click': {
+    name: '单击区域（三维）',
+    summary: '在结构内单击：阈值范围内相连的体素，最远 40 毫米。回车加入标签。',
+    gestures: ['单击：查找区域', '回车：加入当前标签', 'Esc：放弃'],
   },
 };
 

@@ -8,7 +8,7 @@ import type { Region, Ring } from '../core/annotation/region.js';
 import type { AnnotationDocument } from '../core/annotation/document.js';
 import type { WindowLevel } from '../core/display/window.js';
 
-export type AnnotationToolId = 'freehand' | 'polygon' | 'livewire' | 'edit' | 'brush' | 'eraser' | 'threshold-brush' | 'fill';
+export type AnnotationToolId = 'freehand' | 'polygon' | 'livewire' | 'edit' | 'brush' | 'eraser' | 'threshold-brush' | 'fill' | 'grow' | 'one-click';
 
 /** One pointer sample in image pixel coordinates (pixel (c, r) covers [c, c+1) × [r, r+1)). */
 export interface ToolPointer {
@@ -55,6 +55,10 @@ export interface ToolContext {
   readonly window: WindowLevel;
   /** Screen pixels per image pixel, for hit tolerances that feel the same at any zoom. */
   readonly screenScale: number;
+  /** The plane the view shows (absent: the axial slice `slice`); the 3D tools need it. */
+  readonly plane?: { readonly plane: 'axial' | 'sagittal' | 'coronal'; readonly index: number };
+  /** The volume voxel under whole image pixel (x, y) of this view (the 3D tools work in voxels). */
+  readonly toVoxel?: (x: number, y: number) => { column: number; row: number; slice: number };
 }
 
 /** Geometry the view draws over the image while a tool works; image pixel coordinates. */
@@ -71,6 +75,8 @@ export interface ToolPreview {
   subtract?: boolean;
   /** Filled area preview (brush strokes). */
   fill?: Region;
+  /** Outlines drawn in the erase colour beside the others (e.g. background seeds). */
+  subtractRings?: Ring[];
 }
 
 /**
@@ -104,6 +110,11 @@ export interface AnnotationTool {
   cancel(context: ToolContext): void;
   /** What to draw now, or undefined. */
   preview(context: ToolContext): ToolPreview | undefined;
+  /**
+   * What every view draws, not only the one the tool last worked on (a 3D
+   * tool's result shows on all three planes). Optional.
+   */
+  sharedPreview?(context: ToolContext): ToolPreview | undefined;
   /**
    * Optional slow set-up for the context ahead of the first press (livewire
    * builds its cost images, ~0.1 s on 512²). Call it when idle after the tool,

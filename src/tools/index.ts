@@ -16,6 +16,8 @@ import { LivewireTool } from './livewire-tool.js';
 import { PolygonTool } from './polygon.js';
 import { ThresholdBrushTool, type ThresholdBrushOptions } from './threshold-brush.js';
 
+export { GrowTool, type GrowHooks } from './grow-tool.js';
+export { OneClickTool, type OneClickHooks } from './one-click-tool.js';
 export type { AnnotationTool, AnnotationToolId, ToolContext, ToolKey, ToolPointer, ToolPreview, ToolStatusCode } from './annotation-tool.js';
 export { BrushTool, EditTool, FillTool, FreehandTool, LivewireTool, PolygonTool, ThresholdBrushTool };
 export type { BrushMode, BrushOptions } from './brush.js';
@@ -48,9 +50,12 @@ export interface ToolClassMap {
   fill: FillTool;
 }
 
+/** The 2D tools, made by `createTool`; the 3D ones (grow, one-click) need the annotator's hooks. */
+export type PlaneToolId = keyof ToolClassMap;
+
 /** A new tool (tools hold per-gesture state: one instance per view). */
-export function createTool<T extends AnnotationToolId>(id: T, options?: ToolOptionsMap[T]): ToolClassMap[T];
-export function createTool(id: AnnotationToolId, options: object = {}): AnnotationTool {
+export function createTool<T extends PlaneToolId>(id: T, options?: ToolOptionsMap[T]): ToolClassMap[T];
+export function createTool(id: PlaneToolId, options: object = {}): AnnotationTool {
   switch (id) {
     case 'freehand':
       return new FreehandTool(options);
@@ -83,6 +88,8 @@ export const TOOL_SHORTCUTS: Readonly<Record<string, AnnotationToolId>> = Object
   x: 'eraser',
   t: 'threshold-brush',
   k: 'fill',
+  j: 'grow',
+  u: 'one-click',
 });
 
 /** The shortcut key of each tool (upper case, for display). */

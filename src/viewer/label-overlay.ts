@@ -186,6 +186,7 @@ export function drawToolPreview(ctx: CanvasRenderingContext2D, matrix: Matrix, p
     ctx.restore();
   }
   if (p.rings) strokeRings(ctx, matrix, p.rings, colour, 1.5);
+  if (p.subtractRings) strokeRings(ctx, matrix, p.subtractRings, 'rgb(255 80 80)', 1.5);
   if (p.path && p.path.length >= 4) strokePath(ctx, matrix, p.path, colour);
   if (p.points) {
     ctx.fillStyle = colour;

@@ -419,7 +419,7 @@ describe('tool keys from the real keyboard', () => {
   it("'b' picks the brush; '[' and ']' step its size: the footprint and the next stroke follow", async () => {
     const s = await openOnDisc('window');
     // Focus inside the annotator the way a reader gets it there: a click on one of its buttons.
-    await clickButton(s, 'button[data-preset="spine"]');
+    await clickButton(s, 'button[data-command="tool.window"]');
     expect(s.a.tool).toBe('window');
     await commands.keyPress(['b']);
     await s.a.updateComplete;

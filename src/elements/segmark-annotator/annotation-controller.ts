@@ -16,7 +16,10 @@ import { LUMBAR_SPINE_TEMPLATE } from '../../core/annotation/templates.js';
 import { labelsFromTemplate } from '../../core/annotation/labels.js';
 import type { Volume } from '../../core/dicom/volume.js';
 import type { AnnotationTool, AnnotationToolId } from '../../tools/annotation-tool.js';
-import { createTool } from '../../tools/index.js';
+import { GrowTool, OneClickTool, createTool } from '../../tools/index.js';
+import { growFromSeeds, type GrowResult } from '../../core/assist/grow-from-seeds.js';
+import { oneClickRegion, type OneClickResult } from '../../core/assist/one-click.js';
+import type { BoxSpacing, Voxel, VoxelBox } from '../../core/assist/box.js';
 import { THRESHOLD_PRESETS, type ThresholdRange } from '../../tools/threshold-brush.js';
 import { isAnnotationTool } from '../../session/commands.js';
 import { LabelOverlay } from '../../viewer/label-overlay.js';
@@ -30,6 +33,18 @@ import type { Locale } from '../../core/text.js';
 import type { ViewportAnnotation } from '../segmark-viewport/segmark-viewport.js';
 
 export type { ReviewHooks, StorageEvents } from '../../store/document-session.js';
+
+/** The 3D tools' computations, as the assist worker offers them; undefined when a newer request replaced one. */
+export interface AssistCompute {
+  grow(values: Int16Array, box: VoxelBox, spacing: BoxSpacing, seeds: Uint8Array): Promise<GrowResult | undefined>;
+  oneClick(values: Int16Array, box: VoxelBox, spacing: BoxSpacing, seed: Voxel, range: ThresholdRange, radiusMm: number): Promise<OneClickResult | undefined>;
+}
+
+/** The computations on this thread (tests; until the element starts its worker). */
+const SAME_THREAD_ASSIST: AssistCompute = {
+  grow: async (values, box, spacing, seeds) => growFromSeeds(values, box, spacing, seeds),
+  oneClick: async (values, box, spacing, seed, range, radiusMm) => oneClickRegion(values, box, spacing, { seed, min: range.min, max: range.max, radiusMm }),
+};
 
 /** The document session's view of this page: its IndexedDB, BroadcastChannel, Web Locks, clock and StorageManager. */
 function browserEnvironment(): DocumentSessionEnvironment {
@@ -62,6 +77,12 @@ export class AnnotationController implements ReactiveController {
   private readonly documents: DocumentSession<Volume>;
   private overlay: LabelOverlay | undefined;
   private readonly tools = new Map<AnnotationToolId, AnnotationTool>();
+  /** Where the 3D tools compute (the element gives its assist worker); this thread until then. */
+  assist: AssistCompute = SAME_THREAD_ASSIST;
+  /** A 3D tool's result arrived or went: the element draws every view again. */
+  toolChanged: () => void = () => this.host.requestUpdate();
+  /** The series the document belongs to. */
+  volume: Volume | undefined;
   /** Where the threshold brush and Fill read their HU range at each press (the element gives the session's). */
   thresholdRange: () => ThresholdRange = () => THRESHOLD_PRESETS.disc;
   private unsubscribe: (() => void) | undefined;
@@ -224,6 +245,7 @@ export class AnnotationController implements ReactiveController {
   private adopt(document: AnnotationDocument, volume: Volume): void {
     this.unsubscribe?.();
     document.locale = this.locale;
+    this.volume = volume;
     this.labelmap = new LabelmapSlices(document, volume.columns, volume.rows, volume.slices);
     this.reformatLabels = new ReformatLabels(document, this.labelmap);
     this.overlay = new LabelOverlay(document, this.labelmap);
@@ -233,9 +255,24 @@ export class AnnotationController implements ReactiveController {
   }
 
   tool(id: AnnotationToolId): AnnotationTool {
-    const tool = this.tools.get(id) ?? (id === 'threshold-brush' || id === 'fill' ? createTool(id, { range: () => this.thresholdRange() }) : createTool(id));
+    const tool = this.tools.get(id) ?? this.makeTool(id);
     this.tools.set(id, tool);
     return tool;
+  }
+
+  private makeTool(id: AnnotationToolId): AnnotationTool {
+    const hooks = { document: () => this.document, volume: () => this.volume, changed: () => this.toolChanged() };
+    switch (id) {
+      case 'grow':
+        return new GrowTool({ ...hooks, grow: (...args) => this.assist.grow(...args) });
+      case 'one-click':
+        return new OneClickTool({ ...hooks, range: () => this.thresholdRange(), oneClick: (...args) => this.assist.oneClick(...args) });
+      case 'threshold-brush':
+      case 'fill':
+        return createTool(id, { range: () => this.thresholdRange() });
+      default:
+        return createTool(id);
+    }
   }
 
   /** What the viewport needs to draw labels and route the left button. */

@@ -16,6 +16,7 @@ import { formatMessage } from '../../core/messages.js';
 import type { ViewImage } from '../../viewer/cornerstone-view.js';
 import { AnnotatorSession, isLayout, type Layout, type ToolId } from '../../session/annotator-session.js';
 import { readPreferences, writePreferences } from '../../store/preferences.js';
+import { AssistRunner } from '../../core/assist/assist-runner.js';
 import { commandForKey, handleKey, isAnnotationTool, press, type CommandContext } from '../../session/commands.js';
 import { Exchange } from '../../session/exchange.js';
 import { PacsLink } from '../../session/pacs.js';
@@ -31,6 +32,7 @@ import { ReviewController } from './review-controller.js';
 import { VerifyController, reviewBarStyles } from './review-bar.js';
 import { annotatorStyles } from './segmark-annotator.styles.js';
 import { thresholdRangeStyles } from './threshold-range.js';
+import { refinePanelStyles } from './refine-panel.js';
 import { SeriesLoader } from './series-loader.js';
 import { WorkController } from './work.js';
 
@@ -41,7 +43,7 @@ const HOLD_MS = 400;
 const PROGRESS_DELAY_MS = 150;
 
 export class AnnotatorBase extends LitElement {
-  static override styles = [annotatorStyles, reviewBarStyles, thresholdRangeStyles];
+  static override styles = [annotatorStyles, reviewBarStyles, thresholdRangeStyles, refinePanelStyles];
 
   /** This annotator's state, read live by its controllers, tools and commands; shared with no other annotator. @internal */
   readonly session = new AnnotatorSession({ emit: (type, detail) => emit(this, type, detail) });
@@ -219,6 +221,8 @@ export class AnnotatorBase extends LitElement {
     writePreferences(this.user, { layout });
   }
 
+  /** Where the 3D tools compute, off the page. @internal */
+  readonly assistRunner = new AssistRunner();
   /** The view last worked on (focus or pointer). @internal */
   lastView: SegmarkViewport | undefined;
   /** The host set the layout attribute: the user's remembered choice does not replace it. */
@@ -234,6 +238,18 @@ export class AnnotatorBase extends LitElement {
   constructor() {
     super();
     this.session.attachDocuments(this.annotations);
+    // The 3D tools compute in the assist worker; a newer gesture's request replaces one still waiting.
+    const runner = this.assistRunner;
+    this.annotations.assist = {
+      grow: (values, box, spacing, seeds) => runner.runLatest('grow', () => runner.grow(values, box, spacing, seeds)),
+      oneClick: (values, box, spacing, seed, range, radiusMm) =>
+        runner.runLatest('one-click', () => runner.oneClick(values, box, spacing, { seed, min: range.min, max: range.max, radiusMm })),
+    };
+    // A 3D tool's result arrived (or went): it shows on every view.
+    this.annotations.toolChanged = () => {
+      for (const view of this.views()) view.redraw();
+      this.requestUpdate();
+    };
     this.session.attachLoader(this.loader);
     this.annotations.thresholdRange = () => this.session.get('threshold');
     this.annotations.storage = {
@@ -283,6 +299,7 @@ export class AnnotatorBase extends LitElement {
     clearTimeout(this.progressTimer);
     clearTimeout(this.reformatTimer);
     this.exchange.dispose();
+    this.assistRunner.cancel();
   }
 
   protected override willUpdate(changed: PropertyValues<this>): void {

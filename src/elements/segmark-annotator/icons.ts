@@ -24,6 +24,8 @@ const ICONS: Partial<Record<CommandId | 'more' | 'side', Icon>> = {
   'actual-size': { d: 'M2.5 5.5l2-1.5v8.5M10.5 5.5l2-1.5v8.5', dots: 'M7.5 7h.01M7.5 10.5h.01' },
   invert: { d: 'M2.5 2.5h11v11h-11z', solid: 'M13.5 2.5v11h-11z' },
   'reference-lines': { d: 'M8 1.5v4.5M8 10v4.5M1.5 8h4.5M10 8h4.5', dots: 'M8 8h.01' },
+  'tool.grow': { d: 'M8 14.5V8M8 8C8 5 5.5 3.5 2.5 3.5 2.5 6.5 5 8 8 8zM8 10c0-3 2.5-4.5 5.5-4.5 0 3-2.5 4.5-5.5 4.5z' },
+  'tool.one-click': { d: 'M2.5 2.5l4 11 1.8-4.7 4.7-1.8z', dots: 'M11.5 11.5h.01M13.5 13.5h.01' },
   'layout.axial': { d: 'M2.5 2.5h11v11h-11z' },
   'layout.mpr': { d: 'M1.5 3.5h13v9h-13zM5.8 3.5v9M10.2 3.5v9' },
   'layout.mpr-3d': { d: 'M2.5 2.5h11v11h-11zM8 2.5v11M2.5 8h11' },

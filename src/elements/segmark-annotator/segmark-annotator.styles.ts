@@ -15,11 +15,11 @@ const NAMES = 2200;
  */
 const MENU_STEPS = [
   // The layouts, the files group, the URL form and the W/L read-out.
-  { step: '.menu-m', below: 1900, withThreshold: 2320 },
-  // … and the window presets and the interpolation steps (still on the bar at 1100 px).
-  { step: '.menu-s', below: 1100, withThreshold: 1270 },
+  { step: '.menu-m', below: 1980, withThreshold: 2400 },
+  // … and the window presets and the interpolation steps.
+  { step: '.menu-s', below: 1180, withThreshold: 1380 },
   // … and the display toggles and the range list: only navigation and the annotation tools stay.
-  { step: '.menu-xs', below: 760, withThreshold: 840 },
+  { step: '.menu-xs', below: 840, withThreshold: 920 },
 ] as const;
 
 /**

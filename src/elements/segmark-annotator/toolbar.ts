@@ -18,12 +18,17 @@ import { WINDOW_PRESETS } from '../../core/display/window.js';
 import { ANNOTATION_TOOLS, command, isEnabled, shortcutText, type CommandContext, type CommandId } from '../../session/commands.js';
 import { LAYOUTS } from '../../session/annotator-session.js';
 import type { ThresholdRange } from '../../tools/threshold-brush.js';
+import type { AnnotationToolId } from '../../tools/annotation-tool.js';
 import { commandText } from '../../text/commands.js';
 import { shortcutStrings } from '../../text/shortcuts.js';
 import { toolStrings } from '../../text/tools.js';
 import { strings } from '../../text/ui.js';
 import { hasIcon, icon } from './icons.js';
 import { renderThreshold } from './threshold-range.js';
+import { renderRefine } from './refine-panel.js';
+
+/** The 3D tools: on the bar beside the display toggles, in the More menu when the box is narrow. */
+const ASSISTED_TOOLS: readonly AnnotationToolId[] = ['grow', 'one-click'];
 
 export interface ToolbarInput {
   context: CommandContext;
@@ -194,13 +199,16 @@ export function renderToolbar(input: ToolbarInput) {
       ${(['window', 'pan', 'zoom'] as const).map((tool) => button(`tool.${tool}`, { pressed: session.tool === tool }))}
     </div>
     <div class="group annotate" role="group" aria-label=${tt.annotate}>
-      ${ANNOTATION_TOOLS.map((tool) => button(`tool.${tool}`, { pressed: session.tool === tool, data: { tool } }))}
+      ${ANNOTATION_TOOLS.filter((tool) => !ASSISTED_TOOLS.includes(tool)).map((tool) => button(`tool.${tool}`, { pressed: session.tool === tool, data: { tool } }))}
       ${button('undo', { data: { action: 'undo' } })} ${button('redo', { data: { action: 'redo' } })}
     </div>
     <div class="menu-xs" id="toolbar-more" tabindex="-1" ?data-open=${popups.more} @keydown=${onMenuKey}>
       ${session.tool === 'threshold-brush' || session.tool === 'fill'
         ? renderThreshold({ owner: c, range: input.threshold, setRange: input.setThreshold, values: input.sliceValues, lang })
         : nothing}
+      <div class="group assisted" role="group" aria-label=${tt.assisted}>
+        ${ASSISTED_TOOLS.map((tool) => button(`tool.${tool}`, { pressed: session.tool === tool, data: { tool } }))}
+      </div>
       <div class="group display" role="group" aria-label=${groups.view}>
         ${button('fit')} ${button('actual-size')} ${button('invert', { pressed: session.get('invert') })}
         ${button('reference-lines', { pressed: session.get('referenceLines') })} ${button('overlays', { pressed: session.get('overlays') })}
@@ -220,6 +228,7 @@ export function renderToolbar(input: ToolbarInput) {
           ${button('accept-all', { data: { action: 'accept-all' } })}
           ${button('background-only', { pressed: document?.paintMode === 'background-only', data: { action: 'background-only' } })}
         </div>
+        ${renderRefine({ context: c, run })}
         <div class="menu-m" tabindex="-1">
           <div class="group layouts" role="group" aria-label=${t.layouts}>
             ${LAYOUTS.map((layout) => button(`layout.${layout}`, { pressed: session.get('layout') === layout }))}

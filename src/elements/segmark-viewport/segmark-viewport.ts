@@ -212,6 +212,8 @@ export class SegmarkViewport extends LitElement {
         values: sliceView(v, index),
         window: this.window,
         screenScale,
+        plane: { plane: 'axial', index },
+        toVoxel: (x, y) => voxelOnPlane(v, 'axial', index, x, y),
       };
     }
     const frame = planeFrame(v, this.plane);
@@ -230,6 +232,8 @@ export class SegmarkViewport extends LitElement {
       values: this.images.pixels(index).pixels,
       window: this.window,
       screenScale,
+      plane: { plane: this.plane, index },
+      toVoxel: (x, y) => voxelOnPlane(v, this.plane, index, x, y),
     };
   }
 
@@ -423,8 +427,9 @@ export class SegmarkViewport extends LitElement {
     const a = this.annotation;
     // The tool in hand is shared by the views: only the one it last worked on shows its preview.
     const owner = a?.tool ? (toolViews.get(a.tool) ?? (this.plane === 'axial' ? this : undefined)) : undefined;
-    const context = a?.tool && owner === this ? this.toolContext() : undefined;
-    const preview = a?.tool && context ? a.tool.preview(context) : undefined;
+    // A 3D tool's result shows on every view (`sharedPreview`); the rest of a preview only where the tool works.
+    const context = a?.tool && (owner === this || a.tool.sharedPreview) ? this.toolContext() : undefined;
+    const preview = a?.tool && context ? (owner === this ? a.tool.preview(context) : a.tool.sharedPreview?.(context)) : undefined;
     if (this.plane !== 'axial') {
       if (a) {
         a.planeLabels.draw(ctx, this.plane, index, matrix);

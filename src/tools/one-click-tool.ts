@@ -1,0 +1,110 @@
+/**
+ * One-click region (3D): a click inside a structure takes the connected
+ * voxels within the annotator's threshold range around it, no further than
+ * a radius in mm, with a guard that stops at one- and two-voxel bridges
+ * (`oneClickRegion`, computed off the page). Every view shows the result;
+ * Enter adds it to the active label (one undo step, origin 'assisted'),
+ * Escape drops it, another click replaces it.
+ */
+import type { OneClickResult } from '../core/assist/one-click.js';
+import { boxAround, cutBox, type BoxSpacing, type Voxel, type VoxelBox } from '../core/assist/box.js';
+import type { AnnotationTool, ToolContext, ToolKey, ToolPointer, ToolPreview, ToolStatusCode } from './annotation-tool.js';
+import { AssistedResultHolder, type AssistHooks } from './assisted-tool.js';
+import type { ThresholdRange } from './threshold-brush.js';
+import { isEditable } from './tool-support.js';
+
+/** How far from the click the region may reach (mm). */
+export const ONE_CLICK_RADIUS_MM = 40;
+
+export interface OneClickHooks extends AssistHooks {
+  range(): ThresholdRange;
+  oneClick(values: Int16Array, box: VoxelBox, spacing: BoxSpacing, seed: Voxel, range: ThresholdRange, radiusMm: number): Promise<OneClickResult | undefined>;
+}
+
+export class OneClickTool implements AnnotationTool {
+  readonly id = 'one-click' as const;
+  #status: ToolStatusCode | undefined;
+  readonly #result: AssistedResultHolder;
+
+  constructor(private readonly hooks: OneClickHooks) {
+    this.#result = new AssistedResultHolder(hooks);
+  }
+
+  get status(): ToolStatusCode | undefined {
+    return this.#status;
+  }
+
+  get result() {
+    return this.#result.result;
+  }
+
+  cursor(context: ToolContext): string {
+    return isEditable(context) ? 'crosshair' : 'not-allowed';
+  }
+
+  down(_p: ToolPointer, context: ToolContext): boolean {
+    if (!isEditable(context) || !context.toVoxel) {
+      this.#status = 'locked';
+      return false;
+    }
+    return true;
+  }
+
+  move(): void {}
+
+  up(p: ToolPointer, context: ToolContext): void {
+    if (!context.toVoxel) return;
+    const x = Math.min(context.columns - 1, Math.max(0, Math.floor(p.x)));
+    const y = Math.min(context.rows - 1, Math.max(0, Math.floor(p.y)));
+    const v = context.toVoxel(x, y);
+    void this.#region([v.column, v.row, v.slice], context.labelId);
+  }
+
+  key(k: ToolKey, _context: ToolContext): boolean {
+    if (k.key === 'Enter' && this.#result.result) {
+      this.#status = this.#result.accept();
+      return true;
+    }
+    if (k.key === 'Escape' && this.#result.result) {
+      this.#result.set(undefined);
+      this.#status = 'cancelled';
+      return true;
+    }
+    return false;
+  }
+
+  cancel(): void {}
+
+  preview(context: ToolContext): ToolPreview | undefined {
+    return this.sharedPreview(context);
+  }
+
+  sharedPreview(context: ToolContext): ToolPreview | undefined {
+    const region = this.#result.regionOn(context);
+    return region ? { fill: region } : undefined;
+  }
+
+  async #region(seed: Voxel, labelId: number): Promise<void> {
+    const volume = this.hooks.volume();
+    if (!volume) return;
+    const range = this.hooks.range();
+    const box = boxAround([seed], ONE_CLICK_RADIUS_MM, volume);
+    const local: Voxel = [seed[0] - box.c0, seed[1] - box.r0, seed[2] - box.k0];
+    const found = await this.hooks.oneClick(cutBox(volume, box), box, volume.spacing, local, range, ONE_CLICK_RADIUS_MM);
+    if (!found) return;
+    if (found.voxels === 0) {
+      this.#status = 'fill-out-of-range';
+      this.#result.set(undefined);
+      return;
+    }
+    this.#status = 'unchanged';
+    this.#result.set({
+      box,
+      mask: found.mask,
+      labelId,
+      method: 'one-click-region',
+      parameters: { min: range.min, max: range.max, radiusMm: ONE_CLICK_RADIUS_MM },
+      mode: 'add',
+    });
+  }
+}
