@@ -17,7 +17,7 @@ import { TOOL_SHORTCUTS } from '../tools/index.js';
 import type { AnnotationToolId, ToolKey } from '../tools/annotation-tool.js';
 import type { NavigationTool } from '../tools/navigation.js';
 import type { AnnotatorSession, Layout, ToolId } from './annotator-session.js';
-import { refineActiveLabel, type RefineOperation, type RefineParameters } from './refine.js';
+import { refineActiveLabel, type RefineOperation, type RefineParameters, type RefineRunner } from './refine.js';
 
 /** A key that runs a command. `key` is KeyboardEvent.key (letters lower case). */
 export interface Shortcut {
@@ -57,6 +57,8 @@ export interface CommandUi {
   openRejectPicker(): boolean;
   nextUnverified(): boolean;
   nextUnverifiedLabel(): boolean;
+  /** Where Refine computes (the annotator's assist worker); the page thread when absent. */
+  refineRunner?(): RefineRunner;
   /** Arranges the views and remembers the choice for this user. */
   chooseLayout(layout: Layout): void;
   /** Shows the view in use alone, or the whole layout again. */
@@ -134,7 +136,8 @@ const refine = (operation: (p: RefineParameters) => RefineOperation): Command<[]
   enabled: annotating,
   run: (c) => {
     c.view()?.cancelTool();
-    return refineActiveLabel(c.session, operation(c.session.get('refine')));
+    const run = c.ui.refineRunner?.();
+    return refineActiveLabel(c.session, operation(c.session.get('refine')), run ? { run } : {});
   },
 });
 

@@ -17,6 +17,7 @@ import type { ViewImage } from '../../viewer/cornerstone-view.js';
 import { AnnotatorSession, isLayout, type Layout, type ToolId } from '../../session/annotator-session.js';
 import { readPreferences, writePreferences } from '../../store/preferences.js';
 import { AssistRunner } from '../../core/assist/assist-runner.js';
+import { workerRefineRunner } from '../../session/refine.js';
 import { commandForKey, handleKey, isAnnotationTool, press, type CommandContext } from '../../session/commands.js';
 import { Exchange } from '../../session/exchange.js';
 import { PacsLink } from '../../session/pacs.js';
@@ -109,6 +110,7 @@ export class AnnotatorBase extends LitElement {
       togglePinMode: () => this.review.setPinMode(!this.review.pinMode),
       writable: () => this.session.writable,
       chooseLayout: (layout) => this.chooseLayout(layout),
+      refineRunner: () => workerRefineRunner(this.assistRunner),
       toggleMaximised: () => {
         const shown = this.session.get('maximised');
         this.session.set('maximised', shown ? undefined : (this.activeView()?.plane ?? 'axial'));
