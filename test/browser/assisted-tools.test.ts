@@ -141,7 +141,7 @@ describe('assisted 3D tools', () => {
     console.log(`grow from seeds, 10 strokes: disc L3/L4 Dice ${score.toFixed(3)}, recall ${recall.toFixed(3)}, over ${written.length} slices`);
     // Most of the disc is found, and not much more; reaching Dice 0.95 with few strokes is the open work of issue 15.
     expect(recall).toBeGreaterThan(0.7);
-    expect(score).toBeGreaterThan(0.65);
+    expect(score).toBeGreaterThan(0.78);
     expect(a.undo()).toBe(true);
     expect(JSON.stringify(a.getDocument()!.regions)).toBe(before);
   });

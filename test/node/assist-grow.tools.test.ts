@@ -79,7 +79,7 @@ describe('grow from seeds against skimage', () => {
   for (const make of [ballsCase, noiseCase]) {
     it.runIf(hasSkimage || isCI)(`REQ-ASSIST-GROW-4: ≥ 99 % of voxels as skimage.segmentation.watershed (${make.name})`, () => {
       const c = make();
-      const levels = gradientLevels(c.values, c.box, c.spacing);
+      const levels = gradientLevels(c.values, c.box);
       const ours = watershed(levels, c.box, c.seeds);
       const theirs = skimageWatershed(levels, c.seeds, c.box);
       let same = 0;

@@ -1,14 +1,17 @@
 /**
  * The gradient image that Grow from seeds floods: a light smoothing, then the
- * magnitude of central differences in HU/mm, quantised to 16-bit levels.
+ * magnitude of central differences per voxel step, quantised to 16-bit levels.
  *
  * - Smoothing: the binomial kernel [1, 2, 1]/4 along each axis (separable, a
  *   Gaussian of σ ≈ 0.7 voxel), so single-voxel noise does not open gaps in
- *   a ridge. Per voxel, not per mm: the kernel only tames noise; the spacing
- *   enters in the derivative.
- * - Derivative: (v[i+1] − v[i−1]) / (2·Δ) along each axis with that axis's
- *   spacing (anisotropic voxels weigh right); the box edge repeats the edge
- *   voxel. Magnitude = √(gx² + gy² + gz²).
+ *   a ridge.
+ * - Derivative: (v[i+1] − v[i−1]) / 2 along each axis, per voxel step, not
+ *   per mm: the flood crosses from voxel to voxel, so a boundary is the HU
+ *   change between neighbours whatever their distance. In HU/mm the end
+ *   plates between a disc and a vertebral body on 3 mm slices weighed a
+ *   quarter of the same change in plane, and the sample's L3/L4 disc leaked
+ *   into both vertebral bodies (Dice 0.74); per step it does not (0.83).
+ *   The box edge repeats the edge voxel. Magnitude = √(gx² + gy² + gz²).
  * - Levels: round(g / gmax · 65535), gmax the largest magnitude in the box
  *   (all 0 on a flat box): the watershed's bucket queue needs integers, and
  *   the tools test hands exactly these levels to skimage.
@@ -17,13 +20,13 @@
  * Tests: through grow from seeds (assist-grow.test.ts), and the levels are
  * what assist-grow.tools.test.ts hands to skimage.
  */
-import type { BoxSpacing, VoxelBox } from './box.js';
+import type { VoxelBox } from './box.js';
 
 export const GRADIENT_LEVELS = 65536;
 
 /** Quantised gradient magnitude of the box's values (see the file comment). */
-export function gradientLevels(values: ArrayLike<number>, box: VoxelBox, spacing: BoxSpacing): Uint16Array {
-  const magnitude = gradientMagnitude(smooth(values, box), box, spacing);
+export function gradientLevels(values: ArrayLike<number>, box: VoxelBox): Uint16Array {
+  const magnitude = gradientMagnitude(smooth(values, box), box);
   return quantise(magnitude);
 }
 
@@ -51,14 +54,14 @@ function smoothAxis(src: Float32Array, dst: Float32Array, n: number, stride: num
   }
 }
 
-/** √(gx² + gy² + gz²) with central differences over each axis's spacing. */
-function gradientMagnitude(v: Float32Array, box: VoxelBox, [sc, sr, sk]: BoxSpacing): Float32Array {
+/** √(gx² + gy² + gz²) with central differences per voxel step. */
+function gradientMagnitude(v: Float32Array, box: VoxelBox): Float32Array {
   const { columns, rows, slices } = box;
   const area = columns * rows;
   const out = new Float32Array(v.length);
-  const hc = 1 / (2 * sc);
-  const hr = 1 / (2 * sr);
-  const hk = 1 / (2 * sk);
+  const hc = 0.5;
+  const hr = 0.5;
+  const hk = 0.5;
   for (let k = 0, i = 0; k < slices; k++) {
     const dkPrev = k > 0 ? area : 0;
     const dkNext = k < slices - 1 ? area : 0;

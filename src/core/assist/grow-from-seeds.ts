@@ -35,11 +35,15 @@ export interface GrowResult {
   counts: Uint32Array;
 }
 
-/** Segments the box from its seeds; `values` are the box's HU (`cutBox`). */
-export function growFromSeeds(values: ArrayLike<number>, box: VoxelBox, spacing: BoxSpacing, seeds: Uint8Array): GrowResult {
+/**
+ * Segments the box from its seeds; `values` are the box's HU (`cutBox`). The
+ * flood works per voxel step (`gradient.ts` says why), so `_spacing` is not
+ * used; it stays so every assisted call takes the same box arguments.
+ */
+export function growFromSeeds(values: ArrayLike<number>, box: VoxelBox, _spacing: BoxSpacing, seeds: Uint8Array): GrowResult {
   const n = boxSize(box);
   if (values.length !== n || seeds.length !== n) throw new RangeError(`box of ${n} voxels, got ${values.length} values and ${seeds.length} seeds`);
-  const labels = watershed(gradientLevels(values, box, spacing), box, seeds);
+  const labels = watershed(gradientLevels(values, box), box, seeds);
   return { labels, counts: finish(labels) };
 }
 
