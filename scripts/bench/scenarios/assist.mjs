@@ -16,9 +16,10 @@ export default {
       row('assist.grow_accept_p95_ms', m.growAcceptP95Ms, 'ms', null, 'lower'),
       row('assist.one_click_ms', m.oneClickMs, 'ms', 150, 'lower'),
       row('assist.one_click_p95_ms', m.oneClickP95Ms, 'ms', null, 'lower'),
+      row('assist.longest_task_ms', m.longestTaskMs, 'ms', 50, 'lower'),
     ];
   },
   summary(m) {
-    return `grow median/p95 ${f(m.growPreviewMs)}/${f(m.growPreviewP95Ms)} ms (${f(m.growDiscVoxels)} disc voxels), accept ${f(m.growAcceptMs)} ms on ${f(m.growAcceptSlices)} slices, one click ${f(m.oneClickMs)} ms (${f(m.oneClickVoxels)} voxels)`;
+    return `grow median/p95 ${f(m.growPreviewMs)}/${f(m.growPreviewP95Ms)} ms (${f(m.growDiscVoxels)} disc voxels), accept ${f(m.growAcceptMs)} ms on ${f(m.growAcceptSlices)} slices, one click ${f(m.oneClickMs)} ms (${f(m.oneClickVoxels)} voxels), longest task ${f(m.longestTaskMs, 1)} ms`;
   },
 };
