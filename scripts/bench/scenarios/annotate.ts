@@ -31,7 +31,7 @@ import type { Region, Ring } from '../../../src/core/annotation/region.js';
 import type { AnnotationTool, ToolContext, ToolPointer } from '../../../src/tools/annotation-tool.js';
 import type { LabelOverlay } from '../../../src/viewer/label-overlay.js';
 import type { BenchContext, Metrics, PageScenario, SetupResult } from '../types';
-import { percentile } from '../util';
+import { median, percentile } from '../util';
 
 type Modules = Awaited<ReturnType<typeof importModules>>;
 type Matrix = [number, number, number, number, number, number];
@@ -217,13 +217,6 @@ function nextFrame(): Promise<void> {
 function clear(ctx: CanvasRenderingContext2D): void {
   ctx.clearRect(0, 0, ctx.canvas.width, ctx.canvas.height);
   flush(ctx);
-}
-
-function median(values: readonly number[]): number | null {
-  if (values.length === 0) return null;
-  const v = [...values].sort((a, b) => a - b);
-  const mid = v.length >> 1;
-  return v.length % 2 ? v[mid]! : (v[mid - 1]! + v[mid]!) / 2;
 }
 
 function vertices(region: Region): number {

@@ -21,7 +21,7 @@
  *   self-renewing 0 ms timeout (at most 4 ms above the longest task).
  */
 import type { BenchContext, Metrics, PageScenario, SetupResult } from '../types';
-import { percentile } from '../util';
+import { median, percentile, taskProbe } from '../util';
 
 type Modules = Awaited<ReturnType<typeof importModules>>;
 
@@ -97,13 +97,6 @@ function seedMask(m: Modules): Uint8Array {
   }
   for (let c = 2; c < 12; c++) seeds[(k * rows + r) * columns + c] = m.BACKGROUND_SEED;
   return seeds;
-}
-
-function median(values: readonly number[]): number | null {
-  if (values.length === 0) return null;
-  const v = [...values].sort((a, b) => a - b);
-  const mid = v.length >> 1;
-  return v.length % 2 ? v[mid]! : (v[mid - 1]! + v[mid]!) / 2;
 }
 
 function measureGrow(m: Modules, runs: number): Metrics {
@@ -190,26 +183,6 @@ function measureOneClick(m: Modules, runs: number): Metrics {
   }
   if (voxels === 0) throw new Error('assist: the click in the disc found no region');
   return { oneClickMs: median(times), oneClickP95Ms: percentile(times, 95), oneClickVoxels: voxels };
-}
-
-/** The largest gap between runs of a self-renewing 0 ms timeout: the longest task, give or take 4 ms. */
-function taskProbe(): { stop(): number } {
-  let running = true;
-  let last = performance.now();
-  let longest = 0;
-  const tick = (): void => {
-    const now = performance.now();
-    longest = Math.max(longest, now - last);
-    last = now;
-    if (running) setTimeout(tick, 0);
-  };
-  setTimeout(tick, 0);
-  return {
-    stop() {
-      running = false;
-      return longest;
-    },
-  };
 }
 
 async function measureLongestTask(m: Modules, runs: number): Promise<Metrics> {

@@ -45,7 +45,7 @@ import { pixelSpacingOf, type Volume } from '../../../src/core/dicom/volume.js';
 import type { ExportFormat, ExportJob } from '../../../src/core/formats/export-job.js';
 import { ctSlice, discDocument, pickLabels } from '../synthetic';
 import type { BenchContext, Metrics, PageScenario, SetupResult } from '../types';
-import { delay } from '../util';
+import { delay, median } from '../util';
 
 type Modules = Awaited<ReturnType<typeof importModules>>;
 
@@ -272,13 +272,6 @@ function countIn(spans: readonly TaskSpan[], windows: readonly TimeWindow[]): nu
 }
 
 // ── helpers ──────────────────────────────────────────────────────────────
-
-function median(values: readonly number[]): number | null {
-  if (values.length === 0) return null;
-  const v = [...values].sort((a, b) => a - b);
-  const mid = v.length >> 1;
-  return v.length % 2 ? v[mid]! : (v[mid - 1]! + v[mid]!) / 2;
-}
 
 function time<T>(fn: () => T): [T, number] {
   const t0 = performance.now();

@@ -32,7 +32,7 @@ import type { Region } from '../../../src/core/annotation/region.js';
 import type { SegmarkDb } from '../../../src/store/db.js';
 import type { BenchContext, Metrics, PageScenario, SetupResult } from '../types';
 import { discRing } from '../synthetic';
-import { delay, percentile, withTimeout } from '../util';
+import { delay, median, percentile, withTimeout } from '../util';
 
 type Modules = Awaited<ReturnType<typeof importModules>>;
 
@@ -236,13 +236,6 @@ function longest(spans: readonly TaskSpan[]): number {
 }
 
 // ── the measurements ─────────────────────────────────────────────────────
-
-function median(values: readonly number[]): number | null {
-  if (values.length === 0) return null;
-  const v = [...values].sort((a, b) => a - b);
-  const mid = v.length >> 1;
-  return v.length % 2 ? v[mid]! : (v[mid - 1]! + v[mid]!) / 2;
-}
 
 interface SaveTimes {
   /** setRegion call → onState('saved'), per edit. */

@@ -29,6 +29,7 @@ import type { Ring } from '../../../src/core/annotation/region.js';
 import type { Vec3 } from '../../../src/core/dicom/types.js';
 import type { Volume } from '../../../src/core/dicom/volume.js';
 import type { SegmarkSurfaceView } from '../../../src/elements/segmark-surface-view/segmark-surface-view.js';
+import { median, taskProbe } from '../util';
 import type { BenchContext, Metrics, PageScenario, SetupResult } from '../types';
 
 const SIZE = 512;
@@ -133,39 +134,6 @@ function scene(m: Modules): Scene {
     }
   });
   return { volume, doc, labelmap, discSlices };
-}
-
-/**
- * The longest stretch the main thread did not get back to a timer it set
- * for "now": the largest gap between two runs of a self-renewing 0 ms
- * timeout (which Chromium runs 4 ms apart at the least, so the figure is at
- * most 4 ms above the longest task). Light enough not to slow what it
- * watches, unlike a message ping-pong, which kept the page busy.
- */
-function taskProbe(): { stop(): number } {
-  let running = true;
-  let last = performance.now();
-  let longest = 0;
-  const tick = (): void => {
-    const now = performance.now();
-    longest = Math.max(longest, now - last);
-    last = now;
-    if (running) setTimeout(tick, 0);
-  };
-  setTimeout(tick, 0);
-  return {
-    stop() {
-      running = false;
-      return longest;
-    },
-  };
-}
-
-function median(values: readonly number[]): number | null {
-  if (values.length === 0) return null;
-  const v = [...values].sort((a, b) => a - b);
-  const mid = v.length >> 1;
-  return v.length % 2 ? v[mid]! : (v[mid - 1]! + v[mid]!) / 2;
 }
 
 export async function setup(ctx: BenchContext): Promise<SetupResult> {
