@@ -11,7 +11,7 @@ import type { SegmarkAnnotator } from '../../src/elements/segmark-annotator/segm
 import type { SegmarkViewport } from '../../src/elements/segmark-viewport/segmark-viewport.js';
 import { rasterizeToMask } from '../../src/core/annotation/rasterize.js';
 import type { GrowTool, OneClickTool } from '../../src/tools/index.js';
-import { dice, fullestSlice, groundTruth, type Truth } from './support/ground-truth.js';
+import { dice, fullestSlice, groundTruth, maskCentre, type Truth } from './support/ground-truth.js';
 import { mountAnnotator, unmountAll } from './support/mount.js';
 import { frames, sampleFiles } from './support/sample.js';
 
@@ -41,15 +41,7 @@ async function open(): Promise<Opened> {
   await a.loadFiles(await files);
   const truth = await groundTruth();
   const { k, mask } = fullestSlice(truth, 3);
-  let [sc, sr, n] = [0, 0, 0];
-  mask.forEach((v, i) => {
-    if (!v) return;
-    sc += i % truth.columns;
-    sr += Math.floor(i / truth.columns);
-    n++;
-  });
-  const column = Math.round(sc / n);
-  const row = Math.round(sr / n);
+  const { column, row } = maskCentre(mask, truth.columns);
   a.slice = k;
   a.activeLabel = 3;
   a.applyPreset('spine');

@@ -12,7 +12,7 @@ import type { ChangeDetail } from '../../src/elements/events.js';
 import type { SegmarkAnnotator } from '../../src/elements/segmark-annotator/segmark-annotator.js';
 import type { SegmarkViewport } from '../../src/elements/segmark-viewport/segmark-viewport.js';
 import { maskToRegion } from '../../src/core/annotation/contour.js';
-import { dice, fullestSlice, groundTruth } from './support/ground-truth.js';
+import { dice, fullestSlice, groundTruth, maskCentre } from './support/ground-truth.js';
 import { frames, sampleFiles } from './support/sample.js';
 
 type Point = [number, number];
@@ -48,15 +48,7 @@ async function openMpr(): Promise<Opened> {
   await a.loadFiles(await filesCache);
   const truth = await groundTruth();
   const { k, mask } = fullestSlice(truth, 3);
-  let [sc, sr, n] = [0, 0, 0];
-  mask.forEach((v, i) => {
-    if (!v) return;
-    sc += i % truth.columns;
-    sr += Math.floor(i / truth.columns);
-    n++;
-  });
-  const column = Math.round(sc / n);
-  const row = Math.round(sr / n);
+  const { column, row } = maskCentre(mask, truth.columns);
   a.slice = k;
   a.activeLabel = 3;
   a.applyPreset('spine');

@@ -37,6 +37,18 @@ export function fullestSlice(t: Truth, label: number): { k: number; mask: Uint8A
   return { k: best, mask };
 }
 
+/** The centre (rounded column and row) of a slice mask's pixels. */
+export function maskCentre(mask: Uint8Array, columns: number): { column: number; row: number } {
+  let [sc, sr, n] = [0, 0, 0];
+  mask.forEach((v, i) => {
+    if (!v) return;
+    sc += i % columns;
+    sr += Math.floor(i / columns);
+    n++;
+  });
+  return { column: Math.round(sc / n), row: Math.round(sr / n) };
+}
+
 export function dice(a: Uint8Array, b: Uint8Array): number {
   let both = 0;
   let sa = 0;
