@@ -6,7 +6,7 @@
  * planes cut this one.
  */
 import { negate, orientationLetters, pixelToWorld } from '../../core/dicom/geometry.js';
-import { planeFrame, sliceNumber, voxelOnPlane, type ViewPlane } from '../../core/dicom/view-plane.js';
+import { planeFrame, sliceNumber, voxelOnPlane, type PlaneFrame, type ViewPlane } from '../../core/dicom/view-plane.js';
 import { voxelAt, type Volume } from '../../core/dicom/volume.js';
 import { scaleBarLength } from '../../core/display/scale-bar.js';
 import type { WindowLevel } from '../../core/display/window.js';
@@ -56,8 +56,8 @@ export function overlayContent(o: OverlayInput): OverlayContent {
     },
     // A narrow view (three side by side on a laptop) keeps the corners apart: no series description.
     topLeft: o.plane === 'axial' ? [...(o.width >= NARROW_PX ? [v.description] : []), `${v.modality} ${v.columns}×${v.rows}`] : [PLANE_NAMES[o.plane], tiltNote(v)],
-    topRight: positionLines(v, o.plane, o.index),
-    bottomLeft: cursorLines(v, o.plane, o.index, o.cursor),
+    topRight: positionLines(v, frame, o.index),
+    bottomLeft: cursorLines(v, frame, o.index, o.cursor),
     bottomRight: [`W ${Math.round(o.window.width)}  L ${Math.round(o.window.center)}`, `×${o.scale.toFixed(2)}`],
     scaleBar: { pixels: bar.pixels, label: `${bar.mm} mm` },
     lines: o.referenceLines ? referenceLines(o, frame.columns, frame.rows) : [],
@@ -65,7 +65,8 @@ export function overlayContent(o: OverlayInput): OverlayContent {
 }
 
 /** Image number (radiological order) and InstanceNumber on axial; the plane's patient position on the others. */
-function positionLines(v: Volume, plane: ViewPlane, index: number): string[] {
+function positionLines(v: Volume, frame: PlaneFrame, index: number): string[] {
+  const { plane } = frame;
   if (plane === 'axial') {
     const instance = v.instanceNumbers?.[index];
     return [
@@ -75,7 +76,6 @@ function positionLines(v: Volume, plane: ViewPlane, index: number): string[] {
       v.loaded[index] ? '' : '…',
     ];
   }
-  const frame = planeFrame(v, plane);
   const middle = Math.floor(v.slices / 2);
   const at = plane === 'sagittal' ? pixelToWorld(v.planes[middle]!, index + 0.5, 0.5) : pixelToWorld(v.planes[middle]!, 0.5, index + 0.5);
   const across = plane === 'sagittal' ? v.rowCosine : v.columnCosine;
@@ -84,9 +84,9 @@ function positionLines(v: Volume, plane: ViewPlane, index: number): string[] {
   return [`${index + 1} / ${frame.positions}`, `${letter} ${at[axis]!.toFixed(1)} mm`];
 }
 
-function cursorLines(v: Volume, plane: ViewPlane, index: number, c: { x: number; y: number } | undefined): string[] {
+function cursorLines(v: Volume, frame: PlaneFrame, index: number, c: { x: number; y: number } | undefined): string[] {
   if (!c) return [];
-  const frame = planeFrame(v, plane);
+  const { plane } = frame;
   const x = Math.floor(c.x);
   const y = Math.floor(c.y);
   if (x < 0 || y < 0 || x >= frame.columns || y >= frame.rows) return [];
