@@ -61,6 +61,35 @@ describe('one-click region', () => {
     expect(diceOf(mask, 1, both)).toBeGreaterThanOrEqual(0.97);
   });
 
+  it('REQ-ASSIST-ONECLICK-6: a slab two slices thick comes back whole; two slabs touching through one voxel stay apart', () => {
+    // Two round slabs (radius 9), each two slices thick (a thin disc on thick slices), on slices 2–3 and 5–6,
+    // joined across slice 4 by a single voxel (the slices' guard must cut it) or by a 3×3 patch (it joins).
+    const bx = box(24, 24, 9);
+    const n = bx.columns * bx.rows * bx.slices;
+    const slabs = (patch: number) => {
+      const values = new Int16Array(n).fill(-100);
+      const lower = new Uint8Array(n);
+      for (let k = 0, i = 0; k < bx.slices; k++) {
+        for (let r = 0; r < bx.rows; r++) {
+          for (let c = 0; c < bx.columns; c++, i++) {
+            const inSlab = (c - 12) ** 2 + (r - 12) ** 2 <= 81 && k !== 4 && k >= 2 && k <= 6;
+            const inPatch = k === 4 && Math.abs(c - 12) < patch / 2 + 0.5 && Math.abs(r - 12) < patch / 2 + 0.5;
+            if (inSlab || inPatch) values[i] = 100;
+            lower[i] = inSlab && k < 4 ? 1 : 0;
+          }
+        }
+      }
+      return { values, lower };
+    };
+    const one = slabs(1);
+    const cut = oneClickRegion(one.values, bx, [1, 1, 3], { seed: [12, 12, 2], min: 50, max: 200, radiusMm: 100 });
+    expect(diceOf(cut.mask, 1, one.lower)).toBe(1);
+    const three = slabs(3);
+    const joined = oneClickRegion(three.values, bx, [1, 1, 3], { seed: [12, 12, 2], min: 50, max: 200, radiusMm: 100 });
+    // Both slabs and the patch, less the patch's four corners (the opening trims them).
+    expect(joined.voxels).toBe(2 * one.lower.filter((v) => v === 1).length + 5);
+  });
+
   it('REQ-ASSIST-ONECLICK-3: limited by the radius in mm (anisotropic) and by the HU range', () => {
     const { values } = twoBalls(0);
     const sp: BoxSpacing = [1, 1, 3];

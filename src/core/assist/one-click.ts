@@ -4,22 +4,26 @@
  * click (anisotropic: distances in mm), with a guard against leaks through
  * thin bridges.
  *
- * The guard is a morphological opening by the 3-D cross (the voxel and its six
- * face neighbours) restricted to the component of the click:
- *   1. R = the connected region above;
- *   2. core = voxels of R whose six neighbours are all in R (erosion; nothing
- *      is known beyond the box, so it counts as in R and the box's faces do
- *      not erode the region);
+ * The guard is a morphological opening by the in-plane cross (the voxel and
+ * its four neighbours on its slice) restricted to the component of the click:
+ *   1. R = the connected region above (6-connected, across slices too);
+ *   2. core = voxels of R whose four in-plane neighbours are all in R
+ *      (erosion; nothing is known beyond the box, so it counts as in R and the
+ *      box's sides do not erode the region);
  *   3. K = the 6-connected component of the core holding the click, or, when
  *      the click is not in the core, holding the core voxel nearest to it
  *      along R (first met breadth-first from the click);
- *   4. result = R ∩ (K dilated by the cross).
- * Rule: a connection survives only where it holds a voxel with all six
- * neighbours in range, i.e. it is at least 3 voxels thick across both
- * directions (a 3×3 bar joins, a 1-voxel line or a 2×2 bar does not). A
- * region with no core at all (nowhere 3 voxels thick) is returned unguarded.
- * The opening also trims single voxels sticking out of the surface, as any
- * opening does.
+ *   4. result = R ∩ (K dilated by the in-plane cross).
+ * Rule: a connection survives only where it holds a voxel whose in-plane
+ * cross lies in R, on both slices when it crosses slices: a bar must be at
+ * least 3 voxels wide across the slice plane (a 3×3 bar joins, a 1-voxel line
+ * or a 2×2 bar does not), and two slices join only where they share at least
+ * a cross of 5 voxels, never through a single voxel. The cross is in-plane
+ * because CT slices are thick: a structure 2–3 slices high (an intervertebral
+ * disc at 3 mm) has hardly any voxel whose neighbours above and below are
+ * both in it, and a 3-D cross would erode it away. A region with no core at
+ * all is returned unguarded. The opening also trims single pixels sticking
+ * out of the outline on a slice, as any opening does.
  *
  * Linear in the box: the two floods are scanline fills (runs along x, Smith's
  * "Tint fill" generalised to 3-D), erosion and dilation one pass each over the
@@ -130,12 +134,9 @@ function pushRuns(state: Uint8Array, test: number, want: number, stack: Stack, l
   }
 }
 
-/** Step 2: the erosion by the cross, one pass over the box. */
+/** Step 2: the erosion by the in-plane cross, one pass over the box. */
 function markCore(state: Uint8Array, { columns, rows, slices }: VoxelBox): void {
-  const area = columns * rows;
   for (let k = 0, i = 0; k < slices; k++) {
-    const down = k > 0 ? area : 0;
-    const up = k < slices - 1 ? area : 0;
     for (let r = 0; r < rows; r++) {
       const back = r > 0 ? columns : 0;
       const fore = r < rows - 1 ? columns : 0;
@@ -144,7 +145,7 @@ function markCore(state: Uint8Array, { columns, rows, slices }: VoxelBox): void 
         const left = c > 0 ? 1 : 0;
         const right = c < columns - 1 ? 1 : 0;
         // A neighbour beyond the box is the voxel itself (in R): `x & REGION` of its state.
-        if (state[i - left]! & state[i + right]! & state[i - back]! & state[i + fore]! & state[i - down]! & state[i + up]! & REGION) state[i]! |= CORE;
+        if (state[i - left]! & state[i + right]! & state[i - back]! & state[i + fore]! & REGION) state[i]! |= CORE;
       }
     }
   }
@@ -180,12 +181,9 @@ function visitOnce(state: Uint8Array, queue: Stack, j: number): void {
   queue.push(j);
 }
 
-/** Step 4: R ∩ (K dilated by the cross), marked OUTPUT in one pass, then the state becomes the mask. */
+/** Step 4: R ∩ (K dilated by the in-plane cross), marked OUTPUT in one pass, then the state becomes the mask. */
 function dilateWithin(state: Uint8Array, { columns, rows, slices }: VoxelBox, label: number): OneClickResult {
-  const area = columns * rows;
   for (let k = 0, i = 0; k < slices; k++) {
-    const down = k > 0 ? area : 0;
-    const up = k < slices - 1 ? area : 0;
     for (let r = 0; r < rows; r++) {
       const back = r > 0 ? columns : 0;
       const fore = r < rows - 1 ? columns : 0;
@@ -193,7 +191,7 @@ function dilateWithin(state: Uint8Array, { columns, rows, slices }: VoxelBox, la
         if ((state[i]! & REGION) === 0) continue;
         const left = c > 0 ? 1 : 0;
         const right = c < columns - 1 ? 1 : 0;
-        if ((state[i]! | state[i - left]! | state[i + right]! | state[i - back]! | state[i + fore]! | state[i - down]! | state[i + up]!) & KEPT) state[i]! |= OUTPUT;
+        if ((state[i]! | state[i - left]! | state[i + right]! | state[i - back]! | state[i + fore]!) & KEPT) state[i]! |= OUTPUT;
       }
     }
   }
