@@ -69,6 +69,8 @@ export class Livewire {
   private readonly dirX: Float32Array;
   private readonly dirY: Float32Array;
   private readonly wD: number;
+  private readonly wZ: number;
+  private readonly wG: number;
 
   // Dijkstra state for the current seed; path costs in units of 1/COST_SCALE.
   private readonly cost: Int32Array;
@@ -91,6 +93,8 @@ export class Livewire {
       throw new RangeError('livewire weights must be non-negative, finite and not all zero');
     }
     this.wD = weights.direction;
+    this.wZ = zeroCrossing;
+    this.wG = gradient;
 
     // Windowed intensities 0..1, linear between centre ± width/2.
     const image = new Float32Array(n);
@@ -117,6 +121,22 @@ export class Livewire {
   get seed(): [number, number] | undefined {
     if (this.seedIndex < 0) return undefined;
     return [(this.seedIndex % this.columns) + 0.5, Math.floor(this.seedIndex / this.columns) + 0.5];
+  }
+
+  /**
+   * What entering pixel (c, r) costs whatever the link: wZ·fZ + wG·fG, from 0
+   * on a strong edge up to wZ + wG (`maxEdgeCost`) where the image is flat.
+   * Other tools snap points to edges with it (nearby slices), so there is one
+   * edge cost in Segmark, not two.
+   */
+  edgeCost(c: number, r: number): number {
+    const i = r * this.columns + c;
+    return this.zeroCost[i]! + this.gradientCost[i]!;
+  }
+
+  /** The largest `edgeCost`: wZ + wG. */
+  get maxEdgeCost(): number {
+    return this.wZ + this.wG;
   }
 
   /** Starts a new shortest-path tree at the pixel containing (x, y) (clamped to the image). */

@@ -1,7 +1,8 @@
 /**
- * Runs the assisted 3-D tools (grow from seeds, one-click region, islands,
- * smoothing, median, margin) in a worker kept for the runner's life, so the
- * page never waits on a box of ~10⁶ voxels; or here when workers are refused
+ * Runs the assisted 3-D tools (grow from seeds, one-click region, nearby
+ * slices, islands, smoothing, median, margin) in a worker kept for the
+ * runner's life, so the page never waits on a box of ~10⁶ voxels; or here
+ * when workers are refused
  * (a Content-Security-Policy without `worker-src 'self'`) or not wanted
  * (`workers: false`): then the page waits, but the results still come.
  *
@@ -28,6 +29,7 @@ import type { BoxSpacing, VoxelBox } from './box.js';
 import { ASSIST_HANDLERS, type AssistCalls } from './assist-worker.js';
 import type { GrowResult } from './grow-from-seeds.js';
 import type { IslandsOptions, SmoothOptions } from './morphology.js';
+import type { NearbyOptions, NearbyResult } from './nearby-slices.js';
 import type { OneClickOptions, OneClickResult } from './one-click.js';
 
 export interface AssistRunnerOptions {
@@ -102,6 +104,11 @@ export class AssistRunner {
   /** One-click region (`oneClickRegion`); `values` are handed over unless `keep`. */
   oneClick(values: Int16Array, box: VoxelBox, spacing: BoxSpacing, region: OneClickOptions, options: AssistCallOptions = {}): Promise<OneClickResult> {
     return this.call('oneClick', { values, box, spacing, options: region }, [values.buffer], options);
+  }
+
+  /** Segment nearby slices (`propagateToNearbySlices`); `values` and `start` are handed over unless `keep`. */
+  nearby(values: Int16Array, box: VoxelBox, spacing: BoxSpacing, start: Uint8Array, nearby: NearbyOptions, options: AssistCallOptions = {}): Promise<NearbyResult> {
+    return this.call('nearby', { values, box, spacing, start, options: nearby }, [values.buffer, start.buffer], options);
   }
 
   /** `islands` of a box mask; `mask` is handed over unless `keep`. */

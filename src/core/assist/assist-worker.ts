@@ -1,7 +1,7 @@
 /**
  * Web Worker that runs the assisted 3-D tools for `AssistRunner`, so growing,
- * one-click regions and the morphology of a box (up to ~10⁶ voxels, hundreds
- * of ms) never hold the page. Loaded with
+ * one-click regions, nearby slices and the morphology of a box (up to ~10⁶
+ * voxels, hundreds of ms) never hold the page. Loaded with
  * `new Worker(new URL('./assist-worker.ts', import.meta.url), { type: 'module' })`
  * (a file beside the page: no blob:, no eval). The box's values and masks
  * arrive transferred; the result's arrays leave transferred
@@ -11,6 +11,7 @@ import { serve, type Handlers } from '../util/worker-protocol.js';
 import type { BoxSpacing, VoxelBox } from './box.js';
 import { growFromSeeds, type GrowResult } from './grow-from-seeds.js';
 import { islands, margin, median, smooth, type IslandsOptions, type SmoothOptions } from './morphology.js';
+import { propagateToNearbySlices, type NearbyOptions, type NearbyResult } from './nearby-slices.js';
 import { oneClickRegion, type OneClickOptions, type OneClickResult } from './one-click.js';
 
 /** Grow from seeds: the box's HU (`cutBox`) and its seed mask. */
@@ -27,6 +28,15 @@ export interface OneClickJob {
   box: VoxelBox;
   spacing: BoxSpacing;
   options: OneClickOptions;
+}
+
+/** Segment nearby slices: the box's HU (`cutBox`), the start outline's mask on box slice `options.start`. */
+export interface NearbyJob {
+  values: Int16Array;
+  box: VoxelBox;
+  spacing: BoxSpacing;
+  start: Uint8Array;
+  options: NearbyOptions;
 }
 
 export interface IslandsJob {
@@ -60,6 +70,7 @@ export interface MarginJob {
 export type AssistCalls = {
   grow: { payload: GrowJob; result: GrowResult };
   oneClick: { payload: OneClickJob; result: OneClickResult };
+  nearby: { payload: NearbyJob; result: NearbyResult };
   islands: { payload: IslandsJob; result: Uint8Array };
   smooth: { payload: SmoothJob; result: Uint8Array };
   median: { payload: MedianJob; result: Uint8Array };
@@ -75,6 +86,11 @@ export const ASSIST_HANDLERS: Handlers<AssistCalls> = {
   },
   oneClick({ values, box, spacing, options }, call) {
     const result = oneClickRegion(values, box, spacing, options);
+    call.transfer(result.mask.buffer);
+    return result;
+  },
+  nearby({ values, box, spacing, start, options }, call) {
+    const result = propagateToNearbySlices(values, box, spacing, start, options);
     call.transfer(result.mask.buffer);
     return result;
   },
