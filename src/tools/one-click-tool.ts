@@ -1,12 +1,13 @@
 /**
  * One-click region (3D): a click inside a structure takes the connected
  * voxels within the annotator's threshold range around it, no further than
- * a radius in mm, with a guard that stops at one- and two-voxel bridges
- * (`oneClickRegion`, computed off the page). Every view shows the result;
+ * a radius in mm, with a guard that stops at one- and two-voxel bridges, and
+ * with the range's partial-volume edge when it has one (`oneClickRegion`,
+ * computed off the page). Every view shows the result;
  * Enter adds it to the active label (one undo step, origin 'assisted'),
  * Escape drops it, another click replaces it.
  */
-import type { OneClickResult } from '../core/assist/one-click.js';
+import type { OneClickOptions, OneClickResult } from '../core/assist/one-click.js';
 import { boxAround, cutBox, type BoxSpacing, type Voxel, type VoxelBox } from '../core/assist/box.js';
 import type { AnnotationTool, ToolContext, ToolKey, ToolPointer, ToolPreview, ToolStatusCode } from './annotation-tool.js';
 import { AssistedResultHolder, type AssistHooks } from './assisted-tool.js';
@@ -18,7 +19,7 @@ export const ONE_CLICK_RADIUS_MM = 40;
 
 export interface OneClickHooks extends AssistHooks {
   range(): ThresholdRange;
-  oneClick(values: Int16Array, box: VoxelBox, spacing: BoxSpacing, seed: Voxel, range: ThresholdRange, radiusMm: number): Promise<OneClickResult | undefined>;
+  oneClick(values: Int16Array, box: VoxelBox, spacing: BoxSpacing, options: OneClickOptions): Promise<OneClickResult | undefined>;
 }
 
 export class OneClickTool implements AnnotationTool {
@@ -90,7 +91,8 @@ export class OneClickTool implements AnnotationTool {
     const range = this.hooks.range();
     const box = boxAround([seed], ONE_CLICK_RADIUS_MM, volume);
     const local: Voxel = [seed[0] - box.c0, seed[1] - box.r0, seed[2] - box.k0];
-    const found = await this.hooks.oneClick(cutBox(volume, box), box, volume.spacing, local, range, ONE_CLICK_RADIUS_MM);
+    const edge = range.partialVolume;
+    const found = await this.hooks.oneClick(cutBox(volume, box), box, volume.spacing, { seed: local, min: range.min, max: range.max, radiusMm: ONE_CLICK_RADIUS_MM, edge });
     if (!found) return;
     if (found.voxels === 0) {
       this.#status = 'fill-out-of-range';
@@ -103,7 +105,7 @@ export class OneClickTool implements AnnotationTool {
       mask: found.mask,
       labelId,
       method: 'one-click-region',
-      parameters: { min: range.min, max: range.max, radiusMm: ONE_CLICK_RADIUS_MM },
+      parameters: { min: range.min, max: range.max, radiusMm: ONE_CLICK_RADIUS_MM, ...(edge ? { edgeMin: edge.min, edgeMax: edge.max } : {}) },
       mode: 'add',
     });
   }

@@ -12,6 +12,7 @@
  * of what was painted.
  */
 import { maskToRegion } from '../core/annotation/contour.js';
+import type { EdgeRange } from '../core/assist/partial-volume-edge.js';
 import { rasterizeRegion, regionPixelBounds, unionBoxes, type PixelBox } from '../core/annotation/rasterize.js';
 import { EMPTY_REGION, type Region } from '../core/annotation/region.js';
 import type { AnnotationTool, ToolContext, ToolKey, ToolPointer, ToolPreview, ToolStatusCode } from './annotation-tool.js';
@@ -23,12 +24,19 @@ export interface ThresholdRange {
   min: number;
   /** Highest HU painted (inclusive). */
   max: number;
+  /**
+   * The one-click region's partial-volume edge: the half-way HU between the
+   * structure and the darker and brighter tissues around it
+   * (`core/assist/partial-volume-edge.ts`). Absent: no edge.
+   */
+  partialVolume?: EdgeRange;
 }
 
 export type ThresholdPresetId = 'disc' | 'bone' | 'soft-tissue';
 
 export const THRESHOLD_PRESETS: Readonly<Record<ThresholdPresetId, Readonly<ThresholdRange>>> = Object.freeze({
-  disc: Object.freeze({ min: 50, max: 150 }),
+  // Edge: half-way from disc (≈ 90 HU) to fat (≈ −90) and to a cortical endplate (≈ 1050).
+  disc: Object.freeze({ min: 50, max: 150, partialVolume: Object.freeze({ min: 0, max: 570 }) }),
   bone: Object.freeze({ min: 200, max: 3000 }),
   'soft-tissue': Object.freeze({ min: -100, max: 100 }),
 });
@@ -249,11 +257,13 @@ export function rangeSource(range: ThresholdRangeInput): () => ThresholdRange {
   return () => fixed;
 }
 
-/** A copy of the range (or the preset's), checked: finite, min ≤ max; else a RangeError. */
+/** A copy of the range (or the preset's), checked: finite, min ≤ max, and so its edge if any; else a RangeError. */
 export function thresholdRange(range: ThresholdRange | ThresholdPresetId): ThresholdRange {
   const r = typeof range === 'string' ? THRESHOLD_PRESETS[range] : range;
-  if (!r || !Number.isFinite(r.min) || !Number.isFinite(r.max) || r.min > r.max) {
+  const ordered = (x: { min: number; max: number } | undefined) => !!x && Number.isFinite(x.min) && Number.isFinite(x.max) && x.min <= x.max;
+  if (!ordered(r) || (r!.partialVolume !== undefined && !ordered(r!.partialVolume))) {
     throw new RangeError(`threshold range ${JSON.stringify(range)} is not [min ≤ max] HU`);
   }
-  return { min: r.min, max: r.max };
+  const { min, max, partialVolume } = r!;
+  return partialVolume ? { min, max, partialVolume: { min: partialVolume.min, max: partialVolume.max } } : { min, max };
 }

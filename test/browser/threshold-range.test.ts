@@ -29,7 +29,7 @@ afterEach(() => {
 });
 
 interface Internals {
-  session: { volume: Volume | undefined; get(key: 'threshold'): Range };
+  session: { volume: Volume | undefined; get(key: 'threshold'): Range & { partialVolume?: Range } };
   annotations: { tool(id: 'threshold-brush' | 'fill'): { range: Range } };
 }
 
@@ -142,8 +142,8 @@ describe('the threshold range in the tool bar', () => {
     const hi = disc[Math.floor(disc.length * 0.75)]!;
     await commands.keyPress(['Control+a', ...String(lo).split(''), 'Tab', 'Control+a', ...String(hi).split(''), 'Shift+Tab']);
     await o.a.updateComplete;
-    expect(o.internals.session.get('threshold')).toEqual({ min: lo, max: hi });
-    expect(o.internals.annotations.tool('threshold-brush').range).toEqual({ min: lo, max: hi });
+    expect(o.internals.session.get('threshold')).toMatchObject({ min: lo, max: hi });
+    expect(o.internals.annotations.tool('threshold-brush').range).toMatchObject({ min: lo, max: hi });
     expect(o.root.querySelector('.threshold-button')!.textContent).toBe(`${lo}…${hi} HU`);
     expect(o.root.querySelector<HTMLSelectElement>('select[data-action="threshold"]')!.value).toBe('');
 
@@ -151,11 +151,11 @@ describe('the threshold range in the tool bar', () => {
     maxInput!.focus();
     await commands.keyPress(['Shift+ArrowUp', 'ArrowDown']);
     await o.a.updateComplete;
-    expect(o.internals.session.get('threshold')).toEqual({ min: lo, max: hi + 9 });
+    expect(o.internals.session.get('threshold')).toMatchObject({ min: lo, max: hi + 9 });
     await commands.keyPress(['Shift+ArrowDown']);
     await commands.keyPress(['ArrowUp']);
     await o.a.updateComplete;
-    expect(o.internals.session.get('threshold')).toEqual({ min: lo, max: hi });
+    expect(o.internals.session.get('threshold')).toMatchObject({ min: lo, max: hi });
 
     await commands.keyPress(['Escape']);
     await o.a.updateComplete;
@@ -220,7 +220,7 @@ describe('the threshold range in the tool bar', () => {
     maxInput.focus();
     await commands.keyPress(['Control+a', ...String(hi).split(''), 'Shift+Tab', 'Control+a', ...String(lo).split(''), 'Escape']);
     await o.a.updateComplete;
-    expect(o.internals.session.get('threshold')).toEqual({ min: lo, max: hi });
+    expect(o.internals.session.get('threshold')).toMatchObject({ min: lo, max: hi });
 
     const [cx, cy] = centroid(o.disc, o.truth.columns);
     const start = Math.floor(cy) * o.truth.columns + Math.floor(cx);
@@ -261,6 +261,36 @@ describe('the threshold range in the tool bar', () => {
     expect(o.root.querySelector('.threshold-popover')!.getAttribute('aria-label')).toContain('阈值范围');
     expect(o.root.querySelector('.threshold-popover')!.textContent).toContain('最小值');
     expect(o.root.querySelector('svg.histogram')!.getAttribute('aria-label')).toContain('直方图');
+  });
+});
+
+describe('the partial-volume edge of the one-click region', () => {
+  it('REQ-THRESH-UI-6: the one-click tool shows the range; the disc preset brings its edge, which can be turned off and set', async () => {
+    const o = await open();
+    await pickTool(o, 'one-click');
+    await openPopover(o);
+    const toggle = o.root.querySelector<HTMLInputElement>('.partial-volume input[data-action="partial-volume"]')!;
+    const ends = () => [...o.root.querySelectorAll<HTMLInputElement>('.partial-volume input[data-pv]')];
+    expect(toggle.checked).toBe(true);
+    expect(ends().map((e) => e.value)).toEqual(['0', '570']);
+    expect(o.internals.session.get('threshold')).toEqual({ min: 50, max: 150, partialVolume: { min: 0, max: 570 } });
+
+    await commands.pointerClicks([centre(toggle)]);
+    await o.a.updateComplete;
+    expect(o.internals.session.get('threshold')).toEqual({ min: 50, max: 150 });
+    expect(ends().every((e) => e.disabled)).toBe(true);
+
+    await commands.pointerClicks([centre(toggle)]);
+    await o.a.updateComplete;
+    ends()[1]!.focus();
+    await commands.keyPress(['Control+a', '5', '0', '0', 'Enter']);
+    await o.a.updateComplete;
+    expect(o.internals.session.get('threshold')).toEqual({ min: 50, max: 150, partialVolume: { min: 0, max: 500 } });
+    // The range's own ends keep the edge.
+    o.root.querySelector<HTMLInputElement>('.threshold-popover input[data-edge="max"]')!.focus();
+    await commands.keyPress(['Control+a', '1', '4', '0', 'Enter']);
+    await o.a.updateComplete;
+    expect(o.internals.session.get('threshold')).toEqual({ min: 50, max: 140, partialVolume: { min: 0, max: 500 } });
   });
 });
 

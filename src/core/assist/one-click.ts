@@ -25,12 +25,16 @@
  * all is returned unguarded. The opening also trims single pixels sticking
  * out of the outline on a slice, as any opening does.
  *
+ * With `edge`, the result then gains its partial-volume edge: the touching
+ * voxels the structure fills more than half (`partial-volume-edge.ts`).
+ *
  * Linear in the box: the two floods are scanline fills (runs along x, Smith's
  * "Tint fill" generalised to 3-D), erosion and dilation one pass each over the
  * box's rows. Tests: assist-one-click.test.ts (bridges, the radius and range,
  * a 512×512×40 region timed).
  */
 import { boxIndex, boxSize, type BoxSpacing, type Voxel, type VoxelBox } from './box.js';
+import { addPartialVolumeEdge, type EdgeRange } from './partial-volume-edge.js';
 import { Stack } from './stack.js';
 
 export interface OneClickOptions {
@@ -41,6 +45,8 @@ export interface OneClickOptions {
   radiusMm: number;
   /** Label id written in the result; default 1. */
   label?: number;
+  /** Adds the region's partial-volume edge (`partial-volume-edge.ts`) after the guard. */
+  edge?: EdgeRange;
 }
 
 export interface OneClickResult {
@@ -69,9 +75,15 @@ export function oneClickRegion(values: Int16Array, box: VoxelBox, spacing: BoxSp
   scanlineFill(state, CANDIDATE | REGION, CANDIDATE, REGION, start, box, stack);
   markCore(state, box);
   const from = nearestCore(state, start, box);
-  if (from < 0) return toMask(state, REGION, label);
-  scanlineFill(state, CORE | KEPT, CORE, KEPT, from, box, stack);
-  return dilateWithin(state, box, label);
+  let result: OneClickResult;
+  if (from < 0) {
+    result = toMask(state, REGION, label);
+  } else {
+    scanlineFill(state, CORE | KEPT, CORE, KEPT, from, box, stack);
+    result = dilateWithin(state, box, label);
+  }
+  if (options.edge) result.voxels += addPartialVolumeEdge(values, box, spacing, result.mask, options.edge);
+  return result;
 }
 
 /** CANDIDATE on every voxel in [min, max] within the radius of the click, one pass over the box. */

@@ -18,7 +18,7 @@ import type { Volume } from '../../core/dicom/volume.js';
 import type { AnnotationTool, AnnotationToolId } from '../../tools/annotation-tool.js';
 import { GrowTool, OneClickTool, createTool } from '../../tools/index.js';
 import { growFromSeeds, type GrowResult } from '../../core/assist/grow-from-seeds.js';
-import { oneClickRegion, type OneClickResult } from '../../core/assist/one-click.js';
+import { oneClickRegion, type OneClickOptions, type OneClickResult } from '../../core/assist/one-click.js';
 import type { BoxSpacing, Voxel, VoxelBox } from '../../core/assist/box.js';
 import { THRESHOLD_PRESETS, type ThresholdRange } from '../../tools/threshold-brush.js';
 import { isAnnotationTool } from '../../session/commands.js';
@@ -37,13 +37,13 @@ export type { ReviewHooks, StorageEvents } from '../../store/document-session.js
 /** The 3D tools' computations, as the assist worker offers them; undefined when a newer request replaced one. */
 export interface AssistCompute {
   grow(values: Int16Array, box: VoxelBox, spacing: BoxSpacing, seeds: Uint8Array): Promise<GrowResult | undefined>;
-  oneClick(values: Int16Array, box: VoxelBox, spacing: BoxSpacing, seed: Voxel, range: ThresholdRange, radiusMm: number): Promise<OneClickResult | undefined>;
+  oneClick(values: Int16Array, box: VoxelBox, spacing: BoxSpacing, options: OneClickOptions): Promise<OneClickResult | undefined>;
 }
 
 /** The computations on this thread (tests; until the element starts its worker). */
 const SAME_THREAD_ASSIST: AssistCompute = {
   grow: async (values, box, spacing, seeds) => growFromSeeds(values, box, spacing, seeds),
-  oneClick: async (values, box, spacing, seed, range, radiusMm) => oneClickRegion(values, box, spacing, { seed, min: range.min, max: range.max, radiusMm }),
+  oneClick: async (values, box, spacing, options) => oneClickRegion(values, box, spacing, options),
 };
 
 /** The document session's view of this page: its IndexedDB, BroadcastChannel, Web Locks, clock and StorageManager. */

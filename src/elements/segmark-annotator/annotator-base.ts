@@ -244,8 +244,7 @@ export class AnnotatorBase extends LitElement {
     const runner = this.assistRunner;
     this.annotations.assist = {
       grow: (values, box, spacing, seeds) => runner.runLatest('grow', () => runner.grow(values, box, spacing, seeds)),
-      oneClick: (values, box, spacing, seed, range, radiusMm) =>
-        runner.runLatest('one-click', () => runner.oneClick(values, box, spacing, { seed, min: range.min, max: range.max, radiusMm })),
+      oneClick: (values, box, spacing, options) => runner.runLatest('one-click', () => runner.oneClick(values, box, spacing, options)),
     };
     // A 3D tool's result arrived (or went): it shows on every view.
     this.annotations.toolChanged = () => {

@@ -1,10 +1,12 @@
 /**
  * The threshold range on the tool bar, while a tool that uses it (threshold
- * brush, Fill) is in hand: a preset list (the presets are starting points)
- * and a button showing the range ("50…150 HU") that opens a small popover
- * with the numeric minimum and maximum and a histogram of the current
- * slice's HU (the whole slice, not only what is on screen: the range is
- * meant for the structure, wherever the view is).
+ * brush, Fill, one-click region) is in hand: a preset list (the presets are
+ * starting points) and a button showing the range ("50…150 HU") that opens a
+ * small popover with the numeric minimum and maximum, a histogram of the
+ * current slice's HU (the whole slice, not only what is on screen: the range
+ * is meant for the structure, wherever the view is), and the one-click
+ * region's partial-volume edge (on/off and its two half-way values; the disc
+ * preset brings 0…570 HU).
  *
  * On the histogram a drag sets a new range from where it started; a press
  * within a few pixels of an edge of the shaded range drags that edge. The
@@ -43,6 +45,8 @@ interface State {
   open: boolean;
   /** While the pointer drags on the histogram: the edge that moves and the one that stays. */
   drag: { pointer: number; fixed: number } | undefined;
+  /** The partial-volume edge last turned off, given back when it is turned on again. */
+  lastEdge?: { min: number; max: number };
 }
 
 const STATES = new WeakMap<object, State>();
@@ -79,7 +83,23 @@ function setOpen(e: Event, input: ThresholdInput, open: boolean, focus: boolean)
 /** The range with one edge set to `value`; the other edge is pushed along so that min ≤ max. */
 function withEdge(range: ThresholdRange, edge: 'min' | 'max', value: number): ThresholdRange {
   const v = Math.round(value);
-  return edge === 'min' ? { min: v, max: Math.max(v, range.max) } : { min: Math.min(v, range.min), max: v };
+  return edge === 'min' ? { ...range, min: v, max: Math.max(v, range.max) } : { ...range, min: Math.min(v, range.min), max: v };
+}
+
+/** The range with its partial-volume edge's end `end` set to `value` (the other end pushed along), or without an edge. */
+function withPartialVolume(range: ThresholdRange, end: 'min' | 'max' | 'off' | 'on', value = 0, last?: { min: number; max: number }): ThresholdRange {
+  const { partialVolume: pv, ...plain } = range;
+  if (end === 'off') return plain;
+  if (end === 'on') return { ...plain, partialVolume: pv ?? last ?? startingEdge(range) };
+  const now = pv ?? startingEdge(range);
+  const v = Math.round(value);
+  return { ...plain, partialVolume: end === 'min' ? { min: v, max: Math.max(v, now.max) } : { min: Math.min(v, now.min), max: v } };
+}
+
+/** A starting edge for a custom range: as far again beyond each end as the range is wide. */
+function startingEdge({ min, max }: ThresholdRange): { min: number; max: number } {
+  const width = Math.max(1, max - min);
+  return { min: min - width, max: max + width };
 }
 
 export function renderThreshold(input: ThresholdInput) {
@@ -144,10 +164,26 @@ function renderPopover(input: ThresholdInput, state: State) {
   const edgeInput = (edge: 'min' | 'max', label: string) =>
     html`<label>${label}<input type="number" step="1" data-edge=${edge} .value=${live(String(range[edge]))}
       @input=${onEdgeInput} @change=${onEdgeInput} @keydown=${onEdgeKey} /></label>`;
+  const pv = range.partialVolume;
+  const onPvToggle = (e: Event) => {
+    const on = (e.target as HTMLInputElement).checked;
+    if (!on) state.lastEdge = input.range.partialVolume;
+    input.setRange(withPartialVolume(input.range, on ? 'on' : 'off', 0, state.lastEdge));
+  };
+  const onPvChange = (e: Event) => {
+    const el = e.target as HTMLInputElement;
+    if (Number.isFinite(el.valueAsNumber)) input.setRange(withPartialVolume(input.range, el.dataset.pv as 'min' | 'max', el.valueAsNumber));
+  };
+  const pvInput = (end: 'min' | 'max', label: string) =>
+    html`<label>${label}<input type="number" step="1" data-pv=${end} .value=${live(String(pv?.[end] ?? ''))} ?disabled=${!pv} @change=${onPvChange} /></label>`;
 
   return html`<div class="threshold-popover" id="threshold-popover" role="dialog" aria-label=${tt.thresholdRange} tabindex="-1">
     ${edgeInput('min', tt.thresholdMin)} ${edgeInput('max', tt.thresholdMax)}
     ${h ? renderHistogram(input, state, h) : nothing}
+    <fieldset class="partial-volume">
+      <legend><label title=${tt.partialVolumeHelp}><input type="checkbox" data-action="partial-volume" .checked=${live(!!pv)} @change=${onPvToggle} />${tt.partialVolume}</label></legend>
+      ${pvInput('min', tt.thresholdMin)} ${pvInput('max', tt.thresholdMax)}
+    </fieldset>
   </div>`;
 }
 
@@ -176,7 +212,7 @@ function renderHistogram(input: ThresholdInput, state: State, h: Histogram) {
     else if (Math.abs(x - x1) <= EDGE_GRAB) state.drag = { pointer: e.pointerId, fixed: min };
     else {
       state.drag = { pointer: e.pointerId, fixed: hu };
-      input.setRange({ min: hu, max: hu });
+      input.setRange({ ...input.range, min: hu, max: hu });
     }
     (e.currentTarget as Element).setPointerCapture(e.pointerId);
     // Keep the focus in the popover (a press on the chart would otherwise blur it and close it).
@@ -186,7 +222,7 @@ function renderHistogram(input: ThresholdInput, state: State, h: Histogram) {
     const drag = state.drag;
     if (!drag || drag.pointer !== e.pointerId) return;
     const hu = huOf(e);
-    input.setRange({ min: Math.min(hu, drag.fixed), max: Math.max(hu, drag.fixed) });
+    input.setRange({ ...input.range, min: Math.min(hu, drag.fixed), max: Math.max(hu, drag.fixed) });
   };
   const onUp = (e: PointerEvent) => {
     if (state.drag?.pointer === e.pointerId) state.drag = undefined;
@@ -235,6 +271,10 @@ export const thresholdRangeStyles = css`
   .histogram .range { fill: var(--_accent); opacity: 0.3; }
   .histogram .bars { fill: var(--_muted); }
   .histogram .edge { stroke: var(--_accent); stroke-width: 1.5; }
+  .threshold-popover .partial-volume { grid-column: 1 / -1; display: grid; grid-template-columns: auto auto; gap: 6px 8px; margin: 0; padding: 4px 0 0; border: 0; border-top: 1px solid var(--_control-border); }
+  .partial-volume legend { padding: 0; }
+  .partial-volume legend label { display: flex; align-items: center; gap: 4px; color: var(--_text); }
+  .threshold-popover .partial-volume legend input { width: auto; }
   /* In the open More menu the popover is part of the menu's flow (the menu scrolls; it would clip an overlay). */
   .menu-xs[data-open] .threshold-popover { position: static; grid-column: 1 / -1; box-shadow: none; }
 `;

@@ -203,7 +203,7 @@ export function renderToolbar(input: ToolbarInput) {
       ${button('undo', { data: { action: 'undo' } })} ${button('redo', { data: { action: 'redo' } })}
     </div>
     <div class="menu-xs" id="toolbar-more" tabindex="-1" ?data-open=${popups.more} @keydown=${onMenuKey}>
-      ${session.tool === 'threshold-brush' || session.tool === 'fill'
+      ${session.tool === 'threshold-brush' || session.tool === 'fill' || session.tool === 'one-click'
         ? renderThreshold({ owner: c, range: input.threshold, setRange: input.setThreshold, values: input.sliceValues, lang })
         : nothing}
       <div class="group assisted" role="group" aria-label=${tt.assisted}>
