@@ -57,6 +57,8 @@ export interface CommandUi {
   openRejectPicker(): boolean;
   nextUnverified(): boolean;
   nextUnverifiedLabel(): boolean;
+  /** Segment nearby slices from the slice shown, with the nearby tool (taken just before). */
+  segmentNearby?(): void;
   /** Where Refine computes (the annotator's assist worker); the page thread when absent. */
   refineRunner?(): RefineRunner;
   /** Arranges the views and remembers the choice for this user. */
@@ -234,6 +236,14 @@ export const COMMANDS = {
 
   // ── annotating ──
   ...TOOL_COMMANDS,
+  // Its key takes the tool and starts from the slice shown at once; a click with it starts again from another slice.
+  'tool.nearby': {
+    ...TOOL_COMMANDS['tool.nearby'],
+    run: (c: CommandContext): void => {
+      pickTool(c, 'nearby');
+      c.ui.segmentNearby?.();
+    },
+  },
   undo: {
     group: 'history',
     keys: [{ key: 'z', ctrl: true }],

@@ -58,6 +58,7 @@ export function commandText(lang: string): Record<CommandId, CommandText> {
     'tool.fill': { name: tt.fill },
     'tool.grow': { name: tt.grow },
     'tool.one-click': { name: tt['one-click'] },
+    'tool.nearby': { name: tt.nearby, hint: tt.nearbyHint },
     undo: { name: tt.undo },
     redo: { name: tt.redo },
     interpolate: { name: tt.interpolate, hint: tt.interpolateHint },

@@ -66,6 +66,11 @@ const en: Text = {
     summary: 'Click inside a structure: the connected voxels within the threshold range, up to 40 mm away. Enter adds them.',
     gestures: ['Click: find the region', 'Enter: add it to the label', 'Esc: drop it'],
   },
+  nearby: {
+    name: 'Segment nearby slices (3D)',
+    summary: 'Carry the outline on this slice to the slices above and below, following the edges, until the shape stops matching. Enter adds them.',
+    gestures: ['H: start from the slice shown', 'Click: start from the slice under the pointer', 'Enter: add the outlines to the label', 'Esc: drop them'],
+  },
 };
 
 const zhCN: Text = {
@@ -118,6 +123,11 @@ const zhCN: Text = {
     name: '单击区域（三维）',
     summary: '在结构内单击：阈值范围内相连的体素，最远 40 毫米。回车加入标签。',
     gestures: ['单击：查找区域', '回车：加入当前标签', 'Esc：放弃'],
+  },
+  nearby: {
+    name: '分割相邻层（三维）',
+    summary: '将本层的轮廓沿边缘延续到上下相邻层，直到形状不再吻合。回车加入标签。',
+    gestures: ['H：从当前层开始', '单击：从指针所在层开始', '回车：将轮廓加入当前标签', 'Esc：放弃'],
   },
 };
 

@@ -14,6 +14,8 @@ const en = {
   grow: 'Grow from seeds (3D)',
   assisted: '3D tools',
   'one-click': 'One-click region (3D)',
+  nearby: 'Segment nearby slices (3D)',
+  nearbyHint: 'Carry the outline of the active label on this slice to the slices above and below, until the shape stops matching; Enter adds them',
   undo: 'Undo',
   redo: 'Redo',
   annotate: 'Annotation tools',
@@ -69,6 +71,8 @@ const en = {
     'fill-open': 'Nothing filled: the area is not closed by the label.',
     'fill-no-holes': 'Nothing filled: the label has no holes here.',
     'fill-out-of-range': 'Nothing filled: the clicked pixel is outside the threshold range.',
+    'no-outline': 'Nothing to carry: the active label has no outline on this slice. Draw one first.',
+    'nearby-none': 'No neighbouring slice matches the outline on this slice.',
   } satisfies Partial<Record<ToolStatusCode, string>>,
 } satisfies Record<AnnotationToolId, string> & Record<string, unknown>;
 
@@ -86,6 +90,8 @@ const zhCN: ToolText = {
   grow: '种子生长（三维）',
   assisted: '三维工具',
   'one-click': '单击区域（三维）',
+  nearby: '分割相邻层（三维）',
+  nearbyHint: '将当前标签在本层的轮廓延续到上下相邻层，直到形状不再吻合；回车加入',
   undo: '撤销',
   redo: '重做',
   annotate: '标注工具',
@@ -140,6 +146,8 @@ const zhCN: ToolText = {
     'fill-open': '未填充：该区域没有被标签封闭。',
     'fill-no-holes': '未填充：此处标签没有空洞。',
     'fill-out-of-range': '未填充：单击的像素不在阈值范围内。',
+    'no-outline': '无可延续的轮廓：当前标签在本层没有轮廓，请先描绘。',
+    'nearby-none': '没有相邻层与本层的轮廓吻合。',
   },
 };
 

@@ -8,7 +8,7 @@ import type { Region, Ring } from '../core/annotation/region.js';
 import type { AnnotationDocument } from '../core/annotation/document.js';
 import type { WindowLevel } from '../core/display/window.js';
 
-export type AnnotationToolId = 'freehand' | 'polygon' | 'livewire' | 'edit' | 'brush' | 'eraser' | 'threshold-brush' | 'fill' | 'grow' | 'one-click';
+export type AnnotationToolId = 'freehand' | 'polygon' | 'livewire' | 'edit' | 'brush' | 'eraser' | 'threshold-brush' | 'fill' | 'grow' | 'one-click' | 'nearby';
 
 /** One pointer sample in image pixel coordinates (pixel (c, r) covers [c, c+1) × [r, r+1)). */
 export interface ToolPointer {
@@ -89,8 +89,20 @@ export interface ToolPreview {
  * - `fill-open`: the fill area reaches the image border, so it is not closed; nothing filled.
  * - `fill-no-holes`: a click inside the label, which has no holes to fill.
  * - `fill-out-of-range`: a click on an open area whose pixel lies outside the threshold range; nothing filled.
+ * - `no-outline`: nearby slices asked from a slice where the active label has no outline; nothing computed.
+ * - `nearby-none`: nearby slices found no neighbouring slice matching the outline.
  */
-export type ToolStatusCode = 'changed' | 'unchanged' | 'locked' | 'too-small' | 'cancelled' | 'fill-open' | 'fill-no-holes' | 'fill-out-of-range';
+export type ToolStatusCode =
+  | 'changed'
+  | 'unchanged'
+  | 'locked'
+  | 'too-small'
+  | 'cancelled'
+  | 'fill-open'
+  | 'fill-no-holes'
+  | 'fill-out-of-range'
+  | 'no-outline'
+  | 'nearby-none';
 
 export interface AnnotationTool {
   readonly id: AnnotationToolId;

@@ -18,6 +18,7 @@ import { ThresholdBrushTool, type ThresholdBrushOptions } from './threshold-brus
 
 export { GrowTool, type GrowHooks } from './grow-tool.js';
 export { OneClickTool, type OneClickHooks } from './one-click-tool.js';
+export { NearbyTool, type NearbyHooks } from './nearby-tool.js';
 export type { AnnotationTool, AnnotationToolId, ToolContext, ToolKey, ToolPointer, ToolPreview, ToolStatusCode } from './annotation-tool.js';
 export { BrushTool, EditTool, FillTool, FreehandTool, LivewireTool, PolygonTool, ThresholdBrushTool };
 export type { BrushMode, BrushOptions } from './brush.js';
@@ -50,7 +51,7 @@ export interface ToolClassMap {
   fill: FillTool;
 }
 
-/** The 2D tools, made by `createTool`; the 3D ones (grow, one-click) need the annotator's hooks. */
+/** The 2D tools, made by `createTool`; the 3D ones (grow, one-click, nearby) need the annotator's hooks. */
 export type PlaneToolId = keyof ToolClassMap;
 
 /** A new tool (tools hold per-gesture state: one instance per view). */
@@ -90,6 +91,7 @@ export const TOOL_SHORTCUTS: Readonly<Record<string, AnnotationToolId>> = Object
   k: 'fill',
   j: 'grow',
   u: 'one-click',
+  h: 'nearby',
 });
 
 /** The shortcut key of each tool (upper case, for display). */

@@ -132,9 +132,9 @@ describe('factory and shortcuts', () => {
   it('REQ-TOOL-INDEX-2: shortcut keys are unique, cover every tool and avoid the annotator keys', () => {
     const taken = new Set(['w', 'p', 'z', 'f', 'a', 'i', '1', '2', '3', '4', '5', '+', '-', '=', '[', ']']);
     const keys = Object.keys(TOOL_SHORTCUTS);
-    expect(new Set(Object.values(TOOL_SHORTCUTS))).toEqual(new Set([...IDS, 'grow', 'one-click']));
+    expect(new Set(Object.values(TOOL_SHORTCUTS))).toEqual(new Set([...IDS, 'grow', 'one-click', 'nearby']));
     for (const k of keys) expect(taken.has(k), k).toBe(false);
-    expect(TOOL_KEYS).toEqual({ freehand: 'D', polygon: 'G', livewire: 'L', edit: 'E', brush: 'B', eraser: 'X', 'threshold-brush': 'T', fill: 'K', grow: 'J', 'one-click': 'U' });
+    expect(TOOL_KEYS).toEqual({ freehand: 'D', polygon: 'G', livewire: 'L', edit: 'E', brush: 'B', eraser: 'X', 'threshold-brush': 'T', fill: 'K', grow: 'J', 'one-click': 'U', nearby: 'H' });
     for (const locale of ['en', 'zh-CN'] as const) {
       const sheet = toolDescriptions(locale);
       expect(sheet.map((d) => d.id)).toEqual(Object.values(TOOL_SHORTCUTS));

@@ -16,7 +16,9 @@ import { LUMBAR_SPINE_TEMPLATE } from '../../core/annotation/templates.js';
 import { labelsFromTemplate } from '../../core/annotation/labels.js';
 import type { Volume } from '../../core/dicom/volume.js';
 import type { AnnotationTool, AnnotationToolId } from '../../tools/annotation-tool.js';
-import { GrowTool, OneClickTool, createTool } from '../../tools/index.js';
+import { GrowTool, NearbyTool, OneClickTool, createTool } from '../../tools/index.js';
+import type { ToolStatusCode } from '../../tools/annotation-tool.js';
+import { propagateToNearbySlices, type NearbyOptions, type NearbyResult } from '../../core/assist/nearby-slices.js';
 import { growFromSeeds, type GrowResult } from '../../core/assist/grow-from-seeds.js';
 import { oneClickRegion, type OneClickOptions, type OneClickResult } from '../../core/assist/one-click.js';
 import type { BoxSpacing, Voxel, VoxelBox } from '../../core/assist/box.js';
@@ -37,12 +39,14 @@ export type { ReviewHooks, StorageEvents } from '../../store/document-session.js
 /** The 3D tools' computations, as the assist worker offers them; undefined when a newer request replaced one. */
 export interface AssistCompute {
   grow(values: Int16Array, box: VoxelBox, spacing: BoxSpacing, seeds: Uint8Array): Promise<GrowResult | undefined>;
+  nearby(values: Int16Array, box: VoxelBox, spacing: BoxSpacing, start: Uint8Array, options: NearbyOptions): Promise<NearbyResult | undefined>;
   oneClick(values: Int16Array, box: VoxelBox, spacing: BoxSpacing, options: OneClickOptions): Promise<OneClickResult | undefined>;
 }
 
 /** The computations on this thread (tests; until the element starts its worker). */
 const SAME_THREAD_ASSIST: AssistCompute = {
   grow: async (values, box, spacing, seeds) => growFromSeeds(values, box, spacing, seeds),
+  nearby: async (values, box, spacing, start, options) => propagateToNearbySlices(values, box, spacing, start, options),
   oneClick: async (values, box, spacing, options) => oneClickRegion(values, box, spacing, options),
 };
 
@@ -81,6 +85,8 @@ export class AnnotationController implements ReactiveController {
   assist: AssistCompute = SAME_THREAD_ASSIST;
   /** A 3D tool's result arrived or went: the element draws every view again. */
   toolChanged: () => void = () => this.host.requestUpdate();
+  /** A 3D tool's computation asked by key came to this (no gesture reports it): the element tells the user. */
+  toolStatus: (status: ToolStatusCode) => void = () => undefined;
   /** The series the document belongs to. */
   volume: Volume | undefined;
   /** Where the threshold brush and Fill read their HU range at each press (the element gives the session's). */
@@ -267,6 +273,8 @@ export class AnnotationController implements ReactiveController {
         return new GrowTool({ ...hooks, grow: (...args) => this.assist.grow(...args) });
       case 'one-click':
         return new OneClickTool({ ...hooks, range: () => this.thresholdRange(), oneClick: (...args) => this.assist.oneClick(...args) });
+      case 'nearby':
+        return new NearbyTool({ ...hooks, nearby: (...args) => this.assist.nearby(...args), status: (status) => this.toolStatus(status) });
       case 'threshold-brush':
       case 'fill':
         return createTool(id, { range: () => this.thresholdRange() });

@@ -25,8 +25,9 @@ import { emit, type SeriesSummary } from '../events.js';
 import type { SegmarkViewport } from '../segmark-viewport/segmark-viewport.js';
 import { AgreementController } from '../segmark-agreement/agreement-controller.js';
 import { toLocale } from '../../core/text.js';
-import { toolStrings } from '../../text/tools.js';
+import { toolStatusMessage, toolStrings } from '../../text/tools.js';
 import { AnnotationController } from './annotation-controller.js';
+import { NearbyTool } from '../../tools/index.js';
 import type { ExportDialogState, SaveIndicator, SideTab } from './annotator-chrome.js';
 import { filesFromDataTransfer, filesFromInput } from './drop.js';
 import { ReviewController } from './review-controller.js';
@@ -111,6 +112,10 @@ export class AnnotatorBase extends LitElement {
       writable: () => this.session.writable,
       chooseLayout: (layout) => this.chooseLayout(layout),
       refineRunner: () => workerRefineRunner(this.assistRunner),
+      segmentNearby: () => {
+        const tool = this.annotations.document && this.session.canAnnotate ? this.annotations.tool('nearby') : undefined;
+        if (tool instanceof NearbyTool) void tool.propagate(this.activeLabel, this.slice);
+      },
       toggleMaximised: () => {
         const shown = this.session.get('maximised');
         this.session.set('maximised', shown ? undefined : (this.activeView()?.plane ?? 'axial'));
@@ -244,7 +249,12 @@ export class AnnotatorBase extends LitElement {
     const runner = this.assistRunner;
     this.annotations.assist = {
       grow: (values, box, spacing, seeds) => runner.runLatest('grow', () => runner.grow(values, box, spacing, seeds)),
+      nearby: (values, box, spacing, start, options) => runner.runLatest('nearby', () => runner.nearby(values, box, spacing, start, options)),
       oneClick: (values, box, spacing, options) => runner.runLatest('one-click', () => runner.oneClick(values, box, spacing, options)),
+    };
+    this.annotations.toolStatus = (status) => {
+      const text = toolStatusMessage(this.lang, status);
+      if (text) this.session.notify('warning', text);
     };
     // A 3D tool's result arrived (or went): it shows on every view.
     this.annotations.toolChanged = () => {

@@ -26,6 +26,7 @@ const ICONS: Partial<Record<CommandId | 'more' | 'side', Icon>> = {
   'reference-lines': { d: 'M8 1.5v4.5M8 10v4.5M1.5 8h4.5M10 8h4.5', dots: 'M8 8h.01' },
   'tool.grow': { d: 'M8 14.5V8M8 8C8 5 5.5 3.5 2.5 3.5 2.5 6.5 5 8 8 8zM8 10c0-3 2.5-4.5 5.5-4.5 0 3-2.5 4.5-5.5 4.5z' },
   'tool.one-click': { d: 'M2.5 2.5l4 11 1.8-4.7 4.7-1.8z', dots: 'M11.5 11.5h.01M13.5 13.5h.01' },
+  'tool.nearby': { d: 'M3.5 7h9l1.5 2h-9zM4.5 3.5h7M4.5 12.5h7M8 5v-3M8 11v3' },
   'layout.axial': { d: 'M2.5 2.5h11v11h-11z' },
   'layout.mpr': { d: 'M1.5 3.5h13v9h-13zM5.8 3.5v9M10.2 3.5v9' },
   'layout.mpr-3d': { d: 'M2.5 2.5h11v11h-11zM8 2.5v11M2.5 8h11' },

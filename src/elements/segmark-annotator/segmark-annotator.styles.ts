@@ -15,7 +15,7 @@ const NAMES = 2200;
  */
 const MENU_STEPS = [
   // The layouts, the files group, the URL form and the W/L read-out.
-  { step: '.menu-m', below: 1980, withThreshold: 2400 },
+  { step: '.menu-m', below: 1980, withThreshold: 2440 },
   // … and the window presets and the interpolation steps.
   { step: '.menu-s', below: 1180, withThreshold: 1380 },
   // … and the display toggles and the range list: only navigation and the annotation tools stay.

@@ -28,7 +28,7 @@ import { renderThreshold } from './threshold-range.js';
 import { renderRefine } from './refine-panel.js';
 
 /** The 3D tools: on the bar beside the display toggles, in the More menu when the box is narrow. */
-const ASSISTED_TOOLS: readonly AnnotationToolId[] = ['grow', 'one-click'];
+const ASSISTED_TOOLS: readonly AnnotationToolId[] = ['grow', 'one-click', 'nearby'];
 
 export interface ToolbarInput {
   context: CommandContext;
