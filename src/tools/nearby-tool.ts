@@ -34,6 +34,9 @@ export class NearbyTool implements AnnotationTool {
   readonly id = 'nearby' as const;
   #status: ToolStatusCode | undefined;
   readonly #result: AssistedResultHolder;
+  /** Bumped by each propagation asked and by Escape: an answer to an older ask is dropped. */
+  #asked = 0;
+  #computing = false;
 
   constructor(private readonly hooks: NearbyHooks) {
     this.#result = new AssistedResultHolder(hooks);
@@ -78,7 +81,10 @@ export class NearbyTool implements AnnotationTool {
       this.#status = this.#result.accept();
       return true;
     }
-    if (k.key === 'Escape' && this.#result.result) {
+    if (k.key === 'Escape' && (this.#result.result || this.#computing)) {
+      // A propagation under way is dropped when it answers.
+      this.#asked++;
+      this.#computing = false;
       this.#result.set(undefined);
       this.#status = 'cancelled';
       return true;
@@ -105,7 +111,10 @@ export class NearbyTool implements AnnotationTool {
    * with a result to accept), also told to `hooks.status`.
    */
   async propagate(labelId: number, k: number): Promise<ToolStatusCode | undefined> {
-    const status = await this.#propagate(labelId, k);
+    const ticket = ++this.#asked;
+    this.#computing = true;
+    const status = await this.#propagate(labelId, k, ticket);
+    if (ticket === this.#asked) this.#computing = false;
     if (status) {
       this.#status = status;
       this.hooks.status?.(status);
@@ -113,7 +122,7 @@ export class NearbyTool implements AnnotationTool {
     return status;
   }
 
-  async #propagate(labelId: number, k: number): Promise<ToolStatusCode | undefined> {
+  async #propagate(labelId: number, k: number, ticket: number): Promise<ToolStatusCode | undefined> {
     const volume = this.hooks.volume();
     const document = this.hooks.document();
     if (!volume || !document) return undefined;
@@ -134,7 +143,7 @@ export class NearbyTool implements AnnotationTool {
     for (let s = 0; s < box.slices; s++) drawn[s] = box.k0 + s !== k && !isEmptyRegion(document.regionAt(labelId, box.k0 + s)) ? 1 : 0;
     const start = rasterizeToMask(shifted(region, -box.c0, -box.r0), box.columns, box.rows);
     const found = await this.hooks.nearby(cutBox(volume, box), box, volume.spacing, start, { start: k - box.k0, drawn: Array.from(drawn) });
-    if (!found) return undefined;
+    if (!found || ticket !== this.#asked) return undefined;
     if (found.slices.length < 2) {
       this.#result.set(undefined);
       return 'nearby-none';

@@ -176,6 +176,19 @@ describe('the command table', () => {
     expect(h.session.tool).toBe('freehand');
   });
 
+  it('H takes the nearby-slices tool and asks the element to start from the slice shown; Shift+H is no command', () => {
+    const h = harness();
+    const asked: string[] = [];
+    h.context.ui.segmentNearby = () => asked.push(h.session.tool);
+    expect(handleKey(h.context, key('h'))).toBe(true);
+    expect(h.session.tool).toBe('nearby');
+    expect(asked).toEqual(['nearby']);
+    expect(commandForKey(key('H', { shift: true }))).toBeUndefined();
+    h.session.setSetting('readonly', true);
+    expect(handleKey(h.context, key('h'))).toBe(false);
+    expect(asked).toHaveLength(1);
+  });
+
   it('offers keys to the tool in hand first', () => {
     const h = harness();
     h.session.tool = 'polygon';
