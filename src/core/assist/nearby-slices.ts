@@ -289,8 +289,8 @@ class Stepper {
 
   /**
    * Each anchor to the cheapest pixel along its normal (plus the price of
-   * the move), the moves median-filtered along the ring; the mean edge
-   * strength at the moved anchors.
+   * the move), the moves median-filtered along the ring; the mean HU step
+   * across the contour at the moved anchors.
    */
   private slide(anchors: Float64Array, slice: Int16Array, livewire: Livewire): { moved: Float64Array; edge: number } {
     const m = anchors.length / 2;
