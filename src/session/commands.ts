@@ -102,6 +102,14 @@ function goToSlice(c: CommandContext, k: number): void {
   if (v) c.session.slice = Math.min(v.slices - 1, Math.max(0, k));
 }
 
+/** Makes the label `step` places down (up, when negative) the document's list active; it stops at the ends. */
+function stepLabel(c: CommandContext, step: number): void {
+  const labels = c.session.document!.labels;
+  const at = labels.findIndex((l) => l.id === c.session.activeLabel);
+  const next = labels[Math.min(labels.length - 1, Math.max(0, at + step))];
+  if (next) c.session.activeLabel = next.id;
+}
+
 const viewingTool = (tool: NavigationTool, key: string): Command<[], void> => ({
   group: 'view',
   keys: [{ key }],
@@ -265,6 +273,8 @@ export const COMMANDS = {
       return c.session.document?.redo() ?? false;
     },
   },
+  'label.next': { group: 'annotate', keys: [{ key: '.' }], enabled: documentOpen, run: (c: CommandContext) => stepLabel(c, 1) },
+  'label.previous': { group: 'annotate', keys: [{ key: ',' }], enabled: documentOpen, run: (c: CommandContext) => stepLabel(c, -1) },
   'save-version': { group: 'history', keys: [{ key: 's', ctrl: true }], enabled: documentOpen, run: (c: CommandContext) => c.ui.saveVersion() },
   interpolate: {
     group: 'annotate',

@@ -30,7 +30,9 @@ export type KeyOnlyCommand =
   | 'layout.mpr-3d'
   | 'layout.sagittal'
   | 'layout.coronal'
-  | 'maximise';
+  | 'maximise'
+  | 'label.next'
+  | 'label.previous';
 
 interface Strings {
   title: string;
@@ -76,6 +78,8 @@ const en: Strings = {
     'layout.sagittal': 'Layout: sagittal alone',
     'layout.coronal': 'Layout: coronal alone',
     maximise: 'Show the view in use alone, and back',
+    'label.next': 'Next label (the active label moves down the list)',
+    'label.previous': 'Previous label',
   },
 };
 
@@ -113,6 +117,8 @@ const zhCN: Strings = {
     'layout.sagittal': '布局：仅矢状位',
     'layout.coronal': '布局：仅冠状位',
     maximise: '单独显示当前视图，再次按下恢复',
+    'label.next': '下一个标签',
+    'label.previous': '上一个标签',
   },
 };
 

@@ -235,6 +235,20 @@ describe('the command table', () => {
     expect(h.session.get('layout')).toBe('axial');
   });
 
+  it('. and , step the active label down and up the list, stopping at its ends', () => {
+    const h = harness();
+    const ids = h.docs.document!.labels.map((l) => l.id);
+    expect(ids.length).toBeGreaterThan(2);
+    h.session.activeLabel = ids[0]!;
+    expect(handleKey(h.context, key('.'))).toBe(true);
+    expect(h.session.activeLabel).toBe(ids[1]);
+    handleKey(h.context, key(','));
+    handleKey(h.context, key(','));
+    expect(h.session.activeLabel).toBe(ids[0]);
+    for (let i = 0; i < ids.length + 2; i++) handleKey(h.context, key('.'));
+    expect(h.session.activeLabel).toBe(ids.at(-1));
+  });
+
   it('C and O toggle the reference lines and every overlay, in the session', () => {
     const h = harness();
     expect([h.session.get('referenceLines'), h.session.get('overlays')]).toEqual([true, true]);
