@@ -1,5 +1,6 @@
 import { defineConfig } from 'vitest/config';
 import { playwright } from '@vitest/browser-playwright';
+import { saveFigures } from './test/browser/support/figures-command.js';
 import { keyPress, pointerClicks, pointerDoubleClick, pointerMove, pointerPath } from './test/browser/support/pointer-commands.js';
 
 /** Chromium as installed by Debian's package; scripts/test.mjs installs it when missing. */
@@ -132,7 +133,7 @@ export default defineConfig({
             provider: playwright({ launchOptions: { executablePath: chromium, args: chromiumArgs } }),
             instances: [{ browser: 'chromium' }],
             viewport: { width: 1280, height: 800 },
-            commands: { pointerPath, pointerClicks, pointerMove, pointerDoubleClick, keyPress },
+            commands: { pointerPath, pointerClicks, pointerMove, pointerDoubleClick, keyPress, saveFigures },
           },
         },
       },

@@ -19,6 +19,8 @@
  *   it does for a user — grow previews computed in the assist worker
  *   (AssistRunner), then an accept written on the page — watched by a
  *   self-renewing 0 ms timeout (at most 4 ms above the longest task).
+ * - pointer_work_ratio: from the efficiency test, run by the Node side
+ *   (assist.mjs) before the pages open.
  */
 import type { BenchContext, Metrics, PageScenario, SetupResult } from '../types';
 import { median, percentile, taskProbe } from '../util';
@@ -221,7 +223,10 @@ export async function load(ctx: BenchContext): Promise<Metrics> {
   const m = modules;
   if (!m) throw new Error('assist: setup() did not run');
   const runs = ctx.warmup ? 1 : RUNS;
-  return { ...measureGrow(m, runs), ...measureAccept(m, runs), ...measureOneClick(m, runs), ...(await measureLongestTask(m, runs)) };
+  // From the efficiency test the Node side ran (assist.mjs): counted pointer work, not a time.
+  const efficiency = ctx.params.efficiency as { pointerWorkRatio?: number } | null | undefined;
+  const pointerWorkRatio = typeof efficiency?.pointerWorkRatio === 'number' ? efficiency.pointerWorkRatio : null;
+  return { ...measureGrow(m, runs), ...measureAccept(m, runs), ...measureOneClick(m, runs), ...(await measureLongestTask(m, runs)), pointerWorkRatio };
 }
 
 const scenario: PageScenario = { setup, load };
