@@ -61,6 +61,8 @@ export interface CommandUi {
   segmentNearby?(): void;
   /** Where Refine computes (the annotator's assist worker); the page thread when absent. */
   refineRunner?(): RefineRunner;
+  /** Refine's "keep clicked": the next press on a view picks the island to keep (again: no longer). */
+  pickIsland?(): void;
   /** Arranges the views and remembers the choice for this user. */
   chooseLayout(layout: Layout): void;
   /** Shows the view in use alone, or the whole layout again. */
@@ -311,6 +313,7 @@ export const COMMANDS = {
   },
   'refine.keep-largest': refine(() => ({ op: 'keep-largest' })),
   'refine.remove-small': refine((p) => ({ op: 'remove-small', minMm3: p.minIslandMm3 })),
+  'refine.keep-clicked': { group: 'annotate', enabled: annotating, run: (c: CommandContext) => c.ui.pickIsland?.() },
   'refine.closing': refine((p) => ({ op: 'closing', radiusMm: p.radiusMm })),
   'refine.opening': refine((p) => ({ op: 'opening', radiusMm: p.radiusMm })),
   'refine.median': refine(() => ({ op: 'median' })),

@@ -67,6 +67,7 @@ export function commandText(lang: string): Record<CommandId, CommandText> {
     'background-only': { name: tt.backgroundOnly, hint: tt.backgroundOnlyHint },
     'refine.keep-largest': { name: r['keep-largest'], hint: r['keep-largest-hint'] },
     'refine.remove-small': { name: r['remove-small'], hint: r['remove-small-hint'] },
+    'refine.keep-clicked': { name: r['keep-clicked'], hint: r['keep-clicked-hint'] },
     'refine.closing': { name: r.closing, hint: r['closing-hint'] },
     'refine.opening': { name: r.opening, hint: r['opening-hint'] },
     'refine.median': { name: r.median, hint: r['median-hint'] },

@@ -15,6 +15,7 @@ import type { AnnotationDocument } from '../../src/core/annotation/document.js';
 import { rasterizeToMask } from '../../src/core/annotation/rasterize.js';
 import type { Volume } from '../../src/core/dicom/volume.js';
 import type { SegmarkAnnotator } from '../../src/elements/segmark-annotator/segmark-annotator.js';
+import type { SegmarkViewport } from '../../src/elements/segmark-viewport/segmark-viewport.js';
 import { frames, sampleFiles } from './support/sample.js';
 import { mountAnnotator, unmountAll } from './support/mount.js';
 
@@ -130,6 +131,33 @@ describe('the Refine popover', () => {
     expect(root.querySelector('.refine-popover')).toBeNull();
     expect(root.activeElement).toBe(root.querySelector('.refine-button'));
     expect(root.querySelector('.refine-button')!.getAttribute('aria-expanded')).toBe('false');
+  });
+
+  it('REQ-ASSIST-REFINE-UI-5: Keep clicked waits for a click on a view and keeps the island under it; Escape stops waiting', async () => {
+    const { a, root, doc, changes } = await open();
+    await openPopover(a);
+    const keep = () => root.querySelector<HTMLElement>('[data-command="refine.keep-clicked"]')!;
+    await commands.pointerClicks([centre(keep())]);
+    await a.updateComplete;
+    expect(keep().getAttribute('aria-pressed')).toBe('true');
+    // Escape stops waiting (the popover stays open).
+    await commands.keyPress(['Escape']);
+    await a.updateComplete;
+    expect(keep().getAttribute('aria-pressed')).toBe('false');
+    await commands.pointerClicks([centre(keep())]);
+    await a.updateComplete;
+    // The small block on slice 9: its island is the one kept, though the large one is bigger.
+    a.slice = 9;
+    await a.updateComplete;
+    await frames(2);
+    const view = root.querySelector<SegmarkViewport>('segmark-viewport')!;
+    const at = view.imageToClient(202, 202)!;
+    await commands.pointerClicks([[at.x, at.y]]);
+    await until(() => doc.slicesOf(LABEL).length === 1);
+    expect(doc.slicesOf(LABEL)).toEqual([9]);
+    expect(changes).toContain('assist');
+    expect(a.undo()).toBe(true);
+    expect(doc.slicesOf(LABEL)).toEqual([3, 4, 5, 6, 9]);
   });
 
   it('REQ-ASSIST-REFINE-UI-2: a locked label is refused with a notice; read-only disables the button', async () => {

@@ -16,17 +16,59 @@
  *
  * Seeds are a box mask of label ids; `BACKGROUND_SEED` (255) floods like a
  * label and is returned as 0. Voxels no seed can reach (none, in a box) stay 0.
+ * The box is cut `GROW_MARGIN_MM` around the strokes and `seedBoxFaces` seeds
+ * its faces as background, so the user fences off only what lies near.
  *
  * Tests: assist-grow.test.ts (two touching spheres of different HU, Dice ≥
- * 0.97 each; 160×160×40 timing); assist-grow.tools.test.ts (the same gradient
- * levels and seeds through skimage: ≥ 99 % of voxels agree, the rest are
- * equal-priority ties broken in another order).
+ * 0.97 each; which faces are seeded); assist-grow.tools.test.ts (the same
+ * gradient levels and seeds through skimage: ≥ 99 % of voxels agree, the rest
+ * are equal-priority ties broken in another order); assist-real-ct.test.ts
+ * (liver and T12 of a real abdominal CT from ten strokes each, against
+ * TotalSegmentator's labels).
  */
 import { boxSize, type BoxSpacing, type VoxelBox } from './box.js';
 import { GRADIENT_LEVELS, gradientLevels } from './gradient.js';
 
 /** The seed id meaning "not the structure": flooded like a label, returned as 0. */
 export const BACKGROUND_SEED = 255;
+
+/** How far the box a grow works in reaches beyond the seeds (mm): the structure is taken to end within it. */
+export const GROW_MARGIN_MM = 15;
+
+/** The volume's size in voxels, to tell the box's faces on its edge. */
+export interface VolumeSize {
+  readonly columns: number;
+  readonly rows: number;
+  readonly slices: number;
+}
+
+/**
+ * Seeds the box's faces as background where no stroke did: the structure lies
+ * within the margin around the seeds, so what reaches the box's edge is its
+ * surroundings (without this the label floods every quiet tissue the
+ * background strokes do not fence off). A face on the volume's own edge is
+ * left alone: there the box was clamped, not grown, and the structure may go
+ * on out of the series. Seeding it would hand the background a whole cross
+ * section of the structure: the liver of a 20-slice abdominal series, which
+ * fills its first and last slice, kept Dice 0.08 from ten strokes that way and
+ * reaches 0.92 without (assist-real-ct.test.ts).
+ */
+export function seedBoxFaces(seeds: Uint8Array, box: VoxelBox, volume: VolumeSize): void {
+  const { columns, rows, slices } = box;
+  if (seeds.length !== boxSize(box)) throw new RangeError(`box of ${boxSize(box)} voxels, got ${seeds.length} seeds`);
+  const [left, right] = [box.c0 > 0, box.c0 + columns < volume.columns];
+  const [top, bottom] = [box.r0 > 0, box.r0 + rows < volume.rows];
+  const [first, last] = [box.k0 > 0, box.k0 + slices < volume.slices];
+  for (let k = 0, i = 0; k < slices; k++) {
+    const sliceFace = (k === 0 && first) || (k === slices - 1 && last);
+    for (let r = 0; r < rows; r++) {
+      const rowFace = sliceFace || (r === 0 && top) || (r === rows - 1 && bottom);
+      for (let c = 0; c < columns; c++, i++) {
+        if (seeds[i] === 0 && (rowFace || (c === 0 && left) || (c === columns - 1 && right))) seeds[i] = BACKGROUND_SEED;
+      }
+    }
+  }
+}
 
 export interface GrowResult {
   /** Box mask of label ids (background 0). */

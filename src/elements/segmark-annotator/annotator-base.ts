@@ -17,7 +17,7 @@ import type { ViewImage } from '../../viewer/cornerstone-view.js';
 import { AnnotatorSession, isLayout, type Layout, type ToolId } from '../../session/annotator-session.js';
 import { readPreferences, writePreferences } from '../../store/preferences.js';
 import { AssistRunner } from '../../core/assist/assist-runner.js';
-import { workerRefineRunner } from '../../session/refine.js';
+import { refineActiveLabel, workerRefineRunner } from '../../session/refine.js';
 import { commandForKey, handleKey, isAnnotationTool, press, type CommandContext } from '../../session/commands.js';
 import { Exchange } from '../../session/exchange.js';
 import { PacsLink } from '../../session/pacs.js';
@@ -25,6 +25,7 @@ import { emit, type SeriesSummary } from '../events.js';
 import type { SegmarkViewport } from '../segmark-viewport/segmark-viewport.js';
 import { AgreementController } from '../segmark-agreement/agreement-controller.js';
 import { toLocale } from '../../core/text.js';
+import { refineStrings } from '../../text/refine.js';
 import { toolStatusMessage, toolStrings } from '../../text/tools.js';
 import { AnnotationController } from './annotation-controller.js';
 import { NearbyTool } from '../../tools/index.js';
@@ -112,6 +113,11 @@ export class AnnotatorBase extends LitElement {
       writable: () => this.session.writable,
       chooseLayout: (layout) => this.chooseLayout(layout),
       refineRunner: () => workerRefineRunner(this.assistRunner),
+      pickIsland: () => {
+        this.islandPick = !this.islandPick;
+        if (this.islandPick) this.session.notify('info', refineStrings(this.lang)['pick-island']);
+        this.requestUpdate();
+      },
       segmentNearby: () => {
         const tool = this.annotations.document && this.session.canAnnotate ? this.annotations.tool('nearby') : undefined;
         if (tool instanceof NearbyTool) void tool.propagate(this.activeLabel, this.slice);
@@ -508,6 +514,11 @@ export class AnnotatorBase extends LitElement {
       if (e.repeat) return e.preventDefault();
       this.heldToggle = { id, since: e.timeStamp };
     }
+    if (e.key === 'Escape' && this.islandPick) {
+      this.islandPick = false;
+      this.requestUpdate();
+      return e.preventDefault();
+    }
     if (this.review.key(e) || handleKey(this.commands, e)) {
       e.preventDefault();
       this.requestUpdate();
@@ -523,7 +534,10 @@ export class AnnotatorBase extends LitElement {
     if (e.timeStamp - held.since >= HOLD_MS) press(this.commands, held.id);
   };
 
-  /** A press on the image: places a comment pin in pin mode (the tool never sees it), else counts as editing activity. @internal */
+  /** Refine's "keep clicked" waits for a press on a view. @internal */
+  islandPick = false;
+
+  /** A press on the image: places a comment pin in pin mode or picks Refine's island (the tool never sees either), else counts as editing activity. @internal */
   readonly onViewportPointer = {
     capture: true,
     handleEvent: (e: PointerEvent): void => {
@@ -533,6 +547,16 @@ export class AnnotatorBase extends LitElement {
       if (view.plane === 'axial' && this.review.pointer(view.clientToImage(e.clientX, e.clientY))) {
         e.stopPropagation();
         e.preventDefault();
+        return;
+      }
+      const voxel = this.islandPick ? view.clientToVoxel(e.clientX, e.clientY) : undefined;
+      if (voxel) {
+        // Refine's "keep clicked": this press picks the island; the tool never sees it.
+        e.stopPropagation();
+        e.preventDefault();
+        this.islandPick = false;
+        this.requestUpdate();
+        void refineActiveLabel(this.session, { op: 'keep-clicked', voxel: [voxel.column, voxel.row, voxel.slice] }, { run: workerRefineRunner(this.assistRunner) });
         return;
       }
       if (this.session.editable && isAnnotationTool(this.tool)) this.review.activity();

@@ -75,6 +75,7 @@ function renderToolbarOf(a: SegmarkAnnotator) {
     },
     threshold: a.session.get('threshold'),
     setThreshold: (range) => a.setThresholdRange(range),
+    pickingIsland: a.islandPick,
     sliceValues: () => {
       const volume = a.session.volume;
       return volume ? sliceView(volume, a.slice) : undefined;

@@ -1,6 +1,6 @@
 /**
  * The Refine button on the tool bar and its popover: Islands (keep largest,
- * remove those smaller than a volume), Smoothing (closing, opening by a
+ * keep the one clicked next on any view, remove those smaller than a volume), Smoothing (closing, opening by a
  * radius; median) and Margin (grow, shrink) of the active label in 3-D. Each
  * button runs a command of the table (`refine.*`, session/refine.ts); the
  * numbers are the session's `refine` parameters, which the commands read.
@@ -21,11 +21,14 @@ export interface RefineInput {
   context: CommandContext;
   /** Runs a command of the table (the element's `run`). */
   run(id: CommandId): void;
+  /** "Keep clicked" is waiting for its click. */
+  picking: boolean;
 }
 
 const REFINE_COMMANDS = [
   'refine.keep-largest',
   'refine.remove-small',
+  'refine.keep-clicked',
   'refine.closing',
   'refine.opening',
   'refine.median',
@@ -62,7 +65,8 @@ export function renderRefine(input: RefineInput) {
   const open = OPEN.get(c) ?? false;
 
   const onKey = (e: KeyboardEvent) => {
-    if (e.key === 'Escape' && open) {
+    // While "keep clicked" waits, Escape stops the waiting first (the annotator takes it).
+    if (e.key === 'Escape' && open && !input.picking) {
       e.preventDefault();
       e.stopPropagation();
       setOpen(e, c, false, true);
@@ -80,7 +84,7 @@ export function renderRefine(input: RefineInput) {
   </div>`;
 }
 
-function renderPopover({ context: c, run }: RefineInput) {
+function renderPopover({ context: c, run, picking }: RefineInput) {
   const lang = c.session.lang;
   const r = refineStrings(lang);
   const names = commandText(lang);
@@ -95,13 +99,14 @@ function renderPopover({ context: c, run }: RefineInput) {
     html`<label>${label}<input type="number" name=${key} min="0" step=${step} .value=${live(String(p[key]))} @input=${onNumber} @change=${onNumber} /></label>`;
   const button = (id: (typeof REFINE_COMMANDS)[number]) => {
     const { name, hint } = names[id];
+    const pressed = id === 'refine.keep-clicked' ? String(picking) : nothing;
     return html`<button class="text" data-command=${id} title=${hint ? `${name}: ${hint}` : name} ?disabled=${!isEnabled(c, id)}
-      @click=${() => run(id)}>${name}</button>`;
+      aria-pressed=${pressed} @click=${() => run(id)}>${name}</button>`;
   };
   return html`<div class="refine-popover" id="refine-popover" role="dialog" aria-label=${r.panel} tabindex="-1">
     <fieldset>
       <legend>${r.islands}</legend>
-      ${button('refine.keep-largest')} ${number('minIslandMm3', r.minIsland, 10)} ${button('refine.remove-small')}
+      ${button('refine.keep-largest')} ${button('refine.keep-clicked')} ${number('minIslandMm3', r.minIsland, 10)} ${button('refine.remove-small')}
     </fieldset>
     <fieldset>
       <legend>${r.smoothing}</legend>

@@ -37,6 +37,8 @@ export interface ToolbarInput {
   /** The annotator's HU range, shown while a tool that uses it (threshold brush, Fill) is in hand. */
   threshold: ThresholdRange;
   setThreshold(range: ThresholdRange): void;
+  /** Refine's "keep clicked" waits for its click. */
+  pickingIsland: boolean;
   /** The HU of the slice on screen, for the range's histogram. */
   sliceValues(): Int16Array | undefined;
   /** The file inputs and the URL form. */
@@ -228,7 +230,7 @@ export function renderToolbar(input: ToolbarInput) {
           ${button('accept-all', { data: { action: 'accept-all' } })}
           ${button('background-only', { pressed: document?.paintMode === 'background-only', data: { action: 'background-only' } })}
         </div>
-        ${renderRefine({ context: c, run })}
+        ${renderRefine({ context: c, run, picking: input.pickingIsland })}
         <div class="menu-m" tabindex="-1">
           <div class="group layouts" role="group" aria-label=${t.layouts}>
             ${LAYOUTS.map((layout) => button(`layout.${layout}`, { pressed: session.get('layout') === layout }))}

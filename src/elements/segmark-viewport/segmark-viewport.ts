@@ -1,6 +1,6 @@
 import { LitElement, html, type PropertyValues } from 'lit';
 import { property, query, state } from 'lit/decorators.js';
-import { planeFrame, voxelOnPlane, type ViewPlane } from '../../core/dicom/view-plane.js';
+import { planeFrame, voxelOnPlane, type ViewPlane, type Voxel } from '../../core/dicom/view-plane.js';
 import { pixelSpacingOf, type Volume } from '../../core/dicom/volume.js';
 import type { WindowLevel } from '../../core/display/window.js';
 import { PointerNavigation, type NavigationTool } from '../../tools/navigation.js';
@@ -169,6 +169,18 @@ export class SegmarkViewport extends LitElement {
   /** Image pixel coordinates under a client point (e.g. where a comment is pinned), or undefined without an image. */
   clientToImage(clientX: number, clientY: number): { x: number; y: number } | undefined {
     return this.view?.hasImage ? this.view.clientToImage(clientX, clientY) : undefined;
+  }
+
+  /** The volume voxel under a client point on this view's plane, or undefined off the image. */
+  clientToVoxel(clientX: number, clientY: number): Voxel | undefined {
+    const v = this.volume;
+    const p = this.clientToImage(clientX, clientY);
+    if (!v || !p) return undefined;
+    const frame = planeFrame(v, this.plane);
+    const x = Math.floor(p.x);
+    const y = Math.floor(p.y);
+    if (x < 0 || y < 0 || x >= frame.columns || y >= frame.rows) return undefined;
+    return voxelOnPlane(v, this.plane, this.index, x, y);
   }
 
   /** Pans so the image point (x, y) is in the middle of the view (e.g. a comment's pin). */
