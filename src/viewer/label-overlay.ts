@@ -1,8 +1,9 @@
 /**
  * Draws the annotation over the image, in the same frame as the image: filled
  * labels from the labelmap (one RGBA bitmap per slice, rebuilt only when the
- * slice or the label styles change), outlines from the regions, and the
- * active tool's preview.
+ * slice or the label styles change), outlines from the regions (dashed where
+ * an interpolation awaits acceptance or an assisted tool's result awaits
+ * verification), and the active tool's preview.
  */
 import type { AnnotationDocument } from '../core/annotation/document.js';
 import type { LabelmapSlices } from '../core/annotation/labelmap.js';
@@ -58,8 +59,16 @@ export class LabelOverlay {
         continue;
       }
       const outlineOnly = label.display === 'outline';
-      if (!outlineOnly && label.id !== activeLabel) continue;
       const [r, g, b] = label.color;
+      // What an assisted tool wrote and no one has verified yet is dashed in the label's colour, on every label.
+      const flags = this.document.flagsAt(label.id, slice);
+      if (flags?.origin === 'assisted' && !flags.verified) {
+        ctx.setLineDash([4, 3]);
+        strokeRings(ctx, matrix, rings, `rgb(${r} ${g} ${b})`, 1.5);
+        ctx.setLineDash([]);
+        continue;
+      }
+      if (!outlineOnly && label.id !== activeLabel) continue;
       strokeRings(ctx, matrix, rings, `rgb(${r} ${g} ${b})`, outlineOnly ? 1.5 : 1);
     }
     if (preview) drawToolPreview(ctx, matrix, preview, this.document.label(activeLabel)?.color);
