@@ -5,7 +5,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import type { BoxSpacing } from '../../src/core/assist/box.js';
-import { BACKGROUND_SEED, growFromSeeds, watershed } from '../../src/core/assist/grow-from-seeds.js';
+import { BACKGROUND_SEED, growFromSeeds, seedBoxFaces, watershed } from '../../src/core/assist/grow-from-seeds.js';
 import { box, diceOf, phantom, truth, voxelAt, type Ball } from './support/assist-phantoms.js';
 
 const spacing: BoxSpacing = [0.8, 0.8, 1.5];
@@ -50,5 +50,31 @@ describe('grow from seeds', () => {
     // then the plateau at 8 goes first in first out: 7 (queued at the start) before 5.
     const basin = Uint16Array.from([0, 3, 0, 0, 0, 8, 8, 8, 0]);
     expect(Array.from(watershed(basin, line, ends))).toEqual([1, 1, 1, 1, 1, 1, 2, 2, 2]);
+  });
+
+  it('REQ-ASSIST-GROW-5: the box faces inside the volume are seeded as background, faces on its edge are not, strokes are kept', () => {
+    const volume = { columns: 10, rows: 10, slices: 6 };
+    const seeded = (b: { c0: number; r0: number; k0: number }) => {
+      const inBox = { ...b, columns: 4, rows: 3, slices: 3 };
+      const seeds = new Uint8Array(4 * 3 * 3);
+      seeds[0] = 1;
+      seedBoxFaces(seeds, inBox, volume);
+      return seeds;
+    };
+    // Inside the volume: every voxel of this 4×3×3 box but the middle two of the middle slice is on a face.
+    const inside = seeded({ c0: 3, r0: 3, k0: 2 });
+    expect(inside[0]).toBe(1);
+    expect(Array.from(inside.subarray(12, 24))).toEqual([255, 255, 255, 255, 255, 0, 0, 255, 255, 255, 255, 255]);
+    expect(inside.filter((v) => v === BACKGROUND_SEED).length).toBe(36 - 3);
+    // Against the first column, the first row and the last slice: those faces stay unseeded.
+    const corner = seeded({ c0: 0, r0: 0, k0: 3 });
+    const at = (c: number, r: number, k: number) => corner[(k * 3 + r) * 4 + c];
+    expect(at(0, 1, 1)).toBe(0);
+    expect(at(1, 0, 1)).toBe(0);
+    expect(at(1, 1, 2)).toBe(0);
+    expect(at(3, 1, 1)).toBe(BACKGROUND_SEED);
+    expect(at(1, 2, 1)).toBe(BACKGROUND_SEED);
+    expect(at(1, 1, 0)).toBe(BACKGROUND_SEED);
+    expect(corner[0]).toBe(1);
   });
 });
