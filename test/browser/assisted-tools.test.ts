@@ -162,4 +162,31 @@ describe('assisted 3D tools', () => {
     console.log(`one click: disc L3/L4 Dice ${score.toFixed(3)} over ${written.length} slices`);
     expect(score).toBeGreaterThan(0.8);
   });
+
+  it('a 3D computation that takes a while shows in the status bar with Cancel, which stops it', async () => {
+    const s = await open();
+    const { a } = s;
+    const v = s.truth;
+    // Small enough for the status bar to be inside the test page.
+    a.style.width = '1000px';
+    a.style.height = '600px';
+    // A grow over a box four series deep in the annotator's worker: seconds of work, long enough to be seen and cancelled.
+    const box = { c0: 0, r0: 0, k0: 0, columns: v.columns, rows: v.rows, slices: 4 * v.slices };
+    const values = new Int16Array(v.columns * v.rows * box.slices).map((_, i) => (i * 7919) % 400);
+    const seeds = new Uint8Array(values.length);
+    seeds[0] = 1;
+    seeds[seeds.length - 1] = 255;
+    const running = a.assistRunner.grow(values, box, [1, 1, 1], seeds).then(
+      () => 'finished',
+      (error: { code?: string }) => error.code,
+    );
+    await until(() => a.shadowRoot!.querySelector('.assist-busy') !== null, 'the status bar shows the computation');
+    expect(a.shadowRoot!.querySelector('.assist-busy')!.getAttribute('role')).toBe('status');
+    const cancel = a.shadowRoot!.querySelector<HTMLElement>('.assist-busy button')!;
+    const r = cancel.getBoundingClientRect();
+    await commands.pointerClicks([[r.left + r.width / 2, r.top + r.height / 2]]);
+    expect(await running).toBe('aborted');
+    await a.updateComplete;
+    expect(a.shadowRoot!.querySelector('.assist-busy')).toBeNull();
+  });
 });

@@ -29,7 +29,7 @@ function setup() {
   const draw = (slice: number) => {
     dashes.mockClear();
     overlay.draw(ctx, slice, IDENTITY, 1, undefined);
-    return dashes.mock.calls.map(([d]) => d.join(','));
+    return dashes.mock.calls.map(([d]) => [...d].join(','));
   };
   return { doc, draw };
 }

@@ -48,10 +48,11 @@ const mask = (() => {
 })();
 
 /** A runner whose workers serve the real handlers; `made` counts them, `calls` the calls they received. */
-function served(hooks: { call?: (message: CallMessage, worker: FakeWorker) => boolean } = {}) {
+function served(hooks: { call?: (message: CallMessage, worker: FakeWorker) => boolean; onBusy?: (busy: boolean) => void } = {}) {
   const made: FakeWorker[] = [];
   const calls: CallMessage[] = [];
   const runner = new AssistRunner({
+    ...(hooks.onBusy ? { onBusy: hooks.onBusy } : {}),
     createWorker: () => {
       const worker = servingWorker<AssistCalls>(ASSIST_HANDLERS, 'internal', {
         call: (message, self) => {
@@ -123,19 +124,23 @@ describe('the assist runner', () => {
     runner.dispose();
   });
 
-  it('cancel ends a busy worker: its calls reject with aborted, and the next call starts a fresh one', async () => {
+  it('cancel ends a busy worker: its calls reject with aborted, and the next call starts a fresh one; onBusy tells each change', async () => {
     // The first worker never answers, as one stuck in a long grow.
-    const { runner, made } = served({ call: (_, worker) => made.indexOf(worker) !== 0 });
+    const busy: boolean[] = [];
+    const { runner, made } = served({ call: (_, worker) => made.indexOf(worker) !== 0, onBusy: (b) => busy.push(b) });
     const first = runner.grow(values.slice(), b, spacing, seedsOf());
     const second = runner.median(mask.slice(), b);
     await new Promise((resolve) => setTimeout(resolve, 5));
+    expect(busy).toEqual([true]);
     runner.cancel();
+    expect(busy).toEqual([true, false]);
     await expect(first).rejects.toMatchObject({ code: 'aborted' });
     await expect(second).rejects.toMatchObject({ code: 'aborted' });
     expect(made[0]!.terminated).toBe(true);
     const grown = await runner.grow(values.slice(), b, spacing, seedsOf());
     expect(grown.labels).toEqual(growFromSeeds(values, b, spacing, seedsOf()).labels);
     expect(made).toHaveLength(2);
+    expect(busy).toEqual([true, false, true, false]);
     // An idle worker is kept.
     runner.cancel();
     expect(made[1]!.terminated).toBe(false);

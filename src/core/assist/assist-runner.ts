@@ -37,6 +37,8 @@ export interface AssistRunnerOptions {
   workers?: boolean;
   /** Makes the worker; tests inject a stand-in. Default: the bundled assist-worker module. */
   createWorker?: () => WorkerPort;
+  /** The worker starts owing answers (true) or owes none any more (false): the page shows that work runs, with Cancel. */
+  onBusy?: (busy: boolean) => void;
 }
 
 export interface AssistCallOptions {
@@ -81,7 +83,7 @@ type Kind = keyof AssistCalls & string;
 export class AssistRunner {
   private client: WorkerClient<AssistCalls> | undefined;
   /** Calls the current worker owes. */
-  private busy = 0;
+  private owed = 0;
   /** Set once a worker failed to start: workers are refused here, so calls run on this thread. */
   private refused = false;
   private disposed = false;
@@ -176,10 +178,10 @@ export class AssistRunner {
 
   private stop(reason: SegmarkError, always: boolean): void {
     this.generation++;
-    if (this.client && (always || this.busy > 0)) {
+    if (this.client && (always || this.owed > 0)) {
       this.client.terminate(reason);
       this.client = undefined;
-      this.busy = 0;
+      this.setOwed(0);
     }
     for (const slot of this.slots.values()) {
       const waiting = slot.waiting;
@@ -209,12 +211,19 @@ export class AssistRunner {
     if (this.disposed) throw new SegmarkError('aborted', 'the assisted tools were closed');
     const client = this.worker();
     if (!client) return this.here(kind, payload);
-    this.busy++;
+    this.setOwed(this.owed + 1);
     try {
       return await client.call(kind, payload, { transfer: options.keep ? [] : movable(buffers) });
     } finally {
-      if (this.client === client) this.busy--;
+      if (this.client === client) this.setOwed(this.owed - 1);
     }
+  }
+
+  /** Counts the calls the worker owes, telling `onBusy` when the count leaves or reaches 0. */
+  private setOwed(n: number): void {
+    const was = this.owed > 0;
+    this.owed = n;
+    if (was !== n > 0) this.options.onBusy?.(n > 0);
   }
 
   /** Runs a call on this thread, after yielding a task so that a `cancel` in between drops it. */
@@ -234,7 +243,7 @@ export class AssistRunner {
   private worker(): WorkerClient<AssistCalls> | undefined {
     if (this.client && !this.client.closed) return this.client;
     this.client = undefined;
-    this.busy = 0;
+    this.setOwed(0);
     if (this.sameThread) return undefined;
     try {
       const port = (this.options.createWorker ?? spawn)();

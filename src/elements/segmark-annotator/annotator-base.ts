@@ -42,6 +42,8 @@ import { WorkController } from './work.js';
 /** A toggle key held at least this long (ms) acts only while held. */
 const HOLD_MS = 400;
 
+/** Show that a 3D computation runs only when it lasts longer than this. */
+const SHOW_BUSY_AFTER_MS = 250;
 /** Show the progress panel only for loads longer than a blink. */
 const PROGRESS_DELAY_MS = 150;
 
@@ -235,7 +237,20 @@ export class AnnotatorBase extends LitElement {
   }
 
   /** Where the 3D tools compute, off the page. @internal */
-  readonly assistRunner = new AssistRunner();
+  readonly assistRunner = new AssistRunner({ onBusy: (busy) => this.assistBusyChanged(busy) });
+  /** A 3D computation has been running for a moment: the status bar says so, with Cancel. @internal */
+  assistBusy = false;
+  private assistBusyTimer: ReturnType<typeof setTimeout> | undefined;
+
+  /** Shows the running computation only when it lasts longer than a blink. */
+  private assistBusyChanged(busy: boolean): void {
+    clearTimeout(this.assistBusyTimer);
+    this.assistBusyTimer = busy ? setTimeout(() => ((this.assistBusy = true), this.requestUpdate()), SHOW_BUSY_AFTER_MS) : undefined;
+    if (!busy && this.assistBusy) {
+      this.assistBusy = false;
+      this.requestUpdate();
+    }
+  }
   /** The view last worked on (focus or pointer). @internal */
   lastView: SegmarkViewport | undefined;
   /** The host set the layout attribute: the user's remembered choice does not replace it. */

@@ -78,6 +78,13 @@ export function renderStatusbar(t: Text, volume: Volume | undefined, slice: numb
   </div>`;
 }
 
+/** While a 3D computation (grow, one-click, nearby slices, Refine) runs in the worker: what runs, and Cancel. */
+export function renderAssistBusy(lang: string, cancel: () => void) {
+  const t = toolStrings(lang);
+  return html`<span class="assist-busy" role="status" aria-live="polite"><span class="spinner" aria-hidden="true"></span>${t.assistBusy}
+    <button class="assist-cancel text" @click=${cancel}>${t.cancel}</button></span>`;
+}
+
 export function renderOtherTab(lang: string, takeOver: () => void) {
   const t = toolStrings(lang);
   return html`<div class="other-tab" part="other-tab" role="status">

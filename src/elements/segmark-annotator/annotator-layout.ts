@@ -19,6 +19,7 @@ import {
   renderNotices,
   renderOtherTab,
   renderProgress,
+  renderAssistBusy,
   renderSaveState,
   renderSideTabs,
   renderStatusbar,
@@ -292,7 +293,9 @@ export function renderAnnotator(a: SegmarkAnnotator) {
       ${renderStage(a, win, invert)}
       ${renderSide(a, win, invert)} ${a.agreement.render()}
     </div>
-    ${renderStatusbar(t, volume, a.slice, (k) => (a.slice = k), volume && !a.noAutosave ? renderSaveState(a.lang, a.saveState) : nothing)}
+    ${renderStatusbar(t, volume, a.slice, (k) => (a.slice = k), html`${a.assistBusy ? renderAssistBusy(a.lang, () => a.assistRunner.cancel()) : nothing}${
+      volume && !a.noAutosave ? renderSaveState(a.lang, a.saveState) : nothing
+    }`)}
     ${a.showProgress && progress ? renderProgress(t, progress, () => a.cancelLoad()) : nothing}
     ${a.otherTab ? renderOtherTab(a.lang, () => void a.takeOver()) : nothing} ${a.review.renderBanner()}
     ${session.notices.length ? renderNotices(t, session.notices, (id) => session.dismiss(id)) : nothing}

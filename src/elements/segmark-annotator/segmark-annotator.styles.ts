@@ -268,6 +268,10 @@ export const annotatorStyles = css`
   .statusbar input[type='range'] { flex: 1; }
   .save-state { color: var(--_muted); white-space: nowrap; }
   .save-state.error { color: var(--_danger); }
+  .assist-busy { display: inline-flex; align-items: center; gap: 6px; white-space: nowrap; color: var(--_muted); }
+  .assist-busy .spinner { width: 10px; height: 10px; border: 2px solid var(--_muted); border-top-color: transparent; border-radius: 50%; animation: segmark-spin 0.8s linear infinite; }
+  @keyframes segmark-spin { to { transform: rotate(360deg); } }
+  @media (prefers-reduced-motion: reduce) { .assist-busy .spinner { animation: none; } }
   .slice-label { font-variant-numeric: tabular-nums; min-width: 9ch; text-align: right; }
   .progress {
     position: absolute;
