@@ -8,7 +8,7 @@
  * every axial slice it covers, one undo step, origin 'assisted'); Escape
  * drops the seeds and the result. Backspace removes the last stroke.
  */
-import { BACKGROUND_SEED, type GrowResult } from '../core/assist/grow-from-seeds.js';
+import { BACKGROUND_SEED, GROW_MARGIN_MM, seedBoxFaces, type GrowResult } from '../core/assist/grow-from-seeds.js';
 import { boxAround, boxIndex, cutBox, type BoxSpacing, type Voxel, type VoxelBox } from '../core/assist/box.js';
 import { rasterizeToMask } from '../core/annotation/rasterize.js';
 import type { AnnotationTool, ToolContext, ToolKey, ToolPointer, ToolPreview, ToolStatusCode } from './annotation-tool.js';
@@ -18,9 +18,6 @@ import { isEditable } from './tool-support.js';
 
 /** Seed strokes are thin: 2 mm across. */
 const SEED_MM = 2;
-/** The box reaches this far beyond the seeds (mm). */
-const MARGIN_MM = 15;
-
 export interface GrowHooks extends AssistHooks {
   /** Runs the segmentation (in a worker); resolves undefined when a newer request replaced it. */
   grow(values: Int16Array, box: VoxelBox, spacing: BoxSpacing, seeds: Uint8Array): Promise<GrowResult | undefined>;
@@ -158,13 +155,13 @@ export class GrowTool implements AnnotationTool {
     const volume = this.hooks.volume();
     if (!volume || this.#strokes.length === 0) return;
     const all = this.#strokes.flatMap((s) => s.voxels);
-    const box = boxAround(all, MARGIN_MM, volume);
+    const box = boxAround(all, GROW_MARGIN_MM, volume);
     const seeds = new Uint8Array(box.columns * box.rows * box.slices);
     for (const s of this.#strokes) {
       const id = s.background ? BACKGROUND_SEED : this.#labelId;
       for (const v of s.voxels) seeds[boxIndex(box, [v[0] - box.c0, v[1] - box.r0, v[2] - box.k0])] = id;
     }
-    markFacesBackground(seeds, box);
+    seedBoxFaces(seeds, box, volume);
     // Without a seed of the label there is nothing to grow.
     if (!this.#strokes.some((s) => !s.background)) return this.#result.set(undefined);
     const labelId = this.#labelId;
@@ -176,29 +173,9 @@ export class GrowTool implements AnnotationTool {
       mask,
       labelId,
       method: 'grow-from-seeds',
-      parameters: { seedStrokes: this.#strokes.length, marginMm: MARGIN_MM },
+      parameters: { seedStrokes: this.#strokes.length, marginMm: GROW_MARGIN_MM },
       mode: 'replace',
     });
-  }
-}
-
-/**
- * The box's faces seed the background where no stroke did: the structure
- * lies within the margin around the seeds, so whatever reaches the box's
- * edge is its surroundings (without this the label floods every quiet tissue
- * the background strokes do not fence off).
- */
-function markFacesBackground(seeds: Uint8Array, box: VoxelBox): void {
-  const { columns, rows, slices } = box;
-  for (let k = 0; k < slices; k++) {
-    for (let r = 0; r < rows; r++) {
-      const face = k === 0 || k === slices - 1 || r === 0 || r === rows - 1;
-      const at = (k * rows + r) * columns;
-      for (let c = 0; c < columns; c += face ? 1 : columns - 1) {
-        if (seeds[at + c] === 0) seeds[at + c] = BACKGROUND_SEED;
-        if (columns === 1) break;
-      }
-    }
   }
 }
 
