@@ -12,15 +12,22 @@
  * cava, stomach). They are never the mask or its outline; the first test
  * checks they are short and land where they say.
  *
- * T12 is held to what TotalSegmentator's mask of it allows (see the last
- * test): the issue's 0.90 is not reachable against it.
+ * The issue asks for the T12 vertebral body. TotalSegmentator's label 32 is
+ * the whole vertebra, so the body is cut from it in front of the spinal canal
+ * (`vertebralBody`, totalseg-series.ts): 70 % of the vertebra's voxels, one
+ * piece on every slice through the body; on the three slices through the
+ * T12/L1 disc it is the rim of the end plate around the disc, in pieces. The
+ * body is held to what that reference allows (see its tests): it calls
+ * 4,050 voxels in front of T12's canal T11 and leaves most of the body's two
+ * top slices unlabelled, so even a perfect body scores below the issue's 0.90.
+ * The whole vertebra, grown from strokes of its own, is kept as information.
  */
 import { beforeAll, describe, expect, it } from 'vitest';
 import { boxAround, boxIndex, boxSize, cutBox, type Voxel, type VoxelBox } from '../../src/core/assist/box.js';
 import { BACKGROUND_SEED, GROW_MARGIN_MM, growFromSeeds, seedBoxFaces, type VolumeSize } from '../../src/core/assist/grow-from-seeds.js';
 import type { Volume } from '../../src/core/dicom/volume.js';
 import type { ImportedMasks } from '../../src/core/formats/import-mask.js';
-import { haveShared, openTotalSegmentator, TOTALSEG_LABEL } from './support/totalseg-series.js';
+import { haveShared, openTotalSegmentator, TOTALSEG_LABEL, vertebralBody } from './support/totalseg-series.js';
 
 interface Stroke {
   /** What the user aims at. */
@@ -61,6 +68,24 @@ const T12: readonly Stroke[] = [
   { what: 'spinal canal, along the cord', plane: 'sagittal', index: 249, from: [357, 1], to: [357, 18], background: true },
   { what: 'T11 body, across', plane: 'axial', index: 18, from: [232, 330], to: [268, 330], background: true },
   { what: 'T11 spinous process, along it', plane: 'sagittal', index: 248, from: [372, 16], to: [392, 10], background: true },
+];
+
+/**
+ * The T12 body only: three lines through it, and Alt strokes in the discs
+ * above and below, the canal, the pedicles, the posterior arch, the soft
+ * tissue in front and the T11 body.
+ */
+const T12_BODY: readonly Stroke[] = [
+  { what: 'vertebral body, foot to head', plane: 'sagittal', index: 249, from: [328, 3], to: [328, 14] },
+  { what: 'body, across its lower half', plane: 'axial', index: 5, from: [232, 318], to: [262, 318] },
+  { what: 'body, across its upper half', plane: 'axial', index: 12, from: [232, 325], to: [266, 325] },
+  { what: 'T12/L1 disc, across', plane: 'axial', index: 0, from: [235, 325], to: [265, 325], background: true },
+  { what: 'T11/T12 disc, across', plane: 'axial', index: 16, from: [238, 338], to: [262, 338], background: true },
+  { what: 'spinal canal, along the cord', plane: 'sagittal', index: 249, from: [355, 1], to: [355, 18], background: true },
+  { what: 'pedicles and canal, across behind the body', plane: 'axial', index: 8, from: [224, 352], to: [276, 352], background: true },
+  { what: 'laminae to the spinous process', plane: 'sagittal', index: 248, from: [366, 3], to: [393, 1], background: true },
+  { what: 'soft tissue in front of the body', plane: 'axial', index: 8, from: [225, 300], to: [250, 296], background: true },
+  { what: 'T11 body, across', plane: 'axial', index: 18, from: [232, 330], to: [268, 330], background: true },
 ];
 
 /** The grow tool's brush: 2 mm across. */
@@ -123,9 +148,8 @@ function grow(strokes: readonly Stroke[], volume: Volume, faces: VolumeSize = vo
   return { box, labels: growFromSeeds(cutBox(volume, box), box, volume.spacing, seeds).labels };
 }
 
-/** Reference voxels (label value → slice → mask) as a lookup. */
-function inReference(reference: ImportedMasks, value: number, volume: Volume): (voxel: Voxel) => boolean {
-  const slices = reference.masks.get(value) ?? new Map<number, Uint8Array>();
+/** Reference voxels (slice → mask) as a lookup. */
+function inReference(slices: Map<number, Uint8Array>, volume: Volume): (voxel: Voxel) => boolean {
   return ([c, r, k]) => slices.get(k)?.[r * volume.columns + c] === 1;
 }
 
@@ -148,6 +172,39 @@ function dice(grown: Grown, reference: Map<number, Uint8Array>, columns: number,
   let theirs = 0;
   for (const [k, mask] of reference) if (keep(k)) for (const v of mask) theirs += v;
   return (2 * both) / (ours + theirs);
+}
+
+/** Voxel counts of a slice mask's 4-connected pieces, largest first. */
+function pieces(mask: Uint8Array, columns: number): number[] {
+  const seen = new Uint8Array(mask.length);
+  const stack = new Int32Array(mask.length);
+  const sizes: number[] = [];
+  for (let p = 0; p < mask.length; p++) {
+    if (!mask[p] || seen[p]) continue;
+    let top = 0;
+    let size = 0;
+    seen[p] = 1;
+    stack[top++] = p;
+    while (top > 0) {
+      const q = stack[--top]!;
+      size++;
+      const c = q % columns;
+      for (const n of [c > 0 ? q - 1 : -1, c < columns - 1 ? q + 1 : -1, q - columns, q + columns]) {
+        if (n >= 0 && n < mask.length && mask[n] && !seen[n]) {
+          seen[n] = 1;
+          stack[top++] = n;
+        }
+      }
+    }
+    sizes.push(size);
+  }
+  return sizes.sort((a, b) => b - a);
+}
+
+function voxelsOf(slices: Map<number, Uint8Array>): number {
+  let n = 0;
+  for (const mask of slices.values()) for (const v of mask) n += v;
+  return n;
 }
 
 /** The mask grown by one pixel in plane (4-neighbours). */
@@ -173,9 +230,14 @@ describe.skipIf(!haveShared)('grow from seeds on a real abdominal CT, against To
     ({ volume, reference } = await openTotalSegmentator());
   });
 
+  /** The reference a structure is compared with (slice → mask). */
+  function referenceOf(value: number | 'T12 body'): Map<number, Uint8Array> {
+    return value === 'T12 body' ? vertebralBody(reference, volume, TOTALSEG_LABEL.vertebraeT12) : reference.masks.get(value)!;
+  }
+
   /** Grows the structure from its strokes; Dice on the slices the reference covers, and on the whole series. */
-  function measure(name: string, strokes: readonly Stroke[], value: number, faces?: VolumeSize): { covered: number; series: number } {
-    const slices = reference.masks.get(value)!;
+  function measure(name: string, strokes: readonly Stroke[], value: number | 'T12 body', faces?: VolumeSize): { covered: number; series: number } {
+    const slices = referenceOf(value);
     const grown = grow(strokes, volume, faces);
     const covered = dice(grown, slices, volume.columns, (k) => slices.has(k));
     const series = dice(grown, slices, volume.columns, () => true);
@@ -191,9 +253,10 @@ describe.skipIf(!haveShared)('grow from seeds on a real abdominal CT, against To
   it.each([
     { name: 'liver', strokes: LIVER, value: TOTALSEG_LABEL.liver },
     { name: 'T12', strokes: T12, value: TOTALSEG_LABEL.vertebraeT12 },
+    { name: 'T12 body', strokes: T12_BODY, value: 'T12 body' as const },
   ])('$name: at most ten strokes, each a line 10–60 voxels long, foreground in the label and background outside it', ({ strokes, value }) => {
     expect(strokes.length).toBeLessThanOrEqual(10);
-    const inside = inReference(reference, value, volume);
+    const inside = inReference(referenceOf(value), volume);
     for (const s of strokes) {
       expect(lengthOf(s), s.what).toBeGreaterThanOrEqual(10);
       expect(lengthOf(s), s.what).toBeLessThanOrEqual(60);
@@ -210,6 +273,44 @@ describe.skipIf(!haveShared)('grow from seeds on a real abdominal CT, against To
 
   it('REQ-ASSIST-GROW-7: the whole T12 vertebra from ten strokes: Dice ≥ 0.70 against TotalSegmentator on the slices it covers (the issue asks 0.90: see the next test)', () => {
     expect(measure('T12', T12, TOTALSEG_LABEL.vertebraeT12).covered).toBeGreaterThanOrEqual(0.7);
+  });
+
+  it("the T12 body cut from TotalSegmentator's vertebra is most of it, and one piece on each slice but the end plate's rim around the T12/L1 disc", () => {
+    const whole = reference.masks.get(TOTALSEG_LABEL.vertebraeT12)!;
+    const body = referenceOf('T12 body');
+    const [bodyVoxels, wholeVoxels] = [voxelsOf(body), voxelsOf(whole)];
+    const scattered: number[] = [];
+    for (const [k, mask] of [...body].sort(([a], [b]) => a - b)) {
+      const sizes = pieces(mask, volume.columns);
+      const total = sizes.reduce((a, b) => a + b, 0);
+      if (sizes[0]! < 0.9 * total) scattered.push(k);
+      console.log(`assist-real-ct: T12 slice ${k}: body ${total} of ${voxelsOf(new Map([[k, whole.get(k)!]]))} voxels, pieces ${sizes.join(' ')}`);
+    }
+    console.log(`assist-real-ct: T12 body ${bodyVoxels} of the vertebra's ${wholeVoxels} voxels on slices ${Math.min(...body.keys())}–${Math.max(...body.keys())}`);
+    expect(bodyVoxels / wholeVoxels).toBeGreaterThan(0.6);
+    expect(bodyVoxels / wholeVoxels).toBeLessThan(0.8);
+    expect(scattered).toEqual([0, 1, 2]);
+  });
+
+  it('REQ-ASSIST-GROW-8: the T12 vertebral body from ten strokes: Dice ≥ 0.70 against the body of TotalSegmentator\'s T12 on the slices it covers (the issue asks 0.90: see the next test)', () => {
+    const { covered } = measure('T12 body', T12_BODY, 'T12 body');
+    const whole = measure('T12 body strokes, against the whole vertebra', T12_BODY, TOTALSEG_LABEL.vertebraeT12);
+    expect(covered).toBeGreaterThanOrEqual(0.7);
+    expect(whole.covered).toBeLessThan(covered);
+  });
+
+  it("TotalSegmentator calls part of T12's body T11: a perfect body scores below 0.90 against its T12 body", () => {
+    const body = referenceOf('T12 body');
+    const t11 = vertebralBody(reference, volume, TOTALSEG_LABEL.vertebraeT11);
+    let mislabelled = 0;
+    for (const k of body.keys()) for (const v of t11.get(k) ?? []) mislabelled += v;
+    const theirs = voxelsOf(body);
+    const ceiling = (2 * theirs) / (2 * theirs + mislabelled);
+    console.log(
+      `assist-real-ct: T12 body: ${mislabelled} voxels in front of the canal on its slices are labelled T11; ` +
+        `the body with them scores Dice ${ceiling.toFixed(4)} against TotalSegmentator's T12 body`,
+    );
+    expect(ceiling).toBeLessThan(0.9);
   });
 
   it("TotalSegmentator's T12 is too coarse for 0.90: its own mask grown by one voxel in plane scores below that against it", () => {
