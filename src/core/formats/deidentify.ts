@@ -23,7 +23,8 @@
  *   intervals (study to segmentation) survive and times of day are kept.
  * - Study, Series, SOP Instance, Frame of Reference and Referenced SOP
  *   Instance UIDs: U, "replace with a non-zero length UID that is internally
- *   consistent within a set of Instances". See `uid`.
+ *   consistent within a set of Instances". See `uid`; an empty source UID
+ *   gets a fresh replacement per role, never one shared between roles.
  */
 import type { CodedConcept } from '../annotation/codes.js';
 import { SegmarkError } from '../errors.js';
@@ -47,6 +48,13 @@ export interface DeidentifierOptions {
   /** Keep Patient's Sex (Retain Patient Characteristics Option). Default false. */
   retainPatientCharacteristics?: boolean;
 }
+
+/**
+ * What a UID identifies. An empty source UID (de-identified or broken files
+ * leave some empty) says nothing about what it stands for, so its
+ * replacement is chosen by role, never by the empty value.
+ */
+export type UidRole = 'study' | 'series' | 'sop-instance' | 'frame-of-reference';
 
 /** Longitudinal Temporal Information Modified (0028,0303). */
 export type TemporalInformation = 'REMOVED' | 'MODIFIED' | 'UNMODIFIED';
@@ -104,16 +112,27 @@ export class Deidentifier {
    * version (8, "custom", RFC 9562) and variant bits set. 122 hashed bits
    * make a collision between different UIDs as unlikely as between random
    * UUIDs; without the secret the source UID cannot be recovered or tested.
+   *
+   * An empty `source` is no UID: hashing it would give every empty UID one
+   * replacement, so a SEG whose source left Study and Series Instance UID
+   * empty named one UID as its study and as the series it references. It
+   * gets a random UID instead, the same for the same `role` (and `index`,
+   * e.g. the slice of an empty SOP Instance UID) within this de-identifier,
+   * so the files of one export agree; without a role, a new one each call.
+   * Random, not keyed by the secret: two cases exported with one secret
+   * must not share a study because both left it empty.
    */
-  uid(source: string): string {
+  uid(source: string, role?: UidRole, index?: number): string {
+    if (!source.trim()) {
+      if (role === undefined) return randomUid();
+      const key = `\0${role}${index === undefined ? '' : `#${index}`}`;
+      let out = this.#uids.get(key);
+      if (out === undefined) this.#uids.set(key, (out = randomUid()));
+      return out;
+    }
     let out = this.#uids.get(source);
     if (out === undefined) {
-      const bytes = this.#keyed(source).subarray(0, 16);
-      bytes[6] = (bytes[6]! & 0x0f) | 0x80;
-      bytes[8] = (bytes[8]! & 0x3f) | 0x80;
-      let value = 0n;
-      for (const b of bytes) value = (value << 8n) | BigInt(b);
-      out = `2.25.${value.toString(10)}`;
+      out = uidOf(this.#keyed(source).subarray(0, 16), 0x80);
       this.#uids.set(source, out);
     }
     return out;
@@ -180,6 +199,20 @@ export class Deidentifier {
     message.set(value, this.#secret.length);
     return sha256(message);
   }
+}
+
+/** `2.25.` and the decimal value of 16 bytes made a UUID of `version` (0x40 random, 0x80 custom), PS3.5 §B.2. */
+function uidOf(bytes: Uint8Array, version: number): string {
+  bytes[6] = (bytes[6]! & 0x0f) | version;
+  bytes[8] = (bytes[8]! & 0x3f) | 0x80;
+  let value = 0n;
+  for (const b of bytes) value = (value << 8n) | BigInt(b);
+  return `2.25.${value.toString(10)}`;
+}
+
+/** A new random (version 4) UID. */
+function randomUid(): string {
+  return uidOf(crypto.getRandomValues(new Uint8Array(16)), 0x40);
 }
 
 function concept(codeValue: string, codeMeaning: string): CodedConcept {
