@@ -83,6 +83,12 @@ export interface SeriesHeader {
   /** SOP Class UID of the series' images. */
   sopClassUID: string;
   frameOfReferenceUID: string;
+  /**
+   * SliceThickness (0018,0050) of the first image, mm, where it has one: the
+   * acquired thickness, which a derived SEG states (the step between slices
+   * may differ, e.g. 3 mm slices every 2 mm).
+   */
+  sliceThickness?: number;
 }
 
 export interface DicomInstance {

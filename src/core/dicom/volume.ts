@@ -121,6 +121,7 @@ export function seriesHeaderOf(instance: DicomInstance): SeriesHeader {
     seriesInstanceUID: instance.seriesInstanceUID,
     sopClassUID: instance.sopClassUID,
     frameOfReferenceUID: instance.frameOfReferenceUID,
+    sliceThickness: instance.frames[0]?.sliceThickness,
   };
 }
 

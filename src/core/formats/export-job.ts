@@ -18,6 +18,7 @@ import { deidentifyJson } from './deidentify-json.js';
 import type { NiftiGeometry } from './nifti-space.js';
 import { writeSeg } from './seg.js';
 import type { SegSegment, SegSlice, SegWriteInput } from './seg-input.js';
+import { withSourceUids } from './seg-checks.js';
 import { cocoJsonString } from './coco.js';
 import { datasetLabelNifti, datasetPackagePieces } from './dataset.js';
 import { Deidentifier } from './deidentify.js';
@@ -352,9 +353,15 @@ function algorithmOf(job: ExportJob, labelId: number): SegSegment['algorithm'] {
   return segmentAlgorithm(regions, job.options.deidentify ?? false);
 }
 
+/**
+ * The SEG writer's input. UIDs the source left empty get stand-ins
+ * (`withSourceUids`; the checklist blocks on them first). SliceThickness is
+ * the source's, where it has one; SpacingBetweenSlices is the step between
+ * the slices, which may differ (overlapping or gapped slices).
+ */
 function segInput(job: ExportJob, labels: readonly Label[], labelmap: SparseSlices): SegWriteInput {
   const s = job.series;
-  const slices: SegSlice[] = s.sopInstanceUIDs.map((uid, k) => {
+  const referenced: SegSlice[] = s.sopInstanceUIDs.map((uid, k) => {
     // Frames of a multi-frame source are `uid#frame` in the volume.
     const hash = uid.indexOf('#');
     const position = s.planes[k]!.position;
@@ -362,8 +369,10 @@ function segInput(job: ExportJob, labels: readonly Label[], labelmap: SparseSlic
       ? { sopInstanceUID: uid, position }
       : { sopInstanceUID: uid.slice(0, hash), frameNumber: Number(uid.slice(hash + 1)), position };
   });
+  const { source, slices } = withSourceUids(s.header, referenced, s);
+  const thickness = s.header.sliceThickness;
   return {
-    source: s.header,
+    source,
     slices,
     geometry: {
       rows: s.rows,
@@ -371,7 +380,7 @@ function segInput(job: ExportJob, labels: readonly Label[], labelmap: SparseSlic
       rowCosine: s.rowCosine,
       columnCosine: s.columnCosine,
       pixelSpacing: pixelSpacingOf(s),
-      sliceThickness: s.spacing[2],
+      sliceThickness: thickness !== undefined && Number.isFinite(thickness) && thickness > 0 ? thickness : s.spacing[2],
       spacingBetweenSlices: s.spacing[2],
     },
     segments: labels.map((l) => ({ label: l.name, code: l.code, color: l.color, algorithm: algorithmOf(job, l.id), maskValue: l.id })),
