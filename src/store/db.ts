@@ -75,4 +75,7 @@ function upgrade(
     const files = db.createObjectStore('image-files', { keyPath: ['seriesKey', 'index'] });
     files.createIndex('by-series', 'seriesKey');
   }
+  if (oldVersion < 3) {
+    db.createObjectStore('datasets', { keyPath: 'id' });
+  }
 }

@@ -14,15 +14,19 @@
  * - `image-files`: the source files of a cached series, key `[seriesKey, index]`
  *   in the order they were given; index `by-series`.
  *
+ * Version 3 adds the dataset definitions (`datasets.ts`), and touches nothing above:
+ * - `datasets`: one record per dataset definition, key its nnU-Net id (1..999).
+ *
  * Records are only ever added fields (like `DocumentSnapshot`); a change of
  * shape is a new DB_VERSION with an upgrade step in `db.ts`.
  */
 import type { DBSchema } from 'idb';
 import type { ReviewRecord } from '../core/review/record.js';
 import type { DocumentSnapshot, RegionMeta, RegionOrigin } from '../core/annotation/document-data.js';
+import type { DatasetDefinition } from '../core/formats/dataset-definition.js';
 
 export const DB_NAME = 'segmark';
-export const DB_VERSION = 2;
+export const DB_VERSION = 3;
 
 /** `${studyInstanceUID}|${seriesInstanceUID}|${user}`. */
 export type DocId = string;
@@ -146,10 +150,21 @@ export interface CachedFileRecord {
 
 export type CachedFileKey = [SeriesKey, number];
 
+export interface DatasetRecord {
+  /** The definition's nnU-Net id: one definition per `DatasetNNN` folder in this browser. */
+  id: number;
+  /** Validated again on every read (`validateDefinition`). */
+  definition: DatasetDefinition;
+  /** Milliseconds since the epoch. */
+  createdAt: number;
+  updatedAt: number;
+}
+
 export interface SegmarkSchema extends DBSchema {
   documents: { key: DocId; value: DocumentRecord };
   regions: { key: RegionKey; value: RegionRecord; indexes: { 'by-doc': DocId } };
   revisions: { key: number; value: RevisionRecord; indexes: { 'by-doc': DocId } };
   'image-series': { key: SeriesKey; value: CachedSeriesRecord };
   'image-files': { key: CachedFileKey; value: CachedFileRecord; indexes: { 'by-series': SeriesKey } };
+  datasets: { key: number; value: DatasetRecord };
 }
