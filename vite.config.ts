@@ -64,6 +64,7 @@ const toolTests = [
   'test/node/export-nifti.tools.test.ts', // dcm2niix, nibabel, pydicom
   'test/node/export-png-coco.tools.test.ts', // Pillow, skimage
   'test/node/export-seg.tools.test.ts', // dciodvfy, dcmdump, dcmodify, pydicom, skimage
+  'test/node/export-seg-real.tools.test.ts', // dciodvfy, pydicom
   'test/node/export-zip.tools.test.ts', // Python's zipfile, unzip
   'test/node/import-mask.tools.test.ts', // nibabel, pydicom
   'test/node/kill.test.ts', // Chromium, SIGKILL
