@@ -202,7 +202,9 @@ export type NiftiHandling =
   /** The slice step is the series' slice spacing, which one slice cannot confirm. */
   | 'series-spacing-assumed'
   /** The sform is exact; the qform's rotation is the nearest a float32 quaternion holds. */
-  | 'qform-nearest-float32';
+  | 'qform-nearest-float32'
+  /** Written on a regular, orthogonal grid (`resample.ts`): sform and qform are the same exact transform. */
+  | 'resampled-regular-grid';
 
 export interface NiftiFinding {
   readonly code: NiftiFindingCode;
@@ -320,6 +322,54 @@ function stackFindings(g: NiftiGeometry, options: NiftiFindingOptions): NiftiFin
     });
   }
   return findings;
+}
+
+/** A way the acquired grid's NIfTI puts voxels more than half a voxel from their place. */
+export interface GridMisplacement {
+  readonly code: 'non-uniform-spacing' | 'gantry-tilt';
+  /** How far: the slice farthest from its even-step place, or the qform's shift of the last slice (mm). */
+  readonly errorMm: number;
+  /** Half the voxel along that error: half the mean slice step, or half the smaller pixel spacing (a tilt shifts slices in-plane). */
+  readonly halfVoxelMm: number;
+}
+
+/**
+ * Where a NIfTI of the acquired grid misplaces voxels by more than half a
+ * voxel (uneven steps placed evenly; a tilt's shear, which the qform cannot
+ * hold): what the checklist blocks and what makes the dataset package
+ * resample by default. Empty for a regular stack.
+ */
+export function gridMisplacements(g: NiftiGeometry, findings: readonly NiftiFinding[] = niftiFindings(g)): GridMisplacement[] {
+  const out: GridMisplacement[] = [];
+  for (const f of findings) {
+    if (f.code === 'non-uniform-spacing') {
+      const m = { code: f.code, errorMm: f.params['maxErrorMm']!, halfVoxelMm: f.params['meanStep']! / 2 };
+      if (m.errorMm > m.halfVoxelMm) out.push(m);
+    } else if (f.code === 'gantry-tilt') {
+      const m = { code: f.code, errorMm: f.params['qformShiftMm']!, halfVoxelMm: Math.min(g.spacing[0], g.spacing[1]) / 2 };
+      if (m.errorMm > m.halfVoxelMm) out.push(m);
+    }
+  }
+  return out;
+}
+
+/**
+ * The findings of a stack exported on its regular grid (`resample.ts`): the
+ * spacing and tilt findings say it was resampled, with the acquired numbers.
+ */
+export function resampledFindings(g: NiftiGeometry): NiftiFinding[] {
+  return niftiFindings(g).map((f) =>
+    f.code === 'non-uniform-spacing' || f.code === 'gantry-tilt'
+      ? {
+          ...f,
+          handling: 'resampled-regular-grid',
+          detail:
+            `${f.code === 'gantry-tilt' ? `slices sheared by ${fmt(f.params['tiltDeg']!)}° (gantry tilt)` : `slice steps vary from ${fmt(f.params['minStep']!)} to ${fmt(f.params['maxStep']!)} mm`}: ` +
+            'written on a regular grid along the plane normal (CT linear between the acquired planes, labels shape-based), ' +
+            'so sform and qform are the same exact transform',
+        }
+      : f,
+  );
 }
 
 /** Largest distance between where two affines put the eight corner voxels. */

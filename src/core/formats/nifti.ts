@@ -59,22 +59,81 @@ export function niftiLabelmap(geometry: NiftiGeometry, labelmap: SparseSlices, o
   checkGeometry(geometry);
   checkSlices(geometry, labelmap, 'labelmap');
   const n = geometry.columns * geometry.rows;
-  let highest = 0;
-  for (const slice of labelmap) if (slice) highest = Math.max(highest, maxByte(slice));
-  const fields = { intentCode: INTENT_LABEL, calMin: 0, calMax: highest, descrip: 'Segmark labelmap' };
+  const highest = highestLabel(labelmap);
   if (options.compress === false) {
     const { out, voxels } = allocate(geometry, DT_UINT8);
     labelmap.forEach((slice, k) => slice && voxels.set(slice, k * n));
-    return withHeader(out, geometry, DT_UINT8, fields);
+    return withHeader(out, geometry, DT_UINT8, labelFields(highest));
+  }
+  return niftiLabelmapOfSlices(geometry, (k) => labelmap[k], highest, options);
+}
+
+/** The highest label id of a labelmap (0 when it has none). */
+export function highestLabel(labelmap: SparseSlices): number {
+  let highest = 0;
+  for (const slice of labelmap) if (slice) highest = Math.max(highest, maxByte(slice));
+  return highest;
+}
+
+/**
+ * The labelmap as .nii.gz from a function giving slice k (asked once each, in
+ * order), so slices made one at a time (`resample.ts`) are never all held:
+ * `highest` is the cal_max the header states before the slices are known.
+ */
+export function niftiLabelmapOfSlices(geometry: NiftiGeometry, slice: (k: number) => Uint8Array | undefined, highest: number, options: NiftiWriteOptions = {}): Uint8Array {
+  checkGeometry(geometry);
+  const n = geometry.columns * geometry.rows;
+  if (options.compress === false) {
+    const { out, voxels } = allocate(geometry, DT_UINT8);
+    for (let k = 0; k < geometry.slices; k++) {
+      const s = checkedSlice(slice(k), n, k, 'labelmap');
+      if (s) voxels.set(s, k * n);
+    }
+    return withHeader(out, geometry, DT_UINT8, labelFields(highest));
   }
   const gz = new GzipBuilder(options.level ?? DEFAULT_GZIP_LEVEL);
-  gz.push(withHeader(new Uint8Array(VOX_OFFSET), geometry, DT_UINT8, fields));
+  gz.push(withHeader(new Uint8Array(VOX_OFFSET), geometry, DT_UINT8, labelFields(highest)));
   // Label rows are runs of equal values: run-length parts (`deflate-runs.ts`); long zero runs and empty slices the shared zero parts.
-  for (const slice of labelmap) {
-    if (slice) gz.pushSparse(slice, runLengthPart);
+  for (let k = 0; k < geometry.slices; k++) {
+    const s = checkedSlice(slice(k), n, k, 'labelmap');
+    if (s) gz.pushSparse(s, runLengthPart);
     else gz.zeros(n);
   }
   return gz.finish();
+}
+
+function labelFields(highest: number): Pick<HeaderFields, 'intentCode' | 'calMin' | 'calMax' | 'descrip'> {
+  return { intentCode: INTENT_LABEL, calMin: 0, calMax: highest, descrip: 'Segmark labelmap' };
+}
+
+function checkedSlice<T extends ArrayLike<number>>(s: T | undefined, n: number, k: number, what: string): T | undefined {
+  if (s !== undefined && s.length !== n) throw new RangeError(`${what}: slice ${k} has ${s.length} values, not ${n}`);
+  return s;
+}
+
+/**
+ * The image as .nii.gz from a function giving slice k (asked once each, in
+ * order, and not kept): a resampled CT (`resample.ts`) is written as it is
+ * made, never whole.
+ */
+export function niftiVolumeOfSlices(
+  volume: Omit<NiftiVolumeInput, 'sliceData' | 'loaded'>,
+  slice: (k: number) => Int16Array,
+  options: NiftiWriteOptions = {},
+): Uint8Array {
+  checkGeometry(volume);
+  const n = volume.columns * volume.rows;
+  if (options.compress === false) {
+    const { out } = allocate(volume, DT_INT16);
+    const values = new Int16Array(out.buffer, VOX_OFFSET, n * volume.slices);
+    for (let k = 0; k < volume.slices; k++) values.set(checkedSlice(slice(k), n, k, 'volume')!, k * n);
+    if (!HOST_LITTLE_ENDIAN) swapBytes(out.subarray(VOX_OFFSET), 2);
+    return withHeader(out, volume, DT_INT16, volumeFields(volume));
+  }
+  const level = options.level ?? DEFAULT_GZIP_LEVEL;
+  const gz = new PartDeflater(level);
+  for (let k = 0; k < volume.slices; k++) gz.push(littleEndian(checkedSlice(slice(k), n, k, 'volume')!));
+  return niftiVolumeOfParts(volume, [gz.finish()], level);
 }
 
 /**
