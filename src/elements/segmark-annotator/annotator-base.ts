@@ -17,6 +17,7 @@ import type { ViewImage } from '../../viewer/cornerstone-view.js';
 import { AnnotatorSession, isLayout, type Layout, type ToolId } from '../../session/annotator-session.js';
 import { readPreferences, writePreferences } from '../../store/preferences.js';
 import { AssistRunner } from '../../core/assist/assist-runner.js';
+import { toSegmarkError } from '../../core/errors.js';
 import { refineActiveLabel, workerRefineRunner } from '../../session/refine.js';
 import { commandForKey, handleKey, isAnnotationTool, press, type CommandContext } from '../../session/commands.js';
 import { Exchange } from '../../session/exchange.js';
@@ -267,11 +268,18 @@ export class AnnotatorBase extends LitElement {
     super();
     this.session.attachDocuments(this.annotations);
     // The 3D tools compute in the assist worker; a newer gesture's request replaces one still waiting.
+    // A cancelled computation gives no result (the tool keeps waiting for the next gesture); a failure is reported.
     const runner = this.assistRunner;
+    const settle = <T>(asked: Promise<T | undefined>): Promise<T | undefined> =>
+      asked.catch((error: unknown) => {
+        const e = toSegmarkError(error, 'internal');
+        if (e.code !== 'aborted') this.session.reportError(e);
+        return undefined;
+      });
     this.annotations.assist = {
-      grow: (values, box, spacing, seeds) => runner.runLatest('grow', () => runner.grow(values, box, spacing, seeds)),
-      nearby: (values, box, spacing, start, options) => runner.runLatest('nearby', () => runner.nearby(values, box, spacing, start, options)),
-      oneClick: (values, box, spacing, options) => runner.runLatest('one-click', () => runner.oneClick(values, box, spacing, options)),
+      grow: (values, box, spacing, seeds) => settle(runner.runLatest('grow', () => runner.grow(values, box, spacing, seeds))),
+      nearby: (values, box, spacing, start, options) => settle(runner.runLatest('nearby', () => runner.nearby(values, box, spacing, start, options))),
+      oneClick: (values, box, spacing, options) => settle(runner.runLatest('one-click', () => runner.oneClick(values, box, spacing, options))),
     };
     this.annotations.toolStatus = (status) => {
       const text = toolStatusMessage(this.lang, status);
