@@ -38,6 +38,10 @@ const en = {
     'single-slice': 'A single slice: its thickness is taken from the series ({sliceStep} mm).',
     'qform-precision': 'The qform can hold this orientation only to {maxErrorMm} mm; the sform is exact.',
     'geometry-roundtrip': "The file's geometry puts a voxel {errorMm} mm from its DICOM position.",
+    'acquired-grid-misplaced':
+      'On the acquired slices NIfTI would put voxels up to {errorMm} mm from their place, more than half a voxel ({halfVoxelMm} mm): export on the resampled grid, where sform and qform are exact, or export anyway to keep the acquired slices.',
+    'resampled-grid':
+      'Written on a regular grid: {slices} slices {step} mm apart along the slice normal ({acquiredSlices} acquired); CT linear between the acquired slices, labels shape-based; sform and qform exact.',
   } satisfies Record<ChecklistCode, string>,
 };
 
@@ -78,6 +82,9 @@ const zh: ExportText = {
     'single-slice': '仅一层：层厚取自序列（{sliceStep} mm）。',
     'qform-precision': 'qform 只能以 {maxErrorMm} mm 的精度表示此方向；sform 是精确的。',
     'geometry-roundtrip': '文件的几何信息使一个体素偏离其 DICOM 位置 {errorMm} mm。',
+    'acquired-grid-misplaced':
+      '按采集层导出时，NIfTI 会使体素偏离其位置最多 {errorMm} mm，超过半个体素（{halfVoxelMm} mm）：请按重采样网格导出（sform 与 qform 均精确），或选择仍然导出以保留采集层。',
+    'resampled-grid': '按规则网格导出：沿层面法线 {slices} 层，层距 {step} mm（采集 {acquiredSlices} 层）；CT 在采集层之间线性插值，标签按形状插值；sform 与 qform 精确。',
   },
 };
 
@@ -85,7 +92,7 @@ const zh: ExportText = {
 export const exportStrings = textTables<ExportText>({ en, 'zh-CN': zh });
 
 /** Decimals of the measured values in a finding; other values (label names, counts) are written as they are. */
-const DIGITS: Readonly<Record<string, number>> = { minStep: 2, maxStep: 2, maxErrorMm: 2, sliceStep: 2, tiltDeg: 1, qformShiftMm: 1, errorMm: 3 };
+const DIGITS: Readonly<Record<string, number>> = { minStep: 2, maxStep: 2, maxErrorMm: 2, sliceStep: 2, tiltDeg: 1, qformShiftMm: 1, errorMm: 3, halfVoxelMm: 2, step: 2 };
 
 /** A checklist finding as the dialog says it in the language of `lang`. */
 export function findingText(lang: string, f: ChecklistFinding): string {

@@ -10,7 +10,7 @@ import { labelsFromTemplate } from '../../src/core/annotation/labels.js';
 import { REGION_OPS } from '../../src/core/annotation/region-ops.js';
 import { LUMBAR_SPINE_TEMPLATE } from '../../src/core/annotation/templates.js';
 import { exportChecklist, roundTripError } from '../../src/core/formats/checklist.js';
-import type { ExportSeries } from '../../src/core/formats/export-job.js';
+import type { ExportOptions, ExportSeries } from '../../src/core/formats/export-job.js';
 
 type V3 = [number, number, number];
 
@@ -84,15 +84,30 @@ describe('export checklist', () => {
     expect(exportChecklist({ format: 'dicom-seg', options: { labels: [1] }, series: s, snapshot: doc.snapshot() })).toEqual([]);
   });
 
-  it('says what NIfTI does with tilt and uneven spacing; a SEG (positions per frame) needs no note', () => {
-    // 20° tilt: the slice step leans along y.
+  it('says what NIfTI does with tilt and uneven spacing, and blocks the acquired grid where it misplaces voxels by more than half a voxel; a SEG (positions per frame) needs no note', () => {
+    // 20° tilt: the slice step leans along y, the qform puts the last slice 2 sin 20° × 9 = 6.2 mm off.
     const tilt = (20 * Math.PI) / 180;
     const tilted = series(10, [0, 2 * Math.sin(tilt), 2 * Math.cos(tilt)]);
+    // 0, 2, 4, 7, 9 mm: slice 2 is 0.5 mm from the even 2.25 mm step, under half of it.
     const uneven = series(5, [0, 0, 2], undefined, undefined, [0, 1, 2, 3.5, 4.5]);
-    const codes = (s: ExportSeries, format: 'nifti' | 'dicom-seg') =>
-      exportChecklist({ format, options: { labels: [] }, series: s, snapshot: documentOn(s).snapshot() }).map((f) => [f.code, f.severity]);
-    expect(codes(tilted, 'nifti')).toEqual([['gantry-tilt', 'note']]);
+    // 0, 4, 8, 15, 22 mm: slice 2 is 3 mm from the even 5.5 mm step, over half of it.
+    const wide = series(5, [0, 0, 2], undefined, undefined, [0, 2, 4, 7.5, 11]);
+    const check = (s: ExportSeries, format: 'nifti' | 'dicom-seg' | 'dataset', options: ExportOptions = {}) =>
+      exportChecklist({ format, options: { labels: [], ...options }, series: s, snapshot: documentOn(s).snapshot() });
+    const codes = (...args: Parameters<typeof check>) => check(...args).map((f) => [f.code, f.severity]);
+    expect(codes(tilted, 'nifti')).toEqual([['gantry-tilt', 'note'], ['acquired-grid-misplaced', 'block']]);
+    expect(check(tilted, 'nifti')[1]!.params).toMatchObject({ cause: 'gantry-tilt', halfVoxelMm: 0.25, errorMm: expect.closeTo(18 * Math.sin(tilt), 6) });
     expect(codes(uneven, 'nifti')).toEqual([['non-uniform-spacing', 'note']]);
+    expect(codes(wide, 'nifti')).toEqual([['non-uniform-spacing', 'note'], ['acquired-grid-misplaced', 'block']]);
+    expect(check(wide, 'nifti')[1]!.params).toMatchObject({ cause: 'non-uniform-spacing', halfVoxelMm: 2.75, errorMm: expect.closeTo(3, 6) });
+    // Resampled: a note says how; nothing blocks.
+    expect(codes(tilted, 'nifti', { grid: 'resampled' })).toEqual([['resampled-grid', 'note']]);
+    expect(check(wide, 'nifti', { grid: 'resampled' })[0]!.params).toMatchObject({ step: 4, slices: 7, acquiredSlices: 5, rule: 'smallest-step' });
+    // The dataset package resamples such series by default, and leaves the others on their slices.
+    expect(codes(tilted, 'dataset')).toEqual([['resampled-grid', 'note']]);
+    expect(codes(wide, 'dataset')).toEqual([['resampled-grid', 'note']]);
+    expect(codes(uneven, 'dataset')).toEqual([['non-uniform-spacing', 'note']]);
+    expect(codes(tilted, 'dataset', { grid: 'acquired' })).toEqual([['gantry-tilt', 'note'], ['acquired-grid-misplaced', 'block']]);
     expect(codes(tilted, 'dicom-seg')).toEqual([]);
   });
 

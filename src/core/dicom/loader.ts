@@ -12,7 +12,7 @@ import { isLossyTransferSyntax, pixelEncoding } from './pixels/transfer-syntax.j
 import { assembleSeries, type SeriesCandidate } from './series.js';
 import { isZip, planReads, readBlobBatch, readSource, sourceName, sourceSize, unzipEntries, type LoadSource, type SourceBytes } from './sources.js';
 import type { DicomInstance, StoredPixels } from './types.js';
-import { allocateVolume, writeSlice, type ModalityLut, type Volume } from './volume.js';
+import { allocateVolume, ctPadding, writeSlice, type ModalityLut, type Volume } from './volume.js';
 import type { LoadWarning } from './warnings.js';
 
 export interface LoadProgress {
@@ -271,11 +271,11 @@ export function modalityLut(instance: DicomInstance, frameIndex: number): Modali
     slope: g.rescaleSlope,
     intercept: g.rescaleIntercept,
     padding: instance.pixelPaddingValue,
-    paddingTo: paddingValue(instance, g.rescaleSlope, g.rescaleIntercept),
+    paddingTo: ctPadding(instance, frameIndex) ?? paddingValue(instance, g.rescaleSlope, g.rescaleIntercept),
   };
 }
 
-/** Padding (outside the reconstructed field) shows as air in CT, as the lowest value otherwise. */
+/** Padding (outside the reconstructed field) other than a CT's (which keeps its stored value, `ctPadding`): the lowest value. */
 function paddingValue(instance: DicomInstance, slope: number, intercept: number): number {
   if (instance.modality === 'CT') return -1024;
   return Math.round(intercept + Math.min(0, slope * (instance.pixel.pixelRepresentation ? -(2 ** (instance.pixel.bitsStored - 1)) : 0)));

@@ -53,6 +53,8 @@ export interface Volume {
   range: { min: number; max: number };
   /** Patient, study and series attributes (of the first image), for exports. */
   header: SeriesHeader;
+  /** A CT's PixelPaddingValue in HU, as stored (e.g. −1500): the value of voxels outside the reconstructed field; undefined when the series declares none. */
+  paddingValue?: number | undefined;
 }
 
 /**
@@ -101,7 +103,20 @@ export function allocateVolume(series: SeriesCandidate): Volume {
     invert: first.pixel.photometricInterpretation === 'MONOCHROME1',
     range: { min: Infinity, max: -Infinity },
     header: seriesHeaderOf(first),
+    paddingValue: ctPadding(first),
   };
+}
+
+/**
+ * A CT's padding value in HU: PixelPaddingValue through its frame's rescale,
+ * kept as the scanner stored it (not turned into −1024), so exports write
+ * what the scanner wrote; it shows as air in any CT window.
+ */
+export function ctPadding(instance: DicomInstance, frameIndex = 0): number | undefined {
+  const p = instance.pixelPaddingValue;
+  const g = instance.frames[frameIndex];
+  if (instance.modality !== 'CT' || p === undefined || !g) return undefined;
+  return Math.min(INT16_MAX, Math.max(INT16_MIN, Math.round(p * g.rescaleSlope + g.rescaleIntercept)));
 }
 
 /** The patient, study and series attributes of an instance (empty strings where absent), for exports. */

@@ -7,8 +7,9 @@
  */
 import { sameConcept, GENERIC_TYPE } from '../annotation/codes.js';
 import type { Label } from '../annotation/labels.js';
-import { exportedLabels, type ExportJob } from './export-job.js';
-import { niftiFindings, niftiSpace, type NiftiGeometry } from './nifti-space.js';
+import { exportedLabels, exportGrid, type ExportJob } from './export-job.js';
+import { gridMisplacements, niftiFindings, niftiSpace, type NiftiFinding, type NiftiGeometry } from './nifti-space.js';
+import { resampleGrid } from './resample.js';
 
 export type ChecklistCode =
   | 'empty-label'
@@ -21,7 +22,9 @@ export type ChecklistCode =
   | 'gantry-tilt'
   | 'single-slice'
   | 'qform-precision'
-  | 'geometry-roundtrip';
+  | 'geometry-roundtrip'
+  | 'acquired-grid-misplaced'
+  | 'resampled-grid';
 
 export interface ChecklistFinding {
   readonly code: ChecklistCode;
@@ -112,18 +115,10 @@ export function exportChecklist(job: Pick<ExportJob, 'format' | 'options' | 'ser
   }
   if (NIFTI_FORMATS.has(job.format)) {
     const notes = niftiFindings(job.series);
-    for (const f of notes) {
-      const worst = f.params['worstSlice'];
-      findings.push({
-        code: f.code,
-        severity: 'note',
-        ...(worst !== undefined ? { slices: [worst] } : {}),
-        params: { ...f.params, handling: f.handling },
-        detail: f.detail,
-      });
-    }
-    // Uneven slices cannot round-trip by design (the note above says by how much); otherwise every voxel must.
-    const error = notes.some((f) => f.code === 'non-uniform-spacing') ? 0 : roundTripError(job.series);
+    const resampled = exportGrid(job) === 'resampled';
+    findings.push(...(resampled ? resampledNotes(job.series, notes) : acquiredGridFindings(job.series, notes)));
+    // Uneven slices on the acquired grid cannot round-trip by design (the findings above say by how much); otherwise every voxel must.
+    const error = resampled ? roundTripError(resampleGrid(job.series).geometry) : notes.some((f) => f.code === 'non-uniform-spacing') ? 0 : roundTripError(job.series);
     if (!(error <= ROUNDTRIP_TOLERANCE_MM)) {
       findings.push({
         code: 'geometry-roundtrip',
@@ -134,6 +129,54 @@ export function exportChecklist(job: Pick<ExportJob, 'format' | 'options' | 'ser
     }
   }
   return findings;
+}
+
+/**
+ * The NIfTI findings on the acquired grid, as notes; and where the file would
+ * put voxels more than half a voxel from their place — uneven slices placed
+ * at an even step, or a tilt's shear that the qform (what ITK-based readers,
+ * so nnU-Net's default reader, use) cannot hold — one blocking finding: the
+ * resampled export is exact, or the user exports this grid anyway.
+ */
+function acquiredGridFindings(g: NiftiGeometry, notes: readonly NiftiFinding[]): ChecklistFinding[] {
+  const out: ChecklistFinding[] = notes.map((f) => {
+    const worst = f.params['worstSlice'];
+    return { code: f.code, severity: 'note', ...(worst !== undefined ? { slices: [worst] } : {}), params: { ...f.params, handling: f.handling }, detail: f.detail };
+  });
+  const misplaced = gridMisplacements(g, notes);
+  if (misplaced.length) {
+    const worst = misplaced.reduce((a, b) => (b.errorMm / b.halfVoxelMm > a.errorMm / a.halfVoxelMm ? b : a));
+    out.push({
+      code: 'acquired-grid-misplaced',
+      severity: 'block',
+      params: { errorMm: worst.errorMm, halfVoxelMm: worst.halfVoxelMm, cause: worst.code },
+      detail:
+        `on the acquired grid the NIfTI puts voxels up to ${worst.errorMm.toFixed(2)} mm from their place ` +
+        `(${worst.code === 'gantry-tilt' ? 'the qform, which ITK-based readers use, cannot hold the gantry tilt' : 'uneven slices placed at an even step'}), ` +
+        `more than half a voxel (${worst.halfVoxelMm.toFixed(2)} mm): the resampled export (a regular grid along the slice normal) is exact in sform and qform; ` +
+        'export anyway to keep the acquired slices',
+    });
+  }
+  return out;
+}
+
+/** On the resampled grid: one note saying how it was made, in place of the spacing and tilt notes (the rest, e.g. the qform's precision, stay). */
+function resampledNotes(g: NiftiGeometry, notes: readonly NiftiFinding[]): ChecklistFinding[] {
+  const grid = resampleGrid(g);
+  const out: ChecklistFinding[] = notes
+    .filter((f) => f.code !== 'non-uniform-spacing' && f.code !== 'gantry-tilt')
+    .map((f) => ({ code: f.code, severity: 'note', params: { ...f.params, handling: f.handling }, detail: f.detail }));
+  const tilt = notes.find((f) => f.code === 'gantry-tilt')?.params['tiltDeg'] ?? 0;
+  out.unshift({
+    code: 'resampled-grid',
+    severity: 'note',
+    params: { step: grid.step, slices: grid.geometry.slices, acquiredSlices: g.slices, tiltDeg: tilt, rule: grid.rule },
+    detail:
+      `written on a regular grid of ${grid.geometry.slices} slices ${grid.step.toFixed(2)} mm apart along the slice normal ` +
+      `(${g.slices} acquired${tilt ? `, gantry tilt ${tilt.toFixed(1)}°` : ''}): the CT linear between the acquired slices, ` +
+      'labels shape-based between their outlines; sform and qform are the same exact transform',
+  });
+  return out;
 }
 
 function isGeneric(label: Label): boolean {

@@ -31,8 +31,9 @@ import { datasetLabels, remapLabelmap } from './dataset-labels.js';
 import { buildProvenance, type DatasetAnnotator, type DatasetSource } from './dataset-provenance.js';
 import { Deidentifier, DUMMY_INSTANT, type DateHandling } from './deidentify.js';
 import { deidentifyJson } from './deidentify-json.js';
-import { niftiLabelmap, niftiVolume, type NiftiWriteOptions, type SparseSlices } from './nifti.js';
-import { niftiFindings, type NiftiGeometry } from './nifti-space.js';
+import { highestLabel, niftiLabelmap, niftiLabelmapOfSlices, niftiVolume, niftiVolumeOfSlices, type NiftiWriteOptions, type SparseSlices } from './nifti.js';
+import { gridMisplacements, niftiFindings, resampledFindings, type NiftiGeometry } from './nifti-space.js';
+import { LabelResampler, resampleCtSlice, resampleGrid, type ResampleGrid } from './resample.js';
 import { zipPieces } from './zip.js';
 
 export type { DatasetAnnotator, DatasetSource } from './dataset-provenance.js';
@@ -44,7 +45,12 @@ export type { DatasetAnnotator, DatasetSource } from './dataset-provenance.js';
  * with the file's CRC-32 when known), or not gzipped (gzipped here).
  */
 export type DatasetImage =
-  | { readonly slices: readonly Int16Array[]; readonly defaultWindow?: { readonly center: number; readonly width: number } }
+  | {
+      readonly slices: readonly Int16Array[];
+      readonly defaultWindow?: { readonly center: number; readonly width: number };
+      /** The CT's padding value (HU as stored): what a resampled image holds outside the acquired slices; default −1024. */
+      readonly paddingValue?: number;
+    }
   | { readonly nifti: Uint8Array | readonly Uint8Array[]; readonly crc?: number };
 
 /** One case: the open series and its annotation. */
@@ -85,6 +91,14 @@ export interface DatasetOptions {
   channelName?: string;
   /** gzip level of the NIfTI files written here; default 6. */
   level?: GzipLevel;
+  /**
+   * The grid of the image and label files: `resampled` (a regular grid along
+   * the plane normal, `resample.ts`) by default where the acquired grid would
+   * misplace voxels by more than half a voxel (uneven steps, gantry tilt),
+   * else `acquired`. Images and label images passed already written must be
+   * on this grid; slices passed are resampled here.
+   */
+  grid?: 'acquired' | 'resampled';
 }
 
 export const FILE_ENDING = '.nii.gz';
@@ -117,10 +131,12 @@ export function datasetPackagePieces(input: DatasetInput, options: DatasetOption
   const folder = `Dataset${String(datasetId).padStart(3, '0')}_${datasetName}`;
   const files = { image: `imagesTr/${caseId}_0000${FILE_ENDING}`, label: `labelsTr/${caseId}${FILE_ENDING}` };
 
+  const grid = (options.grid ?? (gridMisplacements(input.geometry).length > 0 ? 'resampled' : 'acquired')) === 'resampled' ? resampleGrid(input.geometry) : undefined;
   const labelBytes = Array.isArray(input.labelmap)
-    ? datasetLabelNifti(input.geometry, input.labelmap, input.document.labels, nifti)
+    ? datasetLabelNifti(input.geometry, input.labelmap, input.document.labels, nifti, grid)
     : (input.labelmap as { readonly nifti: Uint8Array }).nifti;
-  const image = imageNifti(input, nifti);
+  const image = imageNifti(input, nifti, grid);
+  const written = grid?.geometry ?? input.geometry;
   const datasetJson = {
     channel_names: { '0': channelName },
     labels: Object.fromEntries([['background', 0], ...labels.map((l) => [l.name, l.value])]),
@@ -141,8 +157,8 @@ export function datasetPackagePieces(input: DatasetInput, options: DatasetOption
     document: input.document,
     labels,
     source: input.source,
-    shape: [input.geometry.columns, input.geometry.rows, input.geometry.slices],
-    findings: niftiFindings(input.geometry),
+    shape: [written.columns, written.rows, written.slices],
+    findings: grid ? resampledFindings(input.geometry) : niftiFindings(input.geometry),
     deidentifier,
   });
 
@@ -159,16 +175,27 @@ export function datasetPackagePieces(input: DatasetInput, options: DatasetOption
 }
 
 /** The package's label image: the labelmap with each id replaced by its dataset value (`dataset-labels.ts`), as .nii.gz. */
-export function datasetLabelNifti(geometry: NiftiGeometry, labelmap: SparseSlices, labels: DocumentSnapshot['labels'], options: NiftiWriteOptions = {}): Uint8Array {
-  return niftiLabelmap(geometry, remapLabelmap(labelmap, datasetLabels(labels)), options);
+export function datasetLabelNifti(geometry: NiftiGeometry, labelmap: SparseSlices, labels: DocumentSnapshot['labels'], options: NiftiWriteOptions = {}, grid?: ResampleGrid): Uint8Array {
+  const values = remapLabelmap(labelmap, datasetLabels(labels));
+  if (!grid) return niftiLabelmap(geometry, values, options);
+  const resampler = new LabelResampler(grid, (k) => values[k]);
+  return niftiLabelmapOfSlices(grid.geometry, (t) => resampler.slice(t), highestLabel(values), options);
 }
 
 /** The CT's .nii.gz (with its CRC-32 when known): written here from slices, gzipped here from raw NIfTI, or taken as it is. */
-function imageNifti({ image, geometry }: DatasetInput, options: NiftiWriteOptions): { bytes: Uint8Array | readonly Uint8Array[]; crc?: number } {
+function imageNifti({ image, geometry }: DatasetInput, options: NiftiWriteOptions, grid: ResampleGrid | undefined): { bytes: Uint8Array | readonly Uint8Array[]; crc?: number } {
   if ('nifti' in image) {
     // Pieces are the pieces of a .nii.gz (`niftiVolumePieces`), stored as they are.
     if (!(image.nifti instanceof Uint8Array)) return { bytes: image.nifti, ...(image.crc === undefined ? {} : { crc: image.crc }) };
     return { bytes: isGzip(image.nifti) ? image.nifti : gzip(image.nifti, options.level) };
+  }
+  if (grid) {
+    // As below: a loaded `Volume` passed as the geometry brings its `loaded` flags.
+    const missing = (geometry as { readonly loaded?: Uint8Array }).loaded?.indexOf(0) ?? -1;
+    if (missing >= 0) throw new RangeError(`slice ${missing} is not decoded yet; export once the volume has loaded`);
+    const padding = image.paddingValue ?? -1024;
+    const window = image.defaultWindow ? { defaultWindow: image.defaultWindow } : {};
+    return { bytes: niftiVolumeOfSlices({ ...grid.geometry, ...window }, (t) => resampleCtSlice(grid, t, (k) => image.slices[k]!, padding), options) };
   }
   // A loaded `Volume` passed as the geometry brings its `loaded` flags, so undecoded slices are refused.
   return { bytes: niftiVolume({ ...geometry, sliceData: image.slices, ...(image.defaultWindow ? { defaultWindow: image.defaultWindow } : {}) }, options) };

@@ -15,7 +15,7 @@
  */
 import { SegmarkError } from '../errors.js';
 import { WorkerClient } from '../util/worker-protocol.js';
-import { exportFile, needsImage, runExportPieces, type ExportJob } from './export-job.js';
+import { exportFile, needsImage, needsRawSlices, runExportPieces, type ExportJob } from './export-job.js';
 import type { ExportCalls } from './export-worker.js';
 import { chunkBuffers, type DeflatePart } from './gzip-parts.js';
 import type { ImportedRegions } from './import-apply.js';
@@ -128,8 +128,8 @@ export class ExportRunner {
     let tail: DeflatePart[] | undefined;
     let labels: Uint8Array | undefined;
     if (needsImage(job)) {
-      // PNG wants the slices themselves; the NIfTI image and the dataset their deflated voxels.
-      const deflated = job.format !== 'png-zip';
+      // PNG and a resampled image want the slices themselves; the NIfTI image and the dataset on the acquired grid their deflated voxels.
+      const deflated = !needsRawSlices(job);
       const helper = deflated ? this.worker(1) : undefined;
       helper?.tell('reset', null);
       const half = helper ? Math.ceil(ct.length * MAIN_SHARE) : ct.length;

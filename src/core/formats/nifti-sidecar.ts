@@ -38,17 +38,34 @@ export interface NiftiLabelSidecar {
   readonly image?: string;
   /** The value of unlabelled voxels. */
   readonly background: 0;
+  /**
+   * The grid of the files: `acquired` (the slices as acquired) or `resampled`
+   * (a regular grid along the image plane's normal, for uneven or tilted series).
+   */
+  readonly grid?: 'acquired' | 'resampled';
+  /**
+   * With the CT image: the value of its voxels outside the reconstructed field
+   * (PixelPaddingValue in HU, as the scanner stored it, e.g. −1500), so a
+   * pipeline can mask them out; null when the series declares none.
+   */
+  readonly imagePadding?: number | null;
   /** In label-list order. */
   readonly labels: readonly SidecarLabel[];
 }
 
 /** The sidecar for `labels`; `JSON.stringify` it to write the file. */
-export function niftiLabelSidecar(labels: readonly (Label & { provenance?: LabelProvenanceJson })[], image?: string): NiftiLabelSidecar {
+export function niftiLabelSidecar(
+  labels: readonly (Label & { provenance?: LabelProvenanceJson })[],
+  image?: string,
+  files: Pick<NiftiLabelSidecar, 'grid' | 'imagePadding'> = {},
+): NiftiLabelSidecar {
   return {
     format: SIDECAR_FORMAT,
     version: SIDECAR_VERSION,
     ...(image === undefined ? {} : { image }),
     background: 0,
+    ...(files.grid === undefined ? {} : { grid: files.grid }),
+    ...(files.imagePadding === undefined ? {} : { imagePadding: files.imagePadding }),
     labels: labels.map((l) => ({
       id: l.id,
       name: l.name,
