@@ -59,6 +59,7 @@ const toolTests = [
   'test/node/annotation-distance.tools.test.ts', // scipy
   'test/node/annotation-raster.tools.test.ts', // skimage
   'test/node/charset.tools.test.ts', // pydicom
+  'test/node/dataset-build.tools.test.ts', // nibabel, Python's zipfile (nnU-Net v2 dataset rules)
   'test/node/export-dataset.tools.test.ts', // dciodvfy, nibabel, hashlib
   'test/node/export-gzip-parts.tools.test.ts', // Python's zlib, nibabel
   'test/node/export-nifti.tools.test.ts', // dcm2niix, nibabel, pydicom
