@@ -108,10 +108,11 @@ describe('the regular grid', () => {
       const q = qformMatrix(space.qform);
       for (let r = 0; r < 3; r++) for (let c = 0; c < 4; c++) expect(Math.abs(space.sform[r]![c]! - q[r]![c]!)).toBeLessThan(1e-5);
       expect(gridMisplacements(g).map((m) => m.code)).toEqual(['gantry-tilt']);
-      // Acquired slices are shifted along v by 3 sin 18.5° mm each, 0.634 rows: the grid sits half-way between the first and last.
+      // Acquired slices are shifted along v by 3 sin 18.5° mm each, 0.634 rows: the grid holds them all, 20 + ⌈5 × 0.634⌉ rows.
       const shifts = Array.from(grid.shiftRow);
       for (let k = 1; k < 6; k++) expect(shifts[k]! - shifts[k - 1]!).toBeCloseTo((sign * 3 * Math.sin(TILT)) / 1.5, 9);
-      expect(shifts[0]! + shifts[5]!).toBeCloseTo(0, 9);
+      expect(Math.max(...shifts)).toBe(0);
+      expect([grid.geometry.columns, grid.geometry.rows]).toEqual([COLS, ROWS + 4]);
       const f = (c: number, r: number, k: number) => 2 * c + 3 * r + 50 * k - 300;
       const out = allCt(grid, slicesOf(g, f));
       let checked = 0;
@@ -128,6 +129,9 @@ describe('the regular grid', () => {
         }
       }
       expect(checked).toBeGreaterThan(1500);
+      // Every acquired pixel is on the grid: the far rows of the end slices too (padding only where no slice reaches).
+      expect(out[0]!.some((x) => x === -1024)).toBe(true);
+      expect(out[5]!.some((x) => x === -1024)).toBe(true);
     });
   }
 });

@@ -4,18 +4,17 @@
  * so that the sform and the qform of the file are one and the same exact
  * transform (issue 16).
  *
- * The grid (`resampleGrid`): the in-plane pixel grid is kept (columns, rows,
- * pixel spacing, row and column directions); the slice axis is the image
+ * The grid (`resampleGrid`): the in-plane pixel grid is kept (pixel spacing,
+ * row and column directions, pixel positions); the slice axis is the image
  * plane's normal u × v, pointing the way the slices advance; the slice step is
  * the even step of a regular stack, else the smallest acquired step along the
  * normal that is at least half the median step (no acquired detail is thinned,
  * and one near-duplicate slice cannot multiply the slice count); the first
  * target slice lies in the first acquired plane and the last one at or beyond
- * the last acquired plane. In-plane, the grid sits half-way between the first
- * and the last slices' pixel grids, which a tilt shifts along the plane: the
- * part of the sheared stack outside the box is split evenly between its two
- * ends (dcm2niix's tilt correction keeps the grid of the first slice instead;
- * the tools test reports the difference).
+ * the last acquired plane. In-plane, a tilt shifts each slice's pixel grid
+ * along the plane: the grid grows by the shift (rows, for a tilt about the
+ * left–right axis) so that it holds every acquired pixel, as dcm2niix's tilt
+ * correction does; a regular stack keeps its columns and rows.
  *
  * Every target slice is a plane of the acquired orientation, so each lies
  * between two acquired planes at one distance from each: a target voxel is
@@ -114,11 +113,13 @@ export function resampleGrid(g: NiftiGeometry): ResampleGrid {
     col[k] = (vv * a - uvDot * b) / det / dCol;
     row[k] = (uu * b - uvDot * a) / det / dRow;
   }
-  // The target grid half-way between the ends' grids.
-  const c0 = (Math.min(...col) + Math.max(...col)) / 2;
-  const r0 = (Math.min(...row) + Math.max(...row)) / 2;
+  // The target grid from the lowest slice offset to the highest, so that it holds every acquired pixel.
+  const c0 = Math.min(...col);
+  const r0 = Math.min(...row);
   const shiftColumn = col.map((c) => snap(c0 - c, SNAP_PIXEL));
   const shiftRow = row.map((r) => snap(r0 - r, SNAP_PIXEL));
+  const columns = g.columns + Math.ceil(snap(Math.max(...col) - c0, SNAP_PIXEL));
+  const rows = g.rows + Math.ceil(snap(Math.max(...row) - r0, SNAP_PIXEL));
 
   let step: number;
   let rule: GridStepRule;
@@ -129,7 +130,8 @@ export function resampleGrid(g: NiftiGeometry): ResampleGrid {
 
   const origin: Vec3 = [0, 1, 2].map((a) => first[a]! + c0 * dCol * u[a]! + r0 * dRow * v[a]!) as unknown as Vec3;
   const planes = Array.from({ length: slices }, (_, k) => ({ position: [0, 1, 2].map((a) => origin[a]! + k * step * normal[a]!) as unknown as Vec3 }));
-  const geometry: NiftiGeometry = { columns: g.columns, rows: g.rows, slices, spacing: [dCol, dRow, step], rowCosine: u, columnCosine: v, planes };
+  const geometry: NiftiGeometry = { columns, rows, slices, spacing: [dCol, dRow, step], rowCosine: u, columnCosine: v, planes };
+  checkGeometry(geometry);
 
   const lower = new Int32Array(slices);
   const upper = new Int32Array(slices);
@@ -191,14 +193,14 @@ function footing(grid: ResampleGrid, k: number): Footing {
 }
 
 /**
- * Bilinear samples of one acquired slice along target row j, into `out`
- * (columns values); `outside` where the sample falls more than half a pixel
- * beyond the slice.
+ * Bilinear samples of one acquired slice (`columns` × `rows`) along target
+ * row j, into `out` (one value per target column); `outside` where the
+ * sample falls more than half a pixel beyond the slice.
  */
 function sampleRow(src: ArrayLike<number>, columns: number, rows: number, f: Footing, j: number, outside: number, out: Float64Array): void {
   const r = j + f.r0 + f.fr;
   if (r < -0.5 || r > rows - 0.5) {
-    out.fill(outside, 0, columns);
+    out.fill(outside);
     return;
   }
   const rA = Math.max(0, Math.min(rows - 1, j + f.r0));
@@ -207,7 +209,7 @@ function sampleRow(src: ArrayLike<number>, columns: number, rows: number, f: Foo
   const b = rB * columns;
   const fr = f.fr;
   const fc = f.fc;
-  for (let i = 0; i < columns; i++) {
+  for (let i = 0; i < out.length; i++) {
     const c = i + f.c0 + fc;
     if (c < -0.5 || c > columns - 0.5) {
       out[i] = outside;
@@ -227,6 +229,7 @@ function sampleRow(src: ArrayLike<number>, columns: number, rows: number, f: Foo
  */
 export function resampleCtSlice(grid: ResampleGrid, t: number, ct: (k: number) => Int16Array, padding: number, out?: Int16Array): Int16Array {
   const { columns, rows } = grid.geometry;
+  const { columns: sc, rows: sr } = grid.source;
   const result = out ?? new Int16Array(columns * rows);
   const lo = grid.lower[t]!;
   if (lo < 0) return result.fill(padding);
@@ -235,7 +238,7 @@ export function resampleCtSlice(grid: ResampleGrid, t: number, ct: (k: number) =
   const fLo = footing(grid, lo);
   const src = ct(lo);
   // A target plane on an acquired one, on its pixel grid: the slice itself.
-  if (w === 0 && fLo.fc === 0 && fLo.fr === 0 && fLo.c0 === 0 && fLo.r0 === 0) {
+  if (w === 0 && fLo.fc === 0 && fLo.fr === 0 && fLo.c0 === 0 && fLo.r0 === 0 && columns === sc && rows === sr) {
     result.set(src.subarray(0, columns * rows));
     return result;
   }
@@ -244,8 +247,8 @@ export function resampleCtSlice(grid: ResampleGrid, t: number, ct: (k: number) =
   const fHi = footing(grid, hi);
   const srcHi = w === 0 ? src : ct(hi);
   for (let j = 0; j < rows; j++) {
-    sampleRow(src, columns, rows, fLo, j, padding, a);
-    if (w !== 0) sampleRow(srcHi, columns, rows, fHi, j, padding, b);
+    sampleRow(src, sc, sr, fLo, j, padding, a);
+    if (w !== 0) sampleRow(srcHi, sc, sr, fHi, j, padding, b);
     const base = j * columns;
     for (let i = 0; i < columns; i++) {
       const value = Math.round(w === 0 ? a[i]! : a[i]! * (1 - w) + b[i]! * w);
@@ -283,7 +286,7 @@ export class LabelResampler {
     private readonly labels: (k: number) => Uint8Array | undefined,
   ) {
     const { columns, rows } = grid.geometry;
-    this.mask = new Uint8Array(columns * rows);
+    this.mask = new Uint8Array(grid.source.columns * grid.source.rows);
     this.a = new Float64Array(columns);
     this.b = new Float64Array(columns);
     this.best = new Float32Array(columns * rows);
@@ -293,6 +296,7 @@ export class LabelResampler {
   slice(t: number): Uint8Array | undefined {
     const g = this.grid;
     const { columns, rows } = g.geometry;
+    const { columns: sc, rows: sr } = g.source;
     const lo = g.lower[t]!;
     if (lo < 0) return undefined;
     const hi = g.upper[t]!;
@@ -317,8 +321,8 @@ export class LabelResampler {
       // Only rows and columns within the label's boxes (mapped onto the target, one pixel more) can be inside.
       const box = unionBox(useA ? mapBox(A!, fLo) : undefined, useB ? mapBox(B!, fHi) : undefined, columns, rows);
       for (let j = box.r0; j <= box.r1; j++) {
-        if (useA) sampleRow(A!.field, columns, rows, fLo, j, Infinity, this.a);
-        if (useB) sampleRow(B!.field, columns, rows, fHi, j, Infinity, this.b);
+        if (useA) sampleRow(A!.field, sc, sr, fLo, j, Infinity, this.a);
+        if (useB) sampleRow(B!.field, sc, sr, fHi, j, Infinity, this.b);
         const base = j * columns;
         for (let i = box.c0; i <= box.c1; i++) {
           const d = wb === 0 ? this.a[i]! : wa === 0 ? this.b[i]! : this.a[i]! * wa + this.b[i]! * wb;
