@@ -24,7 +24,8 @@ import { zipPieces } from './zip.js';
 
 /** What a `FileSystemWritableFileStream` offers that we use. */
 export interface WritableLike {
-  write(data: Uint8Array): Promise<void>;
+  /** ArrayBuffer-backed bytes, as the platform's `write` takes them. */
+  write(data: Uint8Array<ArrayBuffer>): Promise<void>;
   close(): Promise<void>;
   abort(reason?: unknown): Promise<void>;
 }
@@ -74,7 +75,8 @@ export class DirectorySink implements DatasetSink {
       this.#open.add(writable);
       for (const piece of data instanceof Uint8Array ? [data] : data) {
         throwIfAborted(signal);
-        if (piece.length) await writable.write(piece);
+        // Our pieces are never views of a SharedArrayBuffer.
+        if (piece.length) await writable.write(piece as Uint8Array<ArrayBuffer>);
       }
       throwIfAborted(signal);
       await writable.close();

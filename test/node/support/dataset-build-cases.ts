@@ -4,17 +4,14 @@
  * patients, each with its own subset of lumbar labels under its own ids and
  * names (one in Chinese), one with a 20° gantry tilt (its geometry built as
  * export-nifti.tools.test.ts builds its tilted stack), and what each case's
- * label image must hold. Also a stand-in for a File System Access folder
- * over Node's file system, so `DirectorySink` runs in Node.
+ * label image must hold. No Node module: the browser test of the folder
+ * sink (test/browser/dataset-build-opfs.test.ts) uses them too.
  */
-import { mkdirSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
-import { dirname, join } from 'node:path';
 import { CATEGORY, LUMBAR_DISC, LUMBAR_VERTEBRAL_BODY, type SegmentCode } from '../../../src/core/annotation/codes.js';
 import { DOCUMENT_SCHEMA_VERSION, type DocumentSnapshot } from '../../../src/core/annotation/document-data.js';
 import type { Vec3 } from '../../../src/core/dicom/types.js';
 import type { CaseLoader, DatasetCaseData } from '../../../src/core/formats/dataset-build.js';
 import { addCases, createDefinition, type CaseToAdd, type DatasetDefinition } from '../../../src/core/formats/dataset-definition.js';
-import type { DirectoryHandleLike, FileHandleLike, WritableLike } from '../../../src/core/formats/dataset-sinks.js';
 import type { ExportSeries } from '../../../src/core/formats/export-job.js';
 
 export const COLUMNS = 32;
@@ -239,59 +236,4 @@ export function expectedLabelValues(c: SyntheticCase, valueOf: (s: Structure) =>
     }
   }
   return out;
-}
-
-// ---------------------------------------------------------------------------
-
-/** A File System Access folder over Node's file system, with the same swap-file-until-close behaviour as Chromium's. */
-export function nodeDirectory(root: string): DirectoryHandleLike {
-  const notFound = (path: string) => Object.assign(new Error(`${path} not found`), { name: 'NotFoundError' });
-  const isDir = (p: string) => {
-    try {
-      return statSync(p).isDirectory();
-    } catch {
-      return undefined;
-    }
-  };
-  return {
-    async getDirectoryHandle(name, options) {
-      const path = join(root, name);
-      const kind = isDir(path);
-      if (kind === false) throw Object.assign(new Error(`${path} is a file`), { name: 'TypeMismatchError' });
-      if (kind === undefined) {
-        if (!options?.create) throw notFound(path);
-        mkdirSync(path);
-      }
-      return nodeDirectory(path);
-    },
-    async getFileHandle(name, options): Promise<FileHandleLike> {
-      const path = join(root, name);
-      const kind = isDir(path);
-      if (kind === true) throw Object.assign(new Error(`${path} is a folder`), { name: 'TypeMismatchError' });
-      if (kind === undefined) {
-        if (!options?.create) throw notFound(path);
-        writeFileSync(path, new Uint8Array(0));
-      }
-      return {
-        async createWritable(): Promise<WritableLike> {
-          const swap = `${path}.crswap`;
-          mkdirSync(dirname(swap), { recursive: true });
-          writeFileSync(swap, new Uint8Array(0));
-          const chunks: Uint8Array[] = [];
-          return {
-            async write(data) {
-              chunks.push(data.slice());
-            },
-            async close() {
-              writeFileSync(swap, Buffer.concat(chunks));
-              renameSync(swap, path);
-            },
-            async abort() {
-              rmSync(swap, { force: true });
-            },
-          };
-        },
-      };
-    },
-  };
 }
