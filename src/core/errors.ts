@@ -33,6 +33,8 @@ export const ERROR_CODES = [
   'seg-invalid',
   'seg-unsupported',
   'seg-export-invalid',
+  // Blocking checklist findings the caller of export() did not accept.
+  'export-blocked',
   'deidentify-invalid',
   'dataset-export-invalid',
   'png-invalid',

@@ -28,6 +28,7 @@ import type { ViewPlane } from '../core/dicom/view-plane.js';
 import type { ToolStatusCode } from '../tools/annotation-tool.js';
 import type { CompareSource } from './segmark-agreement/segmark-agreement.js';
 import type { ExportChoice } from './segmark-export-dialog/segmark-export-dialog.js';
+import type { GatedFinding } from '../session/export-gate.js';
 import type { ReviewStepDetail } from './segmark-review-panel/segmark-review-panel.js';
 
 // ── Public events: fired on the host element for the host page ─────────────
@@ -104,6 +105,8 @@ export interface ExportDetail {
   elapsedMs: number;
   /** Checklist findings the user chose to export anyway (codes). */
   overridden: string[];
+  /** The same findings one by one: code, key (`code:labelId`), label and what the checklist said. */
+  overriddenFindings: GatedFinding[];
 }
 
 /** The annotation was stored in the browser (autosave). */

@@ -1,6 +1,7 @@
 /**
  * Files in and out of an annotator's session: exports (through the export
- * workers, ending in a `File`), the export checklist, and imports of masks
+ * workers, ending in a `File`), the export checklist (a gate for the host's
+ * export, `export-gate.ts`), and imports of masks
  * to correct. Each reports what it did as the host expects: `segmark-export`,
  * an audit entry, notices, and `segmark-error` with a stable code when it
  * fails (rejecting too).
@@ -15,6 +16,14 @@ import type { AuditEntry } from '../core/review/record.js';
 import { toLocale } from '../core/text.js';
 import { toolStrings } from '../text/tools.js';
 import type { AnnotatorSession } from './annotator-session.js';
+import { checkAcceptance, ExportBlockedError, splitBlocking, type ExportAcceptance } from './export-gate.js';
+
+/** Throws `bad-argument` for a format no export makes. */
+function checkFormat(format: string): void {
+  if (!(EXPORT_FORMATS as readonly string[]).includes(format)) {
+    throw new SegmarkError('bad-argument', `unknown export format ${String(format)}`, { params: { argument: `format ${String(format)}` } });
+  }
+}
 
 export class Exchange {
   /** This annotator's export workers, kept between exports and ended with `dispose`. */
@@ -42,17 +51,45 @@ export class Exchange {
     return exportChecklist({ format, options, series: volume, snapshot: document.snapshot() });
   }
 
-  /** Makes the export file; `overridden` names checklist findings the user chose to export anyway. */
-  async export(format: ExportFormat, options: ExportOptions = {}, overridden: string[] = []): Promise<File> {
+  /**
+   * The host's `export()`: the checklist first, as the dialog shows it.
+   * Blocking findings the caller does not accept (`acceptFindings`, by code
+   * or `code:labelId`) reject with `export-blocked`, an `ExportBlockedError`
+   * listing them, before any work; the accepted ones are recorded as
+   * overridden in `segmark-export`.
+   */
+  async exportChecked(format: ExportFormat, options: ExportOptions & ExportAcceptance = {}): Promise<File> {
+    const { acceptFindings, ...formatOptions } = options;
+    let accepted: readonly string[];
+    try {
+      checkFormat(format);
+      accepted = checkAcceptance(acceptFindings);
+      this.session.requireOpen();
+      const { refused } = splitBlocking(this.checklist(format, formatOptions), accepted);
+      if (refused.length) throw new ExportBlockedError(refused);
+    } catch (error) {
+      const e = toSegmarkError(error, 'internal');
+      this.session.reportError(e);
+      throw e;
+    }
+    return this.export(format, formatOptions, accepted);
+  }
+
+  /**
+   * Makes the export file. `overridden` names the blocking checklist findings
+   * the user chose to export anyway (codes, or keys `code:labelId`); the
+   * findings it names are recorded in `segmark-export`. The export dialog,
+   * which shows the checklist, and Save to PACS call this directly.
+   */
+  async export(format: ExportFormat, options: ExportOptions = {}, overridden: readonly string[] = []): Promise<File> {
     const { session } = this;
     const v = session.volume;
     const document = session.document;
     const started = performance.now();
     try {
-      if (!(EXPORT_FORMATS as readonly string[]).includes(format)) {
-        throw new SegmarkError('bad-argument', `unknown export format ${String(format)}`, { params: { argument: `format ${String(format)}` } });
-      }
+      checkFormat(format);
       session.requireOpen();
+      const overriddenFindings = overridden.length ? splitBlocking(this.checklist(format, options), overridden).accepted : [];
       if (needsImage({ format, options }) && v!.loaded.includes(0)) throw new SegmarkError('still-loading', 'the series is still loading');
       const job: ExportJob = {
         format,
@@ -63,7 +100,14 @@ export class Exchange {
         role: session.setting('role'),
       };
       const file = await this.runner.run(job, v!.sliceData);
-      session.emit('segmark-export', { format, fileName: file.name, size: file.size, elapsedMs: performance.now() - started, overridden });
+      session.emit('segmark-export', {
+        format,
+        fileName: file.name,
+        size: file.size,
+        elapsedMs: performance.now() - started,
+        overridden: [...new Set(overriddenFindings.map((f) => f.code))],
+        overriddenFindings,
+      });
       if (session.writable) this.log({ action: 'export', format });
       return file;
     } catch (error) {

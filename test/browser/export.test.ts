@@ -19,6 +19,11 @@ import { sampleFiles } from './support/sample.js';
 
 afterEach(unmountAll);
 
+/** Labels of the template left empty block an export (issue 16): these exports accept that, as "Export anyway" does. */
+const ANYWAY = { acceptFindings: ['empty-label'] };
+/** An import is unverified until a person checks it, which blocks too. */
+const IMPORTED = { acceptFindings: ['empty-label', 'unverified-import'] };
+
 type Internals = { annotations: { document: AnnotationDocument } };
 
 /** An annotator on the whole sample with every ground-truth disc drawn as its exact outline. */
@@ -54,13 +59,13 @@ describe('export', () => {
     const events: { format: string; fileName: string; size: number }[] = [];
     a.addEventListener('segmark-export', (e) => events.push(e.detail));
 
-    const nifti = await a.export('nifti');
+    const nifti = await a.export('nifti', ANYWAY);
     expect(nifti.name).toMatch(/_labels\.nii\.gz$/);
     const image = readNifti(await bytes(nifti));
     expect(image.dims.slice(0, 3)).toEqual([truth.columns, truth.rows, truth.slices]);
     expect(firstDifference(image.data as Uint8Array, truth.labels)).toBe(-1);
 
-    const seg = readSeg(await bytes(await a.export('dicom-seg')));
+    const seg = readSeg(await bytes(await a.export('dicom-seg', ANYWAY)));
     const uids = a.series!.sopInstanceUIDs;
     const n = truth.columns * truth.rows;
     // Every label of the template is declared; frames exist only where a disc is.
@@ -85,7 +90,7 @@ describe('export', () => {
 
   it('the NIfTI bundle holds the CT volume exactly and a sidecar with the label names and codes', async () => {
     const { a } = await annotated();
-    const zip = unzipSync(await bytes(await a.export('nifti', { image: true, name: 'case 1' })));
+    const zip = unzipSync(await bytes(await a.export('nifti', { image: true, name: 'case 1', ...ANYWAY })));
     expect(Object.keys(zip).sort()).toEqual(['case_1_image.nii.gz', 'case_1_labels.json', 'case_1_labels.nii.gz']);
     const ct = readNifti(zip['case_1_image.nii.gz']!);
     const slices = a.session.volume!.sliceData;
@@ -161,9 +166,9 @@ describe('the export dialog', () => {
 describe('import', () => {
   it('our NIfTI zip and our SEG re-import onto a fresh document as the same labelmap, unverified, in one undo step', async () => {
     const { a } = await annotated();
-    const bundle = await a.export('nifti', { bundle: true });
-    const seg = await a.export('dicom-seg');
-    const reference = readNifti(await bytes(await a.export('nifti'))).data as Uint8Array;
+    const bundle = await a.export('nifti', { bundle: true, ...ANYWAY });
+    const seg = await a.export('dicom-seg', ANYWAY);
+    const reference = readNifti(await bytes(await a.export('nifti', ANYWAY))).data as Uint8Array;
     const files = await sampleFiles();
 
     for (const file of [bundle, seg]) {
@@ -174,7 +179,7 @@ describe('import', () => {
       expect(summary.labels.every((l) => !l.created)).toBe(true);
       const doc = b.getDocument()!;
       expect(doc.regions.every((r) => r.origin === 'imported' && r.verified === false)).toBe(true);
-      const again = readNifti(await bytes(await b.export('nifti'))).data as Uint8Array;
+      const again = readNifti(await bytes(await b.export('nifti', IMPORTED))).data as Uint8Array;
       expect(firstDifference(again, reference)).toBe(-1);
       // One undo step takes the whole import back.
       expect(b.undo()).toBe(true);
@@ -184,7 +189,7 @@ describe('import', () => {
 
   it('a labelmap from another series is refused with import-geometry, naming the file; nothing changes', async () => {
     const { a } = await annotated();
-    const nifti = await a.export('nifti');
+    const nifti = await a.export('nifti', ANYWAY);
     const b = mountAnnotator();
     await b.loadFiles((await sampleFiles()).slice(0, 40));
     const errors: { code: string; file?: string }[] = [];
@@ -198,19 +203,19 @@ describe('import', () => {
 describe('the other formats', () => {
   it('PNG masks and COCO re-import as the same labelmap; the dataset package is an nnU-Net layout without patient data', async () => {
     const { a } = await annotated();
-    const reference = readNifti(await bytes(await a.export('nifti'))).data as Uint8Array;
-    const png = await a.export('png-zip');
-    const coco = await a.export('coco');
+    const reference = readNifti(await bytes(await a.export('nifti', ANYWAY))).data as Uint8Array;
+    const png = await a.export('png-zip', ANYWAY);
+    const coco = await a.export('coco', ANYWAY);
     const files = await sampleFiles();
     for (const file of [png, coco]) {
       const b = mountAnnotator();
       await b.loadFiles(files);
       await b.importMask(file);
-      const again = readNifti(await bytes(await b.export('nifti'))).data as Uint8Array;
+      const again = readNifti(await bytes(await b.export('nifti', IMPORTED))).data as Uint8Array;
       expect(firstDifference(again, reference)).toBe(-1);
     }
 
-    const dataset = unzipSync(await bytes(await a.export('dataset', { caseId: 'case_0042' })));
+    const dataset = unzipSync(await bytes(await a.export('dataset', { caseId: 'case_0042', ...ANYWAY })));
     const names = Object.keys(dataset).sort();
     expect(names).toEqual([
       'Dataset001_Segmark/dataset.json',

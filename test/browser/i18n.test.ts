@@ -13,6 +13,9 @@ import { mountAnnotator, unmountAll } from './support/mount.js';
 
 afterEach(unmountAll);
 
+/** Labels of the template left empty block an export (issue 16): these exports accept that, as "Export anyway" does. */
+const ANYWAY = { acceptFindings: ['empty-label'] };
+
 /** Words written the same way in Chinese UI text: names of formats, standards, units, modalities, keys. */
 const SAME_IN_BOTH = new Set(
   'CT MR PT CR DX US MG NM XA RF OT HU DICOM DICOMweb NIfTI SEG PNG COCO JSON CSV RLE nnU Net PACS SOP UID ID mm mL cm px MB GB kB Dice Jaccard HD HD95 Ctrl Shift Alt Esc Tab Enter Home End PageUp PageDown Segmark SNOMED https http int uint RAS LPS WW WL zip gz nii'.split(' '),
@@ -163,7 +166,7 @@ describe('zh-CN interface', () => {
     expect(shown()[10]).toBe('椎管');
     const labels = a.getDocument()!.labels;
     expect(labels.map((l) => l.name).slice(0, 3)).toEqual(['L1/L2 椎间盘', 'Disc two', 'L3/L4 椎间盘']);
-    const coco = JSON.parse(await (await a.export('coco')).text()) as { categories: { id: number; name: string }[] };
+    const coco = JSON.parse(await (await a.export('coco', ANYWAY)).text()) as { categories: { id: number; name: string }[] };
     expect(coco.categories.find((c) => c.id === 1)!.name).toBe('L1/L2 椎间盘');
     expect(coco.categories.find((c) => c.id === 2)!.name).toBe('Disc two');
 

@@ -101,7 +101,7 @@ describe.skipIf(!haveShared)('a host-driven review of an imported SEG', () => {
     expect(a.getDocument()!.review!.audit.filter((e) => e.action === 'status').map((e) => e.user)).toEqual(['dr.wang', 'dr.li']);
 
     // The exported SEG: the segment is SEMIAUTOMATIC and names the imported algorithm (read with dicom-parser, not our reader).
-    const seg = new Uint8Array(await (await a.export('dicom-seg')).arrayBuffer());
+    const seg = new Uint8Array(await (await a.export('dicom-seg', { acceptFindings: ['empty-label', 'rejected-outline'] })).arrayBuffer());
     const ds = dicomParser.parseDicom(seg);
     const segments = ds.elements.x00620002!.items!.map((item) => ({
       label: item.dataSet!.string('x00620005'),

@@ -1,6 +1,7 @@
 import type { NamedBlob } from '../../core/dicom/sources.js';
 import { WINDOW_PRESETS } from '../../core/display/window.js';
 import type { ExportFormat, ExportOptions } from '../../core/formats/export-job.js';
+import type { ExportAcceptance } from '../../session/export-gate.js';
 import type { ChecklistFinding } from '../../core/formats/checklist.js';
 import type { ImportSummary } from '../../core/formats/import-apply.js';
 import type { DocumentSnapshot, RejectReason } from '../../core/annotation/document-data.js';
@@ -38,7 +39,7 @@ export interface DicomWebLoad extends DicomWebSource, SeriesRef {}
  * @fires segmark-slice - the shown slice changed
  * @fires segmark-change - the annotation changed; detail `{ labelId, slice, kind }`
  * @fires segmark-save - the annotation was stored in the browser; detail `{ time }`
- * @fires segmark-export - an export was made; detail `{ format, fileName, size, elapsedMs, overridden }`
+ * @fires segmark-export - an export was made; detail `{ format, fileName, size, elapsedMs, overridden, overriddenFindings }` (`overridden`: codes of the blocking findings exported anyway; `overriddenFindings`: each with its key, label and detail)
  * @fires segmark-window - the window changed
  * @fires segmark-pacs-store - a DICOM SEG was stored in the PACS by Save to PACS; detail: its UIDs and size
  * @fires segmark-status - the review status changed; detail `{ status, previous, user, role, at, note }`
@@ -194,8 +195,11 @@ export class SegmarkAnnotator extends AnnotatorBase {
   fit(): void { runCommand(this.commands, 'fit'); }
   actualSize(): void { runCommand(this.commands, 'actual-size'); }
 
-  /** The annotation as a `File`: `nifti` (`{ bundle: true }` a zip with labels.json, `{ image: true }` with the CT), `dicom-seg`, `png-zip`, `coco` or `dataset`; made in a worker; fires `segmark-export`, or `segmark-error` and rejects. */
-  export(format: ExportFormat, options: ExportOptions = {}): Promise<File> { return this.exchange.export(format, options); }
+  /**
+   * The annotation as a `File`: `nifti` (`{ bundle: true }` a zip with labels.json, `{ image: true }` with the CT), `dicom-seg`, `png-zip`, `coco` or `dataset`; made in a worker; fires `segmark-export`, or `segmark-error` and rejects.
+   * The export checklist runs first: blocking findings reject with code `export-blocked` (an error whose `findings` lists them) unless `options.acceptFindings` names them — a code accepts every finding of that code, `code:labelId` one label's — as the dialog's "Export anyway" does; `segmark-export` records what was overridden.
+   */
+  export(format: ExportFormat, options: ExportOptions & ExportAcceptance = {}): Promise<File> { return this.exchange.exportChecked(format, options); }
   /** Imports a segmentation (NIfTI labelmap, our NIfTI zip, DICOM SEG) onto the open series to be corrected, as one undo step of unverified outlines; rejects (and fires `segmark-error`) when it cannot be placed. */
   importMask(file: Blob): Promise<ImportSummary> { return this.exchange.importMask(file); }
   /** Opens the Compare panel (also the toolbar's Compare… button), listing the series' other stored documents. */
