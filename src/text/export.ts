@@ -40,6 +40,7 @@ const en = {
     'geometry-roundtrip': "The file's geometry puts a voxel {errorMm} mm from its DICOM position.",
     'acquired-grid-misplaced':
       'On the acquired slices NIfTI would put voxels up to {errorMm} mm from their place, more than half a voxel ({halfVoxelMm} mm): export on the resampled grid, where sform and qform are exact, or export anyway to keep the acquired slices.',
+    'missing-uid': 'The source images have no {attributes}: a DICOM SEG exported anyway gets new UIDs in their place, so a PACS will not file it with its CT.',
     'resampled-grid':
       'Written on a regular grid: {slices} slices {step} mm apart along the slice normal ({acquiredSlices} acquired); CT linear between the acquired slices, labels shape-based; sform and qform exact.',
   } satisfies Record<ChecklistCode, string>,
@@ -84,6 +85,7 @@ const zh: ExportText = {
     'geometry-roundtrip': '文件的几何信息使一个体素偏离其 DICOM 位置 {errorMm} mm。',
     'acquired-grid-misplaced':
       '按采集层导出时，NIfTI 会使体素偏离其位置最多 {errorMm} mm，超过半个体素（{halfVoxelMm} mm）：请按重采样网格导出（sform 与 qform 均精确），或选择仍然导出以保留采集层。',
+    'missing-uid': '源图像缺少 {attributes}：仍然导出的 DICOM SEG 将使用新的 UID 代替，PACS 不会把它与其 CT 归在一起。',
     'resampled-grid': '按规则网格导出：沿层面法线 {slices} 层，层距 {step} mm（采集 {acquiredSlices} 层）；CT 在采集层之间线性插值，标签按形状插值；sform 与 qform 精确。',
   },
 };

@@ -14,6 +14,8 @@ import type { SeriesHeader } from '../../src/core/dicom/types.js';
 import { runExport, type ExportJob, type ExportOptions, type ExportSeries } from '../../src/core/formats/export-job.js';
 import { missingSourceUids, segChecks, withSourceUids } from '../../src/core/formats/seg-checks.js';
 import { readSeg } from '../../src/core/formats/seg.js';
+import { exportChecklist } from '../../src/core/formats/checklist.js';
+import { findingText } from '../../src/text/export.js';
 import dicomParser from 'dicom-parser';
 
 type V3 = [number, number, number];
@@ -77,6 +79,17 @@ describe('DICOM SEG source checks', () => {
     const [finding] = segChecks(job(series({ frameOfReferenceUID: '', sopClassUID: '' }, uids)));
     expect(finding).toMatchObject({ code: 'missing-uid', severity: 'block', slices: [1, 4], params: { attributes: 'SOPClassUID, FrameOfReferenceUID, SOPInstanceUID', count: 3 } });
     expect(missingSourceUids(series({}, uids))).toEqual({ attributes: ['SOPInstanceUID'], slices: [1, 4] });
+  });
+
+  it('REQ-SEG-UID-2b: the export checklist carries the finding, and the dialog says it in both languages', () => {
+    const j = job(series({ studyInstanceUID: '', seriesInstanceUID: '' }));
+    const finding = exportChecklist(j).find((f) => f.code === 'missing-uid');
+    expect(finding).toMatchObject({ severity: 'block', params: { attributes: 'StudyInstanceUID, SeriesInstanceUID' } });
+    expect(findingText('en', finding!)).toBe(
+      'The source images have no StudyInstanceUID, SeriesInstanceUID: a DICOM SEG exported anyway gets new UIDs in their place, so a PACS will not file it with its CT.',
+    );
+    expect(findingText('zh-CN', finding!)).toContain('StudyInstanceUID, SeriesInstanceUID');
+    expect(exportChecklist({ ...j, format: 'nifti' }).some((f) => f.code === 'missing-uid')).toBe(false);
   });
 
   it('REQ-SEG-UID-4: only the DICOM SEG is blocked: NIfTI, PNG, COCO and the dataset carry no source UID they need', () => {

@@ -10,8 +10,10 @@ import type { Label } from '../annotation/labels.js';
 import { exportedLabels, exportGrid, type ExportJob } from './export-job.js';
 import { gridMisplacements, niftiFindings, niftiSpace, type NiftiFinding, type NiftiGeometry } from './nifti-space.js';
 import { resampleGrid } from './resample.js';
+import { segChecks, type SegCheckCode } from './seg-checks.js';
 
 export type ChecklistCode =
+  | SegCheckCode
   | 'empty-label'
   | 'generic-code'
   | 'pending-interpolation'
@@ -128,6 +130,7 @@ export function exportChecklist(job: Pick<ExportJob, 'format' | 'options' | 'ser
       });
     }
   }
+  findings.push(...segChecks(job));
   return findings;
 }
 
