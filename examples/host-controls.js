@@ -12,7 +12,16 @@ $('next').addEventListener('click', () => (annotator.slice = Math.min((annotator
 $('undo').addEventListener('click', () => annotator.undo());
 $('redo').addEventListener('click', () => annotator.redo());
 $('export').addEventListener('click', async () => {
-  const file = await annotator.export('nifti', { bundle: true });
+  let file;
+  try {
+    file = await annotator.export('nifti', { bundle: true });
+  } catch (error) {
+    // The export checklist blocks (e.g. labels without outlines): ask, then export past what the user accepts.
+    if (error.code !== 'export-blocked') return;
+    const list = error.findings.map((f) => `- ${f.detail}`).join('\n');
+    if (!confirm(`Export anyway?\n${list}`)) return;
+    file = await annotator.export('nifti', { bundle: true, acceptFindings: error.findings.map((f) => f.key) });
+  }
   const link = document.createElement('a');
   link.href = URL.createObjectURL(file);
   link.download = file.name;

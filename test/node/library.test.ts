@@ -157,11 +157,12 @@ describe('the built library under a strict Content-Security-Policy', () => {
     const exported = await page.evaluate(async () => {
       const a = document.querySelector('segmark-annotator') as unknown as {
         annotations: { document: { setRegion(l: number, s: number, r: unknown, o: unknown): void } };
-        export(format: string): Promise<File>;
+        export(format: string, options?: { acceptFindings?: string[] }): Promise<File>;
       };
       a.annotations.document.setRegion(4, 30, { rings: [[100, 100, 150, 100, 150, 140, 100, 140]] }, { kind: 'draw' });
-      const nifti = await a.export('nifti');
-      const seg = await a.export('dicom-seg');
+      // The template's other labels are empty, which blocks an export unless accepted.
+      const nifti = await a.export('nifti', { acceptFindings: ['empty-label'] });
+      const seg = await a.export('dicom-seg', { acceptFindings: ['empty-label'] });
       return [nifti.size, seg.size];
     });
     expect(exported[0]).toBeGreaterThan(352);
@@ -208,9 +209,17 @@ describe('the built library under a strict Content-Security-Policy', () => {
     await page.waitForFunction(() => document.querySelector('segmark-annotator')!.getDocument()!.regions.length === 1);
     expect(await page.evaluate(() => document.getElementById('status')!.textContent)).toContain('label 5');
 
+    // Labels 1–4 and the rest are empty: export() rejects with export-blocked, the page asks, and exports past what the user accepts.
+    const asked: string[] = [];
+    page.once('dialog', (d) => {
+      asked.push(d.message());
+      void d.accept();
+    });
     const download = page.waitForEvent('download');
     await page.click('#export');
     expect((await download).suggestedFilename()).toMatch(/_nifti\.zip$/);
+    expect(asked).toHaveLength(1);
+    expect(asked[0]).toContain('has no outline on any slice');
 
     await page.click('#undo');
     expect(await regions()).toBe(0);
