@@ -64,6 +64,7 @@ const toolTests = [
   'test/node/export-gzip-parts.tools.test.ts', // Python's zlib, nibabel
   'test/node/export-nifti.tools.test.ts', // dcm2niix, nibabel, pydicom
   'test/node/export-png-coco.tools.test.ts', // Pillow, skimage
+  'test/node/export-resample.tools.test.ts', // dcm2niix, nibabel, pydicom
   'test/node/export-seg.tools.test.ts', // dciodvfy, dcmdump, dcmodify, pydicom, skimage
   'test/node/export-seg-real.tools.test.ts', // dciodvfy, pydicom
   'test/node/export-zip.tools.test.ts', // Python's zipfile, unzip

@@ -61,16 +61,28 @@ const INTERCEPT = -1024;
 const BODY_RADIUS = 38;
 const DISC = { centre: [0, 5, 0] as Vec3, axes: [22, 16, 12] as Vec3, hu: 80 };
 
+/** The phantom's numbers, for a checker in another language: HU = base + gradient · p in the body, + discHU in the disc. */
+export const IRREGULAR_PHANTOM = { base: 20, gradient: [1.5, 1, 3], bodyRadius: BODY_RADIUS, discCentre: DISC.centre, discAxes: DISC.axes, discHU: DISC.hu } as const;
+
 /** HU of the body at an LPS point (linear in x, y, z), before the disc. */
 export function irregularBodyHU(p: Vec3): number {
-  return 20 + 1.5 * p[0] + 1 * p[1] + 3 * p[2];
+  const { base, gradient: g } = IRREGULAR_PHANTOM;
+  return base + g[0] * p[0] + g[1] * p[1] + g[2] * p[2];
+}
+
+/** The disc's implicit function: below 1 inside, 1 on its surface. */
+export function irregularDiscLevel(p: Vec3): number {
+  const [cx, cy, cz] = DISC.centre;
+  const [a, b, c] = DISC.axes;
+  return ((p[0] - cx) / a) ** 2 + ((p[1] - cy) / b) ** 2 + ((p[2] - cz) / c) ** 2;
 }
 
 function insideDisc(p: Vec3): boolean {
-  const [cx, cy, cz] = DISC.centre;
-  const [a, b, c] = DISC.axes;
-  return ((p[0] - cx) / a) ** 2 + ((p[1] - cy) / b) ** 2 + ((p[2] - cz) / c) ** 2 <= 1;
+  return irregularDiscLevel(p) <= 1;
 }
+
+/** Radius of the body cylinder (mm): HU are linear inside it, air outside. */
+export const IRREGULAR_BODY_RADIUS = BODY_RADIUS;
 
 /** A small irregular CT series and its analytic truth. */
 export async function irregularSeries(options: IrregularOptions): Promise<IrregularSeries> {
