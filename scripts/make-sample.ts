@@ -7,9 +7,16 @@
  *
  *   npm run make-sample            (= tsx scripts/make-sample.ts)
  *   npm run make-sample -- <dir>   (write elsewhere)
+ *
+ * Or a small irregular series (`sample/irregular.ts`, 96 × 96, 24 slices),
+ * never committed, for trying the resampled NIfTI export:
+ *
+ *   npm run make-sample -- --tilt 18.5 <dir>   (GantryDetectorTilt 18.5°; negative tilts the other way)
+ *   npm run make-sample -- --uneven <dir>      (4 mm steps, then 7 mm)
  */
 
 import { mkdirSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { gzipSync } from 'fflate';
@@ -23,10 +30,23 @@ import {
   sampleSliceFile,
   sampleUids,
 } from './sample/index.js';
+import { irregularSeries, type IrregularOptions } from './sample/irregular.js';
 import { sampleReadme, sampleIndexJson } from './sample-readme.js';
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '..');
-const outDir = resolve(process.argv[2] ?? join(root, 'sample-dicom'));
+const args = process.argv.slice(2);
+const irregular: IrregularOptions | undefined =
+  args[0] === '--tilt' ? { kind: 'tilt', tiltDeg: Number(args.splice(0, 2)[1]) } : args[0] === '--uneven' ? (args.shift(), { kind: 'uneven' }) : undefined;
+// An irregular series goes to a temporary folder unless told: it is for trying out, not for the repository.
+const outDir = resolve(args[0] ?? (irregular ? join(tmpdir(), `segmark-${irregular.kind}`) : join(root, 'sample-dicom')));
+
+async function writeIrregular(options: IrregularOptions): Promise<void> {
+  if (options.kind === 'tilt' && !Number.isFinite(options.tiltDeg)) throw new Error('--tilt needs an angle in degrees, e.g. --tilt 18.5');
+  mkdirSync(outDir, { recursive: true });
+  const series = await irregularSeries(options);
+  for (const f of series.files) writeFileSync(join(outDir, f.name), f.bytes);
+  console.log(`wrote ${series.files.length} ${options.kind === 'tilt' ? `${options.tiltDeg}° tilted` : 'unevenly spaced'} slices to ${outDir}`);
+}
 
 async function main(): Promise<void> {
   const t0 = performance.now();
@@ -56,7 +76,7 @@ async function main(): Promise<void> {
   console.log(`wrote ${SAMPLE_SLICES} files (${(bytes / 1e6).toFixed(2)} MB) to ${outDir} in ${seconds.toFixed(1)} s`);
 }
 
-main().catch((e: unknown) => {
+(irregular ? writeIrregular(irregular) : main()).catch((e: unknown) => {
   console.error(e);
   process.exit(1);
 });

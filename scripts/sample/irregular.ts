@@ -21,6 +21,8 @@ import { encodePart10, EXPLICIT_VR_LITTLE_ENDIAN } from './part10.js';
 import { sampleUid } from './uids.js';
 
 export type Vec3 = [number, number, number];
+/** A point given to the phantom (any LPS triple, read only). */
+export type Point = readonly [number, number, number];
 
 export interface IrregularOptions {
   /** `tilt`: GantryDetectorTilt `tiltDeg` (default 18.5; negative tilts the other way); `uneven`: `steps` between table positions. */
@@ -48,9 +50,9 @@ export interface IrregularSeries {
   readonly size: number;
   readonly pixelSpacing: number;
   /** HU at an LPS point inside the reconstructed field, as sampled into the pixels. */
-  hu(p: Vec3): number;
+  hu(p: Point): number;
   /** 1 inside the disc, else 0. */
-  label(p: Vec3): number;
+  label(p: Point): number;
   /** The disc's volume (mm³). */
   readonly labelVolume: number;
   readonly paddingHU: number;
@@ -65,19 +67,19 @@ const DISC = { centre: [0, 5, 0] as Vec3, axes: [22, 16, 12] as Vec3, hu: 80 };
 export const IRREGULAR_PHANTOM = { base: 20, gradient: [1.5, 1, 3], bodyRadius: BODY_RADIUS, discCentre: DISC.centre, discAxes: DISC.axes, discHU: DISC.hu } as const;
 
 /** HU of the body at an LPS point (linear in x, y, z), before the disc. */
-export function irregularBodyHU(p: Vec3): number {
+export function irregularBodyHU(p: Point): number {
   const { base, gradient: g } = IRREGULAR_PHANTOM;
   return base + g[0] * p[0] + g[1] * p[1] + g[2] * p[2];
 }
 
 /** The disc's implicit function: below 1 inside, 1 on its surface. */
-export function irregularDiscLevel(p: Vec3): number {
+export function irregularDiscLevel(p: Point): number {
   const [cx, cy, cz] = DISC.centre;
   const [a, b, c] = DISC.axes;
   return ((p[0] - cx) / a) ** 2 + ((p[1] - cy) / b) ** 2 + ((p[2] - cz) / c) ** 2;
 }
 
-function insideDisc(p: Vec3): boolean {
+function insideDisc(p: Point): boolean {
   return irregularDiscLevel(p) <= 1;
 }
 
@@ -108,11 +110,11 @@ export async function irregularSeries(options: IrregularOptions): Promise<Irregu
   const paddingHU = IRREGULAR_PADDING_HU;
 
   // HU inside the reconstructed field (a circle about each image's centre, where the pixels hold the padding value beyond it).
-  const hu = (p: Vec3): number => {
+  const hu = (p: Point): number => {
     if (Math.hypot(p[0], p[1]) > BODY_RADIUS) return -1000;
     return Math.round(irregularBodyHU(p) + (insideDisc(p) ? DISC.hu : 0));
   };
-  const label = (p: Vec3): number => (insideDisc(p) ? 1 : 0);
+  const label = (p: Point): number => (insideDisc(p) ? 1 : 0);
 
   const uids = {
     study: await sampleUid(options.seed ?? 16, 'irregular/study'),

@@ -15,7 +15,7 @@ import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import { unzipSync } from 'fflate';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { IRREGULAR_BODY_RADIUS, IRREGULAR_PHANTOM, irregularBodyHU, irregularDiscLevel, irregularSeries, type IrregularOptions, type IrregularSeries, type Vec3 } from '../../scripts/sample/irregular.js';
+import { IRREGULAR_BODY_RADIUS, IRREGULAR_PHANTOM, irregularBodyHU, irregularDiscLevel, irregularSeries, type IrregularOptions, type IrregularSeries, type Point, type Vec3 } from '../../scripts/sample/irregular.js';
 import { maskToRegion } from '../../src/core/annotation/contour.js';
 import { AnnotationDocument } from '../../src/core/annotation/document.js';
 import { labelsFromTemplate } from '../../src/core/annotation/labels.js';
@@ -110,7 +110,7 @@ async function exportTo(dir: string, volume: Volume, doc: AnnotationDocument, op
 
 const apply = (m: Matrix44, ijk: readonly number[]): Vec3 => [0, 1, 2].map((r) => m[r]![0]! * ijk[0]! + m[r]![1]! * ijk[1]! + m[r]![2]! * ijk[2]! + m[r]![3]!) as Vec3;
 const dist = (a: readonly number[], b: readonly number[]) => Math.hypot(a[0]! - b[0]!, a[1]! - b[1]!, a[2]! - b[2]!);
-const ras = (p: Vec3): Vec3 => [-p[0], -p[1], p[2]];
+const ras = (p: Point): Vec3 => [-p[0], -p[1], p[2]];
 
 /** Largest distance between where two affines put the corner voxels of a volume. */
 function cornerDistance(a: Matrix44, b: Matrix44, shape: number[]): number {
