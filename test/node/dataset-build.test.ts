@@ -268,40 +268,52 @@ describe('resume and cancel', () => {
 });
 
 describe('blocking checklist findings', () => {
-  /** Case 4 with its L3/L4 label drawn nowhere: an empty label blocks. */
-  function withEmptyLabel(): CaseLoader {
+  /** Case 4 with its L3/L4 outlines imported and never checked: an unverified import blocks. */
+  function withUnverifiedImport(): CaseLoader {
     const base = syntheticLoader();
     return async (entry, signal) => {
       const data = await base(entry, signal);
       if (entry.id !== 'LumbarTest_0004') return data;
       const snapshot = snapshotOf(CASES[3]!);
-      return { ...data, snapshot: { ...snapshot, regions: snapshot.regions.filter((r) => r.labelId !== 5) } };
+      return { ...data, snapshot: { ...snapshot, regions: snapshot.regions.map((r) => (r.labelId === 5 ? { ...r, origin: 'imported' as const, verified: false } : r)) } };
     };
   }
 
+  it('a label with nothing drawn in a case is absent from it, not a blocking finding', async () => {
+    const base = syntheticLoader();
+    const loader: CaseLoader = async (entry, signal) => {
+      const data = await base(entry, signal);
+      if (entry.id !== 'LumbarTest_0004') return data;
+      const snapshot = snapshotOf(CASES[3]!);
+      return { ...data, snapshot: { ...snapshot, regions: snapshot.regions.filter((r) => r.labelId !== 5) } };
+    };
+    const result = await buildDataset(syntheticDefinition(), loader, new DirectorySink(nodeDirectory(freshDir('empty-label'))), { now: NOW });
+    expect(result.cases[3]).toMatchObject({ caseId: 'LumbarTest_0004', outcome: 'written', findings: [] });
+  });
+
   it("stop (default): the build fails naming the case and finding, before any of the case's files", async () => {
     const dir = freshDir('blocked-stop');
-    const error = await buildDataset(syntheticDefinition(), withEmptyLabel(), new DirectorySink(nodeDirectory(dir)), { now: NOW }).catch((e: unknown) => e);
-    expect(error).toMatchObject({ code: 'dataset-export-invalid', params: { case: 'LumbarTest_0004', findings: 'empty-label' } });
+    const error = await buildDataset(syntheticDefinition(), withUnverifiedImport(), new DirectorySink(nodeDirectory(dir)), { now: NOW }).catch((e: unknown) => e);
+    expect(error).toMatchObject({ code: 'dataset-export-invalid', params: { case: 'LumbarTest_0004', findings: 'unverified-import' } });
     expect([...filesIn(dir).keys()].some((p) => p.includes('LumbarTest_0004'))).toBe(false);
   });
 
   it('skip: the case is left out, numTraining counts the others, the dataset record says why', async () => {
     const dir = freshDir('blocked-skip');
-    const result = await buildDataset(syntheticDefinition(), withEmptyLabel(), new DirectorySink(nodeDirectory(dir)), { now: NOW, blocked: 'skip' });
+    const result = await buildDataset(syntheticDefinition(), withUnverifiedImport(), new DirectorySink(nodeDirectory(dir)), { now: NOW, blocked: 'skip' });
     expect(result.cases[3]).toMatchObject({ caseId: 'LumbarTest_0004', outcome: 'left-out' });
     expect(result.numTraining).toBe(3);
     const out = filesIn(dir);
     expect(JSON.parse(text(out.get(`${FOLDER}/dataset.json`))).numTraining).toBe(3);
-    expect(JSON.parse(text(out.get(`${FOLDER}/provenance.json`))).cases[3]).toMatchObject({ outcome: 'left-out', checklist: { blocking: ['empty-label'] } });
+    expect(JSON.parse(text(out.get(`${FOLDER}/provenance.json`))).cases[3]).toMatchObject({ outcome: 'left-out', checklist: { blocking: ['unverified-import'] } });
     expect([...out.keys()].some((p) => p.includes('LumbarTest_0004'))).toBe(false);
   });
 
   it('include: the case is written and its record lists the finding', async () => {
     const dir = freshDir('blocked-include');
-    await buildDataset(syntheticDefinition(), withEmptyLabel(), new DirectorySink(nodeDirectory(dir)), { now: NOW, blocked: 'include' });
+    await buildDataset(syntheticDefinition(), withUnverifiedImport(), new DirectorySink(nodeDirectory(dir)), { now: NOW, blocked: 'include' });
     const record = JSON.parse(text(filesIn(dir).get(`${FOLDER}/provenance/LumbarTest_0004.json`)));
-    expect(record.checklist.map((f: { code: string }) => f.code)).toEqual(['empty-label']);
+    expect(record.checklist.map((f: { code: string }) => f.code)).toEqual(['unverified-import']);
   });
 
   it('a label whose code is not in the definition is refused, naming the case and label', async () => {

@@ -254,6 +254,7 @@ function prepareCase(def: DatasetDefinition, entry: DefinitionCase, data: Datase
   const labels: Label[] = [];
   const datasetLabels: DatasetLabel[] = [];
   const retired: string[] = [];
+  const drawn = new Set(snapshot.regions.map((r) => r.labelId));
   (snapshot.labels as unknown as Label[]).forEach((label, i) => {
     const key = codeKey(label.code);
     const mapped = byKey.get(key);
@@ -264,6 +265,9 @@ function prepareCase(def: DatasetDefinition, entry: DefinitionCase, data: Datase
       retired.push(mapped.name);
       return;
     }
+    // A label with nothing drawn in this case is simply absent from it (dataset.json lists every label of the
+    // definition): a case of L4/L5 alone is not blocked by the template's other, empty discs.
+    if (!drawn.has(label.id)) return;
     labels.push(label);
     datasetLabels.push({ value: mapped.value, originalId: label.id, name: mapped.name });
   });
