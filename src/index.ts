@@ -11,6 +11,7 @@ export { SegmarkSurfaceView, type SurfaceSummary, type ViewDirection } from './e
 export { SegmarkLabelPanel } from './elements/segmark-label-panel/segmark-label-panel.js';
 export { SegmarkSeriesList } from './elements/segmark-series-list/segmark-series-list.js';
 export { SegmarkWorkPanel } from './elements/segmark-work-panel/segmark-work-panel.js';
+export { SegmarkDatasetPanel } from './elements/segmark-dataset-panel/segmark-dataset-panel.js';
 export { SegmarkExportDialog } from './elements/segmark-export-dialog/segmark-export-dialog.js';
 export { SegmarkStudyBrowser } from './elements/segmark-study-browser/segmark-study-browser.js';
 export { SegmarkReviewPanel } from './elements/segmark-review-panel/segmark-review-panel.js';
@@ -33,6 +34,10 @@ export type {
   WindowDetail,
 } from './elements/events.js';
 export type { ReviewStatus } from './core/review/workflow.js';
+export { ExportBlockedError, type ExportAcceptance } from './session/export-gate.js';
+export type { DatasetCase } from './store/dataset-cases.js';
+export type { DatasetJobResult } from './session/dataset-job.js';
+export type { DatasetBuildOptions } from './elements/segmark-annotator/dataset.js';
 export type { ReviewRecord, AuditEntry } from './core/review/record.js';
 export type { CommentThread, CommentReply, NewComment } from './core/review/comments.js';
 export type { DocumentSnapshot } from './core/annotation/document-data.js';

@@ -7,6 +7,7 @@ import { SegmarkSurfaceView } from './elements/segmark-surface-view/segmark-surf
 import { SegmarkSeriesList } from './elements/segmark-series-list/segmark-series-list.js';
 import { SegmarkViewport } from './elements/segmark-viewport/segmark-viewport.js';
 import { SegmarkWorkPanel } from './elements/segmark-work-panel/segmark-work-panel.js';
+import { SegmarkDatasetPanel } from './elements/segmark-dataset-panel/segmark-dataset-panel.js';
 import { SegmarkExportDialog } from './elements/segmark-export-dialog/segmark-export-dialog.js';
 import { SegmarkStudyBrowser } from './elements/segmark-study-browser/segmark-study-browser.js';
 import { SegmarkReviewPanel } from './elements/segmark-review-panel/segmark-review-panel.js';
@@ -19,6 +20,7 @@ define('segmark-surface-view', SegmarkSurfaceView);
 define('segmark-series-list', SegmarkSeriesList);
 define('segmark-label-panel', SegmarkLabelPanel);
 define('segmark-work-panel', SegmarkWorkPanel);
+define('segmark-dataset-panel', SegmarkDatasetPanel);
 define('segmark-export-dialog', SegmarkExportDialog);
 define('segmark-agreement', SegmarkAgreement);
 define('segmark-annotator', SegmarkAnnotator);

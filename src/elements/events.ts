@@ -214,6 +214,12 @@ export const VERSION_SAVE = 'sm-version-save';
 export const WORK_REFRESH = 'sm-work-refresh';
 /** `<segmark-work-panel>`: remove every cached image (the user confirmed). */
 export const IMAGES_FORGET = 'sm-images-forget';
+/** `<segmark-dataset-panel>`: the panel was opened; read the stored cases again. */
+export const DATASET_REFRESH = 'sm-dataset-refresh';
+/** `<segmark-dataset-panel>`: build a dataset of the picked cases. */
+export const DATASET_BUILD = 'sm-dataset-build';
+/** `<segmark-dataset-panel>`: stop the build under way. */
+export const DATASET_CANCEL = 'sm-dataset-cancel';
 
 /** `<segmark-export-dialog>`: the choice changed; findings are wanted. */
 export const EXPORT_CHECK = 'sm-export-check';
@@ -305,6 +311,9 @@ export const EVENTS = {
   [VERSION_SAVE]: spec<NoDetail>(),
   [WORK_REFRESH]: spec<NoDetail>(),
   [IMAGES_FORGET]: spec<NoDetail>(),
+  [DATASET_REFRESH]: spec<NoDetail>(),
+  [DATASET_BUILD]: spec<{ docIds: string[]; name: string }>(),
+  [DATASET_CANCEL]: spec<NoDetail>(),
   [EXPORT_CHECK]: spec<ExportChoice>(),
   [EXPORT_RUN]: spec<ExportChoice & { overridden: string[] }>(),
   [EXPORT_CLOSE]: spec<NoDetail>(),

@@ -29,6 +29,7 @@ import { toLocale } from '../../core/text.js';
 import { refineStrings } from '../../text/refine.js';
 import { toolStatusMessage, toolStrings } from '../../text/tools.js';
 import { AnnotationController } from './annotation-controller.js';
+import { DatasetController } from './dataset.js';
 import { NearbyTool } from '../../tools/index.js';
 import type { ExportDialogState, SaveIndicator, SideTab } from './annotator-chrome.js';
 import { filesFromDataTransfer, filesFromInput } from './drop.js';
@@ -76,6 +77,8 @@ export class AnnotatorBase extends LitElement {
   });
   /** @internal */
   readonly work = new WorkController(this, this.annotations, (e) => this.session.reportError(e));
+  /** The Dataset panel's cases and build. @internal */
+  readonly datasets = new DatasetController(this, this.annotations, (e) => this.session.reportError(e));
   /** @internal */
   readonly verify = new VerifyController(this, this.session);
   /** @internal */

@@ -140,6 +140,7 @@ function renderSide(a: SegmarkAnnotator, win: WindowLevel, invert: boolean) {
             @sm-version-restore=${(e: HTMLElementEventMap['sm-version-restore']) => void a.restoreVersion(e.detail.id)}
             @sm-version-save=${() => void a.saveVersion()}
           ></segmark-work-panel>
+          ${a.datasets.render(a.lang, (docIds, name) => void a.buildDataset(docIds, { name }))}
         </div>`}
     ${session.get('layout') !== 'axial' ? nothing : (['sagittal', 'coronal'] as const).map(
       (plane) => html`<segmark-reformat

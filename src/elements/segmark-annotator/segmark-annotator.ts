@@ -15,6 +15,9 @@ import type { PacsSegmentation } from '../../dicomweb/segmentations.js';
 import { runCommand } from '../../session/commands.js';
 import type { PacsStoreDetail, SeriesSummary, StatusDetail } from '../events.js';
 import type { VersionItem } from '../segmark-work-panel/segmark-work-panel.js';
+import type { DatasetCase } from '../../store/dataset-cases.js';
+import type { DatasetJobResult } from '../../session/dataset-job.js';
+import type { DatasetBuildOptions } from './dataset.js';
 import { AnnotatorBase, seriesSummary } from './annotator-base.js';
 import { renderAnnotator } from './annotator-layout.js';
 
@@ -219,6 +222,17 @@ export class SegmarkAnnotator extends AnnotatorBase {
   exportChecklist(format: ExportFormat, options: ExportOptions = {}): ChecklistFinding[] { return this.exchange.checklist(format, options); }
   /** Removes every cached image from this browser; stored annotations stay. */
   forgetCachedImages(): Promise<void> { return this.work.forgetImages(); }
+  /** The stored documents of every series and user in this browser, as cases a dataset can be built from (the Dataset panel's list). */
+  async listDatasetCases(): Promise<DatasetCase[]> {
+    await this.datasets.refresh();
+    return this.datasets.cases;
+  }
+  /**
+   * Builds one nnU-Net v2 dataset of the stored documents `docIds` (cases whose images are cached here) into `options.directory`
+   * (a File System Access folder), or into a folder the user picks; a stored definition of the same `name` keeps its label
+   * values and case ids. Resolves to the definition, what was written, and the documents that need their files again.
+   */
+  buildDataset(docIds: readonly string[], options: DatasetBuildOptions = {}): Promise<DatasetJobResult | undefined> { return this.datasets.build(docIds, options); }
 
   override render() {
     return renderAnnotator(this);
