@@ -113,6 +113,8 @@ export class SegmarkExportDialog extends LitElement {
   @state() private fileName: string | undefined;
   /** Undefined: the format's default (on for the dataset package only). */
   @state() private deidentify: boolean | undefined;
+  /** NIfTI on a regular, resampled grid (`ExportOptions.grid`). */
+  @state() private resampled = false;
 
   protected override firstUpdated(): void {
     this.check();
@@ -129,7 +131,8 @@ export class SegmarkExportDialog extends LitElement {
     // Only a name the user typed: otherwise the export names the file (after the case when de-identifying).
     const name = (this.fileName ?? '').trim();
     const deidentify = this.deidentify ?? e.format === 'dataset';
-    return { format: e.format, options: { ...e.options, labels: [...(this.chosen ?? [])], deidentify, ...(name ? { name } : {}) } };
+    const grid = e.format === 'nifti' && this.resampled ? { grid: 'resampled' as const } : {};
+    return { format: e.format, options: { ...e.options, labels: [...(this.chosen ?? [])], deidentify, ...grid, ...(name ? { name } : {}) } };
   }
 
   override render() {
@@ -162,6 +165,13 @@ export class SegmarkExportDialog extends LitElement {
           this.deidentify = (ev.target as HTMLInputElement).checked;
           this.check();
         }} />${t.deidentify}</label>
+      ${ENTRIES.find((x) => x.id === this.entry)!.format === 'nifti'
+        ? html`<label><input type="checkbox" name="resampled" .checked=${this.resampled}
+            @change=${(ev: Event) => {
+              this.resampled = (ev.target as HTMLInputElement).checked;
+              this.check();
+            }} />${t.resampled}</label>`
+        : nothing}
       <label>${t.fileName} <input type="text" name="file-name" translate="no" placeholder=${this.name} .value=${this.fileName ?? ''}
         @input=${(ev: Event) => (this.fileName = (ev.target as HTMLInputElement).value)} /></label>
       <div class="checklist" aria-live="polite">
