@@ -124,5 +124,20 @@ describe('the Dataset panel', () => {
     const again = (await a.buildDataset([docId], { name: datasetName, directory: folder }))!;
     expect(again.build.cases[0]).toMatchObject({ caseId: built!.caseId, outcome: 'skipped' });
     expect(again.definition.labels.find((l) => l.name.startsWith('L1/L2'))!.value).toBe(discValue);
+
+    // The definition travels as JSON: exported, removed here, imported again — the same definition.
+    const stored = (await a.listDatasets()).find((d) => d.name === datasetName)!;
+    expect(stored).toMatchObject({ folder: result.build.folder, cases: 1 });
+    const file = await a.exportDatasetDefinition(stored.id);
+    expect(file.name).toBe(`${result.build.folder}.definition.json`);
+    const { deleteDataset } = await import('../../src/store/datasets.js');
+    const { openSegmarkDb } = await import('../../src/store/db.js');
+    const db = await openSegmarkDb();
+    await deleteDataset(db, stored.id);
+    db.close();
+    expect((await a.listDatasets()).some((d) => d.id === stored.id)).toBe(false);
+    const back = await a.importDatasetDefinition(file);
+    expect(JSON.parse(JSON.stringify(back))).toEqual(JSON.parse(await file.text()));
+    await expect(a.importDatasetDefinition(file)).rejects.toMatchObject({ code: 'dataset-export-invalid' });
   });
 });

@@ -13,6 +13,8 @@ import { createFrameDecoder } from '../../core/dicom/decoder-pool.js';
 import { loadVolume } from '../../core/dicom/loader.js';
 import { DirectorySink, ZipPartsSink, partName, type DirectoryHandleLike } from '../../core/formats/dataset-sinks.js';
 import type { DatasetSink } from '../../core/formats/dataset-build.js';
+import { datasetFolder, definitionFromJson, definitionToJson, type DatasetDefinition } from '../../core/formats/dataset-definition.js';
+import { createDataset, listDatasets, loadDataset, type DatasetSummary } from '../../store/datasets.js';
 import { buildStoredDataset, volumeOf, type DatasetJobResult } from '../../session/dataset-job.js';
 import { listDatasetCases, type DatasetCase } from '../../store/dataset-cases.js';
 import type { DatasetProgress } from '../segmark-dataset-panel/segmark-dataset-panel.js';
@@ -99,6 +101,36 @@ export class DatasetController implements ReactiveController {
 
   cancel(): void {
     this.abort?.abort(new SegmarkError('aborted', 'the dataset build was cancelled'));
+  }
+
+  /** The stored dataset definitions. */
+  async definitions(): Promise<DatasetSummary[]> {
+    return listDatasets(await this.db());
+  }
+
+  /**
+   * The whole definition of dataset `id` as a JSON file, to keep with the
+   * dataset or to build it again elsewhere with the same values, case ids
+   * and split. It holds the key the patient pseudonyms are made with: keep it
+   * as the hospital keeps the key to a study's pseudonyms.
+   */
+  async definitionFile(id: number): Promise<File> {
+    const def = await loadDataset(await this.db(), id);
+    if (!def) throw new SegmarkError('dataset-export-invalid', `no dataset ${id} in this browser`, { params: { field: 'id' } });
+    return new File([definitionToJson(def)], `${datasetFolder(def)}.definition.json`, { type: 'application/json' });
+  }
+
+  /** Stores a definition from its JSON file (its id must be free here); resolves to it. */
+  async importDefinition(file: Blob): Promise<DatasetDefinition> {
+    const def = definitionFromJson(await file.text());
+    await createDataset(await this.db(), def);
+    return def;
+  }
+
+  private async db() {
+    const db = await this.annotations.storedDb();
+    if (!db) throw new SegmarkError('storage-unavailable', 'datasets are kept in the browser storage, which is off or refused');
+    return db;
   }
 
   render(lang: string, build: (docIds: string[], name: string) => void) {

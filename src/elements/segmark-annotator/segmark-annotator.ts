@@ -18,6 +18,8 @@ import type { VersionItem } from '../segmark-work-panel/segmark-work-panel.js';
 import type { DatasetCase } from '../../store/dataset-cases.js';
 import type { DatasetJobResult } from '../../session/dataset-job.js';
 import type { DatasetBuildOptions } from './dataset.js';
+import type { DatasetSummary } from '../../store/datasets.js';
+import type { DatasetDefinition } from '../../core/formats/dataset-definition.js';
 import { AnnotatorBase, seriesSummary } from './annotator-base.js';
 import { renderAnnotator } from './annotator-layout.js';
 
@@ -233,6 +235,12 @@ export class SegmarkAnnotator extends AnnotatorBase {
    * values and case ids. Resolves to the definition, what was written, and the documents that need their files again.
    */
   buildDataset(docIds: readonly string[], options: DatasetBuildOptions = {}): Promise<DatasetJobResult | undefined> { return this.datasets.build(docIds, options); }
+  /** The dataset definitions stored in this browser (id, name, folder, cases, labels). */
+  listDatasets(): Promise<DatasetSummary[]> { return this.datasets.definitions(); }
+  /** Dataset `id`'s whole definition as a JSON file (it holds the pseudonym key: keep it private). */
+  exportDatasetDefinition(id: number): Promise<File> { return this.datasets.definitionFile(id); }
+  /** Stores a definition from its JSON file, so this browser builds the dataset with the same values, case ids and split. */
+  importDatasetDefinition(file: Blob): Promise<DatasetDefinition> { return this.datasets.importDefinition(file); }
 
   override render() {
     return renderAnnotator(this);
