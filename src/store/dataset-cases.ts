@@ -3,10 +3,15 @@
  * browser (each series and user), with what a team lead picks them by — the
  * review status and who reviewed it, the share of outlines a person has
  * verified, the labels with their codes, and whether the series' images are
- * still cached here (else the build needs the files again, or the PACS).
- * Read-only over the `documents` and `image-series` stores.
+ * still cached here (else the build needs the files again, or the PACS),
+ * and what the checklist would block on its outlines. Read-only over the
+ * `documents`, `regions` and `image-series` stores.
  */
 import type { SegmentCode } from '../core/annotation/codes.js';
+import type { DocumentSnapshot } from '../core/annotation/document-data.js';
+import type { Label } from '../core/annotation/labels.js';
+import { labelFindings } from '../core/formats/checklist.js';
+import { loadDocument } from './documents.js';
 import { parseReview } from '../core/review/record.js';
 import type { ReviewStatus } from '../core/review/workflow.js';
 import type { SegmarkDb } from './db.js';
@@ -31,6 +36,12 @@ export interface DatasetCase {
   updatedAt: number;
   /** The series' images are in this browser's cache. */
   imagesCached: boolean;
+  /**
+   * The checklist's blocking findings on the case's drawn labels (`labelFindings`: interpolations not accepted,
+   * rejected or unverified outlines), as `code` or `code:labelId`; empty when the case is ready. Labels with nothing
+   * drawn are absent from a dataset case, not a finding.
+   */
+  blocking: string[];
 }
 
 export interface CaseFilter {
@@ -42,6 +53,8 @@ export interface CaseFilter {
   code?: string;
   /** Only cases whose images are cached. */
   imagesCached?: boolean;
+  /** Only cases the checklist lets through (no blocking finding). */
+  ready?: boolean;
 }
 
 /** Every stored document as a dataset case, most recently saved first. */
@@ -50,7 +63,8 @@ export async function listDatasetCases(db: SegmarkDb): Promise<DatasetCase[]> {
     Promise.all([tx.objectStore('documents').getAll(), tx.objectStore('image-series').getAllKeys()]),
   );
   const cached = new Set<string>(cachedKeys.map(String));
-  return records.map((r) => datasetCase(r, cached)).sort((a, b) => b.updatedAt - a.updatedAt);
+  const cases = await Promise.all(records.map(async (r) => datasetCase(r, cached, await loadDocument(db, r.id))));
+  return cases.sort((a, b) => b.updatedAt - a.updatedAt);
 }
 
 /** The cases `filter` keeps, in their order. */
@@ -60,11 +74,12 @@ export function filterCases(cases: readonly DatasetCase[], filter: CaseFilter): 
       (!filter.status || filter.status.includes(c.status)) &&
       (!filter.fullyVerified || c.verifiedShare === 1) &&
       (filter.code === undefined || c.labels.some((l) => l.code?.type.codeValue === filter.code)) &&
-      (filter.imagesCached === undefined || c.imagesCached === filter.imagesCached),
+      (filter.imagesCached === undefined || c.imagesCached === filter.imagesCached) &&
+      (filter.ready === undefined || (c.blocking.length === 0) === filter.ready),
   );
 }
 
-function datasetCase(r: DocumentRecord, cached: ReadonlySet<string>): DatasetCase {
+function datasetCase(r: DocumentRecord, cached: ReadonlySet<string>, snapshot: DocumentSnapshot | undefined): DatasetCase {
   const { studyInstanceUID, seriesInstanceUID, description, slices } = r.series;
   // The id is `${study}|${series}|${user}`; UIDs hold no `|`, the user may.
   const user = r.id.split('|').slice(2).join('|');
@@ -84,5 +99,15 @@ function datasetCase(r: DocumentRecord, cached: ReadonlySet<string>): DatasetCas
     slices,
     updatedAt: r.updatedAt,
     imagesCached: cached.has(seriesKey(studyInstanceUID, seriesInstanceUID)),
+    blocking: snapshot ? blockingOf(snapshot) : ['storage-corrupt'],
   };
+}
+
+/** The blocking label findings of a stored document, over the labels it has drawn. */
+function blockingOf(snapshot: DocumentSnapshot): string[] {
+  const drawn = new Set(snapshot.regions.map((r) => r.labelId));
+  const labels = (snapshot.labels as unknown as Label[]).filter((l) => drawn.has(l.id));
+  return labelFindings(snapshot, labels)
+    .filter((f) => f.severity === 'block')
+    .map((f) => (f.labelId === undefined ? f.code : `${f.code}:${f.labelId}`));
 }

@@ -36,6 +36,7 @@ function documentOf(series: string, verify: boolean): AnnotationDocument {
   doc.setRegion(2, 1, { rings: [[2, 2, 8, 2, 8, 8, 2, 8]] }, { kind: 'draw' });
   doc.setVerified(1, 0, true);
   if (verify) doc.setVerified(2, 1, true);
+  else doc.setRegion(3, 2, { rings: [[2, 2, 8, 2, 8, 8, 2, 8]] }, { kind: 'import' });
   return doc;
 }
 
@@ -65,7 +66,10 @@ describe('dataset cases', () => {
     ]);
     const [draft, approved] = cases;
     expect(approved).toMatchObject({ status: 'approved', reviewer: 'prof.b', verifiedShare: 1, regionCount: 2, imagesCached: true, description: 'CT L-SPINE', slices: 3 });
-    expect(draft).toMatchObject({ status: 'draft', reviewer: undefined, verifiedShare: 0.5, imagesCached: false });
+    expect(draft).toMatchObject({ status: 'draft', reviewer: undefined, verifiedShare: 1 / 3, imagesCached: false, blocking: ['unverified-import:3'] });
+    // The template's other labels are empty in both: not a finding for a dataset case.
+    expect(approved!.blocking).toEqual([]);
+    expect(filterCases(cases, { ready: true }).map((c) => c.user)).toEqual(['dr|a']);
     const disc = approved!.labels.find((l) => l.id === 1)!;
     expect(disc.code?.type.codeValue).toBe(LUMBAR_SPINE_TEMPLATE.labels[0]!.code?.type.codeValue);
 

@@ -47,74 +47,7 @@ const NIFTI_FORMATS: ReadonlySet<string> = new Set(['nifti', 'dataset']);
 const ROUNDTRIP_TOLERANCE_MM = 0.01;
 
 export function exportChecklist(job: Pick<ExportJob, 'format' | 'options' | 'series' | 'snapshot'>): ChecklistFinding[] {
-  const findings: ChecklistFinding[] = [];
-  const regions = job.snapshot.regions;
-  for (const label of exportedLabels(job)) {
-    const mine = regions.filter((r) => r.labelId === label.id);
-    if (mine.length === 0) {
-      findings.push({
-        code: 'empty-label',
-        severity: 'block',
-        labelId: label.id,
-        params: { label: label.name },
-        detail: `${label.name} has no outline on any slice (a SEG declares it as an empty segment)`,
-      });
-    }
-    if (isGeneric(label)) {
-      findings.push({
-        code: 'generic-code',
-        severity: 'block',
-        labelId: label.id,
-        params: { label: label.name },
-        detail: `${label.name} has no specific coded meaning (only the generic "Tissue"): pick its structure in the label panel`,
-      });
-    }
-    const pending = mine.filter((r) => r.origin === 'interpolated' && !r.verified).map((r) => r.slice).sort((a, b) => a - b);
-    if (pending.length) {
-      findings.push({
-        code: 'pending-interpolation',
-        severity: 'block',
-        labelId: label.id,
-        slices: pending,
-        params: { label: label.name, count: pending.length },
-        detail: `${label.name}: ${pending.length} interpolated outline(s) not yet accepted`,
-      });
-    }
-    const rejected = mine.filter((r) => r.review?.state === 'rejected').map((r) => r.slice).sort((a, b) => a - b);
-    if (rejected.length) {
-      findings.push({
-        code: 'rejected-outline',
-        severity: 'block',
-        labelId: label.id,
-        slices: rejected,
-        params: { label: label.name, count: rejected.length },
-        detail: `${label.name}: ${rejected.length} outline(s) rejected in review and not yet corrected`,
-      });
-    }
-    const unchecked = mine.filter((r) => r.origin === 'imported' && !r.verified && r.review?.state !== 'rejected').map((r) => r.slice).sort((a, b) => a - b);
-    if (unchecked.length) {
-      findings.push({
-        code: 'unverified-import',
-        severity: 'block',
-        labelId: label.id,
-        slices: unchecked,
-        params: { label: label.name, count: unchecked.length },
-        detail: `${label.name}: ${unchecked.length} imported outline(s) not yet verified by a person`,
-      });
-    }
-    // Assisted outlines are machine work like imports: checked by a person before they leave (rejected ones are listed above).
-    const assisted = mine.filter((r) => r.origin === 'assisted' && !r.verified && r.review?.state !== 'rejected').map((r) => r.slice).sort((a, b) => a - b);
-    if (assisted.length) {
-      findings.push({
-        code: 'unverified-assisted',
-        severity: 'block',
-        labelId: label.id,
-        slices: assisted,
-        params: { label: label.name, count: assisted.length },
-        detail: `${label.name}: ${assisted.length} outline(s) made with assisted tools not yet verified by a person`,
-      });
-    }
-  }
+  const findings = labelFindings(job.snapshot, exportedLabels(job));
   if (NIFTI_FORMATS.has(job.format)) {
     const notes = niftiFindings(job.series);
     const resampled = exportGrid(job) === 'resampled';
@@ -215,4 +148,81 @@ export function roundTripError(g: NiftiGeometry): number {
     }
   }
   return worst;
+}
+
+/**
+ * What the labels' outlines say, whatever the format: a label with nothing
+ * drawn, interpolations not accepted, outlines rejected in review and not
+ * corrected, imported or assisted outlines no person has verified.
+ */
+export function labelFindings(snapshot: Pick<ExportJob['snapshot'], 'regions'>, labels: readonly Label[]): ChecklistFinding[] {
+  const findings: ChecklistFinding[] = [];
+  const regions = snapshot.regions;
+  for (const label of labels) {
+    const mine = regions.filter((r) => r.labelId === label.id);
+    if (mine.length === 0) {
+      findings.push({
+        code: 'empty-label',
+        severity: 'block',
+        labelId: label.id,
+        params: { label: label.name },
+        detail: `${label.name} has no outline on any slice (a SEG declares it as an empty segment)`,
+      });
+    }
+    if (isGeneric(label)) {
+      findings.push({
+        code: 'generic-code',
+        severity: 'block',
+        labelId: label.id,
+        params: { label: label.name },
+        detail: `${label.name} has no specific coded meaning (only the generic "Tissue"): pick its structure in the label panel`,
+      });
+    }
+    const pending = mine.filter((r) => r.origin === 'interpolated' && !r.verified).map((r) => r.slice).sort((a, b) => a - b);
+    if (pending.length) {
+      findings.push({
+        code: 'pending-interpolation',
+        severity: 'block',
+        labelId: label.id,
+        slices: pending,
+        params: { label: label.name, count: pending.length },
+        detail: `${label.name}: ${pending.length} interpolated outline(s) not yet accepted`,
+      });
+    }
+    const rejected = mine.filter((r) => r.review?.state === 'rejected').map((r) => r.slice).sort((a, b) => a - b);
+    if (rejected.length) {
+      findings.push({
+        code: 'rejected-outline',
+        severity: 'block',
+        labelId: label.id,
+        slices: rejected,
+        params: { label: label.name, count: rejected.length },
+        detail: `${label.name}: ${rejected.length} outline(s) rejected in review and not yet corrected`,
+      });
+    }
+    const unchecked = mine.filter((r) => r.origin === 'imported' && !r.verified && r.review?.state !== 'rejected').map((r) => r.slice).sort((a, b) => a - b);
+    if (unchecked.length) {
+      findings.push({
+        code: 'unverified-import',
+        severity: 'block',
+        labelId: label.id,
+        slices: unchecked,
+        params: { label: label.name, count: unchecked.length },
+        detail: `${label.name}: ${unchecked.length} imported outline(s) not yet verified by a person`,
+      });
+    }
+    // Assisted outlines are machine work like imports: checked by a person before they leave (rejected ones are listed above).
+    const assisted = mine.filter((r) => r.origin === 'assisted' && !r.verified && r.review?.state !== 'rejected').map((r) => r.slice).sort((a, b) => a - b);
+    if (assisted.length) {
+      findings.push({
+        code: 'unverified-assisted',
+        severity: 'block',
+        labelId: label.id,
+        slices: assisted,
+        params: { label: label.name, count: assisted.length },
+        detail: `${label.name}: ${assisted.length} outline(s) made with assisted tools not yet verified by a person`,
+      });
+    }
+  }
+  return findings;
 }

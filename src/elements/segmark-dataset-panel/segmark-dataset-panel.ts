@@ -16,8 +16,8 @@ export interface DatasetProgress {
 /**
  * The team lead's Dataset panel: the work stored in this browser (every
  * series and user) as cases with their review status, reviewer, verified
- * share and whether the images are cached, filtered (status, every outline
- * verified, images cached); the lead picks cases, names the dataset and
+ * share, whether the images are cached and what the checklist would block,
+ * filtered (status, every outline verified, images cached, checklist clear); the lead picks cases, names the dataset and
  * builds it. The list and the build belong to the host of the panel (the
  * annotator's dataset controller); this renders, keeps the filter and the
  * picks, and asks.
@@ -48,7 +48,7 @@ export class SegmarkDatasetPanel extends LitElement {
       ul { list-style: none; margin: 4px 0 0; padding: 0; display: grid; gap: 4px; max-height: 260px; overflow: auto; }
       li label { display: grid; grid-template-columns: auto 1fr; gap: 0 6px; align-items: start; }
       li .meta { grid-column: 2; }
-      .needs-files { color: var(--segmark-warning-color, #e6b450); }
+      .needs-files, .to-fix { color: var(--segmark-warning-color, #e6b450); }
       .pick { display: flex; gap: 6px; justify-content: space-between; align-items: center; margin: 4px 0; }
       .build { display: grid; gap: 4px; margin-top: 6px; }
       .build input[type='text'] { font: inherit; color: inherit; background: #0004; border: 1px solid var(--segmark-border-color, #3a4456); border-radius: 4px; padding: 2px 4px; }
@@ -64,6 +64,7 @@ export class SegmarkDatasetPanel extends LitElement {
   @state() private status: ReviewStatus | '' = '';
   @state() private fullyVerified = false;
   @state() private cachedOnly = false;
+  @state() private readyOnly = false;
   @state() private picked = new Set<string>();
   @state() private name = 'Segmark';
 
@@ -73,6 +74,7 @@ export class SegmarkDatasetPanel extends LitElement {
       ...(this.status ? { status: [this.status] } : {}),
       ...(this.fullyVerified ? { fullyVerified: true } : {}),
       ...(this.cachedOnly ? { imagesCached: true } : {}),
+      ...(this.readyOnly ? { ready: true } : {}),
     });
   }
 
@@ -94,6 +96,7 @@ export class SegmarkDatasetPanel extends LitElement {
           </select></label>
         <label><input type="checkbox" data-filter="verified" .checked=${this.fullyVerified} @change=${(e: Event) => (this.fullyVerified = (e.target as HTMLInputElement).checked)} />${t.fullyVerified}</label>
         <label><input type="checkbox" data-filter="cached" .checked=${this.cachedOnly} @change=${(e: Event) => (this.cachedOnly = (e.target as HTMLInputElement).checked)} />${t.cachedOnly}</label>
+        <label><input type="checkbox" data-filter="ready" .checked=${this.readyOnly} @change=${(e: Event) => (this.readyOnly = (e.target as HTMLInputElement).checked)} />${t.readyOnly}</label>
       </div>
       <div class="pick">
         <span class="meta" role="status">${formatText(t.picked, { count: String(chosen.length) })}</span>
@@ -112,7 +115,9 @@ export class SegmarkDatasetPanel extends LitElement {
                   <span class="name"><span translate="no">${c.description || '—'}</span> · ${t[c.status]}</span>
                   <span class="meta">${formatText(t.by, { user: c.user })}${c.reviewer ? ` · ${formatText(t.reviewedBy, { user: c.reviewer })}` : ''} · ${formatText(t.slices, { count: String(c.slices) })}${c.verifiedShare !== undefined ? ` · ${formatText(t.verified, { percent: String(Math.round(c.verifiedShare * 100)) })}` : ''} · ${time.format(c.updatedAt)}${c.imagesCached
                     ? ''
-                    : html` · <span class="needs-files">${t.needsFiles}</span>`}</span>
+                    : html` · <span class="needs-files">${t.needsFiles}</span>`}${c.blocking.length
+                    ? html` · <span class="to-fix" title=${c.blocking.join(', ')}>${formatText(t.toFix, { count: String(c.blocking.length) })}</span>`
+                    : ''}</span>
                 </label>
               </li>`,
             )}
