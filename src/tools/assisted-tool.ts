@@ -12,7 +12,7 @@ import type { AnnotationDocument } from '../core/annotation/document.js';
 import { maskToRegion } from '../core/annotation/contour.js';
 import type { Region } from '../core/annotation/region.js';
 import type { Volume } from '../core/dicom/volume.js';
-import type { ToolContext, ToolStatusCode } from './annotation-tool.js';
+import type { ToolContext, ToolPreview, ToolStatusCode } from './annotation-tool.js';
 
 /** What the annotator gives an assisted tool: the open series and document, and where to compute. */
 export interface AssistHooks {
@@ -65,6 +65,12 @@ export class AssistedResultHolder {
     const region = cutRegion(r.box, r.mask, plane, index, context.rows);
     if (region) this.#regions.set(key, region);
     return region;
+  }
+
+  /** The result as a view's preview: filled where the view's plane cuts it. */
+  fillPreview(context: ToolContext): ToolPreview | undefined {
+    const region = this.regionOn(context);
+    return region ? { fill: region } : undefined;
   }
 
   /** Writes the result into the document (one undo step); `unchanged` when there is none or it changes nothing. */

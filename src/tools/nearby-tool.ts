@@ -100,8 +100,7 @@ export class NearbyTool implements AnnotationTool {
   }
 
   sharedPreview(context: ToolContext): ToolPreview | undefined {
-    const region = this.#result.regionOn(context);
-    return region ? { fill: region } : undefined;
+    return this.#result.fillPreview(context);
   }
 
   /**

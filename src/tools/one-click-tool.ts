@@ -81,8 +81,7 @@ export class OneClickTool implements AnnotationTool {
   }
 
   sharedPreview(context: ToolContext): ToolPreview | undefined {
-    const region = this.#result.regionOn(context);
-    return region ? { fill: region } : undefined;
+    return this.#result.fillPreview(context);
   }
 
   async #region(seed: Voxel, labelId: number): Promise<void> {
