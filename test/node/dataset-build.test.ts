@@ -10,10 +10,11 @@
 import { mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, relative } from 'node:path';
+import { gunzipSync as nodeGunzip } from 'node:zlib';
 import { gunzipSync, unzipSync } from 'fflate';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { SegmarkError } from '../../src/core/errors.js';
-import { buildDataset, casePaths, type BuildProgress, type CaseLoader } from '../../src/core/formats/dataset-build.js';
+import { buildDataset, casePaths, type BuildProgress, type CaseLoader, type DatasetSink } from '../../src/core/formats/dataset-build.js';
 import { caseSplit, codeKey, retireLabel, type DatasetDefinition } from '../../src/core/formats/dataset-definition.js';
 import { DirectorySink, partName, ZipPartsSink, type PartWriter } from '../../src/core/formats/dataset-sinks.js';
 import { readNifti } from '../../src/core/formats/nifti-read.js';
@@ -264,6 +265,75 @@ describe('resume and cancel', () => {
     await expect(pending).rejects.toMatchObject({ code: 'aborted' });
     expect(readFileSync(join(dir, 'a', 'b.bin')).length).toBe(0);
     expect(await sink.exists('a/missing.bin')).toBe(false);
+  });
+});
+
+describe('memory: the CT streamed to the sink, the case released', () => {
+  it('a CT of several DEFLATE parts reaches the folder piece by piece while its slices are read, and reads back voxel for voxel with a valid gzip CRC and size', async () => {
+    const size = 1024;
+    const c = CASES[0]!;
+    const base = caseData(c);
+    const slice = (k: number) => {
+      const out = new Int16Array(size * size);
+      for (let i = 0; i < out.length; i++) out[i] = ((i * 13 + k * 101) % 2000) - 1000;
+      return out;
+    };
+    const events: string[] = [];
+    const data = {
+      ...base,
+      series: { ...base.series, columns: size, rows: size },
+      snapshot: { ...base.snapshot, series: { ...base.snapshot.series, columns: size, rows: size } },
+      ct: (k: number) => {
+        events.push(`ct ${k}`);
+        return slice(k);
+      },
+      release: () => events.push('release'),
+    };
+    const dir = freshDir('streamed');
+    const folder = new DirectorySink(nodeDirectory(dir));
+    const sink: DatasetSink = {
+      exists: (path) => folder.exists(path),
+      async write(path, content, signal) {
+        if (!path.includes('/images')) return folder.write(path, content, signal);
+        expect(content).not.toBeInstanceOf(Uint8Array);
+        async function* logged(): AsyncGenerator<Uint8Array> {
+          for await (const piece of content as AsyncIterable<Uint8Array>) {
+            events.push('piece');
+            yield piece;
+          }
+        }
+        return folder.write(path, logged(), signal);
+      },
+    };
+    const def = syntheticDefinition(CASES.slice(0, 1));
+    await buildDataset(def, async () => data, sink, { now: NOW });
+
+    // 8 slices of 2 MB: the first 8 MB part goes out before the last slices are read.
+    expect(events.indexOf('piece')).toBeLessThan(events.indexOf('ct 7'));
+    expect(events.filter((e) => e === 'release')).toHaveLength(1);
+    const entry = def.cases[0]!;
+    const file = readFileSync(join(dir, FOLDER, casePaths(entry.id, caseSplit(def, entry)).image));
+    // Node's gunzip checks the trailer's CRC-32 and length.
+    const image = readNifti(new Uint8Array(nodeGunzip(file)));
+    expect(image.dims).toEqual([size, size, 8]);
+    const expected = new Int16Array(size * size * 8);
+    for (let k = 0; k < 8; k++) expected.set(slice(k), k * size * size);
+    // Compared by hand: toEqual over 8 M voxels takes most of a minute.
+    const voxels = image.data as Int16Array;
+    expect(voxels.length).toBe(expected.length);
+    expect(voxels.findIndex((v, i) => v !== expected[i])).toBe(-1);
+  });
+
+  it('each case is released after its files are written and before the next is loaded; a left-out case is released too', async () => {
+    const events: string[] = [];
+    const base = syntheticLoader();
+    const loader: CaseLoader = async (entry, signal) => {
+      events.push(`load ${entry.id}`);
+      return { ...(await base(entry, signal)), release: () => events.push(`release ${entry.id}`) };
+    };
+    await buildDataset(syntheticDefinition(), loader, new DirectorySink(nodeDirectory(freshDir('released'))), { now: NOW });
+    const ids = ['LumbarTest_0001', 'LumbarTest_0002', 'LumbarTest_0003', 'LumbarTest_0004', 'LumbarTest_0005'];
+    expect(events).toEqual(ids.flatMap((id) => [`load ${id}`, `release ${id}`]));
   });
 });
 

@@ -15,7 +15,10 @@
  *   (../synthetic.ts `discDocument`), made in setup.
  * - CT: the loader makes the case's whole volume (one Int16Array, 157 MB)
  *   when the build reaches the case, as a loader from the image cache or the
- *   PACS hands over a loaded series; `ct(k)` is a view of slice k. Its
+ *   PACS hands over a loaded series; `ct(k)` is a view of slice k. It fills
+ *   the buffer the builder released after the previous case (`release`)
+ *   rather than allocating one per case: a dropped volume waits for a full
+ *   GC, which seldom comes before the next is allocated (two CTs at once). Its
  *   slices are copied from a pool of POOL CT-like slices (../synthetic.ts
  *   `ctSlice`: body, bone, noise σ ≈ 20 HU) made in setup, in an order of
  *   the case's own; a slice repeats only 512 KB later, beyond DEFLATE's
@@ -30,9 +33,10 @@
  * Peak heap: `performance.memory.usedJSHeapSize`, which Chromium reports
  * precisely on a site-locked page (checked in setup: an 8 MB buffer must
  * show) and which counts ArrayBuffer backing stores (the voxels) as well as
- * V8's heap, sampled at every `ct(k)` the builder asks for (the CT's DEFLATE
- * is one synchronous loop: no timer runs inside it), before and after every
- * sink write, at every progress step, and by a 5 ms timer between them
+ * V8's heap, sampled at every `ct(k)` the builder asks for (the CT is deflated
+ * in synchronous parts of 16 slices: timers run only between them), before
+ * and after every sink write and at each piece a write takes, at every
+ * progress step, and by a 5 ms timer between them
  * (Chromium refreshes the value at most every 50 ms: a peak shorter than
  * that can be missed; the CT and its compressed pieces last seconds). The
  * ratio is (peak − the value when the build starts, right after the driver's
@@ -40,8 +44,9 @@
  * top of the page, garbage not yet collected included. Each sample is
  * booked to the phase the build is in, so the summary says where the peak
  * was: the loader (the case's CT), the label image (rasterize, remap,
- * gzip), the CT's DEFLATE (CT + its compressed pieces growing), the CT
- * write (CT + the whole compressed file handed to the sink), the rest.
+ * gzip), the CT's DEFLATE (CT + the part being compressed + pieces not yet
+ * collected), the CT write (a piece handed to the sink as it is made), the
+ * rest. Sink write time leaves out the time the CT's pieces take to make.
  */
 import type { DocumentSnapshot } from '../../../src/core/annotation/document-data.js';
 import type { CaseLoader, DatasetCaseData, DatasetSink, SinkData } from '../../../src/core/formats/dataset-build.js';
@@ -219,7 +224,12 @@ class HeapPeaks {
   }
 }
 
-/** The folder sink with the heap sampled around each write, and what went into it counted. */
+/**
+ * The folder sink with the heap sampled around each write and each piece,
+ * and what went into it counted. The CT's pieces are made while the sink
+ * writes them: the time its source takes to make a piece (the DEFLATE) is
+ * not counted as writing, and each piece handed on is booked to 'ct-write'.
+ */
 class MeasuredSink implements DatasetSink {
   ctBytes = 0;
   labelBytes = 0;
@@ -234,15 +244,35 @@ class MeasuredSink implements DatasetSink {
   }
 
   async write(path: string, data: SinkData, signal?: AbortSignal): Promise<void> {
-    const size = data instanceof Uint8Array ? data.length : data.reduce((s, p) => s + p.length, 0);
     const image = /\/images(Tr|Ts)\//.test(path);
-    if (image) this.ctBytes += size;
-    else if (/\/labels(Tr|Ts)\//.test(path)) this.labelBytes += size;
+    const label = /\/labels(Tr|Ts)\//.test(path);
+    const heap = this.heap;
+    const timing = { size: 0, makingMs: 0 };
+    async function* measured(source: Iterable<Uint8Array> | AsyncIterable<Uint8Array>): AsyncGenerator<Uint8Array> {
+      const it = Symbol.asyncIterator in source ? source[Symbol.asyncIterator]() : source[Symbol.iterator]();
+      for (;;) {
+        const t0 = performance.now();
+        const next = await it.next();
+        timing.makingMs += performance.now() - t0;
+        if (next.done) return;
+        timing.size += next.value.length;
+        if (image) heap.phase = 'ct-write';
+        heap.sample();
+        yield next.value;
+      }
+    }
     if (image) this.heap.phase = 'ct-write';
     this.heap.sample();
     const t0 = performance.now();
-    await this.inner.write(path, data, signal);
-    this.writeMs += performance.now() - t0;
+    if (data instanceof Uint8Array) {
+      timing.size = data.length;
+      await this.inner.write(path, data, signal);
+    } else {
+      await this.inner.write(path, measured(data), signal);
+    }
+    this.writeMs += performance.now() - t0 - timing.makingMs;
+    if (image) this.ctBytes += timing.size;
+    else if (label) this.labelBytes += timing.size;
     this.heap.sample();
     this.heap.phase = 'other';
   }
@@ -309,16 +339,24 @@ export async function setup(ctx: BenchContext): Promise<SetupResult> {
   return {};
 }
 
-/** The loader: case n's whole CT made when the build reaches it (one buffer), `ct(k)` a view of it. */
+/**
+ * The loader: case n's whole CT made when the build reaches it (one buffer),
+ * `ct(k)` a view of it. The buffer the builder released (`release`, after
+ * the previous case) is filled again when it fits, as a loader that decodes
+ * into recycled slices would: a new one per case is allocated while the
+ * dropped one still waits for a full GC (two CTs at once).
+ */
 function loaderOf(w: World, heap: HeapPeaks, timing: { loadMs: number }): CaseLoader {
   const n = SIZE * SIZE;
+  let spare: Int16Array | undefined;
   return async (entry) => {
     heap.phase = 'load';
     heap.sample();
     const c = w.cases.find((x) => x.series.header.seriesInstanceUID === entry.seriesInstanceUID);
     if (!c) throw new Error(`dataset: no bench case for ${entry.seriesInstanceUID}`);
     const t0 = performance.now();
-    const voxels = new Int16Array(w.slices * n);
+    const voxels = spare?.length === w.slices * n ? spare : new Int16Array(w.slices * n);
+    spare = undefined;
     // 7 and POOL are coprime: consecutive slices differ; the case number shifts the order.
     for (let k = 0; k < w.slices; k++) voxels.set(w.pool[(k * 7 + c.n * 5) % POOL]!, k * n);
     timing.loadMs += performance.now() - t0;
@@ -335,6 +373,9 @@ function loaderOf(w: World, heap: HeapPeaks, timing: { loadMs: number }): CaseLo
       role: 'radiologist',
       created: new Date(Date.UTC(2026, 0, 2, 8, 0, 0)),
       updated: new Date(Date.UTC(2026, 0, 3, 9, 30, 0)),
+      release: () => {
+        spare = voxels;
+      },
     };
     return data;
   };

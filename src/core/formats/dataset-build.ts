@@ -31,7 +31,9 @@ import { version as packageVersion } from '../../../package.json';
 import type { DocumentSnapshot } from '../annotation/document-data.js';
 import type { Label } from '../annotation/labels.js';
 import { SegmarkError, throwIfAborted } from '../errors.js';
+import { yieldToEventLoop } from '../util/concurrency.js';
 import { exportChecklist, type ChecklistFinding } from './checklist.js';
+import { crc32Combine } from './crc32.js';
 import {
   caseSplit,
   codeKey,
@@ -54,14 +56,19 @@ import { LabelResampler, resampleCtSlice, resampleGrid, type ResampleGrid } from
 export const BUILD_FORMAT = 'segmark-dataset-build';
 export const BUILD_VERSION = 1;
 
-/** A file's content: its bytes, or its pieces in order (never copied together by the builder). */
-export type SinkData = Uint8Array | readonly Uint8Array[];
+/**
+ * A file's content: its bytes, or its pieces in order (never copied together
+ * by the builder). Pieces may be made while the sink takes them (an async
+ * iterable, read once): the CT's compressed pieces come as its slices are
+ * deflated, so a sink that passes each on and drops it never holds the file.
+ */
+export type SinkData = Uint8Array | Iterable<Uint8Array> | AsyncIterable<Uint8Array>;
 
 /** Where a build writes: paths are `/`-separated and start with the dataset folder. */
 export interface DatasetSink {
   /** Whether an earlier build wrote `path` completely (asked only of each case's record, which is written last). */
   exists(path: string): Promise<boolean>;
-  /** Writes the whole file; it counts as existing only once this resolves. */
+  /** Writes the whole file, reading its pieces once, in order; it counts as existing only once this resolves. */
   write(path: string, data: SinkData, signal?: AbortSignal): Promise<void>;
   /** A case's files are all written: a sink may settle them here (a zip closes a full part). */
   caseDone?(): Promise<void>;
@@ -84,6 +91,14 @@ export interface DatasetCaseData {
   /** The document's creation and last change. */
   readonly created?: Date;
   readonly updated?: Date;
+  /**
+   * Called once the builder is done with the case (written, left out or
+   * failed), before it asks for the next: the loader may reuse the CT's
+   * memory for the next case. A dropped 157 MB volume is collected only by a
+   * full GC, which the page rarely gets to before the next one is allocated,
+   * so a loader that makes a new one per case holds two.
+   */
+  readonly release?: () => void;
 }
 
 /** Fetches a case (from the image cache, the PACS …) when the build reaches it, and only then. */
@@ -182,23 +197,27 @@ export async function buildDataset(definition: DatasetDefinition, load: CaseLoad
       }
       report('loading', entry.id);
       const data = await load(entry, signal);
-      throwIfAborted(signal);
-      const prepared = prepareCase(def, entry, data, options.grid ?? 'auto');
-      const blocking = prepared.findings.filter((f) => f.severity === 'block');
-      if (blocking.length && (options.blocked ?? 'stop') !== 'include') {
-        if ((options.blocked ?? 'stop') === 'stop') {
-          throw new SegmarkError('dataset-export-invalid', `case ${entry.id}: ${blocking.map((f) => f.detail).join('; ')}`, {
-            params: { field: `cases.${entry.id}`, case: entry.id, findings: blocking.map((f) => f.code).join(',') },
-          });
+      try {
+        throwIfAborted(signal);
+        const prepared = prepareCase(def, entry, data, options.grid ?? 'auto');
+        const blocking = prepared.findings.filter((f) => f.severity === 'block');
+        if (blocking.length && (options.blocked ?? 'stop') !== 'include') {
+          if ((options.blocked ?? 'stop') === 'stop') {
+            throw new SegmarkError('dataset-export-invalid', `case ${entry.id}: ${blocking.map((f) => f.detail).join('; ')}`, {
+              params: { field: `cases.${entry.id}`, case: entry.id, findings: blocking.map((f) => f.code).join(',') },
+            });
+          }
+          results.push({ caseId: entry.id, split, outcome: 'left-out', findings: prepared.findings });
+          report('left-out', entry.id);
+          continue;
         }
-        results.push({ caseId: entry.id, split, outcome: 'left-out', findings: prepared.findings });
-        report('left-out', entry.id);
-        continue;
+        report('writing', entry.id);
+        await writeCase(def, entry, split, paths, data, prepared, sink, { now, signal });
+        results.push({ caseId: entry.id, split, outcome: 'written', findings: prepared.findings });
+        report('written', entry.id);
+      } finally {
+        data.release?.();
       }
-      report('writing', entry.id);
-      await writeCase(def, entry, split, paths, data, prepared, sink, { now, signal });
-      results.push({ caseId: entry.id, split, outcome: 'written', findings: prepared.findings });
-      report('written', entry.id);
     }
     throwIfAborted(signal);
     const inDataset = results.filter((r) => r.outcome !== 'left-out');
@@ -308,8 +327,8 @@ async function writeCase(
   throwIfAborted(signal);
   const window = series.defaultWindow ? { defaultWindow: series.defaultWindow } : {};
   const image = grid
-    ? ctPieces({ ...grid.geometry, ...window }, (t) => resampleCtSlice(grid, t, data.ct, paddingOf(series)))
-    : ctPieces({ ...geometryOf(series), ...window }, (k) => data.ct(k));
+    ? ctStream({ ...grid.geometry, ...window }, (t) => resampleCtSlice(grid, t, data.ct, paddingOf(series)), signal)
+    : ctStream({ ...geometryOf(series), ...window }, (k) => data.ct(k), signal);
   await sink.write(`${folder}/${paths.image}`, image, signal);
   throwIfAborted(signal);
 
@@ -385,17 +404,46 @@ function buildRecord(def: DatasetDefinition, cases: readonly BuiltCase[], now: D
   return deidentifyJson(record, d);
 }
 
+/** Uncompressed CT bytes per DEFLATE part (16 slices of 512² int16): the pieces a sink holds at once, and how often the page gets a turn. */
+const CT_PART_BYTES = 8 << 20;
+
 /**
- * The CT's .nii.gz as its pieces, from slices deflated as they come (one
- * part, no raw copy of the volume), and never joined: the sink writes the
- * pieces, so the compressed file is not copied once more
- * (`niftiVolumeOfSlices` joins them; measured, that copy was a third of the
- * build's peak memory above the CT).
+ * The CT's .nii.gz as its pieces, made while the sink takes them: slices are
+ * deflated as they come (no raw copy of the volume) into independent parts
+ * of CT_PART_BYTES (one gzip member, as pigz makes: `gzip-parts.ts`), and
+ * each part's pieces go to the sink as soon as it is finished. A sink that
+ * writes and drops them (a folder) never holds the compressed file, which
+ * measured at over half the CT's own size; between parts the page gets a
+ * turn, so it stays responsive and the collector can free what was written.
+ *
+ * The gzip and NIfTI headers before the voxels and the gzip trailer after
+ * them come from `niftiVolumePieces` (one encoding of the format): its pieces
+ * are the headers, the parts' chunks, and the end block and trailer; given
+ * parts without chunks, it makes the headers (which depend only on the
+ * geometry) up front and, once the CRC of the voxels is known, the trailer.
  */
-function ctPieces(volume: Omit<NiftiVolumeInput, 'sliceData' | 'loaded'>, slice: (k: number) => Int16Array): readonly Uint8Array[] {
-  const gz = new PartDeflater(EXPORT_GZIP_LEVEL);
-  for (let k = 0; k < volume.slices; k++) gz.push(littleEndian(slice(k)));
-  return niftiVolumePieces(volume, [gz.finish()], EXPORT_GZIP_LEVEL).pieces;
+async function* ctStream(
+  volume: Omit<NiftiVolumeInput, 'sliceData' | 'loaded'>,
+  slice: (k: number) => Int16Array,
+  signal: AbortSignal | undefined,
+): AsyncGenerator<Uint8Array> {
+  const voxelBytes = volume.columns * volume.rows * volume.slices * 2;
+  const framing = (crc: number) => niftiVolumePieces(volume, [{ chunks: [], crc, length: voxelBytes }], EXPORT_GZIP_LEVEL).pieces;
+  // The headers: all but the last two pieces (the end block and the trailer, whose CRC is not known yet).
+  yield* framing(0).slice(0, -2);
+  let crc = 0;
+  let gz = new PartDeflater(EXPORT_GZIP_LEVEL);
+  for (let k = 0; k < volume.slices; k++) {
+    gz.push(littleEndian(slice(k)));
+    if (gz.length < CT_PART_BYTES && k < volume.slices - 1) continue;
+    const part = gz.finish();
+    crc = crc32Combine(crc, part.crc, part.length);
+    gz = new PartDeflater(EXPORT_GZIP_LEVEL);
+    yield* part.chunks;
+    await yieldToEventLoop();
+    throwIfAborted(signal);
+  }
+  yield* framing(crc).slice(-2);
 }
 
 /** Plain geometry of the series (a `Volume` passed as the series carries its voxels too). */

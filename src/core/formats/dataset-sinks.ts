@@ -4,7 +4,8 @@
  * - `DirectorySink`: a folder through the File System Access API
  *   (`showDirectoryPicker()` in Chromium, or the origin private file system
  *   from `navigator.storage.getDirectory()`, which has the same API). Files
- *   go straight to disk; nothing of a case stays in memory once written.
+ *   go straight to disk, each piece as it comes (the CT's are made while it
+ *   writes): nothing of a file is held beyond the piece being written.
  *   `createWritable()` writes into a swap file that replaces the file only
  *   on `close()`, so a file is never seen half written.
  * - `ZipPartsSink`: a zip in parts of bounded size, each a complete archive
@@ -73,7 +74,7 @@ export class DirectorySink implements DatasetSink {
       for (const d of dirs) dir = await dir.getDirectoryHandle(d, { create: true });
       writable = await (await dir.getFileHandle(name, { create: true })).createWritable();
       this.#open.add(writable);
-      for (const piece of data instanceof Uint8Array ? [data] : data) {
+      for await (const piece of data instanceof Uint8Array ? [data] : data) {
         throwIfAborted(signal);
         // Our pieces are never views of a SharedArrayBuffer.
         if (piece.length) await writable.write(piece as Uint8Array<ArrayBuffer>);
@@ -135,6 +136,16 @@ export interface ZipPartsOptions {
   resume?: ZipPartsState;
 }
 
+/** The pieces of `data`, read once. */
+async function collect(data: Iterable<Uint8Array> | AsyncIterable<Uint8Array>, signal: AbortSignal | undefined): Promise<Uint8Array[]> {
+  const pieces: Uint8Array[] = [];
+  for await (const piece of data) {
+    throwIfAborted(signal);
+    pieces.push(piece);
+  }
+  return pieces;
+}
+
 /** `<base>.part001.zip`, … */
 export function partName(base: string, index: number): string {
   return `${base}.part${String(index).padStart(3, '0')}.zip`;
@@ -185,8 +196,10 @@ export class ZipPartsSink implements DatasetSink {
 
   async write(path: string, data: SinkData, signal?: AbortSignal): Promise<void> {
     throwIfAborted(signal);
+    // The local header comes first and holds the size and CRC: pieces made while we write are collected first.
+    const bytes = data instanceof Uint8Array ? data : await collect(data, signal);
     // .nii.gz are stored as they are; the JSON is deflated.
-    const pieces = zipPieces([{ name: path, bytes: data, store: path.endsWith('.gz') }], DUMMY_INSTANT);
+    const pieces = zipPieces([{ name: path, bytes, store: path.endsWith('.gz') }], DUMMY_INSTANT);
     const local = pieces[0]!;
     const body = pieces.slice(1, -1);
     const tail = pieces[pieces.length - 1]!;
