@@ -32,6 +32,8 @@ export interface DatasetCase {
   verifiedShare: number | undefined;
   regionCount: number;
   labels: { id: number; name: string; code?: SegmentCode }[];
+  /** The names of the labels with at least one outline (what the case holds). */
+  drawn: string[];
   slices: number;
   updatedAt: number;
   /** The series' images are in this browser's cache. */
@@ -99,15 +101,20 @@ function datasetCase(r: DocumentRecord, cached: ReadonlySet<string>, snapshot: D
     slices,
     updatedAt: r.updatedAt,
     imagesCached: cached.has(seriesKey(studyInstanceUID, seriesInstanceUID)),
+    drawn: snapshot ? drawnLabels(snapshot).map((l) => l.name) : [],
     blocking: snapshot ? blockingOf(snapshot) : ['storage-corrupt'],
   };
 }
 
+/** The labels of a stored document that have at least one outline, in its order. */
+function drawnLabels(snapshot: DocumentSnapshot): Label[] {
+  const drawn = new Set(snapshot.regions.map((r) => r.labelId));
+  return (snapshot.labels as unknown as Label[]).filter((l) => drawn.has(l.id));
+}
+
 /** The blocking label findings of a stored document, over the labels it has drawn. */
 function blockingOf(snapshot: DocumentSnapshot): string[] {
-  const drawn = new Set(snapshot.regions.map((r) => r.labelId));
-  const labels = (snapshot.labels as unknown as Label[]).filter((l) => drawn.has(l.id));
-  return labelFindings(snapshot, labels)
+  return labelFindings(snapshot, drawnLabels(snapshot))
     .filter((f) => f.severity === 'block')
     .map((f) => (f.labelId === undefined ? f.code : `${f.code}:${f.labelId}`));
 }

@@ -69,6 +69,8 @@ describe('dataset cases', () => {
     expect(draft).toMatchObject({ status: 'draft', reviewer: undefined, verifiedShare: 1 / 3, imagesCached: false, blocking: ['unverified-import:3'] });
     // The template's other labels are empty in both: not a finding for a dataset case.
     expect(approved!.blocking).toEqual([]);
+    expect(approved!.drawn).toEqual(LUMBAR_SPINE_TEMPLATE.labels.slice(0, 2).map((l) => l.name));
+    expect(draft!.drawn).toHaveLength(3);
     expect(filterCases(cases, { ready: true }).map((c) => c.user)).toEqual(['dr|a']);
     const disc = approved!.labels.find((l) => l.id === 1)!;
     expect(disc.code?.type.codeValue).toBe(LUMBAR_SPINE_TEMPLATE.labels[0]!.code?.type.codeValue);

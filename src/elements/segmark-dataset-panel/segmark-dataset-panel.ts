@@ -113,6 +113,7 @@ export class SegmarkDatasetPanel extends LitElement {
                 <label>
                   <input type="checkbox" .checked=${this.picked.has(c.docId)} ?disabled=${busy} @change=${(e: Event) => this.pick([c], (e.target as HTMLInputElement).checked)} />
                   <span class="name"><span translate="no">${c.description || '—'}</span> · ${t[c.status]}</span>
+                  <span class="meta drawn">${c.drawn.length ? c.drawn.join(', ') : t.nothingDrawn}</span>
                   <span class="meta">${formatText(t.by, { user: c.user })}${c.reviewer ? ` · ${formatText(t.reviewedBy, { user: c.reviewer })}` : ''} · ${formatText(t.slices, { count: String(c.slices) })}${c.verifiedShare !== undefined ? ` · ${formatText(t.verified, { percent: String(Math.round(c.verifiedShare * 100)) })}` : ''} · ${time.format(c.updatedAt)}${c.imagesCached
                     ? ''
                     : html` · <span class="needs-files">${t.needsFiles}</span>`}${c.blocking.length
