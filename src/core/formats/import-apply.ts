@@ -10,7 +10,8 @@
 import { maskToRegion } from '../annotation/contour.js';
 import { sameConcept } from '../annotation/codes.js';
 import type { AnnotationDocument, RegionProvenance } from '../annotation/document.js';
-import type { Label } from '../annotation/labels.js';
+import { MAX_LABEL_ID, type Label } from '../annotation/labels.js';
+import { SegmarkError } from '../errors.js';
 import type { Region } from '../annotation/region.js';
 import type { ImportedLabel, ImportedMasks } from './import-common.js';
 
@@ -59,6 +60,27 @@ export interface ApplyOptions {
   file?: string;
 }
 
+/**
+ * An import is atomic: before anything changes, the labels it would have to
+ * create (imported labels with outlines that match no label of the document,
+ * the same name or code counted once) must fit in the label values left;
+ * otherwise `label-limit` naming the file, and the document is untouched.
+ */
+function checkLabelBudget(document: AnnotationDocument, labels: readonly ImportedLabel[], outlines: ReadonlyMap<number, ReadonlyMap<number, Region>>, options: ApplyOptions): void {
+  const created = new Set<string>();
+  for (const source of labels) {
+    if (!outlines.get(source.value)?.size || match(document, source, options.valuesAreIds ?? true)) continue;
+    created.add(source.code ? `code:${source.code.category.codeValue}/${source.code.type.codeValue}` : source.name ? `name:${source.name.trim().toLowerCase()}` : `value:${source.value}`);
+  }
+  const free = MAX_LABEL_ID - document.labels.length;
+  if (created.size > free) {
+    throw new SegmarkError('label-limit', `${options.file ?? 'the import'} needs ${created.size} new labels; ${free} of ${MAX_LABEL_ID} label values are free`, {
+      ...(options.file ? { file: options.file } : {}),
+      params: { max: MAX_LABEL_ID, needed: created.size, free },
+    });
+  }
+}
+
 /** The document label an imported one belongs to, if any. */
 function match(document: AnnotationDocument, imported: ImportedLabel, valuesAreIds: boolean): Label | undefined {
   const labels = document.labels;
@@ -79,6 +101,7 @@ function match(document: AnnotationDocument, imported: ImportedLabel, valuesAreI
 export function applyImport(document: AnnotationDocument, imported: ImportedMasks | ImportedRegions, options: ApplyOptions): ImportSummary {
   const { columns, rows } = document.series;
   const outlines = 'regions' in imported ? imported.regions : importedRegions(imported, columns, rows).regions;
+  checkLabelBudget(document, imported.labels, outlines, options);
   const summary: ImportSummary = { labels: [], regions: 0, skippedLocked: [] };
   const paintMode = document.paintMode;
   document.beginStroke(options.historyLabel);
