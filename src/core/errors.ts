@@ -16,6 +16,7 @@ export const ERROR_CODES = [
   'no-pixel-data',
   'decode-failed',
   'read-failed',
+  'input-too-large',
   'fetch-failed',
   'no-images',
   'aborted',

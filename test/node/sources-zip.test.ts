@@ -36,4 +36,30 @@ describe('unzipEntries', () => {
     expect((error as SegmarkError).code).toBe('read-failed');
     expect((error as SegmarkError).file).toBe('cut.zip');
   });
+
+  it('REQ-HOSTILE-ZIP-1: a zip bomb is refused with input-too-large naming the entry and the limit, by its declared size or by what it inflates', async () => {
+    const limits = { entryBytes: 4 << 20, totalBytes: 6 << 20, ratio: 200, ratioFloorBytes: 1 << 20 };
+    // 16 MB of zeros compresses ~1000:1: over the entry limit by its declared size.
+    const bomb = zipSync({ 'ok.dcm': pseudoRandom(1000, 1), 'zeros.dcm': new Uint8Array(16 << 20) });
+    const declared = (await unzipEntries('bomb.zip', bomb, limits).catch((e: unknown) => e)) as SegmarkError;
+    expect(declared).toBeInstanceOf(SegmarkError);
+    expect(declared.code).toBe('input-too-large');
+    expect(declared.file).toBe('bomb.zip/zeros.dcm');
+    expect(declared.params).toMatchObject({ limit: '4' });
+    // 2 MB of zeros is within the entry limit but compresses far past 200:1 above the 1 MB floor.
+    const ratio = (await unzipEntries('ratio.zip', zipSync({ 'z.dcm': new Uint8Array(2 << 20) }), limits).catch((e: unknown) => e)) as SegmarkError;
+    expect(ratio.code).toBe('input-too-large');
+    expect(ratio.message).toMatch(/compression/);
+    // Two honest 3.5 MB entries: each fits, together they pass the 6 MB archive limit.
+    const many = zipSync({ 'a.dcm': pseudoRandom(3_500_000, 2), 'b.dcm': pseudoRandom(3_500_000, 3) });
+    expect(((await unzipEntries('many.zip', many, limits).catch((e: unknown) => e)) as SegmarkError).code).toBe('input-too-large');
+    // A header that understates the size: what comes out counts.
+    const lying = zipSync({ 'z.dcm': new Uint8Array(8 << 20) });
+    const view = new DataView(lying.buffer, lying.byteOffset);
+    view.setUint32(22, 100, true); // the local header's uncompressed size
+    const liar = (await unzipEntries('liar.zip', lying, limits).catch((e: unknown) => e)) as SegmarkError;
+    expect(liar.code).toBe('input-too-large');
+    // Within every limit, the same archive comes through.
+    expect((await unzipEntries('bomb.zip', bomb)).map((e) => e.bytes.length).sort((x, y) => x - y)).toEqual([1000, 16 << 20]);
+  });
 });

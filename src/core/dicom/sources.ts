@@ -67,41 +67,105 @@ export function isZip(bytes: Uint8Array): boolean {
   return bytes.length >= 4 && ZIP_MAGIC.every((b, i) => bytes[i] === b);
 }
 
-/** Bytes fed to the unzipper per step; between steps the page gets a turn. */
+/** Bytes fed to the unzipper between two turns of the page. */
 const UNZIP_STEP = 4 << 20;
+/** Bytes fed to the unzipper at once. */
+const PUSH_BYTES = 64 << 10;
+
+/** What one zip archive may inflate to: a zip bomb is refused before it fills memory. */
+export interface ZipLimits {
+  /** Bytes one entry may inflate to. */
+  entryBytes: number;
+  /** Bytes all entries together may inflate to. */
+  totalBytes: number;
+  /** Inflated ÷ compressed size beyond which an entry larger than `ratioFloorBytes` is refused (zeros reach 1000:1; CT ~2–20:1). */
+  ratio: number;
+  ratioFloorBytes: number;
+}
+
+export const ZIP_LIMITS: Readonly<ZipLimits> = Object.freeze({
+  entryBytes: 1 << 30,
+  totalBytes: 4 * 2 ** 30,
+  ratio: 200,
+  ratioFloorBytes: 64 << 20,
+});
 
 /**
  * Entries of a zip archive as named byte arrays; folders and macOS resource
  * forks are left out. Inflated here in steps with fflate's streaming
  * unzipper — not its asynchronous `unzip`, which starts workers from blob:
- * URLs that a strict Content-Security-Policy refuses.
+ * URLs that a strict Content-Security-Policy refuses. Every entry is checked
+ * against `limits` by its declared size before it starts and by what it has
+ * inflated so far while it runs: past a limit the archive fails with
+ * `input-too-large`, naming the entry and the limit, and nothing of it is
+ * kept.
  */
-export async function unzipEntries(archiveName: string, bytes: Uint8Array): Promise<SourceBytes[]> {
+export async function unzipEntries(archiveName: string, bytes: Uint8Array, limits: ZipLimits = ZIP_LIMITS): Promise<SourceBytes[]> {
   const entries: SourceBytes[] = [];
   let failure: Error | undefined;
+  let total = 0;
+  const tooLarge = (entry: string, what: string, size: number, limit: number) =>
+    new SegmarkError('input-too-large', `zip entry ${entry}: ${what} ${size} bytes, limit ${limit}`, {
+      file: `${archiveName}/${entry}`,
+      params: { what, size: (size / 1e6).toFixed(0), limit: (limit / 1e6).toFixed(0) },
+    });
   const unzipper = new Unzip((file) => {
-    if (file.name.endsWith('/') || file.name.includes('__MACOSX/')) return;
+    if (file.name.endsWith('/') || file.name.includes('__MACOSX/') || failure) return;
+    const declared = file.originalSize ?? 0;
+    const compressed = Math.max(1, file.size ?? 0);
+    const check = (size: number): Error | undefined =>
+      size > limits.entryBytes
+        ? tooLarge(file.name, 'the unpacked file', size, limits.entryBytes)
+        : total + size > limits.totalBytes
+          ? tooLarge(file.name, 'the unpacked archive', total + size, limits.totalBytes)
+          : size > limits.ratioFloorBytes && size / compressed > limits.ratio
+            ? tooLarge(file.name, `the unpacked file (${Math.round(size / compressed)}:1 compression)`, size, limits.ratioFloorBytes)
+            : undefined;
+    failure = check(declared);
+    if (failure) return;
     const chunks: Uint8Array[] = [];
+    let inflated = 0;
     file.ondata = (error, data, final) => {
+      if (failure) return;
       if (error) {
-        failure ??= error;
+        failure = error;
+        return;
+      }
+      inflated += data.length;
+      // The declared size may lie: what comes out counts.
+      failure = check(inflated);
+      if (failure) {
+        file.terminate();
+        chunks.length = 0;
         return;
       }
       chunks.push(data);
-      if (final) entries.push({ name: `${archiveName}/${file.name}`, bytes: concatenate(chunks) });
+      if (final) {
+        total += inflated;
+        entries.push({ name: `${archiveName}/${file.name}`, bytes: concatenate(chunks) });
+      }
     };
     file.start();
   });
   unzipper.register(UnzipInflate);
   try {
-    for (let at = 0; at < bytes.length || at === 0; at += UNZIP_STEP) {
-      unzipper.push(bytes.subarray(at, at + UNZIP_STEP), at + UNZIP_STEP >= bytes.length);
-      if (failure) break;
-      await new Promise((resolve) => setTimeout(resolve, 0));
+    // Pushed in small pieces, so one piece of a bomb inflates to at most ~1000 × PUSH_BYTES before the limits are checked.
+    let sinceTurn = 0;
+    for (let at = 0; ; at += PUSH_BYTES) {
+      const end = Math.min(at + PUSH_BYTES, bytes.length);
+      const last = end >= bytes.length;
+      unzipper.push(bytes.subarray(at, end), last);
+      if (failure || last) break;
+      sinceTurn += PUSH_BYTES;
+      if (sinceTurn >= UNZIP_STEP) {
+        sinceTurn = 0;
+        await new Promise((resolve) => setTimeout(resolve, 0));
+      }
     }
   } catch (error) {
     failure ??= error instanceof Error ? error : new Error(String(error));
   }
+  if (failure instanceof SegmarkError) throw failure;
   if (failure) throw new SegmarkError('read-failed', `zip archive: ${failure.message}`, { file: archiveName, cause: failure });
   return entries;
 }
