@@ -236,6 +236,16 @@ describe('SEG written by our own writer, onto the sample series', () => {
     expect(result.masks.get(2)).toEqual(result.masks.get(1));
   });
 
+  it('REQ-IMPORT-BUDGET-3: a SEG with more segments than a document holds labels is refused with label-limit before its frames are read', () => {
+    const [first] = sample.input.segments;
+    // 300 segments, each taking the first disc's pixels (written with only the first's mask value, they are cheap to write).
+    const many = Array.from({ length: 300 }, (_, i) => ({ ...first!, label: `Segment ${i + 1}` }));
+    const bytes = writeSeg({ ...sample.input, ...fixed(), segments: many });
+    const error = expectSegmarkError(() => importSeg(bytes, volume, 'many.dcm'), 'label-limit');
+    expect(error.params).toMatchObject({ needed: 300, max: 255 });
+    expect(error.file).toBe('many.dcm');
+  });
+
   it('onto another series (other UIDs, every slice 40 mm away) is refused with import-mismatch naming the series', () => {
     const bytes = writeSeg({ ...sample.input, ...fixed() });
     const other: ImportTarget = {

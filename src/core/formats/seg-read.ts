@@ -14,7 +14,7 @@
  */
 import dicomParser, { type DataSet, type Element } from 'dicom-parser';
 import type { CodedConcept, SegmentCode } from '../annotation/codes.js';
-import type { Rgb } from '../annotation/labels.js';
+import { MAX_LABEL_ID, type Rgb } from '../annotation/labels.js';
 import { CharacterSet } from '../dicom/charset.js';
 import { parseInstance } from '../dicom/parse.js';
 import type { DicomInstance, Vec3 } from '../dicom/types.js';
@@ -98,7 +98,16 @@ export function readSeg(bytes: Uint8Array, fileName = 'segmentation.dcm'): SegFi
   const maxFraction = ds.uint16(key('MaximumFractionalValue'));
   if (type === 'FRACTIONAL' && !maxFraction) invalid('MaximumFractionalValue', 'missing or 0');
 
-  const segments = items(ds, 'SegmentSequence').map((item) => readSegment(read, item, invalid));
+  const segmentItems = items(ds, 'SegmentSequence');
+  // A document holds at most MAX_LABEL_ID labels: a SEG with more segments could never be imported, so it is refused
+  // before its segments and frames are read (a 1,000-segment SEG would otherwise be unpacked whole first).
+  if (segmentItems.length > MAX_LABEL_ID) {
+    throw new SegmarkError('label-limit', `${segmentItems.length} segments, more than the ${MAX_LABEL_ID} labels a document holds`, {
+      file: fileName,
+      params: { max: MAX_LABEL_ID, needed: segmentItems.length },
+    });
+  }
+  const segments = segmentItems.map((item) => readSegment(read, item, invalid));
   if (segments.length === 0) invalid('SegmentSequence', 'no segments');
   const numbers = new Set(segments.map((s) => s.number));
   if (numbers.size !== segments.length) invalid('SegmentNumber', 'a segment number is used twice');
