@@ -6,7 +6,7 @@ import { existsSync, readFileSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { SameThreadDecoder } from '../../src/core/dicom/decoder-pool.js';
-import { assembleSeries, loadVolume, readInstances } from '../../src/core/dicom/loader.js';
+import { assembleSeries, loadVolume, readInstances, SERIES_VOXEL_LIMIT } from '../../src/core/dicom/loader.js';
 import type { NamedBlob } from '../../src/core/dicom/sources.js';
 import type { SegmarkError } from '../../src/core/errors.js';
 
@@ -51,6 +51,22 @@ describe('loader (Node, same-thread decoding)', () => {
     expect(errors.map((e) => [e.code, e.file])).toEqual([['not-dicom', 'broken.dcm']]);
     expect(read.instances).toHaveLength(6);
     expect(read.failed).toBe(1);
+  });
+
+  it('REQ-HOSTILE-SERIES-1: a series over the voxel budget is refused with input-too-large before anything is allocated or decoded', async () => {
+    const read = await readInstances(blobsOf(SAMPLE).slice(0, 4));
+    const [series] = assembleSeries(read.instances);
+    const voxels = series!.rows * series!.columns * 4;
+    const decoded: number[] = [];
+    const error = (await loadVolume(series!, new SameThreadDecoder(), { maxVoxels: voxels - 1, onSlice: (k) => decoded.push(k), onAllocated: () => decoded.push(-1) }).catch((e: unknown) => e)) as SegmarkError;
+    expect(error.code).toBe('input-too-large');
+    expect(error.file).toBe(series!.slices[0]!.instance.fileName);
+    expect(error.params).toMatchObject({ size: ((voxels * 2) / 1e6).toFixed(0) });
+    expect(decoded).toEqual([]);
+    // The default budget (a 2,000-slice 512² CT) lets it through.
+    expect(SERIES_VOXEL_LIMIT).toBe(2000 * 512 * 512);
+    const { volume } = await loadVolume(series!, new SameThreadDecoder());
+    expect(volume.slices).toBe(4);
   });
 
   it('cancels with an aborted error', async () => {

@@ -158,7 +158,16 @@ export interface VolumeHooks extends LoadHooks {
   onAllocated?: (volume: Volume) => void;
   /** A volume of this series whose loading was cancelled: only its missing slices are decoded. */
   resume?: Volume;
+  /** Voxels a series may have; default `SERIES_VOXEL_LIMIT`. */
+  maxVoxels?: number;
 }
+
+/**
+ * Voxels one series may have before anything is allocated: a 2,000-slice
+ * 512² CT (1 GiB of 16-bit voxels). A larger series is refused with
+ * `input-too-large`, naming its first file and the limit.
+ */
+export const SERIES_VOXEL_LIMIT = 2000 * 512 * 512;
 
 export interface VolumeResult {
   volume: Volume;
@@ -172,6 +181,14 @@ const IN_FLIGHT_PER_THREAD = 2;
 
 export async function loadVolume(series: SeriesCandidate, decoder: FrameDecoder, hooks: VolumeHooks = {}): Promise<VolumeResult> {
   const { signal, onProgress, onError, onSlice, onAllocated } = hooks;
+  const voxels = series.rows * series.columns * series.slices.length;
+  const maxVoxels = hooks.maxVoxels ?? SERIES_VOXEL_LIMIT;
+  if (voxels > maxVoxels) {
+    throw new SegmarkError('input-too-large', `series ${series.seriesInstanceUID}: ${voxels} voxels, limit ${maxVoxels}`, {
+      file: series.slices[0]?.instance.fileName,
+      params: { what: `the series (${series.slices.length} × ${series.columns} × ${series.rows})`, size: ((voxels * 2) / 1e6).toFixed(0), limit: ((maxVoxels * 2) / 1e6).toFixed(0) },
+    });
+  }
   const volume = hooks.resume ?? allocateVolume(series);
   onAllocated?.(volume);
   const warnings = [...series.warnings];
