@@ -33,6 +33,14 @@ export interface AssistResult {
   mode: ApplyMode;
 }
 
+/** The volume voxel under a pointer on the tool's view, clamped to the image; undefined when the view has no voxels. */
+export function voxelUnder(p: { x: number; y: number }, context: ToolContext): { column: number; row: number; slice: number } | undefined {
+  if (!context.toVoxel) return undefined;
+  const x = Math.min(context.columns - 1, Math.max(0, Math.floor(p.x)));
+  const y = Math.min(context.rows - 1, Math.max(0, Math.floor(p.y)));
+  return context.toVoxel(x, y);
+}
+
 /** The plane a view shows: the axial slice, or the sagittal/coronal plane through a column/row. */
 export function planeOf(context: ToolContext): { plane: 'axial' | 'sagittal' | 'coronal'; index: number } {
   return context.plane ?? { plane: 'axial', index: context.slice };
@@ -65,6 +73,15 @@ export class AssistedResultHolder {
     const region = cutRegion(r.box, r.mask, plane, index, context.rows);
     if (region) this.#regions.set(key, region);
     return region;
+  }
+
+  /** Enter accepts the result, Escape drops it: the status, or undefined when there is no result or the key is another. */
+  key(key: string): ToolStatusCode | undefined {
+    if (!this.#result) return undefined;
+    if (key === 'Enter') return this.accept();
+    if (key !== 'Escape') return undefined;
+    this.set(undefined);
+    return 'cancelled';
   }
 
   /** The result as a view's preview: filled where the view's plane cuts it. */

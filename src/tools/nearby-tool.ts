@@ -17,7 +17,7 @@ import { NEARBY_DEFAULTS, type NearbyOptions, type NearbyResult } from '../core/
 import { rasterizeToMask, regionPixelBounds } from '../core/annotation/rasterize.js';
 import { isEmptyRegion, type Region } from '../core/annotation/region.js';
 import type { AnnotationTool, ToolContext, ToolKey, ToolPointer, ToolPreview, ToolStatusCode } from './annotation-tool.js';
-import { AssistedResultHolder, planeOf, type AssistHooks } from './assisted-tool.js';
+import { AssistedResultHolder, planeOf, voxelUnder, type AssistHooks } from './assisted-tool.js';
 import { isEditable } from './tool-support.js';
 
 /** How far in the plane the structure may wander from the start outline (mm). */
@@ -70,26 +70,20 @@ export class NearbyTool implements AnnotationTool {
   move(): void {}
 
   up(p: ToolPointer, context: ToolContext): void {
-    if (!context.toVoxel) return;
-    const x = Math.min(context.columns - 1, Math.max(0, Math.floor(p.x)));
-    const y = Math.min(context.rows - 1, Math.max(0, Math.floor(p.y)));
-    void this.propagate(context.labelId, context.toVoxel(x, y).slice);
+    const v = voxelUnder(p, context);
+    if (v) void this.propagate(context.labelId, v.slice);
   }
 
   key(k: ToolKey, _context: ToolContext): boolean {
-    if (k.key === 'Enter' && this.#result.result) {
-      this.#status = this.#result.accept();
-      return true;
-    }
-    if (k.key === 'Escape' && (this.#result.result || this.#computing)) {
+    const computing = this.#computing;
+    if (k.key === 'Escape' && computing) {
       // A propagation under way is dropped when it answers.
       this.#asked++;
       this.#computing = false;
-      this.#result.set(undefined);
-      this.#status = 'cancelled';
-      return true;
     }
-    return false;
+    const status = this.#result.key(k.key) ?? (k.key === 'Escape' && computing ? 'cancelled' : undefined);
+    if (status) this.#status = status;
+    return status !== undefined;
   }
 
   /** A slice or tool change keeps the result: it is 3D, and Enter may still accept it. */

@@ -10,7 +10,7 @@
 import type { OneClickOptions, OneClickResult } from '../core/assist/one-click.js';
 import { boxAround, cutBox, type BoxSpacing, type Voxel, type VoxelBox } from '../core/assist/box.js';
 import type { AnnotationTool, ToolContext, ToolKey, ToolPointer, ToolPreview, ToolStatusCode } from './annotation-tool.js';
-import { AssistedResultHolder, type AssistHooks } from './assisted-tool.js';
+import { AssistedResultHolder, voxelUnder, type AssistHooks } from './assisted-tool.js';
 import type { ThresholdRange } from './threshold-brush.js';
 import { isEditable } from './tool-support.js';
 
@@ -54,24 +54,14 @@ export class OneClickTool implements AnnotationTool {
   move(): void {}
 
   up(p: ToolPointer, context: ToolContext): void {
-    if (!context.toVoxel) return;
-    const x = Math.min(context.columns - 1, Math.max(0, Math.floor(p.x)));
-    const y = Math.min(context.rows - 1, Math.max(0, Math.floor(p.y)));
-    const v = context.toVoxel(x, y);
-    void this.#region([v.column, v.row, v.slice], context.labelId);
+    const v = voxelUnder(p, context);
+    if (v) void this.#region([v.column, v.row, v.slice], context.labelId);
   }
 
   key(k: ToolKey, _context: ToolContext): boolean {
-    if (k.key === 'Enter' && this.#result.result) {
-      this.#status = this.#result.accept();
-      return true;
-    }
-    if (k.key === 'Escape' && this.#result.result) {
-      this.#result.set(undefined);
-      this.#status = 'cancelled';
-      return true;
-    }
-    return false;
+    const status = this.#result.key(k.key);
+    if (status) this.#status = status;
+    return status !== undefined;
   }
 
   cancel(): void {}
