@@ -17,6 +17,12 @@ export const ERROR_CODES = [
   'decode-failed',
   'read-failed',
   'input-too-large',
+  // A data set whose sequences nest deeper than any real file does (a parser bomb).
+  'nesting-too-deep',
+  // Only a localizer (scout) image among the files: no series to show.
+  'localizer-only',
+  // Only DICOM segmentations among the files: they need the CT they annotate.
+  'seg-without-series',
   'fetch-failed',
   'no-images',
   'aborted',

@@ -10,6 +10,8 @@ export const WARNING_CODES = [
   'no-geometry',
   'value-clamped',
   'lossy-compression',
+  'duplicate-instance',
+  'seg-beside-series',
 ] as const;
 
 export type WarningCode = (typeof WARNING_CODES)[number];
