@@ -4,6 +4,12 @@
  * spreadsheets and scripts. Numbers have fixed decimals and a dot; an
  * undefined value (a surface distance with an empty side, a percentage of an
  * empty A) is an empty field, never a made-up number.
+ *
+ * Text fields (label names, which may come from an outside SEG) are
+ * neutralised against spreadsheet formula injection: one starting with `=`,
+ * `+`, `-`, `@`, a tab or a carriage return gets a leading `'` inside its
+ * quotes, so a spreadsheet shows it as text and never runs it. Numbers we
+ * write (a negative difference included) are data and stay numbers.
  */
 import type { AgreementResult } from './agreement.js';
 
@@ -36,7 +42,7 @@ export function agreementCsv(result: AgreementResult, options: AgreementCsvOptio
   const rows = result.labels.map((l) => [
     l.ids.a === null ? '' : String(l.ids.a),
     l.ids.b === null ? '' : String(l.ids.b),
-    quote(l.name),
+    csvText(l.name),
     fixed(l.dice),
     fixed(l.jaccard),
     fixed(l.hd95Mm),
@@ -57,6 +63,12 @@ function fixedNumber(v: number, decimals: number): string {
   return Number(s) === 0 ? (0).toFixed(decimals) : s;
 }
 
-function quote(field: string): string {
+/**
+ * One text field: quoted per RFC 4180 when it holds a comma, quote or line
+ * break, and, when it starts with a character a spreadsheet reads as the
+ * start of a formula, prefixed with `'` and always quoted.
+ */
+export function csvText(field: string): string {
+  if (/^[=+\-@\t\r]/.test(field)) return `"'${field.replace(/"/g, '""')}"`;
   return /[",\r\n]/.test(field) ? `"${field.replace(/"/g, '""')}"` : field;
 }
