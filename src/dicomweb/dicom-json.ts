@@ -163,6 +163,8 @@ export function instanceFromMetadata(ds: DicomJson, frames: readonly Uint8Array[
     referringPhysicianName: str('00080090'),
     studyID: str('00200010'),
     accessionNumber: str('00080050'),
+    burnedInAnnotation: str('00280301').toUpperCase() === 'YES',
+    recognizableVisualFeatures: str('00280302').toUpperCase() === 'YES',
     pixel,
     numberOfFrames,
     frames: readFrames(top, numberOfFrames),

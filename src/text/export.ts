@@ -44,6 +44,10 @@ const en = {
     'missing-uid': 'The source images have no {attributes}: a DICOM SEG exported anyway gets new UIDs in their place, so a PACS will not file it with its CT.',
     'resampled-grid':
       'Written on a regular grid: {slices} slices {step} mm apart along the slice normal ({acquiredSlices} acquired); CT linear between the acquired slices, labels shape-based; sform and qform exact.',
+    'burned-in-annotation':
+      'The images say text is burned into their pixels ({attribute} is YES), such as the patient’s name: de-identification does not remove it from the exported CT. Check the images, or export the masks without the CT.',
+    'recognizable-features':
+      'The images say they show recognizable features ({attribute} is YES), such as a face: the exported CT keeps them after de-identification. Check the images, or export the masks without the CT.',
   } satisfies Record<ChecklistCode, string>,
 };
 
@@ -89,6 +93,8 @@ const zh: ExportText = {
       '按采集层导出时，NIfTI 会使体素偏离其位置最多 {errorMm} mm，超过半个体素（{halfVoxelMm} mm）：请按重采样网格导出（sform 与 qform 均精确），或选择仍然导出以保留采集层。',
     'missing-uid': '源图像缺少 {attributes}：仍然导出的 DICOM SEG 将使用新的 UID 代替，PACS 不会把它与其 CT 归在一起。',
     'resampled-grid': '按规则网格导出：沿层面法线 {slices} 层，层距 {step} mm（采集 {acquiredSlices} 层）；CT 在采集层之间线性插值，标签按形状插值；sform 与 qform 精确。',
+    'burned-in-annotation': '图像声明其像素中嵌有文字（{attribute} 为 YES），例如患者姓名：去标识化不会从导出的 CT 中去除这些文字。请检查图像，或只导出不含 CT 的掩膜。',
+    'recognizable-features': '图像声明其显示可识别的特征（{attribute} 为 YES），例如面部：去标识化后导出的 CT 仍保留这些特征。请检查图像，或只导出不含 CT 的掩膜。',
   },
 };
 

@@ -331,6 +331,8 @@ function buildInstance(ds: DataSet, transferSyntax: string, fileName: string, le
     referringPhysicianName: text('x00080090'),
     studyID: text('x00200010'),
     accessionNumber: text('x00080050'),
+    burnedInAnnotation: str('x00280301').toUpperCase() === 'YES',
+    recognizableVisualFeatures: str('x00280302').toUpperCase() === 'YES',
     pixel,
     numberOfFrames,
     frames: readFrames(ds, numberOfFrames),

@@ -89,6 +89,14 @@ export interface SeriesHeader {
    * may differ, e.g. 3 mm slices every 2 mm).
    */
   sliceThickness?: number;
+  /**
+   * Burned In Annotation (0028,0301) is YES on an image of the series: text
+   * such as the patient's name may be drawn into the pixels, which
+   * de-identifying the header does not remove.
+   */
+  burnedInAnnotation?: boolean;
+  /** Recognizable Visual Features (0028,0302) is YES on an image of the series: the pixels may show a face or another identifying feature. */
+  recognizableVisualFeatures?: boolean;
 }
 
 export interface DicomInstance {
@@ -119,6 +127,9 @@ export interface DicomInstance {
   referringPhysicianName?: string;
   studyID?: string;
   accessionNumber?: string;
+  /** Burned In Annotation (0028,0301) and Recognizable Visual Features (0028,0302) are YES: the pixels may identify the patient. Absent: not YES. */
+  burnedInAnnotation?: boolean;
+  recognizableVisualFeatures?: boolean;
   pixel: PixelDescriptor;
   numberOfFrames: number;
   /** Per frame (length numberOfFrames): geometry and modality LUT, from the frame's functional groups where present. */

@@ -102,7 +102,7 @@ export function allocateVolume(series: SeriesCandidate): Volume {
         : undefined,
     invert: first.pixel.photometricInterpretation === 'MONOCHROME1',
     range: { min: Infinity, max: -Infinity },
-    header: seriesHeaderOf(first),
+    header: { ...seriesHeaderOf(first), ...identifyingPixels(series.slices.map((s) => s.instance)) },
     paddingValue: ctPadding(first),
   };
 }
@@ -137,6 +137,14 @@ export function seriesHeaderOf(instance: DicomInstance): SeriesHeader {
     sopClassUID: instance.sopClassUID,
     frameOfReferenceUID: instance.frameOfReferenceUID,
     sliceThickness: instance.frames[0]?.sliceThickness,
+  };
+}
+
+/** The header's flags for pixels that may identify the patient, set when any image of the series says YES (a scout or one slice may carry text). */
+function identifyingPixels(instances: readonly DicomInstance[]): Pick<SeriesHeader, 'burnedInAnnotation' | 'recognizableVisualFeatures'> {
+  return {
+    ...(instances.some((i) => i.burnedInAnnotation) ? { burnedInAnnotation: true } : {}),
+    ...(instances.some((i) => i.recognizableVisualFeatures) ? { recognizableVisualFeatures: true } : {}),
   };
 }
 

@@ -7,7 +7,7 @@
  */
 import { sameConcept, GENERIC_TYPE } from '../annotation/codes.js';
 import type { Label } from '../annotation/labels.js';
-import { exportedLabels, exportGrid, type ExportJob } from './export-job.js';
+import { deidentifies, exportedLabels, exportGrid, needsImage, type ExportJob } from './export-job.js';
 import { gridMisplacements, niftiFindings, niftiSpace, type NiftiFinding, type NiftiGeometry } from './nifti-space.js';
 import { resampleGrid } from './resample.js';
 import { segChecks, type SegCheckCode } from './seg-checks.js';
@@ -26,7 +26,9 @@ export type ChecklistCode =
   | 'qform-precision'
   | 'geometry-roundtrip'
   | 'acquired-grid-misplaced'
-  | 'resampled-grid';
+  | 'resampled-grid'
+  | 'burned-in-annotation'
+  | 'recognizable-features';
 
 export interface ChecklistFinding {
   readonly code: ChecklistCode;
@@ -64,7 +66,37 @@ export function exportChecklist(job: Pick<ExportJob, 'format' | 'options' | 'ser
     }
   }
   findings.push(...segChecks(job));
+  findings.push(...identifyingPixelFindings(job));
   return findings;
+}
+
+/**
+ * A de-identified export that carries the CT's pixels (NIfTI with the image,
+ * PNG with the CT, the dataset package) from images that say their pixels
+ * may identify the patient — text burned in, or a face — blocks: replacing
+ * the header does not clear the pixels. Masks alone carry no such pixels.
+ */
+function identifyingPixelFindings(job: Pick<ExportJob, 'format' | 'options' | 'series'>): ChecklistFinding[] {
+  if (!deidentifies(job) || !needsImage(job)) return [];
+  const h = job.series.header;
+  const out: ChecklistFinding[] = [];
+  if (h.burnedInAnnotation) {
+    out.push({
+      code: 'burned-in-annotation',
+      severity: 'block',
+      params: { attribute: 'BurnedInAnnotation (0028,0301)' },
+      detail: 'the images say they carry burned-in annotation (BurnedInAnnotation YES): text such as the patient\'s name may be in the exported pixels, which de-identification does not remove',
+    });
+  }
+  if (h.recognizableVisualFeatures) {
+    out.push({
+      code: 'recognizable-features',
+      severity: 'block',
+      params: { attribute: 'RecognizableVisualFeatures (0028,0302)' },
+      detail: 'the images say they show recognizable visual features (RecognizableVisualFeatures YES), e.g. a face, which the exported pixels keep after de-identification',
+    });
+  }
+  return out;
 }
 
 /**

@@ -154,6 +154,11 @@ export function needsRawSlices(job: Pick<ExportJob, 'format' | 'options' | 'seri
   return needsImage(job) && (job.format === 'png-zip' || exportGrid(job) === 'resampled');
 }
 
+/** Whether the export is de-identified: as `ExportOptions.deidentify` says, by default only the dataset package. */
+export function deidentifies(job: Pick<ExportJob, 'format' | 'options'>): boolean {
+  return job.options.deidentify ?? job.format === 'dataset';
+}
+
 /** Whether the format needs the CT voxels. */
 export function needsImage(job: Pick<ExportJob, 'format' | 'options'>): boolean {
   return (job.format === 'nifti' && job.options.image === true) || job.format === 'dataset' || (job.format === 'png-zip' && !!job.options.pngImage);
