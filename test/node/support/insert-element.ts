@@ -1,6 +1,6 @@
 /**
- * Adds one top-level text element to a real Part 10 file in Explicit VR
- * Little Endian, in tag order: for tests that need an attribute the public
+ * Adds one top-level text element to a real Part 10 file whose data set is
+ * in Explicit VR Little Endian (native or encapsulated pixel data), in tag order: for tests that need an attribute the public
  * files lack (e.g. Burned In Annotation) on otherwise real images.
  */
 import dicomParser from 'dicom-parser';
@@ -11,7 +11,8 @@ const LONG_VRS = new Set(['OB', 'OD', 'OF', 'OL', 'OV', 'OW', 'SQ', 'UC', 'UN', 
 /** `bytes` with (tag, vr, value) inserted before the first top-level element of a higher tag; throws if the file already has it. */
 export function withTextElement(bytes: Uint8Array, tag: number, vr: string, value: string): Uint8Array {
   const ds = dicomParser.parseDicom(bytes);
-  if (ds.string('x00020010') !== '1.2.840.10008.1.2.1') throw new Error(`only Explicit VR Little Endian, not ${ds.string('x00020010')}`);
+  const syntax = ds.string('x00020010') ?? '';
+  if (['1.2.840.10008.1.2', '1.2.840.10008.1.2.2', '1.2.840.10008.1.2.1.99'].includes(syntax)) throw new Error(`only Explicit VR Little Endian data sets, not ${syntax}`);
   const key = `x${tag.toString(16).padStart(8, '0')}`;
   if (ds.elements[key]) throw new Error(`${key} is already there`);
   const next = Object.keys(ds.elements)
