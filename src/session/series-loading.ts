@@ -13,9 +13,10 @@
  * then on nothing of the old load reaches the listener, except the `aborted`
  * error that ends a load the user cancelled. What was already shown stays.
  */
-import { assembleSeries, decodeStored, loadVolume, modalityLut, noImagesError, readInstances, type LoadProgress, type ReadHooks, type ReadResult } from '../core/dicom/loader.js';
+import { assembleSeries, decodeStored, loadVolume, modalityLut, noSeriesError, readInstances, type LoadProgress, type ReadHooks, type ReadResult } from '../core/dicom/loader.js';
 import type { FrameDecoder } from '../core/dicom/pixels/decoder.js';
-import type { SeriesCandidate } from '../core/dicom/series.js';
+import { segAnnotates, type SegSource } from '../core/dicom/seg-references.js';
+import { isLocalizer, type SeriesCandidate } from '../core/dicom/series.js';
 import type { LoadSource } from '../core/dicom/sources.js';
 import type { DicomInstance } from '../core/dicom/types.js';
 import { sliceView, toRealWorld, type Volume } from '../core/dicom/volume.js';
@@ -70,6 +71,8 @@ export class SeriesLoading {
   candidates: SeriesCandidate[] = [];
   items: SeriesItem[] = [];
   selectedKey = '';
+  /** DICOM segmentations of the last drop, beside its series. */
+  segs: SegSource[] = [];
   progress: LoadProgress | undefined;
   loading = false;
 
@@ -121,15 +124,17 @@ export class SeriesLoading {
         onError: (e) => tell.onError(e),
         onProgress: (p) => this.setProgress(p, signal, tell),
         onInstance: (instance) => {
-          if (first) return;
+          // A localizer is no preview of the series: alone it opens nothing, beside a series it is left out.
+          if (first || isLocalizer(instance)) return;
           first = instance;
           previewed = this.preview(instance, signal, tell);
         },
       });
       performance.mark('segmark:read-done');
       const candidates = assembleSeries(read.instances);
-      if (candidates.length === 0) throw noImagesError();
+      if (candidates.length === 0) throw noSeriesError(read);
       this.candidates = candidates;
+      this.segs = read.segs ?? [];
       this.volumes = new Map();
       this.items = candidates.map((c) => listItem(c, undefined));
       const chosen = candidates[0]!;
@@ -137,6 +142,13 @@ export class SeriesLoading {
       const at = chosen.slices.findIndex((s) => s.instance === first && s.frameIndex === 0);
       return this.openCandidate(chosen, signal, tell, start, at >= 0 ? at : undefined);
     });
+  }
+
+  /** The segmentation named `file` of the last drop, when it annotates the series shown (so it can be imported onto it). */
+  importableSeg(file: string): SegSource | undefined {
+    const shown = this.candidates.find((c) => c.key === this.selectedKey);
+    const seg = this.segs.find((s) => s.name === file);
+    return seg && shown && segAnnotates(seg.references, shown) ? seg : undefined;
   }
 
   /** Switches to another series of the last drop (undefined when it is the one shown, or unknown). */
@@ -214,7 +226,7 @@ export class SeriesLoading {
     const opened = this.volumes.get(candidate.key);
     if (opened?.complete) {
       tell.onVolume(opened.volume, Math.floor(opened.volume.slices / 2));
-      tell.onLoaded(opened.volume, opened.warnings, this.now() - start);
+      tell.onLoaded(opened.volume, [...opened.warnings, ...this.segWarnings()], this.now() - start);
       return opened.volume;
     }
     const decoder = this.decoderFor();
@@ -242,9 +254,19 @@ export class SeriesLoading {
     if (!shown) throw new SegmarkError('no-images', 'no slice of the series could be decoded');
     this.volumes.set(candidate.key, { volume: result.volume, warnings: result.warnings, complete: true });
     performance.mark('segmark:slices-ready');
-    tell.onLoaded(result.volume, result.warnings, this.now() - start);
+    tell.onLoaded(result.volume, [...result.warnings, ...this.segWarnings()], this.now() - start);
     void this.thumbnailsForOthers(candidate, decoder, signal);
     return result.volume;
+  }
+
+  /** `seg-beside-series` for each segmentation of the drop: it was not opened as images, and is named. */
+  private segWarnings(): LoadWarning[] {
+    return this.segs.map((seg) => ({
+      code: 'seg-beside-series',
+      message: `${seg.name} is a DICOM segmentation; it was not opened as images`,
+      params: { file: seg.name },
+      files: [seg.name],
+    }));
   }
 
   /**

@@ -6,9 +6,11 @@ import { existsSync, readFileSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { SameThreadDecoder } from '../../src/core/dicom/decoder-pool.js';
-import { assembleSeries, loadVolume, readInstances, SERIES_VOXEL_LIMIT } from '../../src/core/dicom/loader.js';
+import { assembleSeries, loadVolume, noSeriesError, readInstances, SERIES_VOXEL_LIMIT } from '../../src/core/dicom/loader.js';
+import { segAnnotates } from '../../src/core/dicom/seg-references.js';
 import type { NamedBlob } from '../../src/core/dicom/sources.js';
 import type { SegmarkError } from '../../src/core/errors.js';
+import { editedDicom, LOCALIZER, NO_GEOMETRY } from './support/dicom-edit.js';
 
 const SAMPLE = 'sample-dicom';
 const SYNTAXES = '../shared/dicom/syntaxes-cornerstone-ctimage';
@@ -87,7 +89,8 @@ describe('loader (Node, same-thread decoding)', () => {
     expect(read.instances).toHaveLength(3);
     const [series] = assembleSeries(read.instances);
     expect(series!.slices).toHaveLength(1);
-    expect(series!.warnings.map((w) => w.code)).toEqual(['duplicate-position']);
+    // CTImage.dcm and the RLE file are one image (one SOP Instance UID); the baseline JPEG is another image at the same place.
+    expect(series!.warnings.map((w) => w.code).sort()).toEqual(['duplicate-instance', 'duplicate-position']);
     // the kept one is whichever sorts first; load only the lossy file to see the warning
     const lossy = await readInstances(sources.filter((s) => s.name.includes('4.50')));
     const [lossySeries] = assembleSeries(lossy.instances);
@@ -135,5 +138,72 @@ describe('multi-frame images', () => {
     ]);
     const uid = read.instances[0]!.sopInstanceUID;
     expect(volume.sopInstanceUIDs).toEqual([`${uid}#3`, `${uid}#2`, `${uid}#1`]);
+  });
+});
+
+const HIGHDICOM = '../shared/dicom/seg-highdicom-ct';
+const DCMQI = '../shared/dicom/seg-dcmqi-liver-on-ct3slice';
+const CT_SMALL = '../shared/dicom/pydicom-test-files/CT_small.dcm';
+const haveSegs = existsSync(HIGHDICOM) && existsSync(DCMQI) && existsSync(CT_SMALL);
+
+const blob = (name: string, bytes: Uint8Array): NamedBlob => ({ name, blob: new Blob([bytes as Uint8Array<ArrayBuffer>]) });
+
+describe.skipIf(!haveSegs)('files that are valid but not a series to show (issue 17)', () => {
+  const segFile = join(HIGHDICOM, 'seg', 'seg_image_ct_binary.dcm');
+
+  it('REQ-HOSTILE-SEG-1: a SEG among the files is kept whole with the series and images it references, not skipped by name', async () => {
+    const ct = blobsOf(join(HIGHDICOM, 'ct'));
+    const segBytes = new Uint8Array(readFileSync(segFile));
+    const read = await readInstances([...ct, blob('seg/liver.dcm', segBytes)]);
+    expect(read.instances).toHaveLength(4);
+    expect(read.skipped).toEqual([]);
+    expect(read.segs!.map((s) => s.name)).toEqual(['seg/liver.dcm']);
+    const seg = read.segs![0]!;
+    expect(seg.bytes).toEqual(segBytes);
+    // The SEG was made on these four images (README of ../shared/dicom): it names their series and their UIDs.
+    const ctUids = read.instances.map((i) => i.sopInstanceUID);
+    expect(seg.references.seriesInstanceUIDs).toEqual([read.instances[0]!.seriesInstanceUID]);
+    expect([...seg.references.sopInstanceUIDs].sort()).toEqual([...ctUids].sort());
+    const [series] = assembleSeries(read.instances);
+    expect(segAnnotates(seg.references, series!)).toBe(true);
+  });
+
+  it('REQ-HOSTILE-SEG-2: a SEG beside a CT it was not made on does not annotate that series', async () => {
+    const read = await readInstances([...blobsOf(join(DCMQI, 'ct')), blob('other.dcm', new Uint8Array(readFileSync(segFile)))]);
+    const [series] = assembleSeries(read.instances);
+    expect(series!.slices).toHaveLength(3);
+    expect(read.segs).toHaveLength(1);
+    expect(segAnnotates(read.segs![0]!.references, series!)).toBe(false);
+  });
+
+  it('REQ-HOSTILE-SEG-3: a SEG alone gives seg-without-series naming it, not a nameless no-images', async () => {
+    const read = await readInstances([blob('only/seg.dcm', new Uint8Array(readFileSync(segFile)))]);
+    expect(assembleSeries(read.instances)).toEqual([]);
+    const error = noSeriesError(read);
+    expect([error.code, error.file]).toEqual(['seg-without-series', 'only/seg.dcm']);
+  });
+
+  it('REQ-HOSTILE-LOCALIZER-1: a lone localizer gives localizer-only naming the file', async () => {
+    const scout = editedDicom(new Uint8Array(readFileSync(CT_SMALL)), LOCALIZER);
+    const read = await readInstances([blob('scout.dcm', scout)]);
+    expect(read.instances.map((i) => i.imageType)).toEqual([['ORIGINAL', 'PRIMARY', 'LOCALIZER']]);
+    expect(assembleSeries(read.instances)).toEqual([]);
+    const error = noSeriesError(read);
+    expect([error.code, error.file]).toEqual(['localizer-only', 'scout.dcm']);
+  });
+
+  it('REQ-HOSTILE-DUPLICATE-1: one image without geometry under two names is one slice, named in duplicate-instance, and does not outnumber a 1-slice CT', async () => {
+    const flat = editedDicom(new Uint8Array(readFileSync(CT_SMALL)), NO_GEOMETRY);
+    const other = blobsOf(SYNTAXES, (n) => n === 'CTImage.dcm');
+    const read = await readInstances([blob('a/first.dcm', flat), blob('b/second.dcm', flat), ...other]);
+    expect(read.instances).toHaveLength(3);
+    const candidates = assembleSeries(read.instances);
+    expect(candidates.map((c) => c.slices.length)).toEqual([1, 1]);
+    const flatSeries = candidates.find((c) => !c.hasGeometry)!;
+    const warning = flatSeries.warnings.find((w) => w.code === 'duplicate-instance')!;
+    expect(warning.params!['count']).toBe(1);
+    expect([...warning.files!].sort()).toEqual(['a/first.dcm', 'b/second.dcm']);
+    expect(String(warning.params!['files'])).toContain('a/first.dcm');
+    expect(String(warning.params!['files'])).toContain('b/second.dcm');
   });
 });

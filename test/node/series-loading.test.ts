@@ -21,6 +21,7 @@ import type { NamedBlob } from '../../src/core/dicom/sources.js';
 import type { Volume } from '../../src/core/dicom/volume.js';
 import type { SegmarkError } from '../../src/core/errors.js';
 import { SeriesLoading, type SeriesLoadingListener } from '../../src/session/series-loading.js';
+import { editedDicom, LOCALIZER } from './support/dicom-edit.js';
 import { servingWorker, type FakeWorker } from './support/fake-worker.js';
 
 const SAMPLE = 'sample-dicom';
@@ -243,6 +244,38 @@ describe('series loading (Node, fake decode workers)', () => {
     expect(loading.selectedKey).toBe(loading.items[1]!.key);
     expect(await loading.select(loading.items[0]!.key)).toBe(sample);
     expect(heard.errors).toEqual([]);
+    loading.dispose();
+  });
+
+  it.skipIf(!haveShared)('REQ-HOSTILE-SEG-4: a SEG dropped with the CT it annotates is named in seg-beside-series and offered for import onto that series; after switching to another series it is not', async () => {
+    const { decoder } = pool();
+    const heard = recorder();
+    const loaded: { code: string; files: string[] | undefined }[][] = [];
+    const loading = new SeriesLoading({ ...heard.listener, onLoaded: (_v, warnings) => loaded.push(warnings.map((w) => ({ code: w.code, files: w.files }))) }, { createDecoder: () => decoder });
+    const seg = { name: 'seg/binary.dcm', blob: new Blob([readFileSync('../shared/dicom/seg-highdicom-ct/seg/seg_image_ct_binary.dcm')]) };
+    await loading.load([...blobsOf(SMALL_CT), seg, ...blobsOf(SAMPLE, 6)]);
+    expect(heard.errors).toEqual([]);
+    // The sample (6 slices) opens; the SEG was made on the 4-slice CT.
+    expect(loading.items.map((i) => i.slices)).toEqual([6, 4]);
+    expect(loaded[0]).toContainEqual({ code: 'seg-beside-series', files: ['seg/binary.dcm'] });
+    expect(loading.importableSeg('seg/binary.dcm')).toBeUndefined();
+    await loading.select(loading.items[1]!.key);
+    expect(loaded[1]).toContainEqual({ code: 'seg-beside-series', files: ['seg/binary.dcm'] });
+    const offered = loading.importableSeg('seg/binary.dcm');
+    expect(offered?.name).toBe('seg/binary.dcm');
+    expect(offered?.bytes).toEqual(new Uint8Array(await seg.blob.arrayBuffer()));
+    loading.dispose();
+  });
+
+  it.skipIf(!haveShared)('REQ-HOSTILE-LOCALIZER-2: a lone localizer is never shown as a preview and fails with localizer-only naming the file', async () => {
+    const { decoder } = pool();
+    const heard = recorder();
+    const loading = new SeriesLoading(heard.listener, { createDecoder: () => decoder });
+    const scout = editedDicom(new Uint8Array(readFileSync(join(SMALL_CT, '17106.dcm'))), LOCALIZER);
+    const volume = await loading.load([{ name: 'scout/17106.dcm', blob: new Blob([scout as Uint8Array<ArrayBuffer>]) }]);
+    expect(volume).toBeUndefined();
+    expect(heard.calls.map((c) => c.what)).not.toContain('preview');
+    expect(heard.errors.map((e) => [e.code, e.file])).toEqual([['localizer-only', 'scout/17106.dcm']]);
     loading.dispose();
   });
 });

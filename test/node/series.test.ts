@@ -83,6 +83,36 @@ describe('spacing checks', () => {
   });
 });
 
+describe('one SOP Instance UID is one image (issue 17)', () => {
+  const copyOf = (instance: ReturnType<typeof fakeInstance>, name: string) => ({ ...instance, fileName: name });
+
+  it('REQ-HOSTILE-DUPLICATE-2: an image without geometry under two names is one slice, and a 1-slice series beside it is not outnumbered', () => {
+    const flat = fakeInstance('a.dcm', { noGeometry: true, series: '7.7' });
+    const other = fakeInstance('ct.dcm', { series: '8.8' });
+    const candidates = assembleSeries([flat, copyOf(flat, 'b.dcm'), other]);
+    expect(candidates.map((c) => [c.seriesInstanceUID, c.slices.length])).toEqual([
+      ['7.7', 1],
+      ['8.8', 1],
+    ]);
+    const copies = candidates[0]!.warnings.filter((w) => w.code === 'duplicate-instance');
+    expect(copies).toHaveLength(1);
+    expect(copies[0]!.files).toEqual(['a.dcm', 'b.dcm']);
+    expect(copies[0]!.params).toEqual({ count: 1, files: 'a.dcm, b.dcm' });
+    expect(candidates[1]!.warnings).toEqual([]);
+  });
+
+  it('REQ-HOSTILE-DUPLICATE-3: copies inside a stack with positions are reported as the same image, once per series, not as an occupied position', () => {
+    const stack = axialStack(8);
+    const files = [...stack, copyOf(stack[2]!, 'copy-1.dcm'), copyOf(stack[5]!, 'copy-2.dcm'), copyOf(stack[2]!, 'copy-3.dcm')];
+    const [series] = assembleSeries(shuffled(files, 5));
+    // Whichever file of an image was read first stands for it.
+    expect(series!.slices.map((s) => s.instance.sopInstanceUID)).toEqual(stack.map((i) => i.sopInstanceUID));
+    expect(codes(series!)).toEqual(['duplicate-instance']);
+    expect(series!.warnings[0]!.params!['count']).toBe(3);
+    expect([...series!.warnings[0]!.files!].sort()).toEqual(['copy-1.dcm', 'copy-2.dcm', 'copy-3.dcm', stack[2]!.fileName, stack[5]!.fileName].sort());
+  });
+});
+
 describe('grouping', () => {
   it('keeps localizers out of the volume and says so', () => {
     const stack = axialStack(10);

@@ -9,7 +9,8 @@ import { frameBytes, parseInstance } from './parse.js';
 import type { FrameDecoder } from './pixels/decoder.js';
 import { decodeFrameSync } from './pixels/decode.js';
 import { isLossyTransferSyntax, pixelEncoding } from './pixels/transfer-syntax.js';
-import { assembleSeries, type SeriesCandidate } from './series.js';
+import { isSegmentation, segReferences, type SegSource } from './seg-references.js';
+import { assembleSeries, isLocalizer, type SeriesCandidate } from './series.js';
 import { isZip, planReads, readBlobBatch, readSource, sourceName, sourceSize, unzipEntries, type LoadSource, type SourceBytes } from './sources.js';
 import type { DicomInstance, StoredPixels } from './types.js';
 import { allocateVolume, ctPadding, writeSlice, type ModalityLut, type Volume } from './volume.js';
@@ -32,8 +33,10 @@ export interface LoadHooks {
 
 export interface ReadResult {
   instances: DicomInstance[];
-  /** DICOM files that are not images (DICOMDIR, SR, SEG …), kept out quietly. */
+  /** DICOM files that are not images (DICOMDIR, SR …), kept out quietly. */
   skipped: string[];
+  /** DICOM segmentations among the files, kept whole to be named and offered for import (files only; not from a PACS). */
+  segs?: SegSource[];
   failed: number;
 }
 
@@ -60,13 +63,17 @@ export async function readInstances(sources: readonly LoadSource[], hooks: ReadH
   // Asking a picked File its size can cost a trip to the browser process (~0.3 ms each), so sizes
   // are summed only after the first file is read and on screen.
   let bytesTotal = 0;
-  const result: ReadResult = { instances: [], skipped: [], failed: 0 };
+  const result: ReadResult = { instances: [], skipped: [], segs: [], failed: 0 };
   let done = 0;
   let bytesDone = 0;
 
   const accept = (entry: SourceBytes): void => {
     try {
-      const instance = parseInstance(entry.bytes, entry.name);
+      const instance = parseInstance(entry.bytes, entry.name, { allowNonImage: true });
+      if (isSegmentation(instance)) {
+        result.segs!.push({ name: entry.name, bytes: entry.bytes, references: segReferences(instance) });
+        return;
+      }
       result.instances.push(instance);
       onInstance?.(instance);
     } catch (error) {
@@ -304,4 +311,19 @@ function lowest(volume: Volume): number {
 
 export function noImagesError(): SegmarkError {
   return new SegmarkError('no-images', 'none of the files holds an image');
+}
+
+/**
+ * Why a read gave no series to open, naming the file where one explains it:
+ * only a localizer (`localizer-only`), only segmentations
+ * (`seg-without-series`), or nothing that is an image at all (`no-images`).
+ */
+export function noSeriesError(read: ReadResult): SegmarkError {
+  const localizer = read.instances.find(isLocalizer);
+  if (localizer) {
+    return new SegmarkError('localizer-only', 'the only image is a localizer (scout)', { file: localizer.fileName });
+  }
+  const seg = read.segs?.[0];
+  if (seg) return new SegmarkError('seg-without-series', 'only DICOM segmentations, without the series they annotate', { file: seg.name });
+  return noImagesError();
 }

@@ -2,7 +2,8 @@
  * Assembles parsed instances into series: grouped by SeriesInstanceUID and image
  * geometry, sorted by position along the slice normal (never by file name or
  * InstanceNumber while positions exist), with gaps, uneven spacing, duplicate
- * positions, gantry tilt and localizers found and reported.
+ * positions, gantry tilt and localizers found and reported. Files that hold
+ * the same image (one SOP Instance UID under two names) count once.
  */
 import { angleDeg, dot, sub } from '../math/vec3.js';
 import { planeNormal, type PlaneGeometry } from './geometry.js';
@@ -62,8 +63,9 @@ interface Frame {
 }
 
 export function assembleSeries(instances: readonly DicomInstance[]): SeriesCandidate[] {
+  const { unique, copies } = oneInstancePerUid(instances);
   const byUid = new Map<string, Frame[]>();
-  for (const instance of instances) {
+  for (const instance of unique) {
     for (let f = 0; f < instance.numberOfFrames; f++) {
       const frames = byUid.get(instance.seriesInstanceUID) ?? [];
       frames.push({ instance, frameIndex: f, plane: planeOf(instance, f) });
@@ -72,7 +74,65 @@ export function assembleSeries(instances: readonly DicomInstance[]): SeriesCandi
   }
   const candidates: SeriesCandidate[] = [];
   for (const [uid, frames] of byUid) candidates.push(...splitByGeometry(uid, frames));
-  return candidates.sort((a, b) => b.slices.length - a.slices.length);
+  candidates.sort((a, b) => b.slices.length - a.slices.length);
+  reportCopies(candidates, copies);
+  return candidates;
+}
+
+/**
+ * One SOP Instance UID is one image, whatever the files are called: the
+ * first file read is kept, and the names of the others are noted against it.
+ * Instances without a UID are all kept.
+ */
+function oneInstancePerUid(instances: readonly DicomInstance[]): { unique: DicomInstance[]; copies: Map<DicomInstance, string[]> } {
+  const seen = new Map<string, DicomInstance>();
+  const copies = new Map<DicomInstance, string[]>();
+  const unique: DicomInstance[] = [];
+  for (const instance of instances) {
+    const uid = instance.sopInstanceUID;
+    const kept = uid ? seen.get(uid) : undefined;
+    if (!kept) {
+      if (uid) seen.set(uid, instance);
+      unique.push(instance);
+      continue;
+    }
+    const names = copies.get(kept);
+    if (names) names.push(instance.fileName);
+    else copies.set(kept, [instance.fileName]);
+  }
+  return { unique, copies };
+}
+
+/**
+ * `duplicate-instance` on the series that holds each copied image, naming
+ * the kept file and its copies; copies of an image no series holds (a
+ * localizer's) are told on the first series.
+ */
+function reportCopies(candidates: SeriesCandidate[], copies: Map<DicomInstance, string[]>): void {
+  if (copies.size === 0 || candidates.length === 0) return;
+  const told = new Set<DicomInstance>();
+  const tell = (candidate: SeriesCandidate, kept: DicomInstance[]): void => {
+    const files = kept.flatMap((instance) => [instance.fileName, ...copies.get(instance)!]);
+    const count = files.length - kept.length;
+    candidate.warnings.push({
+      code: 'duplicate-instance',
+      message: `${count} file(s) hold an image already read (same SOP Instance UID) and were used once: ${files.join(', ')}`,
+      params: { count, files: files.join(', ') },
+      files,
+    });
+  };
+  for (const candidate of candidates) {
+    const kept: DicomInstance[] = [];
+    for (const { instance } of candidate.slices) {
+      if (copies.has(instance) && !told.has(instance)) {
+        told.add(instance);
+        kept.push(instance);
+      }
+    }
+    if (kept.length > 0) tell(candidate, kept);
+  }
+  const rest = [...copies.keys()].filter((instance) => !told.has(instance));
+  if (rest.length > 0) tell(candidates[0]!, rest);
 }
 
 function planeOf(instance: DicomInstance, frameIndex: number): PlaneGeometry | undefined {
@@ -93,7 +153,8 @@ function geometryKey(frame: Frame): string {
   return `${rows}x${columns}|${q(frame.plane.rowCosine)}|${q(frame.plane.columnCosine)}`;
 }
 
-function isLocalizer(instance: DicomInstance): boolean {
+/** A localizer (scout) image: flagged LOCALIZER in its ImageType. */
+export function isLocalizer(instance: DicomInstance): boolean {
   return instance.imageType.includes('LOCALIZER');
 }
 
