@@ -8,9 +8,11 @@
  * impossible dimensions, missing or short pixel data, unknown encodings.
  */
 import dicomParser, { type ByteArrayParser, type DataSet, type Element } from 'dicom-parser';
-import { inflateSync, unzlibSync } from 'fflate';
 import { SegmarkError, type ErrorCode } from '../errors.js';
 import { CharacterSet } from './charset.js';
+import { inflateDataSet, isInflated } from './inflate.js';
+import { DEFAULT_LOAD_LIMITS, checkFrame, type LoadLimitsInit } from './limits.js';
+import { MAX_NESTING, checkNesting, nestingError, type DataSetSyntax } from './nesting.js';
 import { readFrames, readWindow } from './parse-frames.js';
 import { nativeFrameLength, sampleCount } from './pixels/native.js';
 import { TS, isEncapsulated, isSupportedTransferSyntax } from './pixels/transfer-syntax.js';
@@ -24,6 +26,8 @@ export interface ParseOptions {
    * of throwing 'not-an-image'. DICOMDIRs are refused either way.
    */
   allowNonImage?: boolean;
+  /** `frameVoxels` and `inflateBytes` are checked here; default `DEFAULT_LOAD_LIMITS`. */
+  limits?: LoadLimitsInit;
 }
 
 const UID = {
@@ -56,6 +60,7 @@ export function parseInstance(bytes: Uint8Array, fileName: string, options: Pars
   try {
     if (layout.kind === 'raw') {
       transferSyntax = layout.transferSyntax;
+      checkNesting(bytes, 0, syntaxOf(transferSyntax), fileName);
       ds = parseRaw(bytes, 0, transferSyntax);
       if (!looksLikeImageHeader(ds)) throw fail('not-dicom', 'the data set holds none of the attributes of a DICOM object');
     } else {
@@ -69,13 +74,18 @@ export function parseInstance(bytes: Uint8Array, fileName: string, options: Pars
         const guess = sniffDataSet(input, position);
         if (!guess) throw fail('not-dicom', 'the meta header has no transfer syntax');
         transferSyntax = guess;
+        checkNesting(input, position, syntaxOf(transferSyntax), fileName);
         ds = parseRaw(input, position, transferSyntax);
         Object.assign(ds.elements, meta.elements);
       } else {
         if (!isSupportedTransferSyntax(transferSyntax)) {
           throw fail('unsupported-transfer-syntax', `transfer syntax ${transferSyntax} is not supported`, undefined, { transferSyntax });
         }
-        ds = parseDicom(input, fileName, transferSyntax, (meta as DataSet & { position: number }).position);
+        const position = (meta as DataSet & { position: number }).position;
+        // A deflated data set is checked once inflated (in the inflater).
+        if (transferSyntax !== TS.deflatedLE) checkNesting(input, position, syntaxOf(transferSyntax), fileName);
+        const inflateBytes = options.limits?.inflateBytes ?? DEFAULT_LOAD_LIMITS.inflateBytes;
+        ds = parseDicom(input, fileName, transferSyntax, position, inflateBytes);
       }
     }
   } catch (error) {
@@ -172,8 +182,8 @@ class PartialParse extends Error {
  * the other little-endian VR encoding than its meta header declares (a known
  * writer bug; the pixel data is native little endian either way).
  */
-function parseDicom(bytes: Uint8Array, fileName: string, transferSyntax: string, metaEnd: number): DataSet {
-  const options = { inflater: (array: Uint8Array, position: number) => inflate(array, position, fileName) };
+function parseDicom(bytes: Uint8Array, fileName: string, transferSyntax: string, metaEnd: number, inflateBytes: number): DataSet {
+  const options = { inflater: (array: Uint8Array, position: number) => inflate(array, position, fileName, inflateBytes) };
   try {
     return dicomParser.parseDicom(bytes, options);
   } catch (error) {
@@ -215,24 +225,19 @@ function indexOfHeader(bytes: Uint8Array, pattern: readonly number[]): number {
   return -1;
 }
 
-/** Deflated Explicit VR LE: raw DEFLATE after the meta header (some writers wrongly add a zlib header). */
-function inflate(array: Uint8Array, position: number, fileName: string): Uint8Array {
-  const deflated = array.subarray(position);
-  let inflated: Uint8Array;
-  try {
-    inflated = inflateSync(deflated);
-  } catch (error) {
-    try {
-      inflated = unzlibSync(deflated);
-    } catch {
-      const eof = (error as { code?: number }).code === 0;
-      throw new SegmarkError(eof ? 'truncated' : 'not-dicom', `deflated data set: ${(error as Error).message}`, { file: fileName, cause: error });
-    }
-  }
-  const full = new Uint8Array(position + inflated.length);
-  full.set(array.subarray(0, position));
-  full.set(inflated, position);
+/**
+ * Deflated Explicit VR LE: the file as dicom-parser reads it on, its data set
+ * inflated — already (by the loader, in a worker) or here, under the cap —
+ * and checked for nesting before the parser recurses into it.
+ */
+function inflate(array: Uint8Array, position: number, fileName: string, maxBytes: number): Uint8Array {
+  const full = isInflated(array) ? array : inflateDataSet(array, position, maxBytes, fileName);
+  checkNesting(full, position, syntaxOf(TS.explicitLE), fileName);
   return full;
+}
+
+function syntaxOf(transferSyntax: string): DataSetSyntax {
+  return { implicit: transferSyntax === TS.implicitLE, littleEndian: transferSyntax !== TS.explicitBE };
 }
 
 /** dicom-parser throws strings, Errors, and `{ exception, dataSet }` for failures inside the data set. */
@@ -240,6 +245,8 @@ function parseError(error: unknown, fileName: string, part10: boolean): SegmarkE
   if (error instanceof SegmarkError) return error;
   const partial = typeof error === 'object' && error !== null && 'dataSet' in error ? (error as { dataSet: DataSet; exception: unknown }) : undefined;
   const inner = partial ? partial.exception : error;
+  // The parser recursed past the stack: nesting the pre-scan could not follow.
+  if (inner instanceof RangeError) return nestingError(`> ${MAX_NESTING}`, fileName);
   const text = inner instanceof Error ? inner.message : String(inner);
   const pixel = partial?.dataSet.elements.x7fe00010;
   if (pixel && pixel.dataOffset + pixel.length > partial.dataSet.byteArray.length) {
@@ -286,6 +293,7 @@ function buildInstance(ds: DataSet, transferSyntax: string, fileName: string, le
   }
 
   const pixel = readPixelDescriptor(ds, transferSyntax, pixelElement, fail);
+  checkFrame(pixel.rows, pixel.columns, options.limits?.frameVoxels ?? DEFAULT_LOAD_LIMITS.frameVoxels, fileName);
   const numberOfFrames = ds.intString('x00280008') ?? 1;
   if (!Number.isInteger(numberOfFrames) || numberOfFrames < 1 || numberOfFrames > MAX_FRAMES) {
     throw fail('bad-dimensions', `NumberOfFrames ${numberOfFrames}`);

@@ -1,0 +1,93 @@
+/**
+ * How much one load may take before anything is allocated for it: the budgets
+ * that keep a hostile or absurd file from freezing the tab. Each is checked
+ * where the size is first known (a frame in the header, a series from its
+ * instances or its PACS metadata, an inflated data set while it inflates) and
+ * a refusal is `input-too-large` naming the file and the limit in MB.
+ *
+ * A host may raise or lower any of them (`limits` on the annotator); what it
+ * leaves out keeps its default.
+ */
+import { SegmarkError } from '../errors.js';
+
+export interface LoadLimits {
+  /** Pixels of one frame (rows × columns). */
+  frameVoxels: number;
+  /** Voxels of one series (rows × columns × slices). */
+  seriesVoxels: number;
+  /** Stored bytes of one series' files (or PACS frames). */
+  seriesBytes: number;
+  /** Bytes a deflated data set may inflate to. */
+  inflateBytes: number;
+}
+
+/** What a host sets: any of the limits, the rest default. */
+export type LoadLimitsInit = Partial<LoadLimits>;
+
+/** A 2,000-slice 512² CT: the largest series a reader opens in one go. */
+const CT_SLICES = 2000;
+const CT_EDGE = 512;
+
+export const DEFAULT_LOAD_LIMITS: Readonly<LoadLimits> = Object.freeze({
+  // 8192²: larger than any single CT, MR or X-ray frame (CT 512²–2048², mammography ~4096×5600,
+  // a 43 cm flat-panel detector at 100 µm ~4300²; slide scans come as tiles), and it refuses the
+  // 16384² frames of a decompression bomb (a quarter of the pixels, 128 MB as 16-bit).
+  frameVoxels: 8192 * 8192,
+  // 1 GiB of 16-bit voxels.
+  seriesVoxels: CT_SLICES * CT_EDGE * CT_EDGE,
+  // The same CT stored uncompressed, with room for 64 KiB of header per file.
+  seriesBytes: CT_SLICES * (CT_EDGE * CT_EDGE * 2 + 65536),
+  // Twice the largest frame of the default budget as 16-bit (2 × 128 MiB): a deflated file holds one image.
+  inflateBytes: 256 * 2 ** 20,
+});
+
+/**
+ * `init` over the defaults. A value that is not a positive finite number is
+ * refused with `bad-argument` (a typo must not silently lift a limit).
+ */
+export function resolveLimits(init: LoadLimitsInit | undefined): LoadLimits {
+  const limits = { ...DEFAULT_LOAD_LIMITS };
+  if (!init) return limits;
+  for (const key of Object.keys(DEFAULT_LOAD_LIMITS) as (keyof LoadLimits)[]) {
+    const value = init[key];
+    if (value === undefined) continue;
+    if (typeof value !== 'number' || !Number.isFinite(value) || value <= 0) {
+      throw new SegmarkError('bad-argument', `limits.${key} must be a positive number, not ${String(value)}`, { params: { argument: `limits.${key} = ${String(value)}` } });
+    }
+    limits[key] = value;
+  }
+  return limits;
+}
+
+/** Megabytes as the message shows them (at least 1 decimal when under 10 MB, so a small limit does not read as 0). */
+function mb(bytes: number): string {
+  const value = bytes / 1e6;
+  return value < 10 ? value.toFixed(1) : value.toFixed(0);
+}
+
+/**
+ * The refusal: `what` is shown to the user ("one frame (16384 × 16384)"),
+ * sizes are bytes (voxels count as 16-bit, as the volume holds them).
+ */
+export function tooLarge(what: string, size: number, limit: number, file: string | undefined, detail: string): SegmarkError {
+  return new SegmarkError('input-too-large', `${detail}: ${size} bytes, limit ${limit}`, {
+    ...(file === undefined ? {} : { file }),
+    params: { what, size: mb(size), limit: mb(limit) },
+  });
+}
+
+/** Refuses a frame of `rows × columns` over `maxVoxels` (before any pixel buffer for it exists). */
+export function checkFrame(rows: number, columns: number, maxVoxels: number, file: string): void {
+  const voxels = rows * columns;
+  if (voxels > maxVoxels) throw tooLarge(`one frame (${columns} × ${rows})`, voxels * 2, maxVoxels * 2, file, `frame of ${voxels} pixels`);
+}
+
+/** Refuses a series of `voxels` over `maxVoxels`. */
+export function checkSeriesVoxels(voxels: number, maxVoxels: number, shape: string, file: string | undefined): void {
+  if (voxels > maxVoxels) throw tooLarge(`the series (${shape})`, voxels * 2, maxVoxels * 2, file, `series of ${voxels} voxels`);
+}
+
+/** Refuses a series whose stored bytes are over `maxBytes`. */
+export function checkSeriesBytes(bytes: number, maxBytes: number, files: number, file: string | undefined): void {
+  if (bytes > maxBytes) throw tooLarge(`the series' ${files} file(s)`, bytes, maxBytes, file, `series files of ${bytes} bytes`);
+}

@@ -1,0 +1,94 @@
+/**
+ * Issue 17, "Availability": hostile files are refused by their budgets before
+ * they are allocated, with `input-too-large` naming the file and the limit,
+ * and a sequence bomb with `nesting-too-deep` instead of a stack overflow —
+ * while real files, the deflated one included, still load.
+ */
+import { existsSync, readFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import { describe, expect, it } from 'vitest';
+import { parseInstance } from '../../src/core/dicom/parse.js';
+import { SegmarkError } from '../../src/core/errors.js';
+import { deflatedBomb, nestedFile, rleSlice } from './support/hostile-dicom.js';
+
+const SHARED = fileURLToPath(new URL('../../../shared/dicom/', import.meta.url));
+const haveShared = existsSync(SHARED);
+if (!haveShared && process.env.CI === 'true') throw new Error(`shared DICOM test data missing at ${SHARED}`);
+const DEFLATED_CT = 'syntaxes-cornerstone-ctimage/CTImage.dcm_DeflatedExplicitVRLittleEndianTransferSyntax_1.2.840.10008.1.2.1.99.dcm';
+
+/** The SegmarkError `action` throws (failing when it throws none). */
+function refusal(action: () => unknown): SegmarkError {
+  try {
+    action();
+  } catch (error) {
+    expect(error).toBeInstanceOf(SegmarkError);
+    return error as SegmarkError;
+  }
+  return expect.fail('expected a SegmarkError');
+}
+
+/** Megabytes as the messages show them, for limits given in bytes. */
+const mb = (bytes: number): string => (bytes / 1e6).toFixed(0);
+
+describe('per-frame budget (parse)', () => {
+  it('REQ-HOSTILE-FRAME-1: a 16384² RLE slice (4 MB on disk) is refused at parse with input-too-large, naming the file and the 8192² limit', () => {
+    const file = rleSlice(16384);
+    expect(file.length).toBeLessThan(5e6);
+    const error = refusal(() => parseInstance(file, 'bomb-rle.dcm'));
+    expect(error.code).toBe('input-too-large');
+    expect(error.file).toBe('bomb-rle.dcm');
+    // 8192² pixels as 16-bit, against 16384² as 16-bit.
+    expect(error.params).toMatchObject({ limit: mb(8192 * 8192 * 2), size: mb(16384 * 16384 * 2) });
+  });
+
+  it('REQ-HOSTILE-FRAME-2: the frame budget is the caller\'s: a lower one refuses a 512² frame, a higher one takes the 16384² header', () => {
+    const small = rleSlice(512);
+    expect(parseInstance(small, 'ok.dcm').pixel.rows).toBe(512);
+    const error = refusal(() => parseInstance(small, 'small.dcm', { limits: { frameVoxels: 256 * 256 } }));
+    expect(error).toMatchObject({ code: 'input-too-large', file: 'small.dcm' });
+    expect(parseInstance(rleSlice(16384), 'allowed.dcm', { limits: { frameVoxels: 16384 * 16384 } }).pixel.columns).toBe(16384);
+  });
+});
+
+describe('inflate budget (parse, same thread)', () => {
+  it('REQ-HOSTILE-INFLATE-1: a deflated file inflating to a 16384² slice (512 MB) is refused at the 256 MiB cap, naming the file', () => {
+    const bomb = deflatedBomb(16384);
+    expect(bomb.length).toBeLessThan(4e6);
+    const error = refusal(() => parseInstance(bomb, 'bomb-deflate.dcm'));
+    expect(error.code).toBe('input-too-large');
+    expect(error.file).toBe('bomb-deflate.dcm');
+    expect(error.params.limit).toBe(mb(256 * 2 ** 20));
+  });
+
+  it('REQ-HOSTILE-INFLATE-2: the inflate cap is the caller\'s; under it the generated file parses with its frame intact', () => {
+    const file = deflatedBomb(1024);
+    const error = refusal(() => parseInstance(file, 'capped.dcm', { limits: { inflateBytes: 1 << 20 } }));
+    expect(error).toMatchObject({ code: 'input-too-large', file: 'capped.dcm' });
+    const instance = parseInstance(file, 'fits.dcm');
+    expect([instance.pixel.rows, instance.pixel.columns, instance.pixelData?.length]).toEqual([1024, 1024, 1024 * 1024 * 2]);
+  });
+
+  it.skipIf(!haveShared)('REQ-HOSTILE-INFLATE-3: the real deflated CT still parses, and a cap below its size refuses it', () => {
+    const bytes = new Uint8Array(readFileSync(SHARED + DEFLATED_CT));
+    expect(parseInstance(bytes, 'deflated.dcm').pixel.rows).toBe(512);
+    const error = refusal(() => parseInstance(bytes, 'deflated.dcm', { limits: { inflateBytes: 100_000 } }));
+    expect(error).toMatchObject({ code: 'input-too-large', file: 'deflated.dcm', params: { limit: '0.1' } });
+  });
+});
+
+describe('nesting depth', () => {
+  it('REQ-HOSTILE-NEST-1: sequences nested 100,000 deep are refused with nesting-too-deep and the depth, not a stack overflow', () => {
+    for (const implicit of [false, true]) {
+      const error = refusal(() => parseInstance(nestedFile(100_000, { implicit }), 'nested.dcm'));
+      expect(error.code, implicit ? 'implicit VR' : 'explicit VR').toBe('nesting-too-deep');
+      expect(error.file).toBe('nested.dcm');
+      expect(error.params.depth).toBe(100_000);
+    }
+  });
+
+  it('REQ-HOSTILE-NEST-2: 65 levels are refused, while 20 levels (deeper than real files) parse', () => {
+    expect(refusal(() => parseInstance(nestedFile(65), 'deep.dcm'))).toMatchObject({ code: 'nesting-too-deep', params: { depth: 65 } });
+    expect(parseInstance(nestedFile(20), 'fine.dcm').pixel.rows).toBe(8);
+    expect(parseInstance(nestedFile(20, { implicit: true }), 'fine.dcm').pixel.rows).toBe(8);
+  });
+});
