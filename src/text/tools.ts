@@ -55,6 +55,8 @@ const en = {
   export: 'Export…',
   exportHint: 'Export the annotation (NIfTI, DICOM SEG), after a check',
   import: 'Import…',
+  /** The button on the notice of a DICOM SEG dropped beside its series. */
+  importSeg: 'Import',
   importHint: 'Import a segmentation to correct it: NIfTI labelmap, our NIfTI zip, DICOM SEG',
   imported: 'Imported (not yet verified):',
   saveToPacs: 'Save to PACS',
@@ -133,6 +135,7 @@ const zhCN: ToolText = {
   export: '导出…',
   exportHint: '检查后导出标注（NIfTI、DICOM SEG）',
   import: '导入…',
+  importSeg: '导入',
   importHint: '导入分割以便修正：NIfTI 标签图、本软件导出的 NIfTI 压缩包、DICOM SEG',
   imported: '已导入（尚未核对）：',
   saveToPacs: '保存到 PACS',

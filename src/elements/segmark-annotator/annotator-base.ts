@@ -14,7 +14,7 @@ import type { LoadWarning } from '../../core/dicom/warnings.js';
 import { initialWindow } from '../../core/display/window.js';
 import { formatMessage } from '../../core/messages.js';
 import type { ViewImage } from '../../viewer/cornerstone-view.js';
-import { AnnotatorSession, isLayout, type Layout, type ToolId } from '../../session/annotator-session.js';
+import { AnnotatorSession, isLayout, type Layout, type Notice, type ToolId } from '../../session/annotator-session.js';
 import { readPreferences, writePreferences } from '../../store/preferences.js';
 import { AssistRunner } from '../../core/assist/assist-runner.js';
 import { toSegmarkError } from '../../core/errors.js';
@@ -464,7 +464,7 @@ export class AnnotatorBase extends LitElement {
     this.reformatTimer = undefined;
     this.rebuildReformats();
     const locale = toLocale(this.lang);
-    for (const w of warnings) this.session.notify('warning', formatMessage(w.code, w.params, locale));
+    for (const w of warnings) this.session.notify('warning', formatMessage(w.code, w.params, locale), this.segImport(w));
     const detail = {
       series: seriesSummary(volume),
       warnings: warnings.map((w) => ({ code: w.code, message: w.message, params: w.params, files: w.files })),
@@ -475,6 +475,21 @@ export class AnnotatorBase extends LitElement {
     this.settled = this.annotations.restored.then((restored) => {
       if (this.session.volume === volume) this.session.emit('segmark-load', { ...detail, restored });
     });
+  }
+
+  /** The Import button on the notice of a SEG dropped beside the series it annotates: imports it as `importMask` does. */
+  private segImport(w: LoadWarning): Notice['action'] {
+    const seg = w.code === 'seg-beside-series' && w.files?.[0] ? this.loader.importableSeg(w.files[0]) : undefined;
+    if (!seg) return undefined;
+    const action: Notice['action'] = {
+      label: toolStrings(this.lang).importSeg,
+      run: () => {
+        this.session.clearNotices((n) => n.action === action);
+        // Failures are reported by importMask (segmark-error and a notice).
+        this.exchange.importMask(new File([seg.bytes as Uint8Array<ArrayBuffer>], seg.name)).catch(() => undefined);
+      },
+    };
+    return action;
   }
 
   private rebuildReformats(): void {

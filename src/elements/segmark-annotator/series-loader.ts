@@ -9,6 +9,7 @@
 import type { ReactiveController, ReactiveControllerHost } from 'lit';
 import { createFrameDecoder } from '../../core/dicom/decoder-pool.js';
 import type { LoadProgress, ReadHooks, ReadResult } from '../../core/dicom/loader.js';
+import type { SegSource } from '../../core/dicom/seg-references.js';
 import type { SeriesCandidate } from '../../core/dicom/series.js';
 import type { LoadSource } from '../../core/dicom/sources.js';
 import type { Volume } from '../../core/dicom/volume.js';
@@ -61,6 +62,11 @@ export class SeriesLoader implements ReactiveController {
   /** The same for instances that `read` gets some other way (DICOMweb), given the hooks `readInstances` takes. */
   loadWith(reader: (hooks: ReadHooks) => Promise<ReadResult>): Promise<Volume | undefined> {
     return this.workflow.loadWith(reader);
+  }
+
+  /** The segmentation named `file` of the last drop, when it annotates the series shown. */
+  importableSeg(file: string): SegSource | undefined {
+    return this.workflow.importableSeg(file);
   }
 
   /** Switches to another series of the last drop. */
