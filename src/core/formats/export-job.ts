@@ -25,6 +25,7 @@ import { cocoJsonString } from './coco.js';
 import { datasetLabelNifti, datasetPackagePieces } from './dataset.js';
 import { Deidentifier } from './deidentify.js';
 import { deidentifySegInput } from './deidentify-seg.js';
+import { fileName } from './file-names.js';
 import { pngMaskZip } from './png-masks.js';
 import { zipPieces, type ZipEntry } from './zip.js';
 import { provenanceJson, regionsByLabel, segmentAlgorithm } from './region-provenance.js';
@@ -195,10 +196,19 @@ export function exportedLabels(job: Pick<ExportJob, 'snapshot' | 'options'>): La
   return labels.filter((l) => !only || only.has(l.id));
 }
 
-/** A file-name base: the given name, else the case id when de-identifying, else the series description; safe characters only. */
-export function baseName(job: Pick<ExportJob, 'series' | 'options'>): string {
-  const raw = job.options.name ?? (job.options.deidentify ? (job.options.caseId ?? 'case_0001') : job.series.description || 'segmentation');
-  return raw.replace(/[^A-Za-z0-9._-]+/g, '_').replace(/^_+|_+$/g, '') || 'segmentation';
+/** The longest suffix an export adds to its base (`_labels.nii.gz`): the base is cut so that every name fits in `MAX_FILE_NAME`. */
+const LONGEST_SUFFIX = '_labels.nii.gz';
+
+/**
+ * The base of an export's file names (`file-names.ts`): when de-identifying,
+ * the case id and nothing else (a given name or the series description may
+ * name the patient); otherwise the given name, else the series description.
+ * Safe characters only, short enough for every suffix.
+ */
+export function baseName(job: Pick<ExportJob, 'format' | 'series' | 'options'>): string {
+  const deidentified = deidentifies(job);
+  const raw = deidentified ? (job.options.caseId ?? 'case_0001') : (job.options.name ?? (job.series.description || 'segmentation'));
+  return fileName(raw, LONGEST_SUFFIX, deidentified ? 'case_0001' : 'segmentation').slice(0, -LONGEST_SUFFIX.length);
 }
 
 /** The labels with their provenance record (`provenanceJson`), de-identified when the export is. */

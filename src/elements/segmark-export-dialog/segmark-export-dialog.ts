@@ -24,6 +24,9 @@ export interface ExportChoice {
 }
 
 /** The dialog's entries: one per format, NIfTI twice (with and without the CT). */
+/** What a de-identified export is named after (the default case id): shown in place of the file name, which cannot be typed then. */
+const DEIDENTIFIED_NAME = 'case_0001';
+
 const ENTRIES: readonly { id: string; format: ExportFormat; options: ExportOptions }[] = [
   { id: 'nifti', format: 'nifti', options: { bundle: true } },
   { id: 'nifti-image', format: 'nifti', options: { bundle: true, image: true } },
@@ -128,9 +131,9 @@ export class SegmarkExportDialog extends LitElement {
   /** The current choice as the annotator's export() takes it. */
   choice(): ExportChoice {
     const e = ENTRIES.find((x) => x.id === this.entry)!;
-    // Only a name the user typed: otherwise the export names the file (after the case when de-identifying).
-    const name = (this.fileName ?? '').trim();
     const deidentify = this.deidentify ?? e.format === 'dataset';
+    // Only a name the user typed, and never when de-identifying: the export then names the file after the case id alone.
+    const name = deidentify ? '' : (this.fileName ?? '').trim();
     const grid = e.format === 'nifti' && this.resampled ? { grid: 'resampled' as const } : {};
     return { format: e.format, options: { ...e.options, labels: [...(this.chosen ?? [])], deidentify, ...grid, ...(name ? { name } : {}) } };
   }
@@ -172,7 +175,8 @@ export class SegmarkExportDialog extends LitElement {
               this.check();
             }} />${t.resampled}</label>`
         : nothing}
-      <label>${t.fileName} <input type="text" name="file-name" translate="no" placeholder=${this.name} .value=${this.fileName ?? ''}
+      <label>${t.fileName} <input type="text" name="file-name" translate="no" ?disabled=${this.choice().options.deidentify ?? false}
+        placeholder=${this.choice().options.deidentify ? DEIDENTIFIED_NAME : this.name} .value=${this.fileName ?? ''}
         @input=${(ev: Event) => (this.fileName = (ev.target as HTMLInputElement).value)} /></label>
       <div class="checklist" aria-live="polite">
         <strong>${t.checklist}</strong>
