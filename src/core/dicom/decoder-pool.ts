@@ -8,9 +8,11 @@
  *   (the caller's bytes are usually a view of the whole file, which must not be
  *   detached) and that copy is transferred; the pixels come back transferred.
  * - Cancellable: an aborted job leaves the queue at once; one already running
- *   is rejected at once and its result dropped (WASM decoding cannot be
- *   interrupted, and a restart would cost more than the tens of milliseconds
- *   left).
+ *   is rejected at once. A small running frame is left to finish and its
+ *   result dropped (WASM decoding cannot be interrupted, and a restart would
+ *   cost more than the tens of milliseconds left); a large one ends its
+ *   worker, so a hostile frame stops taking CPU and memory, and a new worker
+ *   starts on demand.
  * - A crashed worker rejects only its own job, with 'decode-failed' naming the
  *   file; it is replaced on demand. A worker that never starts (blocked by a
  *   CSP, missing file) fails no job: the job is queued again, and after a few
@@ -51,6 +53,11 @@ interface Slot {
 
 /** Workers that failed to start, with none ever answering, after which workers are taken to be unavailable. */
 const STARTUP_FAILURES = 3;
+/**
+ * Samples of a frame above which cancelling it while it decodes ends its
+ * worker: past 1024² a decode takes longer than starting a worker again.
+ */
+export const STOP_RUNNING_ABOVE = 1024 * 1024;
 
 function defaultWorker(): Worker {
   return new Worker(new URL('./decode-worker.ts', import.meta.url), { type: 'module', name: 'segmark-decode' });
@@ -83,7 +90,7 @@ export class WorkerPoolDecoder implements FrameDecoder {
     return new Promise<StoredPixels>((resolve, reject) => {
       const job: Job = { desc, bytes, fileName, resolve, reject, signal, onAbort: undefined, settled: false };
       if (signal) {
-        job.onAbort = () => this.settle(job, new SegmarkError('aborted', 'cancelled', { file: fileName, cause: signal.reason }));
+        job.onAbort = () => this.cancel(job, new SegmarkError('aborted', 'cancelled', { file: fileName, cause: signal.reason }));
         signal.addEventListener('abort', job.onAbort, { once: true });
       }
       this.queue.push(job);
@@ -141,6 +148,19 @@ export class WorkerPoolDecoder implements FrameDecoder {
         },
       );
     }
+  }
+
+  /** A cancelled job: out of the queue, or, when it is large and running, its worker ended. */
+  private cancel(job: Job, reason: SegmarkError): void {
+    const slot = this.slots.find((s) => s.job === job);
+    if (slot && job.desc.rows * job.desc.columns * job.desc.samplesPerPixel > STOP_RUNNING_ABOVE) {
+      this.drop(slot);
+      slot.client.terminate(reason);
+      this.settle(job, reason);
+      this.pump();
+      return;
+    }
+    this.settle(job, reason);
   }
 
   private spawn(): Slot {
