@@ -3,6 +3,7 @@
  * typed functions over a `DicomWebSource`. Each rejects with a SegmarkError
  * (`pacs-*` codes, or `aborted`).
  */
+import { displayUrl } from '../core/util/display-url.js';
 import { SegmarkError, toSegmarkError } from '../core/errors.js';
 import { jsonItems, jsonNumber, jsonString, jsonStrings, type DicomJson } from './dicom-json.js';
 import { dicomWebRequest, rootOf, type DicomWebSource, type Part } from './request.js';
@@ -78,7 +79,7 @@ export async function searchStudies(source: DicomWebSource, query: StudyQuery = 
   const from = dicomDate(query.dateFrom);
   const to = dicomDate(query.dateTo);
   if (from || to) params.StudyDate = from === to ? from : `${from}-${to}`;
-  const url = `${rootOf(source)}/studies`;
+  const url = displayUrl(`${rootOf(source)}/studies`);
   const body = await dicomWebRequest(source, { method: 'GET', url, signal }, (client, request) => client.searchForStudies({ queryParams: params, request }));
   return dataSets(body, url).map((ds) => ({
     studyInstanceUID: jsonString(ds, '0020000D'),
@@ -95,7 +96,7 @@ export async function searchStudies(source: DicomWebSource, query: StudyQuery = 
 
 export async function searchSeries(source: DicomWebSource, studyInstanceUID: string, query: { modality?: string } = {}, signal?: AbortSignal): Promise<SeriesResult[]> {
   const queryParams: Record<string, string> = query.modality ? { Modality: query.modality } : {};
-  const url = `${rootOf(source)}/studies/${studyInstanceUID}/series`;
+  const url = displayUrl(`${rootOf(source)}/studies/${studyInstanceUID}/series`);
   const body = await dicomWebRequest(source, { method: 'GET', url, signal }, (client, request) =>
     client.searchForSeries({ studyInstanceUID, queryParams, request }),
   );
@@ -113,7 +114,7 @@ export async function searchSeries(source: DicomWebSource, studyInstanceUID: str
 
 /** WADO-RS metadata of every instance of a series (DICOM JSON; pixel data left out by the server). */
 export async function seriesMetadata(source: DicomWebSource, studyInstanceUID: string, seriesInstanceUID: string, signal?: AbortSignal): Promise<DicomJson[]> {
-  const url = `${rootOf(source)}/studies/${studyInstanceUID}/series/${seriesInstanceUID}/metadata`;
+  const url = displayUrl(`${rootOf(source)}/studies/${studyInstanceUID}/series/${seriesInstanceUID}/metadata`);
   const body = await dicomWebRequest(source, { method: 'GET', url, signal }, (client, request) =>
     client.retrieveSeriesMetadata({ studyInstanceUID, seriesInstanceUID, request }),
   );
@@ -134,7 +135,7 @@ export async function instanceFrames(
   signal?: AbortSignal,
 ): Promise<FrameSet> {
   const frameNumbers = Array.from({ length: count }, (_, i) => i + 1).join(',');
-  const url = `${rootOf(source)}/studies/${uids.studyInstanceUID}/series/${uids.seriesInstanceUID}/instances/${uids.sopInstanceUID}/frames/${frameNumbers}`;
+  const url = displayUrl(`${rootOf(source)}/studies/${uids.studyInstanceUID}/series/${uids.seriesInstanceUID}/instances/${uids.sopInstanceUID}/frames/${frameNumbers}`);
   const parts = await dicomWebRequest(source, { method: 'GET', url, signal }, (client, request) =>
     client.retrieveInstanceFrames({ ...uids, frameNumbers, mediaTypes: [{ mediaType: 'application/octet-stream', transferSyntaxUID: '*' }], request }),
   );
@@ -165,7 +166,7 @@ export async function retrieveInstance(
   uids: { studyInstanceUID: string; seriesInstanceUID: string; sopInstanceUID: string },
   signal?: AbortSignal,
 ): Promise<Uint8Array> {
-  const url = `${rootOf(source)}/studies/${uids.studyInstanceUID}/series/${uids.seriesInstanceUID}/instances/${uids.sopInstanceUID}`;
+  const url = displayUrl(`${rootOf(source)}/studies/${uids.studyInstanceUID}/series/${uids.seriesInstanceUID}/instances/${uids.sopInstanceUID}`);
   // Without media types dicomweb-client asks for `multipart/related; type="application/dicom"`, which
   // servers answer in the stored transfer syntax; its media type check rejects an explicit
   // `application/dicom` entry.
@@ -186,7 +187,7 @@ export interface StoreResult {
  * (which the host answers by signing in again) and `aborted`.
  */
 export async function storeInstances(source: DicomWebSource, files: readonly Uint8Array[], signal?: AbortSignal): Promise<StoreResult> {
-  const url = `${rootOf(source)}/studies`;
+  const url = displayUrl(`${rootOf(source)}/studies`);
   const datasets = files.map((f) => f.slice().buffer);
   let body: unknown;
   try {

@@ -12,6 +12,7 @@ import { mapLimit } from '../core/util/concurrency.js';
 import { instanceFrames, seriesMetadata } from './client.js';
 import { instanceFromMetadata, isImageMetadata, jsonNumber, jsonString, type DicomJson } from './dicom-json.js';
 import { rootOf, type DicomWebSource } from './request.js';
+import { displayUrl } from '../core/util/display-url.js';
 
 export interface SeriesRef {
   studyInstanceUID: string;
@@ -56,7 +57,7 @@ async function read(source: DicomWebSource, series: SeriesRef, stop: AbortContro
   const readOne = async (ds: DicomJson): Promise<void> => {
     throwIfAborted(signal);
     const uids = { ...series, sopInstanceUID: jsonString(ds, '00080018') };
-    const name = `${rootOf(source)}/studies/${uids.studyInstanceUID}/series/${uids.seriesInstanceUID}/instances/${uids.sopInstanceUID}`;
+    const name = displayUrl(`${rootOf(source)}/studies/${uids.studyInstanceUID}/series/${uids.seriesInstanceUID}/instances/${uids.sopInstanceUID}`);
     try {
       const { frames, transferSyntaxUID, bytes } = await instanceFrames(source, uids, jsonNumber(ds, '00280008') ?? 1, signal);
       bytesDone += bytes;

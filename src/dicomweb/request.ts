@@ -8,6 +8,7 @@
  */
 import { api } from 'dicomweb-client';
 import { SegmarkError, throwIfAborted } from '../core/errors.js';
+import { displayUrl } from '../core/util/display-url.js';
 
 export type HeaderSource = Record<string, string> | (() => Promise<Record<string, string>> | Record<string, string>);
 
@@ -60,7 +61,7 @@ export interface Client {
 export interface RequestOptions {
   /** GETs are retried; POSTs are not (a STOW that reached the server may have stored something). */
   method: 'GET' | 'POST';
-  /** The resource, for messages (`file` of the error). */
+  /** The resource, for messages (`file` of the error, shown without its query string: `displayUrl`). */
   url: string;
   signal?: AbortSignal | undefined;
 }
@@ -100,7 +101,7 @@ async function once<T>(source: DicomWebSource, options: RequestOptions, call: (c
     headers = typeof source.headers === 'function' ? await source.headers() : (source.headers ?? {});
   } catch (error) {
     // The host could not give credentials (e.g. a token refresh failed): as good as refused.
-    throw new SegmarkError('pacs-unauthorized', 'the headers function failed', { file: options.url, cause: error, params: { reason: 'no credentials' } });
+    throw new SegmarkError('pacs-unauthorized', 'the headers function failed', { file: displayUrl(options.url), cause: error, params: { reason: 'no credentials' } });
   }
   throwIfAborted(options.signal);
   const timeoutMs = source.timeoutMs ?? DEFAULT_TIMEOUT_MS;
@@ -125,7 +126,7 @@ async function once<T>(source: DicomWebSource, options: RequestOptions, call: (c
         setTimeout(() => {
           if (!settled && xhr.status >= 200 && xhr.status < 300) {
             settled = true;
-            reject(new SegmarkError('pacs-bad-response', 'the body is not the multipart message its Content-Type announces', { file: options.url, params: { reason: 'malformed multipart body' } }));
+            reject(new SegmarkError('pacs-bad-response', 'the body is not the multipart message its Content-Type announces', { file: displayUrl(options.url), params: { reason: 'malformed multipart body' } }));
           }
         }, 0),
       );
@@ -162,7 +163,7 @@ interface Ending {
 /** The error a failed request means for the user, from its HTTP status and how the request ended. */
 function classify(error: unknown, end: Ending): SegmarkError {
   if (error instanceof SegmarkError) return error;
-  const file = end.url;
+  const file = displayUrl(end.url);
   if (end.aborted || end.signal?.aborted) return new SegmarkError('aborted', 'cancelled', { file, cause: error });
   const status = typeof (error as { status?: unknown })?.status === 'number' ? (error as { status: number }).status : undefined;
   if (status === undefined) return new SegmarkError('internal', error instanceof Error ? error.message : String(error), { file, cause: error });

@@ -5,6 +5,7 @@
  */
 import { Unzip, UnzipInflate } from 'fflate';
 import { SegmarkError, toSegmarkError } from '../errors.js';
+import { displayUrl } from '../util/display-url.js';
 
 export interface NamedBlob {
   name: string;
@@ -23,8 +24,9 @@ export interface SourceBytes {
   bytes: Uint8Array;
 }
 
+/** A source's name for messages and instances' `fileName`: a URL without its query string or fragment (`displayUrl`). */
 export function sourceName(source: LoadSource): string {
-  if ('url' in source) return source.url;
+  if ('url' in source) return displayUrl(source.url);
   return source.name;
 }
 
