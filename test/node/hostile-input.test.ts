@@ -7,6 +7,9 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
+import { SameThreadDecoder } from '../../src/core/dicom/decoder-pool.js';
+import { DEFAULT_LOAD_LIMITS } from '../../src/core/dicom/limits.js';
+import { assembleSeries, loadVolume, readInstances } from '../../src/core/dicom/loader.js';
 import { parseInstance } from '../../src/core/dicom/parse.js';
 import { SegmarkError } from '../../src/core/errors.js';
 import { deflatedBomb, nestedFile, rleSlice } from './support/hostile-dicom.js';
@@ -90,5 +93,73 @@ describe('nesting depth', () => {
     expect(refusal(() => parseInstance(nestedFile(65), 'deep.dcm'))).toMatchObject({ code: 'nesting-too-deep', params: { depth: 65 } });
     expect(parseInstance(nestedFile(20), 'fine.dcm').pixel.rows).toBe(8);
     expect(parseInstance(nestedFile(20, { implicit: true }), 'fine.dcm').pixel.rows).toBe(8);
+  });
+});
+
+describe('budgets through the loader', () => {
+  const blob = (name: string, bytes: Uint8Array) => ({ name, blob: new Blob([bytes as Uint8Array<ArrayBuffer>]) });
+
+  it('REQ-HOSTILE-LOAD-1: among normal files, a deflated bomb and a 16384² RLE slice each fail alone with input-too-large naming them; the rest loads', async () => {
+    const errors: SegmarkError[] = [];
+    const normal = [1, 2, 3].map((i) => blob(`ok-${i}.dcm`, rleSlice(64, `1.2.826.0.1.3680043.2.1143.17.9.${i}`)));
+    const read = await readInstances([normal[0]!, blob('bomb-deflate.dcm', deflatedBomb(16384)), normal[1]!, blob('bomb-rle.dcm', rleSlice(16384)), normal[2]!], {
+      onError: (e) => errors.push(e),
+    });
+    expect(errors.map((e) => [e.code, e.file]).sort()).toEqual([
+      ['input-too-large', 'bomb-deflate.dcm'],
+      ['input-too-large', 'bomb-rle.dcm'],
+    ]);
+    expect(read.instances.map((i) => i.fileName).sort()).toEqual(['ok-1.dcm', 'ok-2.dcm', 'ok-3.dcm']);
+  });
+
+  it('REQ-HOSTILE-LOAD-2: the caller\'s limits reach parsing (frame, inflate) through readInstances', async () => {
+    const errors: SegmarkError[] = [];
+    const read = await readInstances([blob('frame.dcm', rleSlice(512)), blob('deflated.dcm', deflatedBomb(512))], {
+      limits: { frameVoxels: 256 * 256, inflateBytes: 100_000 },
+      onError: (e) => errors.push(e),
+    });
+    expect(read.instances).toEqual([]);
+    expect(errors.map((e) => [e.code, e.file, e.params.limit]).sort()).toEqual([
+      ['input-too-large', 'deflated.dcm', '0.1'],
+      ['input-too-large', 'frame.dcm', ((256 * 256 * 2) / 1e6).toPrecision(1)],
+    ]);
+  });
+
+  it('REQ-HOSTILE-SERIES-2: a series whose files hold more bytes than the series byte budget is refused before allocating; the default takes it', async () => {
+    const files = [1, 2, 3, 4].map((i) => blob(`s-${i}.dcm`, deflatedBomb(128, `1.2.826.0.1.3680043.2.1143.17.8.${i}`, { series: '1.2.826.0.1.3680043.2.1143.17.8', z: i })));
+    const read = await readInstances(files);
+    const [series] = assembleSeries(read.instances);
+    expect(series!.slices).toHaveLength(4);
+    const stored = read.instances.reduce((sum, i) => sum + i.bytes.byteLength, 0);
+    const allocated: number[] = [];
+    const error = (await loadVolume(series!, new SameThreadDecoder(), { limits: { seriesBytes: stored - 1 }, onAllocated: () => allocated.push(1) }).catch((e: unknown) => e)) as SegmarkError;
+    expect(error).toMatchObject({ code: 'input-too-large', file: series!.slices[0]!.instance.fileName });
+    expect(allocated).toEqual([]);
+    expect(DEFAULT_LOAD_LIMITS.seriesBytes).toBeGreaterThanOrEqual(2000 * 512 * 512 * 2);
+    const { volume } = await loadVolume(series!, new SameThreadDecoder());
+    expect(volume.slices).toBe(4);
+  });
+
+  it('REQ-HOSTILE-SERIES-3: the series voxel budget comes from limits.seriesVoxels too', async () => {
+    const read = await readInstances([1, 2].map((i) => blob(`v-${i}.dcm`, rleSlice(64, `1.2.826.0.1.3680043.2.1143.17.7.${i}`, { series: '1.2.826.0.1.3680043.2.1143.17.7', z: i }))));
+    const [series] = assembleSeries(read.instances);
+    const error = (await loadVolume(series!, new SameThreadDecoder(), { limits: { seriesVoxels: 64 * 64 * 2 - 1 } }).catch((e: unknown) => e)) as SegmarkError;
+    expect(error).toMatchObject({ code: 'input-too-large', params: { size: ((64 * 64 * 2 * 2) / 1e6).toPrecision(1) } });
+  });
+
+  it.skipIf(!haveShared)('REQ-HOSTILE-LOAD-3: the real deflated CT loads through readInstances and loadVolume with the default limits', async () => {
+    const read = await readInstances([blob('deflated.dcm', new Uint8Array(readFileSync(SHARED + DEFLATED_CT)))]);
+    const [series] = assembleSeries(read.instances);
+    const { volume, failedSlices } = await loadVolume(series!, new SameThreadDecoder());
+    expect(failedSlices).toEqual([]);
+    expect([volume.columns, volume.rows, volume.slices]).toEqual([512, 512, 1]);
+    expect(volume.range.max).toBeGreaterThan(volume.range.min);
+  });
+
+  it('REQ-HOSTILE-LIMITS-1: a limit that is not a positive number is refused with bad-argument, not ignored', async () => {
+    for (const bad of [0, -1, Number.NaN, Number.POSITIVE_INFINITY, '5' as unknown as number]) {
+      const error = (await readInstances([], { limits: { frameVoxels: bad } }).catch((e: unknown) => e)) as SegmarkError;
+      expect(error.code, String(bad)).toBe('bad-argument');
+    }
   });
 });

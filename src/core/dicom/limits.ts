@@ -59,10 +59,10 @@ export function resolveLimits(init: LoadLimitsInit | undefined): LoadLimits {
   return limits;
 }
 
-/** Megabytes as the message shows them (at least 1 decimal when under 10 MB, so a small limit does not read as 0). */
+/** Megabytes as the messages show them: whole, or one significant digit under 1 MB (a small limit must not read as 0). */
 function mb(bytes: number): string {
   const value = bytes / 1e6;
-  return value < 10 ? value.toFixed(1) : value.toFixed(0);
+  return value >= 1 ? value.toFixed(0) : value.toPrecision(1);
 }
 
 /**

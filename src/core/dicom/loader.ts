@@ -5,6 +5,9 @@
  */
 import { SegmarkError, isAbort, throwIfAborted, toSegmarkError } from '../errors.js';
 import { mapLimit, yieldToEventLoop } from '../util/concurrency.js';
+import { deflatedDataSetStart } from './inflate.js';
+import { createInflater, type DataSetInflater } from './inflate-runner.js';
+import { DEFAULT_LOAD_LIMITS, checkSeriesBytes, checkSeriesVoxels, resolveLimits, type LoadLimitsInit } from './limits.js';
 import { frameBytes, parseInstance } from './parse.js';
 import type { FrameDecoder } from './pixels/decoder.js';
 import { decodeFrameSync } from './pixels/decode.js';
@@ -29,6 +32,8 @@ export interface LoadHooks {
   onProgress?: (progress: LoadProgress) => void;
   /** A file or slice failed; loading goes on without it. */
   onError?: (error: SegmarkError) => void;
+  /** Budgets of this load (`LoadLimits`); what is left out keeps its default (`DEFAULT_LOAD_LIMITS`). */
+  limits?: LoadLimitsInit;
 }
 
 export interface ReadResult {
@@ -55,10 +60,36 @@ export interface ReadHooks extends LoadHooks {
   onInstance?: (instance: DicomInstance) => void;
   /** Awaited after the first file, before the rest is read: lets the page paint the first image. */
   afterFirst?: () => Promise<void>;
+  /** Inflates deflated files; default: a worker where there are workers (ended with the read), else this thread. */
+  inflater?: DataSetInflater;
 }
 
 export async function readInstances(sources: readonly LoadSource[], hooks: ReadHooks = {}): Promise<ReadResult> {
+  if (hooks.inflater) return readEach(sources, hooks, hooks.inflater);
+  const inflater = new LazyInflater();
+  try {
+    return await readEach(sources, hooks, inflater);
+  } finally {
+    inflater.dispose();
+  }
+}
+
+/** Starts its inflater (a worker in the page) only when a deflated file comes. */
+class LazyInflater implements DataSetInflater {
+  private inner: DataSetInflater | undefined;
+
+  inflate(...args: Parameters<DataSetInflater['inflate']>): Promise<Uint8Array> {
+    return (this.inner ??= createInflater()).inflate(...args);
+  }
+
+  dispose(): void {
+    this.inner?.dispose();
+  }
+}
+
+async function readEach(sources: readonly LoadSource[], hooks: ReadHooks, inflater: DataSetInflater): Promise<ReadResult> {
   const { signal, onProgress, onError, onInstance, afterFirst } = hooks;
+  const limits = resolveLimits(hooks.limits);
   const wanted = sources.filter((s) => !isSystemFile(sourceName(s)));
   // Asking a picked File its size can cost a trip to the browser process (~0.3 ms each), so sizes
   // are summed only after the first file is read and on screen.
@@ -69,7 +100,7 @@ export async function readInstances(sources: readonly LoadSource[], hooks: ReadH
 
   const accept = (entry: SourceBytes): void => {
     try {
-      const instance = parseInstance(entry.bytes, entry.name, { allowNonImage: true });
+      const instance = parseInstance(entry.bytes, entry.name, { allowNonImage: true, limits });
       if (isSegmentation(instance)) {
         result.segs!.push({ name: entry.name, bytes: entry.bytes, references: segReferences(instance) });
         return;
@@ -94,6 +125,13 @@ export async function readInstances(sources: readonly LoadSource[], hooks: ReadH
     }
   };
 
+  /** A deflated file with its data set inflated (off this thread where possible, under the cap) before it is parsed. */
+  const inflated = async (entry: SourceBytes): Promise<SourceBytes> => {
+    const position = deflatedDataSetStart(entry.bytes);
+    if (position === undefined) return entry;
+    return { name: entry.name, bytes: await inflater.inflate(entry.bytes, position, limits.inflateBytes, entry.name, signal) };
+  };
+
   const failed = (error: unknown, name: string): void => {
     if (isAbort(error) || signal?.aborted) throw error;
     result.failed++;
@@ -104,7 +142,7 @@ export async function readInstances(sources: readonly LoadSource[], hooks: ReadH
     try {
       const bytes = await readSource(source, signal);
       bytesDone += bytes.byteLength;
-      await take({ name: sourceName(source), bytes });
+      await take(await inflated({ name: sourceName(source), bytes }));
     } catch (error) {
       failed(error, sourceName(source));
     }
@@ -131,7 +169,7 @@ export async function readInstances(sources: readonly LoadSource[], hooks: ReadH
         }
         bytesDone += entry.bytes.byteLength;
         try {
-          await take(entry);
+          await take(await inflated(entry));
         } catch (error) {
           failed(error, entry.name);
         }
@@ -165,7 +203,7 @@ export interface VolumeHooks extends LoadHooks {
   onAllocated?: (volume: Volume) => void;
   /** A volume of this series whose loading was cancelled: only its missing slices are decoded. */
   resume?: Volume;
-  /** Voxels a series may have; default `SERIES_VOXEL_LIMIT`. */
+  /** Voxels a series may have; overrides `limits.seriesVoxels`. */
   maxVoxels?: number;
 }
 
@@ -174,7 +212,7 @@ export interface VolumeHooks extends LoadHooks {
  * 512² CT (1 GiB of 16-bit voxels). A larger series is refused with
  * `input-too-large`, naming its first file and the limit.
  */
-export const SERIES_VOXEL_LIMIT = 2000 * 512 * 512;
+export const SERIES_VOXEL_LIMIT = DEFAULT_LOAD_LIMITS.seriesVoxels;
 
 export interface VolumeResult {
   volume: Volume;
@@ -188,14 +226,12 @@ const IN_FLIGHT_PER_THREAD = 2;
 
 export async function loadVolume(series: SeriesCandidate, decoder: FrameDecoder, hooks: VolumeHooks = {}): Promise<VolumeResult> {
   const { signal, onProgress, onError, onSlice, onAllocated } = hooks;
+  const limits = resolveLimits(hooks.limits);
+  const firstFile = series.slices[0]?.instance.fileName;
   const voxels = series.rows * series.columns * series.slices.length;
-  const maxVoxels = hooks.maxVoxels ?? SERIES_VOXEL_LIMIT;
-  if (voxels > maxVoxels) {
-    throw new SegmarkError('input-too-large', `series ${series.seriesInstanceUID}: ${voxels} voxels, limit ${maxVoxels}`, {
-      file: series.slices[0]?.instance.fileName,
-      params: { what: `the series (${series.slices.length} × ${series.columns} × ${series.rows})`, size: ((voxels * 2) / 1e6).toFixed(0), limit: ((maxVoxels * 2) / 1e6).toFixed(0) },
-    });
-  }
+  checkSeriesVoxels(voxels, hooks.maxVoxels ?? limits.seriesVoxels, `${series.slices.length} × ${series.columns} × ${series.rows}`, firstFile);
+  const files = new Set(series.slices.map((s) => s.instance));
+  checkSeriesBytes([...files].reduce((sum, i) => sum + i.bytes.byteLength, 0), limits.seriesBytes, files.size, firstFile);
   const volume = hooks.resume ?? allocateVolume(series);
   onAllocated?.(volume);
   const warnings = [...series.warnings];

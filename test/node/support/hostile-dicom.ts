@@ -82,20 +82,34 @@ export function deflateHeadAndZeros(head: Uint8Array, zeros: number): Uint8Array
   return w.finish();
 }
 
-/** A CT image header for a `rows × columns` frame; pixel data not included. */
-function ctHeader(rows: number, columns: number, bitsAllocated: number, uid: string): El[] {
-  return [
+/** Where a generated slice belongs: its series and its position along z (mm). */
+export interface SlicePlace {
+  series: string;
+  z: number;
+}
+
+/** A CT image header for a `rows × columns` frame, alone in its series unless `place` says; pixel data not included. */
+function ctHeader(rows: number, columns: number, bitsAllocated: number, uid: string, place?: SlicePlace): El[] {
+  const els = [
     text(0x00080016, 'UI', CT_IMAGE),
     text(0x00080018, 'UI', uid),
     text(0x00080060, 'CS', 'CT'),
-    text(0x0020000d, 'UI', `${uid}.1`),
-    text(0x0020000e, 'UI', `${uid}.2`),
+    text(0x0020000d, 'UI', `${place?.series ?? uid}.1`),
+    text(0x0020000e, 'UI', `${place?.series ?? uid}.2`),
     ...imagePixel({ rows, columns, bitsAllocated, signed: bitsAllocated === 16 }).filter((e) => ![0x00080016, 0x00080018, 0x00080060].includes(e.tag)),
   ];
+  if (place) {
+    els.push(
+      text(0x00200032, 'DS', `0\\0\\${place.z}`),
+      text(0x00200037, 'DS', '1\\0\\0\\0\\1\\0'),
+      text(0x00280030, 'DS', '1\\1'),
+    );
+  }
+  return els.sort((a, b) => a.tag - b.tag);
 }
 
 /** Deflated Explicit VR LE file whose data set inflates to one `edge²` 16-bit frame of zeros. */
-export function deflatedBomb(edge: number, uid = '1.2.826.0.1.3680043.2.1143.17.1'): Uint8Array {
+export function deflatedBomb(edge: number, uid = '1.2.826.0.1.3680043.2.1143.17.1', place?: SlicePlace): Uint8Array {
   const pixelBytes = edge * edge * 2;
   const pixelHeader = new Uint8Array(12);
   const view = new DataView(pixelHeader.buffer);
@@ -103,12 +117,12 @@ export function deflatedBomb(edge: number, uid = '1.2.826.0.1.3680043.2.1143.17.
   view.setUint16(2, 0x0010, true);
   pixelHeader.set([0x4f, 0x57], 4); // OW
   view.setUint32(8, pixelBytes, true);
-  const head = concat([dataSet(ctHeader(edge, edge, 16, uid)), pixelHeader]);
+  const head = concat([dataSet(ctHeader(edge, edge, 16, uid, place)), pixelHeader]);
   return part10(TS_DEFLATED, CT_IMAGE, uid, deflateHeadAndZeros(head, pixelBytes));
 }
 
 /** RLE Lossless file of one `edge²` 8-bit frame of zeros: one segment of 128-byte replicate runs. */
-export function rleSlice(edge: number, uid = '1.2.826.0.1.3680043.2.1143.17.2'): Uint8Array {
+export function rleSlice(edge: number, uid = '1.2.826.0.1.3680043.2.1143.17.2', place?: SlicePlace): Uint8Array {
   const pixels = edge * edge;
   const runs = Math.ceil(pixels / 128);
   const fragment = new Uint8Array(64 + runs * 2);
@@ -119,7 +133,7 @@ export function rleSlice(edge: number, uid = '1.2.826.0.1.3680043.2.1143.17.2'):
     fragment[64 + i * 2] = 257 - Math.min(128, left); // replicate the next byte this many times
     fragment[64 + i * 2 + 1] = 0;
   }
-  const body = dataSet([...ctHeader(edge, edge, 8, uid), encapsulatedPixelData([fragment])]);
+  const body = dataSet([...ctHeader(edge, edge, 8, uid, place), encapsulatedPixelData([fragment])]);
   return part10(TS_RLE, CT_IMAGE, uid, body);
 }
 
