@@ -32,9 +32,17 @@
 import { Clipper, ClipType, EndType, FillRule, JoinType, type Paths64 } from 'clipper2-ts';
 import { isEmptyRegion, type Region, type Ring } from './region.js';
 import type { RegionOps } from './document-data.js';
+import { simpleRingNormal } from './simple-ring.js';
 
 /** Pixel coordinates × SCALE = Clipper integers. */
 const SCALE = 4096;
+
+/**
+ * From this many vertices, one ring is first tested for being simple on the
+ * grid (simple-ring.ts), which then needs no Clipper pass; smaller rings
+ * cost Clipper next to nothing.
+ */
+const SIMPLE_TEST_VERTICES = 128;
 
 /**
  * Default largest distance (px) between a round join or cap and the true arc:
@@ -73,6 +81,11 @@ export function xorRegions(a: Region, b: Region): Region {
  * collinear points (e.g. a self-intersecting freehand loop becomes its lobes).
  */
 export function normalizeRegion(region: Region): Region {
+  const only = region.rings.length === 1 ? region.rings[0]! : undefined;
+  if (only && only.length >= 2 * SIMPLE_TEST_VERTICES) {
+    const ring = simpleRingNormal(only, SCALE);
+    if (ring) return { rings: [ring] };
+  }
   return fromPaths(Clipper.union(toPaths(region), FillRule.EvenOdd));
 }
 
