@@ -14,6 +14,7 @@
  * error that ends a load the user cancelled. What was already shown stays.
  */
 import { assembleSeries, decodeStored, loadVolume, modalityLut, noSeriesError, readInstances, type LoadProgress, type ReadHooks, type ReadResult } from '../core/dicom/loader.js';
+import type { LoadLimitsInit } from '../core/dicom/limits.js';
 import type { FrameDecoder } from '../core/dicom/pixels/decoder.js';
 import { segAnnotates, type SegSource } from '../core/dicom/seg-references.js';
 import { isLocalizer, type SeriesCandidate } from '../core/dicom/series.js';
@@ -75,6 +76,8 @@ export class SeriesLoading {
   segs: SegSource[] = [];
   progress: LoadProgress | undefined;
   loading = false;
+  /** Budgets of the next loads (frame, series, inflate); what is left out keeps its default. */
+  limits: LoadLimitsInit | undefined;
 
   private readonly now: () => number;
   private decoder: FrameDecoder | undefined;
@@ -94,16 +97,24 @@ export class SeriesLoading {
     this.now = options.now ?? (() => performance.now());
   }
 
-  /** Stops the load under way (it ends with an `aborted` error); what is shown stays. */
+  /**
+   * Stops the load under way (it ends with an `aborted` error); what is shown
+   * stays. The decoder's threads end with it, so a frame still decoding stops
+   * taking CPU and memory; the next load starts new ones.
+   */
   cancel(): void {
+    this.stop();
+    this.decoder?.dispose();
+    this.decoder = undefined;
+  }
+
+  private stop(): void {
     this.current?.abort(new DOMException('cancelled', 'AbortError'));
   }
 
   /** Cancels, and ends the decoder's threads; a later load makes a new decoder. */
   dispose(): void {
     this.cancel();
-    this.decoder?.dispose();
-    this.decoder = undefined;
   }
 
   /** Reads, groups and opens the largest series; resolves when all its slices are ready (undefined when the load failed or was stopped). */
@@ -121,6 +132,7 @@ export class SeriesLoading {
       const read = await reader({
         afterFirst: () => previewed,
         signal,
+        ...(this.limits ? { limits: this.limits } : {}),
         onError: (e) => tell.onError(e),
         onProgress: (p) => this.setProgress(p, signal, tell),
         onInstance: (instance) => {
@@ -164,7 +176,8 @@ export class SeriesLoading {
    * a newer one replaced.
    */
   private async run(work: (signal: AbortSignal, tell: SeriesLoadingListener) => Promise<Volume>): Promise<Volume | undefined> {
-    this.cancel();
+    // The load before stops; the decoder's threads stay for this one (a large frame still decoding ends its own).
+    this.stop();
     const controller = new AbortController();
     this.current = controller;
     this.loading = true;
@@ -237,6 +250,7 @@ export class SeriesLoading {
     }
     const result = await loadVolume(candidate, decoder, {
       signal,
+      ...(this.limits ? { limits: this.limits } : {}),
       firstSlice,
       resume: opened?.volume,
       onAllocated: (volume) => this.volumes.set(candidate.key, { volume, warnings: [], complete: false }),
