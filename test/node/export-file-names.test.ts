@@ -8,7 +8,7 @@
 import { describe, expect, it } from 'vitest';
 import { DEFAULT_CODE } from '../../src/core/annotation/labels.js';
 import { runExportPieces, type ExportFormat, type ExportJob, type ExportOptions } from '../../src/core/formats/export-job.js';
-import { fileName, MAX_FILE_NAME, safeNamePart } from '../../src/core/formats/file-names.js';
+import { agreementFileName, fileName, MAX_FILE_NAME, safeNamePart } from '../../src/core/formats/file-names.js';
 
 const PATIENT = 'DOE^JOHN';
 const DESCRIPTION = 'DOE JOHN 1957 CT abdomen';
@@ -98,5 +98,20 @@ describe('identified exports get a safe name', () => {
     // A cut that ends on a dot or underscore does not leave it before the suffix.
     expect(fileName(`${'a'.repeat(59)}._b`, '.csv')).toBe(`${'a'.repeat(59)}.csv`);
     expect(safeNamePart(' -.-x y.. ')).toBe('x_y');
+  });
+
+  it('REQ-SEC-NAME-6: the agreement table keeps both side names, shortening the series description first', () => {
+    expect(agreementFileName('Lumbar spine 3.0 mm', 'dr.li', 'dr.wang')).toBe('Lumbar_spine_3.0_mm_dr.li_vs_dr.wang_agreement.csv');
+    const reviewer = 'reviewer-1796457428344';
+    const colleague = 'colleague-1796457428344';
+    const long = agreementFileName('Lumbar spine 3.0 mm axial (synthetic)', reviewer, colleague);
+    expect(long).toBe(`${reviewer}_vs_${colleague}_agreement.csv`);
+    const roomy = agreementFileName('Lumbar spine 3.0 mm axial (synthetic)', 'a', 'b');
+    expect(roomy).toBe('Lumbar_spine_3.0_mm_axial_synthetic_a_vs_b_agreement.csv');
+    // Two long sides share the room alike; the description is left out.
+    const cut = agreementFileName('Lumbar spine', 'x'.repeat(40), 'y'.repeat(40));
+    expect(cut).toBe(`${'x'.repeat(23)}_vs_${'y'.repeat(23)}_agreement.csv`);
+    expect([...cut].length).toBe(64);
+    expect(agreementFileName('../../etc', '.hidden/me', 'C:\\Users\\you')).toBe('etc_hidden_me_vs_C_Users_you_agreement.csv');
   });
 });

@@ -35,3 +35,20 @@ export function fileName(base: string, suffix: string, fallback = 'segmentation'
   const cut = [...safe].slice(0, room).join('');
   return `${safeNamePart(cut) || [...fallback].slice(0, room).join('')}${suffix}`;
 }
+
+/**
+ * The agreement table's name, `<series>_<A>_vs_<B>_agreement.csv`: when it
+ * would be too long, the series description is shortened first (and left
+ * out if need be), then the longer side name, so both sides stay told apart.
+ */
+export function agreementFileName(series: string, sideA: string, sideB: string): string {
+  const suffix = '_agreement.csv';
+  const room = MAX_FILE_NAME - suffix.length;
+  const a = [...(safeNamePart(sideA) || 'x')];
+  const b = [...(safeNamePart(sideB) || 'x')];
+  while (a.length + b.length > room - '_vs_'.length) (a.length >= b.length ? a : b).pop();
+  const sides = `${safeNamePart(a.join('')) || 'x'}_vs_${safeNamePart(b.join('')) || 'x'}`;
+  const left = room - sides.length - 1;
+  const described = left > 0 ? safeNamePart([...safeNamePart(series)].slice(0, left).join('')) : '';
+  return `${described ? `${described}_` : ''}${sides}${suffix}`;
+}

@@ -15,7 +15,7 @@ import type { ImportedRegions } from '../../core/formats/import-apply.js';
 import type { ChoiceKey, Side } from '../../core/review/adjudicate.js';
 import type { AgreementResult } from '../../core/review/agreement.js';
 import { agreementCsv } from '../../core/review/agreement-csv.js';
-import { fileName, safeNamePart } from '../../core/formats/file-names.js';
+import { agreementFileName } from '../../core/formats/file-names.js';
 import { AgreementJobs } from '../../session/agreement-job.js';
 import type { SegmarkDb } from '../../store/db.js';
 import { listDocuments, loadDocument } from '../../store/documents.js';
@@ -160,8 +160,7 @@ export class AgreementController implements ReactiveController {
     const v = this.session.volume;
     const result = this.jobs.result;
     if (!result || !v) return undefined;
-    const safe = (s: string) => safeNamePart(s) || 'x';
-    const name = fileName(`${safe(v.description || v.seriesInstanceUID)}_${safe(this.sideA)}_vs_${safe(this.sideB)}`, '_agreement.csv', 'agreement');
+    const name = agreementFileName(v.description || v.seriesInstanceUID, this.sideA, this.sideB);
     return new File([agreementCsv(result)], name, { type: 'text/csv' });
   }
 
