@@ -50,3 +50,4 @@ export type { ImportSummary } from './core/formats/import-apply.js';
 export { SegmarkError, ERROR_CODES, type ErrorCode } from './core/errors.js';
 export { WINDOW_PRESETS, type WindowLevel, type WindowPreset } from './core/display/window.js';
 export type { LoadWarning, WarningCode } from './core/dicom/warnings.js';
+export { DEFAULT_LOAD_LIMITS, type LoadLimits, type LoadLimitsInit } from './core/dicom/limits.js';

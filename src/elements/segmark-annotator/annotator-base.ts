@@ -39,6 +39,7 @@ import { annotatorStyles } from './segmark-annotator.styles.js';
 import { thresholdRangeStyles } from './threshold-range.js';
 import { refinePanelStyles } from './refine-panel.js';
 import { SeriesLoader } from './series-loader.js';
+import type { LoadLimitsInit } from '../../core/dicom/limits.js';
 import { WorkController } from './work.js';
 
 /** A toggle key held at least this long (ms) acts only while held. */
@@ -174,6 +175,14 @@ export class AnnotatorBase extends LitElement {
   /** Most megabytes the image cache may hold; least recently used series go first. */
   @property({ type: Number, attribute: 'cache-limit' }) get cacheLimit(): number { return this.session.setting('cacheLimit'); }
   set cacheLimit(mb: number) { this.session.setSetting('cacheLimit', mb); }
+  /**
+   * Budgets of the next loads, each over its default (`DEFAULT_LOAD_LIMITS`): `frameVoxels` (pixels of
+   * one frame), `seriesVoxels`, `seriesBytes` (stored bytes of a series' files or PACS frames) and
+   * `inflateBytes` (what a deflated file may inflate to). Past one, the file or series is refused with
+   * `input-too-large` before anything is allocated for it. A value that is not a positive number throws `bad-argument`.
+   */
+  @property({ attribute: false }) get limits(): LoadLimitsInit { return this.loader.limits; }
+  set limits(limits: LoadLimitsInit | undefined) { this.loader.limits = limits; }
   /**
    * How the views are arranged: `axial` (one large view), `mpr` (axial,
    * sagittal and coronal side by side), `mpr-3d` (the three planes and the 3D

@@ -8,6 +8,7 @@
  */
 import type { ReactiveController, ReactiveControllerHost } from 'lit';
 import { createFrameDecoder } from '../../core/dicom/decoder-pool.js';
+import { resolveLimits, type LoadLimitsInit } from '../../core/dicom/limits.js';
 import type { LoadProgress, ReadHooks, ReadResult } from '../../core/dicom/loader.js';
 import type { SegSource } from '../../core/dicom/seg-references.js';
 import type { SeriesCandidate } from '../../core/dicom/series.js';
@@ -44,6 +45,17 @@ export class SeriesLoader implements ReactiveController {
 
   get loading(): boolean {
     return this.workflow.loading;
+  }
+
+  /** The host's budgets (a copy); `{}` when it set none. */
+  get limits(): LoadLimitsInit {
+    return { ...this.workflow.limits };
+  }
+
+  /** Checked at once (`bad-argument` for a value that is not a positive number), applied from the next load. */
+  set limits(limits: LoadLimitsInit | undefined) {
+    resolveLimits(limits);
+    this.workflow.limits = limits ? { ...limits } : undefined;
   }
 
   hostDisconnected(): void {
