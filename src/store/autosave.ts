@@ -45,6 +45,8 @@ export class Autosaver {
   private writing: Promise<void> | undefined;
   private failures = 0;
   private lastWrite = -Infinity;
+  /** Disposed: a write still running settles quietly, and nothing is scheduled again. */
+  private disposed = false;
   private readonly unsubscribe: () => void;
 
   constructor(
@@ -94,6 +96,7 @@ export class Autosaver {
   }
 
   dispose(): void {
+    this.disposed = true;
     this.unsubscribe();
     this.clock.clearTimeout(this.timer);
   }
@@ -105,7 +108,7 @@ export class Autosaver {
   }
 
   private schedule(ms: number): void {
-    if (this.timer !== undefined) return;
+    if (this.timer !== undefined || this.disposed) return;
     this.setState(this.state === 'error' ? 'error' : 'saving');
     this.timer = this.clock.setTimeout(() => {
       this.timer = undefined;
@@ -145,6 +148,7 @@ export class Autosaver {
   }
 
   private setState(state: SaveState, error?: SegmarkError): void {
+    if (this.disposed) return;
     const changed = state !== this.state || error !== undefined;
     this.state = state;
     if (changed) this.events.onState(state, this.lastSaved, error);

@@ -4,6 +4,7 @@
  */
 import { openDB, type IDBPDatabase, type IDBPTransaction, type StoreNames } from 'idb';
 import { SegmarkError } from '../core/errors.js';
+import { baseName, currentGeneration, existingGenerations, generationOf, withStoreLock } from './generations.js';
 import { DB_NAME, DB_VERSION, type SegmarkSchema } from './schema.js';
 
 export type SegmarkDb = IDBPDatabase<SegmarkSchema>;
@@ -20,28 +21,47 @@ export interface OpenOptions {
   onBlocked?(currentVersion: number, blockedVersion: number | null): void;
   /** The browser closed the connection abnormally (storage cleared, disk error). */
   onTerminated?(): void;
+  /**
+   * An erase (`erase.ts`, in this tab or another) copied the store into its
+   * next generation and deleted this one: the connection is closed; the
+   * caller opens the store again (it finds the new generation) and writes
+   * there. Without this handler, that deletion is reported as `onBlocking`.
+   */
+  onMoved?(): void;
 }
 
 /**
- * Opens (creating or upgrading) the Segmark database. Failures become
+ * Opens (creating or upgrading) the Segmark database: the current generation
+ * of the store `name` (`generations.ts`). Failures become
  * `storage-unavailable` (no IndexedDB, private mode, disabled by policy).
  */
-export async function openSegmarkDb(name: string = DB_NAME, options: OpenOptions = {}): Promise<SegmarkDb> {
+export async function openSegmarkDb(base: string = DB_NAME, options: OpenOptions = {}): Promise<SegmarkDb> {
   if (typeof indexedDB === 'undefined') throw new SegmarkError('storage-unavailable', 'IndexedDB is not available');
+  let name = base;
   try {
+    name = await currentGeneration(base);
     const db = await openDB<SegmarkSchema>(name, DB_VERSION, {
       upgrade(database, oldVersion, _newVersion, transaction) {
-        upgrade(database, oldVersion, transaction);
+        upgradeSchema(database, oldVersion, transaction);
       },
       blocked(currentVersion, blockedVersion) {
         options.onBlocked?.(currentVersion, blockedVersion);
       },
       blocking(currentVersion, blockedVersion) {
-        // Holding on would stall the other tab's upgrade indefinitely.
+        // Holding on would stall the other tab's upgrade (or the deletion) indefinitely.
         db.close();
-        options.onBlocking?.(currentVersion, blockedVersion);
+        closed.add(db);
+        if (blockedVersion !== null || !options.onMoved) {
+          options.onBlocking?.(currentVersion, blockedVersion);
+          return;
+        }
+        void movedOn(name).then(
+          (moved) => (moved ? options.onMoved!() : options.onBlocking?.(currentVersion, blockedVersion)),
+          () => options.onBlocking?.(currentVersion, blockedVersion),
+        );
       },
       terminated() {
+        closed.add(db);
         options.onTerminated?.();
       },
     });
@@ -51,6 +71,24 @@ export async function openSegmarkDb(name: string = DB_NAME, options: OpenOptions
   }
 }
 
+/** Connections closed by their `blocking` or `terminated` handler. */
+const closed = new WeakSet<SegmarkDb>();
+
+/** Whether `openSegmarkDb`'s connection was closed for another tab's upgrade, an erase, or by the browser. */
+export function isClosed(db: SegmarkDb): boolean {
+  return closed.has(db);
+}
+
+/**
+ * Whether the database `name` is being deleted because an erase made a newer
+ * generation of its store (rather than someone deleting the store). Waits for
+ * the erase to finish first (it holds the store's lock exclusively).
+ */
+async function movedOn(name: string): Promise<boolean> {
+  const base = baseName(name);
+  return withStoreLock(base, 'shared', async () => (await existingGenerations(base)).some((n) => n > generationOf(name)));
+}
+
 /**
  * One step per version, run in order from the stored version. A chain of
  * `if (oldVersion < n)` rather than idb's fall-through `switch`, which
@@ -58,7 +96,7 @@ export async function openSegmarkDb(name: string = DB_NAME, options: OpenOptions
  * version k runs steps k+1 … DB_VERSION. Steps never touch records of other
  * steps, and each one is tested from a stored fixture of its starting version.
  */
-function upgrade(
+export function upgradeSchema(
   db: IDBPDatabase<SegmarkSchema>,
   oldVersion: number,
   _tx: IDBPTransaction<SegmarkSchema, StoreNames<SegmarkSchema>[], 'versionchange'>,
@@ -77,5 +115,8 @@ function upgrade(
   }
   if (oldVersion < 3) {
     db.createObjectStore('datasets', { keyPath: 'id' });
+  }
+  if (oldVersion < 4) {
+    db.createObjectStore('meta', { keyPath: 'key' });
   }
 }

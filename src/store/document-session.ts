@@ -19,7 +19,7 @@ import type { ReviewRecord } from '../core/review/record.js';
 import { Autosaver, type SaveState } from './autosave.js';
 import { Checkpoints } from './checkpoints.js';
 import { systemClock, type Clock } from './clock.js';
-import type { OpenOptions, SegmarkDb } from './db.js';
+import { isClosed, type OpenOptions, type SegmarkDb } from './db.js';
 import { addRevision, loadDocument, loadRevision } from './documents.js';
 import { loadReview } from './review.js';
 import { documentId, type DocId, type ReviewFields } from './schema.js';
@@ -226,7 +226,16 @@ export class DocumentSession<K extends object = object> {
     this.events.onDocument(document, key);
   }
 
-  private database(): Promise<SegmarkDb | undefined> {
+  /** The open store; opened again when the connection was closed meanwhile (an erase moved the store). */
+  private async database(): Promise<SegmarkDb | undefined> {
+    const current = this.openStore();
+    const db = await current;
+    if (!db || !isClosed(db)) return db;
+    if (this.db === current) this.db = undefined;
+    return this.openStore();
+  }
+
+  private openStore(): Promise<SegmarkDb | undefined> {
     this.db ??= this.env
       .openDb({
         // A newer version elsewhere wants an upgrade, or (no new version) the database is being deleted.
@@ -235,6 +244,8 @@ export class DocumentSession<K extends object = object> {
             ? this.connectionLost('storage-unavailable', 'the local store was deleted')
             : this.connectionLost('storage-upgraded', 'a newer Segmark in another tab upgrades the local store'),
         onTerminated: () => this.connectionLost('storage-unavailable', 'the browser closed the local store (storage cleared or failing)'),
+        // An erase copied the store into its next generation: carry on there, nothing to tell.
+        onMoved: () => void this.moved(),
         // Our upgrade waits for a tab still holding the older version open: say so; it proceeds once that tab lets go.
         onBlocked: () => this.events.onStorageError(new SegmarkError('storage-blocked', 'another tab holds the local store open at an older version')),
       })
@@ -271,6 +282,26 @@ export class DocumentSession<K extends object = object> {
     }
     if (code === 'storage-upgraded') return;
     if (this.series && this.key && this.document && this.persist) this.restored = this.restore(this.series, this.key, this.document);
+  }
+
+  /**
+   * An erase (this tab's or another's) moved the store to a new database
+   * and deleted the one this session wrote to. The document stays linked
+   * (this tab keeps its role): autosave and checkpoints start again on the
+   * new database, and writes that were waiting are made there, all at once.
+   */
+  private async moved(): Promise<void> {
+    const link = this.link;
+    const db = await this.database();
+    if (!link || this.link !== link || !this.document) return;
+    if (!db) {
+      this.connectionLost('storage-unavailable', 'the local store could not be opened again after an erase');
+      return;
+    }
+    const pending = link.saver?.dirty ?? false;
+    link.db = db;
+    this.track(link, this.document);
+    if (pending && link.tabs.canWrite) void link.saver?.saveAll();
   }
 
   /** Asks the browser to keep our storage under disk pressure, and reports the answer. */

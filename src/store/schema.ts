@@ -17,6 +17,10 @@
  * Version 3 adds the dataset definitions (`datasets.ts`), and touches nothing above:
  * - `datasets`: one record per dataset definition, key its nnU-Net id (1..999).
  *
+ * Version 4 adds what the store knows of itself (`generations.ts`), and touches nothing above:
+ * - `meta`: small records keyed by name; `generation` marks a database that
+ *   an erase (`erase.ts`) finished copying into.
+ *
  * Records are only ever added fields (like `DocumentSnapshot`); a change of
  * shape is a new DB_VERSION with an upgrade step in `db.ts`.
  */
@@ -26,7 +30,7 @@ import type { DocumentSnapshot, RegionMeta, RegionOrigin } from '../core/annotat
 import type { DatasetDefinition } from '../core/formats/dataset-definition.js';
 
 export const DB_NAME = 'segmark';
-export const DB_VERSION = 3;
+export const DB_VERSION = 4;
 
 /** `${studyInstanceUID}|${seriesInstanceUID}|${user}`. */
 export type DocId = string;
@@ -160,6 +164,19 @@ export interface DatasetRecord {
   updatedAt: number;
 }
 
+/**
+ * Written last by an erase into the database it copied the kept records to:
+ * without it that database is an interrupted copy, and the one before it is
+ * still the store.
+ */
+export interface GenerationRecord {
+  key: 'generation';
+  /** 1, 2, … (the first database, named without a number, is 0). */
+  generation: number;
+  /** Milliseconds since the epoch. */
+  completedAt: number;
+}
+
 export interface SegmarkSchema extends DBSchema {
   documents: { key: DocId; value: DocumentRecord };
   regions: { key: RegionKey; value: RegionRecord; indexes: { 'by-doc': DocId } };
@@ -167,4 +184,5 @@ export interface SegmarkSchema extends DBSchema {
   'image-series': { key: SeriesKey; value: CachedSeriesRecord };
   'image-files': { key: CachedFileKey; value: CachedFileRecord; indexes: { 'by-series': SeriesKey } };
   datasets: { key: number; value: DatasetRecord };
+  meta: { key: GenerationRecord['key']; value: GenerationRecord };
 }

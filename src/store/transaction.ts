@@ -7,6 +7,7 @@
 import type { IDBPTransaction, StoreNames } from 'idb';
 import { SegmarkError } from '../core/errors.js';
 import type { SegmarkDb } from './db.js';
+import { baseName, withStoreLock } from './generations.js';
 import type { SegmarkSchema } from './schema.js';
 
 export type Tx<S extends StoreNames<SegmarkSchema>[], M extends IDBTransactionMode> = IDBPTransaction<SegmarkSchema, S, M>;
@@ -31,9 +32,23 @@ export class Writes {
  * Runs `body` in one transaction and waits for it to commit. Any failure
  * aborts the transaction (a request that throws synchronously, e.g. a bad
  * key, would otherwise leave the earlier writes to commit) and is turned into
- * a SegmarkError with a storage code.
+ * a SegmarkError with a storage code. A readwrite transaction holds the
+ * store's lock shared, so it never runs while an erase copies the store
+ * (`generations.ts`); it then fails on the closed connection, and the
+ * caller's retry writes to the new generation.
  */
 export async function run<S extends StoreNames<SegmarkSchema>[], M extends 'readonly' | 'readwrite', T>(
+  db: SegmarkDb,
+  stores: S,
+  mode: M,
+  body: (tx: Tx<S, M>) => Promise<T>,
+): Promise<T> {
+  if (mode === 'readonly') return runUnlocked(db, stores, mode, body);
+  return withStoreLock(baseName(db.name), 'shared', () => runUnlocked(db, stores, mode, body));
+}
+
+/** `run` without the store's lock: for the erase itself, which holds it exclusively. */
+export async function runUnlocked<S extends StoreNames<SegmarkSchema>[], M extends 'readonly' | 'readwrite', T>(
   db: SegmarkDb,
   stores: S,
   mode: M,

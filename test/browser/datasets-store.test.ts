@@ -175,8 +175,8 @@ describe('schema upgrade from version 2', () => {
     await createVersion2(name);
     const db = await open(name);
     expect(db.version).toBe(DB_VERSION);
-    expect(DB_VERSION).toBe(3);
-    expect([...db.objectStoreNames].sort()).toEqual(['datasets', 'documents', 'image-files', 'image-series', 'regions', 'revisions']);
+    expect(DB_VERSION).toBe(4);
+    expect([...db.objectStoreNames].sort()).toEqual(['datasets', 'documents', 'image-files', 'image-series', 'meta', 'regions', 'revisions']);
     expect(await db.count('datasets')).toBe(0);
     expect(db.transaction('datasets').store.keyPath).toBe('id');
     expect(await loadDocument(db, v1.expected.docId)).toEqual(v1.expected.document);

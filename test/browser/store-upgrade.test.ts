@@ -144,7 +144,7 @@ describe('schema upgrade from version 1', () => {
     const name = uniqueName();
     (await createFromFixture(name, v1)).close();
     const db = await open(name);
-    expect([...db.objectStoreNames].sort()).toEqual(['datasets', 'documents', 'image-files', 'image-series', 'regions', 'revisions']);
+    expect([...db.objectStoreNames].sort()).toEqual(['datasets', 'documents', 'image-files', 'image-series', 'meta', 'regions', 'revisions']);
     expect(await db.count('image-series')).toBe(0);
     expect(await db.count('image-files')).toBe(0);
     const files = db.transaction('image-files').store;

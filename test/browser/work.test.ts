@@ -159,8 +159,10 @@ describe('recent work', () => {
     expect(del().textContent).toBe('Really delete?');
     del().click();
     await until('the item to go', () => item() === null);
-    expect(await loadDocument(db, otherId)).toBeUndefined();
-    db.close();
+    // Erasing moved the store to a new database and closed this connection to the old one.
+    const after = await openSegmarkDb();
+    expect(await loadDocument(after, otherId)).toBeUndefined();
+    after.close();
   });
 });
 

@@ -7,8 +7,9 @@ import type { ReactiveController, ReactiveControllerHost } from 'lit';
 import { toSegmarkError, type SegmarkError } from '../../core/errors.js';
 import type { LoadSource } from '../../core/dicom/sources.js';
 import type { Volume } from '../../core/dicom/volume.js';
-import { deleteDocument, listDocuments, listRevisions } from '../../store/documents.js';
-import { cachedSeries, cacheSeries, forgetAllImages, loadCachedSeries } from '../../store/image-cache.js';
+import { listDocuments, listRevisions } from '../../store/documents.js';
+import { eraseFromStore } from '../../store/erase.js';
+import { cachedSeries, cacheSeries, loadCachedSeries } from '../../store/image-cache.js';
 import { seriesKey } from '../../store/schema.js';
 import type { RecentWorkItem, VersionItem } from '../segmark-work-panel/segmark-work-panel.js';
 import type { AnnotationController } from './annotation-controller.js';
@@ -81,25 +82,25 @@ export class WorkController implements ReactiveController {
     }
   }
 
-  /** Removes every cached image from the browser (documents stay). */
+  /** Removes every cached image from the browser, erasing its bytes (documents stay). */
   async forgetImages(): Promise<void> {
     const db = await this.annotations.storedDb();
     if (!db) return;
     try {
-      await forgetAllImages(db);
+      await eraseFromStore(db, { images: true });
     } catch (error) {
       this.onError(toSegmarkError(error, 'storage-unavailable'));
     }
     await this.refresh();
   }
 
-  /** Deletes a stored document (never the open one). */
+  /** Deletes a stored document (never the open one), erasing its bytes. */
   async delete(id: string): Promise<void> {
     if (id === this.annotations.documentKey) return;
     const db = await this.annotations.storedDb();
     if (!db) return;
     try {
-      await deleteDocument(db, id);
+      await eraseFromStore(db, { documents: [id] });
     } catch (error) {
       this.onError(toSegmarkError(error, 'storage-unavailable'));
     }
