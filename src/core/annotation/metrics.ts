@@ -30,15 +30,28 @@ export function regionAreaMm2(region: Region, spacing: PixelSpacing): number {
 /** Area covered by the region, in square pixels. */
 export function regionAreaPx(region: Region): number {
   let area = 0;
-  for (const ring of normalizeRegion(region).rings) area += signedRingArea(ring);
+  for (const ring of normal(region).rings) area += signedRingArea(ring);
   return area;
+}
+
+/**
+ * The region normalised, once per frozen region (the document's are): the
+ * label panel asks for area and perimeter of the same region, and a
+ * 10,000-vertex outline takes tens of milliseconds to normalise (issue 17).
+ */
+const normalised = new WeakMap<Region, Region>();
+function normal(region: Region): Region {
+  if (!Object.isFrozen(region)) return normalizeRegion(region);
+  let n = normalised.get(region);
+  if (!n) normalised.set(region, (n = normalizeRegion(region)));
+  return n;
 }
 
 /** Length of the region's boundary (outer boundaries and holes), in mm. */
 export function regionPerimeterMm(region: Region, spacing: PixelSpacing): number {
   const [dRow, dCol] = checkSpacing(spacing);
   let length = 0;
-  for (const ring of normalizeRegion(region).rings) {
+  for (const ring of normal(region).rings) {
     const n = ring.length >> 1;
     for (let i = 0, j = n - 1; i < n; j = i++) {
       const dx = (ring[2 * i]! - ring[2 * j]!) * dCol;

@@ -238,6 +238,13 @@ class RingRaster {
   private readonly bucketStart: Int32Array;
   private readonly bucketEdges: Int32Array;
   private readonly active: Int32Array;
+  // The active edges' crossings on the row, in the active list's order; the merge's second buffers.
+  private readonly ax: Float64Array;
+  private readonly active2: Int32Array;
+  private readonly ax2: Float64Array;
+  // Edges starting on the row, sorted by their crossing before they are merged in.
+  private readonly fresh: Int32Array;
+  private readonly freshX: Float64Array;
   private readonly rx: Float64Array;
   private readonly lx: Float64Array;
   // Pixel spans of one row (inclusive column pairs) before merging.
@@ -259,6 +266,11 @@ class RingRaster {
     this.bucketStart = new Int32Array(maxRows + 1);
     this.bucketEdges = new Int32Array(n);
     this.active = new Int32Array(n);
+    this.ax = new Float64Array(n);
+    this.active2 = new Int32Array(n);
+    this.ax2 = new Float64Array(n);
+    this.fresh = new Int32Array(n);
+    this.freshX = new Float64Array(n);
     this.rx = new Float64Array(n);
     this.lx = new Float64Array(n);
     // Spans per row: ≤ n/2 from each crossing list plus ≤ n on-centre vertices.
@@ -276,7 +288,9 @@ class RingRaster {
   paint(ring: readonly number[], target: Uint8Array, stride: number, value: number, local: boolean): void {
     const { r0, r1, c0, c1 } = this.box;
     const nRows = r1 - r0;
-    const { ex0, ey0, ex1, ey1, lastRow, firstRow, bucketStart, bucketEdges, active, rx, lx, spanA, spanB, vRow, vCol } = this;
+    const { ex0, ey0, ex1, ey1, lastRow, firstRow, bucketStart, bucketEdges, fresh, freshX, rx, lx, spanA, spanB, vRow, vCol } = this;
+    // Swapped by each merge.
+    let active = this.active, ax = this.ax, active2 = this.active2, ax2 = this.ax2;
     const n = ring.length >> 1;
 
     // 1. Edges touching a centre row inside the box, bucketed by first row.
@@ -325,7 +339,9 @@ class RingRaster {
       bucketStart[k]!++;
     }
 
-    // 2. Sweep rows with an active edge list.
+    // 2. Sweep rows with an active edge list, kept in the order of its crossings: the edges of
+    //    a ring without crossings keep their order from row to row, so the crossing lists come
+    //    out sorted without a sort on every row (thousands of crossings per row on a spiky outline).
     let nActive = 0;
     let vNext = 0;
     sortPairs(vRow, vCol, nVertices);
@@ -333,27 +349,89 @@ class RingRaster {
       const k = r - r0;
       const from = k === 0 ? 0 : bucketStart[k - 1]!;
       const to = bucketStart[k]!;
-      for (let q = from; q < to; q++) active[nActive++] = bucketEdges[q]!;
-      if (nActive === 0 && (vNext >= nVertices || vRow[vNext] !== r)) continue;
+      if (nActive === 0 && from === to && (vNext >= nVertices || vRow[vNext] !== r)) continue;
 
       const y = r + 0.5;
-      let nR = 0;
-      let nL = 0;
       let keep = 0;
+      let ordered = true;
       for (let q = 0; q < nActive; q++) {
         const e = active[q]!;
         if (lastRow[e]! < r) continue; // finished: drop from the active list
-        active[keep++] = e;
-        const ya = ey0[e]!;
-        const yb = ey1[e]!;
         const xa = ex0[e]!;
-        const x = xa + ((y - ya) * (ex1[e]! - xa)) / (yb - ya);
-        if (y < yb) rx[nR++] = x; // r-crossing: exactly one endpoint strictly below the row in y
-        if (y > ya) lx[nL++] = x; // l-crossing: exactly one endpoint strictly above
+        const x = xa + ((y - ey0[e]!) * (ex1[e]! - xa)) / (ey1[e]! - ey0[e]!);
+        if (keep > 0 && x < ax[keep - 1]!) ordered = false;
+        active[keep] = e;
+        ax[keep++] = x;
       }
       nActive = keep;
-      sortPrefix(rx, nR);
-      sortPrefix(lx, nL);
+      if (to > from) {
+        // The row's new edges, sorted by crossing, then merged into the active list.
+        const nFresh = to - from;
+        for (let q = 0; q < nFresh; q++) {
+          const e = bucketEdges[from + q]!;
+          const xa = ex0[e]!;
+          fresh[q] = e;
+          freshX[q] = xa + ((y - ey0[e]!) * (ex1[e]! - xa)) / (ey1[e]! - ey0[e]!);
+        }
+        sortByKey(freshX, fresh, nFresh);
+        let i = 0, j = 0, o = 0;
+        while (i < nActive || j < nFresh) {
+          if (j >= nFresh || (i < nActive && ax[i]! <= freshX[j]!)) {
+            active2[o] = active[i]!;
+            ax2[o++] = ax[i++]!;
+          } else {
+            active2[o] = fresh[j]!;
+            ax2[o++] = freshX[j++]!;
+          }
+        }
+        [active, active2] = [active2, active];
+        [ax, ax2] = [ax2, ax];
+        nActive = o;
+      }
+
+      let nR = 0;
+      let nL = 0;
+      let onRow = false;
+      for (let q = 0; q < nActive; q++) {
+        const e = active[q]!;
+        const x = ax[q]!;
+        const ya = ey0[e]!;
+        const yb = ey1[e]!;
+        if (y < yb) rx[nR++] = x; // r-crossing: exactly one endpoint strictly below the row in y
+        if (y > ya) lx[nL++] = x; // l-crossing: exactly one endpoint strictly above
+        if (y === ya || y === yb) onRow = true;
+      }
+      // Crossing edges (a ring that crosses itself) change order: then the lists are sorted.
+      if (!ordered) {
+        sortPrefix(rx, nR);
+        sortPrefix(lx, nL);
+      }
+      while (vNext < nVertices && vRow[vNext]! < r) vNext++;
+      const vFrom = vNext;
+      while (vNext < nVertices && vRow[vNext] === r) vNext++;
+      const rowBase = local ? k * stride - c0 : r * stride;
+
+      if (!onRow && vFrom === vNext) {
+        // No endpoint on the row: both lists are the same, and their spans' union is the
+        // centres in [X2k, X2k+1] (a pair at one x covers nothing). Written in order, merged.
+        let start = 0;
+        let end = -2;
+        for (let i = 0; i + 1 < nR; i += 2) {
+          if (rx[i] === rx[i + 1]) continue;
+          const a = Math.max(c0, firstCentreAtOrAbove(rx[i]!));
+          const b = Math.min(c1 - 1, lastCentreAtOrBelow(rx[i + 1]!));
+          if (a > b) continue;
+          if (a <= end + 1) {
+            if (b > end) end = b;
+            continue;
+          }
+          if (end >= start) writeSpan(target, rowBase, start, end, value, local);
+          start = a;
+          end = b;
+        }
+        if (end >= start) writeSpan(target, rowBase, start, end, value, local);
+        continue;
+      }
 
       // Spans in column indices: R → [R2k, R2k+1), L → (L2k, L2k+1], plus vertex pixels.
       let nSpans = 0;
@@ -374,11 +452,6 @@ class RingRaster {
           spanB[nSpans++] = b;
         }
       }
-      while (vNext < nVertices && vRow[vNext]! < r) vNext++;
-      const vFrom = vNext;
-      while (vNext < nVertices && vRow[vNext] === r) vNext++;
-
-      const rowBase = local ? k * stride - c0 : r * stride;
       if (nSpans === 2 * nRSpans && vFrom === vNext && sameSpans(spanA, spanB, nRSpans)) {
         // The usual case: no endpoint on this row, both lists agree.
         for (let s = 0; s < nRSpans; s++) writeSpan(target, rowBase, spanA[s]!, spanB[s]!, value, local);
@@ -437,5 +510,31 @@ function sortPairs(key: Int32Array, other: Int32Array, n: number): void {
     }
     key[j + 1] = k;
     other[j + 1] = o;
+  }
+}
+
+/** Sorts `key[0..n)` ascending and `other` along with it: insertion sort for a few, else through an index. */
+function sortByKey(key: Float64Array, other: Int32Array, n: number): void {
+  if (n <= 32) {
+    for (let i = 1; i < n; i++) {
+      const k = key[i]!;
+      const o = other[i]!;
+      let j = i - 1;
+      while (j >= 0 && key[j]! > k) {
+        key[j + 1] = key[j]!;
+        other[j + 1] = other[j]!;
+        j--;
+      }
+      key[j + 1] = k;
+      other[j + 1] = o;
+    }
+    return;
+  }
+  const order = Array.from({ length: n }, (_, i) => i).sort((a, b) => key[a]! - key[b]!);
+  const keys = order.map((i) => key[i]!);
+  const others = order.map((i) => other[i]!);
+  for (let i = 0; i < n; i++) {
+    key[i] = keys[i]!;
+    other[i] = others[i]!;
   }
 }
