@@ -7,6 +7,7 @@
  */
 import type { DataSet } from 'dicom-parser';
 import { SegmarkError } from '../core/errors.js';
+import { MAX_NESTING, nestingError } from '../core/dicom/nesting.js';
 import { readFrames, readWindow } from '../core/dicom/parse-frames.js';
 import { nativeFrameLength } from '../core/dicom/pixels/native.js';
 import { isEncapsulated, isSupportedTransferSyntax } from '../core/dicom/pixels/transfer-syntax.js';
@@ -58,9 +59,15 @@ export function jsonItems(ds: DicomJson, tag: string): DicomJson[] {
 class JsonDataSet {
   readonly elements: Record<string, { items?: { dataSet: JsonDataSet }[] }> = {};
 
-  constructor(private readonly json: DicomJson) {
+  /** `depth`: sequences around this data set; past `MAX_NESTING` the metadata is refused (`nesting-too-deep`), as a file would be. */
+  constructor(
+    private readonly json: DicomJson,
+    file: string,
+    depth = 0,
+  ) {
+    if (depth > MAX_NESTING) throw nestingError(`> ${MAX_NESTING}`, file);
     for (const [tag, element] of Object.entries(json)) {
-      this.elements[`x${tag.toLowerCase()}`] = element.vr === 'SQ' ? { items: jsonItems(json, tag).map((item) => ({ dataSet: new JsonDataSet(item) })) } : {};
+      this.elements[`x${tag.toLowerCase()}`] = element.vr === 'SQ' ? { items: jsonItems(json, tag).map((item) => ({ dataSet: new JsonDataSet(item, file, depth + 1) })) } : {};
     }
   }
 
@@ -70,8 +77,8 @@ class JsonDataSet {
 }
 
 /** Stands in for a dicom-parser DataSet where only `elements` and `floatString` are read. */
-function asDataSet(json: DicomJson): DataSet {
-  return new JsonDataSet(json) as unknown as DataSet;
+function asDataSet(json: DicomJson, file: string): DataSet {
+  return new JsonDataSet(json, file) as unknown as DataSet;
 }
 
 const SEGMENTATION_CLASSES = new Set(['1.2.840.10008.5.1.4.1.1.66.4', '1.2.840.10008.5.1.4.1.1.66.7']);
@@ -138,7 +145,7 @@ export function instanceFromMetadata(ds: DicomJson, frames: readonly Uint8Array[
     starts.push(offset);
     offset += f.length;
   }
-  const top = asDataSet(ds);
+  const top = asDataSet(ds, file);
   const window = readWindow(top);
   const str = (tag: string): string => jsonString(ds, tag);
   return {

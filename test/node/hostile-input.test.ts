@@ -12,6 +12,7 @@ import { DEFAULT_LOAD_LIMITS } from '../../src/core/dicom/limits.js';
 import { assembleSeries, loadVolume, readInstances } from '../../src/core/dicom/loader.js';
 import { parseInstance } from '../../src/core/dicom/parse.js';
 import { SegmarkError } from '../../src/core/errors.js';
+import { instanceFromMetadata, type DicomJson } from '../../src/dicomweb/dicom-json.js';
 import { deflatedBomb, nestedFile, rleSlice } from './support/hostile-dicom.js';
 
 const SHARED = fileURLToPath(new URL('../../../shared/dicom/', import.meta.url));
@@ -161,5 +162,22 @@ describe('budgets through the loader', () => {
       const error = (await readInstances([], { limits: { frameVoxels: bad } }).catch((e: unknown) => e)) as SegmarkError;
       expect(error.code, String(bad)).toBe('bad-argument');
     }
+  });
+});
+
+describe('DICOMweb metadata nesting', () => {
+  it('REQ-HOSTILE-NEST-3: metadata whose sequences nest 10,000 deep is refused with nesting-too-deep naming the instance', () => {
+    let nested: DicomJson = {};
+    for (let i = 0; i < 10_000; i++) nested = { '00081115': { vr: 'SQ', Value: [nested] } };
+    const meta: DicomJson = {
+      ...nested,
+      '00080016': { vr: 'UI', Value: ['1.2.840.10008.5.1.4.1.1.2'] },
+      '00280010': { vr: 'US', Value: [2] },
+      '00280011': { vr: 'US', Value: [2] },
+      '00280100': { vr: 'US', Value: [16] },
+      '00280101': { vr: 'US', Value: [16] },
+    };
+    const error = refusal(() => instanceFromMetadata(meta, [new Uint8Array(8)], '1.2.840.10008.1.2.1', 'pacs/instances/1'));
+    expect(error).toMatchObject({ code: 'nesting-too-deep', file: 'pacs/instances/1' });
   });
 });
