@@ -162,6 +162,11 @@ describe('recent work', () => {
     // Erasing moved the store to a new database and closed this connection to the old one.
     const after = await openSegmarkDb();
     expect(await loadDocument(after, otherId)).toBeUndefined();
+    // The open document moved with the store: its next edit is saved there, and this tab still writes it.
+    draw(a, 2, 4, 40);
+    await a.flushSave();
+    expect(a.editable).toBe(true);
+    expect(await loadDocument(after, docIdOf(a))).toEqual(regionDoc(a));
     after.close();
   });
 });
