@@ -10,6 +10,7 @@ import type { LabelmapSlices } from '../core/annotation/labelmap.js';
 import type { Ring } from '../core/annotation/region.js';
 import type { ToolPreview } from '../tools/annotation-tool.js';
 import { isPendingInterpolation } from '../core/annotation/interpolate-label.js';
+import { LAYER_MIN_NUMBERS, PreviewLayer } from './preview-layer.js';
 
 type Matrix = [number, number, number, number, number, number];
 
@@ -181,6 +182,9 @@ function strokePath(ctx: CanvasRenderingContext2D, m: Matrix, path: readonly num
   ctx.stroke();
 }
 
+/** Each canvas's layer for long previews (a polygon of thousands of vertices). */
+const previewLayers = new WeakMap<object, PreviewLayer>();
+
 /** The tool's preview (stroke so far, path, handles, brush footprint) in the label's colour, or the erase colour. */
 export function drawToolPreview(ctx: CanvasRenderingContext2D, matrix: Matrix, p: ToolPreview, colour3: readonly number[] | undefined): void {
   const colour = p.subtract ? 'rgb(255 80 80)' : colour3 ? `rgb(${colour3.join(' ')})` : 'rgb(255 255 0)';
@@ -196,13 +200,15 @@ export function drawToolPreview(ctx: CanvasRenderingContext2D, matrix: Matrix, p
   }
   if (p.rings) strokeRings(ctx, matrix, p.rings, colour, 1.5);
   if (p.subtractRings) strokeRings(ctx, matrix, p.subtractRings, 'rgb(255 80 80)', 1.5);
-  if (p.path && p.path.length >= 4) strokePath(ctx, matrix, p.path, colour);
-  if (p.points) {
-    ctx.fillStyle = colour;
-    for (let i = 0; i + 1 < p.points.length; i += 2) {
-      const [x, y] = apply(matrix, p.points[i]!, p.points[i + 1]!);
-      ctx.fillRect(x - 3, y - 3, 6, 6);
-    }
+  if ((p.path?.length ?? 0) + (p.points?.length ?? 0) >= LAYER_MIN_NUMBERS) {
+    // Long: the settled part is drawn once into a layer of this canvas, the rest each frame.
+    let layer = previewLayers.get(ctx.canvas);
+    if (!layer) previewLayers.set(ctx.canvas, (layer = new PreviewLayer()));
+    layer.draw(ctx, matrix, p.path ?? [], p.points ?? [], colour);
+  } else {
+    previewLayers.delete(ctx.canvas);
+    if (p.path && p.path.length >= 4) strokePath(ctx, matrix, p.path, colour);
+    if (p.points) drawMarks(ctx, matrix, p.points, colour);
   }
   if (p.circle) {
     const { x, y, rx, ry } = p.circle;
@@ -214,5 +220,13 @@ export function drawToolPreview(ctx: CanvasRenderingContext2D, matrix: Matrix, p
     ctx.strokeStyle = colour;
     ctx.lineWidth = 1.5;
     ctx.stroke();
+  }
+}
+
+function drawMarks(ctx: CanvasRenderingContext2D, matrix: Matrix, points: readonly number[], colour: string): void {
+  ctx.fillStyle = colour;
+  for (let i = 0; i + 1 < points.length; i += 2) {
+    const [x, y] = apply(matrix, points[i]!, points[i + 1]!);
+    ctx.fillRect(x - 3, y - 3, 6, 6);
   }
 }
