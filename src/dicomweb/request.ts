@@ -8,6 +8,7 @@
  */
 import { api } from 'dicomweb-client';
 import { SegmarkError, throwIfAborted } from '../core/errors.js';
+import { NoStoreRequest } from './no-store-request.js';
 import { displayUrl } from '../core/util/display-url.js';
 
 export type HeaderSource = Record<string, string> | (() => Promise<Record<string, string>> | Record<string, string>);
@@ -105,7 +106,8 @@ async function once<T>(source: DicomWebSource, options: RequestOptions, call: (c
   }
   throwIfAborted(options.signal);
   const timeoutMs = source.timeoutMs ?? DEFAULT_TIMEOUT_MS;
-  const xhr = new XMLHttpRequest();
+  // Not an XMLHttpRequest: one cannot keep PACS answers out of the browser's HTTP cache (no-store-request.ts).
+  const xhr = new NoStoreRequest() as unknown as XMLHttpRequest;
   xhr.timeout = timeoutMs;
   let timedOut = false;
   let aborted = false;

@@ -39,7 +39,8 @@ export async function readSource(source: LoadSource, signal?: AbortSignal): Prom
   const name = sourceName(source);
   try {
     if ('url' in source) {
-      const response = await fetch(source.url, { headers: source.headers, signal });
+      // Never into the browser's HTTP disk cache: a PACS's answer holds patient data.
+      const response = await fetch(source.url, { headers: source.headers, signal, cache: 'no-store' });
       if (!response.ok) {
         throw new SegmarkError('fetch-failed', `HTTP ${response.status} ${response.statusText}`, {
           file: name,
