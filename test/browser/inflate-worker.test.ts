@@ -8,7 +8,7 @@ import { describe, expect, it } from 'vitest';
 import { deflatedDataSetStart, inflateDataSet, isInflated } from '../../src/core/dicom/inflate.js';
 import { WorkerInflater, createInflater } from '../../src/core/dicom/inflate-runner.js';
 import { parseInstance } from '../../src/core/dicom/parse.js';
-import { deflatedBomb } from '../node/support/hostile-dicom.js';
+import { deflatedBomb, deflatedPadding } from '../node/support/hostile-dicom.js';
 
 const urls = import.meta.glob<string>('../../../shared/dicom/syntaxes-cornerstone-ctimage/*1.2.840.10008.1.2.1.99.dcm', { query: '?url', import: 'default', eager: true });
 const deflatedUrl = Object.values(urls)[0];
@@ -34,13 +34,13 @@ describe('WorkerInflater in Chromium', () => {
     inflater.dispose();
   });
 
-  it('REQ-HOSTILE-INFLATE-4: a deflated bomb (16384² slice) is refused in the worker with input-too-large naming the file, while the page keeps running tasks', async () => {
-    const bomb = deflatedBomb(16384);
+  it('REQ-HOSTILE-INFLATE-4: a deflated bomb (512 MB of zeros no header gives away) is stopped at the cap in the worker with input-too-large naming the file, while the page keeps running tasks', async () => {
+    const bomb = deflatedPadding(512 * 2 ** 20);
     const inflater = new WorkerInflater();
     try {
       let pageTurns = 0;
       let settled = false;
-      const job = inflater.inflate(bomb, deflatedDataSetStart(bomb)!, 256 * 2 ** 20, 'bomb.dcm').finally(() => (settled = true));
+      const job = inflater.inflate(bomb, deflatedDataSetStart(bomb)!, { maxBytes: 256 * 2 ** 20 }, 'bomb.dcm').finally(() => (settled = true));
       // Tasks of this page run while the worker inflates: the work is not on this thread.
       await new Promise((resolve) => setTimeout(resolve, 0));
       if (!settled) pageTurns++;
@@ -57,13 +57,13 @@ describe('WorkerInflater in Chromium', () => {
     try {
       const bomb = deflatedBomb(16384);
       const controller = new AbortController();
-      const job = inflater.inflate(bomb, deflatedDataSetStart(bomb)!, 2 ** 31, 'cancelled.dcm', controller.signal);
+      const job = inflater.inflate(bomb, deflatedDataSetStart(bomb)!, { maxBytes: 2 ** 31 }, 'cancelled.dcm', controller.signal);
       await new Promise((resolve) => setTimeout(resolve, 50));
       controller.abort();
       await expect(job).rejects.toMatchObject({ code: 'aborted', file: 'cancelled.dcm' });
       expect(ended.count).toBe(1);
       const small = deflatedBomb(256);
-      const full = await inflater.inflate(small, deflatedDataSetStart(small)!, 2 ** 20, 'small.dcm');
+      const full = await inflater.inflate(small, deflatedDataSetStart(small)!, { maxBytes: 2 ** 20 }, 'small.dcm');
       expect(isInflated(full)).toBe(true);
       expect(parseInstance(full, 'small.dcm').pixel.rows).toBe(256);
     } finally {
@@ -77,8 +77,8 @@ describe('WorkerInflater in Chromium', () => {
     expect(position).toBeGreaterThan(132);
     const inflater = new WorkerInflater();
     try {
-      const inWorker = await inflater.inflate(bytes, position, 256 * 2 ** 20, 'deflated.dcm');
-      const here = inflateDataSet(bytes, position, 256 * 2 ** 20, 'deflated.dcm');
+      const inWorker = await inflater.inflate(bytes, position, { maxBytes: 256 * 2 ** 20 }, 'deflated.dcm');
+      const here = inflateDataSet(bytes, position, { maxBytes: 256 * 2 ** 20 }, 'deflated.dcm');
       expect(inWorker.length).toBe(here.length);
       expect(inWorker.every((b, i) => b === here[i])).toBe(true);
       // The caller's bytes were copied, not detached by the transfer.

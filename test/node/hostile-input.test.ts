@@ -13,7 +13,7 @@ import { assembleSeries, loadVolume, readInstances } from '../../src/core/dicom/
 import { parseInstance } from '../../src/core/dicom/parse.js';
 import { SegmarkError } from '../../src/core/errors.js';
 import { instanceFromMetadata, type DicomJson } from '../../src/dicomweb/dicom-json.js';
-import { deflatedBomb, nestedFile, rleSlice } from './support/hostile-dicom.js';
+import { deflatedBomb, deflatedPadding, nestedFile, rleSlice } from './support/hostile-dicom.js';
 
 const SHARED = fileURLToPath(new URL('../../../shared/dicom/', import.meta.url));
 const haveShared = existsSync(SHARED);
@@ -55,13 +55,24 @@ describe('per-frame budget (parse)', () => {
 });
 
 describe('inflate budget (parse, same thread)', () => {
-  it('REQ-HOSTILE-INFLATE-1: a deflated file inflating to a 16384² slice (512 MB) is refused at the 256 MiB cap, naming the file', () => {
+  it('REQ-HOSTILE-INFLATE-1: a deflated file inflating to a 16384² slice (512 MB) is refused from its header, by the frame budget, naming the file', () => {
     const bomb = deflatedBomb(16384);
     expect(bomb.length).toBeLessThan(4e6);
     const error = refusal(() => parseInstance(bomb, 'bomb-deflate.dcm'));
-    expect(error.code).toBe('input-too-large');
-    expect(error.file).toBe('bomb-deflate.dcm');
-    expect(error.params.limit).toBe(mb(256 * 2 ** 20));
+    expect(error).toMatchObject({ code: 'input-too-large', file: 'bomb-deflate.dcm', params: { limit: mb(8192 * 8192 * 2) } });
+  });
+
+  it('REQ-HOSTILE-INFLATE-1b: with the frame budget raised, its declared 512 MB of pixel data is over the 256 MiB inflate cap', () => {
+    const error = refusal(() => parseInstance(deflatedBomb(16384), 'bomb-deflate.dcm', { limits: { frameVoxels: 16384 * 16384 } }));
+    expect(error).toMatchObject({ code: 'input-too-large', file: 'bomb-deflate.dcm', params: { limit: mb(256 * 2 ** 20) } });
+  });
+
+  it('REQ-HOSTILE-INFLATE-1c: 512 MB of zeros in a private element, which no header value gives away, is stopped at the 256 MiB cap while inflating', () => {
+    const bomb = deflatedPadding(512 * 2 ** 20);
+    expect(bomb.length).toBeLessThan(4e6);
+    const error = refusal(() => parseInstance(bomb, 'padding.dcm'));
+    expect(error).toMatchObject({ code: 'input-too-large', file: 'padding.dcm', params: { limit: mb(256 * 2 ** 20) } });
+    expect(Number(error.params.size)).toBeGreaterThan(256 * 2 ** 20 / 1e6);
   });
 
   it('REQ-HOSTILE-INFLATE-2: the inflate cap is the caller\'s; under it the generated file parses with its frame intact', () => {

@@ -10,24 +10,24 @@
  */
 import { SegmarkError, throwIfAborted, toSegmarkError } from '../errors.js';
 import { WorkerClient } from '../util/worker-protocol.js';
-import { inflateDataSet, markInflated } from './inflate.js';
+import { inflateDataSet, markInflated, type InflateBudget } from './inflate.js';
 import type { InflateCalls } from './inflate-worker.js';
 
 export interface DataSetInflater {
   /**
    * `file` with its data set (from `position`) inflated, marked so the parser
    * takes it as it is. Rejects with a SegmarkError naming `fileName`:
-   * `input-too-large` past `maxBytes`, `truncated`, `not-dicom`, `aborted`.
+   * `input-too-large` past the budget, `truncated`, `not-dicom`, `aborted`.
    */
-  inflate(file: Uint8Array, position: number, maxBytes: number, fileName: string, signal?: AbortSignal): Promise<Uint8Array>;
+  inflate(file: Uint8Array, position: number, budget: InflateBudget, fileName: string, signal?: AbortSignal): Promise<Uint8Array>;
   /** Ends the workers; jobs under way are rejected with `aborted`. */
   dispose(): void;
 }
 
 export class SameThreadInflater implements DataSetInflater {
-  async inflate(file: Uint8Array, position: number, maxBytes: number, fileName: string, signal?: AbortSignal): Promise<Uint8Array> {
+  async inflate(file: Uint8Array, position: number, budget: InflateBudget, fileName: string, signal?: AbortSignal): Promise<Uint8Array> {
     throwIfAborted(signal);
-    return inflateDataSet(file, position, maxBytes, fileName);
+    return inflateDataSet(file, position, budget, fileName);
   }
 
   dispose(): void {}
@@ -59,17 +59,17 @@ export class WorkerInflater implements DataSetInflater {
     this.createWorker = options.createWorker ?? defaultWorker;
   }
 
-  async inflate(file: Uint8Array, position: number, maxBytes: number, fileName: string, signal?: AbortSignal): Promise<Uint8Array> {
+  async inflate(file: Uint8Array, position: number, budget: InflateBudget, fileName: string, signal?: AbortSignal): Promise<Uint8Array> {
     if (this.disposed) throw new SegmarkError('aborted', 'inflater disposed', { file: fileName });
     throwIfAborted(signal);
-    if (this.fallback) return this.fallback.inflate(file, position, maxBytes, fileName, signal);
+    if (this.fallback) return this.fallback.inflate(file, position, budget, fileName, signal);
     let worker: Running;
     try {
       worker = this.take();
     } catch {
       // `new Worker` itself refused (a CSP without worker-src 'self'): inflate here from now on.
       this.fallback = new SameThreadInflater();
-      return this.fallback.inflate(file, position, maxBytes, fileName, signal);
+      return this.fallback.inflate(file, position, budget, fileName, signal);
     }
     // A copy of its own to transfer: the caller's bytes may be a view of a larger buffer, and stay
     // usable should the worker not start.
@@ -77,12 +77,12 @@ export class WorkerInflater implements DataSetInflater {
     const onAbort = (): void => worker.client.terminate(new SegmarkError('aborted', 'cancelled', { file: fileName, cause: signal?.reason }));
     signal?.addEventListener('abort', onAbort, { once: true });
     try {
-      const full = await worker.client.call('inflate', { file: copy, position, maxBytes, fileName }, { transfer: [copy.buffer] });
+      const full = await worker.client.call('inflate', { file: copy, position, budget, fileName }, { transfer: [copy.buffer] });
       return markInflated(full);
     } catch (error) {
       if (worker.started === false && !this.disposed && !signal?.aborted) {
         this.fallback = new SameThreadInflater();
-        return this.fallback.inflate(file, position, maxBytes, fileName, signal);
+        return this.fallback.inflate(file, position, budget, fileName, signal);
       }
       throw toSegmarkError(error, 'worker-failed', fileName);
     } finally {

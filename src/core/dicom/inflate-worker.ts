@@ -7,13 +7,13 @@
  * `input-too-large`, naming the file.
  */
 import { serve, type Handlers } from '../util/worker-protocol.js';
-import { inflateDataSet } from './inflate.js';
+import { inflateDataSet, type InflateBudget } from './inflate.js';
 
 /** The calls the inflate worker serves. */
 export type InflateCalls = {
   inflate: {
     /** `file`: the whole file, in a buffer of its own; its data set starts at `position`. */
-    payload: { file: Uint8Array; position: number; maxBytes: number; fileName: string };
+    payload: { file: Uint8Array; position: number; budget: InflateBudget; fileName: string };
     /** The meta header followed by the inflated data set. */
     result: Uint8Array;
   };
@@ -21,8 +21,8 @@ export type InflateCalls = {
 
 /** What the worker does with each call (exported so a test can serve it without a worker). */
 export const INFLATE_HANDLERS: Handlers<InflateCalls> = {
-  inflate({ file, position, maxBytes, fileName }, call) {
-    const full = inflateDataSet(file, position, maxBytes, fileName);
+  inflate({ file, position, budget, fileName }, call) {
+    const full = inflateDataSet(file, position, budget, fileName);
     call.transfer(full.buffer as ArrayBuffer);
     return full;
   },

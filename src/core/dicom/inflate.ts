@@ -5,18 +5,35 @@
  * A deflated data set may hide anything: half a megabyte inflates to a
  * 16384² frame. So it is inflated as a stream, a small piece of input at a
  * time, and refused with `input-too-large` as soon as the output passes the
- * cap — never all at once. In the page this runs in a worker that is ended
+ * cap — never all at once. Sooner still, its header is read as soon as it is
+ * out: a frame over the frame budget, pixel data declared larger than the
+ * cap, or sequences nested too deep end the inflating there. In the page this runs in a worker that is ended
  * on cancel (`inflate-runner.ts`); the same function serves that worker, the
  * same-thread path (Node) and the parser's own inflater.
  */
-import dicomParser from 'dicom-parser';
+import dicomParser, { type ByteArrayParser, type DataSet, type Element } from 'dicom-parser';
 import { Inflate, Unzlib } from 'fflate';
 import { SegmarkError } from '../errors.js';
-import { tooLarge } from './limits.js';
+import { checkFrame, tooLarge } from './limits.js';
+import { MAX_NESTING, nestingDepth, nestingError } from './nesting.js';
 import { TS } from './pixels/transfer-syntax.js';
 
 /** Input pushed to the inflater at once: its output per push stays within ~1000× this (16 MB). */
 const PUSH_BYTES = 16 << 10;
+/** Output after which the header is read (and at most this much of it): real headers before the pixel data are far smaller. */
+const HEADER_BYTES = 1 << 20;
+const HEADER_AFTER = 64 << 10;
+
+/** What an inflated data set may be. */
+export interface InflateBudget {
+  /** Bytes the data set may inflate to. */
+  maxBytes: number;
+  /** Pixels of one frame, when the caller has a frame budget. */
+  frameVoxels?: number;
+}
+
+/** dicom-parser's DataSet class is exported at run time but not in its typings. */
+const DataSetClass = (dicomParser as unknown as { DataSet: new (p: ByteArrayParser, b: Uint8Array, e: Record<string, Element>) => DataSet }).DataSet;
 
 /**
  * Where the deflated data set starts, when `bytes` is a Part 10 file whose
@@ -55,15 +72,15 @@ export function isInflated(file: Uint8Array): boolean {
  * output: `input-too-large`; a stream that ends early: `truncated`; one that
  * is not DEFLATE: `not-dicom` — each naming `fileName`.
  */
-export function inflateDataSet(file: Uint8Array, position: number, maxBytes: number, fileName: string): Uint8Array {
+export function inflateDataSet(file: Uint8Array, position: number, budget: InflateBudget, fileName: string): Uint8Array {
   const deflated = file.subarray(position);
   let chunks: Uint8Array[];
   try {
-    chunks = inflateChunks(deflated, false, maxBytes, fileName);
+    chunks = inflateChunks(deflated, false, budget, fileName);
   } catch (error) {
     if (error instanceof SegmarkError || !looksLikeZlib(deflated)) throw streamError(error, fileName);
     try {
-      chunks = inflateChunks(deflated, true, maxBytes, fileName);
+      chunks = inflateChunks(deflated, true, budget, fileName);
     } catch (zlibError) {
       throw zlibError instanceof SegmarkError ? zlibError : streamError(error, fileName);
     }
@@ -79,10 +96,12 @@ export function inflateDataSet(file: Uint8Array, position: number, maxBytes: num
   return markInflated(out);
 }
 
-function inflateChunks(input: Uint8Array, zlib: boolean, maxBytes: number, fileName: string): Uint8Array[] {
+function inflateChunks(input: Uint8Array, zlib: boolean, budget: InflateBudget, fileName: string): Uint8Array[] {
+  const { maxBytes } = budget;
   const chunks: Uint8Array[] = [];
   let total = 0;
   let over = false;
+  let headerRead = false;
   const onData = (chunk: Uint8Array): void => {
     total += chunk.length;
     if (total > maxBytes) over = true;
@@ -96,8 +115,51 @@ function inflateChunks(input: Uint8Array, zlib: boolean, maxBytes: number, fileN
       chunks.length = 0;
       throw tooLarge('the inflated data set', total, maxBytes, fileName, 'deflated data set inflates');
     }
+    if (!headerRead && (total >= HEADER_AFTER || end === input.length)) {
+      headerRead = true;
+      checkHeader(joined(chunks, HEADER_BYTES), budget, fileName);
+    }
   }
   return chunks;
+}
+
+/** The first `limit` bytes of `chunks`, in one array. */
+function joined(chunks: readonly Uint8Array[], limit: number): Uint8Array {
+  const size = Math.min(limit, chunks.reduce((sum, c) => sum + c.length, 0));
+  const out = new Uint8Array(size);
+  let at = 0;
+  for (const chunk of chunks) {
+    if (at >= size) break;
+    const part = chunk.subarray(0, size - at);
+    out.set(part, at);
+    at += part.length;
+  }
+  return out;
+}
+
+/**
+ * The start of an inflated data set (explicit VR LE), read up to its pixel
+ * data: refuses sequences nested past the limit (before dicom-parser recurses
+ * into them), a frame over `budget.frameVoxels`, and pixel data declared
+ * larger than the cap. A header cut short here is left to the full parse.
+ */
+function checkHeader(head: Uint8Array, budget: InflateBudget, fileName: string): void {
+  const depth = nestingDepth(head, 0, { implicit: false, littleEndian: true });
+  if (depth > MAX_NESTING) throw nestingError(depth, fileName);
+  const parser = dicomParser.littleEndianByteArrayParser;
+  const ds = new DataSetClass(parser, head, {});
+  try {
+    dicomParser.parseDicomDataSetExplicit(ds, new dicomParser.ByteStream(parser, head, 0), head.length, { untilTag: 'x7fe00010' });
+  } catch {
+    // The header runs past what is inflated so far: what was read is checked.
+  }
+  const rows = ds.elements.x00280010 ? ds.uint16('x00280010') : undefined;
+  const columns = ds.elements.x00280011 ? ds.uint16('x00280011') : undefined;
+  if (rows && columns && budget.frameVoxels !== undefined) checkFrame(rows, columns, budget.frameVoxels, fileName);
+  const pixel = ds.elements.x7fe00010;
+  if (pixel && pixel.length !== 0xffffffff && pixel.dataOffset + pixel.length > budget.maxBytes) {
+    throw tooLarge('the inflated data set', pixel.dataOffset + pixel.length, budget.maxBytes, fileName, 'deflated data set declares');
+  }
 }
 
 /** A zlib header: deflate method, a window of at most 32 KiB, and the check bits. */

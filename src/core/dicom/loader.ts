@@ -129,7 +129,7 @@ async function readEach(sources: readonly LoadSource[], hooks: ReadHooks, inflat
   const inflated = async (entry: SourceBytes): Promise<SourceBytes> => {
     const position = deflatedDataSetStart(entry.bytes);
     if (position === undefined) return entry;
-    return { name: entry.name, bytes: await inflater.inflate(entry.bytes, position, limits.inflateBytes, entry.name, signal) };
+    return { name: entry.name, bytes: await inflater.inflate(entry.bytes, position, { maxBytes: limits.inflateBytes, frameVoxels: limits.frameVoxels }, entry.name, signal) };
   };
 
   const failed = (error: unknown, name: string): void => {

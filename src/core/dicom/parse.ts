@@ -10,7 +10,7 @@
 import dicomParser, { type ByteArrayParser, type DataSet, type Element } from 'dicom-parser';
 import { SegmarkError, type ErrorCode } from '../errors.js';
 import { CharacterSet } from './charset.js';
-import { inflateDataSet, isInflated } from './inflate.js';
+import { inflateDataSet, isInflated, type InflateBudget } from './inflate.js';
 import { DEFAULT_LOAD_LIMITS, checkFrame, type LoadLimitsInit } from './limits.js';
 import { MAX_NESTING, checkNesting, nestingError, type DataSetSyntax } from './nesting.js';
 import { readFrames, readWindow } from './parse-frames.js';
@@ -84,8 +84,11 @@ export function parseInstance(bytes: Uint8Array, fileName: string, options: Pars
         const position = (meta as DataSet & { position: number }).position;
         // A deflated data set is checked once inflated (in the inflater).
         if (transferSyntax !== TS.deflatedLE) checkNesting(input, position, syntaxOf(transferSyntax), fileName);
-        const inflateBytes = options.limits?.inflateBytes ?? DEFAULT_LOAD_LIMITS.inflateBytes;
-        ds = parseDicom(input, fileName, transferSyntax, position, inflateBytes);
+        const budget = {
+          maxBytes: options.limits?.inflateBytes ?? DEFAULT_LOAD_LIMITS.inflateBytes,
+          frameVoxels: options.limits?.frameVoxels ?? DEFAULT_LOAD_LIMITS.frameVoxels,
+        };
+        ds = parseDicom(input, fileName, transferSyntax, position, budget);
       }
     }
   } catch (error) {
@@ -182,8 +185,8 @@ class PartialParse extends Error {
  * the other little-endian VR encoding than its meta header declares (a known
  * writer bug; the pixel data is native little endian either way).
  */
-function parseDicom(bytes: Uint8Array, fileName: string, transferSyntax: string, metaEnd: number, inflateBytes: number): DataSet {
-  const options = { inflater: (array: Uint8Array, position: number) => inflate(array, position, fileName, inflateBytes) };
+function parseDicom(bytes: Uint8Array, fileName: string, transferSyntax: string, metaEnd: number, budget: InflateBudget): DataSet {
+  const options = { inflater: (array: Uint8Array, position: number) => inflate(array, position, fileName, budget) };
   try {
     return dicomParser.parseDicom(bytes, options);
   } catch (error) {
@@ -230,8 +233,8 @@ function indexOfHeader(bytes: Uint8Array, pattern: readonly number[]): number {
  * inflated — already (by the loader, in a worker) or here, under the cap —
  * and checked for nesting before the parser recurses into it.
  */
-function inflate(array: Uint8Array, position: number, fileName: string, maxBytes: number): Uint8Array {
-  const full = isInflated(array) ? array : inflateDataSet(array, position, maxBytes, fileName);
+function inflate(array: Uint8Array, position: number, fileName: string, budget: InflateBudget): Uint8Array {
+  const full = isInflated(array) ? array : inflateDataSet(array, position, budget, fileName);
   checkNesting(full, position, syntaxOf(TS.explicitLE), fileName);
   return full;
 }

@@ -6,6 +6,8 @@
  *   huge 16-bit frame. The DEFLATE stream is written by hand as one block of
  *   fixed Huffman codes: each 258-byte copy of the previous byte costs 13
  *   bits, so a 512 MB frame is 3.4 MB of stream, with nothing compressed.
+ * - `deflatedPadding`: the same trick with the zeros in a private element,
+ *   so no header value gives the size away.
  * - `rleSlice`: an RLE Lossless file of one 8-bit frame of zeros, 2 bytes
  *   per 128 pixels (16384² → 4 MB).
  * - `nestedFile`: sequences nested `depth` deep, each of undefined length.
@@ -119,6 +121,22 @@ export function deflatedBomb(edge: number, uid = '1.2.826.0.1.3680043.2.1143.17.
   view.setUint32(8, pixelBytes, true);
   const head = concat([dataSet(ctHeader(edge, edge, 16, uid, place)), pixelHeader]);
   return part10(TS_DEFLATED, CT_IMAGE, uid, deflateHeadAndZeros(head, pixelBytes));
+}
+
+/**
+ * Deflated Explicit VR LE file whose data set holds a small image header and
+ * then a private OB element of `padding` zero bytes: nothing in its header
+ * tells how large it inflates, so only the cap stops it.
+ */
+export function deflatedPadding(padding: number, uid = '1.2.826.0.1.3680043.2.1143.17.4'): Uint8Array {
+  const header = new Uint8Array(12);
+  const view = new DataView(header.buffer);
+  view.setUint16(0, 0x0029, true);
+  view.setUint16(2, 0x1000, true);
+  header.set([0x4f, 0x42], 4); // OB
+  view.setUint32(8, padding, true);
+  const head = concat([dataSet(ctHeader(16, 16, 16, uid)), header]);
+  return part10(TS_DEFLATED, CT_IMAGE, uid, deflateHeadAndZeros(head, padding));
 }
 
 /** RLE Lossless file of one `edge²` 8-bit frame of zeros: one segment of 128-byte replicate runs. */
