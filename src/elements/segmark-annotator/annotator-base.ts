@@ -414,8 +414,15 @@ export class AnnotatorBase extends LitElement {
     if (cache && volume && this.cacheImages && !this.noAutosave) await this.work.cacheImages(volume, sources, this.cacheLimit * 1e6);
   }
 
-  /** Clears the view and runs one load with the progress panel; resolves once the stored work is restored too. */
+  /**
+   * Clears the view and runs one load with the progress panel; resolves once the stored work is restored too.
+   * A load that opens no series (every file refused, or cancelled before an image) puts the series that was
+   * open back on screen, with its document, slice and window: bad files never take away the work in hand.
+   */
   protected async startLoad(load: () => Promise<Volume | undefined>): Promise<Volume | undefined> {
+    const { volume: previous, slice, window } = this.session;
+    const crosshair = this.session.get('crosshair');
+    const shown = this.volumesShown;
     this.session.clearNotices();
     this.session.set('volume', undefined);
     this.preview = undefined;
@@ -430,8 +437,18 @@ export class AnnotatorBase extends LitElement {
     } finally {
       clearTimeout(this.progressTimer);
       this.showProgress = false;
+      if (previous && this.volumesShown === shown && !this.session.volume) {
+        this.preview = undefined;
+        this.session.set('volume', previous);
+        this.session.set('slice', slice);
+        this.session.set('crosshair', crosshair);
+        this.session.window = window;
+      }
     }
   }
+
+  /** Series put on screen so far (tells a failed load from one that opened something). */
+  private volumesShown = 0;
 
   private showVolume(volume: Volume, k: number): void {
     const a = this.annotations;
@@ -439,6 +456,7 @@ export class AnnotatorBase extends LitElement {
     a.persist = !this.noAutosave;
     a.revisionsKept = Math.max(1, Math.trunc(this.revisionsKept) || 50);
     a.open(volume);
+    this.volumesShown++;
     this.session.set('volume', volume);
     this.preview = undefined;
     this.slice = k;
