@@ -41,6 +41,8 @@ describe('export names', () => {
     await dialog.updateComplete;
     expect(nameInput.disabled).toBe(true);
     expect(nameInput.placeholder).toBe('case_0001');
+    // The typed name is not shown as if it would be used.
+    expect(nameInput.value).toBe('');
     // The dialog picks the drawn label only: nothing blocks.
     await a.updateComplete;
     await dialog.updateComplete;

@@ -1,6 +1,7 @@
 import { LitElement, css, html, nothing, type PropertyValues } from 'lit';
 import { property, state } from 'lit/decorators.js';
 import { ONE_BASED, type SliceNumbering } from '../../core/dicom/view-plane.js';
+import { live } from 'lit/directives/live.js';
 import { styleMap } from 'lit/directives/style-map.js';
 import type { ChecklistFinding } from '../../core/formats/checklist.js';
 import type { ExportFormat, ExportOptions } from '../../core/formats/export-job.js';
@@ -176,7 +177,7 @@ export class SegmarkExportDialog extends LitElement {
             }} />${t.resampled}</label>`
         : nothing}
       <label>${t.fileName} <input type="text" name="file-name" translate="no" ?disabled=${this.choice().options.deidentify ?? false}
-        placeholder=${this.choice().options.deidentify ? DEIDENTIFIED_NAME : this.name} .value=${this.fileName ?? ''}
+        placeholder=${this.choice().options.deidentify ? DEIDENTIFIED_NAME : this.name} .value=${live(this.choice().options.deidentify ? '' : (this.fileName ?? ''))}
         @input=${(ev: Event) => (this.fileName = (ev.target as HTMLInputElement).value)} /></label>
       <div class="checklist" aria-live="polite">
         <strong>${t.checklist}</strong>
