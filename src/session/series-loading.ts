@@ -239,7 +239,7 @@ export class SeriesLoading {
     const opened = this.volumes.get(candidate.key);
     if (opened?.complete) {
       tell.onVolume(opened.volume, Math.floor(opened.volume.slices / 2));
-      tell.onLoaded(opened.volume, [...opened.warnings, ...this.segWarnings()], this.now() - start);
+      tell.onLoaded(opened.volume, [...opened.warnings, ...this.segWarnings(candidate)], this.now() - start);
       return opened.volume;
     }
     const decoder = this.decoderFor();
@@ -268,19 +268,31 @@ export class SeriesLoading {
     if (!shown) throw new SegmarkError('no-images', 'no slice of the series could be decoded');
     this.volumes.set(candidate.key, { volume: result.volume, warnings: result.warnings, complete: true });
     performance.mark('segmark:slices-ready');
-    tell.onLoaded(result.volume, [...result.warnings, ...this.segWarnings()], this.now() - start);
+    tell.onLoaded(result.volume, [...result.warnings, ...this.segWarnings(candidate)], this.now() - start);
     void this.thumbnailsForOthers(candidate, decoder, signal);
     return result.volume;
   }
 
-  /** `seg-beside-series` for each segmentation of the drop: it was not opened as images, and is named. */
-  private segWarnings(): LoadWarning[] {
-    return this.segs.map((seg) => ({
-      code: 'seg-beside-series',
-      message: `${seg.name} is a DICOM segmentation; it was not opened as images`,
-      params: { file: seg.name },
-      files: [seg.name],
-    }));
+  /**
+   * For each segmentation of the drop, named: `seg-beside-series` when it annotates the series opened
+   * (the annotator offers to import it), `seg-other-series` when it annotates another one.
+   */
+  private segWarnings(opened: SeriesCandidate): LoadWarning[] {
+    return this.segs.map((seg): LoadWarning =>
+      segAnnotates(seg.references, opened)
+        ? {
+            code: 'seg-beside-series',
+            message: `${seg.name} is a DICOM segmentation of this series; it was not opened as images`,
+            params: { file: seg.name },
+            files: [seg.name],
+          }
+        : {
+            code: 'seg-other-series',
+            message: `${seg.name} is a DICOM segmentation of another series (${seg.references.seriesInstanceUIDs.join(', ') || 'unknown'})`,
+            params: { file: seg.name, series: seg.references.seriesInstanceUIDs.join(', ') || '?' },
+            files: [seg.name],
+          },
+    );
   }
 
   /**

@@ -93,9 +93,10 @@ describe.skipIf(!haveShared)('dropped files that are not the series shown (issue
     const { loads, errors } = record(a);
     await a.loadFiles([...(await shared('seg-dcmqi-liver-on-ct3slice/ct/')), ...(await shared('seg_image_ct_binary.dcm'))]);
     expect(errors).toEqual([]);
-    expect(loads[0]!.warnings).toContainEqual(expect.objectContaining({ code: 'seg-beside-series', files: ['seg/seg_image_ct_binary.dcm'] }));
+    expect(loads[0]!.warnings).toContainEqual(expect.objectContaining({ code: 'seg-other-series', files: ['seg/seg_image_ct_binary.dcm'] }));
     const notice = a.session.notices.find((n) => n.text.includes('seg/seg_image_ct_binary.dcm'));
     expect(notice?.kind).toBe('warning');
+    expect(notice?.text).toContain('another series');
     expect(notice?.action).toBeUndefined();
     await a.updateComplete;
     expect(noticeButtons(a)).toEqual([]);

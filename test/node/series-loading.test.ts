@@ -247,7 +247,7 @@ describe('series loading (Node, fake decode workers)', () => {
     loading.dispose();
   });
 
-  it.skipIf(!haveShared)('REQ-HOSTILE-SEG-4: a SEG dropped with the CT it annotates is named in seg-beside-series and offered for import onto that series; after switching to another series it is not', async () => {
+  it.skipIf(!haveShared)('REQ-HOSTILE-SEG-4: a SEG dropped with the CT it annotates is named in seg-other-series while another series is open, and in seg-beside-series, offered for import, once its own series is', async () => {
     const { decoder } = pool();
     const heard = recorder();
     const loaded: { code: string; files: string[] | undefined }[][] = [];
@@ -257,7 +257,7 @@ describe('series loading (Node, fake decode workers)', () => {
     expect(heard.errors).toEqual([]);
     // The sample (6 slices) opens; the SEG was made on the 4-slice CT.
     expect(loading.items.map((i) => i.slices)).toEqual([6, 4]);
-    expect(loaded[0]).toContainEqual({ code: 'seg-beside-series', files: ['seg/binary.dcm'] });
+    expect(loaded[0]).toContainEqual({ code: 'seg-other-series', files: ['seg/binary.dcm'] });
     expect(loading.importableSeg('seg/binary.dcm')).toBeUndefined();
     await loading.select(loading.items[1]!.key);
     expect(loaded[1]).toContainEqual({ code: 'seg-beside-series', files: ['seg/binary.dcm'] });

@@ -12,6 +12,7 @@ export const WARNING_CODES = [
   'lossy-compression',
   'duplicate-instance',
   'seg-beside-series',
+  'seg-other-series',
 ] as const;
 
 export type WarningCode = (typeof WARNING_CODES)[number];
