@@ -16,6 +16,7 @@
  * same commit, or nothing changes. Documents are never touched.
  */
 import { SegmarkError } from '../core/errors.js';
+import { isZip, unzipEntries, type LoadSource } from '../core/dicom/sources.js';
 import type { SegmarkDb } from './db.js';
 import type { CachedFileKey, CachedSeriesRecord, SeriesKey } from './schema.js';
 import { run, storageError, Writes } from './transaction.js';
@@ -98,6 +99,35 @@ export async function cacheSeries(
     await requests.all();
     return evicted;
   });
+}
+
+/**
+ * The files of one opened series among the sources it was read from, to be
+ * cached: the picked or dropped files it was made of (by name, which a
+ * folder's files carry as their path), and from a zip archive only its
+ * entries that the series was made of (named `archive.zip/path`, as the
+ * loader names them), each as a file of its own. Whatever else the sources
+ * hold — other series, other patients — is left out. URLs are left out: they
+ * can be fetched again.
+ */
+export async function seriesFiles(sources: readonly LoadSource[], fileNames: readonly string[]): Promise<FileToCache[]> {
+  const wanted = new Set(fileNames);
+  const files: FileToCache[] = [];
+  for (const source of sources) {
+    if ('url' in source) continue;
+    const blob = 'blob' in source ? source.blob : source;
+    if (wanted.has(source.name)) {
+      files.push({ name: source.name, bytes: blob });
+      continue;
+    }
+    if (![...wanted].some((name) => name.startsWith(`${source.name}/`))) continue;
+    const bytes = new Uint8Array(await blob.arrayBuffer());
+    if (!isZip(bytes)) continue;
+    for (const entry of await unzipEntries(source.name, bytes)) {
+      if (wanted.has(entry.name)) files.push({ name: entry.name, bytes: new Blob([entry.bytes as Uint8Array<ArrayBuffer>]) });
+    }
+  }
+  return files;
 }
 
 /** Every cached series, most recently used first. */

@@ -9,7 +9,7 @@ import type { LoadSource } from '../../core/dicom/sources.js';
 import type { Volume } from '../../core/dicom/volume.js';
 import { listDocuments, listRevisions } from '../../store/documents.js';
 import { eraseFromStore } from '../../store/erase.js';
-import { cachedSeries, cacheSeries, loadCachedSeries } from '../../store/image-cache.js';
+import { cachedSeries, cacheSeries, loadCachedSeries, seriesFiles } from '../../store/image-cache.js';
 import { seriesKey } from '../../store/schema.js';
 import type { RecentWorkItem, VersionItem } from '../segmark-work-panel/segmark-work-panel.js';
 import type { AnnotationController } from './annotation-controller.js';
@@ -51,18 +51,17 @@ export class WorkController implements ReactiveController {
   }
 
   /**
-   * Keeps the opened series' source files (those the volume was read from,
-   * and archives holding them) in the image cache, within `capBytes`. URL
-   * sources are not kept: they can be fetched again.
+   * Keeps the opened series' files (those the volume was read from; from an
+   * archive, only its entries of this series) in the image cache, within
+   * `capBytes`. URL sources are not kept: they can be fetched again.
    */
   async cacheImages(volume: Volume, sources: readonly LoadSource[], capBytes: number): Promise<void> {
     const db = await this.annotations.storedDb();
     if (!db) return;
-    const names = new Set(volume.fileNames);
-    const files = sources.filter((s): s is Blob & { name: string } => s instanceof Blob && (names.has(s.name) || /\.zip$/i.test(s.name)));
-    if (files.length === 0) return;
     try {
-      await cacheSeries(db, seriesKey(volume.studyInstanceUID, volume.seriesInstanceUID), { description: volume.description }, files.map((f) => ({ name: f.name, bytes: f })), { capBytes });
+      const files = await seriesFiles(sources, volume.fileNames);
+      if (files.length === 0) return;
+      await cacheSeries(db, seriesKey(volume.studyInstanceUID, volume.seriesInstanceUID), { description: volume.description }, files, { capBytes });
     } catch (error) {
       this.onError(toSegmarkError(error, 'storage-unavailable'));
     }
