@@ -7,7 +7,9 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
+import { zipSync } from 'fflate';
 import { SameThreadDecoder } from '../../src/core/dicom/decoder-pool.js';
+import { SameThreadInflater } from '../../src/core/dicom/inflate-runner.js';
 import { DEFAULT_LOAD_LIMITS } from '../../src/core/dicom/limits.js';
 import { assembleSeries, loadVolume, readInstances } from '../../src/core/dicom/loader.js';
 import { parseInstance } from '../../src/core/dicom/parse.js';
@@ -187,5 +189,34 @@ describe('DICOMweb metadata nesting', () => {
     };
     const error = refusal(() => instanceFromMetadata(meta, [new Uint8Array(8)], '1.2.840.10008.1.2.1', 'pacs/instances/1'));
     expect(error).toMatchObject({ code: 'nesting-too-deep', file: 'pacs/instances/1' });
+  });
+});
+
+describe('deflated files inside a zip', () => {
+  it('REQ-HOSTILE-ZIP-2: a deflated bomb inside a zip goes through the inflater like a loose file and fails alone, naming the entry; the other entries load', async () => {
+    const calls: string[] = [];
+    class CountedInflater extends SameThreadInflater {
+      override inflate(...args: Parameters<SameThreadInflater['inflate']>): Promise<Uint8Array> {
+        calls.push(args[3]);
+        return super.inflate(...args);
+      }
+    }
+    const place = (z: number) => ({ series: '1.2.826.0.1.3680043.2.1143.17.6', z });
+    const zip = zipSync(
+      {
+        'case/a.dcm': rleSlice(64, '1.2.826.0.1.3680043.2.1143.17.6.1', place(1)),
+        'case/bomb.dcm': deflatedPadding(512 * 2 ** 20),
+        'case/b.dcm': deflatedBomb(64, '1.2.826.0.1.3680043.2.1143.17.6.2', place(2)),
+      },
+      { level: 0 },
+    );
+    const errors: SegmarkError[] = [];
+    const read = await readInstances([{ name: 'case.zip', blob: new Blob([zip as Uint8Array<ArrayBuffer>]) }], {
+      inflater: new CountedInflater(),
+      onError: (e) => errors.push(e),
+    });
+    expect(calls.sort()).toEqual(['case.zip/case/b.dcm', 'case.zip/case/bomb.dcm']);
+    expect(errors.map((e) => [e.code, e.file])).toEqual([['input-too-large', 'case.zip/case/bomb.dcm']]);
+    expect(read.instances.map((i) => i.fileName).sort()).toEqual(['case.zip/case/a.dcm', 'case.zip/case/b.dcm']);
   });
 });

@@ -119,7 +119,7 @@ async function readEach(sources: readonly LoadSource[], hooks: ReadHooks, inflat
 
   const take = async (entry: SourceBytes): Promise<void> => {
     if (isZip(entry.bytes)) {
-      for (const inner of await unzipEntries(entry.name, entry.bytes)) if (!isSystemFile(inner.name)) accept(inner);
+      for (const inner of await unzipEntries(entry.name, entry.bytes)) if (!isSystemFile(inner.name)) await acceptInflated(inner);
     } else {
       accept(entry);
     }
@@ -136,6 +136,18 @@ async function readEach(sources: readonly LoadSource[], hooks: ReadHooks, inflat
     if (isAbort(error) || signal?.aborted) throw error;
     result.failed++;
     onError?.(toSegmarkError(error, 'read-failed', name));
+  };
+
+  /** An entry of a zip archive: inflated like a file, and failing alone. */
+  const acceptInflated = async (entry: SourceBytes): Promise<void> => {
+    let ready: SourceBytes;
+    try {
+      ready = await inflated(entry);
+    } catch (error) {
+      failed(error, entry.name);
+      return;
+    }
+    accept(ready);
   };
 
   const readOne = async (source: LoadSource): Promise<void> => {
