@@ -76,8 +76,10 @@ export class WorkerInflater implements DataSetInflater {
     const copy = file.slice();
     const onAbort = (): void => worker.client.terminate(new SegmarkError('aborted', 'cancelled', { file: fileName, cause: signal?.reason }));
     signal?.addEventListener('abort', onAbort, { once: true });
+    let ok = false;
     try {
       const full = await worker.client.call('inflate', { file: copy, position, budget, fileName }, { transfer: [copy.buffer] });
+      ok = true;
       return markInflated(full);
     } catch (error) {
       if (worker.started === false && !this.disposed && !signal?.aborted) {
@@ -87,7 +89,7 @@ export class WorkerInflater implements DataSetInflater {
       throw toSegmarkError(error, 'worker-failed', fileName);
     } finally {
       signal?.removeEventListener('abort', onAbort);
-      this.release(worker);
+      this.release(worker, ok);
     }
   }
 
@@ -117,11 +119,14 @@ export class WorkerInflater implements DataSetInflater {
     return worker;
   }
 
-  /** Keeps a live worker for the next file (one at most); ends the others. */
-  private release(worker: Running): void {
+  /**
+   * Keeps a live worker for the next file (one at most); ends the others, and
+   * one whose file was refused (what it inflated up to the cap goes with it).
+   */
+  private release(worker: Running, ok: boolean): void {
     this.running.delete(worker);
     if (worker.client.closed) return;
-    if (!this.idle && !this.disposed) this.idle = worker;
+    if (ok && !this.idle && !this.disposed) this.idle = worker;
     else worker.client.terminate(new SegmarkError('aborted', 'not needed'));
   }
 }
