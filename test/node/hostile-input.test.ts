@@ -109,6 +109,11 @@ describe('nesting depth', () => {
     }
   });
 
+  it('REQ-HOSTILE-NEST-4: nesting behind a value of undefined length (which ends at an item delimiter) is found and refused with its depth', () => {
+    const error = refusal(() => parseInstance(nestedFile(100_000, { behindUndefinedValue: true }), 'hidden.dcm'));
+    expect(error).toMatchObject({ code: 'nesting-too-deep', file: 'hidden.dcm', params: { depth: 100_000 } });
+  });
+
   it('REQ-HOSTILE-NEST-2: 65 levels are refused, while 20 levels (deeper than real files) parse', () => {
     expect(refusal(() => parseInstance(nestedFile(65), 'deep.dcm'))).toMatchObject({ code: 'nesting-too-deep', params: { depth: 65 } });
     expect(parseInstance(nestedFile(20), 'fine.dcm').pixel.rows).toBe(8);

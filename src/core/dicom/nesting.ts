@@ -9,8 +9,9 @@
  * whose value starts with an item or a sequence delimiter (private ones only
  * of undefined length), explicit UN of undefined length (a
  * sequence in implicit VR), items and delimiters of defined or undefined
- * length, and fragments of encapsulated pixel data (skipped). At anything it
- * cannot follow it stops and returns the depth seen so far: reporting broken
+ * length, fragments of encapsulated pixel data (skipped), and other values of
+ * undefined length (up to their item delimiter). At anything it cannot
+ * follow it stops and returns the depth seen so far: reporting broken
  * files is the parser's job.
  */
 import { SegmarkError } from '../errors.js';
@@ -102,7 +103,12 @@ export function nestingDepth(bytes: Uint8Array, start: number, syntax: DataSetSy
       p = value + length;
       continue;
     }
-    if (!pixelData || implicit) break;
+    if (!pixelData || implicit) {
+      // A value of undefined length that is no sequence ends at an item delimiter, as dicom-parser finds it.
+      p = delimiterEnd(u16, value, n);
+      if (p < 0) break;
+      continue;
+    }
     // Encapsulated pixel data: fragments up to the sequence delimiter.
     p = value;
     while (p + 8 <= n && u16(p) === 0xfffe && u16(p + 2) === 0xe000) p += 8 + u32(p + 4);
@@ -110,6 +116,24 @@ export function nestingDepth(bytes: Uint8Array, start: number, syntax: DataSetSy
     p += 8;
   }
   return deepest;
+}
+
+/**
+ * Where a value of undefined length that is no sequence ends: after the first
+ * item delimiter (FFFE,E00D), looked for two bytes at a time from `from` as
+ * dicom-parser looks for it; −1 when there is none (the value runs to the end).
+ */
+function delimiterEnd(u16: (p: number) => number, from: number, length: number): number {
+  let i = from;
+  while (i <= length - 8) {
+    const group = u16(i);
+    i += 2;
+    if (group !== 0xfffe) continue;
+    const element = u16(i);
+    i += 2;
+    if (element === 0xe00d) return i + 4;
+  }
+  return -1;
 }
 
 /** Refuses (`nesting-too-deep`, naming the file and the depth) a data set nested deeper than `MAX_NESTING`. */

@@ -249,7 +249,7 @@ function parseError(error: unknown, fileName: string, part10: boolean): SegmarkE
   const partial = typeof error === 'object' && error !== null && 'dataSet' in error ? (error as { dataSet: DataSet; exception: unknown }) : undefined;
   const inner = partial ? partial.exception : error;
   // The parser recursed past the stack: nesting the pre-scan could not follow.
-  if (inner instanceof RangeError) return nestingError(`> ${MAX_NESTING}`, fileName);
+  if (inner instanceof RangeError && /call stack/i.test(inner.message)) return nestingError(`> ${MAX_NESTING}`, fileName);
   const text = inner instanceof Error ? inner.message : String(inner);
   const pixel = partial?.dataSet.elements.x7fe00010;
   if (pixel && pixel.dataOffset + pixel.length > partial.dataSet.byteArray.length) {

@@ -159,7 +159,7 @@ export function rleSlice(edge: number, uid = '1.2.826.0.1.3680043.2.1143.17.2', 
  * A CT header whose (0008,1115) sequence nests `depth` deep (items and
  * sequences of undefined length), then pixel data of one small frame.
  */
-export function nestedFile(depth: number, options: { implicit?: boolean; uid?: string } = {}): Uint8Array {
+export function nestedFile(depth: number, options: { implicit?: boolean; uid?: string; behindUndefinedValue?: boolean } = {}): Uint8Array {
   const implicit = options.implicit ?? false;
   const uid = options.uid ?? '1.2.826.0.1.3680043.2.1143.17.3';
   const le = (n: number, bytes: number): number[] => Array.from({ length: bytes }, (_, i) => (n >>> (8 * i)) & 0xff);
@@ -174,7 +174,11 @@ export function nestedFile(depth: number, options: { implicit?: boolean; uid?: s
   const header = ctHeader(8, 8, 16, uid);
   const before = header.filter((e) => e.tag < 0x00081115);
   const after = [...header.filter((e) => e.tag > 0x00081115), raw(0x7fe00010, 'OW', new Uint8Array(8 * 8 * 2))];
-  const body = concat([dataSet(before, { implicit }), nest, dataSet(after, { implicit })]);
+  // Optionally an OB value of undefined length first, which ends at an item delimiter: a walker that stops there misses the nest.
+  const hiding = options.behindUndefinedValue
+    ? [...dataSet([{ tag: 0x00081110, vr: 'OB', value: new Uint8Array([1, 2, 3, 4, 0xfe, 0xff, 0x0d, 0xe0, 0, 0, 0, 0]), undefinedLength: true }], { implicit })]
+    : [];
+  const body = concat([dataSet(before, { implicit }), new Uint8Array(hiding), nest, dataSet(after, { implicit })]);
   return part10(implicit ? TS_IMPLICIT : TS_EXPLICIT, CT_IMAGE, uid, body);
 }
 
