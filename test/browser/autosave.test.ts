@@ -9,6 +9,8 @@ import '../../src/index.js';
 import { maskToRegion } from '../../src/core/annotation/contour.js';
 import { readNifti } from '../../src/core/formats/nifti-read.js';
 import type { SegmarkAnnotator } from '../../src/elements/segmark-annotator/segmark-annotator.js';
+import { currentGeneration } from '../../src/store/generations.js';
+import { DB_NAME } from '../../src/store/schema.js';
 import { fullestSlice, groundTruth } from './support/ground-truth.js';
 import { frames, sampleFiles } from './support/sample.js';
 
@@ -31,9 +33,11 @@ async function open(user: string, files: File[]): Promise<SegmarkAnnotator> {
 }
 
 /** Keeps a read-write transaction on the store's documents open for `ms` (other reads of it wait), as a busy or slow disk would. */
-function holdDocumentsStore(ms: number): Promise<void> {
+async function holdDocumentsStore(ms: number): Promise<void> {
+  // The store's database now: another test file's erase may have moved it to a later generation.
+  const name = await currentGeneration(DB_NAME);
   return new Promise((resolve, reject) => {
-    const request = indexedDB.open('segmark');
+    const request = indexedDB.open(name);
     request.onerror = () => reject(request.error);
     request.onsuccess = () => {
       const db = request.result;
