@@ -29,15 +29,15 @@ const CT_SLICES = 2000;
 const CT_EDGE = 512;
 
 export const DEFAULT_LOAD_LIMITS: Readonly<LoadLimits> = Object.freeze({
-  // 8192²: larger than any single CT, MR or X-ray frame (CT 512²–2048², mammography ~4096×5600,
-  // a 43 cm flat-panel detector at 100 µm ~4300²; slide scans come as tiles), and it refuses the
-  // 16384² frames of a decompression bomb (a quarter of the pixels, 128 MB as 16-bit).
+  // 8192² (67 megapixels): larger than any single CT, MR or X-ray frame (CT 512²–2048², full-field
+  // mammography at 50 µm up to ~4800 × 6000, a 43 cm flat-panel detector at 100 µm ~4300²; slide
+  // scans come as tiles), and it refuses the 16384² frame of a decompression bomb (four times as many pixels).
   frameVoxels: 8192 * 8192,
   // 1 GiB of 16-bit voxels.
   seriesVoxels: CT_SLICES * CT_EDGE * CT_EDGE,
   // The same CT stored uncompressed, with room for 64 KiB of header per file.
   seriesBytes: CT_SLICES * (CT_EDGE * CT_EDGE * 2 + 65536),
-  // Twice the largest frame of the default budget as 16-bit (2 × 128 MiB): a deflated file holds one image.
+  // Twice the largest frame the default frame budget lets through, as 16-bit (8192² × 2 bytes = 128 MiB).
   inflateBytes: 256 * 2 ** 20,
 });
 
