@@ -9,7 +9,7 @@ import type { AnnotationDocument } from '../core/annotation/document.js';
 import type { AnnotationChange } from '../core/annotation/document-data.js';
 import { SegmarkError, toSegmarkError } from '../core/errors.js';
 import { systemClock, type Clock } from './clock.js';
-import type { SegmarkDb } from './db.js';
+import { isClosed, type SegmarkDb } from './db.js';
 import { changedFilter, saveDocument, type ChangedRegion, type SaveOptions } from './documents.js';
 import type { DocId, ReviewFields } from './schema.js';
 
@@ -139,6 +139,9 @@ export class Autosaver {
       if (all) this.all = true;
       this.recordDirty = true;
       for (const c of changed ?? []) this.pending.set(`${c.labelId}:${c.slice}`, c);
+      // The connection was closed under it (an erase moved the store, or another tab upgrades it): the
+      // session takes the pending work to the next connection, so this is no failure to show or retry.
+      if (isClosed(this.db)) return;
       const e = toSegmarkError(error, 'storage-unavailable');
       this.setState('error', e);
       const delay = RETRY_MS[Math.min(this.failures, RETRY_MS.length - 1)]!;

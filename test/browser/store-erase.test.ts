@@ -19,12 +19,15 @@ import { addRevision, listDocuments, listRevisions, loadDocument, saveDocument }
 import { eraseFromStore } from '../../src/store/erase.js';
 import { generationName, storeLockName } from '../../src/store/generations.js';
 import { cachedSeries, cacheSeries, loadCachedSeries } from '../../src/store/image-cache.js';
-import { DB_VERSION, documentId, seriesKey, type SegmarkSchema } from '../../src/store/schema.js';
+import { DB_NAME, DB_VERSION, documentId, seriesKey, type SegmarkSchema } from '../../src/store/schema.js';
+import type { SegmarkAnnotator } from '../../src/elements/segmark-annotator/segmark-annotator.js';
+import { framePage, removeFramePages, until } from './support/frame-page.js';
 
 const bases: string[] = [];
 const opened: SegmarkDb[] = [];
 
 afterEach(async () => {
+  removeFramePages();
   for (const db of opened.splice(0)) db.close();
   for (const base of bases.splice(0)) for (let n = 0; n < 4; n++) await deleteDB(generationName(base, n));
 });
@@ -145,9 +148,10 @@ describe('erasing by generations', () => {
     const erasing = eraseFromStore(eraser, { documents: [a.id] });
     // Issued once the erase holds the store: it waits, then finds its connection closed.
     await expect.poll(async () => (await navigator.locks.query()).held?.some((l) => l.name === storeLockName(base) && l.mode === 'exclusive'), { interval: 1 }).toBe(true);
-    const late = saveDocument(other, c.id, c.document.snapshot());
+    // Observed at once: it may fail before the erase has answered.
+    const late = saveDocument(other, c.id, c.document.snapshot()).then(() => undefined, (e: unknown) => e);
     await erasing;
-    const error = await late.then(() => undefined, (e: unknown) => e);
+    const error = await late;
     expect(error).toBeInstanceOf(SegmarkError);
     expect((error as SegmarkError).code).toBe('storage-unavailable');
     await expect.poll(() => moved).toBe(1);
@@ -157,5 +161,46 @@ describe('erasing by generations', () => {
     // The writer, told it moved, writes again where the store is now.
     await saveDocument(now, c.id, c.document.snapshot());
     expect(await loadDocument(now, c.id)).toEqual(c.document.snapshot());
+  });
+});
+
+type Internals = { annotations: { document: { setRegion(l: number, s: number, r: unknown, o: unknown): void } } };
+
+function draw(a: SegmarkAnnotator, label: number, slice: number, x: number): void {
+  (a as unknown as Internals).annotations.document.setRegion(label, slice, { rings: [[x, 10, x + 30, 10, x + 30, 40, x, 40]] }, { kind: 'draw' });
+}
+
+const regions = (a: SegmarkAnnotator) => JSON.stringify(a.getDocument()!.regions);
+
+describe('an erase with the document open in two pages', () => {
+  it('both pages move to the new database and keep their roles; an edit made while it ran is stored, and the reader follows', async () => {
+    const user = `erase-tabs-${Date.now()}`;
+    const writer = (await framePage(user, 12)).annotator;
+    const reader = (await framePage(user, 12)).annotator;
+    expect([writer.editable, reader.editable]).toEqual([true, false]);
+    draw(writer, 1, 2, 10);
+    await writer.flushSave();
+    await until('the reader to follow', () => regions(reader) === regions(writer));
+
+    const errors: string[] = [];
+    for (const a of [writer, reader]) a.addEventListener('segmark-error', (e) => errors.push(e.detail.code));
+    // Another document of the default store, erased from this page while the writer has an edit pending.
+    const db = await openSegmarkDb();
+    const other = doc(Date.now() % 1000);
+    await saveDocument(db, other.id, other.document.snapshot());
+    draw(writer, 2, 3, 50);
+    const result = await eraseFromStore(db, { documents: [other.id] });
+    expect(result.erased).toBe(true);
+
+    draw(writer, 3, 4, 90);
+    await until('the reader to follow the edits made during and after the erase', () => regions(reader) === regions(writer), 10_000);
+    expect([writer.editable, reader.editable], 'the roles stay').toEqual([true, false]);
+    expect(errors, 'the move is no storage error to the user').toEqual([]);
+    await writer.flushSave();
+    const now = await open(DB_NAME);
+    const s = writer.getDocument()!.series;
+    const stored = await loadDocument(now, documentId(s.studyInstanceUID, s.seriesInstanceUID, user));
+    expect(JSON.stringify(stored!.regions)).toBe(regions(writer));
+    expect(await loadDocument(now, other.id)).toBeUndefined();
   });
 });
