@@ -16,7 +16,9 @@
  * - so: copy, flush, delete the old generation, flush — and nothing of the
  *   deleted record is left in any file of the profile, before the browser
  *   closes. Blob values (cached image files) are separate files, removed with
- *   their record.
+ *   their record once no page holds them as a Blob.
+ * What stays: LevelDB's text log (`LOG`) may name a compacted key (a
+ * document id: study and series UID, user) until Chromium rotates it.
  */
 import { openDB, type IDBPDatabase, type StoreNames } from 'idb';
 import { SegmarkError } from '../core/errors.js';
