@@ -60,6 +60,7 @@ const toolTests = [
   'test/node/annotation-raster.tools.test.ts', // skimage
   'test/node/charset.tools.test.ts', // pydicom
   'test/node/dataset-build.tools.test.ts', // nibabel, Python's zipfile (nnU-Net v2 dataset rules)
+  'test/node/erase-profile.test.ts', // Chromium with a persistent profile
   'test/node/export-dataset.tools.test.ts', // dciodvfy, nibabel, hashlib
   'test/node/export-gzip-parts.tools.test.ts', // Python's zlib, nibabel
   'test/node/export-nifti.tools.test.ts', // dcm2niix, nibabel, pydicom
@@ -71,6 +72,7 @@ const toolTests = [
   'test/node/import-mask.tools.test.ts', // nibabel, pydicom
   'test/node/kill.test.ts', // Chromium, SIGKILL
   'test/node/library.test.ts', // the production build, Chromium
+  'test/node/pacs-http-cache.test.ts', // Chromium with a persistent profile, Orthanc
   'test/node/quota.test.ts', // Chromium
   'test/node/review-agreement.tools.test.ts', // scipy, Python's csv
   'test/node/review-export.tools.test.ts', // pydicom
