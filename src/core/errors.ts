@@ -57,6 +57,8 @@ export const ERROR_CODES = [
   'pacs-bad-response',
   'pacs-store-failed',
   'review-step-refused',
+  // Approving while outlines are still rejected, unverified or flagged as missed, without force or a note.
+  'review-open-items',
   'agreement-other-series',
   'worker-failed',
   // A host method called at a moment or with a value that does not allow it.
