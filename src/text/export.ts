@@ -65,7 +65,7 @@ const zh: ExportText = {
     dataset: '数据集包（nnU-Net v2 原始格式，含 CT、标签和来源记录）',
   },
   deidentify: '去标识化（以病例编号代替患者，新的 UID，不含日期）',
-  resampled: '规则网格：对间距不均或倾斜的层面重采样（CT 线性插值，标签基于形状），使所有读取程序准确定位',
+  resampled: '规则网格：对间距不均或倾斜的层重采样（CT 线性插值，标签基于形状），使所有读取程序准确定位',
   labels: '标签',
   slicesOne: '1 层',
   slices: '{count} 层',
@@ -92,7 +92,7 @@ const zh: ExportText = {
     'acquired-grid-misplaced':
       '按采集层导出时，NIfTI 会使体素偏离其位置最多 {errorMm} mm，超过半个体素（{halfVoxelMm} mm）：请按重采样网格导出（sform 与 qform 均精确），或选择仍然导出以保留采集层。',
     'missing-uid': '源图像缺少 {attributes}：仍然导出的 DICOM SEG 将使用新的 UID 代替，PACS 不会把它与其 CT 归在一起。',
-    'resampled-grid': '按规则网格导出：沿层面法线 {slices} 层，层距 {step} mm（采集 {acquiredSlices} 层）；CT 在采集层之间线性插值，标签按形状插值；sform 与 qform 精确。',
+    'resampled-grid': '按规则网格导出：沿层法线 {slices} 层，层距 {step} mm（采集 {acquiredSlices} 层）；CT 在采集层之间线性插值，标签按形状插值；sform 与 qform 精确。',
     'burned-in-annotation': '图像声明其像素中嵌有文字（{attribute} 为 YES），例如患者姓名：去标识化不会从导出的 CT 中去除这些文字。请检查图像，或只导出不含 CT 的掩膜。',
     'recognizable-features': '图像声明其显示可识别的特征（{attribute} 为 YES），例如面部：去标识化后导出的 CT 仍保留这些特征。请检查图像，或只导出不含 CT 的掩膜。',
   },

@@ -88,7 +88,7 @@ const zhCN: Strings = {
   close: '关闭',
   gestures: '鼠标',
   tools: '标注工具',
-  groups: { view: '浏览', slices: '层面', presets: '窗宽窗位预设', history: '历史', review: '核验', open: '文件', tools: '标注工具', annotate: '标注' },
+  groups: { view: '浏览', slices: '层', presets: '窗宽窗位预设', history: '历史', review: '核验', open: '文件', tools: '标注工具', annotate: '标注' },
   gestureRows: [
     ['滚轮', '上一幅 / 下一幅图像（向下为足侧；在矢状面和冠状面视图中移动该平面）'],
     ['中键拖动 / 右键拖动', '任何工具下平移 / 缩放'],

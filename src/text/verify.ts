@@ -58,7 +58,7 @@ const zh: VerifyStrings = {
   reasons: {
     'boundary-wrong': '边界错误',
     'wrong-label': '标签错误',
-    'missed-structure': '遗漏结构',
+    'missed-structure': '漏标结构',
     'not-this-structure': '不是该结构',
     other: '其他',
   },

@@ -1,4 +1,4 @@
-/** Text of the work panel (recent work, versions, image cache), per language (see ui.ts). */
+/** Text of the work panel (review queue, recent work, versions, image cache), per language (see ui.ts). */
 import { textTables, type TextShape } from '../core/text.js';
 
 const en = {
@@ -23,6 +23,13 @@ const en = {
   cache: 'Cached images: {size} MB',
   forget: 'Forget cached images',
   confirmForget: 'Really forget?',
+  forReview: 'For review',
+  queueEmpty: 'Nothing is waiting for review.',
+  queueDone: 'No more documents for review.',
+  submittedBy: 'submitted by {name}',
+  openQueuedHint: 'Open this document for review (its images must be opened again unless they are cached or the portal loads them)',
+  nextDocument: 'Next document',
+  nextHint: 'Open the next document waiting for review',
 };
 
 type Strings = TextShape<typeof en>;
@@ -44,11 +51,18 @@ const zhCN: Strings = {
   labels: '{count} 个标签',
   outlinesOne: '1 个轮廓',
   outlines: '{count} 个轮廓',
-  verified: '已核对 {percent}%',
+  verified: '已核验 {percent}%',
   cachedMark: '图像已缓存',
   cache: '已缓存图像：{size} MB',
   forget: '清除缓存的图像',
   confirmForget: '确定清除？',
+  forReview: '待审核',
+  queueEmpty: '没有等待审核的文档。',
+  queueDone: '没有更多待审核的文档。',
+  submittedBy: '提交人：{name}',
+  openQueuedHint: '打开此文档进行审核（除非图像已缓存或由门户加载，否则需要重新打开图像）',
+  nextDocument: '下一个文档',
+  nextHint: '打开下一个等待审核的文档',
 };
 
 /** The work panel's text in the language of `lang`. */

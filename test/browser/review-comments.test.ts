@@ -123,7 +123,7 @@ describe('comments', () => {
     a.addComment({ slice: a.slice, x: 10, y: 10, text: '请检查' });
     await settle(a);
     const root = comments(a).shadowRoot!;
-    expect(root.querySelector('textarea.new')!.getAttribute('aria-label')).toBe('在此切片上新建评论');
+    expect(root.querySelector('textarea.new')!.getAttribute('aria-label')).toBe('在此层上新建评论');
     expect(root.querySelector('button.jump')!.getAttribute('aria-label')).toBe('显示 1');
     const text = [...root.querySelectorAll('h2, button, .hint, .meta')].map((e) => e.textContent).join(' ');
     // Key names (Shift) are the keyboard's own labels.
