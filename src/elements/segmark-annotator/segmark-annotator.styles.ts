@@ -82,6 +82,11 @@ export const annotatorStyles = css`
     --segmark-label-item-color: #0000000a;
     --_control: #0000000d;
     --_control-border: #00000026;
+    /* Notices and banners on a light ground, so the theme's dark text stays readable (≥ 4.5:1). */
+    --_notice-error: #fde8e6f5;
+    --_notice-warning: #fff3d6f5;
+    --_notice-info: #e3eefbf5;
+    --_notice-success: #e2f4e8f5;
   }
   :host {
     --_control: #ffffff12;
@@ -307,11 +312,11 @@ export const annotatorStyles = css`
     align-items: start;
     padding: 6px 8px;
     border-radius: 4px;
-    background: #2a1416ee;
+    background: var(--_notice-error, #2a1416ee);
     border-left: 3px solid var(--_danger);
   }
-  .notice.warning { background: #2a2414ee; border-left-color: var(--_warn); }
-  .notice.info { background: #142030ee; border-left-color: var(--_accent); }
+  .notice.warning { background: var(--_notice-warning, #2a2414ee); border-left-color: var(--_warn); }
+  .notice.info { background: var(--_notice-info, #142030ee); border-left-color: var(--_accent); }
   /* Banners over the top of the image: another tab holds the document; the document is approved. */
   .other-tab,
   .review-banner {
@@ -327,8 +332,8 @@ export const annotatorStyles = css`
     border-radius: 4px;
     z-index: 2;
   }
-  .other-tab { background: #2a2414f2; border-left: 3px solid var(--_warn); }
-  .review-banner { background: #12281cf2; border-left: 3px solid var(--segmark-success-color, #5fd38d); }
+  .other-tab { background: var(--_notice-warning, #2a2414f2); border-left: 3px solid var(--_warn); }
+  .review-banner { background: var(--_notice-success, #12281cf2); border-left: 3px solid var(--segmark-success-color, #5fd38d); }
   .notice span { flex: 1; word-break: break-word; }
   .notice button { padding: 0 6px; }
   .drop-hint {
