@@ -25,11 +25,14 @@ import type { LoadWarning } from '../core/dicom/warnings.js';
 import { makeThumbnail, type Thumbnail } from '../core/display/thumbnail.js';
 import { initialWindow, type WindowLevel } from '../core/display/window.js';
 import { SegmarkError, toSegmarkError } from '../core/errors.js';
+import { yieldToEventLoop } from '../core/util/concurrency.js';
 import type { ViewImage } from '../viewer/cornerstone-view.js';
 import { valueRange } from '../viewer/slice-images.js';
 
 /** Progress reaches the listener at most this often (and always at a phase's start and end). */
 const PROGRESS_INTERVAL_MS = 100;
+/** Thumbnails are made for this long at most before the page gets a turn. */
+const THUMBNAIL_SLICE_MS = 8;
 
 /** What a load tells the page. */
 export interface SeriesLoadingListener {
@@ -316,8 +319,16 @@ export class SeriesLoading {
     this.replaceItem(candidate, thumb);
   }
 
-  /** Thumbnails of the series not opened: decode only their middle frame. */
+  /**
+   * Thumbnails of the series not opened: decode only their middle frame. A
+   * drop can hold thousands of series (issue 17): the work gives the page a
+   * turn every few milliseconds, and the list gets its new thumbnails a batch
+   * at a time, not one list (and one re-render) per thumbnail.
+   */
   private async thumbnailsForOthers(opened: SeriesCandidate, decoder: FrameDecoder, signal: AbortSignal): Promise<void> {
+    const made = new Map<string, Thumbnail>();
+    let lastYield = this.now();
+    let lastShown = lastYield;
     for (const c of this.candidates) {
       if (c === opened || signal.aborted) continue;
       const { instance, frameIndex } = c.slices[Math.floor(c.slices.length / 2)]!;
@@ -326,15 +337,37 @@ export class SeriesLoading {
         const { pixels, min, max } = await realWorldFrame(instance, frameIndex, decoder, signal);
         if (signal.aborted) return;
         const window = initialWindow(c.modality, fileWindow(instance), { min, max });
-        this.replaceItem(c, makeThumbnail(pixels, c.columns, c.rows, window, 64));
+        made.set(c.key, makeThumbnail(pixels, c.columns, c.rows, window, 64));
       } catch {
         // A thumbnail is a nicety: the series stays in the list without one.
       }
+      if (this.now() - lastYield > THUMBNAIL_SLICE_MS) {
+        if (this.now() - lastShown > PROGRESS_INTERVAL_MS) {
+          this.replaceItems(made);
+          lastShown = this.now();
+        }
+        await yieldToEventLoop();
+        if (signal.aborted) return;
+        lastYield = this.now();
+      }
     }
+    if (!signal.aborted) this.replaceItems(made);
   }
 
   private replaceItem(candidate: SeriesCandidate, thumbnail: Thumbnail): void {
-    this.items = this.items.map((item) => (item.key === candidate.key ? listItem(candidate, thumbnail) : item));
+    this.replaceItems(new Map([[candidate.key, thumbnail]]));
+  }
+
+  /** Gives the listed series their new thumbnails (keyed by series), in one new list. */
+  private replaceItems(thumbnails: Map<string, Thumbnail>): void {
+    if (thumbnails.size === 0) return;
+    const byKey = new Map(this.candidates.map((c) => [c.key, c]));
+    this.items = this.items.map((item) => {
+      const t = thumbnails.get(item.key);
+      const c = byKey.get(item.key);
+      return t && c ? listItem(c, t) : item;
+    });
+    thumbnails.clear();
     this.changed();
   }
 
