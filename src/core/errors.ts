@@ -82,6 +82,12 @@ export const ERROR_CODES = [
   'no-transaction',
   'schema-version',
   'bad-snapshot',
+  // A document given to openDocument() that does not follow the exchange format; `params.field` names where.
+  'document-invalid',
+  // A document given to openDocument() that annotates another series or grid; `params.field` names what differs.
+  'document-other-series',
+  // A document given to openDocument() older than the revision the host says is current (`params.revision`, `params.current`).
+  'document-conflict',
 ] as const;
 
 export type ErrorCode = (typeof ERROR_CODES)[number];

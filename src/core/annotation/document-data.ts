@@ -125,6 +125,12 @@ export interface RegionMeta {
 /** `getDocument()`: plain data, structured-clone safe. Fields may be added, never renamed. */
 export interface DocumentSnapshot {
   version: number;
+  /**
+   * How many changes the document has had (regions, labels, verification,
+   * review record): it grows with every change, undo and redo included, and
+   * never goes back. Absent in snapshots written before it was kept (read as 0).
+   */
+  revision?: number;
   series: {
     studyInstanceUID: string;
     seriesInstanceUID: string;
@@ -207,7 +213,13 @@ export type Delta =
     }
   | { readonly type: 'label'; readonly id: number; readonly before: LabelFields; readonly after: LabelFields }
   | ({ readonly type: 'add-label' | 'remove-label' } & LabelListDelta)
-  | { readonly type: 'move-label'; readonly id: number; readonly from: number; readonly to: number };
+  | { readonly type: 'move-label'; readonly id: number; readonly from: number; readonly to: number }
+  /**
+   * The record kept beside the regions (the review record: status, audit,
+   * comments, time) replaced with them, as opening a whole document does.
+   * Opaque plain data here; the document's owner applies it (`subscribeRecord`).
+   */
+  | { readonly type: 'record'; readonly before: unknown; readonly after: unknown };
 
 /** Estimated bytes a delta keeps alive in the history. */
 export function deltaBytes(d: Delta): number {
@@ -218,6 +230,8 @@ export function deltaBytes(d: Delta): number {
       return 96 + 2 * (JSON.stringify(d.before).length + JSON.stringify(d.after).length);
     case 'move-label':
       return 48;
+    case 'record':
+      return 64 + 2 * (JSON.stringify(d.before ?? null).length + JSON.stringify(d.after ?? null).length);
     default:
       return 256 + d.entries.reduce((sum, [, e]) => sum + entryBytes(e), 0);
   }
@@ -370,6 +384,7 @@ export interface ParsedSnapshot {
   labels: Label[];
   paintMode: PaintMode;
   regions: ({ labelId: number; slice: number; region: Region; origin: RegionOrigin; verified: boolean } & RegionMeta)[];
+  revision: number;
 }
 
 /**
@@ -391,6 +406,8 @@ export function parseSnapshot(snapshot: DocumentSnapshot): ParsedSnapshot {
     );
   }
   if (!Array.isArray(snapshot.labels) || !Array.isArray(snapshot.regions)) bad('labels and regions must be arrays');
+  const revision = snapshot.revision ?? 0;
+  if (!Number.isSafeInteger(revision) || revision < 0) bad('revision must be a whole number, 0 or more');
   const paintMode = snapshot.settings?.paintMode ?? 'over-others';
   if (paintMode !== 'over-others' && paintMode !== 'background-only') bad(`paint mode ${String(paintMode)}`);
   const regions = snapshot.regions.map((r) => {
@@ -402,7 +419,7 @@ export function parseSnapshot(snapshot: DocumentSnapshot): ParsedSnapshot {
     const meta = parseMeta(r, bad);
     return { labelId: r.labelId, slice: r.slice, region: ownRegion({ rings: r.rings }), origin, verified, ...meta };
   });
-  return { series: snapshot.series, labels: snapshot.labels as unknown as Label[], paintMode, regions };
+  return { series: snapshot.series, labels: snapshot.labels as unknown as Label[], paintMode, regions, revision };
 }
 
 /** Whether `v` is a plain record of finite numbers and strings (`RegionProvenance.parameters`). */

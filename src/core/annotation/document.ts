@@ -76,6 +76,12 @@ export type {
   SliceFlags,
 };
 
+/** A (label, slice) that changed; slice null when the label as a whole changed. */
+export interface ChangedPair {
+  readonly labelId: number;
+  readonly slice: number | null;
+}
+
 export interface DocumentOptions {
   series: SeriesIdentity;
   ops: RegionOps;
@@ -117,6 +123,14 @@ export class AnnotationDocument {
   readonly #regions = new Map<number, Map<number, Entry>>();
   readonly #listeners = new Set<(change: AnnotationChange) => void>();
   #pending: AnnotationChange[] = [];
+  /** The record beside the regions as a replayed 'record' delta left it, until announced. */
+  #pendingRecord: { value: unknown } | undefined;
+  readonly #recordListeners = new Set<(record: unknown) => void>();
+  #revision = 0;
+  /** What the latest revision changed: (label, slice) pairs, slice null for a label as a whole. */
+  #lastChanged: readonly ChangedPair[] = Object.freeze([]);
+  /** The next revision is at least this (opening a document adopts its count when it is higher). */
+  #revisionFloor = 0;
   #replay: 'undo' | 'redo' = 'undo';
   #paintMode: PaintMode = 'over-others';
   #user = '';
@@ -179,7 +193,35 @@ export class AnnotationDocument {
     this.labels.forEach((l, i) => {
       if (l.name !== before[i]!.name) this.#pending.push({ labelId: l.id, slice: null, kind: 'label' });
     });
-    this.#flush();
+    // A language is a view of the document, not a change of it: no new revision.
+    this.#flush(false);
+  }
+  /**
+   * How many changes the document has had: one more after every change that
+   * is announced (an edit, a label change, a verification, an undo or redo, a
+   * restore) and after `noteRecordChange`; never less. Carried by `snapshot()`
+   * and restored by `fromSnapshot`, so it survives storing and reloading.
+   */
+  get revision(): number { return this.#revision; }
+  /** The (label, slice) pairs the latest revision changed (empty when only the record beside them did). */
+  get lastChanged(): readonly ChangedPair[] { return this.#lastChanged; }
+  /**
+   * The record kept beside the regions (the review record: status, comments,
+   * audit) changed: a new revision that changed no region. Returns it.
+   */
+  noteRecordChange(): number {
+    this.#revision++;
+    this.#lastChanged = Object.freeze([]);
+    return this.#revision;
+  }
+  /**
+   * Calls `listener` with the record beside the regions when a 'record' delta
+   * (from `restore` with a record) is applied, undone or redone; the owner
+   * puts that record in place. Returns the unsubscribe function.
+   */
+  subscribeRecord(listener: (record: unknown) => void): () => void {
+    this.#recordListeners.add(listener);
+    return () => void this.#recordListeners.delete(listener);
   }
   get canUndo(): boolean { return this.#history.canUndo; }
   get canRedo(): boolean { return this.#history.canRedo; }
@@ -435,6 +477,9 @@ export class AnnotationDocument {
   /**
    * The public `getDocument()` shape: plain data, detached from the document.
    * With `only`, just the regions it accepts (autosave copies what changed, not every ring).
+   * It holds the content only, not `revision` (a count of changes, not part of
+   * what the document says): undo gives back an equal snapshot. `fromSnapshot`
+   * reads a `revision` when the snapshot has one (stored and exchanged documents do).
    */
   snapshot(only?: (labelId: number, slice: number) => boolean): DocumentSnapshot {
     const regions: DocumentSnapshot['regions'] = [];
@@ -465,8 +510,9 @@ export class AnnotationDocument {
     ops: RegionOps,
     options: Pick<DocumentOptions, 'history' | 'user' | 'clock' | 'locale'> = {},
   ): AnnotationDocument {
-    const { series, labels, paintMode, regions } = parseSnapshot(snapshot);
+    const { series, labels, paintMode, regions, revision } = parseSnapshot(snapshot);
     const doc = new AnnotationDocument({ series, ops, labels, paintMode, ...options });
+    doc.#revision = revision;
     for (const r of regions) {
       getLabel(doc.#labels, r.labelId);
       doc.#checkSlice(r.slice);
@@ -484,8 +530,16 @@ export class AnnotationDocument {
    * regions and their flags) as one undo step, so restoring an earlier
    * version can itself be undone. Locks do not stop it: it replaces the whole
    * document. The snapshot must be of this series.
+   *
+   * `options.record` replaces the record kept beside the regions in the same
+   * step (see `subscribeRecord`); `options.revision` makes the new revision at
+   * least that (opening a document adopts its count when it is higher).
    */
-  restore(snapshot: DocumentSnapshot, historyLabel = 'Restore version'): void {
+  restore(
+    snapshot: DocumentSnapshot,
+    historyLabel = 'Restore version',
+    options: { record?: { before: unknown; after: unknown }; revision?: number } = {},
+  ): void {
     const target = AnnotationDocument.fromSnapshot(snapshot, this.#ops);
     const a = target.series;
     const b = this.series;
@@ -529,9 +583,15 @@ export class AnnotationDocument {
         if (from !== to) this.#change({ type: 'move-label', id: label.id, from, to }, 'restore');
       });
       this.#paintMode = target.#paintMode;
+      const record = options.record;
+      if (record && JSON.stringify(record.before) !== JSON.stringify(record.after)) {
+        this.#change({ type: 'record', before: record.before, after: record.after }, 'restore');
+      }
+      this.#revisionFloor = options.revision ?? 0;
     } finally {
       this.#history.commit();
       this.#flush();
+      this.#revisionFloor = 0;
     }
   }
 
@@ -567,6 +627,10 @@ export class AnnotationDocument {
   #play(d: Delta, forward: boolean, kind: ChangeKind = this.#replay): void {
     if (d.type === 'region') {
       this.#set(d.labelId, d.slice, forward ? d.after : d.before, kind);
+      return;
+    }
+    if (d.type === 'record') {
+      this.#pendingRecord = { value: forward ? d.after : d.before };
       return;
     }
     if (d.type === 'label') {
@@ -606,10 +670,21 @@ export class AnnotationDocument {
     }
   }
 
-  /** Announces queued changes, each (label, slice, kind) once. */
-  #flush(): void {
+  /**
+   * Announces queued changes, each (label, slice, kind) once, after counting
+   * them as one new revision (`counts` false: a view change, no revision).
+   */
+  #flush(counts = true): void {
     const pending = this.#pending;
+    const record = this.#pendingRecord;
     this.#pending = [];
+    this.#pendingRecord = undefined;
+    if (counts && (pending.length > 0 || record || this.#revisionFloor > this.#revision)) {
+      this.#revision = Math.max(this.#revision + 1, this.#revisionFloor);
+      const pairs = new Map<string, ChangedPair>();
+      for (const c of pending) pairs.set(`${c.labelId}:${String(c.slice)}`, Object.freeze({ labelId: c.labelId, slice: c.slice }));
+      this.#lastChanged = Object.freeze([...pairs.values()]);
+    }
     const seen = new Set<string>();
     for (const change of pending) {
       const key = `${change.labelId}:${String(change.slice)}:${change.kind}`;
@@ -626,5 +701,6 @@ export class AnnotationDocument {
         }
       }
     }
+    if (record) for (const listener of [...this.#recordListeners]) listener(record.value);
   }
 }
