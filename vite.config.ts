@@ -84,8 +84,15 @@ const toolTests = [
   'test/node/assist-grow.tools.test.ts', // skimage
 ];
 
-/** The test PACS (scripts/orthanc.mjs sets the port it started on); 8042 is Orthanc's default. */
-const orthanc = `http://127.0.0.1:${process.env.SEGMARK_ORTHANC_PORT ?? '8042'}`;
+/**
+ * The test PACS (scripts/orthanc.mjs sets the port it started on); 8042 is Orthanc's default.
+ * Around the tests scripts/orthanc.mjs puts nginx in front of it, as a portal does: the proxy goes
+ * to nginx when nginx's upstream is that Orthanc (a test starting an Orthanc of its own sets only
+ * SEGMARK_ORTHANC_PORT and is proxied straight to it).
+ */
+const orthancPort = process.env.SEGMARK_ORTHANC_PORT ?? '8042';
+const viaNginx = process.env.SEGMARK_NGINX_PORT && process.env.SEGMARK_NGINX_UPSTREAM === orthancPort;
+const orthanc = `http://127.0.0.1:${viaNginx ? process.env.SEGMARK_NGINX_PORT : orthancPort}`;
 
 export default defineConfig({
   optimizeDeps: { include: prebundled },

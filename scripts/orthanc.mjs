@@ -12,8 +12,15 @@
  * its 401 carries `WWW-Authenticate: Basic`, on which Chromium holds the
  * request for a login prompt instead of handing the 401 to the page.)
  *
- *   node scripts/orthanc.mjs --run <command…>   start, seed, run the command with
- *                                               SEGMARK_ORTHANC_PORT set, stop; exits with its code
+ *   node scripts/orthanc.mjs --run <command…>   start, seed, start nginx in front of it
+ *                                               (scripts/nginx.mjs), run the command with
+ *                                               SEGMARK_ORTHANC_PORT, SEGMARK_NGINX_PORT and
+ *                                               SEGMARK_NGINX_UPSTREAM set, stop both; exits with its code
+ *
+ * The tests reach the PACS as a portal's page does, through a reverse proxy:
+ * vite.config.ts proxies /dicom-web to nginx when SEGMARK_NGINX_UPSTREAM is the
+ * Orthanc of SEGMARK_ORTHANC_PORT (a test that starts an Orthanc of its own and
+ * sets only SEGMARK_ORTHANC_PORT gets straight to it).
  *
  * `npm run bench` imports startOrthanc and upload for its pacs scenario
  * (scripts/bench/scenarios/pacs.mjs), with the bench series instead of the seed.
@@ -25,6 +32,7 @@ import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { startNginx } from './nginx.mjs';
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 export const ORTHANC = '/usr/sbin/Orthanc';
@@ -207,20 +215,24 @@ async function runAround(command) {
   const started = performance.now();
   const orthanc = await startOrthanc({ port: process.env.SEGMARK_ORTHANC_PORT ? Number(process.env.SEGMARK_ORTHANC_PORT) : undefined });
   let child;
+  let nginx;
   const stopAll = async (code) => {
     child?.kill('SIGTERM');
+    await nginx?.stop();
     await orthanc.stop();
     process.exit(code);
   };
   for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP']) process.once(signal, () => void stopAll(130));
   try {
     const count = await seedOrthanc(orthanc.port);
-    log(`pid ${orthanc.pid} on 127.0.0.1:${orthanc.port}, ${count} instances, ready in ${Math.round(performance.now() - started)} ms`);
+    nginx = await startNginx({ upstreamPort: orthanc.port });
+    log(`pid ${orthanc.pid} on 127.0.0.1:${orthanc.port}, ${count} instances, nginx pid ${nginx.pid} on 127.0.0.1:${nginx.port} in front, ready in ${Math.round(performance.now() - started)} ms`);
   } catch (error) {
-    console.error(`orthanc: seeding failed: ${error.message}`);
+    console.error(`orthanc: seeding or nginx failed: ${error.message}`);
     await stopAll(1);
   }
-  child = spawn(command[0], command.slice(1), { stdio: 'inherit', env: { ...process.env, SEGMARK_ORTHANC_PORT: String(orthanc.port) } });
+  const env = { ...process.env, SEGMARK_ORTHANC_PORT: String(orthanc.port), SEGMARK_NGINX_PORT: String(nginx.port), SEGMARK_NGINX_UPSTREAM: String(orthanc.port) };
+  child = spawn(command[0], command.slice(1), { stdio: 'inherit', env });
   const code = await new Promise((resolve) => child.once('exit', (c, signal) => resolve(c ?? (signal ? 1 : 0))));
   await stopAll(code);
 }

@@ -19,6 +19,8 @@ const PACKAGES = {
   'python3-numpy': '/usr/lib/python3/dist-packages/numpy/__init__.py',
   orthanc: '/usr/sbin/Orthanc',
   'orthanc-dicomweb': '/usr/share/orthanc/plugins/libOrthancDicomWeb.so',
+  // The reverse proxy in front of the test PACS (scripts/nginx.mjs).
+  nginx: '/usr/sbin/nginx',
 };
 
 export function missingPackages(wanted = Object.keys(PACKAGES)) {

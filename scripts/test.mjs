@@ -31,8 +31,8 @@ const MODES = {
     results: '.vitest-results-unit.json',
     vitestArgs: [`--maxWorkers=${availableParallelism()}`, '--no-isolate'],
   },
-  // dcmtk: scripts/orthanc.mjs seeds the PACS with files patched by its dcmodify.
-  browser: { projects: ['browser'], packages: ['chromium', 'orthanc', 'orthanc-dicomweb', 'dcmtk'], pacs: true, results: '.vitest-results-browser.json', vitestArgs: [] },
+  // dcmtk: scripts/orthanc.mjs seeds the PACS with files patched by its dcmodify; nginx: the PACS's reverse proxy.
+  browser: { projects: ['browser'], packages: ['chromium', 'orthanc', 'orthanc-dicomweb', 'dcmtk', 'nginx'], pacs: true, results: '.vitest-results-browser.json', vitestArgs: [] },
 };
 
 /**

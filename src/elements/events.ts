@@ -204,6 +204,8 @@ export const SERIES_SELECT = 'sm-series-select';
 
 /** `<segmark-work-panel>`: open a recent document. */
 export const WORK_OPEN = 'sm-work-open';
+/** `<segmark-work-panel>`: open a document of the review queue (stored, or the host's). */
+export const REVIEW_QUEUE_OPEN = 'sm-review-queue-open';
 /** `<segmark-work-panel>`: delete a stored document (the user confirmed). */
 export const WORK_DELETE = 'sm-work-delete';
 /** `<segmark-work-panel>`: restore a version of the open document. */
@@ -306,6 +308,7 @@ export const EVENTS = {
   [VIEWPORT_TOOL_STATUS]: spec<{ status: ToolStatusCode }>(),
   [SERIES_SELECT]: spec<{ key: string }>(),
   [WORK_OPEN]: spec<{ id: string }>(),
+  [REVIEW_QUEUE_OPEN]: spec<{ id: string }>(),
   [WORK_DELETE]: spec<{ id: string }>(),
   [VERSION_RESTORE]: spec<{ id: number }>(),
   [VERSION_SAVE]: spec<NoDetail>(),

@@ -22,7 +22,7 @@ import { systemClock, type Clock } from './clock.js';
 import { isClosed, type OpenOptions, type SegmarkDb } from './db.js';
 import { addRevision, loadDocument, loadRevision } from './documents.js';
 import { loadReview } from './review.js';
-import { documentId, type DocId, type ReviewFields } from './schema.js';
+import { documentId, seriesKey, type DocId, type ReviewFields } from './schema.js';
 import { imagesDocId, sameImages, type SessionSeries } from './session-series.js';
 import { TabCoordinator, type ChannelConstructor, type LockManagerLike, type RoleReason, type TabRole } from './tabs.js';
 
@@ -93,6 +93,12 @@ export class DocumentSession<K extends object = object> {
   ready = false;
   /** The user's name, part of the stored document's key, recorded with each region. */
   user = '';
+  /**
+   * Another user's stored document to open instead of the user's own, for its
+   * series only (a reviewer opening a submitted document from the queue); any
+   * other series opens the user's own.
+   */
+  openAs: DocId | undefined;
   /** Off: nothing is written to or read from the store. */
   persist = true;
   /** Revisions kept per document. */
@@ -328,7 +334,9 @@ export class DocumentSession<K extends object = object> {
   private async restore(series: SessionSeries, key: K, shown: AnnotationDocument): Promise<boolean> {
     const db = await this.database();
     await this.close();
-    let docId = documentId(series.studyInstanceUID, series.seriesInstanceUID, this.user);
+    let docId = this.openAs?.startsWith(`${seriesKey(series.studyInstanceUID, series.seriesInstanceUID)}|`)
+      ? this.openAs
+      : documentId(series.studyInstanceUID, series.seriesInstanceUID, this.user);
     let document = shown;
     /** Read without error and not there (new, deleted, or evicted by the browser). */
     let missing = false;

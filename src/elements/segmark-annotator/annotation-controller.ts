@@ -137,6 +137,11 @@ export class AnnotationController implements ReactiveController {
     if (this.document) this.document.user = user;
   }
 
+  /** Another user's stored document to open for its series instead of the user's own (a reviewer's queue). */
+  set openAs(docId: DocId | undefined) {
+    this.documents.openAs = docId;
+  }
+
   /** Off: nothing is written to or read from the browser's storage. */
   get persist(): boolean {
     return this.documents.persist;

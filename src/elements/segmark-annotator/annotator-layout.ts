@@ -127,6 +127,12 @@ function renderSide(a: SegmarkAnnotator, win: WindowLevel, invert: boolean) {
       ? nothing
       : html`<div class="tab-panel" role="tabpanel" id="panel-work" aria-labelledby="tab-work" ?hidden=${shown !== 'work'}>
           <segmark-work-panel
+            .queue=${a.work.queue}
+            .reviewQueue=${a.role === 'reviewer' || a.work.hostQueued}
+            .afterApproval=${a.work.afterApproval}
+            .next=${a.work.next}
+            .openId=${a.work.openId}
+            @sm-review-queue-open=${(e: HTMLElementEventMap['sm-review-queue-open']) => void a.work.openQueued(e.detail.id, (id) => a.openWork(id))}
             .recent=${a.work.recent}
             .versions=${a.work.versions}
             .lang=${a.lang}

@@ -18,6 +18,7 @@ import type { VersionItem } from '../segmark-work-panel/segmark-work-panel.js';
 import type { DatasetCase } from '../../store/dataset-cases.js';
 import type { DatasetJobResult } from '../../session/dataset-job.js';
 import type { DatasetBuildOptions } from './dataset.js';
+import type { ReviewQueueEntry } from './work.js';
 import type { DatasetSummary } from '../../store/datasets.js';
 import type { DatasetDefinition } from '../../core/formats/dataset-definition.js';
 import { AnnotatorBase, seriesSummary } from './annotator-base.js';
@@ -222,6 +223,8 @@ export class SegmarkAnnotator extends AnnotatorBase {
 
   /** What the dialog's checklist says for a choice; also for hosts that build their own dialog. */
   exportChecklist(format: ExportFormat, options: ExportOptions = {}): ChecklistFinding[] { return this.exchange.checklist(format, options); }
+  /** Documents the portal offers for review, listed with those submitted in this browser in the Work tab's For review (oldest first); opening one calls its `open`, which loads it (e.g. its series and document). Replaces the previous list. */
+  setReviewQueue(items: readonly ReviewQueueEntry[]): void { this.work.setHostQueue(items); }
   /** Removes every cached image from this browser; stored annotations stay. */
   forgetCachedImages(): Promise<void> { return this.work.forgetImages(); }
   /** The stored documents of every series and user in this browser, as cases a dataset can be built from (the Dataset panel's list). */

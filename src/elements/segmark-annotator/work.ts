@@ -1,20 +1,45 @@
 /**
- * The annotator's stored work: the recent-work list, the open document's
- * versions, and (when the host allows it) the image cache that lets recent
- * work reopen without picking its files again.
+ * The annotator's stored work: a reviewer's queue (submitted documents stored
+ * here and those the host gives, oldest submission first, and the next one
+ * after an approval), the recent-work list, the open document's versions, and
+ * (when the host allows it) the image cache that lets recent work reopen
+ * without picking its files again.
  */
 import type { ReactiveController, ReactiveControllerHost } from 'lit';
 import { toSegmarkError, type SegmarkError } from '../../core/errors.js';
 import type { LoadSource } from '../../core/dicom/sources.js';
 import type { Volume } from '../../core/dicom/volume.js';
+import { mergeQueue, nextInQueue, type QueueItem } from '../../core/review/queue.js';
 import { listDocuments, listRevisions } from '../../store/documents.js';
+import { listSubmitted } from '../../store/review-queue.js';
 import { eraseFromStore } from '../../store/erase.js';
 import { cachedSeries, cacheSeries, loadCachedSeries, seriesFiles } from '../../store/image-cache.js';
 import { seriesKey } from '../../store/schema.js';
 import type { RecentWorkItem, VersionItem } from '../segmark-work-panel/segmark-work-panel.js';
 import type { AnnotationController } from './annotation-controller.js';
 
+/** A document the host page offers for review (`setReviewQueue`); the host opens it, e.g. loads its series and its document. */
+export interface ReviewQueueEntry {
+  /** The host's id of the document (a stored document's id, `study|series|user`, stands for that one). */
+  id: string;
+  title?: string;
+  /** Who submitted it. */
+  annotator?: string;
+  /** When it was submitted: ms since 1970 or an ISO 8601 instant (the queue lists the oldest first). */
+  submittedAt?: number | string;
+  /** Labels with outlines, outlines, and the verified share (0–1), when the host knows them. */
+  labels?: number;
+  outlines?: number;
+  verifiedShare?: number;
+  /** Opens the document in this annotator. */
+  open: () => Promise<void> | void;
+}
+
 export class WorkController implements ReactiveController {
+  /** Documents waiting for review: stored here and the host's, oldest submission first. */
+  queue: QueueItem[] = [];
+  /** The open document was approved since it was opened: the panel offers the next one. */
+  afterApproval = false;
   recent: RecentWorkItem[] = [];
   versions: VersionItem[] = [];
   /** Bytes of cached images; undefined when the cache is off or unread. */
@@ -23,6 +48,13 @@ export class WorkController implements ReactiveController {
   private cached = new Set<string>();
   private refreshing: Promise<void> | undefined;
   private again = false;
+  private stored: QueueItem[] = [];
+  /** The host's queue, by id; undefined until the host gives one. */
+  private hostItems: Map<string, ReviewQueueEntry> | undefined;
+  /** Queue items approved here in this session (the next document skips them until the store says so too). */
+  private readonly done = new Set<string>();
+  /** The host's item opened last from the queue (the store knows nothing of it). */
+  private hostOpen: string | undefined;
 
   constructor(
     private readonly host: ReactiveControllerHost,
@@ -32,7 +64,60 @@ export class WorkController implements ReactiveController {
     host.addController(this);
   }
 
-  hostConnected(): void {}
+  hostConnected(): void {
+    if (this.host instanceof EventTarget) this.host.addEventListener('segmark-status', this.onStatus);
+  }
+
+  hostDisconnected(): void {
+    if (this.host instanceof EventTarget) this.host.removeEventListener('segmark-status', this.onStatus);
+  }
+
+  /** Whether the host gave a review queue (the panel then shows it whatever the role). */
+  get hostQueued(): boolean {
+    return this.hostItems !== undefined;
+  }
+
+  /** The open document's queue id: the host's item opened last, else the stored document's id. */
+  get openId(): string | undefined {
+    return this.hostOpen ?? this.annotations.documentKey;
+  }
+
+  /** What Next document opens: the first queued item that is not open and not approved here. */
+  get next(): QueueItem | undefined {
+    return nextInQueue(this.queue, this.openId, this.done);
+  }
+
+  /** The host's documents for review, merged into the queue (replacing those it gave before). */
+  setHostQueue(entries: readonly ReviewQueueEntry[]): void {
+    this.hostItems = new Map(entries.map((e) => [e.id, e]));
+    this.merge();
+    void this.refresh();
+  }
+
+  /**
+   * Opens a queued document: the host's item through its own `open`; a stored one
+   * as the document of its submitter (not the reviewer's own of that series),
+   * through `openStored` — from the image cache, or asking for its files.
+   */
+  async openQueued(id: string, openStored: (docId: string) => Promise<void>): Promise<void> {
+    const entry = this.hostItems?.get(id);
+    this.afterApproval = false;
+    this.host.requestUpdate();
+    try {
+      if (entry) {
+        this.hostOpen = id;
+        this.annotations.openAs = undefined;
+        await entry.open();
+      } else {
+        this.hostOpen = undefined;
+        this.annotations.openAs = id;
+        await openStored(id);
+      }
+    } catch (error) {
+      this.onError(toSegmarkError(error, 'internal'));
+    }
+    await this.refresh();
+  }
 
   /** Reads both lists from the store again (calls during a refresh are folded into one more). */
   refresh(): Promise<void> {
@@ -130,12 +215,41 @@ export class WorkController implements ReactiveController {
     }
   }
 
+  /** After an approval, the panel offers the next document; the approved one leaves the queue once it is stored. */
+  private readonly onStatus = (e: Event): void => {
+    const { status } = (e as HTMLElementEventMap['segmark-status']).detail;
+    this.afterApproval = status === 'approved';
+    const open = this.openId;
+    if (this.afterApproval && open !== undefined) this.done.add(open);
+    this.host.requestUpdate();
+    void this.annotations.flush().finally(() => this.refresh());
+  };
+
+  private merge(): void {
+    const host = [...(this.hostItems?.values() ?? [])].map(
+      (e): QueueItem => ({
+        id: e.id,
+        title: e.title ?? '',
+        annotator: e.annotator,
+        submittedAt: submittedTime(e.submittedAt),
+        labels: e.labels,
+        outlines: e.outlines,
+        verifiedShare: e.verifiedShare,
+        source: 'host',
+      }),
+    );
+    this.queue = mergeQueue(this.stored, host);
+    this.host.requestUpdate();
+  }
+
   private async read(): Promise<void> {
     const db = await this.annotations.storedDb();
     if (!db) return;
     const current = this.annotations.documentKey;
     try {
-      const [documents, images] = await Promise.all([listDocuments(db), cachedSeries(db)]);
+      const [documents, images, submitted] = await Promise.all([listDocuments(db), cachedSeries(db), listSubmitted(db)]);
+      this.stored = submitted;
+      this.merge();
       this.cached = new Set(images.map((i) => i.key));
       this.cacheBytes = images.reduce((sum, i) => sum + i.totalBytes, 0);
       this.recent = documents
@@ -158,4 +272,9 @@ export class WorkController implements ReactiveController {
     }
     this.host.requestUpdate();
   }
+}
+
+function submittedTime(value: number | string | undefined): number | undefined {
+  const ms = typeof value === 'string' ? Date.parse(value) : value;
+  return ms !== undefined && Number.isFinite(ms) ? ms : undefined;
 }

@@ -1,9 +1,10 @@
 import { LitElement, css, html, nothing } from 'lit';
 import { property, state } from 'lit/decorators.js';
-import { IMAGES_FORGET, VERSION_RESTORE, VERSION_SAVE, WORK_DELETE, WORK_OPEN, WORK_REFRESH, emit } from '../events.js';
+import { IMAGES_FORGET, REVIEW_QUEUE_OPEN, VERSION_RESTORE, VERSION_SAVE, WORK_DELETE, WORK_OPEN, WORK_REFRESH, emit } from '../events.js';
 import { formatText, toLocale } from '../../core/text.js';
 import { workStrings } from '../../text/work.js';
 import { panelButtonStyles } from '../panel-styles.js';
+import type { QueueItem } from '../../core/review/queue.js';
 
 /** A stored document, as the recent-work list shows it. */
 export interface RecentWorkItem {
@@ -32,16 +33,19 @@ export interface VersionItem {
 const FORGET = 'forget-images';
 
 /**
- * The work stored in this browser: recent documents (open or delete) and the
- * versions of the open document (restore, or save one now).
+ * The work stored in this browser: for a reviewer, the documents waiting for
+ * review (oldest submission first, and the next one after an approval);
+ * recent documents (open or delete) and the versions of the open document
+ * (restore, or save one now).
  *
+ * @fires sm-review-queue-open - detail `{ id }`: open a document of the review queue (an item's Open, or Next document)
  * @fires sm-work-open - detail `{ id }`: open a recent document
  * @fires sm-work-delete - detail `{ id }`: delete a stored document (after the user confirmed)
  * @fires sm-version-restore - detail `{ id }`: restore a version of the open document
  * @fires sm-version-save - keep the open document as a version now
  * @fires sm-work-refresh - the panel was opened: its lists should be refreshed
  * @fires sm-images-forget - remove every cached image from the browser (after the user confirmed)
- * @csspart section - each of the two lists
+ * @csspart section - each of the lists (for review, recent work, versions)
  *
  * @tagname segmark-work-panel
  */
@@ -65,10 +69,21 @@ export class SegmarkWorkPanel extends LitElement {
     .empty { color: var(--segmark-muted-color, #8a94a6); margin: 4px 0; }
     .current { color: var(--segmark-accent-color, #4da3ff); }
     .save { margin-top: 4px; }
+    .next { display: flex; gap: 6px; align-items: center; margin: 4px 0 0; }
     .cache { display: flex; gap: 6px; align-items: center; justify-content: space-between; margin: 6px 0 0; color: var(--segmark-muted-color, #8a94a6); }
   `,
   ];
 
+  /** Documents waiting for review, in the order to review them. */
+  @property({ attribute: false }) queue: QueueItem[] = [];
+  /** Show the For review section (the user reviews, or the host gave a queue). */
+  @property({ type: Boolean, attribute: 'review-queue' }) reviewQueue = false;
+  /** The open document was just approved: offer the next one (`next`), or say the queue is done. */
+  @property({ type: Boolean, attribute: 'after-approval' }) afterApproval = false;
+  /** The queue item Next document opens. */
+  @property({ attribute: false }) next: QueueItem | undefined;
+  /** The id of the open document (marked in the queue). */
+  @property({ attribute: false }) openId: string | undefined;
   @property({ attribute: false }) recent: RecentWorkItem[] = [];
   @property({ attribute: false }) versions: VersionItem[] = [];
   @property() override lang = 'en';
@@ -82,10 +97,16 @@ export class SegmarkWorkPanel extends LitElement {
   @state() private arming: string | undefined;
   private disarm: ReturnType<typeof setTimeout> | undefined;
 
+  override updated(changed: Map<string, unknown>): void {
+    // The section opens shown: its list is read when it appears (no toggle by the user).
+    if (changed.has('reviewQueue') && this.reviewQueue) emit(this, WORK_REFRESH, {});
+  }
+
   override render() {
     const t = workStrings(this.lang);
     const time = new Intl.DateTimeFormat(toLocale(this.lang), { dateStyle: 'short', timeStyle: 'short' });
     return html`
+      ${this.reviewQueue ? this.renderQueue(time) : nothing}
       <details part="section" class="recent" @toggle=${this.onToggle}>
         <summary>${t.recent}</summary>
         ${this.recent.length === 0
@@ -133,6 +154,43 @@ export class SegmarkWorkPanel extends LitElement {
           </details>`
         : nothing}
     `;
+  }
+
+  private renderQueue(time: Intl.DateTimeFormat) {
+    const t = workStrings(this.lang);
+    const count = (n: number | undefined, one: string, many: string) => (n === undefined ? [] : [n === 1 ? one : formatText(many, { count: String(n) })]);
+    return html`<details part="section" class="review-queue" open @toggle=${this.onToggle}>
+      <summary>${t.forReview}</summary>
+      ${this.afterApproval
+        ? html`<p class="next">
+            ${this.next
+              ? html`<button class="next-document" title=${t.nextHint} @click=${() => emit(this, REVIEW_QUEUE_OPEN, { id: this.next!.id })}>${t.nextDocument}</button>
+                  <span translate="no">${this.next.title || '—'}</span>`
+              : html`<span class="done">${t.queueDone}</span>`}
+          </p>`
+        : nothing}
+      ${this.queue.length === 0
+        ? html`<p class="empty">${t.queueEmpty}</p>`
+        : html`<ul>
+            ${this.queue.map((q) => {
+              const meta = [
+                ...(q.annotator ? [formatText(t.submittedBy, { name: q.annotator })] : []),
+                ...(q.submittedAt !== undefined ? [time.format(q.submittedAt)] : []),
+                ...count(q.labels, t.labelsOne, t.labels),
+                ...count(q.outlines, t.outlinesOne, t.outlines),
+                ...(q.verifiedShare !== undefined ? [formatText(t.verified, { percent: String(Math.round(100 * q.verifiedShare)) })] : []),
+              ];
+              const open = q.id === this.openId;
+              return html`<li data-id=${q.id}>
+                <span class="name"><span translate="no">${q.title || '—'}</span> ${open ? html`<span class="current">(${t.current})</span>` : nothing}</span>
+                <span class="meta">${meta.join(' · ')}</span>
+                <span class="actions">
+                  <button class="open" title=${t.openQueuedHint} ?disabled=${open} @click=${() => emit(this, REVIEW_QUEUE_OPEN, { id: q.id })}>${t.open}</button>
+                </span>
+              </li>`;
+            })}
+          </ul>`}
+    </details>`;
   }
 
   private onToggle(e: Event): void {
