@@ -123,6 +123,61 @@ export async function seriesMetadata(source: DicomWebSource, studyInstanceUID: s
   return list;
 }
 
+/** An instance of a series as a QIDO-RS search lists it: enough to choose which one to open first. */
+export interface InstanceResult {
+  sopInstanceUID: string;
+  instanceNumber: number | undefined;
+}
+
+/**
+ * How many instances a series holds, from a QIDO-RS series search (answered
+ * from the server's database; Orthanc opens no file for it). Rejects with
+ * `pacs-not-found` when the study has no such series; undefined when the
+ * server does not say.
+ */
+export async function seriesInstanceCount(source: DicomWebSource, studyInstanceUID: string, seriesInstanceUID: string, signal?: AbortSignal): Promise<number | undefined> {
+  const url = displayUrl(`${rootOf(source)}/studies/${studyInstanceUID}/series`);
+  const queryParams = { SeriesInstanceUID: seriesInstanceUID, includefield: '00201209' };
+  const body = await dicomWebRequest(source, { method: 'GET', url, signal }, (client, request) => client.searchForSeries({ studyInstanceUID, queryParams, request }));
+  const found = dataSets(body, url).find((ds) => jsonString(ds, '0020000E') === seriesInstanceUID);
+  if (!found) throw new SegmarkError('pacs-not-found', 'the study has no such series', { file: displayUrl(`${url}/${seriesInstanceUID}`), params: { status: 204 } });
+  return jsonNumber(found, '00201209');
+}
+
+/**
+ * A QIDO-RS search of a series' instances with `query` (e.g. `{ InstanceNumber: '150', limit: '1' }`).
+ * Only what is asked for: Orthanc reads the file of each instance it lists, so the whole list of a
+ * large series takes as long as its metadata.
+ */
+export async function searchInstances(
+  source: DicomWebSource,
+  studyInstanceUID: string,
+  seriesInstanceUID: string,
+  query: Record<string, string>,
+  signal?: AbortSignal,
+): Promise<InstanceResult[]> {
+  const url = displayUrl(`${rootOf(source)}/studies/${studyInstanceUID}/series/${seriesInstanceUID}/instances`);
+  const body = await dicomWebRequest(source, { method: 'GET', url, signal }, (client, request) =>
+    client.searchForInstances({ studyInstanceUID, seriesInstanceUID, queryParams: query, request }),
+  );
+  return dataSets(body, url)
+    .map((ds) => ({ sopInstanceUID: jsonString(ds, '00080018'), instanceNumber: jsonNumber(ds, '00200013') }))
+    .filter((i) => i.sopInstanceUID !== '');
+}
+
+/** WADO-RS metadata of one instance (DICOM JSON). */
+export async function instanceMetadata(
+  source: DicomWebSource,
+  uids: { studyInstanceUID: string; seriesInstanceUID: string; sopInstanceUID: string },
+  signal?: AbortSignal,
+): Promise<DicomJson> {
+  const url = displayUrl(`${rootOf(source)}/studies/${uids.studyInstanceUID}/series/${uids.seriesInstanceUID}/instances/${uids.sopInstanceUID}/metadata`);
+  const body = await dicomWebRequest(source, { method: 'GET', url, signal }, (client, request) => client.retrieveInstanceMetadata({ ...uids, request }));
+  const [ds] = dataSets(body, url);
+  if (!ds) throw new SegmarkError('pacs-not-found', 'the instance has no metadata', { file: url, params: { status: 204 } });
+  return ds;
+}
+
 /**
  * Frames 1…count of an instance, in whatever transfer syntax the server stores
  * them (`transfer-syntax=*`): compressed frames are passed through to our

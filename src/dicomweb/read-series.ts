@@ -1,21 +1,33 @@
 /**
  * Reads one series from a PACS into the instances the loader assembles, the
- * way `readInstances` reads files: the metadata in one request, then each
- * instance's frames, the middle one first (so its image can be shown at once)
- * and the rest with a bounded number of requests in flight, with progress,
- * cancellation and per-instance errors that do not stop the others. Errors
- * that would hit every request (access refused, PACS gone) end the read.
+ * way `readInstances` reads files: the middle instance first, from its own
+ * metadata and frames, so its image is on screen while the server still
+ * gathers the series' metadata; then, from that metadata, every other
+ * instance's frames with a bounded number of requests in flight, with
+ * progress, cancellation and per-instance errors that do not stop the others.
+ * Errors that would hit every request (access refused, PACS gone) end the read.
  *
- * The budgets (`limits`) are checked from the metadata before any frame is
- * fetched: an instance whose frame is over the frame budget is refused alone,
- * a series over the voxel budget as a whole; the series' bytes are counted as
- * frames arrive, and past the budget the read stops.
+ * The requests, in order: a QIDO-RS series search (how many instances; one
+ * request alone, so a refused token is met once), then at the same time the
+ * series' WADO-RS metadata and, for the first image, a QIDO-RS search of the
+ * middle instance by number, its metadata and its frames. Servers answer
+ * searches from their database, but the series' metadata by reading every
+ * file: on Orthanc about a second for 300 CT slices, which the first image no
+ * longer waits for.
+ *
+ * The budgets (`limits`) are checked from metadata before frames are fetched:
+ * the first image's frame only when it is within the frame budget and a series
+ * of that many instances like it within the voxel budget; every other frame
+ * after the series' metadata has been checked (an instance whose frame is over
+ * the frame budget is refused alone, a series over the voxel budget as a
+ * whole). The series' bytes are counted as frames arrive, and past the budget
+ * the read stops.
  */
 import type { ReadHooks, ReadResult } from '../core/dicom/loader.js';
 import { isAbort, throwIfAborted, toSegmarkError } from '../core/errors.js';
 import { mapLimit } from '../core/util/concurrency.js';
 import { checkFrame, checkSeriesBytes, checkSeriesVoxels, resolveLimits } from '../core/dicom/limits.js';
-import { instanceFrames, seriesMetadata } from './client.js';
+import { instanceFrames, instanceMetadata, searchInstances, seriesInstanceCount, seriesMetadata, type InstanceResult } from './client.js';
 import { instanceFromMetadata, isImageMetadata, jsonNumber, jsonString, type DicomJson } from './dicom-json.js';
 import { rootOf, type DicomWebSource } from './request.js';
 import { displayUrl } from '../core/util/display-url.js';
@@ -48,10 +60,93 @@ async function read(source: DicomWebSource, series: SeriesRef, stop: AbortContro
   const { onProgress, onError, onInstance, afterFirst } = hooks;
   const signal = stop.signal;
   const limits = resolveLimits(hooks.limits);
-  const metadata = await seriesMetadata(source, series.studyInstanceUID, series.seriesInstanceUID, signal);
   const result: ReadResult = { instances: [], skipped: [], failed: 0 };
   const seriesUrl = `${rootOf(source)}/studies/${series.studyInstanceUID}/series/${series.seriesInstanceUID}`;
   const nameOf = (ds: DicomJson): string => displayUrl(`${seriesUrl}/instances/${jsonString(ds, '00080018')}`);
+  let done = 0;
+  let bytesDone = 0;
+  let total = 0;
+  const progress = (): void => {
+    // Sizes are not known before the frames arrive: the total is extrapolated from what came so far.
+    if (total > 0 && done > 0) onProgress?.({ phase: 'read', done, total, bytesDone, bytesTotal: Math.round((bytesDone / done) * total) });
+  };
+  /** Ends the read on a failure every further request would meet too; false for one to report and go on. */
+  const fatal = (error: unknown, e: { code: string }): boolean => FATAL.has(e.code) || isAbort(error) || signal.aborted;
+
+  /** Fetches the frames of one instance and hands it on. */
+  const readOne = async (ds: DicomJson): Promise<void> => {
+    throwIfAborted(signal);
+    const uids = { ...series, sopInstanceUID: jsonString(ds, '00080018') };
+    const name = nameOf(ds);
+    try {
+      const { frames, transferSyntaxUID, bytes } = await instanceFrames(source, uids, jsonNumber(ds, '00280008') ?? 1, signal);
+      bytesDone += bytes;
+      checkSeriesBytes(bytesDone, limits.seriesBytes, done + 1, displayUrl(seriesUrl));
+      const instance = instanceFromMetadata(ds, frames, transferSyntaxUID, name);
+      result.instances.push(instance);
+      onInstance?.(instance);
+    } catch (error) {
+      const e = toSegmarkError(error, 'internal', name);
+      if (fatal(error, e)) {
+        stop.abort(e);
+        throw e;
+      }
+      result.failed++;
+      onError?.(e);
+    }
+    done++;
+    progress();
+  };
+
+  /**
+   * The middle instance of the series, found by its instance number (which approximates slice
+   * order; numbered from 1 as scanners do, else the one at the middle of the server's own order),
+   * from its own metadata and frames. Its frame is fetched only when it is within the frame budget
+   * and a series of `count` instances like it is within the voxel budget; otherwise (or when it
+   * cannot be found) it is left to the series' metadata, which checks and reports every instance.
+   * Resolves, once its image is on screen (`afterFirst`), with its SOP Instance UID; undefined when
+   * there was no early image.
+   */
+  const firstImage = async (count: number): Promise<string | undefined> => {
+    const at = Math.floor(count / 2);
+    const search = (query: Record<string, string>): Promise<InstanceResult[]> =>
+      searchInstances(source, series.studyInstanceUID, series.seriesInstanceUID, query, signal);
+    let found: { sopInstanceUID: string; ds: DicomJson } | undefined;
+    try {
+      const middle = (await search({ InstanceNumber: String(at + 1), limit: '1' }))[0] ?? (await search({ offset: String(at), limit: '1' }))[0];
+      if (middle) found = { sopInstanceUID: middle.sopInstanceUID, ds: await instanceMetadata(source, { ...series, sopInstanceUID: middle.sopInstanceUID }, signal) };
+    } catch (error) {
+      const e = toSegmarkError(error, 'internal');
+      if (fatal(error, e)) {
+        stop.abort(e);
+        throw e;
+      }
+    }
+    if (!found) return undefined;
+    const { ds, sopInstanceUID } = found;
+    if (!isImageMetadata(ds) || jsonString(ds, '00080018') !== sopInstanceUID) return undefined;
+    const rows = jsonNumber(ds, '00280010') ?? 0;
+    const columns = jsonNumber(ds, '00280011') ?? 0;
+    const frames = Math.max(1, jsonNumber(ds, '00280008') ?? 1);
+    try {
+      checkFrame(rows, columns, limits.frameVoxels, nameOf(ds));
+      checkSeriesVoxels(rows * columns * frames * count, limits.seriesVoxels, `${count} image(s)`, displayUrl(seriesUrl));
+    } catch {
+      return undefined;
+    }
+    // Fetched (or failed and reported) once: the series' metadata does not bring it back.
+    await readOne(ds);
+    if (afterFirst) await afterFirst();
+    return sopInstanceUID;
+  };
+
+  const count = await seriesInstanceCount(source, series.studyInstanceUID, series.seriesInstanceUID, signal);
+  // Asked for now, awaited after the first image (a failure is met there, after the first image's own).
+  const metadataRequest = seriesMetadata(source, series.studyInstanceUID, series.seriesInstanceUID, signal);
+  metadataRequest.catch(() => {});
+  const first = count ? await firstImage(count) : undefined;
+  const metadata = await metadataRequest;
+
   const images: DicomJson[] = [];
   let voxels = 0;
   for (const ds of metadata) {
@@ -71,49 +166,21 @@ async function read(source: DicomWebSource, series: SeriesRef, stop: AbortContro
     voxels += rows * columns * Math.max(1, jsonNumber(ds, '00280008') ?? 1);
     images.push(ds);
   }
-  // Refused from the metadata, before a single frame is fetched.
+  // Refused from the metadata, before any frame but the first image's is fetched.
   checkSeriesVoxels(voxels, limits.seriesVoxels, `${images.length} image(s)`, displayUrl(seriesUrl));
-  // Instance number order approximates slice order, so the middle of it is near the middle slice.
-  images.sort((a, b) => (jsonNumber(a, '00200013') ?? 0) - (jsonNumber(b, '00200013') ?? 0));
-  const total = images.length;
-  let done = 0;
-  let bytesDone = 0;
-
-  const readOne = async (ds: DicomJson): Promise<void> => {
-    throwIfAborted(signal);
-    const uids = { ...series, sopInstanceUID: jsonString(ds, '00080018') };
-    const name = nameOf(ds);
-    try {
-      const { frames, transferSyntaxUID, bytes } = await instanceFrames(source, uids, jsonNumber(ds, '00280008') ?? 1, signal);
-      bytesDone += bytes;
-      checkSeriesBytes(bytesDone, limits.seriesBytes, done + 1, displayUrl(seriesUrl));
-      const instance = instanceFromMetadata(ds, frames, transferSyntaxUID, name);
-      result.instances.push(instance);
-      onInstance?.(instance);
-    } catch (error) {
-      const e = toSegmarkError(error, 'internal', name);
-      if (FATAL.has(e.code) || isAbort(error) || signal.aborted) {
-        stop.abort(e);
-        throw e;
-      }
-      result.failed++;
-      onError?.(e);
-    }
-    done++;
-    // Sizes are not known before the frames arrive: the total is extrapolated from what came so far.
-    onProgress?.({ phase: 'read', done, total, bytesDone, bytesTotal: Math.round((bytesDone / done) * total) });
-  };
-
-  const middle = images[Math.floor(images.length / 2)];
-  if (middle) await readOne(middle);
-  if (afterFirst) await afterFirst();
+  total = images.length;
+  const rest = images.filter((ds) => jsonString(ds, '00080018') !== first);
+  if (first === undefined) {
+    // No early image: the middle one by instance number first, as with files.
+    rest.sort((a, b) => (jsonNumber(a, '00200013') ?? 0) - (jsonNumber(b, '00200013') ?? 0));
+    const middle = rest.splice(Math.floor(rest.length / 2), 1)[0];
+    if (middle) await readOne(middle);
+    if (afterFirst) await afterFirst();
+  } else {
+    progress();
+  }
   const concurrency = Math.max(1, source.concurrency ?? DEFAULT_CONCURRENCY);
-  await mapLimit(
-    images.filter((ds) => ds !== middle),
-    concurrency,
-    readOne,
-    signal,
-  );
+  await mapLimit(rest, concurrency, readOne, signal);
   throwIfAborted(signal);
   return result;
 }

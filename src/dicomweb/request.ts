@@ -47,6 +47,7 @@ export interface Client {
   searchForSeries(options: { studyInstanceUID?: string; queryParams?: Record<string, string>; request: ClientRequest }): Promise<unknown>;
   searchForInstances(options: { studyInstanceUID?: string; seriesInstanceUID?: string; queryParams?: Record<string, string>; request: ClientRequest }): Promise<unknown>;
   retrieveSeriesMetadata(options: { studyInstanceUID: string; seriesInstanceUID: string; request: ClientRequest }): Promise<unknown>;
+  retrieveInstanceMetadata(options: { studyInstanceUID: string; seriesInstanceUID: string; sopInstanceUID: string; request: ClientRequest }): Promise<unknown>;
   retrieveInstanceFrames(options: {
     studyInstanceUID: string;
     seriesInstanceUID: string;
