@@ -164,7 +164,7 @@ async function main() {
       if (st.skip || interrupted) continue;
       const t = Date.now();
       try {
-        const r = await runScenario(browser, vite.url, s.id, files, { ...common, steps: STEPS, warmup: false, params: st.params });
+        const r = await runScenario(browser, vite.url, s.id, files, { ...common, steps: STEPS, warmup: false, params: st.params, sampleMemory: s.sampleMemory === true });
         if (r.skip) {
           st.errors.push(r.skip);
           continue;

@@ -106,3 +106,25 @@ export function cpuMsBetween(before, after) {
   for (const [pid, t] of after) ticks += t - (before.get(pid) ?? 0);
   return ticks * 10; // USER_HZ = 100
 }
+
+/**
+ * Memory of the bench's Chromium: the proportional set size (shared pages
+ * split between the processes that map them) summed over every descendant
+ * process whose command is Chromium's — browser, GPU, utility and renderer
+ * processes, whose threads include the web workers. Null without /proc.
+ */
+export function browserMemoryBytes(rootPid = process.pid) {
+  const pids = descendantsTicks(rootPid);
+  if (!pids) return null;
+  let kb = 0;
+  for (const pid of pids.keys()) {
+    try {
+      if (!/chrom/i.test(readFileSync(`/proc/${pid}/comm`, 'utf8'))) continue;
+      const pss = /^Pss:\s+(\d+) kB/m.exec(readFileSync(`/proc/${pid}/smaps_rollup`, 'utf8'));
+      if (pss) kb += Number(pss[1]);
+    } catch {
+      // exited meanwhile
+    }
+  }
+  return kb * 1024;
+}

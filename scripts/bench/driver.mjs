@@ -6,7 +6,7 @@ import { createServer } from 'node:net';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { chromium } from 'playwright';
-import { cpuMsBetween, descendantsTicks } from './cpu.mjs';
+import { browserMemoryBytes, cpuMsBetween, descendantsTicks } from './cpu.mjs';
 
 /**
  * Node side of one scenario, `scripts/bench/scenarios/<id>.mjs`; its page side is `<id>.ts`.
@@ -23,6 +23,8 @@ import { cpuMsBetween, descendantsTicks } from './cpu.mjs';
  *   optional: starts what the scenario needs outside the page (a server), before vite starts; not timed
  * @property {() => Promise<void>} [stop]
  *   optional: stops it again; called once at the end, also after a failure or Ctrl+C
+ * @property {boolean} [sampleMemory]
+ *   optional: sample the browser's memory during load; adds `peakMemoryMb` and `baseMemoryMb` to the metrics
  */
 
 /**
@@ -147,6 +149,22 @@ async function heapBytes(cdp) {
   };
 }
 
+/**
+ * Samples the browser's memory (all its processes, `browserMemoryBytes`)
+ * every 50 ms until stopped; `stop()` gives the peak and the first sample in MB.
+ */
+function sampleBrowserMemory() {
+  const base = browserMemoryBytes();
+  let peak = base ?? 0;
+  const timer = setInterval(() => (peak = Math.max(peak, browserMemoryBytes() ?? 0)), 50);
+  return {
+    stop() {
+      clearInterval(timer);
+      return base === null ? { peakMemoryMb: null, baseMemoryMb: null } : { peakMemoryMb: peak / 1e6, baseMemoryMb: base / 1e6 };
+    },
+  };
+}
+
 function withTimeout(promise, ms, what) {
   let timer;
   return Promise.race([
@@ -161,7 +179,7 @@ function withTimeout(promise, ms, what) {
  * baseline, timed load, heap, afterLoad.
  * Returns `{ skip }` or `{ metrics, heap: { before, after }, notes }`; throws on failure.
  */
-export async function runScenario(browser, url, id, files, { rows, columns, steps, warmup, voxelBytes, beforeClose, params = {}, timeoutMs = 150_000 }) {
+export async function runScenario(browser, url, id, files, { rows, columns, steps, warmup, voxelBytes, beforeClose, params = {}, timeoutMs = 150_000, sampleMemory = false }) {
   const context = await browser.newContext({ viewport: { width: 1280, height: 900 } });
   const notes = new Set();
   try {
@@ -180,8 +198,10 @@ export async function runScenario(browser, url, id, files, { rows, columns, step
     if (setup.skip) return { skip: setup.skip };
     const before = await heapBytes(cdp);
     const ticks = descendantsTicks();
-    const loaded = await step('load', () => window.segmarkBench.load());
+    const memory = sampleMemory ? sampleBrowserMemory() : undefined;
+    const loaded = await step('load', () => window.segmarkBench.load()).finally(() => memory?.stop());
     const loadCpuMs = cpuMsBetween(ticks, descendantsTicks());
+    if (memory) Object.assign(loaded, memory.stop());
     const after = await heapBytes(cdp);
     const workers = page.workers().length;
     if (workers > 0 && !warmup) notes.add(`${id}: ${workers} web worker(s) alive after load; their heaps are not in the heap ratio`);
