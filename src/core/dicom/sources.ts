@@ -30,9 +30,23 @@ export function sourceName(source: LoadSource): string {
   return source.name;
 }
 
+/**
+ * Sizes already asked, by blob. A blob's size never changes, and asking a
+ * picked File for it can cost a trip to the browser process, so one load asks
+ * each file once (for the progress total) and reuses the answer to plan and
+ * split its batched reads.
+ */
+const sizes = new WeakMap<Blob, number>();
+
 export function sourceSize(source: LoadSource): number {
   if ('url' in source) return 0;
-  return 'blob' in source ? source.blob.size : source.size;
+  const blob = 'blob' in source ? source.blob : source;
+  let size = sizes.get(blob);
+  if (size === undefined) {
+    size = blob.size;
+    sizes.set(blob, size);
+  }
+  return size;
 }
 
 export async function readSource(source: LoadSource, signal?: AbortSignal): Promise<Uint8Array> {
@@ -190,8 +204,8 @@ export async function readBlobBatch(batch: readonly LoadSource[]): Promise<Sourc
   if (blobs.some((b) => b === undefined)) throw new TypeError('readBlobBatch takes blobs only');
   const all = new Uint8Array(await new Blob(blobs as Blob[]).arrayBuffer());
   let offset = 0;
-  return batch.map((source, i) => {
-    const size = blobs[i]!.size;
+  return batch.map((source) => {
+    const size = sourceSize(source);
     const bytes = all.subarray(offset, offset + size);
     offset += size;
     return { name: sourceName(source), bytes };

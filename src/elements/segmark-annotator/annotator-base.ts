@@ -41,6 +41,7 @@ import { refinePanelStyles } from './refine-panel.js';
 import { SeriesLoader } from './series-loader.js';
 import type { LoadLimitsInit } from '../../core/dicom/limits.js';
 import { WorkController } from './work.js';
+import { DocumentExchange } from './document-exchange.js';
 
 /** A toggle key held at least this long (ms) acts only while held. */
 const HOLD_MS = 400;
@@ -73,8 +74,11 @@ export class AnnotatorBase extends LitElement {
   readonly annotations = new AnnotationController(this, (change) => {
     for (const view of this.views()) view.redraw();
     this.renderRoot.querySelectorAll('segmark-reformat').forEach((r) => r.redraw());
-    this.session.emit('segmark-change', { ...change });
-    this.review.changed(change, this.session.document);
+    const document = this.session.document;
+    const revision = document?.revision ?? 0;
+    const changed = (document?.lastChanged ?? []).map((c) => ({ labelId: c.labelId, slice: c.slice }));
+    this.session.emit('segmark-change', { labelId: change.labelId, slice: change.slice, kind: change.kind, revision, changed });
+    this.review.changed(change, document);
   });
   /** @internal */
   readonly work = new WorkController(this, this.annotations, (e) => this.session.reportError(e));
@@ -97,6 +101,9 @@ export class AnnotatorBase extends LitElement {
     readMask: (bytes, target, file) => this.exchange.runner.readMask(bytes, target, file),
     cancelTool: () => this.cancelTools(),
   });
+
+  /** `getDocument` and `openDocument`, and review-record revisions. @internal */
+  readonly documentExchange = new DocumentExchange(this);
 
   /** What the command table acts on: the session, the main view, and what only this element can do. @internal */
   readonly commands: CommandContext = {
