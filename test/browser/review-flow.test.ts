@@ -87,3 +87,88 @@ describe('notices are readable in both themes', () => {
     });
   }
 });
+
+/** The centre of `el` in the test page's CSS pixels, for the real mouse. */
+function centreOf(el: Element): [number, number] {
+  const r = el.getBoundingClientRect();
+  return [r.left + r.width / 2, r.top + r.height / 2];
+}
+
+function labelPanel(a: SegmarkAnnotator) {
+  return a.shadowRoot!.querySelector('segmark-label-panel')!;
+}
+
+async function settle(a: SegmarkAnnotator): Promise<void> {
+  await a.updateComplete;
+  await labelPanel(a).updateComplete;
+  await frames(1);
+}
+
+describe('keys reach the slice wherever the reviewer is', () => {
+  it('after the page loads, with the body focused and no click inside, ↓ and ↑ change the slice', async () => {
+    const a = await open();
+    (document.activeElement as HTMLElement | null)?.blur();
+    expect(document.activeElement).toBe(document.body);
+    const start = a.slice;
+    await userEvent.keyboard('{ArrowDown}');
+    await settle(a);
+    const after = a.slice;
+    expect(after).not.toBe(start);
+    await userEvent.keyboard('{ArrowUp}');
+    await settle(a);
+    expect(a.slice).toBe(start);
+    // Ctrl shortcuts from the body stay the browser's and the page's.
+    const ctrl = new KeyboardEvent('keydown', { key: 's', ctrlKey: true, bubbles: true, cancelable: true });
+    document.body.dispatchEvent(ctrl);
+    expect(ctrl.defaultPrevented).toBe(false);
+  });
+
+  it('after a click on a label, ↑/↓ change the slice, not the label; reached by keyboard, the list takes them', async () => {
+    const a = await open();
+    const doc = (a as unknown as { annotations: { document: { addLabel(l: { name: string }): { id: number } } } }).annotations.document;
+    doc.addLabel({ name: 'L1' });
+    doc.addLabel({ name: 'L2' });
+    await settle(a);
+    const panel = labelPanel(a);
+    const ids = [...panel.shadowRoot!.querySelectorAll<HTMLElement>('li[data-id]')].map((li) => Number(li.dataset.id));
+    expect(ids.length).toBeGreaterThanOrEqual(2);
+    const name = panel.shadowRoot!.querySelector<HTMLElement>(`li[data-id="${ids[0]}"] button.name`)!;
+    await commands.pointerClicks([centreOf(name)]);
+    await settle(a);
+    expect(a.activeLabel).toBe(ids[0]);
+    expect(panel.shadowRoot!.activeElement).toBe(name);
+
+    const start = a.slice;
+    await userEvent.keyboard('{ArrowDown}');
+    await settle(a);
+    expect(a.activeLabel).toBe(ids[0]);
+    expect(a.slice).not.toBe(start);
+    await userEvent.keyboard('{ArrowUp}');
+    await settle(a);
+    expect(a.slice).toBe(start);
+
+    // Tab then Shift+Tab: the label's name button again, now with visible focus; ↓ moves to the next label.
+    await userEvent.keyboard('{Tab}');
+    await userEvent.keyboard('{Shift>}{Tab}{/Shift}');
+    await settle(a);
+    expect(panel.shadowRoot!.activeElement).toBe(name);
+    expect(name.matches(':focus-visible')).toBe(true);
+    await userEvent.keyboard('{ArrowDown}');
+    await settle(a);
+    expect(a.activeLabel).toBe(ids[1]);
+    expect(a.slice).toBe(start);
+  });
+
+  it('Escape closes the shortcut sheet while the focus is on the image', async () => {
+    const a = await open();
+    const viewport = a.shadowRoot!.querySelector<HTMLElement>('segmark-viewport')!;
+    viewport.focus();
+    await userEvent.keyboard('?');
+    await settle(a);
+    expect(a.shadowRoot!.querySelector('.sheet')).not.toBeNull();
+    viewport.focus();
+    await userEvent.keyboard('{Escape}');
+    await settle(a);
+    expect(a.shadowRoot!.querySelector('.sheet')).toBeNull();
+  });
+});

@@ -19,6 +19,7 @@ import type { StatusDetail } from '../events.js';
 import type { AnnotatorSession } from '../../session/annotator-session.js';
 import { approvedBannerText, formatInstant, reviewStrings } from '../../text/review.js';
 import type { AnnotationController, ReviewHooks } from './annotation-controller.js';
+import { connectKeys, disconnectKeys, type KeyHost } from './page-keys.js';
 
 export class ReviewController implements ReactiveController, ReviewHooks {
   /** Placing a comment's pin with the next click on the image. */
@@ -45,7 +46,14 @@ export class ReviewController implements ReactiveController, ReviewHooks {
     });
   }
 
-  hostConnected(): void {}
+  /** The reviewer's keys work wherever the focus is: from the page's body, and Escape over the shortcut sheet (page-keys.ts). */
+  hostConnected(): void {
+    connectKeys(this.host as unknown as KeyHost);
+  }
+
+  hostDisconnected(): void {
+    disconnectKeys(this.host as unknown as KeyHost);
+  }
 
   /** Reflects the status as the host's read-only `review-status` attribute. */
   hostUpdated(): void {

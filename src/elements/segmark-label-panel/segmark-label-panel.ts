@@ -108,6 +108,23 @@ export class SegmarkLabelPanel extends LitElement {
   #unsubscribe: (() => void) | undefined;
   #subscribed: AnnotationDocument | undefined;
   #focusNext: string[] = [];
+  /**
+   * The list's focus came from a pointer press (a click on a label), not the
+   * keyboard: its arrows then go on to the annotator, where ↑/↓ change the
+   * slice. A focus that arrives without a press (Tab, a script) clears it.
+   */
+  #pointerFocus = false;
+  #pressing = false;
+  readonly #onListPointerDown = (): void => {
+    this.#pressing = true;
+    this.#pointerFocus = true;
+  };
+  readonly #onListPointerUp = (): void => {
+    this.#pressing = false;
+  };
+  readonly #onListFocusIn = (): void => {
+    if (!this.#pressing) this.#pointerFocus = false;
+  };
   readonly #actions: LabelItemActions = {
     select: (id) => this.#select(id),
     startRename: (id) => this.#startRename(id),
@@ -171,7 +188,8 @@ export class SegmarkLabelPanel extends LitElement {
       </div>
       <p class="notice" part="notice" role="status">${this.notice}</p>
       ${!doc ? html`<p class="empty">${t.labelNoDocument}</p>` : labels.length === 0 ? html`<p class="empty">${t.labelNone}</p>` : nothing}
-      <ul part="list" aria-label=${t.labelPanel} @keydown=${this.#onListKey}>
+      <ul part="list" aria-label=${t.labelPanel} @keydown=${this.#onListKey} @pointerdown=${this.#onListPointerDown}
+        @pointerup=${this.#onListPointerUp} @pointercancel=${this.#onListPointerUp} @focusin=${this.#onListFocusIn}>
         ${repeat(labels, (l) => l.id, (l, i) => renderLabelItem(this.#itemView(l, i, labels.length, l.id === tabbable), this.#actions, t))}
       </ul>
     `;
@@ -313,6 +331,7 @@ export class SegmarkLabelPanel extends LitElement {
       return;
     }
     if (!(target instanceof HTMLElement) || (target instanceof HTMLInputElement && target.type !== 'color')) return;
+    if (e.key === 'Tab') this.#pointerFocus = false;
     const id = Number(target.closest<HTMLElement>('li[data-id]')?.dataset.id);
     const labels = this.document?.labels ?? [];
     const i = labels.findIndex((l) => l.id === id);
@@ -330,6 +349,10 @@ export class SegmarkLabelPanel extends LitElement {
     }
     const to = key === 'ArrowUp' ? i - 1 : key === 'ArrowDown' ? i + 1 : key === 'Home' ? 0 : key === 'End' ? labels.length - 1 : -2;
     if (to === -2) return;
+    // The list takes the arrows only while it has keyboard focus (reached by Tab, or moved by its own arrows); after
+    // a click on a label they go on to the annotator, where ↑/↓ change the slice. Alt+↑/↓ (move the label) is the
+    // list's either way.
+    if (!e.altKey && this.#pointerFocus) return;
     e.preventDefault();
     if (to < 0 || to >= labels.length || to === i) return;
     const control = (target.dataset.control ?? 'select') as Control;
