@@ -47,6 +47,7 @@ export const SEGMARK_STATUS = 'segmark-status';
 export const SEGMARK_LABEL_SELECT = 'segmark-label-select';
 export const SEGMARK_AGREEMENT = 'segmark-agreement';
 export const SEGMARK_ADJUDICATE = 'segmark-adjudicate';
+export const SEGMARK_CONFLICT = 'segmark-conflict';
 
 /**
  * The document's review status changed (`setStatus`, or the review panel), so
@@ -169,11 +170,30 @@ export interface WindowDetail {
   width: number;
 }
 
-/** An annotation changed: which label, which slice (null: the label as a whole), and how. */
+/**
+ * An annotation changed: which label, which slice (null: the label as a
+ * whole), and how; kind 'review' (labelId 0, slice null) is a change of the
+ * review record (status, comments). `revision` is the document's change count
+ * after the change (every event of one change carries the same revision), and
+ * `changed` every (label, slice) that revision changed, so a host can save
+ * deltas: one per revision.
+ */
 export interface ChangeDetail {
   labelId: number;
   slice: number | null;
-  kind: 'draw' | 'erase' | 'edit' | 'interpolate' | 'import' | 'assist' | 'verify' | 'label' | 'restore' | 'undo' | 'redo';
+  kind: 'draw' | 'erase' | 'edit' | 'interpolate' | 'import' | 'assist' | 'verify' | 'label' | 'restore' | 'undo' | 'redo' | 'review';
+  revision: number;
+  changed: { labelId: number; slice: number | null }[];
+}
+
+/**
+ * `openDocument(doc, { currentRevision })` refused a document based on a
+ * revision (`revision`: its `baseRevision`, else its `revision`) older than
+ * the host's `current`: nothing was changed.
+ */
+export interface ConflictDetail {
+  revision: number;
+  current: number;
 }
 
 
@@ -297,6 +317,7 @@ export const EVENTS = {
   [SEGMARK_LABEL_SELECT]: spec<LabelSelectDetail>(true),
   [SEGMARK_AGREEMENT]: spec<AgreementDetail>(),
   [SEGMARK_ADJUDICATE]: spec<AdjudicateDetail>(),
+  [SEGMARK_CONFLICT]: spec<ConflictDetail>(),
 
   // The annotator vetoes a pick when its host cancelled `segmark-label-select`.
   [LABEL_SELECT]: spec<LabelSelectDetail>(true),

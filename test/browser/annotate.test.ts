@@ -46,8 +46,8 @@ describe('annotating the sample with real mouse input', () => {
       const p = viewport.imageToClient(outer[i]!, outer[i + 1]!)!;
       points.push([p.x, p.y]);
     }
-    const changes: ChangeDetail[] = [];
-    a.addEventListener('segmark-change', (e) => changes.push(e.detail));
+    const changes: Pick<ChangeDetail, 'labelId' | 'slice' | 'kind'>[] = [];
+    a.addEventListener('segmark-change', ({ detail: { labelId, slice, kind } }) => changes.push({ labelId, slice, kind }));
     await commands.pointerPath([...points, points[0]!], { stepsPerSegment: 2 });
     await frames(2);
     const doc = a.getDocument()!;

@@ -87,8 +87,8 @@ describe('reviewing an imported model segmentation with the keyboard', () => {
     const summary = await a.importMask(seg);
     expect(summary.labels.map((l) => [l.id, l.slices])).toEqual([[3, 3], [4, 1]]);
 
-    const changes: ChangeDetail[] = [];
-    a.addEventListener('segmark-change', (e) => changes.push(e.detail));
+    const changes: Pick<ChangeDetail, 'labelId' | 'slice' | 'kind'>[] = [];
+    a.addEventListener('segmark-change', ({ detail: { labelId, slice, kind } }) => changes.push({ labelId, slice, kind }));
     a.activeLabel = 3;
     a.slice = 0;
     await a.updateComplete;

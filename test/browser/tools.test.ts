@@ -110,7 +110,7 @@ interface Session {
   k: number;
   mask: Uint8Array;
   viewport: SegmarkViewport;
-  changes: ChangeDetail[];
+  changes: Pick<ChangeDetail, 'labelId' | 'slice' | 'kind'>[];
   /** Client coordinates of an image point. */
   client(x: number, y: number): Point;
   /** The label-3 region on slice k in the document now. */
@@ -138,8 +138,8 @@ async function openOnDisc(tool: SegmarkAnnotator['tool']): Promise<Session> {
   await a.updateComplete;
   await frames(3);
   const viewport = a.shadowRoot!.querySelector('segmark-viewport')!;
-  const changes: ChangeDetail[] = [];
-  a.addEventListener('segmark-change', (e) => changes.push(e.detail));
+  const changes: Pick<ChangeDetail, 'labelId' | 'slice' | 'kind'>[] = [];
+  a.addEventListener('segmark-change', ({ detail: { labelId, slice, kind } }) => changes.push({ labelId, slice, kind }));
   const internals = a as unknown as { annotations: { tool(id: AnnotationToolId): AnnotationTool } };
   return {
     a,

@@ -20,6 +20,7 @@ import {
   type AdjudicateDetail,
   type AgreementDetail,
   type ChangeDetail,
+  type ConflictDetail,
   type ErrorDetail,
   type EventDetail,
   type EventName,
@@ -54,6 +55,7 @@ interface PublicDetails {
   'segmark-label-select': LabelSelectDetail;
   'segmark-agreement': AgreementDetail;
   'segmark-adjudicate': AdjudicateDetail;
+  'segmark-conflict': ConflictDetail;
 }
 
 // Never called: these functions exist for the type checker (Node has no HTMLElement).
@@ -62,7 +64,10 @@ function listeners(el: HTMLElement): void {
     expectTypeOf(e).toEqualTypeOf<CustomEvent<ChangeDetail>>();
     expectTypeOf(e.detail.labelId).toEqualTypeOf<number>();
     expectTypeOf(e.detail.slice).toEqualTypeOf<number | null>();
+    expectTypeOf(e.detail.revision).toEqualTypeOf<number>();
+    expectTypeOf(e.detail.changed).toEqualTypeOf<{ labelId: number; slice: number | null }[]>();
   });
+  el.addEventListener('segmark-conflict', (e) => expectTypeOf(e.detail.current).toEqualTypeOf<number>());
   el.addEventListener('segmark-load', (e) => expectTypeOf(e.detail.series.sopInstanceUIDs).toEqualTypeOf<string[]>());
   el.addEventListener('segmark-error', (e) => expectTypeOf(e.detail.code).toEqualTypeOf<ErrorCode>());
   el.addEventListener('segmark-progress', (e) => expectTypeOf(e.detail.phase).toEqualTypeOf<'read' | 'decode'>());
@@ -86,11 +91,13 @@ function listeners(el: HTMLElement): void {
 }
 
 function wrongDetails(el: HTMLElement): void {
-  emit(el, SEGMARK_CHANGE, { labelId: 1, slice: null, kind: 'draw' });
+  emit(el, SEGMARK_CHANGE, { labelId: 1, slice: null, kind: 'draw', revision: 1, changed: [{ labelId: 1, slice: null }] });
   // @ts-expect-error labelId is a number
-  emit(el, SEGMARK_CHANGE, { labelId: '1', slice: 0, kind: 'draw' });
+  emit(el, SEGMARK_CHANGE, { labelId: '1', slice: 0, kind: 'draw', revision: 1, changed: [] });
   // @ts-expect-error kind is one of ChangeDetail's
-  emit(el, SEGMARK_CHANGE, { labelId: 1, slice: 0, kind: 'paint' });
+  emit(el, SEGMARK_CHANGE, { labelId: 1, slice: 0, kind: 'paint', revision: 1, changed: [] });
+  // @ts-expect-error the revision is part of every change
+  emit(el, SEGMARK_CHANGE, { labelId: 1, slice: 0, kind: 'draw', changed: [] });
   // @ts-expect-error the detail of segmark-save needs its time
   emit(el, SEGMARK_SAVE, {});
   // @ts-expect-error another event's detail
@@ -126,9 +133,10 @@ describe('emit follows the written rule', () => {
   }
 
   it('public segmark-* events bubble and are composed, with the detail given', () => {
-    const { event, result } = fire(SEGMARK_CHANGE, { labelId: 2, slice: 5, kind: 'draw' });
+    const detail = { labelId: 2, slice: 5, kind: 'draw', revision: 3, changed: [{ labelId: 2, slice: 5 }] } as const satisfies ChangeDetail;
+    const { event, result } = fire(SEGMARK_CHANGE, { ...detail, changed: [...detail.changed] });
     expect([event.type, event.bubbles, event.composed, event.cancelable, result]).toEqual(['segmark-change', true, true, false, true]);
-    expect(event.detail).toEqual({ labelId: 2, slice: 5, kind: 'draw' });
+    expect(event.detail).toEqual(detail);
   });
 
   it('internal sm-* events bubble but are never composed (they stay in their shadow root)', () => {

@@ -5,6 +5,8 @@ import type { ExportAcceptance } from '../../session/export-gate.js';
 import type { ChecklistFinding } from '../../core/formats/checklist.js';
 import type { ImportSummary } from '../../core/formats/import-apply.js';
 import type { DocumentSnapshot, RejectReason } from '../../core/annotation/document-data.js';
+import type { ExchangeDocument } from '../../core/annotation/exchange-format.js';
+import type { OpenDocumentOptions } from './document-exchange.js';
 import type { CommentThread, NewComment } from '../../core/review/comments.js';
 import type { ReviewStatus } from '../../core/review/workflow.js';
 import type { AgreementResult } from '../../core/review/agreement.js';
@@ -43,7 +45,8 @@ export interface DicomWebLoad extends DicomWebSource, SeriesRef {}
  * @fires segmark-error - a file, slice or load failed; detail: `{ code, message, file }`
  * @fires segmark-progress - loading progress; detail: files and bytes done
  * @fires segmark-slice - the shown slice changed
- * @fires segmark-change - the annotation changed; detail `{ labelId, slice, kind }`
+ * @fires segmark-change - the annotation changed; detail `{ labelId, slice, kind, revision, changed }` (`revision`: the document's change count after it; `changed`: every (label, slice) of that revision; kind `review`: the review record changed)
+ * @fires segmark-conflict - `openDocument` refused a document based on a revision older than the host's current one; detail `{ revision, current }`
  * @fires segmark-save - the annotation was stored in the browser; detail `{ time }`
  * @fires segmark-export - an export was made; detail `{ format, fileName, size, elapsedMs, overridden, overriddenFindings }` (`overridden`: codes of the blocking findings exported anyway; `overriddenFindings`: each with its key, label and detail)
  * @fires segmark-window - the window changed
@@ -115,11 +118,35 @@ export class SegmarkAnnotator extends AnnotatorBase {
     return v ? seriesSummary(v) : undefined;
   }
 
-  /** A structured-clone-safe snapshot of the annotation (ARCHITECTURE "Public surface"), or undefined before a series is open. */
-  getDocument(): DocumentSnapshot | undefined {
-    const snapshot = this.session.document?.snapshot();
-    return snapshot ? { ...snapshot, review: this.session.review.snapshot() } : undefined;
-  }
+  /**
+   * The whole document in the exchange form (`format: 'segmark-document'`,
+   * `formatVersion` 1, `revision`, the series, labels with codes, regions as
+   * outlines with provenance and review decisions, `review`: status, audit
+   * trail, comments, active time), plain JSON, or undefined before a series
+   * is open. Its JSON Schema ships as `segmark/document.schema.json`
+   * (`dist/segmark-document.schema.json`). `openDocument` takes it back.
+   */
+  getDocument(): ExchangeDocument | undefined { return this.documentExchange.get(); }
+
+  /**
+   * Opens a document in the exchange form (from `getDocument`, e.g. another
+   * machine's, through the host) as the work on the open series: one undoable
+   * step (undo brings back the regions, labels and review record that were
+   * there), the review record included. It is checked first, and on any error
+   * nothing changes: `document-invalid` (`params.field` names the JSON path),
+   * `schema-version` (a newer format), `document-other-series` (another
+   * series or grid: `params.field` names what differs), `document-conflict`
+   * with `segmark-conflict` (based on a revision older than
+   * `options.currentRevision`). Opening works on an approved document too (a
+   * newer document from the server replaces it, its status with it); only
+   * another tab editing the document stops it. Fires `segmark-change` (kind
+   * `restore`) for what changed and returns the document's revision, which is
+   * at least the opened document's.
+   */
+  openDocument(doc: ExchangeDocument, options: OpenDocumentOptions = {}): number { return this.documentExchange.open(doc, options); }
+
+  /** The open document's revision: its change count (0 before a series is open). */
+  get revision(): number { return this.session.document?.revision ?? 0; }
 
   /** The document's review status (also the `review-status` attribute, read-only). */
   get reviewStatus(): ReviewStatus { return this.review.status; }
