@@ -5,6 +5,7 @@
  */
 import { existsSync } from 'node:fs';
 import { mkdir, mkdtemp, readFile, rm, stat, writeFile } from 'node:fs/promises';
+import { createServer } from 'node:http';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -125,6 +126,42 @@ describe('the build cache of npm start', () => {
       }
     } finally {
       await server.close();
+    }
+  });
+
+  // A plain HTTP server stands in for Orthanc here: the Node project runs without it
+  // (the PACS tests in the tools and browser projects use the real one).
+  it('passes /dicom-web and /wado requests to the PACS with their method, path, query and body, as the development server does', async () => {
+    const seen: string[] = [];
+    const pacs = createServer((req, res) => {
+      let body = '';
+      req.on('data', (chunk: Buffer) => (body += chunk.toString()));
+      req.on('end', () => {
+        seen.push(`${req.method} ${req.url} ${body}`);
+        res.writeHead(207, { 'content-type': 'application/dicom+json' }).end('[{"from":"pacs"}]');
+      });
+    });
+    await new Promise<void>((resolve) => pacs.listen(0, '127.0.0.1', resolve));
+    const pacsPort = (pacs.address() as { port: number }).port;
+    const appDir = path.join(work, 'proxy-app');
+    await mkdir(appDir, { recursive: true });
+    await writeFile(path.join(appDir, 'index.html'), 'app');
+    const server = await serve({ root: work, appDir, port: 0, orthanc: `http://127.0.0.1:${pacsPort}` });
+    try {
+      const base = `http://127.0.0.1:${server.port}`;
+      const search = await fetch(`${base}/dicom-web/studies?PatientID=X1&limit=5`);
+      expect(search.status).toBe(207);
+      expect(search.headers.get('content-type')).toBe('application/dicom+json');
+      expect(await search.json()).toEqual([{ from: 'pacs' }]);
+      const stored = await fetch(`${base}/dicom-web/studies`, { method: 'POST', body: 'stow body' });
+      expect(stored.status).toBe(207);
+      await (await fetch(`${base}/wado?requestType=WADO`)).text();
+      expect(seen).toEqual(['GET /dicom-web/studies?PatientID=X1&limit=5 ', 'POST /dicom-web/studies stow body', 'GET /wado?requestType=WADO ']);
+      // Other paths stay with the app.
+      expect(await (await fetch(`${base}/dicom-webx`)).text()).toBe('not found');
+    } finally {
+      await server.close();
+      await new Promise((resolve) => pacs.close(resolve));
     }
   });
 });
