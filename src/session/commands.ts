@@ -69,6 +69,8 @@ export interface CommandUi {
   toggleMaximised(): void;
   /** Comment pins (review-controller.ts). */
   togglePinMode(): void;
+  /** Opens the next document of the review queue (work.ts); false when none is waiting. */
+  nextDocument?(): boolean;
   /** The document may be written by this tab (comments are allowed on approved documents). */
   writable(): boolean;
 }
@@ -330,6 +332,8 @@ export const COMMANDS = {
     enabled: documentOpen,
     run: (c: CommandContext) => c.ui.nextUnverifiedLabel(),
   },
+  // Shift+O: open the next document for review (O alone opens files).
+  'review.next-document': { group: 'review', keys: [{ key: 'o', shift: true }], enabled: always, run: (c: CommandContext) => c.ui.nextDocument?.() ?? false },
   'comment.pin': { group: 'review', keys: [{ key: 'm' }], enabled: (c: CommandContext) => documentOpen(c) && c.ui.writable(), run: (c: CommandContext) => c.ui.togglePinMode() },
 } satisfies Record<string, Command<never[], unknown>>;
 

@@ -24,6 +24,7 @@ export type KeyOnlyCommand =
   | 'verify.reject'
   | 'verify.next'
   | 'verify.next-label'
+  | 'review.next-document'
   | 'comment.pin'
   | 'layout.axial'
   | 'layout.mpr'
@@ -71,6 +72,7 @@ const en: Strings = {
     'verify.reject': "Reject the active label's outline here: reason 1 … 5, optional note, Enter / Escape",
     'verify.next': 'Next unverified slice of the active label, then of the next label',
     'verify.next-label': 'Next label with unverified slices',
+    'review.next-document': 'Open the next document waiting for review (Work: For review)',
     'comment.pin': 'Then click: pin a new comment at that point (Esc stops)',
     'layout.axial': 'Layout: one axial view',
     'layout.mpr': 'Layout: axial, sagittal and coronal side by side',
@@ -110,6 +112,7 @@ const zhCN: Strings = {
     'verify.reject': '驳回当前标签在本层的轮廓：原因 1 … 5，可加备注，Enter 确认 / Esc 取消',
     'verify.next': '当前标签的下一个未核验层，之后转到下一个标签',
     'verify.next-label': '下一个有未核验层的标签',
+    'review.next-document': '打开下一个等待审核的文档（“工作”中的“待审核”）',
     'comment.pin': '然后单击：在该点放置新评论的图钉（Esc 停止）',
     'layout.axial': '布局：单个轴位视图',
     'layout.mpr': '布局：轴位、矢状位、冠状位并排',

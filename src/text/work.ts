@@ -29,7 +29,7 @@ const en = {
   submittedBy: 'submitted by {name}',
   openQueuedHint: 'Open this document for review (its images must be opened again unless they are cached or the portal loads them)',
   nextDocument: 'Next document',
-  nextHint: 'Open the next document waiting for review',
+  nextHint: 'Open the next document waiting for review (Shift+O)',
 };
 
 type Strings = TextShape<typeof en>;
@@ -62,7 +62,7 @@ const zhCN: Strings = {
   submittedBy: '提交人：{name}',
   openQueuedHint: '打开此文档进行审核（除非图像已缓存或由门户加载，否则需要重新打开图像）',
   nextDocument: '下一个文档',
-  nextHint: '打开下一个等待审核的文档',
+  nextHint: '打开下一个等待审核的文档（Shift+O）',
 };
 
 /** The work panel's text in the language of `lang`. */

@@ -8,6 +8,7 @@
  * empty queue says so.
  */
 import { afterEach, describe, expect, it } from 'vitest';
+import { commands } from 'vitest/browser';
 import '../../src/index.js';
 import type { AnnotationDocument } from '../../src/core/annotation/document.js';
 import type { SegmarkAnnotator } from '../../src/elements/segmark-annotator/segmark-annotator.js';
@@ -102,11 +103,13 @@ describe('the review queue', () => {
     expect(JSON.stringify(carol.getDocument()!.regions)).toBe(first.regions);
     await until('the queue to mark it open', () => entry(carol, first.id)?.textContent!.includes('(open)'));
 
-    // Approved: Next document opens Bob's.
+    // Approved: the panel offers Next document, and Shift+O (the same) opens Bob's.
     carol.setStatus('approved');
     const next = () => section(carol)!.querySelector<HTMLButtonElement>('button.next-document');
     await until('the Next document button', () => next() !== null);
-    next()!.click();
+    expect(next()!.textContent).toBe('Next document');
+    carol.shadowRoot!.querySelector<HTMLElement>('segmark-viewport')!.focus();
+    await commands.keyPress(['Shift+O']);
     await until('Bob’s document to open', () => carol.annotationReady && carol.getStatus() === 'submitted' && JSON.stringify(carol.getDocument()!.regions) === second.regions);
     await until('Alice’s approved document to leave the queue', () => !queued(carol).includes(first.id));
 
@@ -114,6 +117,10 @@ describe('the review queue', () => {
     carol.setStatus('approved', 'spot-checked');
     await until('the done message', () => section(carol)!.querySelector('.done')?.textContent === 'No more documents for review.');
     expect(next()).toBeNull();
+    // Shift+O with nothing waiting says so where the reviewer is, not only in the Work tab.
+    carol.shadowRoot!.querySelector<HTMLElement>('segmark-viewport')!.focus();
+    await commands.keyPress(['Shift+O']);
+    await until('the notice', () => carol.shadowRoot!.querySelector('.notices')?.textContent?.includes('No more documents for review.') === true);
     await until('the empty queue', () => queued(carol).length === 0);
     expect(section(carol)!.querySelector('.empty')!.textContent).toBe('Nothing is waiting for review.');
     carol.lang = 'zh-CN';

@@ -28,6 +28,7 @@ import { AgreementController } from '../segmark-agreement/agreement-controller.j
 import { toLocale } from '../../core/text.js';
 import { refineStrings } from '../../text/refine.js';
 import { toolStatusMessage, toolStrings } from '../../text/tools.js';
+import { workStrings } from '../../text/work.js';
 import { AnnotationController } from './annotation-controller.js';
 import { DatasetController } from './dataset.js';
 import { NearbyTool } from '../../tools/index.js';
@@ -124,6 +125,11 @@ export class AnnotatorBase extends LitElement {
       nextUnverified: () => !this.verify.picking && this.verify.next(),
       nextUnverifiedLabel: () => !this.verify.picking && this.verify.nextLabel(),
       togglePinMode: () => this.review.setPinMode(!this.review.pinMode),
+      nextDocument: () => {
+        const opened = this.work.nextDocument((id) => this.openWork(id));
+        if (!opened) this.session.notify('info', workStrings(this.lang).queueDone);
+        return opened;
+      },
       writable: () => this.session.writable,
       chooseLayout: (layout) => this.chooseLayout(layout),
       refineRunner: () => workerRefineRunner(this.assistRunner),

@@ -215,6 +215,18 @@ export class WorkController implements ReactiveController {
     }
   }
 
+  /** Opens what Next document opens (the Shift+O key); false, with the panel saying the queue is done, when nothing waits. */
+  nextDocument(openStored: (docId: string) => Promise<void>): boolean {
+    const next = this.next;
+    if (!next) {
+      this.afterApproval = true;
+      this.host.requestUpdate();
+      return false;
+    }
+    void this.openQueued(next.id, openStored);
+    return true;
+  }
+
   /** After an approval, the panel offers the next document; the approved one leaves the queue once it is stored. */
   private readonly onStatus = (e: Event): void => {
     const { status } = (e as HTMLElementEventMap['segmark-status']).detail;
