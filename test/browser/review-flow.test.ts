@@ -172,3 +172,35 @@ describe('keys reach the slice wherever the reviewer is', () => {
     expect(a.shadowRoot!.querySelector('.sheet')).toBeNull();
   });
 });
+
+describe('pinning a comment', () => {
+  it('after M and a click on the image, the comment box has the focus and is in view; typed text becomes the comment', async () => {
+    const a = await open({ user: 'Dr Wu' });
+    // A short annotator, so the comments sit below the side panel's fold.
+    a.style.height = '480px';
+    await settle(a);
+    const viewport = a.shadowRoot!.querySelector<HTMLElement>('segmark-viewport')!;
+    viewport.focus();
+    await userEvent.keyboard('m');
+    await settle(a);
+    await commands.pointerClicks([centreOf(viewport)]);
+    await settle(a);
+    await new Promise((r) => setTimeout(r, 50));
+    await settle(a);
+    const comments = a.shadowRoot!.querySelector('segmark-comments')!;
+    const box = comments.shadowRoot!.querySelector<HTMLTextAreaElement>('textarea.new')!;
+    expect(a.shadowRoot!.activeElement).toBe(comments);
+    expect(comments.shadowRoot!.activeElement).toBe(box);
+    // In view: the point at the box's centre hits the box (not clipped by a scrolled panel, not off screen).
+    const [x, y] = centreOf(box);
+    expect(y).toBeLessThan(window.innerHeight);
+    expect(comments.shadowRoot!.elementFromPoint(x, y)).toBe(box);
+
+    await userEvent.keyboard('Disc bulge at L4');
+    await userEvent.keyboard('{Control>}{Enter}{/Control}');
+    await settle(a);
+    const thread = a.getDocument()!.review.comments.at(-1)!;
+    expect(thread.text).toBe('Disc bulge at L4');
+    expect(thread.slice).toBe(a.slice);
+  });
+});

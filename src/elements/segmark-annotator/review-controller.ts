@@ -172,6 +172,11 @@ export class ReviewController implements ReactiveController, ReviewHooks {
     this.pending = { ...point, slice: this.session.slice };
     this.pinMode = false;
     this.host.requestUpdate();
+    // The comment box takes the focus, in view, so what is typed next is the comment. After this press's own
+    // focus change (the view takes the focus on the mouse press that follows), hence the next task.
+    void this.host.updateComplete.then(() =>
+      setTimeout(() => void this.host.shadowRoot?.querySelector<HTMLElement & { focusNew(): Promise<void> }>('segmark-comments')?.focusNew(), 0),
+    );
     return true;
   }
 

@@ -96,6 +96,15 @@ export class SegmarkComments extends LitElement {
     </li>`;
   }
 
+  /** Brings the new-comment box into view and gives it the focus (after a pin is placed, so typing goes there). */
+  async focusNew(): Promise<void> {
+    await this.updateComplete;
+    const box = this.renderRoot.querySelector<HTMLTextAreaElement>('textarea.new');
+    if (!box || box.disabled) return;
+    box.scrollIntoView({ block: 'nearest' });
+    box.focus();
+  }
+
   private readonly add = (): void => {
     const box = this.renderRoot.querySelector<HTMLTextAreaElement>('textarea.new');
     const text = box?.value.trim() ?? '';
