@@ -9,9 +9,10 @@
  * error log, temp paths), `daemon off` (so the pid we hold is nginx's master),
  * on a free loopback port, stopped by that pid.
  *
- * `allowOrigin` adds CORS for one page origin (the bench page is served by
- * vite on another port): preflights are answered by nginx itself, the token
- * check stays with Orthanc.
+ * `allowOrigin` adds CORS for the page origins it matches (a regular
+ * expression in nginx's syntax; the bench page is served by vite on a port of
+ * its own): preflights are answered by nginx itself, the token check stays
+ * with Orthanc.
  *
  * scripts/orthanc.mjs starts it around the tests (vite's /dicom-web proxy then
  * goes to nginx, not straight to Orthanc); the bench's pacs scenario starts it
@@ -52,11 +53,12 @@ const PROXY = `
       # Frames do not compress much, and deflating them costs more than loopback (or a LAN) saves.
       gzip off;`;
 
-/** CORS for one origin: answers preflights itself (Orthanc's token filter would refuse them). */
+/** CORS for the origins `$cors_origin` lets through: answers preflights itself (Orthanc's token filter would refuse them). */
 function cors(origin) {
   if (!origin) return '';
   const headers = [
-    `add_header Access-Control-Allow-Origin "${origin}" always;`,
+    // Empty for any other origin: nginx then sends no such header, and the browser refuses the answer.
+    'add_header Access-Control-Allow-Origin $cors_origin always;',
     'add_header Access-Control-Allow-Headers "Authorization, Accept, Content-Type" always;',
     'add_header Access-Control-Allow-Methods "GET, POST, OPTIONS" always;',
     'add_header Access-Control-Expose-Headers "Content-Type, Content-Length" always;',
@@ -86,7 +88,7 @@ http {
   fastcgi_temp_path tmp/fastcgi;
   uwsgi_temp_path tmp/uwsgi;
   scgi_temp_path tmp/scgi;
-  upstream pacs {
+${allowOrigin ? `  map $http_origin $cors_origin {\n    default "";\n    "~${allowOrigin}" $http_origin;\n  }\n` : ''}  upstream pacs {
     server 127.0.0.1:${upstreamPort};
     keepalive 32;
   }

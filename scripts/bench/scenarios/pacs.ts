@@ -1,20 +1,21 @@
 /**
  * PACS: the bench series opened from Orthanc with `<segmark-annotator>.loadDicomWeb`,
- * over loopback through the bench's vite proxy (`/dicom-web`), then the same
- * files opened locally with `loadFiles`, in the same page, for the ratio.
- * scenarios/pacs.mjs starts Orthanc, stores the series and passes its root,
- * token and UIDs as `ctx.params`.
+ * over loopback through nginx (a reverse proxy set up as a portal's, with CORS
+ * for this page), then the same files opened locally with `loadFiles`, in the
+ * same page, for the ratio. scenarios/pacs.mjs starts Orthanc and nginx, stores
+ * the series and passes nginx's root, the token and the UIDs as `ctx.params`.
  *
  * - load (timed): from the `segmark:load-start` mark to `loadDicomWeb`
  *   resolving (every slice decoded and ready); the first image is the
  *   `segmark:first-image` mark, as in scenarios/ours.ts. The WADO-RS metadata
- *   request and every frame request are inside the time.
+ *   request and every frame request are inside the time; so is the longest
+ *   task of the page meanwhile (`taskProbe`).
  * - afterLoad: the PACS annotator is removed, a fresh one opens the same files
  *   with `loadFiles`, timed the same way; `ratio` = PACS all-slices time / that
  *   local time, per run.
  */
 import type { BenchContext, Metrics, PageScenario, SetupResult } from '../types';
-import { nextFrame, withTimeout } from '../util';
+import { nextFrame, taskProbe, withTimeout } from '../util';
 
 /** Kept in a variable so vite's scanner leaves it to the runtime, as scenarios/ours.ts does. */
 const ENTRY = '/src/index.ts';
@@ -125,7 +126,7 @@ export async function setup(ctx: BenchContext): Promise<SetupResult> {
   if (!customElements.get(TAG)) return { skip: `${ENTRY} does not register <${TAG}>` };
   // Not timed: the PACS answers through the proxy, and the token is accepted.
   const probe = await fetch(`${pacs.root}/studies?StudyInstanceUID=${pacs.studyInstanceUID}`, { headers: { Authorization: pacs.authorization, Accept: 'application/dicom+json' } });
-  if (!probe.ok) return { skip: `QIDO-RS through the vite proxy answered HTTP ${probe.status}` };
+  if (!probe.ok) return { skip: `QIDO-RS through nginx answered HTTP ${probe.status}` };
   // One resource timing entry per frame request, and the default buffer holds 250.
   performance.setResourceTimingBufferSize(10_000);
   performance.clearResourceTimings();
@@ -140,10 +141,19 @@ export async function load(ctx: BenchContext): Promise<Metrics> {
   if (!el || !p) throw new Error('pacs: setup() did not run');
   const { root, studyInstanceUID, seriesInstanceUID } = p;
   const options = { root, headers: { Authorization: p.authorization }, studyInstanceUID, seriesInstanceUID, ...(p.concurrency ? { concurrency: p.concurrency } : {}) };
-  const r = await timedLoad(el, p.slices, 'loadDicomWeb', () => el.loadDicomWeb(options));
+  const tasks = taskProbe();
+  let longestTaskMs: number;
+  let r: Awaited<ReturnType<typeof timedLoad>>;
+  try {
+    r = await timedLoad(el, p.slices, 'loadDicomWeb', () => el.loadDicomWeb(options));
+  } finally {
+    longestTaskMs = tasks.stop();
+  }
   if (r.noMarks) ctx.note(`pacs: '${MARK_START}' or '${MARK_FIRST}' mark missing; timed from the call, first image n/a`);
   pacsAllMs = r.allMs;
-  return { allMs: r.allMs, firstImageMs: r.firstImageMs, concurrency, inFlightMax: maxInFlight(new URL(root, location.href).pathname) };
+  const prefix = new URL(root, location.href).pathname;
+  const requests = (performance.getEntriesByType('resource') as PerformanceResourceTiming[]).filter((e) => new URL(e.name).pathname.startsWith(prefix)).length;
+  return { allMs: r.allMs, firstImageMs: r.firstImageMs, longestTaskMs, concurrency, requests, inFlightMax: maxInFlight(prefix) };
 }
 
 export async function afterLoad(ctx: BenchContext): Promise<Metrics> {
