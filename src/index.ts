@@ -38,6 +38,7 @@ export { ExportBlockedError, type ExportAcceptance } from './session/export-gate
 export type { DatasetCase } from './store/dataset-cases.js';
 export type { DatasetJobResult } from './session/dataset-job.js';
 export type { DatasetBuildOptions } from './elements/segmark-annotator/dataset.js';
+export type { ReviewQueueEntry } from './elements/segmark-annotator/work.js';
 export type { ReviewRecord, AuditEntry } from './core/review/record.js';
 export type { CommentThread, CommentReply, NewComment } from './core/review/comments.js';
 export type { DocumentSnapshot } from './core/annotation/document-data.js';
