@@ -36,7 +36,22 @@ const en = {
     reply: 'Replied to a comment',
     resolve: 'Resolved a comment',
     'reopen-comment': 'Reopened a comment',
+    missed: 'Flagged a missed structure: label #{label}, slice {slice}',
+    'missed-cleared': 'Cleared a missed-structure flag: label #{label}, slice {slice}',
+    approvedOpen: 'Approved with {rejected} rejected, {unverified} unverified, {missed} missed still open',
   },
+  // The approval check: what is still open, with a way to each (review-controller.ts).
+  approveOpenTitle: 'Approve with review items still open?',
+  approveOpenRejected: 'Rejected, not corrected since',
+  approveOpenUnverified: 'Not yet verified',
+  approveOpenMissed: 'Flagged as missed structure',
+  approveOpenCount: '{count}',
+  approveOpenShow: 'Show first',
+  approveOpenNote: 'Why approve anyway (recorded in the audit trail)',
+  approveAnyway: 'Approve anyway',
+  approveCancel: 'Back to review',
+  missedList: 'Missed structures',
+  missedItem: '{label}, slice {slice}',
   comments: 'Comments',
   openCount: '{count} open',
   newComment: 'New comment on this slice',
@@ -90,7 +105,21 @@ const zhCN: Strings = {
     reply: '回复了评论',
     resolve: '解决了评论',
     'reopen-comment': '重新打开了评论',
+    missed: '标记了漏标结构：标签 #{label}，第 {slice} 层',
+    'missed-cleared': '清除了漏标标记：标签 #{label}，第 {slice} 层',
+    approvedOpen: '批准时仍有 {rejected} 个驳回、{unverified} 个未核验、{missed} 处漏标未处理',
   },
+  approveOpenTitle: '仍有未处理的审核项，仍要批准吗？',
+  approveOpenRejected: '已驳回且尚未修正',
+  approveOpenUnverified: '尚未核验',
+  approveOpenMissed: '标为漏标结构',
+  approveOpenCount: '{count}',
+  approveOpenShow: '显示第一个',
+  approveOpenNote: '仍然批准的理由（记入审计记录）',
+  approveAnyway: '仍然批准',
+  approveCancel: '返回审核',
+  missedList: '漏标结构',
+  missedItem: '{label}，第 {slice} 层',
   comments: '评论',
   openCount: '{count} 条未解决',
   newComment: '在此层上新建评论',
@@ -119,8 +148,15 @@ export function auditText(lang: string, e: AuditEntry): string {
   const t = reviewStrings(lang);
   const status = (st: ReviewStatus | undefined) => (st ? t.statuses[st] : '—');
   switch (e.action) {
-    case 'status':
-      return formatText(e.note ? t.auditLines.statusNote : t.auditLines.status, { from: status(e.from), to: status(e.to), note: e.note });
+    case 'status': {
+      const line = formatText(e.note ? t.auditLines.statusNote : t.auditLines.status, { from: status(e.from), to: status(e.to), note: e.note });
+      if (!e.open) return line;
+      const open = { rejected: String(e.open.rejected), unverified: String(e.open.unverified), missed: String(e.open.missed) };
+      return `${line} — ${formatText(t.auditLines.approvedOpen, open)}`;
+    }
+    case 'missed':
+    case 'missed-cleared':
+      return formatText(t.auditLines[e.action], { label: String(e.labelId ?? ''), slice: String((e.slice ?? -1) + 1) });
     case 'import':
       return formatText(t.auditLines.import, { file: e.file ?? '' });
     case 'export':

@@ -6,11 +6,11 @@
  */
 import { ActivityClock } from './active-time.js';
 import { addReply, createComment, setResolved, type Actor, type CommentThread, type NewComment } from './comments.js';
-import { emptyReview, type AuditEntry, type ReviewRecord } from './record.js';
+import { emptyReview, sortMissed, type AuditEntry, type MissedFlag, type OpenCounts, type ReviewRecord } from './record.js';
 import { checkStep, type ReviewStatus } from './workflow.js';
 
 /** What changed: `loaded` (a stored record replaced this one; nothing to store), else an edit of the record. */
-export type ReviewChangeKind = 'loaded' | 'status' | 'comment' | 'audit' | 'time';
+export type ReviewChangeKind = 'loaded' | 'status' | 'comment' | 'audit' | 'time' | 'missed';
 
 /** A status step, as `segmark-status` reports it. */
 export interface StatusStep {
@@ -62,14 +62,27 @@ export class ReviewState {
     this.emit('loaded');
   }
 
-  /** Moves the status; throws `review-step-refused` when the actor's role may not. */
-  setStatus(to: ReviewStatus, actor: Actor, note?: string): StatusStep {
+  /**
+   * Moves the status; throws `review-step-refused` when the actor's role may
+   * not. `open`: the review items still open at an approval (the caller
+   * checked them and the user approved anyway), kept in the audit entry.
+   */
+  setStatus(to: ReviewStatus, actor: Actor, note?: string, open?: OpenCounts): StatusStep {
     const previous = this.#record.status;
     checkStep(previous, to, actor.role);
     const at = this.iso();
     const trimmed = note?.trim();
     this.#record.status = to;
-    this.#record.audit.push({ action: 'status', user: actor.user, role: actor.role, at, from: previous, to, ...(trimmed ? { note: trimmed } : {}) });
+    this.#record.audit.push({
+      action: 'status',
+      user: actor.user,
+      role: actor.role,
+      at,
+      from: previous,
+      to,
+      ...(trimmed ? { note: trimmed } : {}),
+      ...(open ? { open: { ...open } } : {}),
+    });
     this.emit('status');
     return { status: to, previous, user: actor.user, role: actor.role, at, ...(trimmed ? { note: trimmed } : {}) };
   }
@@ -91,6 +104,33 @@ export class ReviewState {
     if (verified) s.verified = (s.verified ?? 0) + 1;
     else s.rejected = (s.rejected ?? 0) + 1;
     this.emit('audit');
+  }
+
+  /** The missed-structure flag on (label, slice), if any. */
+  missedAt(labelId: number, slice: number): MissedFlag | undefined {
+    return this.#record.missed?.find((f) => f.labelId === labelId && f.slice === slice);
+  }
+
+  /** Flags (label, slice) as a missed structure (replacing an earlier flag there), with who, when and why. */
+  flagMissed(actor: Actor, labelId: number, slice: number, reason: string, note?: string): MissedFlag {
+    if (!Number.isInteger(labelId) || !Number.isInteger(slice) || slice < 0) throw new RangeError(`no place (${labelId}, ${slice})`);
+    const at = this.iso();
+    const trimmed = note?.trim();
+    const flag: MissedFlag = { labelId, slice, user: actor.user, role: actor.role, at, reason: reason || 'missed-structure', ...(trimmed ? { note: trimmed } : {}) };
+    const others = (this.#record.missed ?? []).filter((f) => f.labelId !== labelId || f.slice !== slice);
+    this.#record.missed = sortMissed([...others, flag]);
+    this.#record.audit.push({ action: 'missed', user: actor.user, role: actor.role, at, labelId, slice, reason: flag.reason });
+    this.emit('missed');
+    return flag;
+  }
+
+  /** Clears the flag on (label, slice) — un-flagged, or an outline was drawn there; false when there was none. */
+  clearMissed(actor: Actor, labelId: number, slice: number): boolean {
+    if (!this.missedAt(labelId, slice)) return false;
+    this.#record.missed = (this.#record.missed ?? []).filter((f) => f.labelId !== labelId || f.slice !== slice);
+    this.#record.audit.push({ action: 'missed-cleared', user: actor.user, role: actor.role, at: this.iso(), labelId, slice });
+    this.emit('missed');
+    return true;
   }
 
   addComment(actor: Actor, comment: NewComment): CommentThread {
