@@ -8,12 +8,12 @@
  * Errors that would hit every request (access refused, PACS gone) end the read.
  *
  * The requests, in order: a QIDO-RS series search (how many instances; one
- * request alone, so a refused token is met once), then at the same time the
- * series' WADO-RS metadata and, for the first image, a QIDO-RS search of the
- * middle instance by number, its metadata and its frames. Servers answer
- * searches from their database, but the series' metadata by reading every
- * file: on Orthanc about a second for 300 CT slices, which the first image no
- * longer waits for.
+ * request alone, so a refused token is met once); for the first image, a
+ * QIDO-RS search of the middle instance by number, its metadata and its
+ * frames; then the series' WADO-RS metadata, under way while the first image
+ * is decoded and shown. Servers answer searches from their database, but the
+ * series' metadata by reading every file: on Orthanc about a second for 300
+ * CT slices, which the first image no longer waits for.
  *
  * The budgets (`limits`) are checked from metadata before frames are fetched:
  * the first image's frame only when it is within the frame budget and a series
@@ -73,13 +73,13 @@ async function read(source: DicomWebSource, series: SeriesRef, stop: AbortContro
   /** Ends the read on a failure every further request would meet too; false for one to report and go on. */
   const fatal = (error: unknown, e: { code: string }): boolean => FATAL.has(e.code) || isAbort(error) || signal.aborted;
 
-  /** Fetches the frames of one instance and hands it on. */
-  const readOne = async (ds: DicomJson): Promise<void> => {
+  /** Fetches the frames of one instance and hands it on; `fetched` is called once its frames are in (or failed). */
+  const readOne = async (ds: DicomJson, fetched?: () => void): Promise<void> => {
     throwIfAborted(signal);
     const uids = { ...series, sopInstanceUID: jsonString(ds, '00080018') };
     const name = nameOf(ds);
     try {
-      const { frames, transferSyntaxUID, bytes } = await instanceFrames(source, uids, jsonNumber(ds, '00280008') ?? 1, signal);
+      const { frames, transferSyntaxUID, bytes } = await instanceFrames(source, uids, jsonNumber(ds, '00280008') ?? 1, signal).finally(fetched);
       bytesDone += bytes;
       checkSeriesBytes(bytesDone, limits.seriesBytes, done + 1, displayUrl(seriesUrl));
       const instance = instanceFromMetadata(ds, frames, transferSyntaxUID, name);
@@ -107,7 +107,7 @@ async function read(source: DicomWebSource, series: SeriesRef, stop: AbortContro
    * Resolves, once its image is on screen (`afterFirst`), with its SOP Instance UID; undefined when
    * there was no early image.
    */
-  const firstImage = async (count: number): Promise<string | undefined> => {
+  const firstImage = async (count: number, fetched: () => void): Promise<string | undefined> => {
     const at = Math.floor(count / 2);
     const search = (query: Record<string, string>): Promise<InstanceResult[]> =>
       searchInstances(source, series.studyInstanceUID, series.seriesInstanceUID, query, signal);
@@ -135,17 +135,24 @@ async function read(source: DicomWebSource, series: SeriesRef, stop: AbortContro
       return undefined;
     }
     // Fetched (or failed and reported) once: the series' metadata does not bring it back.
-    await readOne(ds);
+    await readOne(ds, fetched);
     if (afterFirst) await afterFirst();
     return sopInstanceUID;
   };
 
   const count = await seriesInstanceCount(source, series.studyInstanceUID, series.seriesInstanceUID, signal);
-  // Asked for now, awaited after the first image (a failure is met there, after the first image's own).
-  const metadataRequest = seriesMetadata(source, series.studyInstanceUID, series.seriesInstanceUID, signal);
-  metadataRequest.catch(() => {});
-  const first = count ? await firstImage(count) : undefined;
-  const metadata = await metadataRequest;
+  // Asked for once the first image's frames are in (so the server's heaviest request does not hold
+  // them up) or it turned out there is no early image; it is under way while that image is decoded
+  // and shown, and awaited after (a failure is met there).
+  let metadataRequest: Promise<DicomJson[]> | undefined;
+  const requestMetadata = (): void => {
+    if (metadataRequest) return;
+    metadataRequest = seriesMetadata(source, series.studyInstanceUID, series.seriesInstanceUID, signal);
+    metadataRequest.catch(() => {});
+  };
+  const first = count ? await firstImage(count, requestMetadata) : undefined;
+  requestMetadata();
+  const metadata = await metadataRequest!;
 
   const images: DicomJson[] = [];
   let voxels = 0;
@@ -180,7 +187,7 @@ async function read(source: DicomWebSource, series: SeriesRef, stop: AbortContro
     progress();
   }
   const concurrency = Math.max(1, source.concurrency ?? DEFAULT_CONCURRENCY);
-  await mapLimit(rest, concurrency, readOne, signal);
+  await mapLimit(rest, concurrency, (ds) => readOne(ds), signal);
   throwIfAborted(signal);
   return result;
 }
