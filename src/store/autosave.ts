@@ -129,7 +129,7 @@ export class Autosaver {
       // and only those are copied out of the document.
       const snapshot = this.document.snapshot(changed ? changedFilter(changed) : undefined);
       const counts = this.document.regionCounts();
-      await saveDocument(this.db, this.docId, snapshot, changed, { now: this.clock.now(), ...this.options, counts, review: this.events.review?.() });
+      await saveDocument(this.db, this.docId, snapshot, changed, { now: this.clock.now(), ...this.options, counts, review: this.events.review?.(), revision: this.document.revision });
       this.failures = 0;
       this.lastSaved = this.clock.now();
       this.setState(this.pending.size || this.all || this.recordDirty ? 'saving' : 'saved');

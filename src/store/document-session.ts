@@ -346,17 +346,17 @@ export class DocumentSession<K extends object = object> {
     const unstored = this.unstored.has(shown);
     if (db) {
       try {
-        let stored = await loadDocument(db, docId);
+        let stored = await loadDocument(db, docId, { revision: true });
         // The same series opened with other images (a subset, another reconstruction): its own
         // document, so neither is restored onto the wrong slices or overwritten.
         if (stored && !sameImages(stored.series, series)) {
           docId = imagesDocId(docId, series);
-          stored = await loadDocument(db, docId);
+          stored = await loadDocument(db, docId, { revision: true });
         }
         missing = stored === undefined;
         review = await loadReview(db, docId);
         found = !missing;
-        if (stored && !unstored && JSON.stringify(stored) !== JSON.stringify(shown.snapshot())) {
+        if (stored && !unstored && JSON.stringify(stored) !== JSON.stringify({ ...shown.snapshot(), revision: shown.revision })) {
           document = AnnotationDocument.fromSnapshot(stored, REGION_OPS);
         }
       } catch (error) {
@@ -437,7 +437,7 @@ export class DocumentSession<K extends object = object> {
       if ((unstored || link.saver?.dirty) && this.document) {
         await addRevision(link.db, link.docId, this.document.snapshot(), 'Unsaved changes of a tab that lost the document to another tab', undefined, this.clock.now());
       }
-      const stored = await loadDocument(link.db, link.docId);
+      const stored = await loadDocument(link.db, link.docId, { revision: true });
       const review = await loadReview(link.db, link.docId);
       if (!stored || this.link !== link) return;
       const document = AnnotationDocument.fromSnapshot(stored, REGION_OPS);

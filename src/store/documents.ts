@@ -44,6 +44,8 @@ export interface SaveOptions {
   counts?: { regions: number; verified: number };
   /** The review record to store with the document; default: the stored one is kept. */
   review?: ReviewFields;
+  /** The document's revision (its change count); default: the snapshot's, else the stored one. */
+  revision?: number;
 }
 
 export interface DocumentSummary {
@@ -94,6 +96,7 @@ export async function saveDocument(
     const record: DocumentRecord = {
       id: docId,
       snapshotVersion: snapshot.version,
+      revision: options.revision ?? snapshot.revision ?? before?.revision ?? 0,
       series: {
         ...snapshot.series,
         sopInstanceUIDs: [...snapshot.series.sopInstanceUIDs],
@@ -124,14 +127,19 @@ export async function saveDocument(
   });
 }
 
-/** The stored document as the snapshot that was saved (regions in label order, then slice order), or undefined. */
-export async function loadDocument(db: SegmarkDb, docId: DocId): Promise<DocumentSnapshot | undefined> {
+/**
+ * The stored document as the snapshot that was saved (regions in label order, then slice order), or undefined.
+ * With `options.revision`, it carries the stored revision too (last, 0 for records written before it was kept),
+ * for `AnnotationDocument.fromSnapshot`; without, the content only, as `snapshot()` gives it.
+ */
+export async function loadDocument(db: SegmarkDb, docId: DocId, options: { revision?: boolean } = {}): Promise<DocumentSnapshot | undefined> {
   const [record, regions] = await run(db, ['documents', 'regions'], 'readonly', (tx) =>
     Promise.all([tx.objectStore('documents').get(docId), tx.objectStore('regions').getAll(docRange(docId))]),
   );
   if (!record) return undefined;
   const { description: _d, geometry: _g, ...series } = record.series;
-  return assemble({ version: record.snapshotVersion, series, labels: record.labels, settings: record.settings, regions });
+  const snapshot = assemble({ version: record.snapshotVersion, series, labels: record.labels, settings: record.settings, regions });
+  return options.revision ? { ...snapshot, revision: record.revision ?? 0 } : snapshot;
 }
 
 /** Every stored document, most recently saved first. */

@@ -68,6 +68,8 @@ export interface DocumentRecord {
   id: DocId;
   /** `DocumentSnapshot.version` of what is stored. */
   snapshotVersion: number;
+  /** `DocumentSnapshot.revision`: the document's change count (absent in records written before it was kept: 0). */
+  revision?: number;
   series: StoredSeries;
   labels: DocumentSnapshot['labels'];
   settings: DocumentSnapshot['settings'];

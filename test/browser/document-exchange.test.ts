@@ -130,3 +130,31 @@ describe('the document as an exchange format, in the annotator', () => {
     expect(a.getDocument()!.regions).toEqual(good.regions);
   });
 });
+
+describe('the revision is kept', () => {
+  it('survives autosave and a reload: the document opened again counts on from its stored revision', async () => {
+    const user = `rev-${Date.now()}`;
+    const a = document.createElement('segmark-annotator');
+    a.user = user;
+    a.style.cssText = 'display:grid;width:1000px;height:700px';
+    document.body.append(a);
+    mounted.push(a);
+    await a.loadFiles(await sampleFiles(8));
+    await until('the annotation to be ready', () => a.annotationReady, 10000);
+    draw(a, 4, 2, 10);
+    draw(a, 4, 3, 10);
+    draw(a, 5, 3, 60);
+    const revision = a.revision;
+    await a.flushSave();
+    a.remove();
+    const b = document.createElement('segmark-annotator');
+    b.user = user;
+    b.style.cssText = 'display:grid;width:1000px;height:700px';
+    document.body.append(b);
+    mounted.push(b);
+    await b.loadFiles(await sampleFiles(8));
+    await until('the annotation to be ready', () => b.annotationReady, 10000);
+    expect(b.revision).toBe(revision);
+    expect(b.getDocument()!.regions).toHaveLength(3);
+  });
+});

@@ -157,7 +157,7 @@ async function openOnDisc(tool: SegmarkAnnotator['tool']): Promise<Session> {
       return { rings: r ? r.rings : [] };
     },
     // The region document: presses and edits count as activity in the review record's time, which is not under test here.
-    json: () => JSON.stringify({ ...a.getDocument(), review: undefined }),
+    json: () => JSON.stringify({ ...a.getDocument(), review: undefined, revision: undefined }),
     tool: <T extends AnnotationTool>(id: AnnotationToolId) => internals.annotations.tool(id) as T,
   };
 }

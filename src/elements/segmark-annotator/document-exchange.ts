@@ -50,6 +50,8 @@ export class DocumentExchange {
     const session = this.host.session;
     try {
       const document = session.requireOpen();
+      // Until the stored work is looked up, what is opened could be replaced by it.
+      if (!session.ready) throw new SegmarkError('still-loading', 'the stored work of this series is still being read');
       // Approved or read-only here does not stop it (the host asked for this document); another tab writing does.
       if (!session.writable) throw new SegmarkError('storage-other-tab', 'another tab edits this document');
       const read = readExchange(value);
