@@ -143,15 +143,6 @@ export async function setup(ctx: BenchContext): Promise<SetupResult> {
   } catch (error) {
     return { skip: `importing the annotator failed: ${error instanceof Error ? error.message : String(error)}` };
   }
-  // The page's first canvas text loads its fonts (over a second here): a cost of the first image
-  // of any load, not of the drop. Paid here, so the drop's figures are the drop's.
-  const canvas = document.createElement('canvas');
-  const c2d = canvas.getContext('2d')!;
-  c2d.font = '12px system-ui, sans-serif';
-  c2d.shadowColor = '#000';
-  c2d.shadowBlur = 2;
-  c2d.fillText('R 16×16 12 mm', 10, 10);
-  c2d.getImageData(0, 0, 1, 1);
   const n = ctx.warmup ? 100 : typeof ctx.params.files === 'number' ? ctx.params.files : FILES;
   drops = { many: drop(n, true), one: drop(n, false) };
   return {};
