@@ -116,6 +116,14 @@ function waitLoaded(page: Page, slices: number): Promise<unknown> {
   return page.waitForFunction((n) => document.querySelector('segmark-annotator')?.series?.slices === n, slices, { timeout: 60_000 });
 }
 
+describe('the built package', () => {
+  it('ships the document exchange schema where package.json exports it (segmark/document.schema.json), as in the source', () => {
+    const pkg = JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')) as { exports: Record<string, string> };
+    const shipped = join(ROOT, pkg.exports['./document.schema.json']!);
+    expect(JSON.parse(readFileSync(shipped, 'utf8'))).toEqual(JSON.parse(readFileSync(join(ROOT, 'src/core/annotation/document.schema.json'), 'utf8')));
+  });
+});
+
 describe('the built library under a strict Content-Security-Policy', () => {
   it('portal page: loads the sample, decodes WASM-coded files in workers, exports in a worker; no violation, no error', async () => {
     const { page, violations, errors } = await open('/examples/portal.html');
