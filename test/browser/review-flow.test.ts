@@ -204,3 +204,132 @@ describe('pinning a comment', () => {
     expect(thread.slice).toBe(a.slice);
   });
 });
+
+type Doc = {
+  labels: readonly { id: number }[];
+  setRegion(labelId: number, slice: number, region: { rings: number[][] }, options: { kind: 'draw' | 'import' }): void;
+};
+const docOf = (a: SegmarkAnnotator) => (a as unknown as { annotations: { document: Doc } }).annotations.document;
+const sq = (c0: number, r0: number, size: number) => ({ rings: [[c0, r0, c0 + size, r0, c0 + size, r0 + size, c0, r0 + size]] });
+const verifyBar = (a: SegmarkAnnotator) => a.shadowRoot!.querySelector<HTMLElement>('.verify')!;
+
+/** A real click on `el`, scrolled into view first (the side panel scrolls). */
+async function click(el: Element): Promise<void> {
+  el.scrollIntoView({ block: 'center' });
+  await frames(1);
+  await commands.pointerClicks([centreOf(el)]);
+}
+
+describe('a missed structure can be flagged', () => {
+  it('R on a slice where the active label has no outline flags it as missed (kept in the review record), shown on the bar; drawing there clears it; the flag can be cleared by hand', async () => {
+    const a = await open({ user: 'Dr Ma' });
+    const doc = docOf(a);
+    const [l1, l2] = [doc.labels[0]!.id, doc.labels[1]!.id];
+    doc.setRegion(l1, 10, sq(100, 100, 20), { kind: 'import' });
+    a.activeLabel = l2;
+    a.slice = 10;
+    await settle(a);
+    const viewport = a.shadowRoot!.querySelector<HTMLElement>('segmark-viewport')!;
+    viewport.focus();
+    await userEvent.keyboard('r');
+    await settle(a);
+    const picker = a.shadowRoot!.querySelector<HTMLElement>('.reject-picker')!;
+    expect(picker.dataset.mode).toBe('missed');
+    expect(picker.querySelector<HTMLInputElement>('input[type="radio"]:checked')!.value).toBe('missed-structure');
+    await userEvent.keyboard('{Enter}');
+    await settle(a);
+    expect(a.shadowRoot!.querySelector('.reject-picker')).toBeNull();
+    const flags = a.getDocument()!.review.missed as { labelId: number; slice: number; user: string; reason: string }[];
+    expect(flags.map((f) => [f.labelId, f.slice, f.user, f.reason])).toEqual([[l2, 10, 'Dr Ma', 'missed-structure']]);
+    expect(verifyBar(a).querySelector('.verify-state')!.getAttribute('data-state')).toBe('missed');
+    // In the review side's list of missed structures too.
+    expect(a.shadowRoot!.querySelectorAll('.missed-list li').length).toBe(1);
+
+    // An outline drawn there: the flag has done its work.
+    doc.setRegion(l2, 10, sq(60, 60, 16), { kind: 'draw' });
+    await settle(a);
+    expect(a.getDocument()!.review.missed ?? []).toEqual([]);
+    expect(a.getDocument()!.review.audit.map((e: { action: string }) => e.action)).toEqual(['missed', 'missed-cleared']);
+
+    // Flag slice 11 and clear it with the bar's button (real click).
+    a.slice = 11;
+    await settle(a);
+    viewport.focus();
+    await userEvent.keyboard('r');
+    await settle(a);
+    await userEvent.keyboard('{Enter}');
+    await settle(a);
+    expect(a.getDocument()!.review.missed).toHaveLength(1);
+    a.sideTab = 'review';
+    await settle(a);
+    await click(verifyBar(a).querySelector('[data-action="clear-missed"]')!);
+    await settle(a);
+    expect(a.getDocument()!.review.missed ?? []).toEqual([]);
+    expect(verifyBar(a).querySelector('.verify-state')!.getAttribute('data-state')).toBe('none');
+  });
+});
+
+describe('approve asks while anything is open', () => {
+  it('Approve lists rejected, unverified and missed with counts and a way to each; Approve anyway records them; the host API refuses without a note', async () => {
+    const a = await open({ user: 'Dr Qian' });
+    const doc = docOf(a);
+    const [l1, l2] = [doc.labels[0]!.id, doc.labels[1]!.id];
+    for (const k of [5, 6, 7]) doc.setRegion(l1, k, sq(100, 100, 20), { kind: 'import' });
+    a.rejectRegion(l1, 6, 'boundary-wrong');
+    a.setStatus('submitted');
+    // A missed structure flagged with R on slice 20 of the second label.
+    a.activeLabel = l2;
+    a.slice = 20;
+    await settle(a);
+    a.shadowRoot!.querySelector<HTMLElement>('segmark-viewport')!.focus();
+    await userEvent.keyboard('r');
+    await settle(a);
+    await userEvent.keyboard('{Enter}');
+    await settle(a);
+
+    // The host API: refused with the counts, nothing changes.
+    const errors: { code: string; params?: Record<string, unknown> }[] = [];
+    a.addEventListener('segmark-error', (e) => errors.push(e.detail as never));
+    expect(() => a.setStatus('approved')).toThrow();
+    expect(errors.at(-1)).toMatchObject({ code: 'review-open-items' });
+    expect(a.getStatus()).toBe('submitted');
+
+    // The panel's Approve (real click): the check, not an approval.
+    a.sideTab = 'review';
+    await settle(a);
+    const panel = a.shadowRoot!.querySelector('segmark-review-panel')!;
+    await panel.updateComplete;
+    await click(panel.shadowRoot!.querySelector('button.step[data-status="approved"]')!);
+    await settle(a);
+    expect(a.getStatus()).toBe('submitted');
+    const check = a.shadowRoot!.querySelector<HTMLElement>('.approve-check')!;
+    expect(check).not.toBeNull();
+    const count = (kind: string) => check.querySelector(`li[data-kind="${kind}"] .count`)!.textContent!.trim();
+    expect([count('rejected'), count('unverified'), count('missed')]).toEqual(['1', '2', '1']);
+
+    // Show the first rejected one: its label and slice.
+    a.activeLabel = l2;
+    await settle(a);
+    await click(check.querySelector('button.show[data-kind="rejected"]')!);
+    await settle(a);
+    expect([a.activeLabel, a.slice]).toEqual([l1, 6]);
+    await click(a.shadowRoot!.querySelector('.approve-check button.show[data-kind="missed"]')!);
+    await settle(a);
+    expect([a.activeLabel, a.slice]).toEqual([l2, 20]);
+
+    // Approve anyway, with a reason: approved; the audit entry keeps the counts and the note.
+    const note = a.shadowRoot!.querySelector<HTMLTextAreaElement>('.approve-check textarea.approve-note')!;
+    note.focus();
+    await userEvent.keyboard('model misses are tracked separately');
+    await click(a.shadowRoot!.querySelector('.approve-check .approve-anyway')!);
+    await settle(a);
+    expect(a.getStatus()).toBe('approved');
+    expect(a.shadowRoot!.querySelector('.approve-check')).toBeNull();
+    expect(a.getDocument()!.review.audit.at(-1)).toMatchObject({
+      action: 'status',
+      to: 'approved',
+      note: 'model misses are tracked separately',
+      open: { rejected: 1, unverified: 2, missed: 1 },
+    });
+  });
+});

@@ -83,7 +83,12 @@ describe('statuses and read-only', () => {
     expect(Date.parse(submitted.at)).toBeLessThanOrEqual(after);
 
     a.role = 'reviewer';
-    a.setStatus('approved');
+    // The outline was never verified: approving without a word is refused with the open items counted (issue 18) …
+    expect(() => a.setStatus('approved')).toThrow();
+    expect(heard.errors.at(-1)).toMatchObject({ code: 'review-open-items' });
+    expect(a.getStatus()).toBe('submitted');
+    // … and goes through with a note saying why.
+    a.setStatus('approved', 'outline checked on screen');
     await a.updateComplete;
     expect(heard.statuses.map((s) => [s.previous, s.status, s.role])).toEqual([['draft', 'submitted', 'annotator'], ['submitted', 'approved', 'reviewer']]);
     expect(a.editable).toBe(false);

@@ -88,12 +88,12 @@ export interface ReviewRecord {
   audit: AuditEntry[];
   comments: CommentThread[];
   activeTime: ActiveTime;
-  /** Missed-structure flags, by label then slice (absent in records from before them: none). */
+  /** Missed-structure flags, by label then slice; absent when there are none (as in records from before them). */
   missed?: MissedFlag[];
 }
 
 export function emptyReview(): ReviewRecord {
-  return { status: 'draft', audit: [], comments: [], activeTime: emptyActiveTime(), missed: [] };
+  return { status: 'draft', audit: [], comments: [], activeTime: emptyActiveTime() };
 }
 
 /**
@@ -111,8 +111,13 @@ export function parseReview(value: unknown): ReviewRecord {
     audit,
     comments: parseComments(v.comments),
     activeTime: parseActiveTime(v.activeTime),
-    missed: parseMissed(v.missed),
+    ...withMissed(parseMissed(v.missed)),
   };
+}
+
+/** `{ missed }` when there are flags, else nothing: a record without flags looks as it always did. */
+export function withMissed(missed: MissedFlag[]): { missed?: MissedFlag[] } {
+  return missed.length ? { missed } : {};
 }
 
 function parseMissed(value: unknown): MissedFlag[] {

@@ -6,7 +6,7 @@
  */
 import { ActivityClock } from './active-time.js';
 import { addReply, createComment, setResolved, type Actor, type CommentThread, type NewComment } from './comments.js';
-import { emptyReview, sortMissed, type AuditEntry, type MissedFlag, type OpenCounts, type ReviewRecord } from './record.js';
+import { emptyReview, sortMissed, withMissed, type AuditEntry, type MissedFlag, type OpenCounts, type ReviewRecord } from './record.js';
 import { checkStep, type ReviewStatus } from './workflow.js';
 
 /** What changed: `loaded` (a stored record replaced this one; nothing to store), else an edit of the record. */
@@ -127,7 +127,8 @@ export class ReviewState {
   /** Clears the flag on (label, slice) — un-flagged, or an outline was drawn there; false when there was none. */
   clearMissed(actor: Actor, labelId: number, slice: number): boolean {
     if (!this.missedAt(labelId, slice)) return false;
-    this.#record.missed = (this.#record.missed ?? []).filter((f) => f.labelId !== labelId || f.slice !== slice);
+    const { missed: _old, ...rest } = this.#record;
+    this.#record = { ...rest, ...withMissed((this.#record.missed ?? []).filter((f) => f.labelId !== labelId || f.slice !== slice)) };
     this.#record.audit.push({ action: 'missed-cleared', user: actor.user, role: actor.role, at: this.iso(), labelId, slice });
     this.emit('missed');
     return true;

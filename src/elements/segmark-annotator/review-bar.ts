@@ -9,6 +9,10 @@
  *   one is rejected first (R), and accepting leaves rejected ones alone.
  * - R: reject the active label's outline on this slice: a picker opens with
  *   the reasons on 1–5, a note field, Enter to reject, Escape to cancel.
+ *   Where the active label has no outline on this slice, R flags a missed
+ *   structure there instead (same picker, "Missed structure" chosen); the flag
+ *   is kept in the review record (who, when, why) until an outline is drawn
+ *   there or it is cleared here.
  * - N: the active label's next unverified slice; when it has none, the next
  *   label that has one (it becomes active). Shift+N: the next such label.
  *
@@ -24,6 +28,8 @@ import { formatText } from '../../core/text.js';
 import { verifyStrings } from '../../text/verify.js';
 
 interface Picker {
+  /** Reject the outline, or flag the (label, slice) without one as a missed structure. */
+  mode: 'reject' | 'missed';
   labelId: number;
   slice: number;
   reason: RejectReason;
@@ -34,7 +40,19 @@ export const reviewBarStyles = css`
   /* Theme colours of the annotator (segmark-annotator.styles.ts), so both themes keep their contrast. */
   .verify { display: grid; gap: 4px; padding: 6px 8px; border-top: 1px solid var(--_control-border); font-size: 12px; }
   .verify-state[data-state='verified'] { color: var(--_accent); }
-  .verify-state[data-state='rejected'] { color: var(--_danger); }
+  .verify-state[data-state='rejected'],
+  .verify-state[data-state='missed'] { color: var(--_danger); }
+  .approve-check { display: grid; gap: 6px; margin: 6px 8px; padding: 8px; border: 1px solid var(--_warn); border-radius: 4px; font-size: 12px; }
+  .approve-check ul, .missed-list ul { margin: 0; padding: 0; list-style: none; display: grid; gap: 2px; }
+  .approve-check li { display: flex; gap: 6px; align-items: center; }
+  .approve-check li span { flex: 1; }
+  .approve-check textarea { font: inherit; width: 100%; box-sizing: border-box; }
+  .approve-actions { display: flex; gap: 4px; flex-wrap: wrap; }
+  .approve-check button, .missed-list button { font: inherit; }
+  .missed-list { padding: 6px 8px; font-size: 12px; }
+  .missed-list h2 { font-size: 13px; margin: 0 0 4px; }
+  .missed-list .meta { color: var(--_muted); margin-inline-start: 6px; }
+  .approve-check :focus-visible, .missed-list :focus-visible { outline: 2px solid var(--segmark-focus-color, var(--_accent)); outline-offset: 1px; }
   .verify-progress { color: var(--_muted); }
   .verify-actions { display: flex; flex-wrap: wrap; gap: 4px; }
   .verify button { font: inherit; }
@@ -96,14 +114,24 @@ export class VerifyController {
     return true;
   }
 
-  /** Opens the reason picker for the active label on this slice; false when it has no outline there or cannot be edited. */
+  /**
+   * Opens the reason picker for the active label on this slice: to reject its
+   * outline, or where it has none to flag a missed structure; false when the
+   * label or document cannot be edited.
+   */
   openPicker(): boolean {
     const doc = this.session.document;
     const labelId = this.session.activeLabel;
     const slice = this.session.slice;
-    if (!doc || !this.session.canAnnotate || doc.label(labelId)?.locked || doc.reviewStateAt(labelId, slice) === undefined) return false;
-    const current = doc.metaAt(labelId, slice)?.review;
-    this.#picker = { labelId, slice, reason: current?.reason ?? REJECT_REASONS[0], note: current?.note ?? '' };
+    if (!doc || !doc.label(labelId) || !this.session.canAnnotate || !this.session.writable || doc.label(labelId)?.locked) return false;
+    if (doc.reviewStateAt(labelId, slice) === undefined) {
+      const flag = this.session.review.missedAt(labelId, slice);
+      const reason = (REJECT_REASONS as readonly string[]).includes(flag?.reason ?? '') ? (flag!.reason as RejectReason) : 'missed-structure';
+      this.#picker = { mode: 'missed', labelId, slice, reason, note: flag?.note ?? '' };
+    } else {
+      const current = doc.metaAt(labelId, slice)?.review;
+      this.#picker = { mode: 'reject', labelId, slice, reason: current?.reason ?? REJECT_REASONS[0], note: current?.note ?? '' };
+    }
     this.host.requestUpdate();
     void this.host.updateComplete.then(() => {
       this.host.shadowRoot?.querySelector<HTMLInputElement>('.reject-picker input[type="radio"]:checked')?.focus();
@@ -115,9 +143,17 @@ export class VerifyController {
     const p = this.#picker;
     const doc = this.session.document;
     this.#close();
-    // The label may have been locked, or the outline removed, while the picker was open.
-    if (!p || !doc || !this.session.canAnnotate || doc.label(p.labelId)?.locked || doc.reviewStateAt(p.labelId, p.slice) === undefined) return;
-    doc.setReview(p.labelId, p.slice, { state: 'rejected', reason: p.reason, note: p.note });
+    if (!p || !doc || !this.session.canAnnotate || !this.session.writable || doc.label(p.labelId)?.locked) return;
+    const outlined = doc.reviewStateAt(p.labelId, p.slice) !== undefined;
+    // The label may have been locked, or an outline drawn or removed, while the picker was open.
+    if (p.mode === 'missed' && !outlined) this.session.review.flagMissed(this.session.actor, p.labelId, p.slice, p.reason, p.note);
+    else if (p.mode === 'reject' && outlined) doc.setReview(p.labelId, p.slice, { state: 'rejected', reason: p.reason, note: p.note });
+  }
+
+  /** Clears the missed-structure flag of the active label on this slice; false when there is none. */
+  clearMissed(): boolean {
+    if (!this.session.canAnnotate || !this.session.writable) return false;
+    return this.session.review.clearMissed(this.session.actor, this.session.activeLabel, this.session.slice);
   }
 
   #close(): void {
@@ -165,10 +201,16 @@ export class VerifyController {
     const review = state ? doc.metaAt(labelId, slice)?.review : undefined;
     const progress = label ? labelProgress(doc, labelId) : undefined;
     const edit = this.session.canAnnotate;
+    const flag = label && state === undefined ? this.session.review.missedAt(labelId, slice) : undefined;
+    const missedCount = label ? (this.session.review.record.missed ?? []).filter((f) => f.labelId === labelId).length : 0;
     // The reviewer's name and note are data, not interface text.
     const who = review?.by ? html`<span translate="no">${formatText(t.by, { user: review.by })}</span>` : nothing;
     let text = html`${t.noRegion}`;
-    if (state === 'verified') text = html`${t.verified}${who}`;
+    if (flag) {
+      const note = flag.note ? html` — <span translate="no">${flag.note}</span>` : nothing;
+      const by = html`<span translate="no">${formatText(t.by, { user: flag.user })}</span>`;
+      text = html`${t.missed}: ${t.reasons[flag.reason as RejectReason] ?? flag.reason}${note}${by}`;
+    } else if (state === 'verified') text = html`${t.verified}${who}`;
     else if (state === 'rejected') {
       const note = review?.note ? html` — <span translate="no">${review.note}</span>` : nothing;
       text = html`${t.rejected}: ${t.reasons[review?.reason ?? 'other']}${note}${who}`;
@@ -179,13 +221,17 @@ export class VerifyController {
         run();
       }}>${name}<kbd aria-hidden="true">${key}</kbd></button>`;
     return html`<section class="verify" part="verify" aria-label=${t.region}>
-      <div class="verify-state" data-state=${state ?? 'none'} role="status">${label ? `${label.name}: ` : ''}${text}</div>
+      <div class="verify-state" data-state=${flag ? 'missed' : (state ?? 'none')} role="status">${label ? `${label.name}: ` : ''}${text}</div>
       ${progress && progress.regions > 0
         ? html`<div class="verify-progress">${formatText(progress.rejected ? t.progressRejected : t.progress, { verified: String(progress.verified), total: String(progress.regions), rejected: String(progress.rejected) })}</div>`
         : nothing}
+      ${missedCount ? html`<div class="verify-progress verify-missed">${formatText(t.missedCount, { count: String(missedCount) })}</div>` : nothing}
       <div class="verify-actions">
         ${button('accept', t.accept, 'V', !edit, () => this.accept())}
-        ${button('reject', t.reject, 'R', !edit || state === undefined, () => this.openPicker())}
+        ${state === undefined
+          ? button('flag-missed', t.flagMissed, 'R', !edit || !label, () => this.openPicker())
+          : button('reject', t.reject, 'R', !edit, () => this.openPicker())}
+        ${flag ? button('clear-missed', t.unflagMissed, '', !edit, () => this.clearMissed()) : nothing}
         ${button('next', t.next, 'N', false, () => this.next())}
         ${button('next-label', t.nextLabel, 'Shift+N', false, () => this.nextLabel())}
       </div>
@@ -197,9 +243,10 @@ export class VerifyController {
   #renderPicker(doc: AnnotationDocument, p: Picker) {
     const t = verifyStrings(this.session.lang);
     const name = doc.label(p.labelId)?.name ?? String(p.labelId);
-    return html`<div class="reject-picker" part="reject-picker" role="dialog" aria-label=${formatText(t.pickerTitle, { label: name, slice: String(numbering(this.session.volume)(p.slice)) })}
+    const title = formatText(p.mode === 'missed' ? t.missedPickerTitle : t.pickerTitle, { label: name, slice: String(numbering(this.session.volume)(p.slice)) });
+    return html`<div class="reject-picker" part="reject-picker" role="dialog" aria-label=${title} data-mode=${p.mode}
         @keydown=${this.#onPickerKey}>
-      <strong>${formatText(t.pickerTitle, { label: name, slice: String(numbering(this.session.volume)(p.slice)) })}</strong>
+      <strong>${title}</strong>
       <fieldset>
         <legend>${t.reason}</legend>
         ${REJECT_REASONS.map(
@@ -216,7 +263,7 @@ export class VerifyController {
           if (this.#picker) this.#picker = { ...this.#picker, note: (e.target as HTMLInputElement).value };
         }} /></label>
       <div class="verify-actions">
-        <button type="button" data-action="confirm-reject" @click=${() => this.#confirm()}>${t.confirm}</button>
+        <button type="button" data-action="confirm-reject" @click=${() => this.#confirm()}>${p.mode === 'missed' ? t.confirmMissed : t.confirm}</button>
         <button type="button" data-action="cancel-reject" @click=${() => this.#close()}>${t.cancel}</button>
       </div>
     </div>`;

@@ -12,12 +12,14 @@ import type { AnnotationDocument } from '../../core/annotation/document.js';
 import { SegmarkError, toSegmarkError } from '../../core/errors.js';
 import type { CommentThread, NewComment } from '../../core/review/comments.js';
 import { emptyReview, type AuditEntry, type ReviewRecord } from '../../core/review/record.js';
+import { hasOpenItems, openCounts, openItems, type OpenItems, type OpenPlace } from '../../core/review/open-items.js';
 import type { ReviewState } from '../../core/review/review-state.js';
-import { allowedSteps, isLocked, type ReviewStatus } from '../../core/review/workflow.js';
+import { allowedSteps, checkStep, isLocked, type ReviewStatus } from '../../core/review/workflow.js';
 import type { CommentPin } from '../../viewer/comment-pins.js';
 import type { StatusDetail } from '../events.js';
 import type { AnnotatorSession } from '../../session/annotator-session.js';
 import { approvedBannerText, formatInstant, reviewStrings } from '../../text/review.js';
+import { formatText } from '../../core/text.js';
 import type { AnnotationController, ReviewHooks } from './annotation-controller.js';
 import { connectKeys, disconnectKeys, type KeyHost } from './page-keys.js';
 
@@ -28,6 +30,8 @@ export class ReviewController implements ReactiveController, ReviewHooks {
   pending: { x: number; y: number; slice: number } | undefined;
   /** The comment last jumped to. */
   selected: string | undefined;
+  /** Approve was chosen with review items open: the check is shown, with the note given so far. */
+  approving: { note: string } | undefined;
   /** The stored record is known (loaded, or the document is new): only then is it stored, never over another document's. */
   private known = false;
 
@@ -106,10 +110,31 @@ export class ReviewController implements ReactiveController, ReviewHooks {
     return allowedSteps(this.state.status, this.session.actor.role);
   }
 
-  /** Takes a status step; fires `segmark-status`, or `segmark-error` (and throws) when refused. */
-  setStatus(status: ReviewStatus, note?: string): StatusDetail {
+  /** What is still open in the review: rejected (uncorrected), unverified and missed places. */
+  openItems(): OpenItems {
+    return openItems(this.session.document, this.state.record.missed);
+  }
+
+  /**
+   * Takes a status step; fires `segmark-status`, or `segmark-error` (and
+   * throws) when refused. Approving while outlines are still rejected or
+   * unverified, or slices flagged as missed, is refused with
+   * `review-open-items` (params: the counts) unless a note says why
+   * (`setStatus('approved', note)`) or `force` (the check's "Approve anyway");
+   * the approval's audit entry then keeps the counts.
+   */
+  setStatus(status: ReviewStatus, note?: string, force = false): StatusDetail {
     return this.guard(() => {
-      const step = this.state.setStatus(status, this.session.actor, note);
+      const items = status === 'approved' ? this.openItems() : undefined;
+      const open = items && hasOpenItems(items) ? openCounts(items) : undefined;
+      if (open && !force && !note?.trim()) {
+        // The step itself must be allowed first: a role that may not approve hears that, not the open items.
+        checkStep(this.state.status, status, this.session.actor.role);
+        const counts = { rejected: String(open.rejected), unverified: String(open.unverified), missed: String(open.missed) };
+        throw new SegmarkError('review-open-items', `approval with open review items: ${JSON.stringify(open)}`, { params: counts });
+      }
+      const step = this.state.setStatus(status, this.session.actor, note, open);
+      this.approving = undefined;
       const detail: StatusDetail = { ...step };
       this.session.emit('segmark-status', detail);
       return detail;
@@ -154,6 +179,9 @@ export class ReviewController implements ReactiveController, ReviewHooks {
     if (change.slice === null || !this.session.writable) return;
     if (change.kind === 'verify') {
       this.state.verification(this.session.actor, document?.flagsAt(change.labelId, change.slice)?.verified === true);
+    } else if (document?.reviewStateAt(change.labelId, change.slice) !== undefined && this.state.missedAt(change.labelId, change.slice)) {
+      // An outline was drawn where the structure had been missed: the flag has done its work.
+      this.state.clearMissed(this.session.actor, change.labelId, change.slice);
     }
     this.state.activity(change.labelId, change.slice);
   }
@@ -224,13 +252,16 @@ export class ReviewController implements ReactiveController, ReviewHooks {
         .disabled=${disabled}
         @sm-review-step=${(e: HTMLElementEventMap['sm-review-step']) => {
           e.stopPropagation();
-          try {
-            this.setStatus(e.detail.status, e.detail.note);
-          } catch {
-            // Reported by setStatus (segmark-error and a notice).
+          // Approve asks first while anything is still open (a note alone does not skip the question here).
+          if (e.detail.status === 'approved' && hasOpenItems(this.openItems())) {
+            this.openApproval(e.detail.note);
+            return;
           }
+          this.quietly(() => this.setStatus(e.detail.status, e.detail.note));
         }}
       ></segmark-review-panel>
+      ${this.approving ? this.renderApproval(this.approving) : nothing}
+      ${this.renderMissed(labels)}
       <segmark-comments
         part="comments"
         .comments=${r.comments}
@@ -247,6 +278,78 @@ export class ReviewController implements ReactiveController, ReviewHooks {
         @sm-comment-resolve=${(e: HTMLElementEventMap['sm-comment-resolve']) => this.quietly(() => this.resolve(e.detail.id, e.detail.resolved))}
       ></segmark-comments>
     </div>`;
+  }
+
+  /** Shows the approval check and puts the focus on it. */
+  openApproval(note: string): void {
+    this.approving = { note };
+    this.host.requestUpdate();
+    void this.host.updateComplete.then(() => this.host.shadowRoot?.querySelector<HTMLElement>('.approve-check .approve-anyway')?.focus());
+  }
+
+  /** Shows a place: its label becomes active, its slice is shown, the view is centred on it when it has an outline. */
+  private async show(place: OpenPlace): Promise<void> {
+    this.session.activeLabel = place.labelId;
+    this.session.slice = place.slice;
+    await this.host.updateComplete;
+    this.focusRegion?.(place.labelId, place.slice);
+  }
+
+  /** Set by the annotator: centres (and zooms, per its setting) the view on a label's outline on a slice. */
+  focusRegion: ((labelId: number, slice: number) => void) | undefined;
+
+  /** The check before approving with open items: counts per kind, a way to the first of each, a note, Approve anyway. */
+  private renderApproval(a: { note: string }) {
+    const t = reviewStrings(this.session.lang);
+    const items = this.openItems();
+    const row = (kind: keyof OpenItems, name: string) => {
+      const list = items[kind];
+      return html`<li data-kind=${kind}><span>${name}</span> <strong class="count">${formatText(t.approveOpenCount, { count: String(list.length) })}</strong>
+        ${list.length ? html`<button type="button" class="show" data-kind=${kind} @click=${() => void this.show(list[0]!)}>${t.approveOpenShow}</button>` : nothing}</li>`;
+    };
+    const close = () => {
+      this.approving = undefined;
+      this.host.requestUpdate();
+    };
+    return html`<div class="approve-check" part="approve-check" role="alertdialog" aria-labelledby="approve-check-title"
+        @keydown=${(e: KeyboardEvent) => {
+          // Typing here is the check's; Escape goes back to the review.
+          e.stopPropagation();
+          if (e.key === 'Escape') close();
+        }}>
+      <strong id="approve-check-title">${t.approveOpenTitle}</strong>
+      <ul>
+        ${row('rejected', t.approveOpenRejected)} ${row('unverified', t.approveOpenUnverified)} ${row('missed', t.approveOpenMissed)}
+      </ul>
+      <label>${t.approveOpenNote}
+        <textarea class="approve-note" rows="2" .value=${a.note}
+          @input=${(e: Event) => this.approving && (this.approving.note = (e.target as HTMLTextAreaElement).value)}></textarea></label>
+      <div class="approve-actions">
+        <button type="button" class="approve-anyway" @click=${() => this.quietly(() => this.setStatus('approved', this.approving?.note, true))}>${t.approveAnyway}</button>
+        <button type="button" class="approve-cancel" @click=${close}>${t.approveCancel}</button>
+      </div>
+    </div>`;
+  }
+
+  /** The missed-structure flags, each a way to its slice. */
+  private renderMissed(labels: readonly { id: number; name: string }[]) {
+    const flags = this.state.record.missed ?? [];
+    if (flags.length === 0) return nothing;
+    const t = reviewStrings(this.session.lang);
+    const names = new Map(labels.map((l) => [l.id, l.name]));
+    const number = numbering(this.session.volume);
+    return html`<section class="missed-list" part="missed-list" aria-labelledby="missed-heading">
+      <h2 id="missed-heading">${t.missedList} (${flags.length})</h2>
+      <ul>
+        ${flags.map(
+          (f) => html`<li data-label=${f.labelId} data-slice=${f.slice}>
+            <button type="button" class="show-missed" @click=${() => void this.show({ labelId: f.labelId, slice: f.slice })}>
+              ${formatText(t.missedItem, { label: names.get(f.labelId) ?? `#${f.labelId}`, slice: String(number(f.slice)) })}</button>
+            <span class="meta" translate="no">${f.user}${f.note ? ` — ${f.note}` : ''}</span>
+          </li>`,
+        )}
+      </ul>
+    </section>`;
   }
 
   /** The banner over an approved document: who approved it, and Reopen for a reviewer. */
