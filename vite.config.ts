@@ -58,6 +58,7 @@ const prebundled = [
 const toolTests = [
   'test/node/annotation-distance.tools.test.ts', // scipy
   'test/node/annotation-raster.tools.test.ts', // skimage
+  'test/node/app-build.test.ts', // a real vite build of the app (13–20 s)
   'test/node/charset.tools.test.ts', // pydicom
   'test/node/dataset-build.tools.test.ts', // nibabel, Python's zipfile (nnU-Net v2 dataset rules)
   'test/node/erase-profile.test.ts', // Chromium with a persistent profile
