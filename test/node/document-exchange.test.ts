@@ -96,11 +96,16 @@ describe('the exchange form', () => {
     expect(opened.metaAt(5, 2)?.provenance).toEqual({ by: 'ann', algorithm: 'grow', parameters: { radius: 3, range: '50..150' } });
   });
 
-  it('what toExchange writes follows the shipped JSON Schema; fields a later review adds (missed flags) pass through', () => {
+  it('what toExchange writes follows the shipped JSON Schema; missed-structure flags and fields a later review adds are carried', () => {
     expect(validateSchema(exchanged(), SCHEMA)).toBeUndefined();
-    const withMissed = { ...exchanged(), review: { ...REVIEW, missed: [{ labelId: 4, slice: 3, by: 'dr.li' }] } };
+    const missed = [{ labelId: 4, slice: 3, user: 'dr.li', role: 'reviewer', at: '2026-12-01T11:02:00.000Z', reason: 'missed-structure' }];
+    const withMissed = { ...exchanged(), review: { ...REVIEW, missed, later: { kept: true } } };
     expect(validateSchema(withMissed, SCHEMA)).toBeUndefined();
-    expect((readExchange(withMissed).review as unknown as { missed: unknown }).missed).toEqual([{ labelId: 4, slice: 3, by: 'dr.li' }]);
+    expect(readExchange(withMissed).review).toEqual({ ...REVIEW, missed, later: { kept: true } });
+    const error = refusal(() => readExchange({ ...withMissed, review: { ...REVIEW, missed: [{ ...missed[0], slice: -1 }] } }));
+    expect([error.code, error.params.field]).toEqual(['document-invalid', 'review.missed[0].slice']);
+    const beyond = refusal(() => readExchange({ ...withMissed, review: { ...REVIEW, missed: [{ ...missed[0], slice: 4 }] } }));
+    expect([beyond.code, beyond.params.field]).toEqual(['document-invalid', 'review.missed[0].slice']);
   });
 
   const broken: [string, (d: ExchangeDocument & Record<string, unknown>) => void, string][] = [

@@ -94,6 +94,10 @@ export function readExchange(value: unknown): ReadExchange {
       if (!ring.every(Number.isFinite)) invalid(`regions[${i}].rings[${j}]`, 'must hold finite numbers');
     });
   });
+  (doc.review?.missed ?? []).forEach((m, i) => {
+    if (!ids.has(m.labelId)) invalid(`review.missed[${i}].labelId`, `names label ${m.labelId}, which the document does not have`);
+    if (m.slice >= slices) invalid(`review.missed[${i}].slice`, `is outside 0..${slices - 1}`);
+  });
   const { format: _f, formatVersion: _fv, revision, baseRevision, review, ...rest } = doc;
   const snapshot: DocumentSnapshot = { ...structuredClone(rest), version: DOCUMENT_SCHEMA_VERSION, revision };
   return {
