@@ -94,9 +94,10 @@ export class DocumentSession<K extends object = object> {
   /** The user's name, part of the stored document's key, recorded with each region. */
   user = '';
   /**
-   * Another user's stored document to open instead of the user's own, for its
-   * series only (a reviewer opening a submitted document from the queue); any
-   * other series opens the user's own.
+   * Another user's stored document to open instead of the user's own (a
+   * reviewer opening a submitted document from the queue): taken by the next
+   * series opened, if it is that document's series; any other series opens
+   * the user's own, and the request is dropped.
    */
   openAs: DocId | undefined;
   /** Off: nothing is written to or read from the store. */
@@ -115,6 +116,8 @@ export class DocumentSession<K extends object = object> {
   private link: StoreLink<K> | undefined;
   private series: SessionSeries | undefined;
   private key: K | undefined;
+  /** The stored document an opened series (by the caller's key) was opened as, when not the user's own (`openAs`). */
+  private readonly openedAs = new WeakMap<K, DocId>();
   /** One document per opened series (by the caller's key), so switching series and back keeps the work. */
   private readonly documents = new WeakMap<K, AnnotationDocument>();
   /** Documents with changes that were not stored when the connection was lost: the next session writes them back. */
@@ -221,6 +224,19 @@ export class DocumentSession<K extends object = object> {
     if (!snapshot || snapshot.series.seriesInstanceUID !== document.series.seriesInstanceUID) return false;
     document.restore(snapshot, 'Restore version');
     return true;
+  }
+
+  /** The stored document of an opened series: the one it was opened as, else `openAs` (once, for its series), else the user's own. */
+  private storedId(series: SessionSeries, key: K): DocId {
+    const kept = this.openedAs.get(key);
+    if (kept) return kept;
+    const asked = this.openAs;
+    this.openAs = undefined;
+    if (asked?.startsWith(`${seriesKey(series.studyInstanceUID, series.seriesInstanceUID)}|`)) {
+      this.openedAs.set(key, asked);
+      return asked;
+    }
+    return documentId(series.studyInstanceUID, series.seriesInstanceUID, this.user);
   }
 
   /** Makes `document` the one shown and edited for `key`. */
@@ -334,9 +350,7 @@ export class DocumentSession<K extends object = object> {
   private async restore(series: SessionSeries, key: K, shown: AnnotationDocument): Promise<boolean> {
     const db = await this.database();
     await this.close();
-    let docId = this.openAs?.startsWith(`${seriesKey(series.studyInstanceUID, series.seriesInstanceUID)}|`)
-      ? this.openAs
-      : documentId(series.studyInstanceUID, series.seriesInstanceUID, this.user);
+    let docId = this.storedId(series, key);
     let document = shown;
     /** Read without error and not there (new, deleted, or evicted by the browser). */
     let missing = false;

@@ -127,6 +127,11 @@ describe('the review queue', () => {
     await frames(2);
     expect(section(carol)!.querySelector('summary')!.textContent).toBe('待审核');
     expect(section(carol)!.querySelector('.done')!.textContent).toBe('没有更多待审核的文档。');
+
+    // The reviewer opening the series herself afterwards gets her own document, not Bob's.
+    await carol.loadFiles(await sampleFiles(8));
+    await until('the reviewer’s own document', () => carol.annotationReady && carol.getStatus() === 'draft');
+    expect(carol.getDocument()!.regions).toEqual([]);
   });
 
   it('REQ-QUEUE-B2: an annotator’s Work panel has no For review section unless the host gives a queue', async () => {

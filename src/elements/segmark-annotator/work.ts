@@ -53,8 +53,10 @@ export class WorkController implements ReactiveController {
   private hostItems: Map<string, ReviewQueueEntry> | undefined;
   /** Queue items approved here in this session (the next document skips them until the store says so too). */
   private readonly done = new Set<string>();
-  /** The host's item opened last from the queue (the store knows nothing of it). */
+  /** The host's item opened last from the queue (the store knows nothing of it); forgotten when something else is loaded. */
   private hostOpen: string | undefined;
+  /** A queued document is being opened (its load is the queue's). */
+  private opening = false;
 
   constructor(
     private readonly host: ReactiveControllerHost,
@@ -65,11 +67,17 @@ export class WorkController implements ReactiveController {
   }
 
   hostConnected(): void {
-    if (this.host instanceof EventTarget) this.host.addEventListener('segmark-status', this.onStatus);
+    if (this.host instanceof EventTarget) {
+      this.host.addEventListener('segmark-status', this.onStatus);
+      this.host.addEventListener('segmark-load', this.onLoad);
+    }
   }
 
   hostDisconnected(): void {
-    if (this.host instanceof EventTarget) this.host.removeEventListener('segmark-status', this.onStatus);
+    if (this.host instanceof EventTarget) {
+      this.host.removeEventListener('segmark-status', this.onStatus);
+      this.host.removeEventListener('segmark-load', this.onLoad);
+    }
   }
 
   /** Whether the host gave a review queue (the panel then shows it whatever the role). */
@@ -102,6 +110,7 @@ export class WorkController implements ReactiveController {
   async openQueued(id: string, openStored: (docId: string) => Promise<void>): Promise<void> {
     const entry = this.hostItems?.get(id);
     this.afterApproval = false;
+    this.opening = true;
     this.host.requestUpdate();
     try {
       if (entry) {
@@ -115,6 +124,8 @@ export class WorkController implements ReactiveController {
       }
     } catch (error) {
       this.onError(toSegmarkError(error, 'internal'));
+    } finally {
+      this.opening = false;
     }
     await this.refresh();
   }
@@ -235,6 +246,14 @@ export class WorkController implements ReactiveController {
     if (this.afterApproval && open !== undefined) this.done.add(open);
     this.host.requestUpdate();
     void this.annotations.flush().finally(() => this.refresh());
+  };
+
+  /** A series loaded other than from the queue: the host's item is no longer the open document. */
+  private readonly onLoad = (): void => {
+    if (this.opening) return;
+    this.hostOpen = undefined;
+    this.afterApproval = false;
+    this.host.requestUpdate();
   };
 
   private merge(): void {
