@@ -333,3 +333,45 @@ describe('approve asks while anything is open', () => {
     });
   });
 });
+
+describe('next unverified centres and zooms to the region', () => {
+  async function jump(zoom: string | null) {
+    const a = await open({ user: 'Dr Zhao' });
+    if (zoom !== null) a.setAttribute('review-zoom', zoom);
+    const doc = docOf(a);
+    const l1 = doc.labels[0]!.id;
+    // A 20-pixel region off the centre of a 512-pixel image, as a small structure of a model's output.
+    doc.setRegion(l1, 12, sq(60, 80, 20), { kind: 'import' });
+    a.activeLabel = l1;
+    a.slice = 0;
+    await settle(a);
+    const viewport = a.shadowRoot!.querySelector<SegmarkViewportLike>('segmark-viewport[data-plane="axial"]')!;
+    const sizeBefore = viewport.imageToClient(80, 100)!.x - viewport.imageToClient(60, 80)!.x;
+    viewport.focus();
+    await userEvent.keyboard('n');
+    await settle(a);
+    await frames(2);
+    expect(a.slice).toBe(12);
+    const p0 = viewport.imageToClient(60, 80)!;
+    const p1 = viewport.imageToClient(80, 100)!;
+    const box = viewport.getBoundingClientRect();
+    return { sizeBefore, size: p1.x - p0.x, centre: [(p0.x + p1.x) / 2, (p0.y + p1.y) / 2], viewCentre: [box.left + box.width / 2, box.top + box.height / 2], short: Math.min(box.width, box.height) };
+  }
+  type SegmarkViewportLike = HTMLElement & { imageToClient(x: number, y: number): { x: number; y: number } | undefined };
+
+  it('by default (review-zoom on): the region is in the middle of the view and fills a large share (aimed at half) of its shorter side', async () => {
+    const r = await jump(null);
+    expect(Math.abs(r.centre[0]! - r.viewCentre[0]!)).toBeLessThan(3);
+    expect(Math.abs(r.centre[1]! - r.viewCentre[1]!)).toBeLessThan(3);
+    expect(r.size / r.short).toBeGreaterThan(0.35);
+    expect(r.size / r.short).toBeLessThan(0.6);
+    expect(r.size).toBeGreaterThan(r.sizeBefore * 2);
+  });
+
+  it('review-zoom="off": centred, at the zoom it had', async () => {
+    const r = await jump('off');
+    expect(Math.abs(r.centre[0]! - r.viewCentre[0]!)).toBeLessThan(3);
+    expect(Math.abs(r.centre[1]! - r.viewCentre[1]!)).toBeLessThan(3);
+    expect(Math.abs(r.size - r.sizeBefore)).toBeLessThan(0.5);
+  });
+});

@@ -24,6 +24,7 @@ import { numbering } from '../../core/dicom/view-plane.js';
 import { REJECT_REASONS, type AnnotationDocument, type RejectReason } from '../../core/annotation/document.js';
 import { acceptSlice, labelProgress, nextUnverifiedLabel, nextUnverifiedSlice } from '../../core/annotation/verification.js';
 import type { AnnotatorSession } from '../../session/annotator-session.js';
+import type { SegmarkViewport } from '../segmark-viewport/segmark-viewport.js';
 import { formatText } from '../../core/text.js';
 import { verifyStrings } from '../../text/verify.js';
 
@@ -64,6 +65,54 @@ export const reviewBarStyles = css`
   .verify :focus-visible { outline: 2px solid var(--segmark-focus-color, var(--_accent)); outline-offset: 1px; }
 `;
 
+/** Share of the view's shorter side that a region fills after review zoom. */
+const REVIEW_ZOOM_FILL = 0.5;
+/** Review zoom never magnifies a region more than this per jump, nor shrinks it below this. */
+const REVIEW_ZOOM_RANGE = [0.25, 8] as const;
+
+/**
+ * Whether going to a region for review zooms to it as well as centring it:
+ * the annotator's `review-zoom` attribute, on unless it is "off" or "false".
+ */
+export function reviewZoomOn(host: HTMLElement): boolean {
+  const v = host.getAttribute('review-zoom');
+  return v === null || !/^(off|false|0)$/i.test(v.trim());
+}
+
+/**
+ * Centres the axial view on the outline of `labelId` on the shown slice
+ * and, with review zoom on, zooms so that it fills half the view's shorter
+ * side (a vertebral disc is ~150 px wide at the default zoom). Nothing
+ * happens where there is no outline (e.g. a missed-structure flag).
+ */
+export function focusRegion(host: HTMLElement, session: AnnotatorSession, labelId: number, slice: number): void {
+  const doc = session.document;
+  const view = host.shadowRoot?.querySelector<SegmarkViewport>('segmark-viewport[data-plane="axial"]') ?? host.shadowRoot?.querySelector<SegmarkViewport>('segmark-viewport');
+  if (!doc || !view || session.slice !== slice) return;
+  let [x0, y0, x1, y1] = [Infinity, Infinity, -Infinity, -Infinity];
+  for (const ring of doc.regionAt(labelId, slice).rings) {
+    for (let i = 0; i + 1 < ring.length; i += 2) {
+      x0 = Math.min(x0, ring[i]!);
+      x1 = Math.max(x1, ring[i]!);
+      y0 = Math.min(y0, ring[i + 1]!);
+      y1 = Math.max(y1, ring[i + 1]!);
+    }
+  }
+  if (!Number.isFinite(x0)) return;
+  const [cx, cy] = [(x0 + x1) / 2, (y0 + y1) / 2];
+  if (reviewZoomOn(host)) {
+    const a = view.imageToClient(x0, y0);
+    const b = view.imageToClient(x1 + 1, y1 + 1);
+    const box = view.getBoundingClientRect();
+    const size = a && b ? Math.max(Math.abs(b.x - a.x), Math.abs(b.y - a.y)) : 0;
+    if (size > 0 && box.width > 0 && box.height > 0) {
+      const factor = (REVIEW_ZOOM_FILL * Math.min(box.width, box.height)) / size;
+      view.zoomBy(Math.min(REVIEW_ZOOM_RANGE[1], Math.max(REVIEW_ZOOM_RANGE[0], factor)));
+    }
+  }
+  view.centreOn(cx, cy);
+}
+
 /** The bar's state (the open picker, a notice) and actions; the annotator renders it and forwards keys. */
 export class VerifyController {
   #picker: Picker | undefined;
@@ -95,6 +144,7 @@ export class VerifyController {
     const k = nextUnverifiedSlice(doc, this.session.activeLabel, this.session.slice);
     if (k !== undefined) {
       this.session.slice = k;
+      this.#focus(this.session.activeLabel, k);
       return true;
     }
     return this.nextLabel();
@@ -111,7 +161,13 @@ export class VerifyController {
     }
     this.session.activeLabel = found.labelId;
     this.session.slice = found.slice;
+    this.#focus(found.labelId, found.slice);
     return true;
+  }
+
+  /** Centres (and zooms, per `review-zoom`) the region once its slice is shown. */
+  #focus(labelId: number, slice: number): void {
+    void this.host.updateComplete.then(() => requestAnimationFrame(() => focusRegion(this.host, this.session, labelId, slice)));
   }
 
   /**

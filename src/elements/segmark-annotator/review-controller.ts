@@ -22,6 +22,7 @@ import { approvedBannerText, formatInstant, reviewStrings } from '../../text/rev
 import { formatText } from '../../core/text.js';
 import type { AnnotationController, ReviewHooks } from './annotation-controller.js';
 import { connectKeys, disconnectKeys, type KeyHost } from './page-keys.js';
+import { focusRegion } from './review-bar.js';
 
 export class ReviewController implements ReactiveController, ReviewHooks {
   /** Placing a comment's pin with the next click on the image. */
@@ -292,11 +293,8 @@ export class ReviewController implements ReactiveController, ReviewHooks {
     this.session.activeLabel = place.labelId;
     this.session.slice = place.slice;
     await this.host.updateComplete;
-    this.focusRegion?.(place.labelId, place.slice);
+    requestAnimationFrame(() => focusRegion(this.host, this.session, place.labelId, place.slice));
   }
-
-  /** Set by the annotator: centres (and zooms, per its setting) the view on a label's outline on a slice. */
-  focusRegion: ((labelId: number, slice: number) => void) | undefined;
 
   /** The check before approving with open items: counts per kind, a way to the first of each, a note, Approve anyway. */
   private renderApproval(a: { note: string }) {
