@@ -13,6 +13,7 @@ import { validateSchema, type ExchangeDocument, type SchemaNode } from '../../sr
 import schema from '../../src/core/annotation/document.schema.json';
 import type { ChangeDetail, ConflictDetail, ErrorDetail } from '../../src/elements/events.js';
 import type { SegmarkAnnotator } from '../../src/elements/segmark-annotator/segmark-annotator.js';
+import type { ReviewState } from '../../src/core/review/review-state.js';
 import { frames, sampleFiles } from './support/sample.js';
 import { until } from './support/frame-page.js';
 
@@ -60,8 +61,13 @@ describe('the document as an exchange format, in the annotator', () => {
     expect(changes).toEqual([{ labelId: 4, slice: 2, kind: 'draw', revision: start + 1, changed: [{ labelId: 4, slice: 2 }] }]);
     a.addComment({ slice: 2, x: 12, y: 12, text: 'check the edge' });
     expect(changes.at(-1)).toEqual({ labelId: 0, slice: null, kind: 'review', revision: start + 2, changed: [] });
+    // A missed-structure flag is a change of the review record too (flagged here as the review panel does).
+    const { session } = a as unknown as { session: { review: ReviewState; actor: Parameters<ReviewState['flagMissed']>[0] } };
+    session.review.flagMissed(session.actor, 5, 4, 'missed-structure');
+    expect(changes.at(-1)).toEqual({ labelId: 0, slice: null, kind: 'review', revision: start + 3, changed: [] });
     const doc = a.getDocument()!;
-    expect([doc.format, doc.formatVersion, doc.revision]).toEqual(['segmark-document', 1, start + 2]);
+    expect([doc.format, doc.formatVersion, doc.revision]).toEqual(['segmark-document', 1, start + 3]);
+    expect(doc.review.missed?.map((m) => [m.labelId, m.slice])).toEqual([[5, 4]]);
     expect(validateSchema(JSON.parse(JSON.stringify(doc)), schema as SchemaNode)).toBeUndefined();
     expect(doc.review.comments.map((c) => c.text)).toEqual(['check the edge']);
   });

@@ -4,7 +4,7 @@
  * revision (`core/annotation/exchange-format.ts`); `openDocument()` checks a
  * document against the format and the open series and makes it the work as
  * one undoable step, the review record included; review-record changes
- * (status, comments) count as revisions and reach the host as
+ * (status, comments, missed flags) count as revisions and reach the host as
  * `segmark-change` kind 'review'.
  */
 import type { AnnotationDocument } from '../../core/annotation/document.js';
@@ -29,8 +29,9 @@ export class DocumentExchange {
 
   constructor(private readonly host: AnnotatorBase) {
     host.session.review.subscribe((kind) => {
-      // Status steps and comments change the document as exchanged: a revision of their own.
-      if (kind !== 'status' && kind !== 'comment') return;
+      // Status steps, comments and missed-structure flags change the document as exchanged: a revision
+      // of their own. Audit entries come with another change (counted there); active time is no change.
+      if (kind !== 'status' && kind !== 'comment' && kind !== 'missed') return;
       const document = host.session.document;
       if (!document) return;
       const revision = document.noteRecordChange();
