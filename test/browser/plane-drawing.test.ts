@@ -71,7 +71,8 @@ async function openMpr(): Promise<Opened> {
     k,
     view,
     changes,
-    json: () => JSON.stringify({ ...a.getDocument(), review: undefined }),
+    // The revision counts every change, undo included: compare the content.
+    json: () => JSON.stringify({ ...a.getDocument(), review: undefined, revision: undefined, baseRevision: undefined }),
     axialMask(slice) {
       const r = a.getDocument()!.regions.find((e) => e.labelId === 3 && e.slice === slice);
       return rasterizeToMask({ rings: r ? r.rings : [] }, columns, rows);
