@@ -272,10 +272,10 @@ export class VerifyController {
       text = html`${t.rejected}: ${t.reasons[review?.reason ?? 'other']}${note}${who}`;
     } else if (state === 'unverified') text = html`${t.unverified}`;
     const button = (action: string, name: string, key: string, disabled: boolean, run: () => void) =>
-      html`<button type="button" data-action=${action} ?disabled=${disabled} aria-keyshortcuts=${key} @click=${() => {
+      html`<button type="button" data-action=${action} ?disabled=${disabled} aria-keyshortcuts=${key || nothing} @click=${() => {
         this.#notice = '';
         run();
-      }}>${name}<kbd aria-hidden="true">${key}</kbd></button>`;
+      }}>${name}${key ? html`<kbd aria-hidden="true">${key}</kbd>` : nothing}</button>`;
     return html`<section class="verify" part="verify" aria-label=${t.region}>
       <div class="verify-state" data-state=${flag ? 'missed' : (state ?? 'none')} role="status">${label ? `${label.name}: ` : ''}${text}</div>
       ${progress && progress.regions > 0
