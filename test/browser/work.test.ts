@@ -47,9 +47,12 @@ function draw(a: SegmarkAnnotator, label: number, slice: number, x: number, size
   (a as unknown as Internals).annotations.document.setRegion(label, slice, { rings: [ring] }, { kind: 'draw' });
 }
 
-/** The region document: `getDocument()` without its review record, which edits and restores add to (audit, active time). */
+/**
+ * The region document as stored: `getDocument()` without its review record, which edits and restores add to
+ * (audit, active time), and without the exchange form's envelope (format and revision, which counts every change).
+ */
 const regionDoc = (a: SegmarkAnnotator) => {
-  const { review: _review, ...rest } = a.getDocument()!;
+  const { review: _review, format: _format, formatVersion: _formatVersion, revision: _revision, baseRevision: _base, ...rest } = a.getDocument()!;
   return rest;
 };
 
