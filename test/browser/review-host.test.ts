@@ -89,7 +89,9 @@ describe.skipIf(!haveShared)('a host-driven review of an imported SEG', () => {
     a.user = 'dr.li';
     await a.updateComplete;
     expect(a.statusSteps()).toEqual(expect.arrayContaining(['approved', 'changes-requested']));
-    a.setStatus('approved');
+    // The rejected slice is still open: approval needs the reviewer's word on it.
+    expect(() => a.setStatus('approved')).toThrow(expect.objectContaining({ code: 'review-open-items', params: expect.objectContaining({ rejected: '1' }) }));
+    a.setStatus('approved', 'left lobe tip accepted as drawn');
     await a.updateComplete;
     expect(statuses.map((s) => [s.previous, s.status, s.role])).toEqual([
       ['draft', 'submitted', 'annotator'],
