@@ -24,6 +24,9 @@ import type { AnnotationController, ReviewHooks } from './annotation-controller.
 import { connectKeys, disconnectKeys, type KeyHost } from './page-keys.js';
 import { focusRegion } from './review-bar.js';
 
+/** How often added active time is saved and shown. */
+const TIME_FLUSH_MS = 1000;
+
 export class ReviewController implements ReactiveController, ReviewHooks {
   /** Placing a comment's pin with the next click on the image. */
   pinMode = false;
@@ -46,9 +49,31 @@ export class ReviewController implements ReactiveController, ReviewHooks {
     host.addController(this);
     annotations.review = this;
     this.state.subscribe((kind) => {
+      if (kind === 'time') return this.timeAdded();
       if (kind !== 'loaded') this.annotations.touchRecord();
       this.host.requestUpdate();
     });
+  }
+
+  /** Pending save and redraw of the active time (`timeAdded`). */
+  private timeTimer: ReturnType<typeof setTimeout> | undefined;
+
+  /**
+   * Active time grows with nearly every press. It is saved and shown at most once a second: saving the
+   * record and redrawing the whole element on each click of a 10,000-vertex outline cost more than the click.
+   * The time itself is counted at once (`getDocument()` has it); other review changes save it with them.
+   */
+  private timeAdded(): void {
+    if (this.timeTimer !== undefined) return;
+    this.timeTimer = setTimeout(() => this.flushTime(), TIME_FLUSH_MS);
+  }
+
+  private flushTime(): void {
+    if (this.timeTimer === undefined) return;
+    clearTimeout(this.timeTimer);
+    this.timeTimer = undefined;
+    this.annotations.touchRecord();
+    this.host.requestUpdate();
   }
 
   /** The reviewer's keys work wherever the focus is: from the page's body, and Escape over the shortcut sheet (page-keys.ts). */
@@ -58,6 +83,7 @@ export class ReviewController implements ReactiveController, ReviewHooks {
 
   hostDisconnected(): void {
     disconnectKeys(this.host as unknown as KeyHost);
+    this.flushTime();
   }
 
   /** Reflects the status as the host's read-only `review-status` attribute. */
