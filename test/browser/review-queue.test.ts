@@ -7,7 +7,7 @@
  * document; after an approval, Next document opens the next one, and an
  * empty queue says so.
  */
-import { afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { commands } from 'vitest/browser';
 import '../../src/index.js';
 import type { AnnotationDocument } from '../../src/core/annotation/document.js';
@@ -18,18 +18,23 @@ import { frames, sampleFiles } from './support/sample.js';
 const mounted: SegmarkAnnotator[] = [];
 afterEach(() => mounted.splice(0).forEach((a) => a.remove()));
 
-// The queue lists every submitted document of this browser: start from an empty store, not with what
-// other test files (run before this one in the same browser) submitted.
-beforeAll(async () => {
+/** Deletes every Segmark database of this browser (a blocked deletion completes once its connections close). */
+async function emptyStore(): Promise<void> {
   for (const { name } of await indexedDB.databases()) {
     if (!name?.startsWith('segmark')) continue;
     await new Promise<void>((resolve, reject) => {
       const request = indexedDB.deleteDatabase(name);
       request.onsuccess = () => resolve();
+      request.onblocked = () => resolve();
       request.onerror = () => reject(request.error);
     });
   }
-});
+}
+
+// The queue lists every submitted document of this browser: start from an empty store, not with what
+// other test files (run before this one in the same browser) submitted, and leave none for those after it.
+beforeAll(emptyStore);
+afterAll(emptyStore);
 
 type Internals = { annotations: { document: AnnotationDocument } };
 
