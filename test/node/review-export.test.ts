@@ -4,7 +4,9 @@
  * series and reviewed (test/node/support/review-export-case.ts); the
  * dataset's provenance.json, the NIfTI labels.json and COCO's categories
  * carry the counts, sources, people and rejections — de-identified where the
- * export is (reviewer pseudonymized, file name and note left out). That the
+ * export is (reviewer pseudonymized, file name and note left out); the
+ * slices flagged as a missed structure are exported per label like the
+ * rejections (issue 18). That the
  * DICOM SEG names the algorithm per segment as pydicom reads it is checked in
  * review-export.tools.test.ts.
  */
@@ -14,7 +16,8 @@ import type { Volume } from '../../src/core/dicom/volume.js';
 import { runExport } from '../../src/core/formats/export-job.js';
 import { applyImport } from '../../src/core/formats/import-apply.js';
 import { importMaskFile } from '../../src/core/formats/import-file.js';
-import { FILE, NOTE, REVIEWER, reviewedCase, type ReviewedCase } from './support/review-export-case.js';
+import { labelProvenance, provenanceJson } from '../../src/core/formats/region-provenance.js';
+import { FILE, MISSED_NOTE, NOTE, REVIEWER, reviewedCase, type ReviewedCase } from './support/review-export-case.js';
 
 let volume: Volume;
 let fresh: ReviewedCase['fresh'];
@@ -67,6 +70,41 @@ describe('exports name the imported algorithm and carry the review', () => {
     const users = manifest.labels.flatMap((l) => l.provenance.people.map((p) => p.user));
     expect(users.length).toBeGreaterThan(0);
     expect(users).not.toContain(REVIEWER);
+  });
+
+  it('issue 18: missed-structure flags are exported per label like rejections — slice, reason, note and reviewer in identified labels.json and COCO, the note left out and the reviewer a pseudonym in the de-identified provenance.json', async () => {
+    type Missed = { slice: number; reason: string; note?: string; user: string }[];
+    const nifti = unzipSync((await runExport(job('nifti', { bundle: true }))).bytes);
+    const sidecar = JSON.parse(strFromU8(nifti[Object.keys(nifti).find((n) => n.endsWith('_labels.json'))!]!)) as { labels: { id: number; provenance: { missed: Missed } }[] };
+    const missedOf = (labels: { id: number; provenance: { missed: Missed } }[]) => labels.map((l) => [l.id, l.provenance.missed]);
+    // As flagged in review-export-case.ts: label 5 on slice 26 with a note, label 3 on 22 for "other"; label 4 none.
+    expect(missedOf(sidecar.labels)).toEqual([
+      [3, [{ slice: 22, reason: 'other', user: REVIEWER }]],
+      [4, []],
+      [5, [{ slice: 26, reason: 'missed-structure', note: MISSED_NOTE, user: REVIEWER }]],
+    ]);
+    const coco = JSON.parse(strFromU8((await runExport(job('coco', {}))).bytes)) as { categories: { id: number; provenance: { missed: Missed } }[] };
+    expect(missedOf(coco.categories)).toEqual(missedOf(sidecar.labels));
+
+    const pkg = unzipSync((await runExport(job('dataset', {}), (k) => volume.sliceData[k]!)).bytes);
+    const text = strFromU8(pkg[Object.keys(pkg).find((n) => n.endsWith('provenance.json'))!]!);
+    const labels = (JSON.parse(text) as { labels: { originalId: number; people: { user: string }[]; missed: Missed }[] }).labels;
+    const byId = new Map(labels.map((l) => [l.originalId, l]));
+    const pseudonym = byId.get(3)!.people[0]!.user;
+    expect(pseudonym).not.toBe(REVIEWER);
+    expect(byId.get(5)!.missed).toEqual([{ slice: 26, reason: 'missed-structure', user: pseudonym }]);
+    expect(byId.get(3)!.missed).toEqual([{ slice: 22, reason: 'other', user: pseudonym }]);
+    expect(text).not.toContain('Jones');
+  });
+
+  it('issue 18: a label\'s missed flags come out in ascending slice order whatever order they are given in, and a label without any (or a document without a review record) says so with an empty list', () => {
+    const flag = (slice: number, note?: string) => ({ labelId: 7, slice, user: 'Dr Li', role: 'reviewer', at: '2026-03-04T10:00:00.000Z', reason: 'missed-structure', ...(note ? { note } : {}) });
+    expect(labelProvenance([], [flag(9), flag(2, 'faint'), flag(5)]).missed).toEqual([
+      { slice: 2, reason: 'missed-structure', note: 'faint', user: 'Dr Li' },
+      { slice: 5, reason: 'missed-structure', user: 'Dr Li' },
+      { slice: 9, reason: 'missed-structure', user: 'Dr Li' },
+    ]);
+    expect(provenanceJson([])['missed']).toEqual([]);
   });
 
   it('REQ-7.1: a NIfTI whose labels.json names an algorithm imports with it as the regions\' provenance', async () => {

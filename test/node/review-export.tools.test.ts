@@ -2,8 +2,10 @@
  * Provenance in the DICOM SEG export (issue 7), read by pydicom
  * (/usr/bin/python3): the SEG of the reviewed case
  * (test/node/support/review-export-case.ts) names the model per segment (not
- * a generic "imported segmentation"). The other exports are checked in
- * review-export.test.ts.
+ * a generic "imported segmentation"); the NIfTI bundle, read with Python's
+ * zipfile and nibabel, lists the slices flagged as a missed structure beside
+ * the rejections, on slices where its labelmap has none of that label
+ * (issue 18). The other exports are checked in review-export.test.ts.
  */
 import { execFile } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
@@ -12,7 +14,7 @@ import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runExport } from '../../src/core/formats/export-job.js';
-import { reviewedCase, type ReviewedCase } from './support/review-export-case.js';
+import { MISSED_NOTE, NOTE, REVIEWER, reviewedCase, type ReviewedCase } from './support/review-export-case.js';
 
 const PYTHON = '/usr/bin/python3';
 
@@ -39,4 +41,22 @@ describe('exports name the imported algorithm and carry the review', () => {
       ['L5/S1 disc', 'MANUAL', null],
     ]);
   });
+
+  it('issue 18: a NIfTI bundle read by zipfile and nibabel lists each missed-structure flag like a rejection, on a slice its labelmap leaves empty for that label', async () => {
+    const bundle = await runExport(job('nifti', { bundle: true }));
+    const path = join(work, 'review_nifti.zip');
+    writeFileSync(path, bundle.bytes);
+    const { stdout } = await promisify(execFile)(PYTHON, [join('test', 'node', 'support', 'review-provenance.py'), path], { maxBuffer: 1 << 26 });
+    const labels = (JSON.parse(stdout) as { labels: { id: number; rejections: unknown[]; missed: unknown[]; voxels: Record<string, number> }[] }).labels;
+    const byId = new Map(labels.map((l) => [l.id, l]));
+    // As reviewed in review-export-case.ts: label 3 rejected on 28 and flagged missed on 22, label 5 flagged missed on 26.
+    expect(byId.get(3)!.rejections).toEqual([{ slice: 28, reason: 'wrong-label', note: NOTE, user: REVIEWER }]);
+    expect(byId.get(3)!.missed).toEqual([{ slice: 22, reason: 'other', user: REVIEWER }]);
+    expect(byId.get(4)!.missed).toEqual([]);
+    expect(byId.get(5)!.missed).toEqual([{ slice: 26, reason: 'missed-structure', note: MISSED_NOTE, user: REVIEWER }]);
+    // A missed structure is where there is no outline; the rejected outline is there.
+    expect(byId.get(3)!.voxels['22']).toBe(0);
+    expect(byId.get(5)!.voxels['26']).toBe(0);
+    expect(byId.get(3)!.voxels['28']).toBeGreaterThan(0);
+  }, 60_000);
 });

@@ -3,8 +3,9 @@
  * which app wrote it, what each label value means and how much of it a
  * person has checked (review counts by origin and state, the imported
  * files and algorithms, the people who drew, edited and reviewed, the
- * rejected slices: `region-provenance.ts`), which series it came from, and what the NIfTI files
- * cannot say exactly (tilt, uneven spacing). Built identified; the package
+ * rejected slices and those flagged as a missed structure:
+ * `region-provenance.ts`), which series it came from, and what the NIfTI
+ * files cannot say exactly (tilt, uneven spacing). Built identified; the package
  * passes it through `deidentifyJson` when it de-identifies.
  */
 import type { CodedConcept, SegmentCode } from '../annotation/codes.js';
@@ -12,7 +13,7 @@ import type { DocumentSnapshot } from '../annotation/document-data.js';
 import type { DatasetLabel } from './dataset-labels.js';
 import type { Deidentifier } from './deidentify.js';
 import type { JsonValue } from './deidentify-json.js';
-import { provenanceJson, regionsByLabel } from './region-provenance.js';
+import { missedByLabel, provenanceJson, regionsByLabel } from './region-provenance.js';
 import type { NiftiFinding } from './nifti-space.js';
 import type { SegSource } from './seg-input.js';
 import { reviewProvenance } from '../review/record.js';
@@ -51,6 +52,7 @@ export interface ProvenanceInput {
 /** The provenance as plain JSON, identified (see the module comment). */
 export function buildProvenance(p: ProvenanceInput): JsonValue {
   const byLabel = regionsByLabel(p.document);
+  const missed = missedByLabel(p.document);
   const byId = new Map(p.document.labels.map((l) => [l.id, l]));
   const d = p.deidentifier;
   const labels: JsonValue[] = p.labels.map((l) => {
@@ -61,7 +63,7 @@ export function buildProvenance(p: ProvenanceInput): JsonValue {
       name: l.name,
       color: [...label.color],
       ...codeJson(label.code),
-      ...provenanceJson(byLabel.get(l.originalId) ?? []),
+      ...provenanceJson(byLabel.get(l.originalId) ?? [], missed.get(l.originalId)),
     };
   });
   return {

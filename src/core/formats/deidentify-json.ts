@@ -31,7 +31,7 @@ const IDENTIFYING_KEYS = new Set([
   'studyDescription',
   'seriesDescription',
   'description',
-  // A region's imported file name and a reviewer's free-text note (region-provenance.ts).
+  // A region's imported file name and a reviewer's free-text note, on a rejection or a missed-structure flag (region-provenance.ts).
   'file',
   'note',
 ]);

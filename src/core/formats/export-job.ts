@@ -28,7 +28,7 @@ import { deidentifySegInput } from './deidentify-seg.js';
 import { fileName } from './file-names.js';
 import { pngMaskZip } from './png-masks.js';
 import { zipPieces, type ZipEntry } from './zip.js';
-import { provenanceJson, regionsByLabel, segmentAlgorithm } from './region-provenance.js';
+import { missedByLabel, provenanceJson, regionsByLabel, segmentAlgorithm } from './region-provenance.js';
 
 export const EXPORT_FORMATS = ['nifti', 'dicom-seg', 'png-zip', 'coco', 'dataset'] as const;
 
@@ -214,8 +214,9 @@ export function baseName(job: Pick<ExportJob, 'format' | 'series' | 'options'>):
 /** The labels with their provenance record (`provenanceJson`), de-identified when the export is. */
 function recordedLabels(job: ExportJob, labels: readonly Label[], d: Deidentifier | undefined): (Label & { provenance: LabelProvenanceJson })[] {
   const byLabel = regionsByLabel(job.snapshot);
+  const missed = missedByLabel(job.snapshot);
   return labels.map((l) => {
-    const record = provenanceJson(byLabel.get(l.id) ?? []);
+    const record = provenanceJson(byLabel.get(l.id) ?? [], missed.get(l.id));
     return { ...l, provenance: (d ? deidentifyJson(record, d) : record) as LabelProvenanceJson };
   });
 }

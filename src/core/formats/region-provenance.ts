@@ -2,16 +2,20 @@
  * What every export says about how a label's regions came to be and who
  * checked them: counts by origin and review state, the imported files and
  * algorithms, interpolation and the assisted methods (with their parameters)
- * behind them, the people who drew, edited,
- * verified or rejected them, and the SEG's SegmentAlgorithmType/Name. One
- * place, so the dataset's provenance.json, the NIfTI and PNG labels.json,
- * COCO's categories and the SEG describe a label alike.
+ * behind them, the people who drew, edited, verified or rejected them, the
+ * slices a reviewer flagged as a missed structure (kept in the review
+ * record, exported like rejections), and the SEG's
+ * SegmentAlgorithmType/Name. One place, so the dataset's provenance.json,
+ * the NIfTI and PNG labels.json, COCO's categories and the SEG describe a
+ * label alike.
  *
- * People appear under the key `user` and file names under `file`, so
- * `deidentifyJson` pseudonymizes the one and leaves out the other; the SEG
- * name never uses a file name when de-identifying.
+ * People appear under the key `user`, file names under `file` and the
+ * reviewers' free text under `note`, so `deidentifyJson` pseudonymizes the
+ * first and leaves out the others; the SEG name never uses a file name when
+ * de-identifying.
  */
 import type { AlgorithmParameters, AlgorithmType, DocumentSnapshot, MachineOrigin } from '../annotation/document-data.js';
+import type { MissedFlag } from '../review/record.js';
 import type { JsonValue } from './deidentify-json.js';
 
 type SnapshotRegion = DocumentSnapshot['regions'][number];
@@ -67,6 +71,8 @@ export interface LabelProvenance {
   people: PersonCount[];
   /** Rejected slices, ascending, with the reviewer's reason. */
   rejections: { slice: number; reason: string; note?: string; user: string }[];
+  /** Slices flagged as a missed structure (no outline there), ascending, with the reviewer's reason, like rejections. */
+  missed: { slice: number; reason: string; note?: string; user: string }[];
 }
 
 export function emptyCounts(): ReviewCounts {
@@ -79,8 +85,12 @@ function machineOrigin(r: SnapshotRegion): MachineOrigin | undefined {
   return r.provenance?.editedFrom;
 }
 
-/** The provenance of the regions of one label (pass only that label's regions). */
-export function labelProvenance(regions: readonly SnapshotRegion[]): LabelProvenance {
+/**
+ * The provenance of the regions of one label (pass only that label's regions)
+ * and of the review record's missed-structure flags on it (only that label's:
+ * `missedByLabel`).
+ */
+export function labelProvenance(regions: readonly SnapshotRegion[], missedFlags: readonly MissedFlag[] = []): LabelProvenance {
   const review = emptyCounts();
   const sources = new Map<string, SourceCount>();
   const people = new Map<string, PersonCount>();
@@ -135,7 +145,10 @@ export function labelProvenance(regions: readonly SnapshotRegion[]): LabelProven
     }
   }
   rejections.sort((a, b) => a.slice - b.slice);
-  return { review, sources: [...sources.values()], people: [...people.values()], rejections };
+  const missed: LabelProvenance['missed'] = missedFlags
+    .map((f) => ({ slice: f.slice, reason: f.reason, ...(f.note ? { note: f.note } : {}), user: f.user }))
+    .sort((a, b) => a.slice - b.slice);
+  return { review, sources: [...sources.values()], people: [...people.values()], rejections, missed };
 }
 
 function sortedEntries(p: AlgorithmParameters): [string, number | string][] {
@@ -198,13 +211,25 @@ export function regionsByLabel(snapshot: Pick<DocumentSnapshot, 'regions'>): Map
   return out;
 }
 
-/** `review`, `sources`, `people` and `rejections` of a label, as plain JSON for a provenance record. */
-export function provenanceJson(regions: readonly SnapshotRegion[]): { [key: string]: JsonValue } {
-  const p = labelProvenance(regions);
+/** Per label id, the review record's missed-structure flags on that label (none without a record). */
+export function missedByLabel(snapshot: Pick<DocumentSnapshot, 'review'>): Map<number, MissedFlag[]> {
+  const out = new Map<number, MissedFlag[]>();
+  for (const f of snapshot.review?.missed ?? []) {
+    let list = out.get(f.labelId);
+    if (!list) out.set(f.labelId, (list = []));
+    list.push(f);
+  }
+  return out;
+}
+
+/** `review`, `sources`, `people`, `rejections` and `missed` of a label, as plain JSON for a provenance record. */
+export function provenanceJson(regions: readonly SnapshotRegion[], missedFlags: readonly MissedFlag[] = []): { [key: string]: JsonValue } {
+  const p = labelProvenance(regions, missedFlags);
   return {
     review: { ...p.review },
     sources: p.sources.map((s) => ({ ...s })),
     people: p.people.map((x) => ({ ...x })),
     rejections: p.rejections.map((x) => ({ ...x })),
+    missed: p.missed.map((x) => ({ ...x })),
   };
 }

@@ -3,7 +3,9 @@
  * review-export.tools.test.ts): a model's SEG (written by our writer, named
  * "SpineNet v2", AUTOMATIC) imported onto the sample series and reviewed by
  * hand — label 3 accepted on slice 20 and rejected on 28, label 4 corrected
- * on 24, label 5 drawn on 30.
+ * on 24, label 5 drawn on 30 — and two slices without an outline flagged as
+ * a missed structure in the review record: label 5 on 26 (with a note) and
+ * label 3 on 22 (reason "other").
  */
 import { AnnotationDocument } from '../../../src/core/annotation/document.js';
 import { labelsFromTemplate } from '../../../src/core/annotation/labels.js';
@@ -13,11 +15,13 @@ import type { Volume } from '../../../src/core/dicom/volume.js';
 import { exportSeries, runExport, type ExportJob } from '../../../src/core/formats/export-job.js';
 import { applyImport } from '../../../src/core/formats/import-apply.js';
 import { importMaskFile } from '../../../src/core/formats/import-file.js';
+import { ReviewState } from '../../../src/core/review/review-state.js';
 import { datasetSample } from './dataset-sample.js';
 
 export const REVIEWER = 'Dr Chen Wei';
 export const FILE = 'spinenet_output.dcm';
 export const NOTE = 'Smith: this is L5/S1';
+export const MISSED_NOTE = 'Jones: L5/S1 also here';
 
 const square = (c0: number, r0: number, size: number) => ({ rings: [[c0, r0, c0 + size, r0, c0 + size, r0 + size, c0, r0 + size]] });
 
@@ -47,11 +51,15 @@ export async function reviewedCase(): Promise<ReviewedCase> {
   doc.setReview(3, 28, { state: 'rejected', reason: 'wrong-label', note: NOTE });
   doc.setRegion(4, 24, square(100, 100, 18), { kind: 'edit' });
   doc.setRegion(5, 30, square(60, 60, 10), { kind: 'draw' });
+  // The review record beside the regions, as the annotator's export passes it (session/exchange.ts).
+  const review = new ReviewState(() => Date.UTC(2026, 2, 4, 10, 0, 0));
+  review.flagMissed({ user: REVIEWER, role: 'reviewer' }, 5, 26, 'missed-structure', MISSED_NOTE);
+  review.flagMissed({ user: REVIEWER, role: 'reviewer' }, 3, 22, 'other');
   const job = (format: ExportJob['format'], options: ExportJob['options']): ExportJob => ({
     format,
     options: { labels: [3, 4, 5], ...options },
     series: exportSeries(volume),
-    snapshot: doc.snapshot(),
+    snapshot: { ...doc.snapshot(), review: review.snapshot() },
     user: REVIEWER,
   });
   return { volume, doc, fresh, job };
