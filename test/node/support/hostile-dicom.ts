@@ -1,93 +1,37 @@
 /**
- * Hostile DICOM files for the budget tests (issue 17), made in milliseconds:
- * small on disk, enormous or endless once read.
+ * Hostile DICOM files (issue 17), made in milliseconds: small on disk,
+ * enormous or endless once read.
  *
  * - `deflatedBomb`: Deflated Explicit VR LE whose data set inflates to one
- *   huge 16-bit frame. The DEFLATE stream is written by hand as one block of
- *   fixed Huffman codes: each 258-byte copy of the previous byte costs 13
- *   bits, so a 512 MB frame is 3.4 MB of stream, with nothing compressed.
+ *   huge 16-bit frame (`zeros-deflate.ts`: a 512 MB frame is 0.5 MB of
+ *   stream, with nothing compressed).
  * - `deflatedPadding`: the same trick with the zeros in a private element,
  *   so no header value gives the size away.
  * - `rleSlice`: an RLE Lossless file of one 8-bit frame of zeros, 2 bytes
  *   per 128 pixels (16384² → 4 MB).
  * - `nestedFile`: sequences nested `depth` deep, each of undefined length.
+ * - `manySegments`: a binary DICOM SEG of very many segments.
+ * - `plainSlice`: a small uncompressed CT image, thousands of which make a
+ *   drop of one-image series.
  *
- * Used by Node tests and by the browser tests (plain TypeScript, no Node API).
+ * Used by the Node and browser tests and by the bench's `hostile` scenario
+ * (`scripts/bench/hostile-files.ts`): plain TypeScript, no Node API.
  */
-import { concat, dataSet, encapsulatedPixelData, imagePixel, part10, raw, text, type El } from './dicom-bytes.js';
+import { concat, dataSet, encapsulatedPixelData, imagePixel, part10, raw, sequence, text, us, type El } from './dicom-bytes.js';
+import { deflateZeros } from './zeros-deflate.js';
 
 export const TS_DEFLATED = '1.2.840.10008.1.2.1.99';
 export const TS_EXPLICIT = '1.2.840.10008.1.2.1';
 export const TS_IMPLICIT = '1.2.840.10008.1.2';
 export const TS_RLE = '1.2.840.10008.1.2.5';
 const CT_IMAGE = '1.2.840.10008.5.1.4.1.1.2';
+const SEG_STORAGE = '1.2.840.10008.5.1.4.1.1.66.4';
 
-/** Writes bits LSB first, as DEFLATE packs them. */
-class BitWriter {
-  private out: Uint8Array;
-  private length = 0;
-  private acc = 0;
-  private bits = 0;
-
-  constructor(capacity: number) {
-    this.out = new Uint8Array(capacity);
-  }
-
-  /** `count` bits of `value`, least significant first. */
-  put(value: number, count: number): void {
-    this.acc |= value << this.bits;
-    this.bits += count;
-    while (this.bits >= 8) {
-      this.out[this.length++] = this.acc & 0xff;
-      this.acc >>>= 8;
-      this.bits -= 8;
-    }
-  }
-
-  /** A Huffman code: written most significant bit first. */
-  code(value: number, count: number): void {
-    let reversed = 0;
-    for (let i = 0; i < count; i++) reversed |= ((value >> i) & 1) << (count - 1 - i);
-    this.put(reversed, count);
-  }
-
-  finish(): Uint8Array {
-    if (this.bits > 0) this.out[this.length++] = this.acc & 0xff;
-    return this.out.subarray(0, this.length);
-  }
-}
-
-/** A literal byte in the fixed Huffman code (RFC 1951 3.2.6). */
-function literal(w: BitWriter, byte: number): void {
-  if (byte < 144) w.code(0x30 + byte, 8);
-  else w.code(0x190 + byte - 144, 9);
-}
-
-/** Raw DEFLATE (one final fixed-Huffman block) of `head` followed by `zeros` zero bytes. */
-export function deflateHeadAndZeros(head: Uint8Array, zeros: number): Uint8Array {
-  const copies = Math.floor(Math.max(0, zeros - 258) / 258);
-  const w = new BitWriter(head.length * 2 + Math.ceil((copies * 13) / 8) + 1024);
-  w.put(1, 1); // final block
-  w.put(1, 2); // fixed Huffman codes
-  for (const b of head) literal(w, b);
-  let left = zeros;
-  // Literal zeros until what is left is whole copies, then 258-byte copies at distance 1.
-  while (left > 0 && (left % 258 !== 0 || left === zeros)) {
-    literal(w, 0);
-    left--;
-  }
-  for (; left > 0; left -= 258) {
-    w.code(0xc5, 8); // length code 285: 258 bytes
-    w.code(0, 5); // distance code 0: 1 byte back
-  }
-  w.code(0, 7); // end of block
-  return w.finish();
-}
-
-/** Where a generated slice belongs: its series and its position along z (mm). */
+/** Where a generated slice belongs: its series (and study, by default one of its own) and its position along z (mm). */
 export interface SlicePlace {
   series: string;
   z: number;
+  study?: string;
 }
 
 /** A CT image header for a `rows × columns` frame, alone in its series unless `place` says; pixel data not included. */
@@ -96,7 +40,7 @@ function ctHeader(rows: number, columns: number, bitsAllocated: number, uid: str
     text(0x00080016, 'UI', CT_IMAGE),
     text(0x00080018, 'UI', uid),
     text(0x00080060, 'CS', 'CT'),
-    text(0x0020000d, 'UI', `${place?.series ?? uid}.1`),
+    text(0x0020000d, 'UI', place?.study ?? `${place?.series ?? uid}.1`),
     text(0x0020000e, 'UI', `${place?.series ?? uid}.2`),
     ...imagePixel({ rows, columns, bitsAllocated, signed: bitsAllocated === 16 }).filter((e) => ![0x00080016, 0x00080018, 0x00080060].includes(e.tag)),
   ];
@@ -120,7 +64,7 @@ export function deflatedBomb(edge: number, uid = '1.2.826.0.1.3680043.2.1143.17.
   pixelHeader.set([0x4f, 0x57], 4); // OW
   view.setUint32(8, pixelBytes, true);
   const head = concat([dataSet(ctHeader(edge, edge, 16, uid, place)), pixelHeader]);
-  return part10(TS_DEFLATED, CT_IMAGE, uid, deflateHeadAndZeros(head, pixelBytes));
+  return part10(TS_DEFLATED, CT_IMAGE, uid, deflateZeros(pixelBytes, head));
 }
 
 /**
@@ -136,7 +80,7 @@ export function deflatedPadding(padding: number, uid = '1.2.826.0.1.3680043.2.11
   header.set([0x4f, 0x42], 4); // OB
   view.setUint32(8, padding, true);
   const head = concat([dataSet(ctHeader(16, 16, 16, uid)), header]);
-  return part10(TS_DEFLATED, CT_IMAGE, uid, deflateHeadAndZeros(head, padding));
+  return part10(TS_DEFLATED, CT_IMAGE, uid, deflateZeros(padding, head));
 }
 
 /** RLE Lossless file of one `edge²` 8-bit frame of zeros: one segment of 128-byte replicate runs. */
@@ -182,3 +126,42 @@ export function nestedFile(depth: number, options: { implicit?: boolean; uid?: s
   return part10(implicit ? TS_IMPLICIT : TS_EXPLICIT, CT_IMAGE, uid, body);
 }
 
+
+/** An uncompressed `edge²` 16-bit CT image of zeros. */
+export function plainSlice(edge: number, uid: string, place?: SlicePlace): Uint8Array {
+  const body = dataSet([...ctHeader(edge, edge, 16, uid, place), raw(0x7fe00010, 'OW', new Uint8Array(edge * edge * 2))]);
+  return part10(TS_EXPLICIT, CT_IMAGE, uid, body);
+}
+
+/**
+ * A binary DICOM SEG of `segments` segments over `frames` 512² frames (one
+ * bit a pixel, 32 KB a frame: 550 frames are 18 MB), each frame of one
+ * segment, in the study and series `uid` names with suffixes.
+ */
+export function manySegments(segments: number, frames: number, uid: string): Uint8Array {
+  const rows = 512;
+  const segmentItems = Array.from({ length: segments }, (_, i) => [us(0x00620004, i + 1), text(0x00620005, 'LO', `segment ${i + 1}`), text(0x00620008, 'CS', 'MANUAL')]);
+  const frameItems = Array.from({ length: frames }, (_, f) => [
+    sequence(0x00209113, [[text(0x00200032, 'DS', `0\\0\\${f}`)]]),
+    sequence(0x0062000a, [[us(0x0062000b, (f % segments) + 1)]]),
+  ]);
+  const pixelBytes = (rows * rows * frames) / 8;
+  const pixels = new Uint8Array(pixelBytes + (pixelBytes % 2));
+  for (let i = 0; i < pixels.length; i += 97) pixels[i] = 0xff;
+  const body = dataSet([
+    text(0x00080016, 'UI', SEG_STORAGE),
+    text(0x00080018, 'UI', uid),
+    text(0x00080060, 'CS', 'SEG'),
+    text(0x00100010, 'PN', 'HOSTILE^SEG'),
+    text(0x0020000d, 'UI', `${uid}.1`),
+    text(0x0020000e, 'UI', `${uid}.2`),
+    text(0x00200013, 'IS', '1'),
+    text(0x00200052, 'UI', `${uid}.3`),
+    ...imagePixel({ rows, columns: rows, bitsAllocated: 1, frames }).filter((e) => e.tag >= 0x00280000),
+    text(0x00620001, 'CS', 'BINARY'),
+    sequence(0x00620002, segmentItems),
+    sequence(0x52009230, frameItems),
+    raw(0x7fe00010, 'OB', pixels),
+  ]);
+  return part10(TS_EXPLICIT, SEG_STORAGE, uid, body);
+}
