@@ -67,28 +67,61 @@ describe('rasterizeRegion', () => {
     expect(out[5]).toBe(1);
   });
 
-  it('performance: a 1,000-vertex outline on 512² (printed, not asserted)', () => {
-    const ring: Ring = [];
-    for (let i = 0; i < 1000; i++) {
-      const a = (2 * Math.PI * i) / 1000;
-      const r = 150 + 20 * Math.sin(9 * a);
-      ring.push(256 + r * Math.cos(a), 256 + r * Math.sin(a));
-    }
-    const out = new Uint8Array(512 * 512);
-    // Median of single runs after a warm-up: robust to JIT tiers and to other work on the machine.
-    const median = (region: Region) => {
-      for (let i = 0; i < 200; i++) rasterizeRegion(region, 512, 512, out, 1);
-      const runs: number[] = [];
-      for (let i = 0; i < 301; i++) {
-        const t = performance.now();
-        rasterizeRegion(region, 512, 512, out, 1);
-        runs.push(performance.now() - t);
+  it('REQ-RASTER-5: spiky outlines with thousands of vertices, many starting on one row and many on pixel centres, match a pixel-by-pixel reference', () => {
+    // Crossings sorted by the quicksort path (over 24 edges start on a row), vertices on
+    // centres, crossing spikes (the sorted fallback): every case against the rule itself.
+    const random = mulberry32(17);
+    const size = 96;
+    const cases: Ring[] = [];
+    for (const [spikes, onCentre, twist] of [[1500, false, 0], [800, true, 0], [600, false, 0.9], [300, true, 0.5]] as const) {
+      const ring: Ring = [];
+      const n = 2 * spikes;
+      for (let i = 0; i < n; i++) {
+        const a = (2 * Math.PI * i) / n + (i % 2 ? twist * (2 * Math.PI) / n * 3 : 0);
+        const r = i % 2 ? 44 : 6 + 10 * random();
+        let x = 48 + r * Math.cos(a);
+        let y = 48 + r * Math.sin(a);
+        if (onCentre && i % 3 === 0) {
+          x = Math.floor(x) + 0.5;
+          y = Math.floor(y) + 0.5;
+        }
+        ring.push(x, y);
       }
-      return runs.sort((a, b) => a - b)[150]!;
-    };
-    const ms = median({ rings: [ring] });
-    const msHoled = median({ rings: [ring, [200, 200, 300, 200, 300, 300, 200, 300]] });
-    console.log(`annotation-raster (median): 1,000-vertex outline on 512²: ${ms.toFixed(3)} ms; with a hole (XOR path): ${msHoled.toFixed(3)} ms`);
-    expect(ms).toBeGreaterThan(0);
+      cases.push(ring);
+    }
+    for (const ring of cases) {
+      const out = rasterizeToMask({ rings: [ring] }, size, size);
+      const want = referenceMask(ring, size, size);
+      const wrong = out.reduce((n, v, i) => n + (v !== want[i] ? 1 : 0), 0);
+      expect(wrong).toBe(0);
+      expect(out.reduce((n, v) => n + v, 0)).toBeGreaterThan(100);
+    }
   });
 });
+
+/**
+ * The rule written the slow way, pixel by pixel and edge by edge: a centre on
+ * an edge or inside by the crossing count (even–odd). The cases keep clear of
+ * centres lying exactly on an edge's interior, where either way of computing
+ * the crossing may round: only their vertices sit on centres.
+ */
+function referenceMask(ring: Ring, columns: number, rows: number): Uint8Array {
+  const out = new Uint8Array(columns * rows);
+  const n = ring.length >> 1;
+  for (let r = 0; r < rows; r++) {
+    const y = r + 0.5;
+    for (let c = 0; c < columns; c++) {
+      const x = c + 0.5;
+      let inside = false;
+      let onEdge = false;
+      for (let i = 0, j = n - 1; i < n; j = i++) {
+        const xi = ring[2 * i]!, yi = ring[2 * i + 1]!, xj = ring[2 * j]!, yj = ring[2 * j + 1]!;
+        const cross = (xj - xi) * (y - yi) - (yj - yi) * (x - xi);
+        if (cross === 0 && x >= Math.min(xi, xj) && x <= Math.max(xi, xj) && y >= Math.min(yi, yj) && y <= Math.max(yi, yj)) onEdge = true;
+        if (yi > y !== yj > y && x < ((xj - xi) * (y - yi)) / (yj - yi) + xi) inside = !inside;
+      }
+      out[r * columns + c] = inside || onEdge ? 1 : 0;
+    }
+  }
+  return out;
+}

@@ -237,21 +237,21 @@ class RingRaster {
   private readonly firstRow: Int32Array;
   private readonly bucketStart: Int32Array;
   private readonly bucketEdges: Int32Array;
-  private readonly active: Int32Array;
+  private active: Int32Array;
   // The active edges' crossings on the row, in the active list's order; the merge's second buffers.
-  private readonly ax: Float64Array;
-  private readonly active2: Int32Array;
-  private readonly ax2: Float64Array;
+  private ax: Float64Array;
+  private active2: Int32Array;
+  private ax2: Float64Array;
   // Edges starting on the row, sorted by their crossing before they are merged in.
   private readonly fresh: Int32Array;
   private readonly freshX: Float64Array;
   private readonly rx: Float64Array;
   private readonly lx: Float64Array;
-  // Pixel spans of one row (inclusive column pairs) before merging.
-  private readonly spanA: Int32Array;
+  // Pixel spans of one row (inclusive column pairs) before merging; the starts are the sort key.
+  private readonly spanA: Float64Array;
   private readonly spanB: Int32Array;
-  // Vertices lying on a pixel centre inside the box: row, column.
-  private readonly vRow: Int32Array;
+  // Vertices lying on a pixel centre inside the box: row (the sort key), column.
+  private readonly vRow: Float64Array;
   private readonly vCol: Int32Array;
 
   private constructor(maxVertices: number, maxRows: number) {
@@ -274,9 +274,9 @@ class RingRaster {
     this.rx = new Float64Array(n);
     this.lx = new Float64Array(n);
     // Spans per row: ≤ n/2 from each crossing list plus ≤ n on-centre vertices.
-    this.spanA = new Int32Array(2 * n + 2);
+    this.spanA = new Float64Array(2 * n + 2);
     this.spanB = new Int32Array(2 * n + 2);
-    this.vRow = new Int32Array(n);
+    this.vRow = new Float64Array(n);
     this.vCol = new Int32Array(n);
   }
 
@@ -284,16 +284,64 @@ class RingRaster {
    * Writes the ring's pixels inside the box into `target` (row stride
    * `stride`): `value` into the image, or, when `local`, span-end toggles
    * into the box-relative flip buffer of a multi-ring region.
+   *
+   * The work per row is split into small methods: each is compiled to fast
+   * code after a few rows of its own, where one large loop body ran for
+   * hundreds of milliseconds in the interpreter on the first large outline
+   * of a session (issue 17).
    */
   paint(ring: readonly number[], target: Uint8Array, stride: number, value: number, local: boolean): void {
+    const { r0, r1, c0 } = this.box;
+    const { vRow, vCol } = this;
+    if (!this.bucketEdgesOf(ring)) return;
+    // Sweep rows with an active edge list, kept in the order of its crossings: the edges of a
+    // ring without crossings keep their order from row to row, so the crossing lists come out
+    // sorted without a sort on every row (thousands of crossings per row on a spiky outline).
+    this.nActive = 0;
+    let vNext = 0;
+    const nVertices = this.nVertices;
+    sortByKey(vRow, vCol, nVertices);
+    const bucketStart = this.bucketStart;
+    for (let r = r0; r < r1; r++) {
+      const k = r - r0;
+      const from = k === 0 ? 0 : bucketStart[k - 1]!;
+      const to = bucketStart[k]!;
+      if (this.nActive === 0 && from === to && (vNext >= nVertices || vRow[vNext] !== r)) continue;
+      const y = r + 0.5;
+      let ordered = this.advance(r, y);
+      if (to > from) ordered = this.addFresh(from, to, y) && ordered;
+      const onRow = this.splitCrossings(y);
+      // Crossing edges (a ring that crosses itself) change order: then the lists are sorted.
+      if (!ordered) {
+        sortPrefix(this.rx, this.nR);
+        sortPrefix(this.lx, this.nL);
+      }
+      while (vNext < nVertices && vRow[vNext]! < r) vNext++;
+      const vFrom = vNext;
+      while (vNext < nVertices && vRow[vNext] === r) vNext++;
+      const rowBase = local ? k * stride - c0 : r * stride;
+      if (!onRow && vFrom === vNext) this.writeRow(target, rowBase, value, local);
+      else this.writeRowWithEnds(target, rowBase, value, local, vFrom, vNext);
+    }
+  }
+
+  // Per ring: edges, on-centre vertices, the active list and the row's crossing lists.
+  private nEdges = 0;
+  private nVertices = 0;
+  private nActive = 0;
+  private nR = 0;
+  private nL = 0;
+
+  /**
+   * Edges touching a centre row inside the box, bucketed by first row (counting sort;
+   * `bucketStart[k]` ends up holding the end of bucket k), and the vertices on a pixel centre.
+   * False when the ring has neither.
+   */
+  private bucketEdgesOf(ring: readonly number[]): boolean {
     const { r0, r1, c0, c1 } = this.box;
     const nRows = r1 - r0;
-    const { ex0, ey0, ex1, ey1, lastRow, firstRow, bucketStart, bucketEdges, fresh, freshX, rx, lx, spanA, spanB, vRow, vCol } = this;
-    // Swapped by each merge.
-    let active = this.active, ax = this.ax, active2 = this.active2, ax2 = this.ax2;
+    const { ex0, ey0, ex1, ey1, lastRow, firstRow, bucketStart, bucketEdges, vRow, vCol } = this;
     const n = ring.length >> 1;
-
-    // 1. Edges touching a centre row inside the box, bucketed by first row.
     bucketStart.fill(0, 0, nRows + 1);
     let nEdges = 0;
     let nVertices = 0;
@@ -330,143 +378,155 @@ class RingRaster {
       bucketStart[first - r0 + 1]!++;
       nEdges++;
     }
-    if (nEdges === 0 && nVertices === 0) return;
+    this.nEdges = nEdges;
+    this.nVertices = nVertices;
+    if (nEdges === 0 && nVertices === 0) return false;
     for (let k = 0; k < nRows; k++) bucketStart[k + 1]! += bucketStart[k]!;
-    // Counting sort by first row; bucketStart[k] ends up holding the end of bucket k.
     for (let e = 0; e < nEdges; e++) {
       const k = firstRow[e]!;
       bucketEdges[bucketStart[k]!] = e;
       bucketStart[k]!++;
     }
+    return true;
+  }
 
-    // 2. Sweep rows with an active edge list, kept in the order of its crossings: the edges of
-    //    a ring without crossings keep their order from row to row, so the crossing lists come
-    //    out sorted without a sort on every row (thousands of crossings per row on a spiky outline).
-    let nActive = 0;
-    let vNext = 0;
-    sortPairs(vRow, vCol, nVertices);
-    for (let r = r0; r < r1; r++) {
-      const k = r - r0;
-      const from = k === 0 ? 0 : bucketStart[k - 1]!;
-      const to = bucketStart[k]!;
-      if (nActive === 0 && from === to && (vNext >= nVertices || vRow[vNext] !== r)) continue;
-
-      const y = r + 0.5;
-      let keep = 0;
-      let ordered = true;
-      for (let q = 0; q < nActive; q++) {
-        const e = active[q]!;
-        if (lastRow[e]! < r) continue; // finished: drop from the active list
-        const xa = ex0[e]!;
-        const x = xa + ((y - ey0[e]!) * (ex1[e]! - xa)) / (ey1[e]! - ey0[e]!);
-        if (keep > 0 && x < ax[keep - 1]!) ordered = false;
-        active[keep] = e;
-        ax[keep++] = x;
-      }
-      nActive = keep;
-      if (to > from) {
-        // The row's new edges, sorted by crossing, then merged into the active list.
-        const nFresh = to - from;
-        for (let q = 0; q < nFresh; q++) {
-          const e = bucketEdges[from + q]!;
-          const xa = ex0[e]!;
-          fresh[q] = e;
-          freshX[q] = xa + ((y - ey0[e]!) * (ex1[e]! - xa)) / (ey1[e]! - ey0[e]!);
-        }
-        sortByKey(freshX, fresh, nFresh);
-        let i = 0, j = 0, o = 0;
-        while (i < nActive || j < nFresh) {
-          if (j >= nFresh || (i < nActive && ax[i]! <= freshX[j]!)) {
-            active2[o] = active[i]!;
-            ax2[o++] = ax[i++]!;
-          } else {
-            active2[o] = fresh[j]!;
-            ax2[o++] = freshX[j++]!;
-          }
-        }
-        [active, active2] = [active2, active];
-        [ax, ax2] = [ax2, ax];
-        nActive = o;
-      }
-
-      let nR = 0;
-      let nL = 0;
-      let onRow = false;
-      for (let q = 0; q < nActive; q++) {
-        const e = active[q]!;
-        const x = ax[q]!;
-        const ya = ey0[e]!;
-        const yb = ey1[e]!;
-        if (y < yb) rx[nR++] = x; // r-crossing: exactly one endpoint strictly below the row in y
-        if (y > ya) lx[nL++] = x; // l-crossing: exactly one endpoint strictly above
-        if (y === ya || y === yb) onRow = true;
-      }
-      // Crossing edges (a ring that crosses itself) change order: then the lists are sorted.
-      if (!ordered) {
-        sortPrefix(rx, nR);
-        sortPrefix(lx, nL);
-      }
-      while (vNext < nVertices && vRow[vNext]! < r) vNext++;
-      const vFrom = vNext;
-      while (vNext < nVertices && vRow[vNext] === r) vNext++;
-      const rowBase = local ? k * stride - c0 : r * stride;
-
-      if (!onRow && vFrom === vNext) {
-        // No endpoint on the row: both lists are the same, and their spans' union is the
-        // centres in [X2k, X2k+1] (a pair at one x covers nothing). Written in order, merged.
-        let start = 0;
-        let end = -2;
-        for (let i = 0; i + 1 < nR; i += 2) {
-          if (rx[i] === rx[i + 1]) continue;
-          const a = Math.max(c0, firstCentreAtOrAbove(rx[i]!));
-          const b = Math.min(c1 - 1, lastCentreAtOrBelow(rx[i + 1]!));
-          if (a > b) continue;
-          if (a <= end + 1) {
-            if (b > end) end = b;
-            continue;
-          }
-          if (end >= start) writeSpan(target, rowBase, start, end, value, local);
-          start = a;
-          end = b;
-        }
-        if (end >= start) writeSpan(target, rowBase, start, end, value, local);
-        continue;
-      }
-
-      // Spans in column indices: R → [R2k, R2k+1), L → (L2k, L2k+1], plus vertex pixels.
-      let nSpans = 0;
-      for (let i = 0; i + 1 < nR; i += 2) {
-        const a = Math.max(c0, firstCentreAtOrAbove(rx[i]!));
-        const b = Math.min(c1 - 1, firstCentreAtOrAbove(rx[i + 1]!) - 1);
-        if (a <= b) {
-          spanA[nSpans] = a;
-          spanB[nSpans++] = b;
-        }
-      }
-      const nRSpans = nSpans;
-      for (let i = 0; i + 1 < nL; i += 2) {
-        const a = Math.max(c0, lastCentreAtOrBelow(lx[i]!) + 1);
-        const b = Math.min(c1 - 1, lastCentreAtOrBelow(lx[i + 1]!));
-        if (a <= b) {
-          spanA[nSpans] = a;
-          spanB[nSpans++] = b;
-        }
-      }
-      if (nSpans === 2 * nRSpans && vFrom === vNext && sameSpans(spanA, spanB, nRSpans)) {
-        // The usual case: no endpoint on this row, both lists agree.
-        for (let s = 0; s < nRSpans; s++) writeSpan(target, rowBase, spanA[s]!, spanB[s]!, value, local);
-        continue;
-      }
-      for (let v = vFrom; v < vNext; v++) {
-        spanA[nSpans] = vCol[v]!;
-        spanB[nSpans++] = vCol[v]!;
-      }
-      mergeAndWrite(spanA, spanB, nSpans, target, rowBase, value, local);
+  /** Drops the active edges that ended above row `r` and computes the others' crossings; false when they came out of order. */
+  private advance(r: number, y: number): boolean {
+    const { active, ax, lastRow, ex0, ey0, ex1, ey1 } = this;
+    const nActive = this.nActive;
+    let keep = 0;
+    let ordered = true;
+    for (let q = 0; q < nActive; q++) {
+      const e = active[q]!;
+      if (lastRow[e]! < r) continue;
+      const xa = ex0[e]!;
+      const x = xa + ((y - ey0[e]!) * (ex1[e]! - xa)) / (ey1[e]! - ey0[e]!);
+      if (keep > 0 && x < ax[keep - 1]!) ordered = false;
+      active[keep] = e;
+      ax[keep++] = x;
     }
+    this.nActive = keep;
+    return ordered;
+  }
+
+  /** Merges the edges starting on the row (bucket entries `from..to`), sorted by crossing, into the active list. */
+  private addFresh(from: number, to: number, y: number): boolean {
+    const { bucketEdges, fresh, freshX, ex0, ey0, ex1, ey1, active, ax, active2, ax2 } = this;
+    const nFresh = to - from;
+    for (let q = 0; q < nFresh; q++) {
+      const e = bucketEdges[from + q]!;
+      const xa = ex0[e]!;
+      fresh[q] = e;
+      freshX[q] = xa + ((y - ey0[e]!) * (ex1[e]! - xa)) / (ey1[e]! - ey0[e]!);
+    }
+    sortByKey(freshX, fresh, nFresh);
+    const nActive = this.nActive;
+    let i = 0;
+    let j = 0;
+    let o = 0;
+    while (i < nActive || j < nFresh) {
+      if (j >= nFresh || (i < nActive && ax[i]! <= freshX[j]!)) {
+        active2[o] = active[i]!;
+        ax2[o++] = ax[i++]!;
+      } else {
+        active2[o] = fresh[j]!;
+        ax2[o++] = freshX[j++]!;
+      }
+    }
+    this.active = active2;
+    this.active2 = active;
+    this.ax = ax2;
+    this.ax2 = ax;
+    this.nActive = o;
+    return true;
+  }
+
+  /** The row's r- and l-crossings (see the file's comment) into `rx`, `lx`; true when an edge ends on the row. */
+  private splitCrossings(y: number): boolean {
+    const { active, ax, ey0, ey1, rx, lx } = this;
+    const nActive = this.nActive;
+    let nR = 0;
+    let nL = 0;
+    let onRow = false;
+    for (let q = 0; q < nActive; q++) {
+      const e = active[q]!;
+      const x = ax[q]!;
+      const ya = ey0[e]!;
+      const yb = ey1[e]!;
+      if (y < yb) rx[nR++] = x; // r-crossing: exactly one endpoint strictly below the row in y
+      if (y > ya) lx[nL++] = x; // l-crossing: exactly one endpoint strictly above
+      if (y === ya || y === yb) onRow = true;
+    }
+    this.nR = nR;
+    this.nL = nL;
+    return onRow;
+  }
+
+  /**
+   * A row with no endpoint on it: both crossing lists are the same, and their spans' union is
+   * the centres in [X2k, X2k+1] (a pair at one x covers nothing). Written in order, merged.
+   */
+  private writeRow(target: Uint8Array, rowBase: number, value: number, local: boolean): void {
+    const { c0, c1 } = this.box;
+    const { rx } = this;
+    const nR = this.nR;
+    let start = 0;
+    let end = -2;
+    for (let i = 0; i + 1 < nR; i += 2) {
+      if (rx[i] === rx[i + 1]) continue;
+      const a = Math.max(c0, firstCentreAtOrAbove(rx[i]!));
+      const b = Math.min(c1 - 1, lastCentreAtOrBelow(rx[i + 1]!));
+      if (a > b) continue;
+      if (a <= end + 1) {
+        if (b > end) end = b;
+        continue;
+      }
+      if (end >= start) writeSpan(target, rowBase, start, end, value, local);
+      start = a;
+      end = b;
+    }
+    if (end >= start) writeSpan(target, rowBase, start, end, value, local);
+  }
+
+  /** A row where an edge ends or a vertex lies on a pixel centre (on-centre vertices `vFrom..vTo`). */
+  private writeRowWithEnds(target: Uint8Array, rowBase: number, value: number, local: boolean, vFrom: number, vTo: number): void {
+    const { c0, c1 } = this.box;
+    const { rx, lx, spanA, spanB, vCol } = this;
+    const nR = this.nR;
+    const nL = this.nL;
+    // Spans in column indices: R → [R2k, R2k+1), L → (L2k, L2k+1], plus vertex pixels.
+    let nSpans = 0;
+    for (let i = 0; i + 1 < nR; i += 2) {
+      const a = Math.max(c0, firstCentreAtOrAbove(rx[i]!));
+      const b = Math.min(c1 - 1, firstCentreAtOrAbove(rx[i + 1]!) - 1);
+      if (a <= b) {
+        spanA[nSpans] = a;
+        spanB[nSpans++] = b;
+      }
+    }
+    const nRSpans = nSpans;
+    for (let i = 0; i + 1 < nL; i += 2) {
+      const a = Math.max(c0, lastCentreAtOrBelow(lx[i]!) + 1);
+      const b = Math.min(c1 - 1, lastCentreAtOrBelow(lx[i + 1]!));
+      if (a <= b) {
+        spanA[nSpans] = a;
+        spanB[nSpans++] = b;
+      }
+    }
+    if (nSpans === 2 * nRSpans && vFrom === vTo && sameSpans(spanA, spanB, nRSpans)) {
+      // The usual case: both lists agree.
+      for (let s = 0; s < nRSpans; s++) writeSpan(target, rowBase, spanA[s]!, spanB[s]!, value, local);
+      return;
+    }
+    for (let v = vFrom; v < vTo; v++) {
+      spanA[nSpans] = vCol[v]!;
+      spanB[nSpans++] = vCol[v]!;
+    }
+    mergeAndWrite(spanA, spanB, nSpans, target, rowBase, value, local);
   }
 }
 
-function sameSpans(a: Int32Array, b: Int32Array, n: number): boolean {
+function sameSpans(a: Float64Array, b: Int32Array, n: number): boolean {
   for (let s = 0; s < n; s++) if (a[s] !== a[n + s] || b[s] !== b[n + s]) return false;
   return true;
 }
@@ -482,8 +542,8 @@ function writeSpan(target: Uint8Array, base: number, a: number, b: number, value
 }
 
 /** Writes the union of the spans (inclusive pairs, any order) once each. */
-function mergeAndWrite(a: Int32Array, b: Int32Array, n: number, target: Uint8Array, base: number, value: number, toggle: boolean): void {
-  sortPairs(a, b, n);
+function mergeAndWrite(a: Float64Array, b: Int32Array, n: number, target: Uint8Array, base: number, value: number, toggle: boolean): void {
+  sortByKey(a, b, n);
   let i = 0;
   while (i < n) {
     const start = a[i]!;
@@ -497,30 +557,52 @@ function mergeAndWrite(a: Int32Array, b: Int32Array, n: number, target: Uint8Arr
   }
 }
 
-/** Sorts pairs (key[i], other[i]) by key; insertion sort, as the lists are short and nearly sorted. */
-function sortPairs(key: Int32Array, other: Int32Array, n: number): void {
-  for (let i = 1; i < n; i++) {
-    const k = key[i]!;
-    const o = other[i]!;
-    let j = i - 1;
-    while (j >= 0 && key[j]! > k) {
-      key[j + 1] = key[j]!;
-      other[j + 1] = other[j]!;
-      j--;
-    }
-    key[j + 1] = k;
-    other[j + 1] = o;
-  }
-}
+/** Partitions at most this long are finished by insertion sort. */
+const INSERTION_SORT_MAX = 24;
+/** Pending partitions of the quicksort below: its depth stays under 2·log2(n) + 2 since the shorter side is sorted first. */
+const sortStack = new Int32Array(128);
 
-/** Sorts `key[0..n)` ascending and `other` along with it: insertion sort for a few, else through an index. */
+/**
+ * Sorts `key[0..n)` ascending and `other` along with it, in place and without
+ * allocating (a sort through an index array made garbage on every row of a
+ * spiky outline). Quicksort on the median of three, shorter side first,
+ * partitions of a few finished by insertion sort (lists that are short or
+ * nearly sorted, the usual case, cost one pass).
+ */
 function sortByKey(key: Float64Array, other: Int32Array, n: number): void {
-  if (n <= 32) {
-    for (let i = 1; i < n; i++) {
+  let top = 0;
+  let lo = 0;
+  let hi = n - 1;
+  for (;;) {
+    while (hi - lo >= INSERTION_SORT_MAX) {
+      const mid = (lo + hi) >> 1;
+      if (key[mid]! < key[lo]!) swap(key, other, mid, lo);
+      if (key[hi]! < key[lo]!) swap(key, other, hi, lo);
+      if (key[hi]! < key[mid]!) swap(key, other, hi, mid);
+      const pivot = key[mid]!;
+      let i = lo;
+      let j = hi;
+      while (i <= j) {
+        while (key[i]! < pivot) i++;
+        while (key[j]! > pivot) j--;
+        if (i <= j) swap(key, other, i++, j--);
+      }
+      // [lo, j] and [i, hi] remain: push the longer one, go on with the shorter.
+      if (j - lo < hi - i) {
+        sortStack[top++] = i;
+        sortStack[top++] = hi;
+        hi = j;
+      } else {
+        sortStack[top++] = lo;
+        sortStack[top++] = j;
+        lo = i;
+      }
+    }
+    for (let i = lo + 1; i <= hi; i++) {
       const k = key[i]!;
       const o = other[i]!;
       let j = i - 1;
-      while (j >= 0 && key[j]! > k) {
+      while (j >= lo && key[j]! > k) {
         key[j + 1] = key[j]!;
         other[j + 1] = other[j]!;
         j--;
@@ -528,13 +610,17 @@ function sortByKey(key: Float64Array, other: Int32Array, n: number): void {
       key[j + 1] = k;
       other[j + 1] = o;
     }
-    return;
+    if (top === 0) return;
+    hi = sortStack[--top]!;
+    lo = sortStack[--top]!;
   }
-  const order = Array.from({ length: n }, (_, i) => i).sort((a, b) => key[a]! - key[b]!);
-  const keys = order.map((i) => key[i]!);
-  const others = order.map((i) => other[i]!);
-  for (let i = 0; i < n; i++) {
-    key[i] = keys[i]!;
-    other[i] = others[i]!;
-  }
+}
+
+function swap(key: Float64Array, other: Int32Array, a: number, b: number): void {
+  const k = key[a]!;
+  key[a] = key[b]!;
+  key[b] = k;
+  const o = other[a]!;
+  other[a] = other[b]!;
+  other[b] = o;
 }
