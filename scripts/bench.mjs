@@ -10,6 +10,8 @@
 // Options: --runs N (default 3)  --steps N slice changes (default 200)
 //          --only id,id (other rows already in bench-results.json are kept)  --check (exit 1 when a target row fails)  --verbose
 //          --pacs-concurrency N (WADO-RS requests in flight for the pacs scenario; default: the library's)
+//          --cpu-profile DIR (writes a V8 CPU profile of each measured run's load step to DIR/<id>-<run>.cpuprofile;
+//                             read it with `node scripts/bench/profile-summary.mjs FILE` or Chromium's DevTools)
 
 import { existsSync } from 'node:fs';
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
@@ -33,6 +35,7 @@ const { values: args } = parseArgs({
     check: { type: 'boolean', default: false },
     verbose: { type: 'boolean', default: false },
     'pacs-concurrency': { type: 'string' },
+    'cpu-profile': { type: 'string' },
   },
 });
 const RUNS = Math.max(1, Number.parseInt(args.runs, 10) || 3);
@@ -164,7 +167,14 @@ async function main() {
       if (st.skip || interrupted) continue;
       const t = Date.now();
       try {
-        const r = await runScenario(browser, vite.url, s.id, files, { ...common, steps: STEPS, warmup: false, params: st.params, sampleMemory: s.sampleMemory === true });
+        const r = await runScenario(browser, vite.url, s.id, files, {
+          ...common,
+          steps: STEPS,
+          warmup: false,
+          params: st.params,
+          sampleMemory: s.sampleMemory === true,
+          cpuProfile: args['cpu-profile'] ? path.resolve(args['cpu-profile'], `${s.id}-${run}.cpuprofile`) : undefined,
+        });
         if (r.skip) {
           st.errors.push(r.skip);
           continue;

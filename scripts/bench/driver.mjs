@@ -1,7 +1,7 @@
 // Node side of the bench: the vite dev server, Chromium, one run of one scenario.
 
 import { spawn } from 'node:child_process';
-import { readdir } from 'node:fs/promises';
+import { mkdir, readdir, writeFile } from 'node:fs/promises';
 import { createServer } from 'node:net';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
@@ -179,7 +179,7 @@ function withTimeout(promise, ms, what) {
  * baseline, timed load, heap, afterLoad.
  * Returns `{ skip }` or `{ metrics, heap: { before, after }, notes }`; throws on failure.
  */
-export async function runScenario(browser, url, id, files, { rows, columns, steps, warmup, voxelBytes, beforeClose, params = {}, timeoutMs = 150_000, sampleMemory = false }) {
+export async function runScenario(browser, url, id, files, { rows, columns, steps, warmup, voxelBytes, beforeClose, params = {}, timeoutMs = 150_000, sampleMemory = false, cpuProfile }) {
   const context = await browser.newContext({ viewport: { width: 1280, height: 900 } });
   const notes = new Set();
   try {
@@ -199,7 +199,17 @@ export async function runScenario(browser, url, id, files, { rows, columns, step
     const before = await heapBytes(cdp);
     const ticks = descendantsTicks();
     const memory = sampleMemory ? sampleBrowserMemory() : undefined;
+    if (cpuProfile) {
+      await cdp.send('Profiler.enable');
+      await cdp.send('Profiler.setSamplingInterval', { interval: 200 });
+      await cdp.send('Profiler.start');
+    }
     const loaded = await step('load', () => window.segmarkBench.load()).finally(() => memory?.stop());
+    if (cpuProfile) {
+      const { profile } = await cdp.send('Profiler.stop');
+      await mkdir(path.dirname(cpuProfile), { recursive: true });
+      await writeFile(cpuProfile, JSON.stringify(profile));
+    }
     const loadCpuMs = cpuMsBetween(ticks, descendantsTicks());
     if (memory) Object.assign(loaded, memory.stop());
     const after = await heapBytes(cdp);
