@@ -15,28 +15,18 @@
  * texts of the kept document are found the same way (the search would see
  * them), and before the erase the deleted ones are found too.
  */
-import { randomBytes } from 'node:crypto';
-import { mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { chromium, type BrowserContext, type Page } from 'playwright';
+import type { BrowserContext, Page } from 'playwright';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { CHROMIUM, CHROMIUM_ARGS, alive, browserPid, killChromium, processTree, startApp, waitGone, type AppServer } from './support/kill-processes.js';
+import { startApp, type AppServer } from './support/kill-processes.js';
+import { ProfileBrowser } from './support/profile-browser.js';
+import { findInProfile, planted, replaceValue, textNeedles } from './support/profile-search.js';
 
 const ROOT = resolve(fileURLToPath(new URL('.', import.meta.url)), '../..');
 const LOAD_TIMEOUT_MS = 60_000;
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
-
-/**
- * A text nothing else on the disk holds: random letters and digits. No word
- * in it: Snappy would store a word seen earlier in the block as a reference,
- * splitting the text on disk.
- */
-const ALPHABET = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789';
-function planted(length = 24): string {
-  return [...randomBytes(length)].map((b) => ALPHABET[b % ALPHABET.length]).join('');
-}
 
 /** What the erased document and the forgotten images held. */
 const GONE = {
@@ -52,61 +42,10 @@ const GONE = {
 /** What the kept document holds. */
 const KEPT = { keptComment: planted(), keptDescription: planted() };
 
-/**
- * Every 12-character piece of a text: a text that Snappy split on disk (at a
- * chance match with earlier bytes) still shows one of them whole, and 12
- * random letters and digits turn up nowhere by chance.
- */
-function pieces(text: string): string[] {
-  const size = Math.min(12, text.length);
-  return Array.from({ length: text.length - size + 1 }, (_, i) => text.slice(i, i + size));
-}
-
-function filesUnder(dir: string, out: string[] = []): string[] {
-  for (const name of readdirSync(dir)) {
-    const path = join(dir, name);
-    let stat;
-    try {
-      stat = statSync(path);
-    } catch {
-      continue; // a socket or lock that went away
-    }
-    if (stat.isDirectory()) filesUnder(path, out);
-    else if (stat.isFile()) out.push(path);
-  }
-  return out;
-}
-
-/** Which of `texts` appear in a file of the profile, in any encoding a browser stores them in: "text in file (encoding)". */
-function findInProfile(profile: string, texts: Record<string, string>): string[] {
-  const needles = Object.entries(texts).flatMap(([key, text]) =>
-    pieces(text).flatMap((piece) => [
-      { key, encoding: 'latin1', bytes: Buffer.from(piece, 'latin1') },
-      { key, encoding: 'utf-16le', bytes: Buffer.from(piece, 'utf16le') },
-      { key, encoding: 'utf-16be', bytes: Buffer.from(piece, 'utf16le').swap16() },
-    ]),
-  );
-  const hits: string[] = [];
-  for (const file of filesUnder(profile)) {
-    let bytes: Buffer;
-    try {
-      bytes = readFileSync(file);
-    } catch {
-      continue;
-    }
-    for (const n of needles) if (bytes.includes(n.bytes)) hits.push(`${n.key} in ${file.slice(profile.length)} (${n.encoding})`);
-  }
-  return [...new Set(hits)];
-}
-
 /** The sample's first slice with `patient` as its PatientName (0010,0010), as the bytes a picked file would hold. */
 function patientFile(patient: string): number[] {
   const bytes = readFileSync(join(ROOT, 'sample-dicom/IM0001.dcm'));
-  const tag = Buffer.from([0x10, 0x00, 0x10, 0x00, 0x50, 0x4e]);
-  const at = bytes.indexOf(tag);
-  const length = bytes.readUInt16LE(at + 6);
-  if (at < 0 || length !== patient.length) throw new Error(`the sample's PatientName is ${length} bytes, not ${patient.length}`);
-  bytes.write(patient, at + 8, 'latin1');
+  replaceValue(bytes, [0x10, 0x00, 0x10, 0x00, 0x50, 0x4e], patient);
   return [...bytes];
 }
 
@@ -136,35 +75,25 @@ interface Stored {
 describe('erasing deleted work from a real Chromium profile (issue 17)', () => {
   let server: AppServer | undefined;
   let tempDir: string | undefined;
+  let browser: ProfileBrowser | undefined;
   let profile = '';
-  const contexts: { context: BrowserContext; pid: number }[] = [];
 
   beforeAll(async () => {
     tempDir = mkdtempSync(join(tmpdir(), 'segmark-erase-'));
     profile = join(tempDir, 'profile');
+    browser = new ProfileBrowser(profile, LOAD_TIMEOUT_MS);
     server = await startApp(ROOT, join(tempDir, 'vite-cache'));
   }, LOAD_TIMEOUT_MS);
 
   afterAll(async () => {
-    for (const c of contexts) {
-      const tree = alive(c.pid) ? processTree(c.pid) : [];
-      await Promise.race([c.context.close().catch(() => {}), sleep(10_000)]);
-      killChromium(await waitGone(tree, 5_000));
-    }
+    await browser?.closeAll();
     await server?.close();
     if (tempDir) rmSync(tempDir, { recursive: true, force: true });
   }, LOAD_TIMEOUT_MS);
 
-  async function launch(): Promise<{ context: BrowserContext; page: Page }> {
-    const context = await chromium.launchPersistentContext(profile, { executablePath: CHROMIUM, headless: true, args: CHROMIUM_ARGS });
-    contexts.push({ context, pid: browserPid(profile) });
-    const page = context.pages()[0] ?? (await context.newPage());
-    // No series: the annotator opens nothing, so no document of its own is stored.
-    await page.goto(`${server!.url}?empty`, { timeout: LOAD_TIMEOUT_MS });
-    // The store's modules, as the app's vite serves them, for planting and reading back.
-    await page.addScriptTag({ type: 'module', content: STORE_MODULES });
-    await page.waitForFunction(() => customElements.get('segmark-annotator') !== undefined && 'segmarkStore' in window, undefined, { timeout: LOAD_TIMEOUT_MS });
-    return { context, page };
+  /** The app on the profile, with the store's modules (as its vite serves them) for planting and reading back. */
+  function launch(): Promise<{ context: BrowserContext; page: Page }> {
+    return browser!.open(server!.url, STORE_MODULES, 'segmarkStore');
   }
 
   /** The kept document as the store gives it back (snapshot and review), read in the page. */
@@ -220,7 +149,7 @@ describe('erasing deleted work from a real Chromium profile (issue 17)', () => {
     expect(keptBefore.snapshot, 'the kept document is stored').toBeDefined();
 
     // The search sees every planted text while it is stored.
-    const before = findInProfile(profile, { ...GONE, ...KEPT });
+    const before = findInProfile(profile, textNeedles({ ...GONE, ...KEPT }));
     for (const key of Object.keys({ ...GONE, ...KEPT })) expect(before.some((h) => h.startsWith(`${key} in `)), `${key} is found before the erase`).toBe(true);
 
     // Through the annotator: the work list's delete, and the host's "forget cached images".
@@ -245,7 +174,7 @@ describe('erasing deleted work from a real Chromium profile (issue 17)', () => {
     expect(keptAfterErase, 'the kept document reads back as it was').toEqual(keptBefore);
     await first.context.close();
 
-    const afterClose = findInProfile(profile, { ...GONE, ...KEPT });
+    const afterClose = findInProfile(profile, textNeedles({ ...GONE, ...KEPT }));
     expect(afterClose.filter((h) => Object.keys(GONE).some((k) => h.startsWith(`${k} in `))), 'nothing deleted is left on disk once the browser closed').toEqual([]);
     for (const key of Object.keys(KEPT)) expect(afterClose.some((h) => h.startsWith(`${key} in `)), `${key} (kept) is still on disk`).toBe(true);
 
@@ -253,7 +182,7 @@ describe('erasing deleted work from a real Chromium profile (issue 17)', () => {
     const second = await launch();
     expect(await readKept(second.page, ids.keptId), 'the kept document after a restart').toEqual(keptBefore);
     await second.context.close();
-    const afterRestart = findInProfile(profile, GONE);
+    const afterRestart = findInProfile(profile, textNeedles(GONE));
     expect(afterRestart, 'nothing deleted is back after a restart').toEqual([]);
     console.log(`erase: delete ${took.delete} ms, forget ${took.forget} ms (each with the work list's refresh); store now ${goneAfterErase.name}; ${before.length} hits before the erase, ${afterClose.length} (kept texts only) after`);
   }, 180_000);

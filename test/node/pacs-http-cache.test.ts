@@ -8,18 +8,17 @@
  * the app served by vite; Orthanc's gzip is off so that what would be cached
  * is the plain answer the search looks for.
  */
-import { randomBytes } from 'node:crypto';
-import { mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { chromium, type BrowserContext, type Page } from 'playwright';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { CHROMIUM, CHROMIUM_ARGS, alive, browserPid, killChromium, processTree, startApp, waitGone, type AppServer } from './support/kill-processes.js';
+import { startApp, type AppServer } from './support/kill-processes.js';
+import { ProfileBrowser } from './support/profile-browser.js';
+import { CAPITALS_AND_DIGITS, filesUnder, findInProfile, planted, replaceValue } from './support/profile-search.js';
 
 const ROOT = resolve(fileURLToPath(new URL('.', import.meta.url)), '../..');
 const LOAD_TIMEOUT_MS = 60_000;
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 interface OrthancModule {
   startOrthanc(options: { httpCompression?: boolean }): Promise<{ port: number; stop(): Promise<void> }>;
@@ -27,64 +26,24 @@ interface OrthancModule {
   PACS_TOKEN: string;
 }
 
-const ALPHABET = 'ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789';
-/** Random capitals and digits (valid in PN and LO), found nowhere by chance. */
-const planted = (length: number) => [...randomBytes(length)].map((b) => ALPHABET[b % ALPHABET.length]).join('');
-
-/** The sample's PatientName and PatientID are 18 bytes each: these replace them exactly. */
-const PATIENT = { name: planted(18), id: planted(18) };
+/** The sample's PatientName and PatientID are 18 bytes each: these replace them exactly (capitals and digits, valid in PN and LO). */
+const PATIENT = { name: planted(18, CAPITALS_AND_DIGITS), id: planted(18, CAPITALS_AND_DIGITS) };
 const SLICES = ['IM0001.dcm', 'IM0002.dcm', 'IM0003.dcm', 'IM0004.dcm'];
-
-/** Replaces the value of a short explicit-VR element (`tag` + VR, 2-byte length) with `value` of the same length. */
-function replaceValue(bytes: Buffer, tag: number[], value: string): void {
-  const at = bytes.indexOf(Buffer.from(tag));
-  const length = at < 0 ? -1 : bytes.readUInt16LE(at + 6);
-  if (length !== value.length) throw new Error(`element ${tag.join(',')}: ${length} bytes, not ${value.length}`);
-  bytes.write(value, at + 8, 'latin1');
-}
-
-function filesUnder(dir: string, out: string[] = []): string[] {
-  for (const name of readdirSync(dir)) {
-    const path = join(dir, name);
-    let stat;
-    try {
-      stat = statSync(path);
-    } catch {
-      continue;
-    }
-    if (stat.isDirectory()) filesUnder(path, out);
-    else if (stat.isFile()) out.push(path);
-  }
-  return out;
-}
-
-function findInProfile(profile: string, needles: Record<string, Buffer>): string[] {
-  const hits: string[] = [];
-  for (const file of filesUnder(profile)) {
-    let bytes: Buffer;
-    try {
-      bytes = readFileSync(file);
-    } catch {
-      continue;
-    }
-    for (const [key, needle] of Object.entries(needles)) if (bytes.includes(needle)) hits.push(`${key} in ${file.slice(profile.length)}`);
-  }
-  return hits;
-}
 
 describe('PACS answers and the HTTP disk cache (issue 17)', () => {
   let orthanc: { port: number; stop(): Promise<void> } | undefined;
   let server: AppServer | undefined;
   let tempDir: string | undefined;
+  let browser: ProfileBrowser | undefined;
   let profile = '';
   let token = '';
   /** 64 bytes from the middle of each uploaded slice's pixel data, as the PACS sends them in a frame. */
   const frames: Buffer[] = [];
-  const contexts: { context: BrowserContext; pid: number }[] = [];
 
   beforeAll(async () => {
     tempDir = mkdtempSync(join(tmpdir(), 'segmark-http-cache-'));
     profile = join(tempDir, 'profile');
+    browser = new ProfileBrowser(profile, LOAD_TIMEOUT_MS);
     const pacs = (await import('../../scripts/orthanc.mjs' as string)) as OrthancModule;
     token = pacs.PACS_TOKEN;
     orthanc = await pacs.startOrthanc({ httpCompression: false });
@@ -102,29 +61,15 @@ describe('PACS answers and the HTTP disk cache (issue 17)', () => {
   }, LOAD_TIMEOUT_MS);
 
   afterAll(async () => {
-    for (const c of contexts) {
-      const tree = alive(c.pid) ? processTree(c.pid) : [];
-      await Promise.race([c.context.close().catch(() => {}), sleep(10_000)]);
-      killChromium(await waitGone(tree, 5_000));
-    }
+    await browser?.closeAll();
     await server?.close();
     await orthanc?.stop();
     if (tempDir) rmSync(tempDir, { recursive: true, force: true });
   }, LOAD_TIMEOUT_MS);
 
-  async function launch(): Promise<{ context: BrowserContext; page: Page }> {
-    const context = await chromium.launchPersistentContext(profile, { executablePath: CHROMIUM, headless: true, args: CHROMIUM_ARGS });
-    contexts.push({ context, pid: browserPid(profile) });
-    const page = context.pages()[0] ?? (await context.newPage());
-    await page.goto(`${server!.url}?empty`, { timeout: LOAD_TIMEOUT_MS });
-    await page.addScriptTag({ type: 'module', content: `import * as dicomweb from '/src/dicomweb/index.ts'; window.segmarkDicomWeb = dicomweb;` });
-    await page.waitForFunction(() => customElements.get('segmark-annotator') !== undefined && 'segmarkDicomWeb' in window, undefined, { timeout: LOAD_TIMEOUT_MS });
-    return { context, page };
-  }
-
   it('searching by PatientID and opening a series leaves no ID, name or frame in any file of the profile', async () => {
     const index = JSON.parse(readFileSync(join(ROOT, 'sample-dicom/index.json'), 'utf8')) as { studyInstanceUID: string; seriesInstanceUID: string };
-    const { context, page } = await launch();
+    const { context, page } = await browser!.open(server!.url, `import * as dicomweb from '/src/dicomweb/index.ts'; window.segmarkDicomWeb = dicomweb;`, 'segmarkDicomWeb');
     const loaded = await page.evaluate(
       async ({ patientID, auth, study, series }) => {
         const dicomweb = (window as unknown as { segmarkDicomWeb: typeof import('../../src/dicomweb/index.js') }).segmarkDicomWeb;
@@ -141,12 +86,12 @@ describe('PACS answers and the HTTP disk cache (issue 17)', () => {
     expect(loaded.slices).toBe(SLICES.length);
     await context.close();
 
-    const needles: Record<string, Buffer> = {
-      patientID: Buffer.from(PATIENT.id, 'latin1'),
+    const needles = [
+      { key: 'patientID', bytes: Buffer.from(PATIENT.id, 'latin1') },
       // The QIDO URL and JSON carry it as typed; a cache key could hold it URL-encoded, which is the same here (capitals, digits).
-      patientName: Buffer.from(PATIENT.name, 'latin1'),
-      ...Object.fromEntries(frames.map((f, i) => [`frame ${i + 1}`, f])),
-    };
+      { key: 'patientName', bytes: Buffer.from(PATIENT.name, 'latin1') },
+      ...frames.map((bytes, i) => ({ key: `frame ${i + 1}`, bytes })),
+    ];
     const cacheFiles = filesUnder(profile).filter((f) => /[\\/]Cache[\\/]/.test(f));
     const hits = findInProfile(profile, needles);
     console.log(`http cache: ${cacheFiles.length} files under the profile's Cache folders after the load; ${hits.length} hits`);
