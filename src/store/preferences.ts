@@ -1,11 +1,14 @@
 /**
  * Small choices remembered per user in the browser (the layout of the
- * views), so an annotator finds the workspace as they left it. Kept in
+ * views, whether going to a region for review zooms to it), so an
+ * annotator finds the workspace as they left it. Kept in
  * `localStorage` under one key per user; a browser that refuses storage
  * (private mode, a full quota, a sandboxed frame) simply forgets.
  */
 export interface Preferences {
   layout?: string;
+  /** Review zoom (the annotator's `reviewZoom`), as the user last chose it in the Review tab. */
+  reviewZoom?: boolean;
 }
 
 const PREFIX = 'segmark:preferences:';

@@ -52,6 +52,9 @@ const en = {
   approveCancel: 'Back to review',
   missedList: 'Missed structures',
   missedItem: '{label}, slice {slice}',
+  // The review bar's setting (review-bar.ts).
+  reviewZoom: 'Zoom in on the outline',
+  reviewZoomHint: 'Next unverified and Show first also zoom, so the outline fills half the view',
   comments: 'Comments',
   openCount: '{count} open',
   newComment: 'New comment on this slice',
@@ -120,6 +123,8 @@ const zhCN: Strings = {
   approveCancel: '返回审核',
   missedList: '漏标结构',
   missedItem: '{label}，第 {slice} 层',
+  reviewZoom: '放大到轮廓',
+  reviewZoomHint: '“下一个未核验”和“显示第一个”同时放大，使轮廓占视图的一半',
   comments: '评论',
   openCount: '{count} 条未解决',
   newComment: '在此层上新建评论',

@@ -35,7 +35,7 @@ import { NearbyTool } from '../../tools/index.js';
 import type { ExportDialogState, SaveIndicator, SideTab } from './annotator-chrome.js';
 import { filesFromDataTransfer, filesFromInput } from './drop.js';
 import { ReviewController } from './review-controller.js';
-import { VerifyController, reviewBarStyles } from './review-bar.js';
+import { REVIEW_ZOOM_ATTRIBUTE, VerifyController, reviewBarStyles } from './review-bar.js';
 import { annotatorStyles } from './segmark-annotator.styles.js';
 import { thresholdRangeStyles } from './threshold-range.js';
 import { refinePanelStyles } from './refine-panel.js';
@@ -208,6 +208,13 @@ export class AnnotatorBase extends LitElement {
     this.hostLayout = isLayout(layout);
     this.session.set('layout', layout);
   }
+  /**
+   * Going to a region for review (N, Shift+N, the approval check's Show first) zooms it to half the view's
+   * shorter side as well as centring it; off (`review-zoom="off"`) only centres. The Review tab's checkbox
+   * changes it too, remembered per user in this browser unless the host set it.
+   */
+  @property({ attribute: 'review-zoom', reflect: true, converter: REVIEW_ZOOM_ATTRIBUTE }) get reviewZoom(): boolean { return this.verify.zoom; }
+  set reviewZoom(on: boolean) { this.verify.setZoomByHost(on); }
   /** `dark` (the default: a reading-room theme, dim and low-glare) or `light`; either adjusts with the `--segmark-*` custom properties. */
   @property({ reflect: true }) theme: 'dark' | 'light' = 'dark';
   /** Hides the built-in tool bar, for hosts that drive the element with their own controls. */

@@ -19,7 +19,8 @@
  * Decisions go through the document (`setReview`), so they are undo steps and
  * reach the host as `segmark-change` with kind 'verify'.
  */
-import { html, nothing, css, type ReactiveControllerHost } from 'lit';
+import { html, nothing, css, type ComplexAttributeConverter, type ReactiveElement } from 'lit';
+import { live } from 'lit/directives/live.js';
 import { numbering } from '../../core/dicom/view-plane.js';
 import { REJECT_REASONS, type AnnotationDocument, type RejectReason } from '../../core/annotation/document.js';
 import { acceptSlice, labelProgress, nextUnverifiedLabel, nextUnverifiedSlice } from '../../core/annotation/verification.js';
@@ -27,6 +28,8 @@ import type { AnnotatorSession } from '../../session/annotator-session.js';
 import type { SegmarkViewport } from '../segmark-viewport/segmark-viewport.js';
 import { formatText } from '../../core/text.js';
 import { verifyStrings } from '../../text/verify.js';
+import { reviewStrings } from '../../text/review.js';
+import { readPreferences, writePreferences } from '../../store/preferences.js';
 
 interface Picker {
   /** Reject the outline, or flag the (label, slice) without one as a missed structure. */
@@ -56,6 +59,7 @@ export const reviewBarStyles = css`
   .approve-check :focus-visible, .missed-list :focus-visible { outline: 2px solid var(--segmark-focus-color, var(--_accent)); outline-offset: 1px; }
   .verify-progress { color: var(--_muted); }
   .verify-actions { display: flex; flex-wrap: wrap; gap: 4px; }
+  .verify-zoom { display: flex; gap: 6px; align-items: center; color: var(--_muted); }
   .verify button { font: inherit; }
   .verify kbd { font-size: 10px; opacity: 0.8; margin-inline-start: 3px; }
   .reject-picker { display: grid; gap: 6px; padding: 8px; border: 1px solid var(--_danger); border-radius: 4px; }
@@ -71,12 +75,19 @@ const REVIEW_ZOOM_FILL = 0.5;
 const REVIEW_ZOOM_RANGE = [0.25, 8] as const;
 
 /**
- * Whether going to a region for review zooms to it as well as centring it:
- * the annotator's `review-zoom` attribute, on unless it is "off" or "false".
+ * The annotator's `review-zoom` attribute as its `reviewZoom` property: on
+ * unless the attribute says "off", "false" or "0"; off is written "off" and
+ * on (the default) as no attribute.
  */
+export const REVIEW_ZOOM_ATTRIBUTE: ComplexAttributeConverter<boolean> = {
+  fromAttribute: (v) => v === null || !/^(off|false|0)$/i.test(v.trim()),
+  toAttribute: (on) => (on ? null : 'off'),
+};
+
+/** Whether going to a region for review zooms to it as well as centring it: the annotator's `reviewZoom`. */
 export function reviewZoomOn(host: HTMLElement): boolean {
-  const v = host.getAttribute('review-zoom');
-  return v === null || !/^(off|false|0)$/i.test(v.trim());
+  const on = (host as HTMLElement & { reviewZoom?: unknown }).reviewZoom;
+  return typeof on === 'boolean' ? on : REVIEW_ZOOM_ATTRIBUTE.fromAttribute!(host.getAttribute('review-zoom'));
 }
 
 /**
@@ -117,11 +128,50 @@ export function focusRegion(host: HTMLElement, session: AnnotatorSession, labelI
 export class VerifyController {
   #picker: Picker | undefined;
   #notice = '';
+  /** Review zoom: the host's choice, else the user's remembered one (restored when the user is set), else on. */
+  #zoom = true;
+  /** The host set review zoom: the user's remembered choice does not replace it. */
+  #zoomByHost = false;
 
   constructor(
-    private readonly host: ReactiveControllerHost & HTMLElement,
+    private readonly host: ReactiveElement,
     private readonly session: AnnotatorSession,
-  ) {}
+  ) {
+    this.#restoreZoom();
+    session.subscribe((key) => {
+      if (key === 'user') this.#restoreZoom();
+    });
+  }
+
+  /** Whether going to a region zooms to it (the annotator's `reviewZoom`). */
+  get zoom(): boolean {
+    return this.#zoom;
+  }
+
+  /** The host's setting (the annotator's `reviewZoom` property or `review-zoom` attribute); it reflects the change itself. */
+  setZoomByHost(on: boolean): void {
+    this.#zoomByHost = true;
+    this.#zoom = on;
+  }
+
+  /** The user's choice (the Review tab's checkbox): at once, and remembered for this user. */
+  chooseZoom(on: boolean): void {
+    this.#setZoom(on);
+    writePreferences(this.session.user, { reviewZoom: on });
+  }
+
+  #restoreZoom(): void {
+    if (this.#zoomByHost) return;
+    const { reviewZoom } = readPreferences(this.session.user);
+    if (typeof reviewZoom === 'boolean') this.#setZoom(reviewZoom);
+  }
+
+  #setZoom(on: boolean): void {
+    const old = this.#zoom;
+    this.#zoom = on;
+    // The annotator's property: reflected to `review-zoom` and rendered.
+    this.host.requestUpdate('reviewZoom', old);
+  }
 
   /** Whether the reject picker is open. */
   get picking(): boolean {
@@ -250,6 +300,7 @@ export class VerifyController {
     const doc = this.session.document;
     if (!doc) return nothing;
     const t = verifyStrings(this.session.lang);
+    const rt = reviewStrings(this.session.lang);
     const labelId = this.session.activeLabel;
     const label = doc.label(labelId);
     const slice = this.session.slice;
@@ -291,6 +342,8 @@ export class VerifyController {
         ${button('next', t.next, 'N', false, () => this.next())}
         ${button('next-label', t.nextLabel, 'Shift+N', false, () => this.nextLabel())}
       </div>
+      <label class="verify-zoom" title=${rt.reviewZoomHint}><input type="checkbox" data-action="review-zoom" .checked=${live(this.#zoom)}
+        @change=${(e: Event) => this.chooseZoom((e.target as HTMLInputElement).checked)} />${rt.reviewZoom}</label>
       ${this.#notice ? html`<div class="verify-notice" role="status">${this.#notice}</div>` : nothing}
       ${this.#picker ? this.#renderPicker(doc, this.#picker) : nothing}
     </section>`;
