@@ -495,6 +495,38 @@ describe('LabelStats (the panel\'s measurement cache)', () => {
     expect(stats.summary(doc, 2)).toBe(b);
   });
 
+  it('settles in steps after an edit: until then the last counts, marked stale; a change during the count starts it again', () => {
+    // 64 × 48 image: a 40 × 40 rectangle spans two 32-row bands, so one region takes two steps.
+    const doc = makeDoc(6);
+    doc.addLabel({ name: 'A' });
+    doc.setRegion(1, 0, rect(4, 4, 40, 40), { kind: 'draw' });
+    const stats = new LabelStats();
+    stats.setImageSize(64, 48);
+    expect(stats.peek(1)).toEqual({ summary: { voxels: 0, slices: [] }, stale: true });
+    const past = () => performance.now() - 1; // a deadline already passed: one step per call
+    let steps = 0;
+    while (!stats.settle(doc, past())) steps++;
+    expect(steps).toBeGreaterThanOrEqual(2);
+    expect(stats.peek(1)).toEqual({ summary: { voxels: 1600, slices: [0] }, stale: false });
+
+    doc.setRegion(1, 2, rect(0, 0, 10, 40), { kind: 'draw' });
+    stats.invalidate(1);
+    expect(stats.settle(doc, past())).toBe(false);
+    expect(stats.peek(1)).toEqual({ summary: { voxels: 1600, slices: [0] }, stale: true });
+    // Changed again while that count is under way: the count restarts and sees the new region.
+    doc.setRegion(1, 2, rect(0, 0, 10, 20), { kind: 'draw' });
+    stats.invalidate(1);
+    while (!stats.settle(doc, past()));
+    expect(stats.peek(1)).toEqual({ summary: { voxels: 1800, slices: [0, 2] }, stale: false });
+
+    // Area and perimeter: asked for, not measured on the spot, then measured by settle.
+    const spacing = [1, 1] as const;
+    expect(stats.peekMeasure(doc, 1, 2, spacing)).toEqual({ value: undefined, stale: true });
+    expect(stats.pending).toBe(true);
+    while (!stats.settle(doc, past()));
+    expect(stats.peekMeasure(doc, 1, 2, spacing)).toEqual({ value: { areaMm2: 200, perimeterMm: 60 }, stale: false });
+  });
+
   it('writes slices as 1-based ranges', () => {
     expect(sliceRanges([])).toBe('');
     expect(sliceRanges([0])).toBe('1');

@@ -27,8 +27,8 @@ export interface LabelItemView {
   renaming: boolean;
   confirmingDelete: boolean;
   drop: 'before' | 'after' | undefined;
-  /** Formatted measurements ("–" when unknown); `ranges` like "3–5, 9". */
-  stats: { area: string; perimeter: string; volume: string; slices: number; ranges: string };
+  /** Formatted measurements ("–" when unknown); `ranges` like "3–5, 9"; `stale` while an edit is still being counted. */
+  stats: { area: string; perimeter: string; volume: string; slices: number; ranges: string; stale: boolean };
   /** Verified and rejected of the label's outlined slices. */
   progress?: LabelProgress;
   lang?: string;
@@ -120,7 +120,7 @@ export function renderLabelItem(v: LabelItemView, a: LabelItemActions, t: String
           ${icon(v.confirmingDelete ? ICON.check : ICON.trash)}
         </button>
       </div>
-      <dl class="stats" part="stats">
+      <dl class=${v.stats.stale ? 'stats stale' : 'stats'} part="stats" aria-busy=${v.stats.stale ? 'true' : 'false'}>
         <div><dt>${t.labelArea}</dt><dd data-stat="area">${v.stats.area}</dd></div>
         <div><dt>${t.labelPerimeter}</dt><dd data-stat="perimeter">${v.stats.perimeter}</dd></div>
         <div><dt>${t.labelVolume}</dt><dd data-stat="volume">${v.stats.volume}</dd></div>

@@ -16,13 +16,20 @@
  * owned here and cleared box by box (no per-slice allocation). Only labels
  * marked dirty by a document announcement are refreshed at all.
  *
+ * Off the edit's own task: `peek` and `peekMeasure` give what was counted
+ * last (stale or not) and never count; `settle` does the counting until a
+ * deadline, a band of rows of one region at a time, and carries on where it
+ * stopped on its next call. The panel calls it after the edit has been
+ * drawn, so a 10,000-vertex outline or a 300-slice import is counted in
+ * short steps instead of one long task (issue 17).
+ *
  * Pure TypeScript, no DOM: it could move to `core/annotation/` if another
  * view needs it.
  */
 import type { AnnotationDocument } from '../../core/annotation/document.js';
 import { ONE_BASED, type SliceNumbering } from '../../core/dicom/view-plane.js';
 import { regionAreaMm2, regionPerimeterMm, volumeMl, voxelVolumeMm3, type PixelSpacing } from '../../core/annotation/metrics.js';
-import { rasterizeRegion, regionPixelBounds } from '../../core/annotation/rasterize.js';
+import { rasterizeRegion, regionPixelBounds, type PixelBox } from '../../core/annotation/rasterize.js';
 import type { Region } from '../../core/annotation/region.js';
 
 export interface LabelSummary {
@@ -47,6 +54,21 @@ interface LabelCache {
   summary: LabelSummary;
 }
 
+/** Rows counted between two deadline checks. */
+const BAND_ROWS = 32;
+
+/** A label being recounted by `settle`: the slices left, what is counted so far, the region under way. */
+interface CountJob {
+  labelId: number;
+  slices: readonly number[];
+  index: number;
+  next: Map<number, SliceCount>;
+  voxels: number;
+  /** The first row of the current region not counted yet, and its count so far. */
+  row: number;
+  partial: number;
+}
+
 const EMPTY_SUMMARY: LabelSummary = Object.freeze({ voxels: 0, slices: Object.freeze([]) });
 const NO_MEASURE: SliceMeasure = Object.freeze({ areaMm2: 0, perimeterMm: 0 });
 
@@ -58,6 +80,9 @@ export class LabelStats {
   readonly #dirty = new Set<number>();
   /** The last area and perimeter per label: a region object (frozen, so its identity is its content) and a spacing. */
   readonly #measures = new Map<number, { region: Region; spacingKey: string; value: SliceMeasure }>();
+  /** The area and perimeter asked for by `peekMeasure` and not cached: label → slice and spacing. */
+  readonly #wantedMeasures = new Map<number, { slice: number; spacing: PixelSpacing }>();
+  #job: CountJob | undefined;
 
   /** Sets the image size counts refer to; a new size forgets every count. */
   setImageSize(columns: number, rows: number): void {
@@ -73,11 +98,111 @@ export class LabelStats {
     this.#labels.clear();
     this.#dirty.clear();
     this.#measures.clear();
+    this.#wantedMeasures.clear();
+    this.#job = undefined;
   }
 
   /** Marks a label for refresh: call it from the document's `subscribe` listener. */
   invalidate(labelId: number): void {
     this.#dirty.add(labelId);
+    // A recount under way may have read the regions before this change: it starts again.
+    if (this.#job?.labelId === labelId) this.#job = undefined;
+  }
+
+  /** Whether `settle` has counting or measuring left. */
+  get pending(): boolean {
+    return this.#dirty.size > 0 || this.#wantedMeasures.size > 0;
+  }
+
+  /** The last summary counted for a label, without counting; `stale` until `settle` has counted its changes. */
+  peek(labelId: number): { summary: LabelSummary; stale: boolean } {
+    const cache = this.#labels.get(labelId);
+    if (!cache) {
+      this.#labels.set(labelId, { perSlice: new Map(), summary: EMPTY_SUMMARY });
+      this.#dirty.add(labelId);
+      return { summary: EMPTY_SUMMARY, stale: true };
+    }
+    return { summary: cache.summary, stale: this.#dirty.has(labelId) };
+  }
+
+  /**
+   * Area and perimeter of the label's region on `slice` when they are cached for that region
+   * and spacing; otherwise the last ones measured for the label (or undefined), `stale`, and
+   * the measure is left to `settle`.
+   */
+  peekMeasure(doc: AnnotationDocument, labelId: number, slice: number, spacing: PixelSpacing): { value: SliceMeasure | undefined; stale: boolean } {
+    const region = slice >= 0 && slice < doc.series.slices ? doc.regionAt(labelId, slice) : undefined;
+    if (!region || region.rings.length === 0) {
+      this.#wantedMeasures.delete(labelId);
+      return { value: NO_MEASURE, stale: false };
+    }
+    const m = this.#measures.get(labelId);
+    if (m && m.region === region && m.spacingKey === spacingKeyOf(spacing)) {
+      this.#wantedMeasures.delete(labelId);
+      return { value: m.value, stale: false };
+    }
+    this.#wantedMeasures.set(labelId, { slice, spacing });
+    return { value: m?.value, stale: true };
+  }
+
+  /**
+   * Counts and measures what changed until `deadline` (a `performance.now()` time), a band of
+   * rows at a time, and goes on from there on the next call. True when nothing is left.
+   */
+  settle(doc: AnnotationDocument, deadline: number): boolean {
+    for (;;) {
+      if (!this.#job) {
+        const labelId = this.#dirty.values().next().value;
+        if (labelId === undefined) break;
+        if (!doc.label(labelId)) {
+          this.#dirty.delete(labelId);
+          this.#refresh(doc, labelId, this.#labels.get(labelId) ?? { perSlice: new Map(), summary: EMPTY_SUMMARY });
+          continue;
+        }
+        this.#job = { labelId, slices: doc.slicesOf(labelId), index: 0, next: new Map(), voxels: 0, row: -1, partial: 0 };
+      }
+      this.#step(doc, this.#job);
+      if (performance.now() >= deadline) return !this.pending;
+    }
+    for (const [labelId, { slice, spacing }] of this.#wantedMeasures) {
+      this.#wantedMeasures.delete(labelId);
+      this.measure(doc, labelId, slice, spacing);
+      if (performance.now() >= deadline) return !this.pending;
+    }
+    return true;
+  }
+
+  /**
+   * One step of a recount: the next slice whose region is unchanged, or one band of rows of a
+   * changed one; after the last slice, the summary is written and the job ends.
+   */
+  #step(doc: AnnotationDocument, job: CountJob): void {
+    const cache = this.#labels.get(job.labelId) ?? { perSlice: new Map(), summary: EMPTY_SUMMARY };
+    this.#labels.set(job.labelId, cache);
+    if (job.index >= job.slices.length) {
+      cache.perSlice = job.next;
+      cache.summary = Object.freeze({ voxels: job.voxels, slices: Object.freeze([...job.slices]) });
+      this.#dirty.delete(job.labelId);
+      this.#job = undefined;
+      return;
+    }
+    const k = job.slices[job.index]!;
+    const region = doc.regionAt(job.labelId, k);
+    const old = cache.perSlice.get(k);
+    const box = old && old.region === region ? undefined : this.#box(region);
+    if (box) {
+      const r0 = job.row < 0 ? box.r0 : job.row;
+      const r1 = Math.min(box.r1, r0 + BAND_ROWS);
+      job.partial += this.#countBox(region, { c0: box.c0, r0, c1: box.c1, r1 });
+      job.row = r1;
+      if (r1 < box.r1) return;
+    }
+    const count = old && old.region === region ? old.count : job.partial;
+    job.next.set(k, { region, count });
+    job.voxels += count;
+    job.index++;
+    job.row = -1;
+    job.partial = 0;
   }
 
   /** Voxel count and slices of a label, refreshed if it was invalidated since the last call. */
@@ -101,7 +226,7 @@ export class LabelStats {
   measure(doc: AnnotationDocument, labelId: number, slice: number, spacing: PixelSpacing): SliceMeasure {
     const region = slice >= 0 && slice < doc.series.slices ? doc.regionAt(labelId, slice) : undefined;
     if (!region || region.rings.length === 0) return NO_MEASURE;
-    const spacingKey = `${spacing[0]},${spacing[1]}`;
+    const spacingKey = spacingKeyOf(spacing);
     const m = this.#measures.get(labelId);
     if (m && m.region === region && m.spacingKey === spacingKey) return m.value;
     const value = { areaMm2: regionAreaMm2(region, spacing), perimeterMm: regionPerimeterMm(region, spacing) };
@@ -130,15 +255,24 @@ export class LabelStats {
     cache.summary = Object.freeze({ voxels, slices: Object.freeze(slices) });
   }
 
-  /** Pixels of one region by the labelmap rule, counted in the scratch buffer within the region's box. */
+  /** Pixels of one region by the labelmap rule. */
   #count(region: Region): number {
+    const box = this.#box(region);
+    return box ? this.#countBox(region, box) : 0;
+  }
+
+  /** The pixels a region can cover, or undefined when none (or no image size yet). */
+  #box(region: Region): PixelBox | undefined {
+    if (this.#columns <= 0 || this.#rows <= 0) return undefined;
+    const box = regionPixelBounds(region, this.#columns, this.#rows);
+    return box.c1 <= box.c0 || box.r1 <= box.r0 ? undefined : box;
+  }
+
+  /** Pixels of the region inside `box`, counted in the scratch buffer and cleared again. */
+  #countBox(region: Region, box: PixelBox): number {
     const columns = this.#columns;
-    const rows = this.#rows;
-    if (columns <= 0 || rows <= 0) return 0;
-    const box = regionPixelBounds(region, columns, rows);
-    if (box.c1 <= box.c0 || box.r1 <= box.r0) return 0;
     const buf = this.#scratch;
-    rasterizeRegion(region, columns, rows, buf, 1, { box });
+    rasterizeRegion(region, columns, this.#rows, buf, 1, { box });
     let n = 0;
     for (let r = box.r0; r < box.r1; r++) {
       for (let i = r * columns + box.c0, end = r * columns + box.c1; i < end; i++) {
@@ -148,6 +282,10 @@ export class LabelStats {
     }
     return n;
   }
+}
+
+function spacingKeyOf(spacing: PixelSpacing): string {
+  return `${spacing[0]},${spacing[1]}`;
 }
 
 /** Slices as ranges of image numbers, e.g. [2, 3, 4, 8, 10, 11] → "3–5, 9, 11–12" when image n is index n − 1. */

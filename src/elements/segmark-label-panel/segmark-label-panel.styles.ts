@@ -129,6 +129,8 @@ export const labelPanelStyles = css`
   .stats > div { display: flex; gap: 4px; min-width: 0; max-width: 100%; white-space: nowrap; }
   .stats dt { color: var(--_muted); }
   .stats dd { margin: 0; overflow: hidden; text-overflow: ellipsis; }
+  /* An edit still being counted: the last values, dimmed until they are brought up to date. */
+  .stats.stale dd { opacity: 0.6; }
   .progress { grid-column: 2 / -1; display: grid; gap: 1px; font-size: 11px; color: var(--_muted); }
   .progress-bar { display: block; width: 100%; height: 5px; border-radius: 3px; overflow: hidden; background: color-mix(in srgb, var(--_muted) 30%, transparent); }
   .progress-verified { fill: var(--segmark-accent-color, #4da3ff); }

@@ -16,6 +16,26 @@ import { ONE_BASED, type SliceNumbering } from '../../core/dicom/view-plane.js';
 import { labelPanelStyles } from './segmark-label-panel.styles.js';
 import { TemplateMenuController } from './template-menu.js';
 
+/** Counting done before a render, so small edits show their measures at once. */
+const SETTLE_IN_RENDER_MS = 3;
+/** Counting done in each step after the frame. */
+const SETTLE_STEP_MS = 12;
+
+/** Resolves in a task after the next frame has been drawn (or after 100 ms when no frame comes, as in a hidden tab). */
+function afterNextFrame(): Promise<void> {
+  return new Promise((resolve) => {
+    let done = false;
+    const go = (): void => {
+      if (done) return;
+      done = true;
+      clearTimeout(fallback);
+      setTimeout(resolve, 0);
+    };
+    const fallback = setTimeout(go, 100);
+    requestAnimationFrame(go);
+  });
+}
+
 /** Label fields that only change the look; `readonly` still allows them. */
 const LOOK: ReadonlySet<string> = new Set(['visible', 'opacity', 'display']);
 
@@ -108,6 +128,8 @@ export class SegmarkLabelPanel extends LitElement {
   #unsubscribe: (() => void) | undefined;
   #subscribed: AnnotationDocument | undefined;
   #focusNext: string[] = [];
+  /** The next counting step, when one is scheduled. */
+  #settling: Promise<void> | undefined;
   /**
    * The list's focus came from a pointer press (a click on a label), not the
    * keyboard: its arrows then go on to the annotator, where ↑/↓ change the
@@ -158,9 +180,12 @@ export class SegmarkLabelPanel extends LitElement {
     }
     const series = this.document?.series;
     this.#stats.setImageSize(this.columns || (series?.columns ?? 0), this.rows || (series?.rows ?? 0));
+    // Small edits are counted at once; what does not fit is counted after the frame (#settleLater).
+    if (this.document) this.#stats.settle(this.document, performance.now() + SETTLE_IN_RENDER_MS);
   }
 
   protected override updated(): void {
+    if (this.#stats.pending) this.#settleLater();
     const selectors = this.#focusNext;
     if (selectors.length === 0) return;
     this.#focusNext = [];
@@ -199,8 +224,9 @@ export class SegmarkLabelPanel extends LitElement {
     const doc = this.document!;
     const t = strings(this.lang);
     const spacing = validSpacing(this.pixelSpacing);
-    const summary = this.#stats.summary(doc, l.id);
-    const measure = spacing ? this.#stats.measure(doc, l.id, this.slice, spacing) : undefined;
+    const { summary, stale } = this.#stats.peek(l.id);
+    const measured = spacing ? this.#stats.peekMeasure(doc, l.id, this.slice, spacing) : undefined;
+    const measure = measured?.value;
     const volume = spacing && this.sliceSpacing > 0 ? this.#stats.volumeMl(summary, spacing, this.sliceSpacing) : undefined;
     const show = (v: number | undefined, digits: number, unit: string) => (v === undefined ? '–' : `${this.#format(v, digits)} ${unit}`);
     const at = this.#drag.dropAt;
@@ -221,6 +247,7 @@ export class SegmarkLabelPanel extends LitElement {
         volume: show(volume, 2, t.labelUnitMl),
         slices: summary.slices.length,
         ranges: sliceRanges(summary.slices, this.sliceNumber),
+        stale: stale || !!measured?.stale,
       },
       progress: doc.regionCounts(l.id),
       lang: this.lang,
@@ -361,6 +388,31 @@ export class SegmarkLabelPanel extends LitElement {
   };
 
   // ── helpers ────────────────────────────────────────────────────────────
+
+  /**
+   * Counts what the last edits changed in short steps after the frame that shows them (an edit's
+   * own task stays short: a 10,000-vertex outline takes over 100 ms to count), re-rendering the
+   * panel as each step settles. `updateComplete` waits for it.
+   */
+  #settleLater(): void {
+    if (this.#settling) return;
+    this.#settling = afterNextFrame().then(() => {
+      this.#settling = undefined;
+      const doc = this.document;
+      if (!doc || !this.isConnected) return;
+      this.#stats.settle(doc, performance.now() + SETTLE_STEP_MS);
+      this.requestUpdate();
+    });
+  }
+
+  protected override async getUpdateComplete(): Promise<boolean> {
+    let done = await super.getUpdateComplete();
+    while (this.#settling) {
+      await this.#settling;
+      done = await super.getUpdateComplete();
+    }
+    return done;
+  }
 
   #subscribe(): void {
     if (this.#subscribed === this.document && this.#unsubscribe) return;
