@@ -52,7 +52,10 @@ const en = {
   approveCancel: 'Back to review',
   missedList: 'Missed structures',
   missedItem: '{label}, slice {slice}',
-  // The review bar's setting (review-bar.ts).
+  // The review bar's Next open item and setting (review-bar.ts).
+  nextOpen: 'Next open item',
+  nextOpenLabel: 'Next open item: not verified, rejected and not corrected since, or flagged as missed',
+  nothingOpen: 'Nothing left open',
   reviewZoom: 'Zoom in on the outline',
   reviewZoomHint: 'Next unverified and Show first also zoom, so the outline fills half the view',
   comments: 'Comments',
@@ -123,6 +126,9 @@ const zhCN: Strings = {
   approveCancel: '返回审核',
   missedList: '漏标结构',
   missedItem: '{label}，第 {slice} 层',
+  nextOpen: '下一个未处理项',
+  nextOpenLabel: '下一个未处理项：未核验、已驳回且尚未修正、或标为漏标',
+  nothingOpen: '没有未处理的审核项',
   reviewZoom: '放大到轮廓',
   reviewZoomHint: '“下一个未核验”和“显示第一个”同时放大，使轮廓占视图的一半',
   comments: '评论',

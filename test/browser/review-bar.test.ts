@@ -2,7 +2,9 @@
  * The review bar's remaining pieces (issue 18), on a real annotator in real
  * Chromium with real clicks: review zoom as the `reviewZoom` property,
  * reflected both ways with `review-zoom`, and the Review tab's checkbox that
- * changes it and is remembered per user.
+ * changes it and is remembered per user; and the bar's Next open item, which
+ * goes through what approval asks about — unverified, rejected and not
+ * corrected, missed.
  */
 import { afterEach, describe, expect, it } from 'vitest';
 import { commands } from 'vitest/browser';
@@ -139,5 +141,62 @@ describe('the Review tab has a review-zoom checkbox, remembered per user', () =>
     await settle(a);
     expect(a.slice).toBe(16);
     expect(width()).toBeGreaterThan(before * 2);
+  });
+});
+
+describe('the review bar\'s Next open item', () => {
+  it('a click goes to the next place approval would ask about — unverified, rejected and not corrected, flagged as missed — in label then slice order, wrapping, and says when nothing is open', async () => {
+    const a = await open('Dr Tang');
+    const doc = docOf(a) as Doc & { setReview(labelId: number, slice: number, review: { state: 'verified' }): void };
+    const [l1, l2] = [doc.labels[0]!.id, doc.labels[1]!.id];
+    // Label 1: slice 5 unverified, 6 rejected, 7 verified; label 2: no outline on 20, flagged as missed.
+    for (const k of [5, 6, 7]) doc.setRegion(l1, k, sq(100, 100, 20), { kind: 'import' });
+    a.rejectRegion(l1, 6, 'boundary-wrong');
+    doc.setReview(l1, 7, { state: 'verified' });
+    a.session.review.flagMissed({ user: 'Dr Tang', role: 'reviewer' }, l2, 20, 'missed-structure');
+    a.activeLabel = l1;
+    a.slice = 0;
+    await settle(a);
+
+    const next = bar(a).querySelector<HTMLButtonElement>('[data-action="next-open"]')!;
+    // Its accessible name starts with the text it shows and names the three kinds it goes through.
+    const name = next.getAttribute('aria-label')!;
+    expect(name.startsWith(next.textContent!.trim())).toBe(true);
+    for (const kind of ['verified', 'rejected', 'missed']) expect(name).toContain(kind);
+    const visited: [number, number][] = [];
+    for (let i = 0; i < 4; i++) {
+      await click(bar(a).querySelector('[data-action="next-open"]')!);
+      await settle(a);
+      visited.push([a.activeLabel, a.slice]);
+    }
+    expect(visited).toEqual([[l1, 5], [l1, 6], [l2, 20], [l1, 5]]);
+    // On the missed place the bar shows the flag.
+    a.activeLabel = l2;
+    a.slice = 20;
+    await settle(a);
+    expect(bar(a).querySelector('.verify-state')!.getAttribute('data-state')).toBe('missed');
+
+    // Everything settled: the bar says so and stays where it is.
+    doc.setReview(l1, 5, { state: 'verified' });
+    doc.setRegion(l1, 6, sq(100, 100, 22), { kind: 'draw' });
+    doc.setReview(l1, 6, { state: 'verified' });
+    a.session.review.clearMissed({ user: 'Dr Tang', role: 'reviewer' }, l2, 20);
+    await settle(a);
+    await click(bar(a).querySelector('[data-action="next-open"]')!);
+    await settle(a);
+    expect([a.activeLabel, a.slice]).toEqual([l2, 20]);
+    expect(bar(a).querySelector('.verify-notice')!.textContent).toMatch(/nothing/i);
+  });
+
+  it('in zh-CN the button and the checkbox speak Chinese, with the glossary\'s terms for verify (核验) and missed (漏标)', async () => {
+    const a = await open('Dr Tang');
+    a.lang = 'zh-CN';
+    await settle(a);
+    const next = bar(a).querySelector<HTMLButtonElement>('[data-action="next-open"]')!;
+    const name = next.getAttribute('aria-label')!;
+    expect(name.startsWith(next.textContent!.trim())).toBe(true);
+    expect(name).toContain('核验');
+    expect(name).toContain('漏标');
+    for (const text of [name, zoomBox(a).parentElement!.textContent!]) expect(text).not.toMatch(/[A-Za-z]/);
   });
 });

@@ -15,6 +15,9 @@
  *   there or it is cleared here.
  * - N: the active label's next unverified slice; when it has none, the next
  *   label that has one (it becomes active). Shift+N: the next such label.
+ * - The bar's Next open item (no key): the next place approval would ask
+ *   about — an unverified outline, a rejected one not corrected since, or a
+ *   missed-structure flag — in label panel order, then slice.
  *
  * Decisions go through the document (`setReview`), so they are undo steps and
  * reach the host as `segmark-change` with kind 'verify'.
@@ -24,6 +27,7 @@ import { live } from 'lit/directives/live.js';
 import { numbering } from '../../core/dicom/view-plane.js';
 import { REJECT_REASONS, type AnnotationDocument, type RejectReason } from '../../core/annotation/document.js';
 import { acceptSlice, labelProgress, nextUnverifiedLabel, nextUnverifiedSlice } from '../../core/annotation/verification.js';
+import { openItems, type OpenPlace } from '../../core/review/open-items.js';
 import type { AnnotatorSession } from '../../session/annotator-session.js';
 import type { SegmarkViewport } from '../segmark-viewport/segmark-viewport.js';
 import { formatText } from '../../core/text.js';
@@ -215,6 +219,32 @@ export class VerifyController {
     return true;
   }
 
+  /**
+   * Goes to the next open item after the active label on this slice, in label
+   * panel order then slice, wrapping (this place itself last): an unverified
+   * outline, a rejected one not corrected since, or a missed-structure flag;
+   * its label becomes active. Says so when nothing is open.
+   */
+  nextOpen(): boolean {
+    const doc = this.session.document;
+    if (!doc) return false;
+    const items = openItems(doc, this.session.review.record.missed ?? []);
+    const order = new Map(doc.labels.map((l, i) => [l.id, i]));
+    const rank = (p: OpenPlace): [number, number] => [order.get(p.labelId) ?? doc.labels.length, p.slice];
+    const after = (a: [number, number], b: [number, number]) => a[0] - b[0] || a[1] - b[1];
+    const all = [...items.rejected, ...items.unverified, ...items.missed].sort((a, b) => after(rank(a), rank(b)));
+    const here = rank({ labelId: this.session.activeLabel, slice: this.session.slice });
+    const next = all.find((p) => after(rank(p), here) > 0) ?? all[0];
+    if (!next) {
+      this.#say(reviewStrings(this.session.lang).nothingOpen);
+      return true;
+    }
+    this.session.activeLabel = next.labelId;
+    this.session.slice = next.slice;
+    this.#focus(next.labelId, next.slice);
+    return true;
+  }
+
   /** Centres (and zooms, per `review-zoom`) the region once its slice is shown. */
   #focus(labelId: number, slice: number): void {
     void this.host.updateComplete.then(() => requestAnimationFrame(() => focusRegion(this.host, this.session, labelId, slice)));
@@ -322,8 +352,8 @@ export class VerifyController {
       const note = review?.note ? html` — <span translate="no">${review.note}</span>` : nothing;
       text = html`${t.rejected}: ${t.reasons[review?.reason ?? 'other']}${note}${who}`;
     } else if (state === 'unverified') text = html`${t.unverified}`;
-    const button = (action: string, name: string, key: string, disabled: boolean, run: () => void) =>
-      html`<button type="button" data-action=${action} ?disabled=${disabled} aria-keyshortcuts=${key || nothing} @click=${() => {
+    const button = (action: string, name: string, key: string, disabled: boolean, run: () => void, label?: string) =>
+      html`<button type="button" data-action=${action} ?disabled=${disabled} aria-keyshortcuts=${key || nothing} aria-label=${label ?? nothing} @click=${() => {
         this.#notice = '';
         run();
       }}>${name}${key ? html`<kbd aria-hidden="true">${key}</kbd>` : nothing}</button>`;
@@ -341,6 +371,7 @@ export class VerifyController {
         ${flag ? button('clear-missed', t.unflagMissed, '', !edit, () => this.clearMissed()) : nothing}
         ${button('next', t.next, 'N', false, () => this.next())}
         ${button('next-label', t.nextLabel, 'Shift+N', false, () => this.nextLabel())}
+        ${button('next-open', rt.nextOpen, '', false, () => this.nextOpen(), rt.nextOpenLabel)}
       </div>
       <label class="verify-zoom" title=${rt.reviewZoomHint}><input type="checkbox" data-action="review-zoom" .checked=${live(this.#zoom)}
         @change=${(e: Event) => this.chooseZoom((e.target as HTMLInputElement).checked)} />${rt.reviewZoom}</label>
