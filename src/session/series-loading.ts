@@ -24,7 +24,7 @@ import { sliceView, toRealWorld, type Volume } from '../core/dicom/volume.js';
 import type { LoadWarning } from '../core/dicom/warnings.js';
 import { makeThumbnail, type Thumbnail } from '../core/display/thumbnail.js';
 import { initialWindow, type WindowLevel } from '../core/display/window.js';
-import { SegmarkError, toSegmarkError } from '../core/errors.js';
+import { SegmarkError, throwIfAborted, toSegmarkError } from '../core/errors.js';
 import { yieldToEventLoop } from '../core/util/concurrency.js';
 import type { ViewImage } from '../viewer/cornerstone-view.js';
 import { valueRange } from '../viewer/slice-images.js';
@@ -146,8 +146,14 @@ export class SeriesLoading {
         },
       });
       performance.mark('segmark:read-done');
+      // Reading ended in a task of its own; sorting thousands of files into series gets another,
+      // and opening the largest a third, so none of them holds the page long (issue 17).
+      await yieldToEventLoop();
+      throwIfAborted(signal);
       const candidates = assembleSeries(read.instances);
       if (candidates.length === 0) throw noSeriesError(read);
+      await yieldToEventLoop();
+      throwIfAborted(signal);
       this.candidates = candidates;
       this.segs = read.segs ?? [];
       this.volumes = new Map();

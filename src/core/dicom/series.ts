@@ -66,11 +66,9 @@ export function assembleSeries(instances: readonly DicomInstance[]): SeriesCandi
   const { unique, copies } = oneInstancePerUid(instances);
   const byUid = new Map<string, Frame[]>();
   for (const instance of unique) {
-    for (let f = 0; f < instance.numberOfFrames; f++) {
-      const frames = byUid.get(instance.seriesInstanceUID) ?? [];
-      frames.push({ instance, frameIndex: f, plane: planeOf(instance, f) });
-      byUid.set(instance.seriesInstanceUID, frames);
-    }
+    let frames = byUid.get(instance.seriesInstanceUID);
+    if (!frames) byUid.set(instance.seriesInstanceUID, (frames = []));
+    for (let f = 0; f < instance.numberOfFrames; f++) frames.push({ instance, frameIndex: f, plane: planeOf(instance, f) });
   }
   const candidates: SeriesCandidate[] = [];
   for (const [uid, frames] of byUid) candidates.push(...splitByGeometry(uid, frames));
@@ -149,7 +147,9 @@ function planeOf(instance: DicomInstance, frameIndex: number): PlaneGeometry | u
 function geometryKey(frame: Frame): string {
   const { rows, columns } = frame.instance.pixel;
   if (!frame.plane) return `${rows}x${columns}|none`;
-  const q = (v: Vec3) => v.map((c) => Math.round(c / ORIENTATION_EPS) * ORIENTATION_EPS).map((c) => c.toFixed(3)).join(',');
+  // Built without intermediate arrays: thousands of one-image series each need a key.
+  const c = (x: number) => (Math.round(x / ORIENTATION_EPS) * ORIENTATION_EPS).toFixed(3);
+  const q = (v: Vec3) => `${c(v[0])},${c(v[1])},${c(v[2])}`;
   return `${rows}x${columns}|${q(frame.plane.rowCosine)}|${q(frame.plane.columnCosine)}`;
 }
 
@@ -167,7 +167,9 @@ function splitByGeometry(uid: string, frames: Frame[]): SeriesCandidate[] {
       continue;
     }
     const key = geometryKey(frame);
-    groups.set(key, [...(groups.get(key) ?? []), frame]);
+    const group = groups.get(key);
+    if (group) group.push(frame);
+    else groups.set(key, [frame]);
   }
   const ordered = [...groups.entries()].sort((a, b) => b[1].length - a[1].length);
   const main = ordered[0];
