@@ -18,24 +18,12 @@
  * goes to nginx, not straight to Orthanc); the bench's pacs scenario starts it
  * with CORS and the page talks to it directly.
  */
-import { spawn } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { createServer } from 'node:net';
+import { freePort, startChildServer } from './child-server.mjs';
 
 export const NGINX = '/usr/sbin/nginx';
-
-function freePort() {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address();
-      server.close(() => resolve(port));
-    });
-  });
-}
 
 /** The location blocks' proxy settings: those a portal uses in front of a DICOMweb server. */
 const PROXY = `
@@ -113,43 +101,19 @@ export async function startNginx({ upstreamPort, port, allowOrigin } = {}) {
   const dir = mkdtempSync(path.join(tmpdir(), 'segmark-nginx-'));
   mkdirSync(path.join(dir, 'tmp'));
   writeFileSync(path.join(dir, 'nginx.conf'), nginxConfig({ port, upstreamPort, allowOrigin }));
-  // -e: the error log before the config is read (the default, /var/log/nginx, is not ours to write).
-  const child = spawn(NGINX, ['-p', `${dir}/`, '-c', 'nginx.conf', '-e', 'error.log'], { stdio: ['ignore', 'ignore', 'pipe'] });
-  let stderr = '';
-  child.stderr.on('data', (chunk) => (stderr = (stderr + chunk).slice(-4000)));
-  const exited = new Promise((resolve) => child.once('exit', resolve));
-  let stopped = false;
-  const stop = async () => {
-    if (stopped) return;
-    stopped = true;
-    if (child.exitCode === null && child.signalCode === null) {
-      // SIGQUIT: graceful; its worker ends with it.
-      child.kill('SIGQUIT');
-      const killer = setTimeout(() => child.kill('SIGKILL'), 5000);
-      await exited;
-      clearTimeout(killer);
-    }
-    rmSync(dir, { recursive: true, force: true });
-  };
   const origin = `http://127.0.0.1:${port}`;
-  const deadline = Date.now() + 10_000;
-  for (;;) {
-    if (child.exitCode !== null) {
-      await stop();
-      throw new Error(`nginx exited with code ${child.exitCode}\n${stderr}`);
-    }
-    try {
-      // Any HTTP answer (Orthanc's 403 without the token included) means nginx is serving.
-      await fetch(`${origin}/dicom-web/studies?limit=1`);
-      break;
-    } catch {
-      // Not listening yet.
-    }
-    if (Date.now() > deadline) {
-      await stop();
-      throw new Error(`nginx did not answer within 10 s\n${stderr}`);
-    }
-    await new Promise((resolve) => setTimeout(resolve, 50));
-  }
-  return { port, pid: child.pid, origin, stop };
+  const { pid, stop } = await startChildServer({
+    name: 'nginx',
+    command: NGINX,
+    // -e: the error log before the config is read (the default, /var/log/nginx, is not ours to write).
+    args: ['-p', `${dir}/`, '-c', 'nginx.conf', '-e', 'error.log'],
+    dir,
+    // SIGQUIT: graceful; its worker ends with it.
+    stopSignal: 'SIGQUIT',
+    // Any HTTP answer (Orthanc's 403 without the token included) means nginx is serving.
+    answers: async () => Boolean(await fetch(`${origin}/dicom-web/studies?limit=1`)),
+    question: 'GET /dicom-web/studies',
+    timeoutMs: 10_000,
+  });
+  return { port, pid, origin, stop };
 }

@@ -28,10 +28,10 @@
 import { execFileSync, spawn } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { existsSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { freePort, startChildServer } from './child-server.mjs';
 import { startNginx } from './nginx.mjs';
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
@@ -46,18 +46,6 @@ const J2K_SERIES = path.resolve(ROOT, '../shared/dicom/ct-series-totalsegmentato
 export const J2K_PATIENT = { name: 'TOTALSEG^ABDOMEN', id: 'TOTALSEG-J2K-001' };
 
 const log = (message) => console.log(`orthanc: ${message}`);
-
-/** A port nobody listens on now (outside a private namespace 8042 may be taken). */
-export function freePort() {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address();
-      server.close(() => resolve(port));
-    });
-  });
-}
 
 /** A UID under 2.25 (PS3.5 B.2) derived from a name, so reseeding gives the same UIDs. */
 function uidFor(name) {
@@ -102,44 +90,17 @@ export async function startOrthanc({ port, httpCompression = true } = {}) {
   };
   writeFileSync(path.join(dir, 'filter.lua'), FILTER);
   writeFileSync(path.join(dir, 'orthanc.json'), JSON.stringify(config, null, 2));
-  const child = spawn(ORTHANC, [path.join(dir, 'orthanc.json')], { stdio: ['ignore', 'ignore', 'pipe'] });
-  let stderr = '';
-  child.stderr.on('data', (chunk) => (stderr = (stderr + chunk).slice(-4000)));
-  const exited = new Promise((resolve) => child.once('exit', resolve));
-  let stopped = false;
-  const stop = async () => {
-    if (stopped) return;
-    stopped = true;
-    if (child.exitCode === null && child.signalCode === null) {
-      child.kill('SIGTERM');
-      const killer = setTimeout(() => child.kill('SIGKILL'), 5000);
-      await exited;
-      clearTimeout(killer);
-    }
-    rmSync(dir, { recursive: true, force: true });
-  };
-  try {
-    await waitForSystem(port, child);
-  } catch (error) {
-    await stop();
-    throw new Error(`${error.message}\n${stderr}`);
-  }
-  return { port, pid: child.pid, stop };
-}
-
-async function waitForSystem(port, child) {
-  const deadline = Date.now() + 20_000;
-  while (Date.now() < deadline) {
-    if (child.exitCode !== null) throw new Error(`Orthanc exited with code ${child.exitCode}`);
-    try {
-      const response = await fetch(`http://127.0.0.1:${port}/system`, { headers: { authorization } });
-      if (response.ok) return;
-    } catch {
-      // Not listening yet.
-    }
-    await new Promise((resolve) => setTimeout(resolve, 50));
-  }
-  throw new Error('Orthanc did not answer GET /system within 20 s');
+  const { pid, stop } = await startChildServer({
+    name: 'Orthanc',
+    command: ORTHANC,
+    args: [path.join(dir, 'orthanc.json')],
+    dir,
+    stopSignal: 'SIGTERM',
+    answers: async () => (await fetch(`http://127.0.0.1:${port}/system`, { headers: { authorization } })).ok,
+    question: 'GET /system',
+    timeoutMs: 20_000,
+  });
+  return { port, pid, stop };
 }
 
 /**
