@@ -28,10 +28,19 @@ import {
 import { renderShortcutSheet } from './shortcut-sheet.js';
 import { renderToolbar, sideKeys } from './toolbar.js';
 
+/**
+ * Whether there is a Work tab: stored work and versions, unless `no-autosave`
+ * keeps nothing here; then only the host's review queue, when it gives one
+ * (a portal that is the documents' only store still routes them through it).
+ */
+function hasWorkTab(a: SegmarkAnnotator): boolean {
+  return !a.noAutosave || a.work.hostQueued;
+}
+
 /** The tab shown: the chosen one, except that an open reject picker or a comment being placed shows Review. */
 function shownSideTab(a: SegmarkAnnotator): SideTab {
   if (a.verify.picking || a.review.pendingPoint()) return 'review';
-  return a.sideTab === 'work' && a.noAutosave ? 'labels' : a.sideTab;
+  return a.sideTab === 'work' && !hasWorkTab(a) ? 'labels' : a.sideTab;
 }
 
 function pickSideTab(a: SegmarkAnnotator, tab: SideTab, focus: boolean): void {
@@ -91,7 +100,7 @@ function renderSide(a: SegmarkAnnotator, win: WindowLevel, invert: boolean) {
   const { session } = a;
   const t = strings(a.lang);
   const volume = session.volume;
-  const tabs: SideTab[] = a.noAutosave ? ['labels', 'review'] : ['labels', 'review', 'work'];
+  const tabs: SideTab[] = hasWorkTab(a) ? ['labels', 'review', 'work'] : ['labels', 'review'];
   const shown = shownSideTab(a);
   const crosshair = session.get('crosshair');
   return html`<div class="side" part="side" id="side" @keydown=${sideKeys(a.commands)}>
@@ -123,7 +132,7 @@ function renderSide(a: SegmarkAnnotator, win: WindowLevel, invert: boolean) {
     <div class="tab-panel" role="tabpanel" id="panel-review" aria-labelledby="tab-review" ?hidden=${shown !== 'review'}>
       ${a.verify.render()} ${a.review.renderSide(session.document?.labels ?? [])}
     </div>
-    ${a.noAutosave
+    ${!hasWorkTab(a)
       ? nothing
       : html`<div class="tab-panel" role="tabpanel" id="panel-work" aria-labelledby="tab-work" ?hidden=${shown !== 'work'}>
           <segmark-work-panel
@@ -146,7 +155,7 @@ function renderSide(a: SegmarkAnnotator, win: WindowLevel, invert: boolean) {
             @sm-version-restore=${(e: HTMLElementEventMap['sm-version-restore']) => void a.restoreVersion(e.detail.id)}
             @sm-version-save=${() => void a.saveVersion()}
           ></segmark-work-panel>
-          ${a.datasets.render(a.lang, (docIds, name) => void a.buildDataset(docIds, { name }))}
+          ${a.noAutosave ? nothing : a.datasets.render(a.lang, (docIds, name) => void a.buildDataset(docIds, { name }))}
         </div>`}
     ${session.get('layout') !== 'axial' ? nothing : (['sagittal', 'coronal'] as const).map(
       (plane) => html`<segmark-reformat
