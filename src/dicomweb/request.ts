@@ -77,18 +77,27 @@ export function rootOf(source: DicomWebSource): string {
 }
 
 /** Runs one dicomweb-client call with retries (GET), timeout and cancellation; rejects with a SegmarkError. */
-export async function dicomWebRequest<T>(source: DicomWebSource, options: RequestOptions, call: (client: Client, request: ClientRequest) => Promise<T>): Promise<T> {
+export function dicomWebRequest<T>(source: DicomWebSource, options: RequestOptions, call: (client: Client, request: ClientRequest) => Promise<T>): Promise<T> {
+  return withRetries(source, options, () => once(source, options, call));
+}
+
+/**
+ * Runs `attempt` until it succeeds, tried again (GETs only, `source.retries`
+ * times) when it failed with `pacs-unreachable` or `pacs-timeout`, with
+ * exponential backoff; other errors end it at once.
+ */
+export async function withRetries<T>(source: DicomWebSource, options: Pick<RequestOptions, 'method' | 'signal'>, attempt: () => Promise<T>): Promise<T> {
   const retries = options.method === 'GET' ? Math.max(0, source.retries ?? DEFAULT_RETRIES) : 0;
   const delay = Math.max(0, source.retryDelayMs ?? DEFAULT_RETRY_DELAY_MS);
-  for (let attempt = 0; ; attempt++) {
+  for (let n = 0; ; n++) {
     throwIfAborted(options.signal);
     try {
-      return await once(source, options, call);
+      return await attempt();
     } catch (error) {
       const e = error as SegmarkError;
-      if (attempt >= retries || !retryable(e)) throw e;
+      if (n >= retries || !retryable(e)) throw e;
       // Exponential backoff with jitter, so many clients of one restarting PACS do not come back in step.
-      await sleep(delay * 2 ** attempt * (0.75 + Math.random() / 2), options.signal);
+      await sleep(delay * 2 ** n * (0.75 + Math.random() / 2), options.signal);
     }
   }
 }
@@ -97,16 +106,25 @@ function retryable(e: SegmarkError): boolean {
   return e.code === 'pacs-unreachable' || e.code === 'pacs-timeout';
 }
 
-async function once<T>(source: DicomWebSource, options: RequestOptions, call: (client: Client, request: ClientRequest) => Promise<T>): Promise<T> {
-  let headers: Record<string, string>;
+/** The request headers `source` gives now (a function is asked each time); its failure is `pacs-unauthorized`. */
+export async function requestHeaders(source: DicomWebSource, url: string): Promise<Record<string, string>> {
   try {
-    headers = typeof source.headers === 'function' ? await source.headers() : (source.headers ?? {});
+    return typeof source.headers === 'function' ? await source.headers() : (source.headers ?? {});
   } catch (error) {
     // The host could not give credentials (e.g. a token refresh failed): as good as refused.
-    throw new SegmarkError('pacs-unauthorized', 'the headers function failed', { file: displayUrl(options.url), cause: error, params: { reason: 'no credentials' } });
+    throw new SegmarkError('pacs-unauthorized', 'the headers function failed', { file: displayUrl(url), cause: error, params: { reason: 'no credentials' } });
   }
+}
+
+/** Milliseconds one request may take (`source.timeoutMs`, default 30 s). */
+export function timeoutOf(source: DicomWebSource): number {
+  return source.timeoutMs ?? DEFAULT_TIMEOUT_MS;
+}
+
+async function once<T>(source: DicomWebSource, options: RequestOptions, call: (client: Client, request: ClientRequest) => Promise<T>): Promise<T> {
+  const headers = await requestHeaders(source, options.url);
   throwIfAborted(options.signal);
-  const timeoutMs = source.timeoutMs ?? DEFAULT_TIMEOUT_MS;
+  const timeoutMs = timeoutOf(source);
   // Not an XMLHttpRequest: one cannot keep PACS answers out of the browser's HTTP cache (no-store-request.ts).
   const xhr = new NoStoreRequest() as unknown as XMLHttpRequest;
   xhr.timeout = timeoutMs;
@@ -178,12 +196,18 @@ function classify(error: unknown, end: Ending): SegmarkError {
       params: { reason: 'no answer' },
     });
   }
+  return statusError(status, file, end.timeoutMs, error);
+}
+
+/** The error an HTTP answer with a failure `status` (4xx, 5xx) means for the user. */
+export function statusError(status: number, url: string, timeoutMs: number, cause?: unknown): SegmarkError {
+  const file = displayUrl(url);
   const params = { status, reason: `HTTP ${status}` };
-  if (status === 401 || status === 403) return new SegmarkError('pacs-unauthorized', `HTTP ${status}`, { file, cause: error, params });
-  if (status === 404) return new SegmarkError('pacs-not-found', 'HTTP 404', { file, cause: error, params });
-  if (status === 408 || status === 504) return new SegmarkError('pacs-timeout', `HTTP ${status}`, { file, cause: error, params: { ...params, seconds: end.timeoutMs / 1000 } });
-  if (status >= 500) return new SegmarkError('pacs-unreachable', `HTTP ${status}`, { file, cause: error, params });
-  return new SegmarkError('pacs-bad-response', `HTTP ${status}`, { file, cause: error, params });
+  if (status === 401 || status === 403) return new SegmarkError('pacs-unauthorized', `HTTP ${status}`, { file, cause, params });
+  if (status === 404) return new SegmarkError('pacs-not-found', 'HTTP 404', { file, cause, params });
+  if (status === 408 || status === 504) return new SegmarkError('pacs-timeout', `HTTP ${status}`, { file, cause, params: { ...params, seconds: timeoutMs / 1000 } });
+  if (status >= 500) return new SegmarkError('pacs-unreachable', `HTTP ${status}`, { file, cause, params });
+  return new SegmarkError('pacs-bad-response', `HTTP ${status}`, { file, cause, params });
 }
 
 function sleep(ms: number, signal: AbortSignal | undefined): Promise<void> {

@@ -1,15 +1,17 @@
 /**
- * The first image from a PACS does not wait for the series' metadata: Orthanc
- * (scripts/orthanc.mjs, behind nginx) answers that request by reading every
- * file of the series, which for a large series takes seconds.
+ * The first image from a PACS does not wait for the series' bulk request (the
+ * series retrieve that brings every other instance, issue 19), and the
+ * series' metadata is not asked for at all: Orthanc (scripts/orthanc.mjs,
+ * behind nginx) answers that by reading every file of the series, which for a
+ * large series takes seconds, and the streamed parts carry every header.
  *
- * To see the order without measuring time, the series-metadata request is
- * held back in the page until the first instance has been handed over (or the
- * read has ended): `fetch` is wrapped to hold that one URL. Everything else,
- * and that request once released, goes to the real PACS. A read that waited
- * for the metadata before its first image would hand nothing over while it is
- * held; the guard releases it after a while so such a read still ends, and the
- * test then fails on the order, not on a timeout.
+ * To see the order without measuring time, the series retrieve is held back
+ * in the page until the first instance has been handed over (or the read has
+ * ended): `fetch` is wrapped to hold that one URL. Everything else, and that
+ * request once released, goes to the real PACS. A read that waited for the
+ * series before its first image would hand nothing over while it is held; the
+ * guard releases it after a while so such a read still ends, and the test then
+ * fails on the order, not on a timeout.
  */
 import { afterEach, describe, expect, it } from 'vitest';
 import type { DicomInstance } from '../../src/core/dicom/types.js';
@@ -21,12 +23,13 @@ afterEach(() => {
   window.fetch = realFetch;
 });
 
-/** Holds GETs of `suffix` until `release()`; says whether one was held and whether the guard had to let it go. */
-function holdRequests(suffix: string): { release: () => void; held: () => number; byGuard: () => boolean } {
+/** Holds GETs of `suffix` until `release()`; says whether one was held, whether the guard had to let it go, and which paths were asked for. */
+function holdRequests(suffix: string): { release: () => void; held: () => number; byGuard: () => boolean; paths: string[] } {
   let open: () => void = () => {};
   const gate = new Promise<void>((resolve) => (open = resolve));
   let held = 0;
   let byGuard = false;
+  const paths: string[] = [];
   // Only so that a read waiting on the held request ends at all; the test fails on the order then.
   const guard = setTimeout(() => {
     byGuard = true;
@@ -34,6 +37,7 @@ function holdRequests(suffix: string): { release: () => void; held: () => number
   }, 20_000);
   window.fetch = async (input: RequestInfo | URL, init?: RequestInit): Promise<Response> => {
     const url = new URL(input instanceof Request ? input.url : String(input), location.href);
+    paths.push(url.pathname);
     if (url.pathname.endsWith(suffix)) {
       held++;
       await gate;
@@ -47,12 +51,13 @@ function holdRequests(suffix: string): { release: () => void; held: () => number
     },
     held: () => held,
     byGuard: () => byGuard,
+    paths,
   };
 }
 
 describe('the first image from a PACS', () => {
-  it('is the middle slice, handed over while the series metadata request is still unanswered; the series then loads whole', async () => {
-    const hold = holdRequests(`/series/${SAMPLE.seriesInstanceUID}/metadata`);
+  it('is the middle slice, handed over while the series retrieve is still unanswered; no series metadata is asked for; the series then loads whole', async () => {
+    const hold = holdRequests(`/series/${SAMPLE.seriesInstanceUID}`);
     const order: string[] = [];
     let first: DicomInstance | undefined;
     const read = await readDicomWebSeries(
@@ -62,14 +67,15 @@ describe('the first image from a PACS', () => {
         onInstance: (instance) => {
           if (first) return;
           first = instance;
-          order.push(hold.byGuard() ? 'first image after the metadata' : 'first image while the metadata is held');
+          order.push(hold.byGuard() ? 'first image after the series retrieve' : 'first image while the series retrieve is held');
           hold.release();
         },
         afterFirst: async () => void order.push('afterFirst'),
       },
     ).finally(() => hold.release());
     expect(hold.held()).toBe(1);
-    expect(order).toEqual(['first image while the metadata is held', 'afterFirst']);
+    expect(order).toEqual(['first image while the series retrieve is held', 'afterFirst']);
+    expect(hold.paths.filter((p) => p.endsWith('/metadata') && !p.includes('/instances/'))).toEqual([]);
     // The sample's instances are numbered 1…70: the middle of the sorted numbers is the 36th.
     expect(first?.instanceNumber).toBe(36);
     expect(read.failed).toBe(0);
