@@ -130,6 +130,8 @@ export class SeriesLoading {
     return this.run(async (signal, tell) => {
       const start = this.now();
       performance.mark('segmark:load-start');
+      // The decoder's first worker starts while the first file is on its way.
+      this.decoderFor().warm?.();
       let first: DicomInstance | undefined;
       let previewed: Promise<void> = Promise.resolve();
       const read = await reader({

@@ -98,6 +98,15 @@ export class WorkerPoolDecoder implements FrameDecoder {
     });
   }
 
+  warm(): void {
+    if (this.disposed || this.fallback || this.slots.length > 0) return;
+    try {
+      this.spawn();
+    } catch {
+      // `new Worker` refused: the first decode finds out again and decodes here.
+    }
+  }
+
   dispose(): void {
     if (this.disposed) return;
     this.disposed = true;

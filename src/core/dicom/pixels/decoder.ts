@@ -18,6 +18,11 @@ export interface FrameDecoder {
   decode(desc: PixelDescriptor, bytes: Uint8Array, fileName: string, signal?: AbortSignal): Promise<StoredPixels>;
   /** Stops workers and rejects what is still queued; later calls reject. */
   dispose(): void;
+  /**
+   * Gets ready for the first frame without decoding anything (a worker decoder starts one
+   * worker, so its script loads while the first file is still being fetched). Optional.
+   */
+  warm?(): void;
 }
 
 /** Decodes on the calling thread, one frame at a time as the caller awaits. */
