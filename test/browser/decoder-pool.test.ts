@@ -132,4 +132,27 @@ describe.skipIf(!haveShared)('WorkerPoolDecoder in Chromium', () => {
       pool.dispose();
     }
   });
+
+  it('warm() starts one worker before any frame, and the first decode uses it', async () => {
+    const made: Worker[] = [];
+    const createWorker = () => {
+      const worker = new Worker(new URL('../../src/core/dicom/decode-worker.ts', import.meta.url), { type: 'module' });
+      made.push(worker);
+      return worker;
+    };
+    const pool = new WorkerPoolDecoder({ size: 2, createWorker });
+    try {
+      pool.warm();
+      pool.warm();
+      expect(made).toHaveLength(1);
+      const instance = await load(JPEG_LS);
+      const pixels = await pool.decode(instance.pixel, frameBytes(instance, 0), instance.fileName);
+      expect(pixels.length).toBe(512 * 512);
+      expect(made).toHaveLength(1);
+    } finally {
+      pool.dispose();
+    }
+    pool.warm();
+    expect(made).toHaveLength(1); // a disposed pool starts nothing
+  });
 });
