@@ -10,25 +10,25 @@
  * Labels do not overlap (ARCHITECTURE "One source of truth"): committing a
  * region for one label cuts it from the other labels on that slice
  * (`paintMode` 'over-others'), or trims the new region to the background
- * ('background-only'). Locked labels are never cut, in either mode. Polygon
- * booleans come from an injected `RegionOps`, so this file does not depend on
- * the clipping library.
+ * ('background-only'); see `overlap-rule.ts`.
+ *
+ * Beside it: `document-data.ts` (the data and its checks), `region-table.ts`
+ * (where regions are kept), `document-changes.ts` (announcements and the
+ * revision count), `document-snapshot.ts` (plain data and restore),
+ * `region-review.ts` (review decisions), `history.ts` (undo).
  */
-import { copySegmentCode } from './codes.js';
+import { ChangeFeed, type ChangedPair } from './document-changes.js';
 import {
   DOCUMENT_SCHEMA_VERSION,
   REJECT_REASONS,
-  boundsOf,
   deltaBytes,
   copyMeta,
   makeEntry,
-  overlaps,
   ownRegion,
   parseMeta,
   parseSnapshot,
   reviewStateOf,
   sameEntry,
-  sameRegion,
   validateSeries,
   type AnnotationChange,
   type Bounds,
@@ -36,7 +36,6 @@ import {
   type Delta,
   type DocumentSnapshot,
   type Entry,
-  type LabelFields,
   type PaintMode,
   type RegionChangeKind,
   type RegionMeta,
@@ -50,17 +49,22 @@ import {
   type SetRegionOptions,
   type SliceFlags,
 } from './document-data.js';
+import { labelDelta, restoreChanges, snapshotLabel, snapshotRegions } from './document-snapshot.js';
 import { History, type HistoryOptions } from './history.js';
+import { cutsBy, keepOut } from './overlap-rule.js';
 import { SegmarkError } from '../errors.js';
 import { createLabel, getLabel, indexOfLabel, insertLabel, localizeLabel, removeLabel, updateLabel } from './labels.js';
 import type { Locale } from '../text.js';
 import type { Label, LabelPatch } from './labels.js';
-import { editedBy, madeBy, withEditor } from './provenance.js';
+import { editedBy, madeBy } from './provenance.js';
 import { EMPTY_REGION, type Region } from './region.js';
+import { decidedEntry, type ReviewDecision } from './region-review.js';
+import { RegionTable } from './region-table.js';
 
 export { DOCUMENT_SCHEMA_VERSION, REJECT_REASONS };
 export type {
   AnnotationChange,
+  ChangedPair,
   ChangeKind,
   DocumentSnapshot,
   PaintMode,
@@ -70,17 +74,12 @@ export type {
   RegionProvenance,
   RegionReview,
   RejectReason,
+  ReviewDecision,
   ReviewState,
   SeriesIdentity,
   SetRegionOptions,
   SliceFlags,
 };
-
-/** A (label, slice) that changed; slice null when the label as a whole changed. */
-export interface ChangedPair {
-  readonly labelId: number;
-  readonly slice: number | null;
-}
 
 export interface DocumentOptions {
   series: SeriesIdentity;
@@ -94,15 +93,6 @@ export interface DocumentOptions {
   locale?: Locale;
   /** Milliseconds since the epoch, for review times; default `Date.now`. */
   clock?: () => number;
-}
-
-/** What a reviewer decides on a (label, slice); a rejection says why. */
-export interface ReviewDecision {
-  state: ReviewState;
-  /** Rejected: from the short list (default 'other'). */
-  reason?: RejectReason;
-  /** Rejected: free text. */
-  note?: string;
 }
 
 const VERB: Record<RegionChangeKind, string> = {
@@ -120,17 +110,9 @@ export class AnnotationDocument {
   readonly #ops: RegionOps;
   readonly #history: History<Delta>;
   #labels: readonly Label[] = Object.freeze([]);
-  readonly #regions = new Map<number, Map<number, Entry>>();
-  readonly #listeners = new Set<(change: AnnotationChange) => void>();
-  #pending: AnnotationChange[] = [];
-  /** The record beside the regions as a replayed 'record' delta left it, until announced. */
-  #pendingRecord: { value: unknown } | undefined;
-  readonly #recordListeners = new Set<(record: unknown) => void>();
-  #revision = 0;
-  /** What the latest revision changed: (label, slice) pairs, slice null for a label as a whole. */
-  #lastChanged: readonly ChangedPair[] = Object.freeze([]);
-  /** The next revision is at least this (opening a document adopts its count when it is higher). */
-  #revisionFloor = 0;
+  readonly #regions = new RegionTable();
+  /** Announcements and the revision count. */
+  readonly #feed = new ChangeFeed();
   #replay: 'undo' | 'redo' = 'undo';
   #paintMode: PaintMode = 'over-others';
   #user = '';
@@ -191,10 +173,10 @@ export class AnnotationDocument {
     const before = this.labels;
     this.#locale = locale;
     this.labels.forEach((l, i) => {
-      if (l.name !== before[i]!.name) this.#pending.push({ labelId: l.id, slice: null, kind: 'label' });
+      if (l.name !== before[i]!.name) this.#feed.push({ labelId: l.id, slice: null, kind: 'label' });
     });
     // A language is a view of the document, not a change of it: no new revision.
-    this.#flush(false);
+    this.#feed.flush(false);
   }
   /**
    * How many changes the document has had: one more after every change that
@@ -202,27 +184,20 @@ export class AnnotationDocument {
    * restore) and after `noteRecordChange`; never less. Carried by `snapshot()`
    * and restored by `fromSnapshot`, so it survives storing and reloading.
    */
-  get revision(): number { return this.#revision; }
+  get revision(): number { return this.#feed.revision; }
   /** The (label, slice) pairs the latest revision changed (empty when only the record beside them did). */
-  get lastChanged(): readonly ChangedPair[] { return this.#lastChanged; }
+  get lastChanged(): readonly ChangedPair[] { return this.#feed.lastChanged; }
   /**
    * The record kept beside the regions (the review record: status, comments,
    * audit) changed: a new revision that changed no region. Returns it.
    */
-  noteRecordChange(): number {
-    this.#revision++;
-    this.#lastChanged = Object.freeze([]);
-    return this.#revision;
-  }
+  noteRecordChange(): number { return this.#feed.noteRecordChange(); }
   /**
    * Calls `listener` with the record beside the regions when a 'record' delta
    * (from `restore` with a record) is applied, undone or redone; the owner
    * puts that record in place. Returns the unsubscribe function.
    */
-  subscribeRecord(listener: (record: unknown) => void): () => void {
-    this.#recordListeners.add(listener);
-    return () => void this.#recordListeners.delete(listener);
-  }
+  subscribeRecord(listener: (record: unknown) => void): () => void { return this.#feed.subscribeRecord(listener); }
   get canUndo(): boolean { return this.#history.canUndo; }
   get canRedo(): boolean { return this.#history.canRedo; }
   get undoLabel(): string | undefined { return this.#history.undoCommand?.label; }
@@ -257,37 +232,18 @@ export class AnnotationDocument {
   }
 
   /** How many (label, slice) regions there are (of one label, or all), and how many are verified and rejected. */
-  regionCounts(labelId?: number): { regions: number; verified: number; rejected: number } {
-    let regions = 0;
-    let verified = 0;
-    let rejected = 0;
-    const maps = labelId === undefined ? [...this.#regions.values()] : [this.#regions.get(labelId) ?? new Map<number, Entry>()];
-    for (const slices of maps) {
-      for (const e of slices.values()) {
-        regions++;
-        const state = reviewStateOf(e);
-        if (state === 'verified') verified++;
-        else if (state === 'rejected') rejected++;
-      }
-    }
-    return { regions, verified, rejected };
-  }
+  regionCounts(labelId?: number): { regions: number; verified: number; rejected: number } { return this.#regions.counts(labelId); }
 
   /** Slices where the label has a region, ascending. */
-  slicesOf(labelId: number): number[] {
-    return [...(this.#regions.get(labelId)?.keys() ?? [])].sort((a, b) => a - b);
-  }
+  slicesOf(labelId: number): number[] { return this.#regions.slicesOf(labelId); }
 
   /** Labels with a region on the slice, in label order. */
   labelsOnSlice(slice: number): number[] {
-    return this.#labels.filter((l) => this.#regions.get(l.id)?.has(slice)).map((l) => l.id);
+    return this.#labels.filter((l) => this.#regions.has(l.id, slice)).map((l) => l.id);
   }
 
   /** Calls `listener` after every change, once the state is whole; returns the unsubscribe function. */
-  subscribe(listener: (change: AnnotationChange) => void): () => void {
-    this.#listeners.add(listener);
-    return () => void this.#listeners.delete(listener);
-  }
+  subscribe(listener: (change: AnnotationChange) => void): () => void { return this.#feed.subscribe(listener); }
 
   // ── regions ────────────────────────────────────────────────────────────
 
@@ -312,19 +268,11 @@ export class AnnotationDocument {
     if (!Object.hasOwn(VERB, options.kind)) throw new RangeError(`region change kind ${String(options.kind)}`);
     // What is stored must load again: the given provenance passes the snapshot's checks.
     if (options.provenance !== undefined) parseMeta({ provenance: options.provenance }, (why) => { throw new RangeError(why); });
-    let wanted = ownRegion(region);
-    const others = this.#labels.filter((l) => l.id !== labelId && this.#entry(l.id, slice));
-    if (!this.#ops.isEmpty(wanted)) {
-      // Locked labels, and in background-only mode all others, are kept out of the new region.
-      const box = boundsOf(wanted);
-      let guard: Region | undefined;
-      for (const l of others) {
-        const e = this.#entry(l.id, slice)!;
-        if (!(l.locked || this.#paintMode === 'background-only') || !overlaps(e.bounds, box)) continue;
-        guard = guard ? this.#ops.union(guard, e.region) : e.region;
-      }
-      if (guard) wanted = ownRegion(this.#ops.difference(wanted, guard));
-    }
+    const others = this.#labels.flatMap((label) => {
+      const entry = label.id === labelId ? undefined : this.#entry(label.id, slice);
+      return entry ? [{ label, entry }] : [];
+    });
+    const wanted = keepOut(ownRegion(region), others, this.#paintMode, this.#ops);
     const empty = this.#ops.isEmpty(wanted);
     const origin = options.origin ?? DEFAULT_ORIGIN[options.kind];
     const before = this.#entry(labelId, slice);
@@ -338,20 +286,12 @@ export class AnnotationDocument {
     this.#history.begin(options.label ?? `${VERB[options.kind]} ${label.name}`);
     try {
       if (!sameEntry(before, after)) this.#change({ type: 'region', labelId, slice, before, after }, options.kind);
-      if (after && this.#paintMode === 'over-others') {
-        for (const l of others) {
-          const e = this.#entry(l.id, slice)!;
-          if (l.locked || !overlaps(e.bounds, after.bounds)) continue;
-          const cut = ownRegion(this.#ops.difference(e.region, after.region));
-          if (sameRegion(cut, e.region)) continue;
-          // The cut shape is no longer what anyone checked: it needs verifying again.
-          const next = this.#ops.isEmpty(cut) ? undefined : makeEntry(cut, e.origin, false, { provenance: withEditor(e.provenance, this.#user) });
-          this.#change({ type: 'region', labelId: l.id, slice, before: e, after: next }, options.kind);
-        }
+      if (after) {
+        for (const cut of cutsBy(after, others, this.#paintMode, this.#ops, this.#user)) this.#change({ type: 'region', slice, ...cut }, options.kind);
       }
     } finally {
       this.#history.commit();
-      this.#flush();
+      this.#feed.flush();
     }
   }
 
@@ -372,18 +312,12 @@ export class AnnotationDocument {
     if (!before) {
       throw new SegmarkError('invalid-region', `label ${labelId} has no region on slice ${slice}`, { params: { labelId, slice } });
     }
+    const after = decidedEntry(before, decision, (state, reason, note) => this.#decision(state, reason, note));
+    if (!after) return;
     const { state } = decision;
-    if (state !== 'verified' && state !== 'unverified' && state !== 'rejected') throw new RangeError(`review state ${String(state)}`);
-    const reason = state === 'rejected' ? (decision.reason ?? 'other') : undefined;
-    const note = state === 'rejected' ? decision.note?.trim() || undefined : undefined;
-    const was = reviewStateOf(before);
-    if (was === state && (state !== 'rejected' || (before.review?.reason === reason && before.review?.note === note))) return;
-    const { review: _old, ...rest } = before;
-    const review = state === 'unverified' ? undefined : this.#decision(state, reason, note);
-    const after: Entry = Object.freeze({ ...rest, verified: state === 'verified', ...(review ? { review } : {}) });
     const text = state === 'verified' ? 'Mark verified' : state === 'rejected' ? `Reject ${label.name}` : 'Mark unverified';
     this.#change({ type: 'region', labelId, slice, before, after }, 'verify', text);
-    this.#flush();
+    this.#feed.flush();
   }
 
   // ── strokes and history ────────────────────────────────────────────────
@@ -419,7 +353,7 @@ export class AnnotationDocument {
       });
     } finally {
       this.#history.commit();
-      this.#flush();
+      this.#feed.flush();
     }
   }
 
@@ -437,29 +371,21 @@ export class AnnotationDocument {
       change = name.trim() === shownName ? rest : current.template === undefined ? patch : { ...patch, template: undefined };
     }
     const next = getLabel(updateLabel(this.#labels, id, change), id);
-    const before: Record<string, unknown> = {};
-    const after: Record<string, unknown> = {};
-    for (const key of Object.keys(change) as (keyof LabelFields)[]) {
-      if ((!(key in next) && key !== 'template') || JSON.stringify(current[key]) === JSON.stringify(next[key])) continue;
-      before[key] = current[key];
-      after[key] = next[key];
-    }
-    const keys = Object.keys(after);
-    if (keys.length === 0) return this.label(id)!;
-    const delta: Delta = { type: 'label', id, before: before as LabelFields, after: after as LabelFields };
-    if (keys.every((k) => VIEW_FIELDS.has(k))) this.#play(delta, true, 'label');
+    const delta = labelDelta(id, current, next, Object.keys(change).filter((k) => k in next || k === 'template'));
+    if (!delta) return this.label(id)!;
+    if (Object.keys(delta.after).every((k) => VIEW_FIELDS.has(k))) this.#play(delta, true, 'label');
     else this.#change(delta, 'label', `Change label ${current.name}`);
-    this.#flush();
+    this.#feed.flush();
     return this.label(id)!;
   }
 
   /** Deletes a label and all its regions, as one undo step that restores both. Refused while locked. */
   deleteLabel(id: number): void {
     const label = this.#editable(id);
-    const entries = [...(this.#regions.get(id) ?? [])].sort((a, b) => a[0] - b[0]);
+    const entries = this.#regions.entriesOf(id);
     const index = indexOfLabel(this.#labels, id);
     this.#change({ type: 'remove-label', label, index, entries }, 'label', `Delete label ${label.name}`);
-    this.#flush();
+    this.#feed.flush();
   }
 
   /** Moves a label to `toIndex` in the display order (clamped). */
@@ -469,7 +395,7 @@ export class AnnotationDocument {
     const to = Math.max(0, Math.min(this.#labels.length - 1, Math.trunc(toIndex)));
     if (from === to) return;
     this.#change({ type: 'move-label', id, from, to }, 'label', `Move label ${label.name}`);
-    this.#flush();
+    this.#feed.flush();
   }
 
   // ── snapshots ──────────────────────────────────────────────────────────
@@ -482,24 +408,11 @@ export class AnnotationDocument {
    * reads a `revision` when the snapshot has one (stored and exchanged documents do).
    */
   snapshot(only?: (labelId: number, slice: number) => boolean): DocumentSnapshot {
-    const regions: DocumentSnapshot['regions'] = [];
-    for (const l of this.#labels) {
-      for (const slice of this.slicesOf(l.id)) {
-        if (only && !only(l.id, slice)) continue;
-        const e = this.#entry(l.id, slice)!;
-        const rings = e.region.rings.map((r) => r.slice());
-        regions.push({ labelId: l.id, slice, rings, origin: e.origin, verified: e.verified, ...copyMeta(e) });
-      }
-    }
     return {
       version: DOCUMENT_SCHEMA_VERSION,
       series: { ...this.series, sopInstanceUIDs: [...this.series.sopInstanceUIDs] },
-      labels: this.labels.map((l) => ({
-        id: l.id, name: l.name, color: [l.color[0], l.color[1], l.color[2]], code: copySegmentCode(l.code),
-        opacity: l.opacity, visible: l.visible, locked: l.locked, display: l.display,
-        ...(l.template !== undefined ? { template: l.template } : {}),
-      })),
-      regions,
+      labels: this.labels.map(snapshotLabel),
+      regions: snapshotRegions(this.#labels, this.#regions, only),
       settings: { paintMode: this.#paintMode },
     };
   }
@@ -512,7 +425,7 @@ export class AnnotationDocument {
   ): AnnotationDocument {
     const { series, labels, paintMode, regions, revision } = parseSnapshot(snapshot);
     const doc = new AnnotationDocument({ series, ops, labels, paintMode, ...options });
-    doc.#revision = revision;
+    doc.#feed.revision = revision;
     for (const r of regions) {
       getLabel(doc.#labels, r.labelId);
       doc.#checkSlice(r.slice);
@@ -546,52 +459,23 @@ export class AnnotationDocument {
     if (a.seriesInstanceUID !== b.seriesInstanceUID || a.slices !== b.slices || a.rows !== b.rows || a.columns !== b.columns) {
       throw new SegmarkError('bad-snapshot', 'the snapshot belongs to another series or geometry');
     }
-    const wanted = new Map(target.#labels.map((l) => [l.id, l]));
     this.#history.begin(historyLabel);
     try {
-      for (const label of this.#labels) {
-        if (wanted.has(label.id)) continue;
-        const entries = [...(this.#regions.get(label.id) ?? [])].sort((x, y) => x[0] - y[0]);
-        this.#change({ type: 'remove-label', label, index: indexOfLabel(this.#labels, label.id), entries }, 'restore');
-      }
-      for (const label of target.#labels) {
-        const current = this.#labels.find((l) => l.id === label.id);
-        if (!current) {
-          const entries = [...(target.#regions.get(label.id) ?? [])].sort((x, y) => x[0] - y[0]);
-          this.#change({ type: 'add-label', label, index: this.#labels.length, entries }, 'restore');
-          continue;
-        }
-        const before: Record<string, unknown> = {};
-        const after: Record<string, unknown> = {};
-        for (const key of Object.keys(label) as (keyof Label)[]) {
-          if (key === 'id' || JSON.stringify(current[key]) === JSON.stringify(label[key])) continue;
-          before[key] = current[key];
-          after[key] = label[key];
-        }
-        if (Object.keys(after).length) {
-          this.#change({ type: 'label', id: label.id, before: before as LabelFields, after: after as LabelFields }, 'restore');
-        }
-        const slices = new Set([...(this.#regions.get(label.id)?.keys() ?? []), ...(target.#regions.get(label.id)?.keys() ?? [])]);
-        for (const slice of [...slices].sort((x, y) => x - y)) {
-          const was = this.#entry(label.id, slice);
-          const now = target.#entry(label.id, slice);
-          if (!sameEntry(was, now)) this.#change({ type: 'region', labelId: label.id, slice, before: was, after: now }, 'restore');
-        }
-      }
-      target.#labels.forEach((label, to) => {
-        const from = indexOfLabel(this.#labels, label.id);
-        if (from !== to) this.#change({ type: 'move-label', id: label.id, from, to }, 'restore');
-      });
+      restoreChanges(
+        { labels: () => this.#labels, regions: this.#regions },
+        { labels: () => target.#labels, regions: target.#regions },
+        (delta) => this.#change(delta, 'restore'),
+      );
       this.#paintMode = target.#paintMode;
       const record = options.record;
       if (record && JSON.stringify(record.before) !== JSON.stringify(record.after)) {
         this.#change({ type: 'record', before: record.before, after: record.after }, 'restore');
       }
-      this.#revisionFloor = options.revision ?? 0;
+      this.#feed.floor = options.revision ?? 0;
     } finally {
       this.#history.commit();
-      this.#flush();
-      this.#revisionFloor = 0;
+      this.#feed.flush();
+      this.#feed.floor = 0;
     }
   }
 
@@ -614,7 +498,7 @@ export class AnnotationDocument {
   }
 
   #entry(labelId: number, slice: number): Entry | undefined {
-    return this.#regions.get(labelId)?.get(slice);
+    return this.#regions.get(labelId, slice);
   }
 
   /** Makes a change, then records it (in the open transaction, or as its own step). */
@@ -630,7 +514,7 @@ export class AnnotationDocument {
       return;
     }
     if (d.type === 'record') {
-      this.#pendingRecord = { value: forward ? d.after : d.before };
+      this.#feed.pushRecord(forward ? d.after : d.before);
       return;
     }
     if (d.type === 'label') {
@@ -644,21 +528,14 @@ export class AnnotationDocument {
       for (const [slice, e] of d.entries) this.#set(d.label.id, slice, e, null);
     } else {
       this.#labels = removeLabel(this.#labels, d.label.id).labels;
-      this.#regions.delete(d.label.id);
+      this.#regions.deleteLabel(d.label.id);
     }
-    this.#pending.push({ labelId: 'label' in d ? d.label.id : d.id, slice: null, kind });
+    this.#feed.push({ labelId: 'label' in d ? d.label.id : d.id, slice: null, kind });
   }
 
   #set(labelId: number, slice: number, entry: Entry | undefined, kind: ChangeKind | null): void {
-    let slices = this.#regions.get(labelId);
-    if (entry) {
-      if (!slices) this.#regions.set(labelId, (slices = new Map()));
-      slices.set(slice, entry);
-    } else if (slices) {
-      slices.delete(slice);
-      if (slices.size === 0) this.#regions.delete(labelId);
-    }
-    if (kind) this.#pending.push({ labelId, slice, kind });
+    this.#regions.set(labelId, slice, entry);
+    if (kind) this.#feed.push({ labelId, slice, kind });
   }
 
   #replaying(kind: 'undo' | 'redo', run: () => boolean | void): boolean {
@@ -666,41 +543,7 @@ export class AnnotationDocument {
     try {
       return run() !== false;
     } finally {
-      this.#flush();
+      this.#feed.flush();
     }
-  }
-
-  /**
-   * Announces queued changes, each (label, slice, kind) once, after counting
-   * them as one new revision (`counts` false: a view change, no revision).
-   */
-  #flush(counts = true): void {
-    const pending = this.#pending;
-    const record = this.#pendingRecord;
-    this.#pending = [];
-    this.#pendingRecord = undefined;
-    if (counts && (pending.length > 0 || record || this.#revisionFloor > this.#revision)) {
-      this.#revision = Math.max(this.#revision + 1, this.#revisionFloor);
-      const pairs = new Map<string, ChangedPair>();
-      for (const c of pending) pairs.set(`${c.labelId}:${String(c.slice)}`, Object.freeze({ labelId: c.labelId, slice: c.slice }));
-      this.#lastChanged = Object.freeze([...pairs.values()]);
-    }
-    const seen = new Set<string>();
-    for (const change of pending) {
-      const key = `${change.labelId}:${String(change.slice)}:${change.kind}`;
-      if (seen.has(key)) continue;
-      seen.add(key);
-      for (const listener of [...this.#listeners]) {
-        try {
-          listener(Object.freeze(change));
-        } catch (error) {
-          // A failing view must not leave the others unannounced; report it the way EventTarget does.
-          queueMicrotask(() => {
-            throw error;
-          });
-        }
-      }
-    }
-    if (record) for (const listener of [...this.#recordListeners]) listener(record.value);
   }
 }
