@@ -12,6 +12,8 @@
 //          --pacs-concurrency N (WADO-RS requests in flight for the pacs scenario; default: the library's)
 //          --cpu-profile DIR (writes a V8 CPU profile of each measured run's load step to DIR/<id>-<run>.cpuprofile;
 //                             read it with `node scripts/bench/profile-summary.mjs FILE` or Chromium's DevTools)
+//          --trace DIR (writes a Chromium trace of each measured run's load step to DIR/<id>-<run>.json;
+//                       `node scripts/bench/trace-tasks.mjs FILE` lists the longest main-thread tasks with their CPU time)
 
 import { existsSync } from 'node:fs';
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
@@ -36,6 +38,7 @@ const { values: args } = parseArgs({
     verbose: { type: 'boolean', default: false },
     'pacs-concurrency': { type: 'string' },
     'cpu-profile': { type: 'string' },
+    trace: { type: 'string' },
   },
 });
 const RUNS = Math.max(1, Number.parseInt(args.runs, 10) || 3);
@@ -174,6 +177,7 @@ async function main() {
           params: st.params,
           sampleMemory: s.sampleMemory === true,
           cpuProfile: args['cpu-profile'] ? path.resolve(args['cpu-profile'], `${s.id}-${run}.cpuprofile`) : undefined,
+          trace: args.trace ? path.resolve(args.trace, `${s.id}-${run}.json`) : undefined,
         });
         if (r.skip) {
           st.errors.push(r.skip);

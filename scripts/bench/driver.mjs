@@ -179,7 +179,7 @@ function withTimeout(promise, ms, what) {
  * baseline, timed load, heap, afterLoad.
  * Returns `{ skip }` or `{ metrics, heap: { before, after }, notes }`; throws on failure.
  */
-export async function runScenario(browser, url, id, files, { rows, columns, steps, warmup, voxelBytes, beforeClose, params = {}, timeoutMs = 150_000, sampleMemory = false, cpuProfile }) {
+export async function runScenario(browser, url, id, files, { rows, columns, steps, warmup, voxelBytes, beforeClose, params = {}, timeoutMs = 150_000, sampleMemory = false, cpuProfile, trace }) {
   const context = await browser.newContext({ viewport: { width: 1280, height: 900 } });
   const notes = new Set();
   try {
@@ -199,6 +199,10 @@ export async function runScenario(browser, url, id, files, { rows, columns, step
     const before = await heapBytes(cdp);
     const ticks = descendantsTicks();
     const memory = sampleMemory ? sampleBrowserMemory() : undefined;
+    if (trace) {
+      await mkdir(path.dirname(trace), { recursive: true });
+      await browser.startTracing(page, { path: trace, categories: ['devtools.timeline', 'disabled-by-default-devtools.timeline', 'v8.execute'] });
+    }
     if (cpuProfile) {
       await cdp.send('Profiler.enable');
       await cdp.send('Profiler.setSamplingInterval', { interval: 200 });
@@ -210,6 +214,7 @@ export async function runScenario(browser, url, id, files, { rows, columns, step
       await mkdir(path.dirname(cpuProfile), { recursive: true });
       await writeFile(cpuProfile, JSON.stringify(profile));
     }
+    if (trace) await browser.stopTracing();
     const loadCpuMs = cpuMsBetween(ticks, descendantsTicks());
     if (memory) Object.assign(loaded, memory.stop());
     const after = await heapBytes(cdp);
