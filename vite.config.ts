@@ -77,6 +77,7 @@ const toolTests = [
   'test/node/quota.test.ts', // Chromium
   'test/node/review-agreement.tools.test.ts', // scipy, Python's csv
   'test/node/review-export.tools.test.ts', // pydicom
+  'test/node/review-portal.test.ts', // the library build, two Chromiums with persistent profiles
   'test/node/sample.test.ts', // dciodvfy, pydicom (not split: its seven generator checks need no tool)
   'test/node/sources-zip.tools.test.ts', // Python's zipfile
   'test/node/surface-library.test.ts', // the production build, Chromium
