@@ -16,6 +16,7 @@
  */
 import { SegmarkError, throwIfAborted } from '../core/errors.js';
 import type { LoadSource } from '../core/dicom/sources.js';
+import type { LoadLimitsInit } from '../core/dicom/limits.js';
 import type { Volume } from '../core/dicom/volume.js';
 import { assembleSeries, readInstances } from '../core/dicom/loader.js';
 import { buildDataset, type BuildProgress, type BuildResult, type DatasetSink } from '../core/formats/dataset-build.js';
@@ -29,6 +30,8 @@ import { seriesKey } from '../store/schema.js';
 
 export interface DatasetJobDeps {
   db: SegmarkDb;
+  /** The host's load budgets (the annotator's `limits`): cached files are read under them as an opened series is. */
+  limits?: LoadLimitsInit;
   /** Reads and decodes the series `seriesInstanceUID` from its files. */
   volume(files: readonly LoadSource[], seriesInstanceUID: string, signal: AbortSignal | undefined): Promise<Volume>;
 }
@@ -60,7 +63,7 @@ export async function buildStoredDataset(deps: DatasetJobDeps, request: DatasetJ
   const ready: { c: DatasetCase; patientId: string }[] = [];
   for (const c of cases.filter((x) => x.imagesCached)) {
     throwIfAborted(signal);
-    const patientId = await patientOf(db, c);
+    const patientId = await patientOf(db, c, deps.limits);
     if (patientId === undefined) needsFiles.push(c.docId);
     else ready.push({ c, patientId });
   }
@@ -96,11 +99,11 @@ export async function buildStoredDataset(deps: DatasetJobDeps, request: DatasetJ
 }
 
 /** The PatientID of a cached series, from its first readable file; undefined when nothing is cached. */
-async function patientOf(db: SegmarkDb, c: DatasetCase): Promise<string | undefined> {
+async function patientOf(db: SegmarkDb, c: DatasetCase, limits: LoadLimitsInit | undefined): Promise<string | undefined> {
   const files = await loadCachedSeries(db, seriesKey(c.studyInstanceUID, c.seriesInstanceUID));
   if (!files?.length) return undefined;
   for (const file of files) {
-    const { instances } = await readInstances([file]);
+    const { instances } = await readInstances([file], limits ? { limits } : {});
     const instance = instances.find((i) => i.seriesInstanceUID === c.seriesInstanceUID);
     // An empty PatientID still names one patient per study: the study stands for it.
     if (instance) return instance.patientID || `study:${c.studyInstanceUID}`;
@@ -118,15 +121,20 @@ async function definitionFor(db: SegmarkDb, name: string, now?: Date): Promise<n
   return id;
 }
 
-/** Reads and decodes one series of `files` (the annotator passes its decoder). */
+/**
+ * Reads and decodes one series of `files` (the annotator passes its decoder) under the load
+ * budgets `limits`; a series none of whose files passed is refused with the first file's error.
+ */
 export async function volumeOf(
   files: readonly LoadSource[],
   seriesInstanceUID: string,
   load: (series: ReturnType<typeof assembleSeries>[number], signal: AbortSignal | undefined) => Promise<Volume>,
   signal: AbortSignal | undefined,
+  limits?: LoadLimitsInit,
 ): Promise<Volume> {
-  const { instances } = await readInstances(files, signal ? { signal } : {});
+  const refused: SegmarkError[] = [];
+  const { instances } = await readInstances(files, { ...(signal ? { signal } : {}), ...(limits ? { limits } : {}), onError: (e) => refused.push(e) });
   const series = assembleSeries(instances).find((s) => s.seriesInstanceUID === seriesInstanceUID);
-  if (!series) throw new SegmarkError('dataset-export-invalid', `the cached files do not hold series ${seriesInstanceUID}`);
+  if (!series) throw refused[0] ?? new SegmarkError('dataset-export-invalid', `the cached files do not hold series ${seriesInstanceUID}`);
   return load(series, signal);
 }

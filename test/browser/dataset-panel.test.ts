@@ -139,5 +139,10 @@ describe('the Dataset panel', () => {
     const back = await a.importDatasetDefinition(file);
     expect(JSON.parse(JSON.stringify(back))).toEqual(JSON.parse(await file.text()));
     await expect(a.importDatasetDefinition(file)).rejects.toMatchObject({ code: 'dataset-export-invalid' });
+
+    // The host's load budgets hold for a build too: a series budget below this series refuses it, naming the limit.
+    a.limits = { seriesVoxels: 1000 };
+    const refusedName = `${datasetName}b`;
+    await expect(a.buildDataset([docId], { name: refusedName, directory: folder })).rejects.toMatchObject({ code: 'input-too-large' });
   });
 });

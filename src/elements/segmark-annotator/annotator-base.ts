@@ -84,7 +84,7 @@ export class AnnotatorBase extends LitElement {
   /** @internal */
   readonly work = new WorkController(this, this.annotations, (e) => this.session.reportError(e));
   /** The Dataset panel's cases and build. @internal */
-  readonly datasets = new DatasetController(this, this.annotations, (e) => this.session.reportError(e));
+  readonly datasets = new DatasetController(this, this.annotations, (e) => this.session.reportError(e), () => this.limits);
   /** @internal */
   readonly verify = new VerifyController(this, this.session);
   /** @internal */

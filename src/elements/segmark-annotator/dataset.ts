@@ -11,6 +11,7 @@ import { toSegmarkError, SegmarkError } from '../../core/errors.js';
 import type { FrameDecoder } from '../../core/dicom/pixels/decoder.js';
 import { createFrameDecoder } from '../../core/dicom/decoder-pool.js';
 import { loadVolume } from '../../core/dicom/loader.js';
+import type { LoadLimitsInit } from '../../core/dicom/limits.js';
 import { DirectorySink, ZipPartsSink, partName, type DirectoryHandleLike } from '../../core/formats/dataset-sinks.js';
 import type { DatasetSink } from '../../core/formats/dataset-build.js';
 import { datasetFolder, definitionFromJson, definitionToJson, type DatasetDefinition } from '../../core/formats/dataset-definition.js';
@@ -36,6 +37,8 @@ export class DatasetController implements ReactiveController {
     private readonly host: ReactiveControllerHost,
     private readonly annotations: AnnotationController,
     private readonly onError: (error: SegmarkError) => void,
+    /** The host's load budgets: a build reads the cached files under them, as an opened series is read. */
+    private readonly limits: () => LoadLimitsInit | undefined = () => undefined,
   ) {
     host.addController(this);
   }
@@ -70,11 +73,17 @@ export class DatasetController implements ReactiveController {
       return undefined;
     }
     const decoder: FrameDecoder = createFrameDecoder();
+    const limits = this.limits();
     this.progress = { done: 0, total: docIds.length };
     this.host.requestUpdate();
     try {
       return await buildStoredDataset(
-        { db, volume: (files, uid, signal) => volumeOf(files, uid, async (series, s) => (await loadVolume(series, decoder, s ? { signal: s } : {})).volume, signal) },
+        {
+          db,
+          ...(limits ? { limits } : {}),
+          volume: (files, uid, signal) =>
+            volumeOf(files, uid, async (series, s) => (await loadVolume(series, decoder, { ...(s ? { signal: s } : {}), ...(limits ? { limits } : {}) })).volume, signal, limits),
+        },
         {
           docIds,
           name: options.name ?? 'Segmark',
