@@ -88,6 +88,26 @@ describe.skipIf(!haveShared)('dropped files that are not the series shown (issue
     expect(a.getDocument()!.labels.map((l) => l.name)).toEqual(b.getDocument()!.labels.map((l) => l.name));
   });
 
+  it('REQ-HOSTILE-SEG-7: switching to another series of the drop takes the Import offer (and the other warnings of the series left) away; switching back brings it again', async () => {
+    const a = mountAnnotator();
+    const { errors } = record(a);
+    const ct = await shared('seg-dcmqi-liver-on-ct3slice/ct/');
+    await a.loadFiles([...ct, ...(await shared('liver_seg.dcm')), ...(await shared('CTImage.dcm'))]);
+    expect(errors).toEqual([]);
+    const segKey = a.loader.selectedKey;
+    const offers = () => a.session.notices.filter((n) => n.action).map((n) => n.text);
+    expect(offers()).toEqual([expect.stringContaining('liver_seg.dcm')]);
+    const other = a.loader.items.find((i) => i.key !== segKey)!;
+    await a.loader.select(other.key);
+    await vi.waitFor(() => expect(a.loader.selectedKey).toBe(other.key));
+    await vi.waitFor(() => expect(a.session.notices.some((n) => n.text.includes('another series'))).toBe(true));
+    expect(offers()).toEqual([]);
+    expect(a.session.notices.filter((n) => n.text.includes('liver_seg.dcm'))).toHaveLength(1);
+    await a.loader.select(segKey);
+    await vi.waitFor(() => expect(offers()).toEqual([expect.stringContaining('liver_seg.dcm')]));
+    expect(a.session.notices.filter((n) => n.text.includes('liver_seg.dcm'))).toHaveLength(1);
+  });
+
   it('REQ-HOSTILE-SEG-6: a SEG made on another series is named in a warning, with no Import button', async () => {
     const a = mountAnnotator();
     const { loads, errors } = record(a);

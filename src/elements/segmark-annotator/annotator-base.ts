@@ -2,38 +2,34 @@
  * The annotator's state and wiring, under the public API of
  * `<segmark-annotator>` (segmark-annotator.ts): the session and the
  * controllers that read it, the host's settings and view state as Lit
- * properties kept in the session, the command table's context, loading, and
- * the handlers the template (annotator-layout.ts) binds. Members here are
+ * properties kept in the session, the command table's context, and the
+ * views. How loads show is `load-view.ts`'s, the 3D computations
+ * `assist-link.ts`'s, the keys `annotator-keys.ts`'s. Members here are
  * internal unless documented on SegmarkAnnotator.
  */
 import { LitElement, type PropertyValues } from 'lit';
 import { property, state } from 'lit/decorators.js';
-import type { LoadSource } from '../../core/dicom/sources.js';
 import type { Volume } from '../../core/dicom/volume.js';
-import type { LoadWarning } from '../../core/dicom/warnings.js';
-import { initialWindow } from '../../core/display/window.js';
-import { formatMessage } from '../../core/messages.js';
 import type { ViewImage } from '../../viewer/cornerstone-view.js';
-import { AnnotatorSession, isLayout, type Layout, type Notice, type ToolId } from '../../session/annotator-session.js';
+import { AnnotatorSession, isLayout, type Layout, type ToolId } from '../../session/annotator-session.js';
 import { readPreferences, writePreferences } from '../../store/preferences.js';
 import { AssistRunner } from '../../core/assist/assist-runner.js';
-import { toSegmarkError } from '../../core/errors.js';
-import { refineActiveLabel, workerRefineRunner } from '../../session/refine.js';
-import { commandForKey, handleKey, isAnnotationTool, press, type CommandContext } from '../../session/commands.js';
+import { workerRefineRunner } from '../../session/refine.js';
+import { isAnnotationTool, type CommandContext } from '../../session/commands.js';
 import { Exchange } from '../../session/exchange.js';
 import { PacsLink } from '../../session/pacs.js';
 import { emit, type SeriesSummary } from '../events.js';
 import type { SegmarkViewport } from '../segmark-viewport/segmark-viewport.js';
 import { AgreementController } from '../segmark-agreement/agreement-controller.js';
 import { toLocale } from '../../core/text.js';
-import { refineStrings } from '../../text/refine.js';
-import { toolStatusMessage, toolStrings } from '../../text/tools.js';
+import { toolStatusMessage } from '../../text/tools.js';
 import { workStrings } from '../../text/work.js';
 import { AnnotationController } from './annotation-controller.js';
 import { DatasetController } from './dataset.js';
 import { NearbyTool } from '../../tools/index.js';
 import type { ExportDialogState, SaveIndicator, SideTab } from './annotator-chrome.js';
-import { filesFromDataTransfer, filesFromInput } from './drop.js';
+import { AnnotatorKeys } from './annotator-keys.js';
+import { AssistLink } from './assist-link.js';
 import { ReviewController } from './review-controller.js';
 import { REVIEW_ZOOM_ATTRIBUTE, VerifyController, reviewBarStyles } from './review-bar.js';
 import { annotatorStyles } from './segmark-annotator.styles.js';
@@ -43,14 +39,7 @@ import { SeriesLoader } from './series-loader.js';
 import type { LoadLimitsInit } from '../../core/dicom/limits.js';
 import { WorkController } from './work.js';
 import { DocumentExchange } from './document-exchange.js';
-
-/** A toggle key held at least this long (ms) acts only while held. */
-const HOLD_MS = 400;
-
-/** Show that a 3D computation runs only when it lasts longer than this. */
-const SHOW_BUSY_AFTER_MS = 250;
-/** Show the progress panel only for loads longer than a blink. */
-const PROGRESS_DELAY_MS = 150;
+import { LoadView } from './load-view.js';
 
 export class AnnotatorBase extends LitElement {
   static override styles = [annotatorStyles, reviewBarStyles, thresholdRangeStyles, refinePanelStyles];
@@ -62,15 +51,13 @@ export class AnnotatorBase extends LitElement {
   readonly loader = new SeriesLoader(this, {
     onError: (e) => this.session.reportError(e),
     onProgress: (p) => this.session.emit('segmark-progress', { ...p }),
-    onPreview: (image, window) => {
-      if (this.session.volume) return;
-      this.preview = image;
-      this.session.window = window;
-    },
-    onVolume: (volume, k) => this.showVolume(volume, k),
-    onSlice: (k) => this.sliceLoaded(k),
-    onLoaded: (volume, warnings, ms) => this.loaded(volume, warnings, ms),
+    onPreview: (image, window) => this.loads.previewed(image, window),
+    onVolume: (volume, k) => this.loads.showVolume(volume, k),
+    onSlice: (k) => this.loads.sliceLoaded(k),
+    onLoaded: (volume, warnings, ms) => this.loads.loaded(volume, warnings, ms),
   });
+  /** How loads show: progress, preview, the series on screen, `segmark-load`; the pick and drop handlers. @internal */
+  readonly loads = new LoadView(this);
   /** @internal */
   readonly annotations = new AnnotationController(this, (change) => {
     for (const view of this.views()) view.redraw();
@@ -105,6 +92,12 @@ export class AnnotatorBase extends LitElement {
 
   /** `getDocument` and `openDocument`, and review-record revisions. @internal */
   readonly documentExchange = new DocumentExchange(this);
+  /** Where the 3D tools compute, off the page. @internal */
+  readonly assistRunner = new AssistRunner({ onBusy: (busy) => this.assist.busyChanged(busy) });
+  /** The 3D tools' computations and Refine's island pick. @internal */
+  readonly assist = new AssistLink(this, this.assistRunner);
+  /** @internal */
+  readonly keys = new AnnotatorKeys(this);
 
   /** What the command table acts on: the session, the main view, and what only this element can do. @internal */
   readonly commands: CommandContext = {
@@ -126,18 +119,14 @@ export class AnnotatorBase extends LitElement {
       nextUnverifiedLabel: () => !this.verify.picking && this.verify.nextLabel(),
       togglePinMode: () => this.review.setPinMode(!this.review.pinMode),
       nextDocument: () => {
-        const opened = this.work.nextDocument((id) => this.openWork(id));
+        const opened = this.work.nextDocument((id) => this.loads.openWork(id));
         if (!opened) this.session.notify('info', workStrings(this.lang).queueDone);
         return opened;
       },
       writable: () => this.session.writable,
       chooseLayout: (layout) => this.chooseLayout(layout),
       refineRunner: () => workerRefineRunner(this.assistRunner),
-      pickIsland: () => {
-        this.islandPick = !this.islandPick;
-        if (this.islandPick) this.session.notify('info', refineStrings(this.lang)['pick-island']);
-        this.requestUpdate();
-      },
+      pickIsland: () => this.assist.toggleIslandPick(),
       segmentNearby: () => {
         const tool = this.annotations.document && this.session.canAnnotate ? this.annotations.tool('nearby') : undefined;
         if (tool instanceof NearbyTool) void tool.propagate(this.activeLabel, this.slice);
@@ -269,50 +258,14 @@ export class AnnotatorBase extends LitElement {
     writePreferences(this.user, { layout });
   }
 
-  /** Where the 3D tools compute, off the page. @internal */
-  readonly assistRunner = new AssistRunner({ onBusy: (busy) => this.assistBusyChanged(busy) });
-  /** A 3D computation has been running for a moment: the status bar says so, with Cancel. @internal */
-  assistBusy = false;
-  private assistBusyTimer: ReturnType<typeof setTimeout> | undefined;
-
-  /** Shows the running computation only when it lasts longer than a blink. */
-  private assistBusyChanged(busy: boolean): void {
-    clearTimeout(this.assistBusyTimer);
-    this.assistBusyTimer = busy ? setTimeout(() => ((this.assistBusy = true), this.requestUpdate()), SHOW_BUSY_AFTER_MS) : undefined;
-    if (!busy && this.assistBusy) {
-      this.assistBusy = false;
-      this.requestUpdate();
-    }
-  }
   /** The view last worked on (focus or pointer). @internal */
   lastView: SegmarkViewport | undefined;
   /** The host set the layout attribute: the user's remembered choice does not replace it. */
   private hostLayout = false;
-  /** The overlay toggle key being held, and since when. */
-  private heldToggle: { id: 'overlays' | 'reference-lines'; since: number } | undefined;
-
-  private progressTimer: ReturnType<typeof setTimeout> | undefined;
-  private reformatTimer: ReturnType<typeof setTimeout> | undefined;
-  /** Settles once the last opened series' stored work is restored (or known absent) and `segmark-load` is fired. */
-  private settled: Promise<void> = Promise.resolve();
 
   constructor() {
     super();
     this.session.attachDocuments(this.annotations);
-    // The 3D tools compute in the assist worker; a newer gesture's request replaces one still waiting.
-    // A cancelled computation gives no result (the tool keeps waiting for the next gesture); a failure is reported.
-    const runner = this.assistRunner;
-    const settle = <T>(asked: Promise<T | undefined>): Promise<T | undefined> =>
-      asked.catch((error: unknown) => {
-        const e = toSegmarkError(error, 'internal');
-        if (e.code !== 'aborted') this.session.reportError(e);
-        return undefined;
-      });
-    this.annotations.assist = {
-      grow: (values, box, spacing, seeds) => settle(runner.runLatest('grow', () => runner.grow(values, box, spacing, seeds))),
-      nearby: (values, box, spacing, start, options) => settle(runner.runLatest('nearby', () => runner.nearby(values, box, spacing, start, options))),
-      oneClick: (values, box, spacing, options) => settle(runner.runLatest('one-click', () => runner.oneClick(values, box, spacing, options))),
-    };
     this.annotations.toolStatus = (status) => {
       const text = toolStatusMessage(this.lang, status);
       if (text) this.session.notify('warning', text);
@@ -352,8 +305,6 @@ export class AnnotatorBase extends LitElement {
 
   override connectedCallback(): void {
     super.connectedCallback();
-    this.addEventListener('keydown', this.onKeyDown);
-    this.addEventListener('keyup', this.onKeyUp);
     this.restoreLayout();
   }
 
@@ -366,12 +317,7 @@ export class AnnotatorBase extends LitElement {
 
   override disconnectedCallback(): void {
     super.disconnectedCallback();
-    this.removeEventListener('keydown', this.onKeyDown);
-    this.removeEventListener('keyup', this.onKeyUp);
-    clearTimeout(this.progressTimer);
-    clearTimeout(this.reformatTimer);
     this.exchange.dispose();
-    this.assistRunner.cancel();
   }
 
   protected override willUpdate(changed: PropertyValues<this>): void {
@@ -415,73 +361,9 @@ export class AnnotatorBase extends LitElement {
     setTimeout(() => URL.revokeObjectURL(url), 60_000);
   }
 
-  /** Opens a recent-work item: from the image cache when its images are there, else the user is asked to open them. @internal */
-  async openWork(id: string): Promise<void> {
-    const files = this.cacheImages ? await this.work.cachedFiles(id) : undefined;
-    // Already in the cache (and marked used): not written again.
-    if (files) return this.loadSources(files, false);
-    const item = this.work.recent.find((w) => w.id === id);
-    this.session.notify('info', `${toolStrings(this.lang).openImagesFor} ${item?.description || id}`);
-  }
-
-  private input(name: 'files' | 'folder' | 'mask' | 'urls'): HTMLInputElement | null {
+  /** One of the template's hidden file and URL inputs. @internal */
+  input(name: 'files' | 'folder' | 'mask' | 'urls'): HTMLInputElement | null {
     return this.renderRoot.querySelector<HTMLInputElement>(`input[name=${name}]`);
-  }
-
-  protected async loadSources(sources: LoadSource[], cache = true): Promise<void> {
-    this.session.set('pacs', undefined);
-    const volume = await this.startLoad(() => this.loader.load(sources));
-    if (cache && volume && this.cacheImages && !this.noAutosave) await this.work.cacheImages(volume, sources, this.cacheLimit * 1e6);
-  }
-
-  /**
-   * Clears the view and runs one load with the progress panel; resolves once the stored work is restored too.
-   * A load that opens no series (every file refused, or cancelled before an image) puts the series that was
-   * open back on screen, with its document, slice and window: bad files never take away the work in hand.
-   */
-  protected async startLoad(load: () => Promise<Volume | undefined>): Promise<Volume | undefined> {
-    const { volume: previous, slice, window } = this.session;
-    const crosshair = this.session.get('crosshair');
-    const shown = this.volumesShown;
-    this.session.clearNotices();
-    this.session.set('volume', undefined);
-    this.preview = undefined;
-    this.viewport?.expectFirstImage();
-    clearTimeout(this.progressTimer);
-    this.showProgress = false;
-    this.progressTimer = setTimeout(() => (this.showProgress = true), PROGRESS_DELAY_MS);
-    try {
-      const volume = await load();
-      await this.settled;
-      return volume;
-    } finally {
-      clearTimeout(this.progressTimer);
-      this.showProgress = false;
-      if (previous && this.volumesShown === shown && !this.session.volume) {
-        this.preview = undefined;
-        this.session.set('volume', previous);
-        this.session.set('slice', slice);
-        this.session.set('crosshair', crosshair);
-        this.session.window = window;
-      }
-    }
-  }
-
-  /** Series put on screen so far (tells a failed load from one that opened something). */
-  private volumesShown = 0;
-
-  private showVolume(volume: Volume, k: number): void {
-    const a = this.annotations;
-    // Storage is chosen per opened document; user and language reach the controller as they change (constructor).
-    a.persist = !this.noAutosave;
-    a.revisionsKept = Math.max(1, Math.trunc(this.revisionsKept) || 50);
-    a.open(volume);
-    this.volumesShown++;
-    this.session.set('volume', volume);
-    this.preview = undefined;
-    this.slice = k;
-    this.session.set('crosshair', { column: Math.floor(volume.columns / 2), row: Math.floor(volume.rows / 2) });
-    this.session.window = initialWindow(volume.modality, volume.defaultWindow, volume.range);
   }
 
   private roleChanged(role: 'writer' | 'reader', reason: string): void {
@@ -497,134 +379,6 @@ export class AnnotatorBase extends LitElement {
     void this.work.refresh();
   }
 
-  private sliceLoaded(k: number): void {
-    for (const view of this.views()) if (view.plane === 'axial') view.sliceChanged(k);
-    // Reformats cut through every slice: rebuild them now and then while slices arrive, not per slice.
-    this.reformatTimer ??= setTimeout(() => {
-      this.reformatTimer = undefined;
-      this.rebuildReformats();
-    }, 200);
-  }
-
-  private loaded(volume: Volume, warnings: LoadWarning[], elapsedMs: number): void {
-    clearTimeout(this.reformatTimer);
-    this.reformatTimer = undefined;
-    this.rebuildReformats();
-    const locale = toLocale(this.lang);
-    for (const w of warnings) this.session.notify('warning', formatMessage(w.code, w.params, locale), this.segImport(w));
-    const detail = {
-      series: seriesSummary(volume),
-      warnings: warnings.map((w) => ({ code: w.code, message: w.message, params: w.params, files: w.files })),
-      otherSeries: this.loader.candidates.length - 1,
-      elapsedMs,
-    };
-    // The load is over once the stored work is back too: only then may the host export or import.
-    this.settled = this.annotations.restored.then((restored) => {
-      if (this.session.volume === volume) this.session.emit('segmark-load', { ...detail, restored });
-    });
-  }
-
-  /** The Import button on the notice of a SEG dropped beside the series it annotates: imports it as `importMask` does. */
-  private segImport(w: LoadWarning): Notice['action'] {
-    const seg = w.code === 'seg-beside-series' && w.files?.[0] ? this.loader.importableSeg(w.files[0]) : undefined;
-    if (!seg) return undefined;
-    const action: Notice['action'] = {
-      label: toolStrings(this.lang).importSeg,
-      run: () => {
-        this.session.clearNotices((n) => n.action === action);
-        // Failures are reported by importMask (segmark-error and a notice).
-        this.exchange.importMask(new File([seg.bytes as Uint8Array<ArrayBuffer>], seg.name)).catch(() => undefined);
-      },
-    };
-    return action;
-  }
-
-  private rebuildReformats(): void {
-    this.renderRoot.querySelectorAll('segmark-reformat').forEach((r) => r.rebuild());
-    for (const view of this.views()) if (view.plane !== 'axial') view.sliceChanged(0);
-  }
-
-  // ── handlers (the template in annotator-layout.ts binds them) ──
-
-  /** @internal */
-  readonly onPick = (e: Event): void => {
-    const input = e.target as HTMLInputElement;
-    const files = filesFromInput(input);
-    input.value = '';
-    if (files.length) void this.loadSources(files);
-  };
-
-  /** @internal */
-  readonly onMaskPick = (e: Event): void => {
-    const input = e.target as HTMLInputElement;
-    const file = input.files?.[0];
-    input.value = '';
-    // Failures are reported by importMask (segmark-error and a notice).
-    if (file) this.exchange.importMask(file).catch(() => undefined);
-  };
-
-  /** @internal */
-  readonly onUrlSubmit = (e: Event): void => {
-    e.preventDefault();
-    const urls = (this.input('urls')?.value ?? '').split(/[\s,]+/).filter(Boolean);
-    if (urls.length) void this.loadSources(urls.map((url) => ({ url })));
-  };
-
-  /** @internal */
-  readonly onDragOver = (e: DragEvent): void => {
-    if (!e.dataTransfer?.types.includes('Files')) return;
-    e.preventDefault();
-    e.dataTransfer.dropEffect = 'copy';
-    this.dragOver = true;
-  };
-
-  /** @internal */
-  readonly onDragLeave = (e: DragEvent): void => {
-    if (e.target === e.currentTarget) this.dragOver = false;
-  };
-
-  /** @internal */
-  readonly onDrop = async (e: DragEvent): Promise<void> => {
-    e.preventDefault();
-    this.dragOver = false;
-    if (!e.dataTransfer) return;
-    const files = await filesFromDataTransfer(e.dataTransfer);
-    if (files.length) await this.loadSources(files);
-  };
-
-  private readonly onKeyDown = (e: KeyboardEvent): void => {
-    if (e.defaultPrevented) return;
-    const target = e.composedPath()[0];
-    if (target instanceof HTMLInputElement && target.type !== 'range') return;
-    const id = commandForKey(e);
-    if (id === 'overlays' || id === 'reference-lines') {
-      // A toggle is pressed once: the keyboard's repeat while it is held changes nothing.
-      if (e.repeat) return e.preventDefault();
-      this.heldToggle = { id, since: e.timeStamp };
-    }
-    if (e.key === 'Escape' && this.islandPick) {
-      this.islandPick = false;
-      this.requestUpdate();
-      return e.preventDefault();
-    }
-    if (this.review.key(e) || handleKey(this.commands, e)) {
-      e.preventDefault();
-      this.requestUpdate();
-      if (this.session.editable) this.review.activity();
-    }
-  };
-
-  /** A toggle key held longer than a tap hides only while held: its release shows the overlays again. */
-  private readonly onKeyUp = (e: KeyboardEvent): void => {
-    const held = this.heldToggle;
-    if (!held || commandForKey(e) !== held.id) return;
-    this.heldToggle = undefined;
-    if (e.timeStamp - held.since >= HOLD_MS) press(this.commands, held.id);
-  };
-
-  /** Refine's "keep clicked" waits for a press on a view. @internal */
-  islandPick = false;
-
   /** A press on the image: places a comment pin in pin mode or picks Refine's island (the tool never sees either), else counts as editing activity. @internal */
   readonly onViewportPointer = {
     capture: true,
@@ -637,16 +391,7 @@ export class AnnotatorBase extends LitElement {
         e.preventDefault();
         return;
       }
-      const voxel = this.islandPick ? view.clientToVoxel(e.clientX, e.clientY) : undefined;
-      if (voxel) {
-        // Refine's "keep clicked": this press picks the island; the tool never sees it.
-        e.stopPropagation();
-        e.preventDefault();
-        this.islandPick = false;
-        this.requestUpdate();
-        void refineActiveLabel(this.session, { op: 'keep-clicked', voxel: [voxel.column, voxel.row, voxel.slice] }, { run: workerRefineRunner(this.assistRunner) });
-        return;
-      }
+      if (this.assist.pickIsland(view, e)) return;
       if (this.session.editable && isAnnotationTool(this.tool)) this.review.activity();
     },
   };
