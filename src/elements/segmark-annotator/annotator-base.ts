@@ -22,7 +22,7 @@ import { emit, type SeriesSummary } from '../events.js';
 import type { SegmarkViewport } from '../segmark-viewport/segmark-viewport.js';
 import { AgreementController } from '../segmark-agreement/agreement-controller.js';
 import { toLocale } from '../../core/text.js';
-import { toolStatusMessage } from '../../text/tools.js';
+import { toolStatusMessage, toolStrings } from '../../text/tools.js';
 import { workStrings } from '../../text/work.js';
 import { AnnotationController } from './annotation-controller.js';
 import { DatasetController } from './dataset.js';

@@ -85,14 +85,14 @@ function renderToolbarOf(a: SegmarkAnnotator) {
     },
     threshold: a.session.get('threshold'),
     setThreshold: (range) => a.setThresholdRange(range),
-    pickingIsland: a.islandPick,
+    pickingIsland: a.assist.islandPick,
     sliceValues: () => {
       const volume = a.session.volume;
       return volume ? sliceView(volume, a.slice) : undefined;
     },
-    picked: a.onPick,
-    maskPicked: a.onMaskPick,
-    urlsSubmitted: a.onUrlSubmit,
+    picked: a.loads.onPick,
+    maskPicked: a.loads.onMaskPick,
+    urlsSubmitted: a.loads.onUrlSubmit,
   });
 }
 
@@ -141,7 +141,7 @@ function renderSide(a: SegmarkAnnotator, win: WindowLevel, invert: boolean) {
             .afterApproval=${a.work.afterApproval}
             .next=${a.work.next}
             .openId=${a.work.openId}
-            @sm-review-queue-open=${(e: HTMLElementEventMap['sm-review-queue-open']) => void a.work.openQueued(e.detail.id, (id) => a.openWork(id))}
+            @sm-review-queue-open=${(e: HTMLElementEventMap['sm-review-queue-open']) => void a.work.openQueued(e.detail.id, (id) => a.loads.openWork(id))}
             .recent=${a.work.recent}
             .versions=${a.work.versions}
             .lang=${a.lang}
@@ -150,7 +150,7 @@ function renderSide(a: SegmarkAnnotator, win: WindowLevel, invert: boolean) {
             .cacheBytes=${a.cacheImages ? a.work.cacheBytes : undefined}
             @sm-work-refresh=${() => void a.work.refresh()}
             @sm-work-delete=${(e: HTMLElementEventMap['sm-work-delete']) => void a.work.delete(e.detail.id)}
-            @sm-work-open=${(e: HTMLElementEventMap['sm-work-open']) => void a.openWork(e.detail.id)}
+            @sm-work-open=${(e: HTMLElementEventMap['sm-work-open']) => void a.loads.openWork(e.detail.id)}
             @sm-images-forget=${() => void a.forgetCachedImages()}
             @sm-version-restore=${(e: HTMLElementEventMap['sm-version-restore']) => void a.restoreVersion(e.detail.id)}
             @sm-version-save=${() => void a.saveVersion()}
@@ -305,11 +305,11 @@ export function renderAnnotator(a: SegmarkAnnotator) {
   const invert = session.get('invert') !== (volume?.invert ?? false);
   return html`<div class="frame" part="frame">
     ${renderToolbarOf(a)}
-    <div class="main" @dragover=${a.onDragOver} @dragleave=${a.onDragLeave} @drop=${a.onDrop}>
+    <div class="main" @dragover=${a.loads.onDragOver} @dragleave=${a.loads.onDragLeave} @drop=${a.loads.onDrop}>
       ${renderStage(a, win, invert)}
       ${renderSide(a, win, invert)} ${a.agreement.render()}
     </div>
-    ${renderStatusbar(t, volume, a.slice, (k) => (a.slice = k), html`${a.assistBusy ? renderAssistBusy(a.lang, () => a.assistRunner.cancel()) : nothing}${
+    ${renderStatusbar(t, volume, a.slice, (k) => (a.slice = k), html`${a.assist.busy ? renderAssistBusy(a.lang, () => a.assist.runner.cancel()) : nothing}${
       volume && !a.noAutosave ? renderSaveState(a.lang, a.saveState) : nothing
     }`)}
     ${a.showProgress && progress ? renderProgress(t, progress, () => a.cancelLoad()) : nothing}

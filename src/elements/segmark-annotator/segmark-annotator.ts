@@ -83,12 +83,12 @@ export interface DicomWebLoad extends DicomWebSource, SeriesRef {}
 export class SegmarkAnnotator extends AnnotatorBase {
   /** Opens files (picked, dropped, or Blobs with a `name`). Resolves when every slice is ready and the stored work is restored. */
   async loadFiles(files: FileList | Iterable<File | NamedBlob>): Promise<void> {
-    await this.loadSources(Array.from(files as Iterable<File | NamedBlob>));
+    await this.loads.load(Array.from(files as Iterable<File | NamedBlob>));
   }
 
   /** Opens DICOM files (or zip archives) by URL; `headers` go with every request (e.g. a bearer token). */
   async loadUrls(urls: Iterable<string>, options: { headers?: Record<string, string> } = {}): Promise<void> {
-    await this.loadSources(Array.from(urls, (url) => ({ url, headers: options.headers })));
+    await this.loads.load(Array.from(urls, (url) => ({ url, headers: options.headers })));
   }
 
   /**
@@ -100,7 +100,7 @@ export class SegmarkAnnotator extends AnnotatorBase {
     const { studyInstanceUID, seriesInstanceUID, ...source } = options;
     const series = { studyInstanceUID, seriesInstanceUID };
     this.session.set('pacs', { source, series });
-    await this.startLoad(() => this.loader.loadWith((hooks) => readDicomWebSeries(source, series, hooks)));
+    await this.loads.start(() => this.loader.loadWith((hooks) => readDicomWebSeries(source, series, hooks)));
   }
 
   /** Exports a DICOM SEG (`options` as for `export`) and stores it in the series' PACS (STOW-RS); fires `segmark-pacs-store`, or `segmark-error` and rejects, the file kept for the notice's Retry. */
