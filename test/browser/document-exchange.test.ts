@@ -70,6 +70,11 @@ describe('the document as an exchange format, in the annotator', () => {
     expect(doc.review.missed?.map((m) => [m.labelId, m.slice])).toEqual([[5, 4]]);
     expect(validateSchema(JSON.parse(JSON.stringify(doc)), schema as SchemaNode)).toBeUndefined();
     expect(doc.review.comments.map((c) => c.text)).toEqual(['check the edge']);
+    // An export writes its audit entry: a revision too, so the host's saved copy stays what getDocument() gives.
+    await a.export('nifti', { acceptFindings: ['empty-label', 'unverified-import', 'missed-structure'] });
+    expect(a.getDocument()!.review.audit.at(-1)?.action).toBe('export');
+    expect(changes.at(-1)).toEqual({ labelId: 0, slice: null, kind: 'review', revision: start + 4, changed: [] });
+    expect(a.getDocument()!.revision).toBe(start + 4);
   });
 
   it('openDocument opens another machine’s document with its review as one undo step; undo brings back what was there', async () => {

@@ -10,7 +10,8 @@ import { emptyReview, sortMissed, withMissed, type AuditEntry, type MissedFlag, 
 import { checkStep, type ReviewStatus } from './workflow.js';
 
 /** What changed: `loaded` (a stored record replaced this one; nothing to store), else an edit of the record. */
-export type ReviewChangeKind = 'loaded' | 'status' | 'comment' | 'audit' | 'time' | 'missed';
+/** What changed in the record; 'export' is an export's audit entry, the one audit entry that comes with no other change. */
+export type ReviewChangeKind = 'loaded' | 'status' | 'comment' | 'audit' | 'export' | 'time' | 'missed';
 
 /** A status step, as `segmark-status` reports it. */
 export interface StatusStep {
@@ -90,7 +91,7 @@ export class ReviewState {
   /** Records an import, export or restore. */
   log(actor: Actor, entry: Pick<AuditEntry, 'action' | 'file' | 'format' | 'revision'>): void {
     this.#record.audit.push({ ...entry, user: actor.user, role: actor.role, at: this.iso() });
-    this.emit('audit');
+    this.emit(entry.action === 'export' ? 'export' : 'audit');
   }
 
   /** Counts one region marked verified (or not verified) into this session's entry. */

@@ -29,9 +29,10 @@ export class DocumentExchange {
 
   constructor(private readonly host: AnnotatorBase) {
     host.session.review.subscribe((kind) => {
-      // Status steps, comments and missed-structure flags change the document as exchanged: a revision
-      // of their own. Audit entries come with another change (counted there); active time is no change.
-      if (kind !== 'status' && kind !== 'comment' && kind !== 'missed') return;
+      // Status steps, comments, missed-structure flags and exports (their audit entry) change the document as
+      // exchanged: a revision of their own, so a host that saves on change keeps what getDocument() gives.
+      // Other audit entries come with another change (counted there); active time is no change.
+      if (kind !== 'status' && kind !== 'comment' && kind !== 'missed' && kind !== 'export') return;
       const document = host.session.document;
       if (!document) return;
       const revision = document.noteRecordChange();
