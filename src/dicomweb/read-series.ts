@@ -206,7 +206,16 @@ async function read(source: DicomWebSource, series: SeriesRef, stop: AbortContro
       searchInstances(source, series.studyInstanceUID, series.seriesInstanceUID, query, signal);
     let found: { sopInstanceUID: string; ds: DicomJson } | undefined;
     try {
-      const middle = (await search({ InstanceNumber: String(at + 1), limit: '1' }))[0] ?? (await search({ offset: String(at), limit: '1' }))[0];
+      // A server that cannot search a series' instances by number (Azure's DICOM service searches them
+      // by SOP Instance UID only) may refuse that search, or answer it with another instance: then
+      // the one at the middle of its own order.
+      const byNumber = await search({ InstanceNumber: String(at + 1), limit: '1' }).catch((error: unknown) => {
+        const e = toSegmarkError(error, 'internal');
+        if (fatal(error, e)) throw e;
+        return [];
+      });
+      const numbered = byNumber.find((i) => i.instanceNumber === undefined || i.instanceNumber === at + 1);
+      const middle = numbered ?? (await search({ offset: String(at), limit: '1' }))[0];
       if (middle) found = { sopInstanceUID: middle.sopInstanceUID, ds: await instanceMetadata(source, { ...series, sopInstanceUID: middle.sopInstanceUID }, signal) };
     } catch (error) {
       const e = toSegmarkError(error, 'internal');

@@ -54,13 +54,24 @@ export async function streamSeries(source: DicomWebSource, uids: { studyInstance
   let controller = new AbortController();
   let timedOut = false;
   let timer: ReturnType<typeof setTimeout> | undefined;
+  /** When data last came (or the request was sent); the timer, set once per timeout, checks it rather than being set again for every chunk. */
+  let lastData = 0;
+  const check = (): void => {
+    const idle = performance.now() - lastData;
+    if (idle < timeoutMs) {
+      timer = setTimeout(check, timeoutMs - idle);
+      return;
+    }
+    timedOut = true;
+    controller.abort();
+  };
   const arm = (): void => {
+    lastData = performance.now();
+    if (timer === undefined) timer = setTimeout(check, timeoutMs);
+  };
+  const disarm = (): void => {
     clearTimeout(timer);
-    const current = controller;
-    timer = setTimeout(() => {
-      timedOut = true;
-      current.abort();
-    }, timeoutMs);
+    timer = undefined;
   };
   const forward = (): void => controller.abort(signal.reason);
   signal.addEventListener('abort', forward, { once: true });
@@ -77,6 +88,7 @@ export async function streamSeries(source: DicomWebSource, uids: { studyInstance
       throwIfAborted(signal);
       controller = new AbortController();
       timedOut = false;
+      disarm();
       arm();
       let answer: Response;
       try {
@@ -114,7 +126,7 @@ export async function streamSeries(source: DicomWebSource, uids: { studyInstance
     try {
       for await (const part of parts) {
         // The idle timer is for the server, not for our own work on a part.
-        clearTimeout(timer);
+        disarm();
         await hooks.onPart(part.body, index++);
         throwIfAborted(signal);
         arm();
@@ -123,7 +135,7 @@ export async function streamSeries(source: DicomWebSource, uids: { studyInstance
       throw failure(error);
     }
   } finally {
-    clearTimeout(timer);
+    disarm();
     signal.removeEventListener('abort', forward);
     // Whatever ended the read, nothing of this request stays open.
     controller.abort();

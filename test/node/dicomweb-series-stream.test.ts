@@ -33,12 +33,15 @@ interface Read {
   failed: number;
 }
 
-async function open(mode: SeriesMode, more: { concurrency?: number; limits?: { seriesBytes?: number }; signal?: AbortSignal; onInstance?: (i: DicomInstance) => void } = {}): Promise<Read> {
-  pacs = await startTinyPacs(FILES, mode);
+async function open(
+  mode: SeriesMode,
+  more: { concurrency?: number; timeoutMs?: number; limits?: { seriesBytes?: number }; signal?: AbortSignal; onInstance?: (i: DicomInstance) => void; searchByNumber?: 'refused' | 'ignored' } = {},
+): Promise<Read> {
+  pacs = await startTinyPacs(FILES, mode, more.searchByNumber === undefined ? {} : { searchByNumber: more.searchByNumber });
   const errors: SegmarkError[] = [];
   const handed: string[] = [];
   const read = await readDicomWebSeries(
-    { root: pacs.root, retries: 0, ...(more.concurrency ? { concurrency: more.concurrency } : {}) },
+    { root: pacs.root, retries: 0, ...(more.concurrency ? { concurrency: more.concurrency } : {}), ...(more.timeoutMs ? { timeoutMs: more.timeoutMs } : {}) },
     { studyInstanceUID: pacs.study, seriesInstanceUID: pacs.series },
     {
       onError: (e) => errors.push(e),
@@ -56,6 +59,8 @@ async function open(mode: SeriesMode, more: { concurrency?: number; limits?: { s
 const seriesPath = (p: TinyPacs): string => `/studies/${p.study}/series/${p.series}`;
 const frameRequests = (p: TinyPacs): string[] => p.requests.filter((r) => r.endsWith('/frames/1')).map((r) => r.split('/instances/')[1]!.split('/')[0]!);
 const count = (p: TinyPacs, path: string): number => p.requests.filter((r) => r === path).length;
+/** The first image, and every instance whose part the server did not send whole. */
+const notStreamed = (p: TinyPacs): string[] => FILES.map((f) => f.sop).filter((sop) => sop === MIDDLE.sop || !p.streamed.includes(sop));
 
 /** Every file came once, as an instance whose bytes are the file's or whose frame is the file's frame. */
 function expectWholeSeries(read: Read): void {
@@ -87,6 +92,17 @@ describe('a series from a PACS in one streamed retrieve (issue 19)', () => {
     });
   }
 
+  for (const how of ['refused', 'ignored'] as const) {
+    it(`a server whose search of instances by number is ${how === 'refused' ? 'refused (400)' : 'answered with another instance'} still gives the early image, the middle of its own order, and the stream`, async () => {
+      const read = await open({ kind: 'stream' }, { searchByNumber: how });
+      expectWholeSeries(read);
+      const p = pacs!;
+      expect(p.requests.filter((r) => r === `${seriesPath(p)}/instances`)).toHaveLength(2);
+      expect(count(p, `${seriesPath(p)}/metadata`)).toBe(0);
+      expect(frameRequests(p)).toEqual([MIDDLE.sop]);
+    });
+  }
+
   for (const status of [400, 404, 406, 501]) {
     it(`a series retrieve refused with HTTP ${status} falls back to the series metadata and frame requests, and the series loads whole`, async () => {
       const read = await open({ kind: 'status', status }, { concurrency: 3 });
@@ -115,11 +131,19 @@ describe('a series from a PACS in one streamed retrieve (issue 19)', () => {
       expectWholeSeries(read);
       const p = pacs!;
       expect(p.streamed).toHaveLength(5);
-      const expected = FILES.map((f) => f.sop).filter((sop) => sop === MIDDLE.sop || !p.streamed.includes(sop));
-      expect([...frameRequests(p)].sort()).toEqual(expected.sort());
+      expect([...frameRequests(p)].sort()).toEqual(notStreamed(p).sort());
       expect(count(p, seriesPath(p))).toBe(1);
     });
   }
+
+  it('a stream that stalls (nothing more for timeoutMs, the connection open) is given up, and what it did not bring comes frame by frame', async () => {
+    const read = await open({ kind: 'cut', parts: 4, how: 'stall' }, { timeoutMs: 400 });
+    expectWholeSeries(read);
+    const p = pacs!;
+    expect(p.streamed).toHaveLength(4);
+    expect([...frameRequests(p)].sort()).toEqual(notStreamed(p).sort());
+    await expect.poll(() => p.seriesClosedEarly).toBe(true);
+  });
 
   it('a series retrieve refused with 403 ends the read once with pacs-unauthorized, without falling back', async () => {
     const error = await open({ kind: 'status', status: 403 }).catch((e: SegmarkError) => e);

@@ -4,8 +4,8 @@
  * (metadata as DICOM JSON made by dcmjs, frames cut out by dicom-parser), with
  * the series retrieve answered as a test asks: streamed whole, refused with a
  * status, answered with JSON instead of multipart, cut short after some parts
- * (the socket destroyed, or the body ended without its close delimiter), or
- * sent slowly. It logs every request, the frame requests in flight at most,
+ * (the socket destroyed, the body ended without its close delimiter, or
+ * nothing more sent while the connection stays open), or sent slowly. It logs every request, the frame requests in flight at most,
  * and whether the client closed the series answer before it was all sent.
  *
  * Why not Orthanc: it always streams the series retrieve whole; the
@@ -20,8 +20,8 @@ export type SeriesMode =
   | { kind: 'stream'; contentLength?: boolean; delayMs?: number }
   | { kind: 'status'; status: number }
   | { kind: 'json' }
-  /** `parts` whole parts, then the socket is destroyed (`destroy`) or the body ends without a close delimiter. */
-  | { kind: 'cut'; parts: number; how: 'destroy' | 'end' };
+  /** `parts` whole parts, then the socket is destroyed (`destroy`), the body ends without a close delimiter (`end`), or nothing more comes (`stall`). */
+  | { kind: 'cut'; parts: number; how: 'destroy' | 'end' | 'stall' };
 
 export interface TinyFile {
   sop: string;
@@ -94,7 +94,11 @@ function partHead(first: boolean, contentType: string, length?: number): Buffer 
 
 const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
 
-export async function startTinyPacs(files: TinyFile[], mode: SeriesMode = { kind: 'stream' }): Promise<TinyPacs> {
+/**
+ * `searchByNumber`: how a search of the series' instances by InstanceNumber is met — 'refused' with
+ * 400, or 'ignored' (the first instance, as by a server that drops a filter it cannot apply).
+ */
+export async function startTinyPacs(files: TinyFile[], mode: SeriesMode = { kind: 'stream' }, options: { searchByNumber?: 'refused' | 'ignored' } = {}): Promise<TinyPacs> {
   const study = '2.25.1001';
   const series = '2.25.1002';
   let framesInFlight = 0;
@@ -145,7 +149,7 @@ export async function startTinyPacs(files: TinyFile[], mode: SeriesMode = { kind
       }
       await sleep(20);
       if (m.how === 'destroy') res.destroy();
-      else res.end();
+      else if (m.how === 'end') res.end();
       return;
     }
     res.end(`\r\n--${BOUNDARY}--\r\n`);
@@ -162,8 +166,9 @@ export async function startTinyPacs(files: TinyFile[], mode: SeriesMode = { kind
     }
     if (path === `${base}/${series}/instances`) {
       const number = url.searchParams.get('InstanceNumber');
+      if (number !== null && options.searchByNumber === 'refused') return send(res, 400, 'application/json', '{"error": "InstanceNumber is not searchable"}');
       const offset = url.searchParams.get('offset');
-      const hits = number !== null ? files.filter((f) => f.instanceNumber === Number(number)) : files.slice(Number(offset ?? 0), Number(offset ?? 0) + 1);
+      const hits = number !== null && options.searchByNumber !== 'ignored' ? files.filter((f) => f.instanceNumber === Number(number)) : files.slice(Number(offset ?? 0), Number(offset ?? 0) + 1);
       return send(res, 200, 'application/dicom+json', JSON.stringify(hits.map((f) => ({ '00080018': value('UI', f.sop), '00200013': value('IS', f.instanceNumber) }))));
     }
     if (path === `${base}/${series}/metadata`) return send(res, 200, 'application/dicom+json', JSON.stringify(files.map(metadataOf)));
