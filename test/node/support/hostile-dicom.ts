@@ -54,16 +54,21 @@ function ctHeader(rows: number, columns: number, bitsAllocated: number, uid: str
   return els.sort((a, b) => a.tag - b.tag);
 }
 
+/** The header of an explicit VR element of `length` bytes (OB or OW), whose value the deflated zeros then give. */
+function zerosHeader(tag: number, vr: 'OB' | 'OW', length: number): Uint8Array {
+  const header = new Uint8Array(12);
+  const view = new DataView(header.buffer);
+  view.setUint16(0, tag >>> 16, true);
+  view.setUint16(2, tag & 0xffff, true);
+  header.set([vr.charCodeAt(0), vr.charCodeAt(1)], 4);
+  view.setUint32(8, length, true);
+  return header;
+}
+
 /** Deflated Explicit VR LE file whose data set inflates to one `edge²` 16-bit frame of zeros. */
 export function deflatedBomb(edge: number, uid = '1.2.826.0.1.3680043.2.1143.17.1', place?: SlicePlace): Uint8Array {
   const pixelBytes = edge * edge * 2;
-  const pixelHeader = new Uint8Array(12);
-  const view = new DataView(pixelHeader.buffer);
-  view.setUint16(0, 0x7fe0, true);
-  view.setUint16(2, 0x0010, true);
-  pixelHeader.set([0x4f, 0x57], 4); // OW
-  view.setUint32(8, pixelBytes, true);
-  const head = concat([dataSet(ctHeader(edge, edge, 16, uid, place)), pixelHeader]);
+  const head = concat([dataSet(ctHeader(edge, edge, 16, uid, place)), zerosHeader(0x7fe00010, 'OW', pixelBytes)]);
   return part10(TS_DEFLATED, CT_IMAGE, uid, deflateZeros(pixelBytes, head));
 }
 
@@ -73,13 +78,7 @@ export function deflatedBomb(edge: number, uid = '1.2.826.0.1.3680043.2.1143.17.
  * tells how large it inflates, so only the cap stops it.
  */
 export function deflatedPadding(padding: number, uid = '1.2.826.0.1.3680043.2.1143.17.4'): Uint8Array {
-  const header = new Uint8Array(12);
-  const view = new DataView(header.buffer);
-  view.setUint16(0, 0x0029, true);
-  view.setUint16(2, 0x1000, true);
-  header.set([0x4f, 0x42], 4); // OB
-  view.setUint32(8, padding, true);
-  const head = concat([dataSet(ctHeader(16, 16, 16, uid)), header]);
+  const head = concat([dataSet(ctHeader(16, 16, 16, uid)), zerosHeader(0x00291000, 'OB', padding)]);
   return part10(TS_DEFLATED, CT_IMAGE, uid, deflateZeros(padding, head));
 }
 
