@@ -86,7 +86,7 @@ export default {
   },
   summary(m) {
     const f = (x, digits = 0) => (typeof x === 'number' ? x.toFixed(digits) : 'n/a');
-    return `first image ${f(m.firstImageMs)} ms, all ${f(m.allMs)} ms, longest task ${f(m.longestTaskMs)} ms (concurrency ${f(m.concurrency)}, at most ${f(m.inFlightMax)} requests in flight, ${f(m.requests)} requests); local all ${f(m.localAllMs)} ms, longest task ${f(m.localLongestTaskMs)} ms; ratio ${f(m.ratio, 2)}`;
+    return `first image ${f(m.firstImageMs)} ms, all ${f(m.allMs)} ms, longest task ${f(m.longestTaskMs)} ms (longtask entry ${f(m.longTaskEntryMs)} ms) (concurrency ${f(m.concurrency)}, at most ${f(m.inFlightMax)} requests in flight, ${f(m.requests)} requests); local all ${f(m.localAllMs)} ms, longest task ${f(m.localLongestTaskMs)} ms (longtask entry ${f(m.localLongTaskEntryMs)} ms); ratio ${f(m.ratio, 2)}`;
   },
   rows(m) {
     return [
