@@ -349,12 +349,19 @@ describe('the review portal between two machines (issue 18)', () => {
     expect(byId.get(4)!.find((p) => p.user === 'rita')!.verified).toBe(1);
     expect(byId.get(5)!.map((p) => [p.user, p.made])).toEqual([['ana', 1]]);
 
+    // An export is logged in the document's audit trail, a revision of its own: the annotator's page saved it.
+    const exported = await documentOf(ana.page);
+    expect(exported.revision).toBeGreaterThan(approved.revision);
+    expect(exported.review.audit.at(-1)).toMatchObject({ action: 'export', user: 'ana' });
+    await expect.poll(async () => (await stored()).document.revision, { timeout: WAIT_MS }).toBe(exported.revision);
     // The portal's files: a server started again on its data directory serves the same document.
+    const held = (await stored()).document;
+    expect(held).toEqual(exported);
     const { startServer } = (await import(serverModule)) as { startServer: StartServer };
     const again = await startServer({ port: 0, dataDir: join(work, 'data'), distDir: DIST });
     try {
       const reread = (await (await fetch(`${again.url}/api/documents/${SERIES}/ana`)).json()) as Stored;
-      expect(reread.document).toEqual(approved);
+      expect(reread.document).toEqual(held);
     } finally {
       await again.close();
     }
