@@ -30,6 +30,12 @@ const en = {
   openQueuedHint: 'Open this document for review (its images must be opened again unless they are cached or the portal loads them)',
   nextDocument: 'Next document',
   nextHint: 'Open the next document waiting for review (Shift+O)',
+  // Another user's document in recent work (segmark-work-panel.ts).
+  owner: '({user}’s)',
+  otherChoice: 'This is {user}’s document. Open it (your changes go into {user}’s work), or your own of this series?',
+  openTheirs: 'Open {user}’s',
+  openMine: 'Open mine',
+  cancel: 'Cancel',
 };
 
 type Strings = TextShape<typeof en>;
@@ -63,6 +69,11 @@ const zhCN: Strings = {
   openQueuedHint: '打开此文档进行审核（除非图像已缓存或由门户加载，否则需要重新打开图像）',
   nextDocument: '下一个文档',
   nextHint: '打开下一个等待审核的文档（Shift+O）',
+  owner: '（{user} 的）',
+  otherChoice: '这是 {user} 的文档。打开它（您的修改将写入 {user} 的工作），还是打开您自己在此序列上的文档？',
+  openTheirs: '打开 {user} 的',
+  openMine: '打开我的',
+  cancel: '取消',
 };
 
 /** The work panel's text in the language of `lang`. */

@@ -150,7 +150,7 @@ function renderSide(a: SegmarkAnnotator, win: WindowLevel, invert: boolean) {
             .cacheBytes=${a.cacheImages ? a.work.cacheBytes : undefined}
             @sm-work-refresh=${() => void a.work.refresh()}
             @sm-work-delete=${(e: HTMLElementEventMap['sm-work-delete']) => void a.work.delete(e.detail.id)}
-            @sm-work-open=${(e: HTMLElementEventMap['sm-work-open']) => void a.loads.openWork(e.detail.id)}
+            @sm-work-open=${(e: HTMLElementEventMap['sm-work-open']) => void a.work.openRecent(e.detail.id, (id) => a.loads.openWork(id))}
             @sm-images-forget=${() => void a.forgetCachedImages()}
             @sm-version-restore=${(e: HTMLElementEventMap['sm-version-restore']) => void a.restoreVersion(e.detail.id)}
             @sm-version-save=${() => void a.saveVersion()}

@@ -59,7 +59,8 @@ export class WorkController implements ReactiveController {
   private opening = false;
 
   constructor(
-    private readonly host: ReactiveControllerHost,
+    /** The annotator: its role decides whether another user's document in recent work opens at once. */
+    private readonly host: ReactiveControllerHost & { readonly role: string | null },
     private readonly annotations: AnnotationController,
     private readonly onError: (error: SegmarkError) => void,
   ) {
@@ -128,6 +129,24 @@ export class WorkController implements ReactiveController {
       this.opening = false;
     }
     await this.refresh();
+  }
+
+  /**
+   * Opens a recent-work item through `openStored` (from the image cache, or
+   * asking for its files): the user's own document as it is; another user's
+   * as that document (`openAs`), as the queue does — a reviewer reviewing a
+   * submitted one, or anyone who chose it in the panel (`RecentWorkItem.other`)
+   * — never as a new, empty one of the user's own.
+   */
+  async openRecent(id: string, openStored: (docId: string) => Promise<void>): Promise<void> {
+    this.hostOpen = undefined;
+    this.afterApproval = false;
+    this.annotations.openAs = ownerOf(id) === this.annotations.user ? undefined : id;
+    try {
+      await openStored(id);
+    } catch (error) {
+      this.onError(toSegmarkError(error, 'internal'));
+    }
   }
 
   /** Reads both lists from the store again (calls during a refresh are folded into one more). */
@@ -283,10 +302,14 @@ export class WorkController implements ReactiveController {
       this.merge();
       this.cached = new Set(images.map((i) => i.key));
       this.cacheBytes = images.reduce((sum, i) => sum + i.totalBytes, 0);
+      const user = this.annotations.user;
+      const reviewer = this.host.role === 'reviewer';
+      const waiting = new Set(submitted.map((q) => q.id));
       this.recent = documents
         .sort((a, b) => b.updatedAt - a.updatedAt)
         .map((d) => ({
           id: d.id,
+          ...otherUser(d.id, user, reviewer && waiting.has(d.id)),
           description: d.description ?? '',
           updatedAt: d.updatedAt,
           labelCount: d.labelCount,
@@ -303,6 +326,18 @@ export class WorkController implements ReactiveController {
     }
     this.host.requestUpdate();
   }
+}
+
+/** The user in a document id (`study|series|user`; UIDs hold no `|`, the user may). */
+function ownerOf(id: string): string {
+  return id.split('|').slice(2).join('|');
+}
+
+/** `other` of a recent-work item: set for another user's document; Open asks first unless a reviewer opens one waiting for review. */
+function otherUser(id: string, user: string, reviewing: boolean): Pick<RecentWorkItem, 'other'> {
+  const owner = ownerOf(id);
+  if (owner === user) return {};
+  return { other: { user: owner, ask: !reviewing, ownId: [...id.split('|').slice(0, 2), user].join('|') } };
 }
 
 function submittedTime(value: number | string | undefined): number | undefined {

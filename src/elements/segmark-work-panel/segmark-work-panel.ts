@@ -19,6 +19,13 @@ export interface RecentWorkItem {
   current: boolean;
   /** Its images are in the browser's image cache (it opens without picking files). */
   cached: boolean;
+  /**
+   * Another user's document: whose it is; whether Open asks first (it opens
+   * as that user's document, or the user picks their own of the series
+   * instead), which it does unless a reviewer opens one waiting for review;
+   * and the id of the user's own document of that series.
+   */
+  other?: { user: string; ask: boolean; ownId: string };
 }
 
 /** A stored revision (checkpoint) of the open document. */
@@ -31,6 +38,8 @@ export interface VersionItem {
 
 /** The `arming` value of the forget-images button (document ids always contain `|`). */
 const FORGET = 'forget-images';
+/** The `arming` prefix of an item whose Open asks whose document to open. */
+const CHOOSE = 'choose:';
 
 /**
  * The work stored in this browser: for a reviewer, the documents waiting for
@@ -70,6 +79,8 @@ export class SegmarkWorkPanel extends LitElement {
     .current { color: var(--segmark-accent-color, #4da3ff); }
     .save { margin-top: 4px; }
     .next { display: flex; gap: 6px; align-items: center; margin: 4px 0 0; }
+    .owner { color: var(--segmark-muted-color, #8a94a6); }
+    .choice { grid-column: 1 / -1; display: flex; flex-wrap: wrap; gap: 4px; align-items: center; margin: 2px 0 0; }
     .cache { display: flex; gap: 6px; align-items: center; justify-content: space-between; margin: 6px 0 0; color: var(--segmark-muted-color, #8a94a6); }
   `,
   ];
@@ -114,14 +125,16 @@ export class SegmarkWorkPanel extends LitElement {
           : html`<ul>
               ${this.recent.map(
                 (w) => html`<li data-id=${w.id}>
-                  <span class="name"><span translate="no">${w.description || '—'}</span> ${w.current ? html`<span class="current">(${t.current})</span>` : nothing}</span>
+                  <span class="name"><span translate="no">${w.description || '—'}</span> ${w.other ? html`<span class="owner">${formatText(t.owner, { user: w.other.user })}</span>` : nothing} ${w.current ? html`<span class="current">(${t.current})</span>` : nothing}</span>
                   <span class="meta">${time.format(w.updatedAt)} · ${w.labelCount === 1 ? t.labelsOne : formatText(t.labels, { count: String(w.labelCount) })} · ${w.regionCount === 1 ? t.outlinesOne : formatText(t.outlines, { count: String(w.regionCount) })}${w.verifiedCount !== undefined && w.regionCount > 0
                     ? ` · ${formatText(t.verified, { percent: String(Math.round((100 * w.verifiedCount) / w.regionCount)) })}`
                     : ''}${w.cached ? ` · ${t.cachedMark}` : ''}</span>
                   <span class="actions">
-                    <button class="open" title=${t.openHint} ?disabled=${w.current} @click=${() => emit(this, WORK_OPEN, { id: w.id })}>${t.open}</button>
+                    <button class="open" title=${t.openHint} aria-expanded=${w.other?.ask ? String(this.arming === CHOOSE + w.id) : nothing} ?disabled=${w.current}
+                      @click=${() => this.openWork(w)}>${t.open}</button>
                     <button class="delete" ?disabled=${w.current} @click=${() => this.deleteWork(w.id)}>${this.arming === w.id ? t.confirmDelete : t.delete}</button>
                   </span>
+                  ${w.other && this.arming === CHOOSE + w.id ? this.renderChoice(w.id, w.other) : nothing}
                 </li>`,
               )}
             </ul>`}
@@ -191,6 +204,33 @@ export class SegmarkWorkPanel extends LitElement {
             })}
           </ul>`}
     </details>`;
+  }
+
+  /** Another user's document, chosen: open theirs, or the user's own of the series; the names are data. */
+  private renderChoice(id: string, other: NonNullable<RecentWorkItem['other']>) {
+    const t = workStrings(this.lang);
+    const open = (docId: string) => {
+      this.arming = undefined;
+      emit(this, WORK_OPEN, { id: docId });
+    };
+    return html`<p class="choice">
+      <span>${formatText(t.otherChoice, { user: other.user })}</span>
+      <button class="open-theirs" @click=${() => open(id)}>${formatText(t.openTheirs, { user: other.user })}</button>
+      <button class="open-mine" @click=${() => open(other.ownId)}>${t.openMine}</button>
+      <button class="cancel" @click=${() => (this.arming = undefined)}>${t.cancel}</button>
+    </p>`;
+  }
+
+  /** Open: the user's own document, or one a reviewer reviews, at once; another user's after the choice. */
+  private openWork(w: RecentWorkItem): void {
+    if (!w.other?.ask) {
+      emit(this, WORK_OPEN, { id: w.id });
+      return;
+    }
+    clearTimeout(this.disarm);
+    this.arming = this.arming === CHOOSE + w.id ? undefined : CHOOSE + w.id;
+    // The choice is the next thing to do: the keyboard goes there.
+    if (this.arming) void this.updateComplete.then(() => this.renderRoot.querySelector<HTMLElement>('.choice button')?.focus());
   }
 
   private onToggle(e: Event): void {
