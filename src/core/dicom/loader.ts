@@ -14,7 +14,7 @@ import { decodeFrameSync } from './pixels/decode.js';
 import { isLossyTransferSyntax, pixelEncoding } from './pixels/transfer-syntax.js';
 import { isSegmentation, segReferences, type SegSource } from './seg-references.js';
 import { assembleSeries, isLocalizer, type SeriesCandidate } from './series.js';
-import { isZip, planReads, readBlobBatch, readSource, sourceName, sourceSize, unzipEntries, type LoadSource, type SourceBytes } from './sources.js';
+import { isZip, planReads, readBlobBatch, readSource, sourceName, unzipEntries, type LoadSource, type SourceBytes } from './sources.js';
 import type { DicomInstance, StoredPixels } from './types.js';
 import { allocateVolume, ctPadding, writeSlice, type ModalityLut, type Volume } from './volume.js';
 import type { LoadWarning } from './warnings.js';
@@ -91,9 +91,9 @@ async function readEach(sources: readonly LoadSource[], hooks: ReadHooks, inflat
   const { signal, onProgress, onError, onInstance, afterFirst } = hooks;
   const limits = resolveLimits(hooks.limits);
   const wanted = sources.filter((s) => !isSystemFile(sourceName(s)));
-  // Asking a picked File its size can cost a trip to the browser process (~0.3 ms each), so sizes
-  // are summed only after the first file is read and on screen.
-  let bytesTotal = 0;
+  // Asking a picked File its size costs a trip to the browser process (~0.4 ms each, 120–180 ms for
+  // 300 files in one go): sizes are asked a batch at a time as the batch is read (readBlobBatch), so
+  // the bytes to come are extrapolated from what was read so far.
   const result: ReadResult = { instances: [], skipped: [], segs: [], failed: 0 };
   let done = 0;
   let bytesDone = 0;
@@ -188,6 +188,7 @@ async function readEach(sources: readonly LoadSource[], hooks: ReadHooks, inflat
         done++;
       }
     }
+    const bytesTotal = done >= wanted.length ? bytesDone : Math.round((bytesDone / Math.max(1, done)) * wanted.length);
     onProgress?.({ phase: 'read', done, total: wanted.length, bytesDone, bytesTotal: Math.max(bytesTotal, bytesDone) });
   };
 
@@ -196,7 +197,6 @@ async function readEach(sources: readonly LoadSource[], hooks: ReadHooks, inflat
   // The first file alone and first of all: its image can be on screen while the rest is read.
   if (first) await readUnit(first);
   if (afterFirst) await afterFirst();
-  bytesTotal = wanted.reduce((sum, s) => sum + sourceSize(s), 0);
   const rest = planReads(wanted.filter((s) => s !== middle));
   const concurrency = rest.some((u) => 'url' in u[0]!) ? URL_CONCURRENCY : READ_CONCURRENCY;
   await mapLimit(rest, concurrency, readUnit, signal);
