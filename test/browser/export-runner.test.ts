@@ -182,6 +182,34 @@ describe('export runner', () => {
     }
   });
 
+  it('in a hidden page the CT is handed over without timers (a hidden page gets about one a second): it finishes while 0 ms timers are held back', async () => {
+    // Headless pages stay visible: the page is made to say hidden, and its 0 ms timers are held
+    // until the export is done, as a browser throttles them in a background tab.
+    const visibility = Object.getOwnPropertyDescriptor(Document.prototype, 'visibilityState')!;
+    Object.defineProperty(document, 'visibilityState', { configurable: true, get: () => 'hidden' });
+    const realTimeout = window.setTimeout;
+    const held: (() => void)[] = [];
+    window.setTimeout = ((handler: TimerHandler, delay?: number, ...rest: unknown[]) => {
+      if (!delay && typeof handler === 'function') {
+        held.push(() => (handler as (...a: unknown[]) => void)(...rest));
+        return 0;
+      }
+      return realTimeout(handler, delay, ...rest);
+    }) as typeof window.setTimeout;
+    const runner = new ExportRunner();
+    try {
+      const result = await runner.run(job('dataset', { caseId: 'case_0008' }), ct);
+      const image = readNifti(unzipSync(await bytesOf(result))['Dataset001_Segmark/imagesTr/case_0008_0000.nii.gz']!);
+      expect(Array.from(image.data.subarray(0, COLUMNS * ROWS))).toEqual(Array.from(ct[0]!));
+    } finally {
+      window.setTimeout = realTimeout;
+      delete (document as { visibilityState?: unknown }).visibilityState;
+      expect(Object.getOwnPropertyDescriptor(Document.prototype, 'visibilityState')).toEqual(visibility);
+      for (const run of held.splice(0)) run();
+      runner.dispose();
+    }
+  });
+
   it('without workers (a host that forbids them) the export runs on the page and gives the same File', async () => {
     const runner = new ExportRunner({ workers: false });
     const file = await runner.run(job('dataset', { caseId: 'case_0003' }), ct);

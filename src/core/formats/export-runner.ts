@@ -15,6 +15,7 @@
  */
 import { SegmarkError } from '../errors.js';
 import { WorkerClient } from '../util/worker-protocol.js';
+import { yieldToEventLoop } from '../util/concurrency.js';
 import { exportFile, needsImage, needsRawSlices, runExportPieces, type ExportJob } from './export-job.js';
 import type { ExportCalls } from './export-worker.js';
 import { chunkBuffers, type DeflatePart } from './gzip-parts.js';
@@ -51,9 +52,12 @@ function spawn(): ExportWorker {
  * chunks. A timer, not a message: yielding through a MessageChannel (no
  * 4 ms clamp) posted the chunks nearly back to back, and the bench's longest
  * task grew to 150–230 ms (67–94 ms with the timer); the workers compress
- * while the chunks trickle in anyway.
+ * while the chunks trickle in anyway. In a hidden page, a message: browsers
+ * hold a hidden page's timers to about one a second (or a minute), which
+ * would stretch a 150-chunk export to minutes, and nothing is drawn there.
  */
 function yieldToPage(): Promise<void> {
+  if (typeof document !== 'undefined' && document.visibilityState === 'hidden') return yieldToEventLoop();
   return new Promise((resolve) => setTimeout(resolve, 0));
 }
 
