@@ -125,7 +125,7 @@ export class SegmarkWorkPanel extends LitElement {
           : html`<ul>
               ${this.recent.map(
                 (w) => html`<li data-id=${w.id}>
-                  <span class="name"><span translate="no">${w.description || '—'}</span> ${w.other ? html`<span class="owner">${formatText(t.owner, { user: w.other.user })}</span>` : nothing} ${w.current ? html`<span class="current">(${t.current})</span>` : nothing}</span>
+                  <span class="name"><span translate="no">${w.description || '—'}</span> ${w.other ? owner(t.owner, w.other.user) : nothing} ${w.current ? html`<span class="current">(${t.current})</span>` : nothing}</span>
                   <span class="meta">${time.format(w.updatedAt)} · ${w.labelCount === 1 ? t.labelsOne : formatText(t.labels, { count: String(w.labelCount) })} · ${w.regionCount === 1 ? t.outlinesOne : formatText(t.outlines, { count: String(w.regionCount) })}${w.verifiedCount !== undefined && w.regionCount > 0
                     ? ` · ${formatText(t.verified, { percent: String(Math.round((100 * w.verifiedCount) / w.regionCount)) })}`
                     : ''}${w.cached ? ` · ${t.cachedMark}` : ''}</span>
@@ -262,4 +262,10 @@ declare global {
   interface HTMLElementTagNameMap {
     'segmark-work-panel': SegmarkWorkPanel;
   }
+}
+
+/** "(ana’s)" with the user's name kept out of translation (it is data, not interface text). */
+function owner(template: string, user: string) {
+  const [before = '', after = ''] = template.split('{user}');
+  return html`<span class="owner">${before}<bdi translate="no">${user}</bdi>${after}</span>`;
 }
