@@ -18,6 +18,7 @@
  * `pacs-bad-response` ('truncated multipart body').
  */
 import { SegmarkError } from '../core/errors.js';
+import { yieldToEventLoop } from '../core/util/concurrency.js';
 
 export interface MultipartPart {
   /** Header fields, names in lower case (`content-type`, `content-length`, `content-location`). */
@@ -362,6 +363,9 @@ function parseHeaders(text: string): Map<string, string> {
   return headers;
 }
 
+/** Parsing (with the consumer's work) done before the page gets a turn. */
+const TURN_MS = 8;
+
 /**
  * The parts of `body` as they complete. `onChunk` sees every chunk's length
  * before it is parsed (to count bytes against a budget; a throw there ends the
@@ -376,6 +380,9 @@ export async function* multipartParts(
   const parser = new MultipartParser(boundary, file);
   const reader = body.getReader();
   let ended = false;
+  // Chunks already in the browser come back to back as promise callbacks, never a new task: the
+  // page gets a turn every few milliseconds of parsing (and of the consumer's work on the parts).
+  let turn = performance.now();
   try {
     while (!parser.complete) {
       const { done, value } = await reader.read();
@@ -385,6 +392,10 @@ export async function* multipartParts(
       }
       onChunk?.(value.length);
       for (const part of parser.push(value)) yield part;
+      if (performance.now() - turn > TURN_MS) {
+        await yieldToEventLoop();
+        turn = performance.now();
+      }
     }
     for (const part of parser.end()) yield part;
   } finally {
