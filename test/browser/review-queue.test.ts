@@ -13,23 +13,11 @@ import '../../src/index.js';
 import type { AnnotationDocument } from '../../src/core/annotation/document.js';
 import type { SegmarkAnnotator } from '../../src/elements/segmark-annotator/segmark-annotator.js';
 import { documentId } from '../../src/store/schema.js';
+import { mountWorking, unmountAll } from './support/mount.js';
 import { frames, sampleFiles } from './support/sample.js';
+import { emptyStore, until } from './support/store.js';
 
-const mounted: SegmarkAnnotator[] = [];
-afterEach(() => mounted.splice(0).forEach((a) => a.remove()));
-
-/** Deletes every Segmark database of this browser (a blocked deletion completes once its connections close). */
-async function emptyStore(): Promise<void> {
-  for (const { name } of await indexedDB.databases()) {
-    if (!name?.startsWith('segmark')) continue;
-    await new Promise<void>((resolve, reject) => {
-      const request = indexedDB.deleteDatabase(name);
-      request.onsuccess = () => resolve();
-      request.onblocked = () => resolve();
-      request.onerror = () => reject(request.error);
-    });
-  }
-}
+afterEach(unmountAll);
 
 // The queue lists every submitted document of this browser: start from an empty store, not with what
 // other test files (run before this one in the same browser) submitted, and leave none for those after it.
@@ -38,28 +26,9 @@ afterAll(emptyStore);
 
 type Internals = { annotations: { document: AnnotationDocument } };
 
-async function until(what: string, ok: () => boolean, ms = 10000): Promise<void> {
-  const t0 = Date.now();
-  while (!ok()) {
-    if (Date.now() - t0 > ms) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 20));
-  }
-}
-
-function mount(user: string, role: string): SegmarkAnnotator {
-  const a = document.createElement('segmark-annotator');
-  a.user = user;
-  a.role = role;
-  a.cacheImages = true;
-  a.style.cssText = 'display:grid;width:1000px;height:700px';
-  document.body.append(a);
-  mounted.push(a);
-  return a;
-}
-
 /** An annotator draws `outlines` ([label, slice, verified]) on the sample and submits; returns its document id and regions. */
 async function submitWork(user: string, outlines: [number, number, boolean][]): Promise<{ id: string; regions: string }> {
-  const a = mount(user, 'annotator');
+  const a = mountWorking(user, 'annotator');
   await a.loadFiles(await sampleFiles(8));
   await until('the annotation to be ready', () => a.annotationReady && a.editable);
   for (const [label, slice, verified] of outlines) {
@@ -89,7 +58,7 @@ describe('the review queue', () => {
     await new Promise((r) => setTimeout(r, 30));
     const second = await submitWork(bob, [[2, 1, true], [2, 2, false], [2, 3, false]]);
 
-    const carol = mount(`queue-carol-${stamp}`, 'reviewer');
+    const carol = mountWorking(`queue-carol-${stamp}`, 'reviewer');
     carol.sideTab = 'work';
     await until('both submitted documents in For review', () => queued(carol).includes(first.id) && queued(carol).includes(second.id));
     // For review comes first in the Work panel, and the longest waiting first in it.
@@ -153,7 +122,7 @@ describe('the review queue', () => {
   });
 
   it('REQ-QUEUE-B2: an annotator’s Work panel has no For review section unless the host gives a queue', async () => {
-    const a = mount(`queue-annotator-${Date.now()}`, 'annotator');
+    const a = mountWorking(`queue-annotator-${Date.now()}`, 'annotator');
     a.sideTab = 'work';
     await frames(3);
     expect(section(a)).toBeNull();

@@ -12,23 +12,11 @@ import '../../src/index.js';
 import type { AnnotationDocument } from '../../src/core/annotation/document.js';
 import type { SegmarkAnnotator } from '../../src/elements/segmark-annotator/segmark-annotator.js';
 import { documentId } from '../../src/store/schema.js';
+import { mountWorking, unmountAll } from './support/mount.js';
 import { frames, sampleFiles } from './support/sample.js';
+import { emptyStore, until } from './support/store.js';
 
-const mounted: SegmarkAnnotator[] = [];
-afterEach(() => mounted.splice(0).forEach((a) => a.remove()));
-
-/** Deletes every Segmark database of this browser (a blocked deletion completes once its connections close). */
-async function emptyStore(): Promise<void> {
-  for (const { name } of await indexedDB.databases()) {
-    if (!name?.startsWith('segmark')) continue;
-    await new Promise<void>((resolve, reject) => {
-      const request = indexedDB.deleteDatabase(name);
-      request.onsuccess = () => resolve();
-      request.onblocked = () => resolve();
-      request.onerror = () => reject(request.error);
-    });
-  }
-}
+afterEach(unmountAll);
 
 // Other test files in this browser store documents too: start from an empty store and leave it empty.
 beforeAll(emptyStore);
@@ -36,28 +24,9 @@ afterAll(emptyStore);
 
 type Internals = { annotations: { document: AnnotationDocument } };
 
-async function until(what: string, ok: () => boolean, ms = 15000): Promise<void> {
-  const t0 = Date.now();
-  while (!ok()) {
-    if (Date.now() - t0 > ms) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 20));
-  }
-}
-
-function mount(user: string, role: string): SegmarkAnnotator {
-  const a = document.createElement('segmark-annotator');
-  a.user = user;
-  a.role = role;
-  a.cacheImages = true;
-  a.style.cssText = 'display:grid;width:1000px;height:700px';
-  document.body.append(a);
-  mounted.push(a);
-  return a;
-}
-
 /** Alice draws two outlines on the sample and submits; her document's id and regions. */
 async function aliceSubmits(user: string): Promise<{ id: string; regions: string }> {
-  const a = mount(user, 'annotator');
+  const a = mountWorking(user, 'annotator');
   await a.loadFiles(await sampleFiles(8));
   await until('the annotation to be ready', () => a.annotationReady && a.editable);
   const doc = (a as unknown as Internals).annotations.document;
@@ -105,7 +74,7 @@ describe('another user\'s document in Recent work', () => {
     const stamp = Date.now();
     const alice = `recent-alice-${stamp}`;
     const submitted = await aliceSubmits(alice);
-    const carol = mount(`recent-carol-${stamp}`, 'reviewer');
+    const carol = mountWorking(`recent-carol-${stamp}`, 'reviewer');
     const li = await showRecent(carol, submitted.id);
     expect(li.querySelector('.owner')!.textContent).toContain(alice);
     await click(li.querySelector('button.open')!);
@@ -120,7 +89,7 @@ describe('another user\'s document in Recent work', () => {
     const alice = `recent-alice-${stamp}`;
     const submitted = await aliceSubmits(alice);
 
-    const dan = mount(`recent-dan-${stamp}`, 'annotator');
+    const dan = mountWorking(`recent-dan-${stamp}`, 'annotator');
     const li = await showRecent(dan, submitted.id);
     expect(li.querySelector('.owner')!.textContent).toContain(alice);
     await click(li.querySelector('button.open')!);
@@ -138,7 +107,7 @@ describe('another user\'s document in Recent work', () => {
     expect(JSON.stringify(dan.getDocument()!.regions)).toBe(submitted.regions);
 
     // Another annotator chooses their own: the series opens with their own (new) document.
-    const erin = mount(`recent-erin-${stamp}`, 'annotator');
+    const erin = mountWorking(`recent-erin-${stamp}`, 'annotator');
     const other = await showRecent(erin, submitted.id);
     await click(other.querySelector('button.open')!);
     await until('the choice', () => item(erin, submitted.id)!.querySelector('.choice') !== null);

@@ -18,3 +18,15 @@ export function mountAnnotator(options: { width?: number; height?: number; autos
 export function unmountAll(): void {
   for (const el of mounted.splice(0)) el.remove();
 }
+
+/** An annotator that stores its work and caches its images, as `user` in `role` (remove it with unmountAll). */
+export function mountWorking(user: string, role: string): SegmarkAnnotator {
+  const el = document.createElement('segmark-annotator');
+  el.user = user;
+  el.role = role;
+  el.cacheImages = true;
+  el.style.cssText = 'display:grid;width:1000px;height:700px';
+  document.body.append(el);
+  mounted.push(el);
+  return el;
+}
