@@ -11,6 +11,7 @@ import { MAX_NESTING, nestingError } from '../core/dicom/nesting.js';
 import { readFrames, readWindow } from '../core/dicom/parse-frames.js';
 import { nativeFrameLength } from '../core/dicom/pixels/native.js';
 import { isEncapsulated, isSupportedTransferSyntax } from '../core/dicom/pixels/transfer-syntax.js';
+import { describePixels } from '../core/dicom/parse-pixels.js';
 import type { DicomInstance, PixelDescriptor } from '../core/dicom/types.js';
 
 export interface DicomJsonElement {
@@ -88,32 +89,23 @@ export function isImageMetadata(ds: DicomJson): boolean {
   return jsonNumber(ds, '00280010') !== undefined && !SEGMENTATION_CLASSES.has(jsonString(ds, '00080016'));
 }
 
-const MAX_EDGE = 16384;
-
 function pixelDescriptor(ds: DicomJson, transferSyntaxUID: string, file: string): PixelDescriptor {
-  const rows = jsonNumber(ds, '00280010') ?? 0;
-  const columns = jsonNumber(ds, '00280011') ?? 0;
-  const samplesPerPixel = jsonNumber(ds, '00280002') ?? 1;
-  const bitsAllocated = jsonNumber(ds, '00280100') ?? 0;
-  const bitsStored = jsonNumber(ds, '00280101') || bitsAllocated;
-  const highBit = jsonNumber(ds, '00280102');
-  if (rows < 1 || columns < 1 || rows > MAX_EDGE || columns > MAX_EDGE) throw new SegmarkError('bad-dimensions', `${columns}×${rows} pixels`, { file });
-  if (![1, 8, 16, 32].includes(bitsAllocated) || bitsStored > bitsAllocated) {
-    throw new SegmarkError('bad-dimensions', `BitsAllocated ${bitsAllocated}, BitsStored ${bitsStored}`, { file });
-  }
-  if (samplesPerPixel !== 1 && samplesPerPixel !== 3) throw new SegmarkError('unsupported-pixel-format', `SamplesPerPixel ${samplesPerPixel}`, { file });
-  return {
-    rows,
-    columns,
-    samplesPerPixel,
-    bitsAllocated,
-    bitsStored,
-    highBit: highBit !== undefined && highBit >= bitsStored - 1 && highBit < bitsAllocated ? highBit : bitsStored - 1,
-    pixelRepresentation: jsonNumber(ds, '00280103') === 1 ? 1 : 0,
-    photometricInterpretation: jsonString(ds, '00280004').toUpperCase() || (samplesPerPixel === 3 ? 'RGB' : 'MONOCHROME2'),
-    planarConfiguration: jsonNumber(ds, '00280006') ?? 0,
+  const text = jsonString(ds, '00280004');
+  return describePixels(
+    {
+      rows: jsonNumber(ds, '00280010'),
+      columns: jsonNumber(ds, '00280011'),
+      samplesPerPixel: jsonNumber(ds, '00280002'),
+      bitsAllocated: jsonNumber(ds, '00280100'),
+      bitsStored: jsonNumber(ds, '00280101'),
+      highBit: jsonNumber(ds, '00280102'),
+      pixelRepresentation: jsonNumber(ds, '00280103'),
+      photometricInterpretation: text || undefined,
+      planarConfiguration: jsonNumber(ds, '00280006'),
+    },
     transferSyntaxUID,
-  };
+    (code, detail) => new SegmarkError(code, detail, { file }),
+  );
 }
 
 /**

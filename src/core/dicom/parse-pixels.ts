@@ -59,18 +59,55 @@ export function readPixelModule(ds: DataSet, transferSyntax: string, pixelElemen
 }
 
 function readPixelDescriptor(ds: DataSet, transferSyntaxUID: string, pixelElement: Element, fail: (c: ErrorCode, d: string) => SegmarkError): PixelDescriptor {
-  const rows = ds.uint16('x00280010') ?? 0;
-  const columns = ds.uint16('x00280011') ?? 0;
-  const samplesPerPixel = ds.uint16('x00280002') ?? 1;
-  const bitsAllocated = ds.uint16('x00280100') ?? 0;
-  const bitsStored = ds.uint16('x00280101') || bitsAllocated;
-  const highBitRaw = ds.uint16('x00280102');
+  return {
+    ...describePixels(
+      {
+        rows: ds.uint16('x00280010'),
+        columns: ds.uint16('x00280011'),
+        samplesPerPixel: ds.uint16('x00280002'),
+        bitsAllocated: ds.uint16('x00280100'),
+        bitsStored: ds.uint16('x00280101'),
+        highBit: ds.uint16('x00280102'),
+        pixelRepresentation: ds.uint16('x00280103'),
+        photometricInterpretation: ds.string('x00280004'),
+        planarConfiguration: ds.uint16('x00280006'),
+      },
+      transferSyntaxUID,
+      fail,
+    ),
+    ...(pixelElement.vr ? { pixelDataVR: pixelElement.vr } : {}),
+  };
+}
+
+/** The Image Pixel module's values as a file or a PACS's metadata gives them (absent ones undefined). */
+export interface PixelModuleValues {
+  rows: number | undefined;
+  columns: number | undefined;
+  samplesPerPixel: number | undefined;
+  bitsAllocated: number | undefined;
+  bitsStored: number | undefined;
+  highBit: number | undefined;
+  pixelRepresentation: number | undefined;
+  photometricInterpretation: string | undefined;
+  planarConfiguration: number | undefined;
+}
+
+/**
+ * The pixel descriptor of an image, checked: sizes within MAX_EDGE, a supported BitsAllocated,
+ * BitsStored within it, one or three samples. Shared by files and DICOMweb metadata.
+ */
+export function describePixels(v: PixelModuleValues, transferSyntaxUID: string, fail: (c: ErrorCode, d: string) => SegmarkError): PixelDescriptor {
+  const rows = v.rows ?? 0;
+  const columns = v.columns ?? 0;
+  const samplesPerPixel = v.samplesPerPixel ?? 1;
+  const bitsAllocated = v.bitsAllocated ?? 0;
+  const bitsStored = v.bitsStored || bitsAllocated;
   if (rows < 1 || columns < 1 || rows > MAX_EDGE || columns > MAX_EDGE) throw fail('bad-dimensions', `${columns}×${rows} pixels`);
   if (![1, 8, 16, 32].includes(bitsAllocated)) throw fail('bad-dimensions', `BitsAllocated ${bitsAllocated}`);
   if (bitsStored > bitsAllocated) throw fail('bad-dimensions', `BitsStored ${bitsStored} > BitsAllocated ${bitsAllocated}`);
   if (samplesPerPixel !== 1 && samplesPerPixel !== 3) throw fail('unsupported-pixel-format', `SamplesPerPixel ${samplesPerPixel}`);
   // A HighBit outside [BitsStored − 1, BitsAllocated − 1] is junk; the usual BitsStored − 1 is what it means.
-  const highBit = highBitRaw !== undefined && highBitRaw >= bitsStored - 1 && highBitRaw < bitsAllocated ? highBitRaw : bitsStored - 1;
+  const highBit = v.highBit !== undefined && v.highBit >= bitsStored - 1 && v.highBit < bitsAllocated ? v.highBit : bitsStored - 1;
   return {
     rows,
     columns,
@@ -78,11 +115,10 @@ function readPixelDescriptor(ds: DataSet, transferSyntaxUID: string, pixelElemen
     bitsAllocated,
     bitsStored,
     highBit,
-    pixelRepresentation: ds.uint16('x00280103') === 1 ? 1 : 0,
-    photometricInterpretation: ds.string('x00280004')?.trim().toUpperCase() || (samplesPerPixel === 3 ? 'RGB' : 'MONOCHROME2'),
-    planarConfiguration: ds.uint16('x00280006') ?? 0,
+    pixelRepresentation: v.pixelRepresentation === 1 ? 1 : 0,
+    photometricInterpretation: v.photometricInterpretation?.trim().toUpperCase() || (samplesPerPixel === 3 ? 'RGB' : 'MONOCHROME2'),
+    planarConfiguration: v.planarConfiguration ?? 0,
     transferSyntaxUID,
-    ...(pixelElement.vr ? { pixelDataVR: pixelElement.vr } : {}),
   };
 }
 
