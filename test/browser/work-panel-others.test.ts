@@ -117,5 +117,17 @@ describe('another user\'s document in Recent work', () => {
     expect(erin.getDocument()!.regions).toEqual([]);
     // Alice's stays hers, not the one open here.
     expect(item(erin, submitted.id)!.textContent).not.toContain('(open)');
+
+    // Without the image cache, Open mine asks for the images, naming the series (not a document id).
+    const fay = mountWorking(`recent-fay-${stamp}`, 'annotator');
+    fay.cacheImages = false;
+    const hers = await showRecent(fay, submitted.id);
+    const description = hers.querySelector('.name [translate="no"]')!.textContent!.trim();
+    await click(hers.querySelector('button.open')!);
+    await until('the choice', () => item(fay, submitted.id)!.querySelector('.choice') !== null);
+    await click(item(fay, submitted.id)!.querySelector('.choice button.open-mine')!);
+    await until('the notice asking for the images', () => fay.session.notices.some((n) => n.text.startsWith('To continue, open the images of:')));
+    const asked = fay.session.notices.find((n) => n.text.startsWith('To continue, open the images of:'))!.text;
+    expect(asked).toBe(`To continue, open the images of: ${description}`);
   });
 });

@@ -91,7 +91,9 @@ export class LoadView implements ReactiveController {
     const files = host.cacheImages ? await host.work.cachedFiles(id) : undefined;
     // Already in the cache (and marked used): not written again.
     if (files) return this.load(files, false);
-    const item = host.work.recent.find((w) => w.id === id);
+    // The user's own document of a series may not be listed (Open mine on another user's item): the series is named from any item of it.
+    const series = id.split('|').slice(0, 2).join('|');
+    const item = host.work.recent.find((w) => w.id === id) ?? host.work.recent.find((w) => w.id.split('|').slice(0, 2).join('|') === series);
     host.session.notify('info', `${toolStrings(host.lang).openImagesFor} ${item?.description || id}`);
   }
 
