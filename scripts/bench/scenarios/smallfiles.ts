@@ -19,68 +19,16 @@
 import type { SegmarkAnnotator } from '../../../src/elements/segmark-annotator/segmark-annotator.js';
 import type { BenchContext, Metrics, PageScenario, SetupResult } from '../types';
 import { delay, nextFrame, taskProbe, withTimeout } from '../util';
+import { dataSet, part10, raw, text, us } from '../../../test/node/support/dicom-bytes.js';
 
 const FILES = 5000;
 const SIZE = 16;
 const AFTER_MS = 2000;
 const ROOT = '1.2.826.0.1.3680043.2.1143.17';
 
-// ── a tiny Part 10 writer (Explicit VR Little Endian) ──────────────────────
-
-type Element = [tag: number, vr: string, value: Uint8Array];
-const LONG = new Set(['OB', 'OW', 'UN', 'SQ', 'UT']);
-const ascii = new TextEncoder();
-
-function str(tag: number, vr: string, s: string): Element {
-  const padded = s.length % 2 ? s + (vr === 'UI' ? '\0' : ' ') : s;
-  return [tag, vr, ascii.encode(padded)];
-}
-
-function us(tag: number, v: number): Element {
-  const b = new Uint8Array(2);
-  new DataView(b.buffer).setUint16(0, v, true);
-  return [tag, 'US', b];
-}
-
-function ul(tag: number, v: number): Element {
-  const b = new Uint8Array(4);
-  new DataView(b.buffer).setUint32(0, v, true);
-  return [tag, 'UL', b];
-}
-
-function encode(elements: readonly Element[]): Uint8Array {
-  const size = elements.reduce((n, [, vr, v]) => n + (LONG.has(vr) ? 12 : 8) + v.length, 0);
-  const out = new Uint8Array(size);
-  const view = new DataView(out.buffer);
-  let at = 0;
-  for (const [tag, vr, value] of elements) {
-    view.setUint16(at, tag >>> 16, true);
-    view.setUint16(at + 2, tag & 0xffff, true);
-    out[at + 4] = vr.charCodeAt(0);
-    out[at + 5] = vr.charCodeAt(1);
-    if (LONG.has(vr)) {
-      view.setUint32(at + 8, value.length, true);
-      at += 12;
-    } else {
-      view.setUint16(at + 6, value.length, true);
-      at += 8;
-    }
-    out.set(value, at);
-    at += value.length;
-  }
-  return out;
-}
-
-/** One 16×16 CT image: a ramp plus a disc whose brightness depends on `k`. */
+/** One 16×16 CT image (Explicit VR Little Endian): a ramp plus a disc whose brightness depends on `k`. */
 function tinyCt(series: number, k: number, sop: string, z: number): Uint8Array {
   const sopClass = '1.2.840.10008.5.1.4.1.1.2';
-  const metaBody = encode([
-    str(0x00020001, 'OB', '\0\x01'),
-    str(0x00020002, 'UI', sopClass),
-    str(0x00020003, 'UI', sop),
-    str(0x00020010, 'UI', '1.2.840.10008.1.2.1'),
-  ]);
-  const meta = encode([ul(0x00020000, metaBody.length)]);
   const pixels = new Uint8Array(SIZE * SIZE * 2);
   const pv = new DataView(pixels.buffer);
   for (let r = 0; r < SIZE; r++) {
@@ -89,39 +37,34 @@ function tinyCt(series: number, k: number, sop: string, z: number): Uint8Array {
       pv.setInt16((r * SIZE + c) * 2, 1000 + r * 10 + disc, true);
     }
   }
-  const body = encode([
-    str(0x00080016, 'UI', sopClass),
-    str(0x00080018, 'UI', sop),
-    str(0x00080060, 'CS', 'CT'),
-    str(0x0008103e, 'LO', `tiny ${series}`),
-    str(0x00100010, 'PN', 'Bench^Small'),
-    str(0x00100020, 'LO', 'SMALL17'),
-    str(0x0020000d, 'UI', `${ROOT}.1`),
-    str(0x0020000e, 'UI', `${ROOT}.2.${series}`),
-    str(0x00200011, 'IS', String(series)),
-    str(0x00200013, 'IS', String(k + 1)),
-    str(0x00200032, 'DS', `-8\\-8\\${z}`),
-    str(0x00200037, 'DS', '1\\0\\0\\0\\1\\0'),
-    str(0x00200052, 'UI', `${ROOT}.3`),
+  const body = dataSet([
+    text(0x00080016, 'UI', sopClass),
+    text(0x00080018, 'UI', sop),
+    text(0x00080060, 'CS', 'CT'),
+    text(0x0008103e, 'LO', `tiny ${series}`),
+    text(0x00100010, 'PN', 'Bench^Small'),
+    text(0x00100020, 'LO', 'SMALL17'),
+    text(0x0020000d, 'UI', `${ROOT}.1`),
+    text(0x0020000e, 'UI', `${ROOT}.2.${series}`),
+    text(0x00200011, 'IS', String(series)),
+    text(0x00200013, 'IS', String(k + 1)),
+    text(0x00200032, 'DS', `-8\\-8\\${z}`),
+    text(0x00200037, 'DS', '1\\0\\0\\0\\1\\0'),
+    text(0x00200052, 'UI', `${ROOT}.3`),
     us(0x00280002, 1),
-    str(0x00280004, 'CS', 'MONOCHROME2'),
+    text(0x00280004, 'CS', 'MONOCHROME2'),
     us(0x00280010, SIZE),
     us(0x00280011, SIZE),
-    str(0x00280030, 'DS', '1\\1'),
+    text(0x00280030, 'DS', '1\\1'),
     us(0x00280100, 16),
     us(0x00280101, 16),
     us(0x00280102, 15),
     us(0x00280103, 1),
-    str(0x00281052, 'DS', '-1024'),
-    str(0x00281053, 'DS', '1'),
-    [0x7fe00010, 'OW', pixels],
+    text(0x00281052, 'DS', '-1024'),
+    text(0x00281053, 'DS', '1'),
+    raw(0x7fe00010, 'OW', pixels),
   ]);
-  const file = new Uint8Array(132 + meta.length + metaBody.length + body.length);
-  file.set(ascii.encode('DICM'), 128);
-  file.set(meta, 132);
-  file.set(metaBody, 132 + meta.length);
-  file.set(body, 132 + meta.length + metaBody.length);
-  return file;
+  return part10('1.2.840.10008.1.2.1', sopClass, sop, body);
 }
 
 /** The drop: `n` files, each its own series or all one series. */
