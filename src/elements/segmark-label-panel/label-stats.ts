@@ -64,9 +64,8 @@ interface CountJob {
   index: number;
   next: Map<number, SliceCount>;
   voxels: number;
-  /** The first row of the current region not counted yet, and its count so far. */
-  row: number;
-  partial: number;
+  /** The current region being counted band by band: its box (found once), the next row, the count so far. */
+  band: { box: PixelBox; row: number; count: number } | undefined;
 }
 
 const EMPTY_SUMMARY: LabelSummary = Object.freeze({ voxels: 0, slices: Object.freeze([]) });
@@ -159,7 +158,7 @@ export class LabelStats {
           this.#refresh(doc, labelId, this.#labels.get(labelId) ?? { perSlice: new Map(), summary: EMPTY_SUMMARY });
           continue;
         }
-        this.#job = { labelId, slices: doc.slicesOf(labelId), index: 0, next: new Map(), voxels: 0, row: -1, partial: 0 };
+        this.#job = { labelId, slices: doc.slicesOf(labelId), index: 0, next: new Map(), voxels: 0, band: undefined };
       }
       this.#step(doc, this.#job);
       if (performance.now() >= deadline) return !this.pending;
@@ -189,20 +188,23 @@ export class LabelStats {
     const k = job.slices[job.index]!;
     const region = doc.regionAt(job.labelId, k);
     const old = cache.perSlice.get(k);
-    const box = old && old.region === region ? undefined : this.#box(region);
-    if (box) {
-      const r0 = job.row < 0 ? box.r0 : job.row;
-      const r1 = Math.min(box.r1, r0 + BAND_ROWS);
-      job.partial += this.#countBox(region, { c0: box.c0, r0, c1: box.c1, r1 });
-      job.row = r1;
-      if (r1 < box.r1) return;
+    let count = 0;
+    if (old && old.region === region) count = old.count;
+    else {
+      const box = job.band?.box ?? this.#box(region);
+      if (box) {
+        const band = (job.band ??= { box, row: box.r0, count: 0 });
+        const r1 = Math.min(box.r1, band.row + BAND_ROWS);
+        band.count += this.#countBox(region, { c0: box.c0, r0: band.row, c1: box.c1, r1 });
+        band.row = r1;
+        if (r1 < box.r1) return;
+        count = band.count;
+      }
     }
-    const count = old && old.region === region ? old.count : job.partial;
     job.next.set(k, { region, count });
     job.voxels += count;
     job.index++;
-    job.row = -1;
-    job.partial = 0;
+    job.band = undefined;
   }
 
   /** Voxel count and slices of a label, refreshed if it was invalidated since the last call. */
