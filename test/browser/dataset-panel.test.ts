@@ -16,6 +16,7 @@ import { gunzip } from '../../src/core/formats/bytes.js';
 import { readNifti } from '../../src/core/formats/nifti-read.js';
 import { documentId } from '../../src/store/schema.js';
 import { sampleFiles } from './support/sample.js';
+import { until } from './support/wait.js';
 
 const mounted: SegmarkAnnotator[] = [];
 const folders: string[] = [];
@@ -24,14 +25,6 @@ afterEach(async () => {
   const root = await navigator.storage.getDirectory();
   for (const name of folders.splice(0)) await root.removeEntry(name, { recursive: true });
 });
-
-async function until(what: string, check: () => boolean, ms = 10000): Promise<void> {
-  const end = performance.now() + ms;
-  while (!check()) {
-    if (performance.now() > end) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 20));
-  }
-}
 
 function centre(el: Element): [number, number] {
   const r = el.getBoundingClientRect();

@@ -15,7 +15,7 @@ import type { ChangeDetail, ConflictDetail, ErrorDetail } from '../../src/elemen
 import type { SegmarkAnnotator } from '../../src/elements/segmark-annotator/segmark-annotator.js';
 import type { ReviewState } from '../../src/core/review/review-state.js';
 import { frames, sampleFiles } from './support/sample.js';
-import { until } from './support/frame-page.js';
+import { until } from './support/wait.js';
 
 const mounted: SegmarkAnnotator[] = [];
 afterEach(() => {

@@ -10,17 +10,10 @@ import { commands } from 'vitest/browser';
 import '../../src/index.js';
 import type { SegmarkAnnotator } from '../../src/elements/segmark-annotator/segmark-annotator.js';
 import { frames, sampleFiles } from './support/sample.js';
+import { until } from './support/wait.js';
 
 const mounted: SegmarkAnnotator[] = [];
 afterEach(() => mounted.splice(0).forEach((a) => a.remove()));
-
-async function until(what: string, ok: () => boolean, ms = 5000): Promise<void> {
-  const t0 = Date.now();
-  while (!ok()) {
-    if (Date.now() - t0 > ms) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 20));
-  }
-}
 
 async function open(user: string, lang = 'en'): Promise<SegmarkAnnotator> {
   const a = document.createElement('segmark-annotator');

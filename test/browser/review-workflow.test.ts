@@ -19,7 +19,8 @@ import { openSegmarkDb } from '../../src/store/db.js';
 import { saveDocument } from '../../src/store/documents.js';
 import { loadReview } from '../../src/store/review.js';
 import { documentId } from '../../src/store/schema.js';
-import { framePage, removeFramePages, until } from './support/frame-page.js';
+import { framePage, removeFramePages } from './support/frame-page.js';
+import { until } from './support/wait.js';
 
 const mounted: SegmarkAnnotator[] = [];
 afterEach(() => {

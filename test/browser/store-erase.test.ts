@@ -21,7 +21,8 @@ import { generationName, storeLockName } from '../../src/store/generations.js';
 import { cachedSeries, cacheSeries, loadCachedSeries } from '../../src/store/image-cache.js';
 import { DB_NAME, DB_VERSION, documentId, seriesKey, type SegmarkSchema } from '../../src/store/schema.js';
 import type { SegmarkAnnotator } from '../../src/elements/segmark-annotator/segmark-annotator.js';
-import { framePage, removeFramePages, until } from './support/frame-page.js';
+import { framePage, removeFramePages } from './support/frame-page.js';
+import { until } from './support/wait.js';
 
 const bases: string[] = [];
 const opened: SegmarkDb[] = [];

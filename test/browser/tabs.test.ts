@@ -8,7 +8,8 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import '../../src/index.js';
 import type { SegmarkAnnotator } from '../../src/elements/segmark-annotator/segmark-annotator.js';
-import { framePage, removeFramePages, until } from './support/frame-page.js';
+import { framePage, removeFramePages } from './support/frame-page.js';
+import { until } from './support/wait.js';
 
 afterEach(removeFramePages);
 

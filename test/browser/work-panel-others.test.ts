@@ -14,7 +14,8 @@ import type { SegmarkAnnotator } from '../../src/elements/segmark-annotator/segm
 import { documentId } from '../../src/store/schema.js';
 import { mountWorking, unmountAll } from './support/mount.js';
 import { frames, sampleFiles } from './support/sample.js';
-import { emptyStore, until } from './support/store.js';
+import { emptyStore } from './support/store.js';
+import { until } from './support/wait.js';
 
 afterEach(unmountAll);
 

@@ -17,19 +17,12 @@ import { openSegmarkDb } from '../../src/store/db.js';
 import { listRevisions, loadDocument, loadRevision, saveDocument } from '../../src/store/documents.js';
 import { documentId } from '../../src/store/schema.js';
 import { frames, sampleFiles } from './support/sample.js';
+import { until } from './support/wait.js';
 
 const mounted: SegmarkAnnotator[] = [];
 afterEach(() => mounted.splice(0).forEach((a) => a.remove()));
 
 type Internals = { annotations: { document: AnnotationDocument } };
-
-async function until(what: string, ok: () => boolean, ms = 5000): Promise<void> {
-  const t0 = Date.now();
-  while (!ok()) {
-    if (Date.now() - t0 > ms) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 20));
-  }
-}
 
 async function open(user: string): Promise<SegmarkAnnotator> {
   const a = document.createElement('segmark-annotator');

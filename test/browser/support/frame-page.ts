@@ -6,17 +6,9 @@
  */
 import type { SegmarkAnnotator } from '../../../src/elements/segmark-annotator/segmark-annotator.js';
 import { sampleIndex } from './sample.js';
+import { until } from './wait.js';
 
 const open: HTMLIFrameElement[] = [];
-
-/** Polls `ok` every 20 ms until it holds, or throws naming `what` after `ms`. */
-export async function until(what: string, ok: () => boolean, ms = 5000): Promise<void> {
-  const t0 = Date.now();
-  while (!ok()) {
-    if (Date.now() - t0 > ms) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 20));
-  }
-}
 
 export async function framePage(user: string, count: number): Promise<{ annotator: SegmarkAnnotator; frame: HTMLIFrameElement }> {
   const frame = document.createElement('iframe');

@@ -12,12 +12,3 @@ export async function emptyStore(): Promise<void> {
     });
   }
 }
-
-/** Waits until `ok()` holds, checking every 20 ms; throws naming `what` after `ms`. */
-export async function until(what: string, ok: () => boolean, ms = 15000): Promise<void> {
-  const t0 = Date.now();
-  while (!ok()) {
-    if (Date.now() - t0 > ms) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 20));
-  }
-}
