@@ -14,29 +14,14 @@ import schema from '../../src/core/annotation/document.schema.json';
 import type { ChangeDetail, ConflictDetail, ErrorDetail } from '../../src/elements/events.js';
 import type { SegmarkAnnotator } from '../../src/elements/segmark-annotator/segmark-annotator.js';
 import type { ReviewState } from '../../src/core/review/review-state.js';
-import { frames, sampleFiles } from './support/sample.js';
+import { openSample, unmountAll } from './support/mount.js';
 import { until } from './support/wait.js';
 
-const mounted: SegmarkAnnotator[] = [];
-afterEach(() => {
-  mounted.splice(0).forEach((a) => a.remove());
-});
+afterEach(unmountAll);
 
 type Internals = { annotations: { document: AnnotationDocument } };
 
-async function open(user: string, role = 'annotator'): Promise<SegmarkAnnotator> {
-  const a = document.createElement('segmark-annotator');
-  a.user = user;
-  a.role = role;
-  a.noAutosave = true;
-  a.style.cssText = 'display:grid;width:1000px;height:700px';
-  document.body.append(a);
-  mounted.push(a);
-  await a.loadFiles(await sampleFiles(8));
-  await until('the annotation to be ready', () => a.annotationReady, 10000);
-  await frames(2);
-  return a;
-}
+const open = (user: string, role = 'annotator'): Promise<SegmarkAnnotator> => openSample(user, role, { autosave: false });
 
 function draw(a: SegmarkAnnotator, label: number, slice: number, x: number): void {
   (a as unknown as Internals).annotations.document.setRegion(label, slice, { rings: [[x, 10, x + 30, 10, x + 30, 40, x, 40]] }, { kind: 'draw' });
@@ -145,26 +130,14 @@ describe('the document as an exchange format, in the annotator', () => {
 describe('the revision is kept', () => {
   it('survives autosave and a reload: the document opened again counts on from its stored revision', async () => {
     const user = `rev-${Date.now()}`;
-    const a = document.createElement('segmark-annotator');
-    a.user = user;
-    a.style.cssText = 'display:grid;width:1000px;height:700px';
-    document.body.append(a);
-    mounted.push(a);
-    await a.loadFiles(await sampleFiles(8));
-    await until('the annotation to be ready', () => a.annotationReady, 10000);
+    const a = await openSample(user, '');
     draw(a, 4, 2, 10);
     draw(a, 4, 3, 10);
     draw(a, 5, 3, 60);
     const revision = a.revision;
     await a.flushSave();
     a.remove();
-    const b = document.createElement('segmark-annotator');
-    b.user = user;
-    b.style.cssText = 'display:grid;width:1000px;height:700px';
-    document.body.append(b);
-    mounted.push(b);
-    await b.loadFiles(await sampleFiles(8));
-    await until('the annotation to be ready', () => b.annotationReady, 10000);
+    const b = await openSample(user, '');
     expect(b.revision).toBe(revision);
     expect(b.getDocument()!.regions).toHaveLength(3);
   });

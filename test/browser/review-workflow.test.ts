@@ -13,7 +13,8 @@ import '../../src/index.js';
 import type { AnnotationDocument } from '../../src/core/annotation/document.js';
 import type { ErrorDetail, StatusDetail } from '../../src/elements/events.js';
 import type { SegmarkAnnotator } from '../../src/elements/segmark-annotator/segmark-annotator.js';
-import { frames, sampleFiles } from './support/sample.js';
+import { openSample, unmountAll } from './support/mount.js';
+import { frames } from './support/sample.js';
 import { DOCUMENT_SCHEMA_VERSION, type DocumentSnapshot } from '../../src/core/annotation/document-data.js';
 import { openSegmarkDb } from '../../src/store/db.js';
 import { saveDocument } from '../../src/store/documents.js';
@@ -22,28 +23,14 @@ import { documentId } from '../../src/store/schema.js';
 import { framePage, removeFramePages } from './support/frame-page.js';
 import { until } from './support/wait.js';
 
-const mounted: SegmarkAnnotator[] = [];
 afterEach(() => {
-  mounted.splice(0).forEach((a) => a.remove());
+  unmountAll();
   removeFramePages();
 });
 
 type Internals = { annotations: { document: AnnotationDocument } };
 
-async function open(user: string, role: string, options: { autosave?: boolean; lang?: string } = {}): Promise<SegmarkAnnotator> {
-  const a = document.createElement('segmark-annotator');
-  a.user = user;
-  a.role = role;
-  a.noAutosave = options.autosave === false;
-  if (options.lang) a.lang = options.lang;
-  a.style.cssText = 'display:grid;width:1000px;height:700px';
-  document.body.append(a);
-  mounted.push(a);
-  await a.loadFiles(await sampleFiles(8));
-  await until('the annotation to be ready', () => a.annotationReady, 10000);
-  await frames(2);
-  return a;
-}
+const open = (user: string, role: string, options: { autosave?: boolean; lang?: string } = {}): Promise<SegmarkAnnotator> => openSample(user, role, options);
 
 function draw(a: SegmarkAnnotator, label: number, slice: number, x: number): void {
   (a as unknown as Internals).annotations.document.setRegion(label, slice, { rings: [[x, 10, x + 30, 10, x + 30, 40, x, 40]] }, { kind: 'draw' });

@@ -1,5 +1,7 @@
 /** An annotator on the test page, sized, without annotation storage unless a test asks for it. */
 import type { SegmarkAnnotator } from '../../../src/elements/segmark-annotator/segmark-annotator.js';
+import { frames, sampleFiles } from './sample.js';
+import { until } from './wait.js';
 
 const mounted: SegmarkAnnotator[] = [];
 
@@ -19,14 +21,28 @@ export function unmountAll(): void {
   for (const el of mounted.splice(0)) el.remove();
 }
 
-/** An annotator that stores its work and caches its images, as `user` in `role` (remove it with unmountAll). */
-export function mountWorking(user: string, role: string): SegmarkAnnotator {
+/**
+ * An annotator for `user` in `role` that stores its work (unless `autosave` is false) and,
+ * with `cacheImages`, caches its images (remove it with unmountAll).
+ */
+export function mountWorking(user: string, role: string, options: { autosave?: boolean; cacheImages?: boolean; lang?: string } = {}): SegmarkAnnotator {
   const el = document.createElement('segmark-annotator');
   el.user = user;
   el.role = role;
-  el.cacheImages = true;
+  el.noAutosave = options.autosave === false;
+  el.cacheImages = options.cacheImages ?? true;
+  if (options.lang) el.lang = options.lang;
   el.style.cssText = 'display:grid;width:1000px;height:700px';
   document.body.append(el);
   mounted.push(el);
+  return el;
+}
+
+/** `mountWorking` with the first eight sample slices open and the annotation ready to edit. */
+export async function openSample(user: string, role: string, options: { autosave?: boolean; lang?: string } = {}): Promise<SegmarkAnnotator> {
+  const el = mountWorking(user, role, { ...options, cacheImages: false });
+  await el.loadFiles(await sampleFiles(8));
+  await until('the annotation to be ready', () => el.annotationReady, 10000);
+  await frames(2);
   return el;
 }
