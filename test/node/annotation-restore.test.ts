@@ -9,19 +9,10 @@ import { labelsFromTemplate } from '../../src/core/annotation/labels.js';
 import { REGION_OPS } from '../../src/core/annotation/region-ops.js';
 import type { Region } from '../../src/core/annotation/region.js';
 import { LUMBAR_SPINE_TEMPLATE } from '../../src/core/annotation/templates.js';
+import { square, testSeries } from './support/test-series.js';
 
-const SERIES = {
-  studyInstanceUID: '1.2.3',
-  seriesInstanceUID: '1.2.3.4',
-  sopInstanceUIDs: ['1.2.3.4.1', '1.2.3.4.2', '1.2.3.4.3', '1.2.3.4.4'],
-  rows: 64,
-  columns: 64,
-  slices: 4,
-};
+const SERIES = testSeries(4, 64);
 
-function square(x: number, y: number, size: number): Region {
-  return { rings: [[x, y, x + size, y, x + size, y + size, x, y + size]] };
-}
 
 /** A square with a square hole. */
 function frame(x: number, y: number): Region {

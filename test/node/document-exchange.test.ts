@@ -24,19 +24,12 @@ import { REGION_OPS } from '../../src/core/annotation/region-ops.js';
 import { LUMBAR_SPINE_TEMPLATE } from '../../src/core/annotation/templates.js';
 import { SegmarkError } from '../../src/core/errors.js';
 import type { ReviewRecord } from '../../src/core/review/record.js';
+import { square, testSeries } from './support/test-series.js';
 
 const SCHEMA = JSON.parse(readFileSync(join(import.meta.dirname, '../../src/core/annotation/document.schema.json'), 'utf8')) as SchemaNode;
 
-const SERIES = {
-  studyInstanceUID: '1.2.3',
-  seriesInstanceUID: '1.2.3.4',
-  sopInstanceUIDs: ['1.2.3.4.1', '1.2.3.4.2', '1.2.3.4.3', '1.2.3.4.4'],
-  rows: 64,
-  columns: 64,
-  slices: 4,
-};
+const SERIES = testSeries(4, 64);
 
-const square = (x: number, y: number, size: number) => ({ rings: [[x, y, x + size, y, x + size, y + size, x, y + size]] });
 
 const REVIEW: ReviewRecord = {
   status: 'changes-requested',

@@ -13,17 +13,10 @@ import { LUMBAR_SPINE_TEMPLATE } from '../../src/core/annotation/templates.js';
 import { hasOpenItems, openCounts, openItems } from '../../src/core/review/open-items.js';
 import { emptyReview, parseReview, reviewProvenance } from '../../src/core/review/record.js';
 import { ReviewState } from '../../src/core/review/review-state.js';
+import { square, testSeries } from './support/test-series.js';
 
 const reviewer = { user: 'Dr. Li', role: 'reviewer' };
-const SERIES: SeriesIdentity = {
-  studyInstanceUID: '1.2.3',
-  seriesInstanceUID: '1.2.3.4',
-  sopInstanceUIDs: Array.from({ length: 10 }, (_, k) => `1.2.3.4.${k + 1}`),
-  rows: 32,
-  columns: 32,
-  slices: 10,
-};
-const square = (x0: number, y0: number, size: number) => ({ rings: [[x0, y0, x0 + size, y0, x0 + size, y0 + size, x0, y0 + size]] });
+const SERIES: SeriesIdentity = testSeries(10, 32);
 
 describe('missed-structure flags in the review record', () => {
   it('a flag records who, when, why and a note; a second flag on the same place replaces it; clearing removes it; both are audited', () => {

@@ -9,26 +9,16 @@
 import { describe, expect, it } from 'vitest';
 import { AnnotationDocument, type DocumentSnapshot, type SeriesIdentity } from '../../src/core/annotation/document.js';
 import { labelsFromTemplate } from '../../src/core/annotation/labels.js';
-import type { Region } from '../../src/core/annotation/region.js';
 import { REGION_OPS } from '../../src/core/annotation/region-ops.js';
 import { LUMBAR_SPINE_TEMPLATE } from '../../src/core/annotation/templates.js';
 import { acceptSlice, labelProgress, nextUnverifiedLabel, nextUnverifiedSlice } from '../../src/core/annotation/verification.js';
 import { SegmarkError } from '../../src/core/errors.js';
 import { labelProvenance, segmentAlgorithm } from '../../src/core/formats/region-provenance.js';
 import { decodeMeta, encodeMeta } from '../../src/store/encode.js';
+import { square, testSeries } from './support/test-series.js';
 
-const SERIES: SeriesIdentity = {
-  studyInstanceUID: '1.2.3',
-  seriesInstanceUID: '1.2.3.4',
-  sopInstanceUIDs: Array.from({ length: 10 }, (_, k) => `1.2.3.4.${k + 1}`),
-  rows: 32,
-  columns: 32,
-  slices: 10,
-};
+const SERIES: SeriesIdentity = testSeries(10, 32);
 
-function square(x0: number, y0: number, size: number): Region {
-  return { rings: [[x0, y0, x0 + size, y0, x0 + size, y0 + size, x0, y0 + size]] };
-}
 
 /** A document with the lumbar template's labels (ids 1…11) and a clock that ticks by 1000 ms per reading. */
 function newDocument(user = ''): AnnotationDocument {
