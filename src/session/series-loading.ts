@@ -27,7 +27,6 @@ import { initialWindow, type WindowLevel } from '../core/display/window.js';
 import { SegmarkError, throwIfAborted, toSegmarkError } from '../core/errors.js';
 import { yieldToEventLoop } from '../core/util/concurrency.js';
 import type { ViewImage } from '../viewer/cornerstone-view.js';
-import { valueRange } from '../viewer/slice-images.js';
 
 /** Progress reaches the listener at most this often (and always at a phase's start and end). */
 const PROGRESS_INTERVAL_MS = 100;
@@ -398,17 +397,19 @@ function quietAfter(signal: AbortSignal, listener: SeriesLoadingListener): Serie
   };
 }
 
-/** One frame in real-world values (a new array; the file's bytes are left as they are). */
+/** One frame in real-world values, in a new array (the volume takes the file's memory for its own). */
 async function realWorldFrame(
   instance: DicomInstance,
   frameIndex: number,
   decoder: FrameDecoder,
   signal: AbortSignal,
 ): Promise<{ pixels: Int16Array; min: number; max: number }> {
+  const converted = instance.realWorld?.[frameIndex];
+  if (converted) return { pixels: converted.values.slice(), min: converted.min, max: converted.max };
   const stored = await decodeStored(instance, frameIndex, decoder, signal);
   const pixels = new Int16Array(instance.pixel.rows * instance.pixel.columns);
-  toRealWorld(stored, modalityLut(instance, frameIndex), pixels);
-  return { pixels, ...valueRange(pixels) };
+  const { min, max } = toRealWorld(stored, modalityLut(instance, frameIndex), pixels);
+  return { pixels, ...(min <= max ? { min, max } : { min: 0, max: 0 }) };
 }
 
 function fileWindow(instance: DicomInstance): WindowLevel | undefined {

@@ -14,9 +14,10 @@ import { decodeFrameSync } from './pixels/decode.js';
 import { isLossyTransferSyntax, pixelEncoding } from './pixels/transfer-syntax.js';
 import { isSegmentation, segReferences, type SegSource } from './seg-references.js';
 import { assembleSeries, isLocalizer, type SeriesCandidate } from './series.js';
-import { isZip, planReads, readBlobBatch, readSource, sourceName, unzipEntries, type LoadSource, type SourceBytes } from './sources.js';
+import { createBlobReader, type BlobReader } from './read-runner.js';
+import { isZip, planReads, readSource, sourceName, unzipEntries, type LoadSource, type SourceBytes } from './sources.js';
 import type { DicomInstance, StoredPixels } from './types.js';
-import { allocateVolume, ctPadding, writeSlice, type ModalityLut, type Volume } from './volume.js';
+import { allocateVolume, ctPadding, placeSlice, realWorldValues, writeSlice, type ModalityLut, type Volume } from './volume.js';
 import type { LoadWarning } from './warnings.js';
 
 export interface LoadProgress {
@@ -51,8 +52,9 @@ function isSystemFile(name: string): boolean {
   return base.startsWith('.') || base === 'Thumbs.db' || base === 'desktop.ini';
 }
 
-/** Reads under way at once: enough to keep the disk and the parser busy together. */
-const READ_CONCURRENCY = 3;
+/** Batches of local files the reader is given ahead of the one being parsed: it is never idle while this thread parses. */
+const READ_AHEAD = 3;
+/** URLs fetched at once. */
 const URL_CONCURRENCY = 6;
 
 export interface ReadHooks extends LoadHooks {
@@ -62,15 +64,39 @@ export interface ReadHooks extends LoadHooks {
   afterFirst?: () => Promise<void>;
   /** Inflates deflated files; default: a worker where there are workers (ended with the read), else this thread. */
   inflater?: DataSetInflater;
+  /** Reads batches of local files; default: a worker where there are workers (ended with the read), else this thread. */
+  reader?: BlobReader;
 }
 
 export async function readInstances(sources: readonly LoadSource[], hooks: ReadHooks = {}): Promise<ReadResult> {
-  if (hooks.inflater) return readEach(sources, hooks, hooks.inflater);
-  const inflater = new LazyInflater();
+  const inflater = hooks.inflater ?? new LazyInflater();
+  const reader = hooks.reader ?? new LazyReader();
   try {
-    return await readEach(sources, hooks, inflater);
+    return await readEach(sources, hooks, inflater, reader);
   } finally {
-    inflater.dispose();
+    if (!hooks.inflater) inflater.dispose();
+    if (!hooks.reader) reader.dispose();
+  }
+}
+
+/** Starts its reader (a worker in the page) only for a read of several local files, as it starts. */
+class LazyReader implements BlobReader {
+  private inner: (BlobReader & { warm?(): void }) | undefined;
+
+  private get reader(): BlobReader & { warm?(): void } {
+    return (this.inner ??= createBlobReader());
+  }
+
+  warm(): void {
+    this.reader.warm?.();
+  }
+
+  read(batch: readonly LoadSource[], signal?: AbortSignal): Promise<SourceBytes[]> {
+    return this.reader.read(batch, signal);
+  }
+
+  dispose(): void {
+    this.inner?.dispose();
   }
 }
 
@@ -87,13 +113,13 @@ class LazyInflater implements DataSetInflater {
   }
 }
 
-async function readEach(sources: readonly LoadSource[], hooks: ReadHooks, inflater: DataSetInflater): Promise<ReadResult> {
+async function readEach(sources: readonly LoadSource[], hooks: ReadHooks, inflater: DataSetInflater, reader: BlobReader & { warm?(): void }): Promise<ReadResult> {
   const { signal, onProgress, onError, onInstance, afterFirst } = hooks;
   const limits = resolveLimits(hooks.limits);
   const wanted = sources.filter((s) => !isSystemFile(sourceName(s)));
   // Asking a picked File its size costs a trip to the browser process (~0.4 ms each, 120–180 ms for
-  // 300 files in one go): sizes are asked a batch at a time as the batch is read (readBlobBatch), so
-  // the bytes to come are extrapolated from what was read so far.
+  // 300 files in one go): sizes are asked by the reader as it reads a batch, so the bytes to come are
+  // extrapolated from what was read so far.
   const result: ReadResult = { instances: [], skipped: [], segs: [], failed: 0 };
   let done = 0;
   let bytesDone = 0;
@@ -105,6 +131,7 @@ async function readEach(sources: readonly LoadSource[], hooks: ReadHooks, inflat
         result.segs!.push({ name: entry.name, bytes: entry.bytes, references: segReferences(instance) });
         return;
       }
+      convertOnArrival(instance);
       result.instances.push(instance);
       onInstance?.(instance);
     } catch (error) {
@@ -161,14 +188,16 @@ async function readEach(sources: readonly LoadSource[], hooks: ReadHooks, inflat
     done++;
   };
 
-  const readUnit = async (unit: LoadSource[]): Promise<void> => {
+  /** Reads a unit (one source, or a batch of local files whose read may have started already) and parses what it read. */
+  const readUnit = async (unit: LoadSource[], reading?: Promise<SourceBytes[]>): Promise<void> => {
     throwIfAborted(signal);
     if (unit.length === 1) await readOne(unit[0]!);
     else {
       let entries: SourceBytes[] | undefined;
       try {
-        entries = await readBlobBatch(unit);
-      } catch {
+        entries = await (reading ?? reader.read(unit, signal));
+      } catch (error) {
+        if (isAbort(error) || signal?.aborted) throw error;
         // One unreadable file spoils a batched read: read the batch file by file to find it.
         for (const source of unit) await readOne(source);
       }
@@ -194,12 +223,32 @@ async function readEach(sources: readonly LoadSource[], hooks: ReadHooks, inflat
 
   const middle = wanted[Math.floor(wanted.length / 2)];
   const first = middle ? [middle] : undefined;
+  const rest = planReads(wanted.filter((s) => s !== middle));
+  // The reader's worker loads its script while the first file is read here.
+  if (rest.some((unit) => unit.length > 1)) reader.warm?.();
   // The first file alone and first of all: its image can be on screen while the rest is read.
   if (first) await readUnit(first);
   if (afterFirst) await afterFirst();
-  const rest = planReads(wanted.filter((s) => s !== middle));
-  const concurrency = rest.some((u) => 'url' in u[0]!) ? URL_CONCURRENCY : READ_CONCURRENCY;
-  await mapLimit(rest, concurrency, readUnit, signal);
+  // Batches of local files are parsed one after another, in order, while the reader reads ahead;
+  // URLs are fetched several at a time.
+  const readAhead = async (units: LoadSource[][]): Promise<void> => {
+    const reading: Promise<SourceBytes[]>[] = [];
+    const start = (i: number): void => {
+      const unit = units[i];
+      if (!unit || unit.length < 2 || reading[i]) return;
+      reading[i] = reader.read(unit, signal);
+      reading[i].catch(() => undefined); // awaited in turn by readUnit; until then not unhandled
+    };
+    for (let i = 0; i < units.length; i++) {
+      for (let j = i; j < i + READ_AHEAD; j++) start(j);
+      await readUnit(units[i]!, reading[i]);
+      delete reading[i];
+    }
+  };
+  await Promise.all([
+    readAhead(rest.filter((u) => !('url' in u[0]!))),
+    mapLimit(rest.filter((u) => 'url' in u[0]!), URL_CONCURRENCY, (unit) => readUnit(unit), signal),
+  ]);
   throwIfAborted(signal);
   return result;
 }
@@ -266,8 +315,13 @@ export async function loadVolume(series: SeriesCandidate, decoder: FrameDecoder,
     throwIfAborted(signal);
     const { instance, frameIndex } = series.slices[k]!;
     try {
-      const stored = await decodeStored(instance, frameIndex, decoder, signal);
-      clamped += writeSlice(volume, k, stored, modalityLut(instance, frameIndex));
+      const converted = instance.realWorld?.[frameIndex];
+      if (converted) {
+        placeSlice(volume, k, converted);
+        clamped += converted.clamped;
+      } else {
+        clamped += writeSlice(volume, k, await decodeStored(instance, frameIndex, decoder, signal), modalityLut(instance, frameIndex));
+      }
       onSlice?.(k, volume);
     } catch (error) {
       if (isAbort(error) || signal?.aborted) throw toSegmarkError(error, 'aborted');
@@ -282,6 +336,7 @@ export async function loadVolume(series: SeriesCandidate, decoder: FrameDecoder,
     if (left === 0) {
       bytesDone += instance.bytes.byteLength;
       instance.bytes = EMPTY;
+      delete instance.realWorld;
     }
     done++;
     onProgress?.({ phase: 'decode', done, total: n, bytesDone, bytesTotal });
@@ -314,6 +369,29 @@ export async function loadVolume(series: SeriesCandidate, decoder: FrameDecoder,
 }
 
 const EMPTY = new Uint8Array(0);
+
+/**
+ * Turns every frame of a just-read 16-bit native image into real-world values,
+ * in place in its bytes, so that the work is done while the rest of the files
+ * are still being read (from a worker, `read-runner.ts`) rather than after;
+ * `loadVolume` then takes the frames as they are. Only when every frame is a
+ * view of the file (little endian, aligned, no bits to mask): a frame that
+ * needs a copy, or fails to decode, leaves the instance untouched for
+ * `loadVolume`, which reports the error with the slice.
+ */
+export function convertOnArrival(instance: DicomInstance): void {
+  const { pixel } = instance;
+  if (instance.realWorld || pixel.bitsAllocated !== 16 || pixel.samplesPerPixel !== 1 || pixelEncoding(pixel.transferSyntaxUID) !== 'native') return;
+  const stored: StoredPixels[] = [];
+  try {
+    for (let f = 0; f < instance.numberOfFrames; f++) stored.push(decodeFrameSync(pixel, frameBytes(instance, f)));
+  } catch {
+    return;
+  }
+  if (stored.some((s) => s.buffer !== instance.bytes.buffer)) return;
+  const n = pixel.rows * pixel.columns;
+  instance.realWorld = stored.map((s, f) => realWorldValues(s, modalityLut(instance, f), n));
+}
 
 function isNative(instance: DicomInstance): boolean {
   const encoding = pixelEncoding(instance.pixel.transferSyntaxUID);

@@ -30,24 +30,6 @@ export function sourceName(source: LoadSource): string {
   return source.name;
 }
 
-/**
- * Sizes already asked, by blob. A blob's size never changes, and asking a
- * picked File for it costs a trip to the browser process, so each file is
- * asked once (when its batch is read) and the answer reused.
- */
-const sizes = new WeakMap<Blob, number>();
-
-export function sourceSize(source: LoadSource): number {
-  if ('url' in source) return 0;
-  const blob = 'blob' in source ? source.blob : source;
-  let size = sizes.get(blob);
-  if (size === undefined) {
-    size = blob.size;
-    sizes.set(blob, size);
-  }
-  return size;
-}
-
 export async function readSource(source: LoadSource, signal?: AbortSignal): Promise<Uint8Array> {
   const name = sourceName(source);
   try {
@@ -197,42 +179,15 @@ function concatenate(chunks: readonly Uint8Array[]): Uint8Array {
   return out;
 }
 
-/**
- * Reads a batch of blobs (see `planReads` for why in batches): their sizes are asked here, a batch
- * at a time, and each run of them up to BATCH_BYTES is read with one concatenated Blob.
- */
-export async function readBlobBatch(batch: readonly LoadSource[]): Promise<SourceBytes[]> {
-  const blobs = batch.map((source) => ('url' in source ? undefined : 'blob' in source ? source.blob : source));
-  if (blobs.some((b) => b === undefined)) throw new TypeError('readBlobBatch takes blobs only');
-  const out: SourceBytes[] = [];
-  for (let from = 0; from < batch.length; ) {
-    let to = from;
-    let bytes = 0;
-    while (to < batch.length && (to === from || bytes + sourceSize(batch[to]!) <= BATCH_BYTES)) bytes += sourceSize(batch[to++]!);
-    const all = new Uint8Array(await new Blob(blobs.slice(from, to) as Blob[]).arrayBuffer());
-    let offset = 0;
-    for (let i = from; i < to; i++) {
-      const size = sourceSize(batch[i]!);
-      out.push({ name: sourceName(batch[i]!), bytes: all.subarray(offset, offset + size) });
-      offset += size;
-    }
-    from = to;
-  }
-  return out;
-}
-
-/** Bytes per batched read: big enough that the per-read cost vanishes, small enough to show progress. */
-const BATCH_BYTES = 24 * 1024 * 1024;
-const BATCH_FILES = 96;
+/** Files per batched read: one call to a `BlobReader`, which reads it in runs of up to RUN_BYTES (`read-runs.ts`). */
+const BATCH_FILES = 32;
 
 /**
- * Groups sources into reads. Each file read has a fixed cost in the browser
- * (measured ~2.5 ms of CPU per File.arrayBuffer here, whatever its size), so
- * local files are read a batch at a time as one concatenated Blob: the bench
- * shows this halves the time to read a 300-file series. URLs are fetched
- * one by one. Batches are made by count, without asking sizes (a picked
- * File's size costs a trip to the browser process): `readBlobBatch` asks
- * them for its own batch and splits it past BATCH_BYTES.
+ * Groups sources into reads: local files a batch at a time (read as few
+ * concatenated Blobs, `read-runs.ts`), URLs one by one. Batches are made by
+ * count, without asking sizes (a picked File's size costs a trip to the
+ * browser process), and small enough that the page parses one batch while the
+ * next is read.
  */
 export function planReads(sources: readonly LoadSource[]): LoadSource[][] {
   const plan: LoadSource[][] = [];

@@ -147,4 +147,20 @@ export interface DicomInstance {
   bytes: Uint8Array;
   /** Where the pixel data lies in `bytes`; set by `parseInstance`, read by `frameBytes`. */
   pixelData?: PixelDataLocation;
+  /**
+   * Every frame already in real-world values, in place in `bytes`: the loader converts 16-bit
+   * native frames as each file arrives (`convertOnArrival`), while the rest are still read. Once
+   * set, `bytes` no longer holds the stored values; frames are taken from here.
+   */
+  realWorld?: RealWorldFrame[];
+}
+
+/** One frame in real-world values (stored · slope + intercept, rounded, clamped to Int16), with what the conversion saw. */
+export interface RealWorldFrame {
+  values: Int16Array;
+  /** Lowest and highest value written (Infinity and −Infinity for an empty frame). */
+  min: number;
+  max: number;
+  /** Values that fell outside Int16 and were clamped. */
+  clamped: number;
 }

@@ -15,7 +15,7 @@
  */
 import type { PlaneGeometry } from './geometry.js';
 import type { SeriesCandidate } from './series.js';
-import type { DicomInstance, SeriesHeader, StoredPixels, Vec3 } from './types.js';
+import type { DicomInstance, RealWorldFrame, SeriesHeader, StoredPixels, Vec3 } from './types.js';
 
 export interface Volume {
   studyInstanceUID: string;
@@ -49,7 +49,7 @@ export interface Volume {
   defaultWindow: { center: number; width: number } | undefined;
   /** MONOCHROME1: low values are shown bright. */
   invert: boolean;
-  /** Lowest and highest voxel value seen so far. */
+  /** Lowest and highest voxel value of the slices loaded so far. */
   range: { min: number; max: number };
   /** Patient, study and series attributes (of the first image), for exports. */
   header: SeriesHeader;
@@ -176,37 +176,44 @@ export interface ModalityLut {
  * values had to be clamped into the Int16 range (0 for sane CT).
  */
 export function writeSlice(volume: Volume, k: number, stored: StoredPixels, lut: ModalityLut): number {
-  const n = volume.rows * volume.columns;
-  // 16-bit stored values are replaced by real-world values in their own memory (read before written,
-  // element by element, so Uint16 → Int16 in place is safe); other widths get a new array.
-  const inPlace = (stored instanceof Int16Array || stored instanceof Uint16Array) && stored.length >= n;
-  const out = inPlace ? new Int16Array(stored.buffer, stored.byteOffset, n) : new Int16Array(n);
-  const clamped = toRealWorld(stored, lut, out);
-  volume.sliceData[k] = out;
-  widenRange(volume.range, out);
-  volume.loaded[k] = 1;
-  return clamped;
+  const frame = realWorldValues(stored, lut, volume.rows * volume.columns);
+  placeSlice(volume, k, frame);
+  return frame.clamped;
 }
 
-/** Every RANGE_STRIDE-th value is looked at: the range only seeds default windows, and a full scan would double the cost of a slice. */
-const RANGE_STRIDE = 7;
+/** Makes a frame already in real-world values slice k: its memory becomes the slice. */
+export function placeSlice(volume: Volume, k: number, frame: RealWorldFrame): void {
+  volume.sliceData[k] = frame.values;
+  if (frame.min < volume.range.min) volume.range.min = frame.min;
+  if (frame.max > volume.range.max) volume.range.max = frame.max;
+  volume.loaded[k] = 1;
+}
 
-function widenRange(range: { min: number; max: number }, values: Int16Array): void {
-  let { min, max } = range;
-  for (let i = 0; i < values.length; i += RANGE_STRIDE) {
-    const v = values[i]!;
-    if (v < min) min = v;
-    if (v > max) max = v;
-  }
-  range.min = min;
-  range.max = max;
+/**
+ * The first `n` stored values as real-world values. 16-bit values are replaced
+ * in their own memory (each is read before it is written, so Uint16 → Int16 in
+ * place is safe); other widths get a new array.
+ */
+export function realWorldValues(stored: StoredPixels, lut: ModalityLut, n: number): RealWorldFrame {
+  const inPlace = (stored instanceof Int16Array || stored instanceof Uint16Array) && stored.length >= n;
+  const values = inPlace ? new Int16Array(stored.buffer, stored.byteOffset, n) : new Int16Array(n);
+  return { values, ...toRealWorld(stored, lut, values) };
+}
+
+/** What converting a frame saw: the range of the values written, and how many were clamped. */
+export interface Conversion {
+  min: number;
+  max: number;
+  clamped: number;
 }
 
 /**
  * Applies the modality LUT, writing rounded real-world values into `out`, which
- * may share memory with `stored` element for element. Returns the count of clamped values.
+ * may share memory with `stored` element for element. The range is found in
+ * the same pass: a second pass over a slice that has left the cache costs as
+ * much as the conversion.
  */
-export function toRealWorld(stored: StoredPixels, lut: ModalityLut, out: Int16Array): number {
+export function toRealWorld(stored: StoredPixels, lut: ModalityLut, out: Int16Array): Conversion {
   if (stored.length < out.length) throw new RangeError(`${stored.length} values for ${out.length} pixels`);
   const { slope, intercept, padding } = lut;
   if (slope === 1 && Number.isInteger(intercept) && padding === undefined) {
@@ -216,40 +223,60 @@ export function toRealWorld(stored: StoredPixels, lut: ModalityLut, out: Int16Ar
   return rescale(stored, lut, out);
 }
 
-function addInt16(stored: Int16Array, intercept: number, out: Int16Array): number {
+function addInt16(stored: Int16Array, intercept: number, out: Int16Array): Conversion {
   let clamped = 0;
+  let min = Infinity;
+  let max = -Infinity;
   const n = out.length;
   for (let i = 0; i < n; i++) {
-    const v = stored[i]! + intercept;
-    if (v < INT16_MIN || v > INT16_MAX) {
+    let v = stored[i]! + intercept;
+    if (v < INT16_MIN) {
+      v = INT16_MIN;
       clamped++;
-      out[i] = v < 0 ? INT16_MIN : INT16_MAX;
-    } else out[i] = v;
+    } else if (v > INT16_MAX) {
+      v = INT16_MAX;
+      clamped++;
+    }
+    if (v < min) min = v;
+    if (v > max) max = v;
+    out[i] = v;
   }
-  return clamped;
+  return { min, max, clamped };
 }
 
-function addAny(stored: StoredPixels, intercept: number, out: Int16Array): number {
+function addAny(stored: StoredPixels, intercept: number, out: Int16Array): Conversion {
   let clamped = 0;
+  let min = Infinity;
+  let max = -Infinity;
   const n = out.length;
   for (let i = 0; i < n; i++) {
-    const v = stored[i]! + intercept;
-    if (v < INT16_MIN || v > INT16_MAX) {
+    let v = stored[i]! + intercept;
+    if (v < INT16_MIN) {
+      v = INT16_MIN;
       clamped++;
-      out[i] = v < 0 ? INT16_MIN : INT16_MAX;
-    } else out[i] = v;
+    } else if (v > INT16_MAX) {
+      v = INT16_MAX;
+      clamped++;
+    }
+    if (v < min) min = v;
+    if (v > max) max = v;
+    out[i] = v;
   }
-  return clamped;
+  return { min, max, clamped };
 }
 
-function rescale(stored: StoredPixels, lut: ModalityLut, out: Int16Array): number {
+function rescale(stored: StoredPixels, lut: ModalityLut, out: Int16Array): Conversion {
   const { slope, intercept, padding, paddingTo } = lut;
   let clamped = 0;
+  let min = Infinity;
+  let max = -Infinity;
   for (let i = 0; i < out.length; i++) {
     const s = stored[i]!;
     let v = s === padding ? paddingTo : Math.round(s * slope + intercept);
     if (v < INT16_MIN) { v = INT16_MIN; clamped++; } else if (v > INT16_MAX) { v = INT16_MAX; clamped++; }
+    if (v < min) min = v;
+    if (v > max) max = v;
     out[i] = v;
   }
-  return clamped;
+  return { min, max, clamped };
 }
