@@ -34,7 +34,7 @@
  * over the frame budget is refused alone, unfetched; in the stream it is
  * refused when its part arrives.
  */
-import type { ReadHooks, ReadResult } from '../core/dicom/loader.js';
+import { convertOnArrival, type ReadHooks, type ReadResult } from '../core/dicom/loader.js';
 import { parseInstance } from '../core/dicom/parse.js';
 import { isSegmentation } from '../core/dicom/seg-references.js';
 import type { DicomInstance } from '../core/dicom/types.js';
@@ -112,6 +112,7 @@ async function read(source: DicomWebSource, series: SeriesRef, stop: AbortContro
       bytesDone += bytes;
       checkSeriesBytes(bytesDone, limits.seriesBytes, done + 1, seriesName);
       const instance = instanceFromMetadata(ds, frames, transferSyntaxUID, name);
+      convertOnArrival(instance);
       result.instances.push(instance);
       onInstance?.(instance);
     } catch (error) {
@@ -160,6 +161,8 @@ async function read(source: DicomWebSource, series: SeriesRef, stop: AbortContro
     voxels += instance.pixel.rows * instance.pixel.columns * Math.max(1, instance.numberOfFrames);
     // The count times the first image's size was within the budget; instances larger than it may not be.
     checkSeriesVoxels(voxels, limits.seriesVoxels, `${result.instances.length + 1} image(s)`, seriesName);
+    // Into HU while the stream is still coming, not after it (as local files are).
+    convertOnArrival(instance);
     result.instances.push(instance);
     onInstance?.(instance);
     done++;
