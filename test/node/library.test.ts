@@ -156,12 +156,15 @@ describe('the built library under a strict Content-Security-Policy', () => {
       expect(result, uid).toEqual({ slices: 1, codes: [] });
     }
 
-    // Back to the sample, draw, and export through the export worker.
-    await page.evaluate(async () => {
+    // Back to the sample as local files, which the read worker reads; draw, and export through the export worker.
+    const readWorkerFetched = await page.evaluate(async () => {
       const index = (await (await fetch('../sample-dicom/index.json')).json()) as { files: string[] };
-      await document.querySelector('segmark-annotator')!.loadUrls(index.files.map((f) => `../sample-dicom/${f}`));
+      const files = await Promise.all(index.files.map(async (f) => new File([await (await fetch(`../sample-dicom/${f}`)).blob()], f)));
+      await document.querySelector('segmark-annotator')!.loadFiles(files);
+      return performance.getEntriesByType('resource').some((e) => /read-worker/.test(e.name));
     });
     await waitLoaded(page, 70);
+    expect(readWorkerFetched).toBe(true);
     const exported = await page.evaluate(async () => {
       const a = document.querySelector('segmark-annotator') as unknown as {
         annotations: { document: { setRegion(l: number, s: number, r: unknown, o: unknown): void } };
