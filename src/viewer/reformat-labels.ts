@@ -5,9 +5,11 @@
  * opacity and visibility — filled labels filled, outline-only labels as
  * their boundary pixels.
  *
- * The cut is kept between frames and redone only for the slices whose
- * regions changed (the labelmap's per-slice version), and slices without any
- * region are never rasterised.
+ * Each plane's cut is kept between frames and redone only for the slices
+ * whose regions changed (the labelmap's per-slice version), and slices
+ * without any region are never rasterised. A plane with no region on any
+ * slice (every new document) makes no bitmap at all: the first frame of a
+ * new series paid for two 512×300 bitmaps of nothing.
  */
 import type { AnnotationDocument } from '../core/annotation/document.js';
 import type { LabelmapSlices } from '../core/annotation/labelmap.js';
@@ -43,67 +45,70 @@ export function cutLabelmap(
   }
 }
 
-export class ReformatLabels {
-  private values: Uint8Array | undefined;
-  private cut = '';
-  private readonly versions: Int32Array;
-  private canvas: HTMLCanvasElement | undefined;
-  private image: ImageData | undefined;
+/** One plane's cut and its bitmap, kept from frame to frame. */
+class PlaneCut {
+  readonly values: Uint8Array;
+  /** The column (sagittal) or row (coronal) cut; -1 before the first cut. */
+  index = -1;
+  /** The labelmap's version of each slice when its row was cut. */
+  readonly versions: Int32Array;
+  /** 1 where the slice's row holds a region of some label. */
+  readonly labelled: Uint8Array;
+  /** Rows that hold a region (the sum of `labelled`). */
+  rowsLabelled = 0;
+  canvas: HTMLCanvasElement | undefined;
+  image: ImageData | undefined;
   /** The labels' looks the bitmap was painted with; it is painted again when they or the cut change. */
-  private paintedLooks = '';
+  paintedLooks = '';
   /** The cut changed since the bitmap was painted. */
-  private cutChanged = true;
+  changed = true;
+
+  constructor(across: number, slices: number) {
+    this.values = new Uint8Array(across * slices);
+    this.versions = new Int32Array(slices).fill(-1);
+    this.labelled = new Uint8Array(slices);
+  }
+}
+
+export class ReformatLabels {
+  /**
+   * Sagittal and coronal views draw in the same frames: each plane keeps its
+   * own cut, so drawing one does not throw away the other's (a whole re-cut
+   * and re-paint of both on every frame the reference line moves).
+   */
+  private readonly planes = new Map<ReformatPlane, PlaneCut>();
 
   constructor(
     private readonly document: AnnotationDocument,
     private readonly labelmap: LabelmapSlices,
-  ) {
-    this.versions = new Int32Array(labelmap.slices).fill(-1);
-  }
+  ) {}
 
   /** The label ids of the cut (row 0 = last slice), brought up to date. Do not modify. */
   labels(plane: ReformatPlane, index: number): Uint8Array {
-    const { columns, rows, slices } = this.labelmap;
-    const across = plane === 'sagittal' ? rows : columns;
-    const i = Math.min((plane === 'sagittal' ? columns : rows) - 1, Math.max(0, Math.round(index)));
-    if (this.values?.length !== across * slices) {
-      this.values = new Uint8Array(across * slices);
-      this.cut = '';
-    }
-    const values = this.values;
-    const cut = `${plane}:${i}`;
-    const whole = cut !== this.cut;
-    this.cut = cut;
-    const stale = (k: number): boolean => whole || this.versions[k] !== this.labelmap.version(k);
-    let changed = whole;
-    for (let k = 0; k < slices && !changed; k++) changed = stale(k);
-    if (changed) {
-      cutLabelmap(this.labelmap, (k) => this.document.labelsOnSlice(k).length > 0, plane, i, values, stale);
-      for (let k = 0; k < slices; k++) this.versions[k] = this.labelmap.version(k);
-      this.cutChanged = true;
-    }
-    return values;
+    return this.update(plane, index).values;
   }
 
   /** Paints the labels over the reformat image; `matrix` maps its pixels to the canvas. */
   draw(ctx: CanvasRenderingContext2D, plane: ReformatPlane, index: number, matrix: Matrix): void {
     if (!this.document.labels.some((l) => l.visible)) return;
-    const values = this.labels(plane, index);
+    const cut = this.update(plane, index);
+    // Nothing to show on this plane (a new document, say): no bitmap is made, painted or drawn.
+    if (cut.rowsLabelled === 0) return;
     const across = plane === 'sagittal' ? this.labelmap.rows : this.labelmap.columns;
     const height = this.labelmap.slices;
-    const canvas = (this.canvas ??= globalThis.document.createElement('canvas'));
+    const canvas = (cut.canvas ??= globalThis.document.createElement('canvas'));
     if (canvas.width !== across || canvas.height !== height) {
       canvas.width = across;
       canvas.height = height;
-      this.image = undefined;
-      this.cutChanged = true;
+      cut.image = undefined;
+      cut.changed = true;
     }
-    const image = (this.image ??= new ImageData(across, height));
+    const image = (cut.image ??= new ImageData(across, height));
     const looks = labelLooks(this.document);
-    if (this.cutChanged || looks !== this.paintedLooks) {
-      this.cutChanged = false;
-      this.paintedLooks = looks;
-      paint(new Uint32Array(image.data.buffer), values, across, height, colourTable(this.document), colourTable(this.document, 'outline'));
+    if (cut.changed || looks !== cut.paintedLooks) {
+      cut.changed = false;
+      cut.paintedLooks = looks;
+      paint(new Uint32Array(image.data.buffer), cut.values, across, height, colourTable(this.document), colourTable(this.document, 'outline'));
       canvas.getContext('2d')!.putImageData(image, 0, 0);
     }
     ctx.save();
@@ -113,6 +118,39 @@ export class ReformatLabels {
     ctx.restore();
   }
 
+  /** The plane's cut through `index`, re-cut where the plane moved or a slice's regions changed. */
+  private update(plane: ReformatPlane, index: number): PlaneCut {
+    const { columns, rows, slices } = this.labelmap;
+    const across = plane === 'sagittal' ? rows : columns;
+    const i = Math.min((plane === 'sagittal' ? columns : rows) - 1, Math.max(0, Math.round(index)));
+    let cut = this.planes.get(plane);
+    if (!cut) this.planes.set(plane, (cut = new PlaneCut(across, slices)));
+    const whole = cut.index !== i;
+    cut.index = i;
+    const versions = cut.versions;
+    const stale = (k: number): boolean => whole || versions[k] !== this.labelmap.version(k);
+    let changed = whole;
+    for (let k = 0; k < slices && !changed; k++) changed = stale(k);
+    if (!changed) return cut;
+    const labelled = cut.labelled;
+    // A row is cut again where it is stale and has regions now or had them (its values are not all 0);
+    // a row without regions before or now is 0 already, so a new document's cut writes nothing.
+    const recut = (k: number): boolean => {
+      if (!stale(k)) return false;
+      const before = labelled[k];
+      labelled[k] = this.document.labelsOnSlice(k).length > 0 ? 1 : 0;
+      return labelled[k] === 1 || before === 1;
+    };
+    cutLabelmap(this.labelmap, (k) => labelled[k] === 1, plane, i, cut.values, recut);
+    let rowsLabelled = 0;
+    for (let k = 0; k < slices; k++) {
+      versions[k] = this.labelmap.version(k);
+      rowsLabelled += labelled[k]!;
+    }
+    cut.rowsLabelled = rowsLabelled;
+    cut.changed = true;
+    return cut;
+  }
 }
 
 

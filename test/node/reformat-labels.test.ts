@@ -2,7 +2,8 @@
  * Labels on the sagittal and coronal reformats: the cut of the labelmap along
  * the reformat's plane equals the labelmap resliced here pixel by pixel
  * (row `slices − 1 − k` is slice k), follows edits on only the slices they
- * touched, and never rasterises a slice without regions.
+ * touched, never rasterises a slice without regions, and keeps one cut per
+ * plane (the two views drawing in turn do not cut again).
  */
 import { describe, expect, it } from 'vitest';
 import { AnnotationDocument } from '../../src/core/annotation/document.js';
@@ -91,5 +92,28 @@ describe('labels on reformats', () => {
     expect(doc.undo()).toBe(true);
     expect(Array.from(labels.labels('coronal', 10))).toEqual(Array.from(expectedCut(doc, 'coronal', 10)));
     expect(labels.labels('coronal', 10).includes(5)).toBe(false);
+  });
+
+  it('keep a cut per plane: the sagittal and coronal views drawing in turn cut nothing again until an edit', () => {
+    const doc = newDocument();
+    doc.setRegion(4, 2, box(5, 6, 20, 18), { kind: 'draw' });
+    doc.setRegion(7, 9, box(12, 10, 30, 29), { kind: 'draw' });
+    const { labelmap, asked } = countingLabelmap(doc);
+    doc.subscribe((change) => labelmap.invalidate(change.slice));
+    const labels = new ReformatLabels(doc, labelmap);
+    labels.labels('sagittal', 14);
+    labels.labels('coronal', 11);
+    asked.clear();
+    for (let frame = 0; frame < 3; frame++) {
+      expect(Array.from(labels.labels('sagittal', 14))).toEqual(Array.from(expectedCut(doc, 'sagittal', 14)));
+      expect(Array.from(labels.labels('coronal', 11))).toEqual(Array.from(expectedCut(doc, 'coronal', 11)));
+    }
+    expect([...asked]).toEqual([]);
+
+    // An edit is cut again on both planes, for its slice only.
+    doc.setRegion(5, 4, box(0, 0, 40, 30), { kind: 'draw' });
+    expect(Array.from(labels.labels('sagittal', 14))).toEqual(Array.from(expectedCut(doc, 'sagittal', 14)));
+    expect(Array.from(labels.labels('coronal', 11))).toEqual(Array.from(expectedCut(doc, 'coronal', 11)));
+    expect([...asked]).toEqual([4]);
   });
 });
