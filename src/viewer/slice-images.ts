@@ -64,6 +64,26 @@ export function valueRange(pixels: Int16Array): { min: number; max: number } {
 }
 
 /**
+ * The range of every value a reformat of `volume` can hold, without reading the
+ * voxels: the range of the slices decoded so far, widened to the placeholder
+ * that stands in for a slice still to come. Undefined before any slice is decoded.
+ * (Scanning a 512×300 reformat for its range cost more than cutting it.)
+ */
+export function volumeRange(volume: Volume): { min: number; max: number } | undefined {
+  let { min, max } = volume.range;
+  if (!(min <= max)) return undefined;
+  const waiting = volume.loaded.indexOf(0);
+  if (waiting >= 0) {
+    const placeholder = volume.sliceData[waiting]![0];
+    if (placeholder !== undefined) {
+      min = Math.min(min, placeholder);
+      max = Math.max(max, placeholder);
+    }
+  }
+  return { min, max };
+}
+
+/**
  * Serves sagittal or coronal reformats as view images: one pixel buffer per
  * plane, cut again only when the index changes or a slice it crosses changed
  * (e.g. finished decoding).
@@ -96,7 +116,7 @@ export class PlaneImages {
 
   image(index: number): ViewImage {
     const img = this.pixels(index);
-    const { min, max } = this.volume.range.min <= this.volume.range.max ? this.volume.range : valueRange(img.pixels);
+    const { min, max } = volumeRange(this.volume) ?? valueRange(img.pixels);
     return {
       id: `segmark:${this.source}:${this.plane}:${this.version}`,
       pixels: img.pixels,

@@ -7,7 +7,7 @@ import type { WindowLevel } from '../../core/display/window.js';
 import { CornerstoneView } from '../../viewer/cornerstone-view.js';
 import { drawOverlay } from '../../viewer/overlay.js';
 import type { ReformatLabels } from '../../viewer/reformat-labels.js';
-import { valueRange } from '../../viewer/slice-images.js';
+import { valueRange, volumeRange } from '../../viewer/slice-images.js';
 import { VIEWPORT_SLICE, emit } from '../events.js';
 
 /**
@@ -94,7 +94,7 @@ export class SegmarkReformat extends LitElement {
   rebuild(): void {
     if (!this.view || !this.volume) return;
     this.image = reformat(this.volume, this.plane, this.index, this.image?.pixels);
-    const { min, max } = valueRange(this.image.pixels);
+    const { min, max } = volumeRange(this.volume) ?? valueRange(this.image.pixels);
     this.view.show({
       id: `segmark:reformat:${this.plane}:${++this.generation}`,
       pixels: this.image.pixels,
