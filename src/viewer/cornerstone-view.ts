@@ -85,6 +85,7 @@ export class CornerstoneView {
     this.enabled = true;
     element.addEventListener(EVENTS.PRE_RENDER, this.onPreRender);
     element.addEventListener(EVENTS.IMAGE_RENDERED, this.onImageRendered);
+    this.prepare();
   }
 
   get hasImage(): boolean {
@@ -204,7 +205,9 @@ export class CornerstoneView {
   }
 
   resize(): void {
-    if (this.enabled) cornerstone.resize(this.element, false);
+    if (!this.enabled) return;
+    cornerstone.resize(this.element, false);
+    this.prepare();
   }
 
   destroy(): void {
@@ -214,6 +217,26 @@ export class CornerstoneView {
     cornerstone.disable(this.element);
     this.enabled = false;
     this.image = undefined;
+  }
+
+  /**
+   * While nothing is shown, clears the canvas when the page is next idle (at the latest after
+   * `timeout` ms): the first draw on a canvas pays for its memory (a 720×720 canvas, 10–14 ms
+   * here), and that draw is the first image of a load. Clearing leaves it transparent, as it was.
+   * Done on creation and resize, and again when a load starts (the files take longer to arrive).
+   */
+  prepare(timeout = 1000): void {
+    const run = (): void => {
+      const canvas = this.element.querySelector('canvas');
+      if (!this.enabled || this.image || !canvas || canvas.width === 0 || canvas.height === 0) return;
+      // The attributes cornerstone asks for: the first call decides them.
+      const context = canvas.getContext('2d', { desynchronized: true });
+      context?.clearRect(0, 0, canvas.width, canvas.height);
+      // Reading a pixel makes the canvas draw what it recorded, so its memory is taken now.
+      context?.getImageData(0, 0, 1, 1);
+    };
+    if (typeof requestIdleCallback === 'function') requestIdleCallback(run, { timeout });
+    else setTimeout(run, 0);
   }
 
   private viewport(): CsViewport {

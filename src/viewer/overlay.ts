@@ -24,6 +24,33 @@ export interface OverlayStyle {
   shadow: string;
 }
 
+/** Glyphs the overlays draw most: orientation letters, digits, units. */
+const SAMPLE_TEXT = 'RLAPSIH 0123456789 -.,:/% mm cm HU Im W L SAG COR';
+
+/**
+ * Draws the overlay's font once, off screen, when the page is idle: the first
+ * text drawn with a font in a page costs 6–9 ms here (finding and loading the
+ * font), which fell in the frame that first shows a series. A later call
+ * costs a fraction of a millisecond.
+ */
+export function prepareOverlayText(style: OverlayStyle, dpr: number, timeout = 1000): void {
+  const run = (): void => {
+    if (typeof OffscreenCanvas !== 'function') return;
+    const ctx = new OffscreenCanvas(1, 1).getContext('2d');
+    if (!ctx) return;
+    ctx.font = scaledFont(style.font, dpr);
+    ctx.shadowColor = style.shadow;
+    ctx.shadowBlur = 2 * dpr;
+    ctx.fillText(SAMPLE_TEXT, 0, 0);
+  };
+  if (typeof requestIdleCallback === 'function') requestIdleCallback(run, { timeout });
+  else setTimeout(run, 0);
+}
+
+function scaledFont(font: string, dpr: number): string {
+  return font.replace(/(\d+)px/, (_, px: string) => `${Number(px) * dpr}px`);
+}
+
 export function drawOverlay(
   ctx: CanvasRenderingContext2D,
   width: number,
@@ -34,7 +61,7 @@ export function drawOverlay(
 ): void {
   const pad = 6 * dpr;
   const lineHeight = 15 * dpr;
-  ctx.font = style.font.replace(/(\d+)px/, (_, px: string) => `${Number(px) * dpr}px`);
+  ctx.font = scaledFont(style.font, dpr);
   ctx.fillStyle = style.color;
   ctx.shadowColor = style.shadow;
   ctx.shadowBlur = 2 * dpr;

@@ -5,10 +5,13 @@ import { reformat, reformatRowOfSlice, type ReformatImage, type ReformatPlane } 
 import type { Volume } from '../../core/dicom/volume.js';
 import type { WindowLevel } from '../../core/display/window.js';
 import { CornerstoneView } from '../../viewer/cornerstone-view.js';
-import { drawOverlay } from '../../viewer/overlay.js';
+import { drawOverlay, prepareOverlayText, type OverlayStyle } from '../../viewer/overlay.js';
 import type { ReformatLabels } from '../../viewer/reformat-labels.js';
 import { valueRange, volumeRange } from '../../viewer/slice-images.js';
 import { VIEWPORT_SLICE, emit } from '../events.js';
+
+/** The text over the image. */
+const OVERLAY_STYLE: OverlayStyle = { font: '11px system-ui, sans-serif', color: '#e8edf5', shadow: '#000' };
 
 /**
  * A sagittal or coronal reformat of the loaded volume, for finding the level
@@ -120,6 +123,7 @@ export class SegmarkReformat extends LitElement {
     this.view = new CornerstoneView(this.host, { onRendered: (ctx) => this.drawMarks(ctx) });
     this.view.setWindow(this.window);
     this.view.setInvert(this.invert);
+    prepareOverlayText(OVERLAY_STYLE, window.devicePixelRatio || 1);
     this.resizeObserver = new ResizeObserver(() => {
       this.view?.resize();
       this.view?.fit();
@@ -183,7 +187,7 @@ export class SegmarkReformat extends LitElement {
         bottomRight: [],
         lines: this.showReferenceLines ? [{ x0: a.x, y0: a.y, x1: b.x, y1: b.y, color: 'rgba(80, 220, 120, 0.9)' }] : [],
       },
-      { font: '11px system-ui, sans-serif', color: '#e8edf5', shadow: '#000' },
+      OVERLAY_STYLE,
     );
   }
 }

@@ -5,7 +5,7 @@ import { pixelSpacingOf, type Volume } from '../../core/dicom/volume.js';
 import type { WindowLevel } from '../../core/display/window.js';
 import { PointerNavigation, type NavigationTool } from '../../tools/navigation.js';
 import { CornerstoneView, type ViewImage } from '../../viewer/cornerstone-view.js';
-import { drawOverlay } from '../../viewer/overlay.js';
+import { drawOverlay, prepareOverlayText, type OverlayStyle } from '../../viewer/overlay.js';
 import { PlaneImages, SliceImages } from '../../viewer/slice-images.js';
 import { VIEWPORT_CROSSHAIR, VIEWPORT_MAXIMISE, VIEWPORT_SLICE, VIEWPORT_TOOL_STATUS, VIEWPORT_WINDOW, emit } from '../events.js';
 import { viewportStyles } from './segmark-viewport.styles.js';
@@ -33,6 +33,12 @@ export interface ViewportAnnotation {
 
 /** The view each annotation tool last worked on (the tools are shared by an annotator's views). */
 const toolViews = new WeakMap<AnnotationTool, SegmarkViewport>();
+
+/** A load's first image comes some 100 ms after the load starts here: what prepares for it is done before. */
+const FIRST_IMAGE_PREPARE_MS = 30;
+
+/** The text over the image. */
+const OVERLAY_STYLE: OverlayStyle = { font: '12px system-ui, sans-serif', color: '#e8edf5', shadow: '#000' };
 
 /** Performance entry recorded for every drawn frame of the main view (image + overlays). */
 export const RENDER_MEASURE = 'segmark:render';
@@ -139,6 +145,9 @@ export class SegmarkViewport extends LitElement {
   /** The next image drawn is the first of a new load: mark it as `segmark:first-image`. */
   expectFirstImage(): void {
     this.firstImagePending = true;
+    // While the files arrive, not in the frame of the first image: the canvas's memory and the overlay's font.
+    this.view?.prepare(FIRST_IMAGE_PREPARE_MS);
+    prepareOverlayText(OVERLAY_STYLE, window.devicePixelRatio || 1, FIRST_IMAGE_PREPARE_MS);
   }
 
   /** Slice k's voxels changed (e.g. finished decoding): draw it again if shown (a reformat crosses every slice). */
@@ -293,6 +302,7 @@ export class SegmarkViewport extends LitElement {
     });
     this.view.setWindow(this.window);
     this.view.setInvert(this.invert);
+    prepareOverlayText(OVERLAY_STYLE, window.devicePixelRatio || 1);
     this.navigation = new PointerNavigation(this.host, this.view, (w) => emit(this, VIEWPORT_WINDOW, w));
     this.navigation.tool = this.annotation?.tool ? null : this.tool;
     this.toolInput = new ToolInput(this.host, {
@@ -464,7 +474,7 @@ export class SegmarkViewport extends LitElement {
       referenceLines: this.showReferenceLines && (this.plane !== 'axial' || this.crosshair !== undefined),
       toCanvas: (x, y) => view.imageToCanvas(x, y),
     });
-    drawOverlay(ctx, width, height, dpr, content, { font: '12px system-ui, sans-serif', color: '#e8edf5', shadow: '#000' });
+    drawOverlay(ctx, width, height, dpr, content, OVERLAY_STYLE);
   }
 }
 
