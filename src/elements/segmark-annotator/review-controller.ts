@@ -38,6 +38,8 @@ export class ReviewController implements ReactiveController, ReviewHooks {
   approving: { note: string } | undefined;
   /** The stored record is known (loaded, or the document is new): only then is it stored, never over another document's. */
   private known = false;
+  /** What `pins()` last returned. */
+  private lastPins: CommentPin[] = [];
 
   constructor(
     private readonly host: ReactiveControllerHost & HTMLElement,
@@ -250,9 +252,13 @@ export class ReviewController implements ReactiveController, ReviewHooks {
   /** Pins of the shown slice, numbered in the order the comments were made. */
   pins(): CommentPin[] {
     const k = this.session.slice;
-    return this.state.record.comments.flatMap((c, i) =>
+    const pins = this.state.record.comments.flatMap((c, i) =>
       c.slice === k ? [{ x: c.x, y: c.y, n: i + 1, resolved: c.resolved, selected: c.id === this.selected }] : [],
     );
+    // The same pins as last time are the same array: a new one made the main view draw again on every render of the annotator.
+    if (samePins(pins, this.lastPins)) return this.lastPins;
+    this.lastPins = pins;
+    return pins;
   }
 
   /** The pending point on the shown slice, if any. */
@@ -421,4 +427,11 @@ export class ReviewController implements ReactiveController, ReviewHooks {
       // Reported by guard.
     }
   }
+}
+
+function samePins(a: readonly CommentPin[], b: readonly CommentPin[]): boolean {
+  return a.length === b.length && a.every((p, i) => {
+    const q = b[i]!;
+    return p.x === q.x && p.y === q.y && p.n === q.n && p.resolved === q.resolved && p.selected === q.selected;
+  });
 }
