@@ -40,6 +40,8 @@ import type { LoadLimitsInit } from '../../core/dicom/limits.js';
 import { WorkController } from './work.js';
 import { DocumentExchange } from './document-exchange.js';
 import { LoadView } from './load-view.js';
+import { VolumeReveal } from './volume-reveal.js';
+import { yieldToEventLoop } from '../../core/util/concurrency.js';
 
 export class AnnotatorBase extends LitElement {
   static override styles = [annotatorStyles, reviewBarStyles, thresholdRangeStyles, refinePanelStyles];
@@ -98,6 +100,8 @@ export class AnnotatorBase extends LitElement {
   readonly assist = new AssistLink(this, this.assistRunner);
   /** @internal */
   readonly keys = new AnnotatorKeys(this);
+  /** A new volume reaches the main view first, the reformats and panels in the frames after. @internal */
+  readonly reveal = new VolumeReveal(this, () => this.session.volume);
 
   /** What the command table acts on: the session, the main view, and what only this element can do. @internal */
   readonly commands: CommandContext = {
@@ -318,6 +322,25 @@ export class AnnotatorBase extends LitElement {
   override disconnectedCallback(): void {
     super.disconnectedCallback();
     this.exchange.dispose();
+  }
+
+  /**
+   * The first render of a new volume runs in a task of its own: the loader announces the volume
+   * from the task that decoded its first slice, and the two together made one long task.
+   */
+  protected override async scheduleUpdate(): Promise<void> {
+    if (this.reveal.firstRender) await yieldToEventLoop();
+    await super.scheduleUpdate();
+  }
+
+  /** Also waits until every part (reformats, panels) shows a newly opened volume. */
+  protected override async getUpdateComplete(): Promise<boolean> {
+    let done = await super.getUpdateComplete();
+    while (this.reveal.pending) {
+      await this.reveal.settled();
+      done = await super.getUpdateComplete();
+    }
+    return done;
   }
 
   protected override willUpdate(changed: PropertyValues<this>): void {

@@ -113,7 +113,7 @@ function renderSide(a: SegmarkAnnotator, win: WindowLevel, invert: boolean) {
     ${renderSideTabs(t, tabs, shown, (tab, focus) => pickSideTab(a, tab, focus))}
     <div class="tab-panel" role="tabpanel" id="panel-labels" aria-labelledby="tab-labels" ?hidden=${shown !== 'labels'}>
       <segmark-label-panel
-        .document=${session.document}
+        .document=${a.reveal.shows('panels') ? session.document : undefined}
         .activeLabel=${a.activeLabel}
         .slice=${a.slice}
         .sliceNumber=${numbering(volume)}
@@ -161,7 +161,7 @@ function renderSide(a: SegmarkAnnotator, win: WindowLevel, invert: boolean) {
       (plane) => html`<segmark-reformat
         aria-label=${t[plane]}
         .plane=${plane}
-        .volume=${volume}
+        .volume=${a.reveal.volumeFor(plane)}
         .index=${plane === 'sagittal' ? (crosshair?.column ?? 0) : (crosshair?.row ?? 0)}
         .slice=${a.slice}
         .window=${win}
@@ -175,7 +175,11 @@ function renderSide(a: SegmarkAnnotator, win: WindowLevel, invert: boolean) {
   </div>`;
 }
 
-function renderViewport(a: SegmarkAnnotator, plane: ViewPlane, win: WindowLevel, invert: boolean) {
+/**
+ * One plane view; `main`: the first of the layout, which shows a new volume before the others
+ * (the others, waiting their turn for a frame or two, do not ask for files meanwhile).
+ */
+function renderViewport(a: SegmarkAnnotator, plane: ViewPlane, main: boolean, win: WindowLevel, invert: boolean) {
   const { session } = a;
   const t = strings(a.lang);
   return html`<segmark-viewport
@@ -184,7 +188,7 @@ function renderViewport(a: SegmarkAnnotator, plane: ViewPlane, win: WindowLevel,
     tabindex="0"
     aria-label=${plane === 'axial' ? t.slice : t[plane]}
     .plane=${plane}
-    .volume=${session.volume}
+    .volume=${a.reveal.volumeFor(main || plane === 'axial' ? 'main' : plane)}
     .preview=${a.preview}
     .slice=${a.slice}
     .window=${win}
@@ -195,7 +199,7 @@ function renderViewport(a: SegmarkAnnotator, plane: ViewPlane, win: WindowLevel,
     .showOverlays=${session.get('overlays')}
     .agreement=${a.agreement.overlay}
     .annotation=${a.annotations.forViewport(a.editable ? a.tool : 'window', a.activeLabel)}
-    .emptyText=${strings(a.lang).emptyViewer}
+    .emptyText=${session.volume ? '' : strings(a.lang).emptyViewer}
     .pins=${a.review.pins()}
     .pendingPin=${a.review.pendingPoint()}
     @sm-viewport-slice=${(e: HTMLElementEventMap['sm-viewport-slice']) => onSliceRequest(a, e)}
@@ -226,7 +230,7 @@ function renderStage(a: SegmarkAnnotator, win: WindowLevel, invert: boolean) {
   const { session } = a;
   const views = layoutViews(session.get('layout'), session.get('maximised'));
   return html`<div class="stage" part="stage" data-views=${views.length} data-layout=${session.get('layout')}>
-    ${views.map((view) => (view === '3d' ? renderSurface(a, win) : renderViewport(a, view, win, invert)))}
+    ${views.map((view, i) => (view === '3d' ? renderSurface(a, win) : renderViewport(a, view, i === 0, win, invert)))}
   </div>`;
 }
 
@@ -234,7 +238,7 @@ function renderStage(a: SegmarkAnnotator, win: WindowLevel, invert: boolean) {
 function renderSurface(a: SegmarkAnnotator, win: WindowLevel) {
   const { session } = a;
   const t = strings(a.lang);
-  const volume = session.volume;
+  const volume = a.reveal.volumeFor('panels');
   const crosshair = session.get('crosshair') ?? { column: Math.floor((volume?.columns ?? 0) / 2), row: Math.floor((volume?.rows ?? 0) / 2) };
   const view = () => a.renderRoot.querySelector('segmark-surface-view');
   const directions = ['A', 'P', 'L', 'R', 'S', 'I'] as const;

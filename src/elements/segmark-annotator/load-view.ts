@@ -51,7 +51,8 @@ export class LoadView implements ReactiveController {
   }
 
   /**
-   * Clears the view and runs one load with the progress panel; resolves once the stored work is restored too.
+   * Clears the view and runs one load with the progress panel; resolves once the stored work is restored
+   * and every part of the annotator shows the series.
    * A load that opens no series (every file refused, or cancelled before an image) puts the series that was
    * open back on screen, with its document, slice and window: bad files never take away the work in hand.
    */
@@ -82,6 +83,9 @@ export class LoadView implements ReactiveController {
         session.set('crosshair', crosshair);
         session.window = window;
       }
+      // The series reaches the reformats and panels a few frames after the main view (VolumeReveal):
+      // the load is over when they show it too.
+      await host.updateComplete;
     }
   }
 
