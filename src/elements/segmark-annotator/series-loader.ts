@@ -14,6 +14,7 @@ import type { SegSource } from '../../core/dicom/seg-references.js';
 import type { SeriesCandidate } from '../../core/dicom/series.js';
 import type { LoadSource } from '../../core/dicom/sources.js';
 import type { Volume } from '../../core/dicom/volume.js';
+import { yieldToEventLoop } from '../../core/util/concurrency.js';
 import { SeriesLoading, type SeriesLoadingListener } from '../../session/series-loading.js';
 import type { SeriesListItem } from '../segmark-series-list/segmark-series-list.js';
 
@@ -87,15 +88,20 @@ export class SeriesLoader implements ReactiveController {
   }
 }
 
-/** Resolves after the next frame has been painted (two animation frames), or after 100 ms in a hidden page. */
+/**
+ * Resolves in a task after the next frame has been drawn, or after 100 ms in a hidden page. Not
+ * inside an animation frame callback: the load goes on from there, and the frame waited for it.
+ */
 function nextPaint(): Promise<void> {
   return new Promise((resolve) => {
-    const timer = setTimeout(resolve, 100);
-    requestAnimationFrame(() =>
-      requestAnimationFrame(() => {
-        clearTimeout(timer);
-        resolve();
-      }),
-    );
+    let done = false;
+    const go = (): void => {
+      if (done) return;
+      done = true;
+      clearTimeout(timer);
+      void yieldToEventLoop().then(resolve);
+    };
+    const timer = setTimeout(go, 100);
+    requestAnimationFrame(go);
   });
 }
