@@ -109,13 +109,14 @@ describe('a newly opened series', () => {
     });
   }
 
-  it('a load resolves once every part shows the series, and the next series is revealed the same way', async () => {
+  it('after a load, updateComplete resolves once every part shows the series; the next series is revealed the same way; a load that opens nothing puts the series back at once', async () => {
     const a = mountAnnotator({ width: 1280, height: 800 });
     await a.loadFiles(await sampleFiles(8));
+    await a.updateComplete;
     expect(shows(a, 'axial')).toEqual({ main: true, sagittal: true, coronal: true, labels: true });
     const first = partElements(a, 'axial').main.volume;
 
-    // A second load: the parts are cleared, then given the new series in turn, and the load waits for the last.
+    // A second series: the parts are cleared, then given it in turn.
     const seen: Record<Part, boolean>[] = [];
     let watching = true;
     const watch = (): void => {
@@ -124,9 +125,16 @@ describe('a newly opened series', () => {
     };
     requestAnimationFrame(watch);
     await a.loadFiles(await sampleFiles(12));
+    await a.updateComplete;
     watching = false;
-    expect(partElements(a, 'axial').main.volume).not.toBe(first);
+    const second = partElements(a, 'axial').main.volume;
+    expect(second).not.toBe(first);
     expect(shows(a, 'axial')).toEqual({ main: true, sagittal: true, coronal: true, labels: true });
     expect(seen.some((s) => s.main && !s.sagittal && !s.coronal && !s.labels), 'a frame with the main view alone').toBe(true);
+
+    // Files that open nothing: the series in hand is back on every part as soon as the load is over.
+    await a.loadFiles([new File([new Uint8Array(300).fill(7)], 'not-dicom.bin')]);
+    expect(partElements(a, 'axial').main.volume).toBe(second);
+    expect(shows(a, 'axial')).toEqual({ main: true, sagittal: true, coronal: true, labels: true });
   });
 });

@@ -51,8 +51,7 @@ export class LoadView implements ReactiveController {
   }
 
   /**
-   * Clears the view and runs one load with the progress panel; resolves once the stored work is restored
-   * and every part of the annotator shows the series.
+   * Clears the view and runs one load with the progress panel; resolves once the stored work is restored too.
    * A load that opens no series (every file refused, or cancelled before an image) puts the series that was
    * open back on screen, with its document, slice and window: bad files never take away the work in hand.
    */
@@ -78,14 +77,12 @@ export class LoadView implements ReactiveController {
       host.showProgress = false;
       if (previous && this.volumesShown === shown && !session.volume) {
         host.preview = undefined;
+        host.reveal.showAtOnce(previous);
         session.set('volume', previous);
         session.set('slice', slice);
         session.set('crosshair', crosshair);
         session.window = window;
       }
-      // The series reaches the reformats and panels a few frames after the main view (VolumeReveal):
-      // the load is over when they show it too.
-      await host.updateComplete;
     }
   }
 

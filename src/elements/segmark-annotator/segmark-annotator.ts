@@ -81,7 +81,10 @@ export interface DicomWebLoad extends DicomWebSource, SeriesRef {}
  * @tagname segmark-annotator
  */
 export class SegmarkAnnotator extends AnnotatorBase {
-  /** Opens files (picked, dropped, or Blobs with a `name`). Resolves when every slice is ready, the stored work is restored, and every view and panel shows the series. */
+  /**
+   * Opens files (picked, dropped, or Blobs with a `name`). Resolves when every slice is ready and the stored work is restored;
+   * the reformats and panels show a new series a few frames after the main view: await `updateComplete` for all of them.
+   */
   async loadFiles(files: FileList | Iterable<File | NamedBlob>): Promise<void> {
     await this.loads.load(Array.from(files as Iterable<File | NamedBlob>));
   }
@@ -94,7 +97,8 @@ export class SegmarkAnnotator extends AnnotatorBase {
   /**
    * Opens a series from a PACS over DICOMweb, with progress, `cancelLoad()`,
    * and `segmark-error` codes `pacs-*`. `headers` (or a function returning
-   * them) go with every request. Resolves when every slice is ready, the stored work is restored, and every view and panel shows the series.
+   * them) go with every request. Resolves when every slice is ready and the stored work is restored (`updateComplete`:
+   * and every view and panel shows the series).
    */
   async loadDicomWeb(options: DicomWebLoad): Promise<void> {
     const { studyInstanceUID, seriesInstanceUID, ...source } = options;

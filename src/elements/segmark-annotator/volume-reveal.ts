@@ -16,7 +16,9 @@
  *    volume: what needs the whole series follows.
  *
  * The host's `updateComplete` waits for the last part (`settled`), so a host
- * or test that awaits it sees every part showing the volume.
+ * or test that awaits it sees every part showing the volume. (A load's own
+ * promise does not: in a PACS load the volume comes with the last slice, and
+ * the reveal's frames would count as loading time.)
  */
 import type { ReactiveController, ReactiveControllerHost } from 'lit';
 import type { Volume } from '../../core/dicom/volume.js';
@@ -53,6 +55,8 @@ export class VolumeReveal implements ReactiveController {
   #shown = ORDER.length;
   /** The step under way, until the last part shows the volume. */
   #pending: Promise<void> | undefined;
+  /** A volume to give every part at once when it comes (`showAtOnce`). */
+  #atOnce: Volume | undefined;
   #connected = false;
 
   constructor(
@@ -77,8 +81,17 @@ export class VolumeReveal implements ReactiveController {
     const volume = this.current();
     if (volume === this.#volume) return;
     this.#volume = volume;
-    this.#shown = volume && this.#connected ? 1 : ORDER.length;
+    this.#shown = volume && this.#connected && volume !== this.#atOnce ? 1 : ORDER.length;
+    this.#atOnce = undefined;
     if (this.#shown < ORDER.length) this.#pending ??= this.#step();
+  }
+
+  /**
+   * `volume`, when it next becomes the current one, reaches every part at once: the series that
+   * was open, put back after a load that opened nothing, returns as it was left.
+   */
+  showAtOnce(volume: Volume): void {
+    this.#atOnce = volume;
   }
 
   /** True when `part` shows the current volume (always, between loads). */
@@ -100,7 +113,7 @@ export class VolumeReveal implements ReactiveController {
    */
   get firstRender(): boolean {
     const volume = this.current();
-    return volume !== undefined && volume !== this.#volume && this.#connected;
+    return volume !== undefined && volume !== this.#volume && volume !== this.#atOnce && this.#connected;
   }
 
   /** True while some part is still to be given the current volume. */
