@@ -44,7 +44,7 @@ import { checkFrame, checkSeriesBytes, checkSeriesVoxels, resolveLimits } from '
 import { instanceFrames, instanceMetadata, searchInstances, seriesInstanceCount, seriesMetadata, type InstanceResult } from './client.js';
 import { instanceFromMetadata, isImageMetadata, jsonNumber, jsonString, type DicomJson } from './dicom-json.js';
 import type { DicomWebSource } from './request.js';
-import { seriesUrl as urlOfSeries, streamSeries } from './series-stream.js';
+import { seriesUrl as urlOfSeries, streamSeriesOffPage } from './series-stream.js';
 import { displayUrl } from '../core/util/display-url.js';
 
 export interface SeriesRef {
@@ -171,7 +171,7 @@ async function read(source: DicomWebSource, series: SeriesRef, stop: AbortContro
 
   /** Starts the series stream; `ready` is awaited before the first part is parsed. Resolves true when it brought the whole series. */
   const stream = (ready: Promise<void>, wanted: Set<string> | undefined): Promise<boolean> => {
-    const reading = streamSeries(source, series, {
+    const reading = streamSeriesOffPage(source, series, {
       signal,
       onBytes: (n) => {
         bytesDone += n;

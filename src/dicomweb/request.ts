@@ -27,6 +27,12 @@ export interface DicomWebSource {
   retryDelayMs?: number;
   /** Requests in flight at once while a series is opened (default 6, what browsers allow per HTTP/1.1 host). */
   concurrency?: number;
+  /**
+   * Whether the series retrieve is received in a Web Worker (default true where there are workers): it
+   * keeps the page responsive while a large series streams in. False when a wrapper of the page's own
+   * `fetch` must see the request (a service worker sees it either way).
+   */
+  worker?: boolean;
 }
 
 /** What dicomweb-client is asked to use for one request: our XMLHttpRequest, so we can abort it and see why it ended. */

@@ -16,10 +16,12 @@
  * each next chunk, not the whole stream: a large series may take longer than
  * one request should, while a stalled one is still found out.
  */
-import { SegmarkError, isAbort, throwIfAborted } from '../core/errors.js';
+import { SegmarkError, isAbort, throwIfAborted, toSegmarkError } from '../core/errors.js';
 import { displayUrl } from '../core/util/display-url.js';
+import { WorkerClient } from '../core/util/worker-protocol.js';
 import { mediaTypeParameter, multipartBoundary, multipartParts } from './multipart-stream.js';
 import { requestHeaders, rootOf, statusError, timeoutOf, withRetries, type DicomWebSource } from './request.js';
+import type { StreamCalls } from './stream-worker.js';
 
 /** Instances in the transfer syntax the server stores them in: compressed frames stay compressed for our decoders. */
 export const SERIES_ACCEPT = 'multipart/related; type="application/dicom"; transfer-syntax=*';
@@ -140,4 +142,89 @@ export async function streamSeries(source: DicomWebSource, uids: { studyInstance
     // Whatever ended the read, nothing of this request stays open.
     controller.abort();
   }
+}
+
+/**
+ * `streamSeries` in a worker (`stream-worker.ts`) where the page has workers
+ * and `source.worker` is not false: the response body is received and cut
+ * into parts off the page's thread, which only gets the parts (the same
+ * errors, the same order). The headers are asked once, here, for the request
+ * and its retries. Where the worker cannot start (a CSP without
+ * worker-src 'self'), the page reads the stream itself.
+ */
+export async function streamSeriesOffPage(
+  source: DicomWebSource,
+  uids: { studyInstanceUID: string; seriesInstanceUID: string },
+  hooks: SeriesStreamHooks,
+  createWorker: () => Worker = defaultStreamWorker,
+): Promise<void> {
+  if (typeof Worker === 'undefined' || source.worker === false) return streamSeries(source, uids, hooks);
+  const { signal } = hooks;
+  throwIfAborted(signal);
+  const url = seriesUrl(source, uids);
+  const headers = await requestHeaders(source, url);
+  throwIfAborted(signal);
+  let worker: Worker;
+  try {
+    worker = createWorker();
+  } catch {
+    return streamSeries(source, uids, hooks);
+  }
+  let started: boolean | undefined;
+  const client = new WorkerClient<StreamCalls>(worker, {
+    name: 'series stream',
+    deathCode: 'pacs-unreachable',
+    onDeath: (death) => (started = death.started),
+  });
+  // The parts are taken one after another, in order, as their batches come; the first failure there ends the read.
+  let taking: Promise<void> = Promise.resolve();
+  let failure: unknown;
+  let delivered = 0;
+  const stop = (reason: unknown): void => {
+    failure ??= reason;
+    client.terminate(toSegmarkError(reason, 'aborted', displayUrl(url)));
+  };
+  try {
+    const resolved = {
+      root: new URL(rootOf(source), globalThis.location?.href).href,
+      headers,
+      ...(source.timeoutMs === undefined ? {} : { timeoutMs: source.timeoutMs }),
+      ...(source.retries === undefined ? {} : { retries: source.retries }),
+      ...(source.retryDelayMs === undefined ? {} : { retryDelayMs: source.retryDelayMs }),
+    };
+    await client.call(
+      'stream',
+      { source: resolved, uids: { studyInstanceUID: uids.studyInstanceUID, seriesInstanceUID: uids.seriesInstanceUID } },
+      {
+        signal,
+        onProgress: (batch) => {
+          taking = taking.then(async () => {
+            if (failure) return;
+            try {
+              if (batch.bytes) hooks.onBytes?.(batch.bytes);
+              for (const [i, part] of batch.parts.entries()) {
+                delivered++;
+                await hooks.onPart(part, batch.first + i);
+                if (failure) return;
+              }
+            } catch (error) {
+              stop(error);
+            }
+          });
+        },
+      },
+    );
+  } catch (error) {
+    if (started === false && delivered === 0 && !signal.aborted) return streamSeries(source, uids, hooks);
+    await taking;
+    throw failure ?? error;
+  } finally {
+    client.terminate(new SegmarkError('aborted', 'stream ended', { file: displayUrl(url) }));
+  }
+  await taking;
+  if (failure) throw failure;
+}
+
+function defaultStreamWorker(): Worker {
+  return new Worker(new URL('./stream-worker.ts', import.meta.url), { type: 'module', name: 'segmark-series-stream' });
 }

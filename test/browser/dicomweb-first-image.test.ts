@@ -61,7 +61,8 @@ describe('the first image from a PACS', () => {
     const order: string[] = [];
     let first: DicomInstance | undefined;
     const read = await readDicomWebSeries(
-      { root: ROOT, headers: PACS_AUTH },
+      // On the page's thread (worker: false), where the wrapped fetch sees the series retrieve.
+      { root: ROOT, headers: PACS_AUTH, worker: false },
       { studyInstanceUID: SAMPLE.studyInstanceUID, seriesInstanceUID: SAMPLE.seriesInstanceUID },
       {
         onInstance: (instance) => {

@@ -101,7 +101,8 @@ describe('loadDicomWeb against Orthanc', () => {
     const a = mountAnnotator();
     const errors: ErrorDetail[] = [];
     a.addEventListener('segmark-error', (e) => errors.push(e.detail));
-    await a.loadDicomWeb({ ...pacs({ concurrency: 3 }), ...SAMPLE });
+    // The series retrieve on the page's thread (worker: false), where this page's resource timing sees it; the next test has it in the worker.
+    await a.loadDicomWeb({ ...pacs({ concurrency: 3, worker: false }), ...SAMPLE });
     await new Promise((resolve) => setTimeout(resolve, 50));
     observer.disconnect();
     expect(errors).toEqual([]);
@@ -109,6 +110,31 @@ describe('loadDicomWeb against Orthanc', () => {
     expect(paths.filter((p) => p.includes('/frames/'))).toHaveLength(1);
     expect(paths.filter((p) => p.endsWith(`/series/${SAMPLE.seriesInstanceUID}`))).toHaveLength(1);
     expect(paths.filter((p) => p.endsWith(`/series/${SAMPLE.seriesInstanceUID}/metadata`))).toHaveLength(0);
+  });
+
+  it('receives the series retrieve in a worker by default: none of the page’s own requests is the series retrieve, and the series still loads whole and equal to the page-read one (issue 19)', async () => {
+    const paths: string[] = [];
+    const observer = new PerformanceObserver((list) => {
+      for (const e of list.getEntries()) paths.push(new URL(e.name).pathname);
+    });
+    observer.observe({ type: 'resource' });
+    const a = mountAnnotator();
+    const errors: ErrorDetail[] = [];
+    a.addEventListener('segmark-error', (e) => errors.push(e.detail));
+    await a.loadDicomWeb({ ...pacs(), ...SAMPLE });
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    observer.disconnect();
+    expect(errors).toEqual([]);
+    const inWorker = volumeOf(a);
+    expect(inWorker.slices).toBe(SAMPLE.slices);
+    expect(paths.filter((p) => p.endsWith(`/series/${SAMPLE.seriesInstanceUID}`))).toEqual([]);
+    expect(paths.some((p) => p.includes('stream-worker'))).toBe(true);
+    const b = mountAnnotator();
+    await b.loadDicomWeb({ ...pacs({ worker: false }), ...SAMPLE });
+    const onPage = volumeOf(b);
+    const differing = onPage.sliceData.map((s, k) => k).filter((k) => onPage.sliceData[k]!.some((v, i) => v !== inWorker.sliceData[k]![i]));
+    expect(onPage.sopInstanceUIDs).toEqual(inWorker.sopInstanceUIDs);
+    expect(differing).toEqual([]);
   });
 
   it('cancel stops the load: it ends as `aborted`, with no further frame requests and nothing loaded', async () => {

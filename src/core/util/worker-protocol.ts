@@ -66,8 +66,8 @@ function uncrossed(error: CrossedError): SegmarkError {
 export interface CallContext<P> {
   /** Hands these buffers over with the answer (the worker loses them; nothing is copied). */
   transfer(...buffers: Transferable[]): void;
-  /** Reports progress to the caller's `onProgress` (ignored for notes). */
-  progress(value: P): void;
+  /** Reports progress to the caller's `onProgress` (ignored for notes), handing over `transfer` with it. */
+  progress(value: P, transfer?: Transferable[]): void;
 }
 
 export type Handlers<C extends Calls<C>> = {
@@ -108,8 +108,8 @@ export function serve<C extends Calls<C>>(handlers: Handlers<C>, options: ServeO
     const transfer: Transferable[] = [];
     const call: CallContext<unknown> = {
       transfer: (...buffers) => void transfer.push(...buffers),
-      progress: (value) => {
-        if (id !== 0) scope.postMessage({ id, progress: value }, []);
+      progress: (value, buffers = []) => {
+        if (id !== 0) scope.postMessage({ id, progress: value }, buffers);
       },
     };
     let outcome: Promise<unknown>;
