@@ -14,9 +14,9 @@ import type { SegSource } from '../../core/dicom/seg-references.js';
 import type { SeriesCandidate } from '../../core/dicom/series.js';
 import type { LoadSource } from '../../core/dicom/sources.js';
 import type { Volume } from '../../core/dicom/volume.js';
-import { yieldToEventLoop } from '../../core/util/concurrency.js';
 import { SeriesLoading, type SeriesLoadingListener } from '../../session/series-loading.js';
 import type { SeriesListItem } from '../segmark-series-list/segmark-series-list.js';
+import { afterNextFrame } from '../after-frame.js';
 
 export type LoaderEvents = Omit<SeriesLoadingListener, 'onChange'>;
 
@@ -24,7 +24,7 @@ export class SeriesLoader implements ReactiveController {
   private readonly workflow: SeriesLoading;
 
   constructor(host: ReactiveControllerHost, events: LoaderEvents) {
-    this.workflow = new SeriesLoading({ ...events, onChange: () => host.requestUpdate() }, { createDecoder: () => createFrameDecoder(), afterPreview: nextPaint });
+    this.workflow = new SeriesLoading({ ...events, onChange: () => host.requestUpdate() }, { createDecoder: () => createFrameDecoder(), afterPreview: afterNextFrame });
     host.addController(this);
   }
 
@@ -88,20 +88,3 @@ export class SeriesLoader implements ReactiveController {
   }
 }
 
-/**
- * Resolves in a task after the next frame has been drawn, or after 100 ms in a hidden page. Not
- * inside an animation frame callback: the load goes on from there, and the frame waited for it.
- */
-function nextPaint(): Promise<void> {
-  return new Promise((resolve) => {
-    let done = false;
-    const go = (): void => {
-      if (done) return;
-      done = true;
-      clearTimeout(timer);
-      void yieldToEventLoop().then(resolve);
-    };
-    const timer = setTimeout(go, 100);
-    requestAnimationFrame(go);
-  });
-}

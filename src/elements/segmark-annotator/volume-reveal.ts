@@ -22,31 +22,12 @@
  */
 import type { ReactiveController, ReactiveControllerHost } from 'lit';
 import type { Volume } from '../../core/dicom/volume.js';
-import { yieldToEventLoop } from '../../core/util/concurrency.js';
+import { afterNextFrame } from '../after-frame.js';
 
 /** The annotator's parts in the order they get a new volume. */
 export type RevealPart = 'main' | 'sagittal' | 'coronal' | 'panels';
 
 const ORDER: readonly RevealPart[] = ['main', 'sagittal', 'coronal', 'panels'];
-
-/** When no frame comes (a hidden page), the next part goes after this long. */
-const NO_FRAME_MS = 100;
-
-/** Resolves in a task after the next frame has been drawn, or after NO_FRAME_MS when no frame comes. */
-function afterFrame(): Promise<void> {
-  return new Promise((resolve) => {
-    let done = false;
-    const go = (): void => {
-      if (done) return;
-      done = true;
-      clearTimeout(fallback);
-      // A task after the frame's own: the part's render and the frame that draws it stay apart.
-      void yieldToEventLoop().then(resolve);
-    };
-    const fallback = setTimeout(go, NO_FRAME_MS);
-    requestAnimationFrame(go);
-  });
-}
 
 export class VolumeReveal implements ReactiveController {
   /** The volume the parts are being given (or were all given). */
@@ -131,10 +112,10 @@ export class VolumeReveal implements ReactiveController {
     try {
       while (this.#shown < ORDER.length && this.#connected) {
         const volume = this.#volume;
-        await afterFrame();
+        await afterNextFrame();
         if (volume !== this.#volume || !this.#connected) continue;
         this.#shown++;
-        // Rendered in this task's microtasks; the next afterFrame waits for the frame that draws it.
+        // Rendered in this task's microtasks; the next afterNextFrame waits for the frame that draws it.
         this.host.requestUpdate();
       }
     } finally {

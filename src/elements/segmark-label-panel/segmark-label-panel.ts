@@ -14,27 +14,13 @@ import { ICON, icon, renderLabelItem, type Control, type LabelItemActions, type 
 import { LabelStats, sliceRanges } from './label-stats.js';
 import { ONE_BASED, type SliceNumbering } from '../../core/dicom/view-plane.js';
 import { labelPanelStyles } from './segmark-label-panel.styles.js';
+import { afterNextFrame } from '../after-frame.js';
 import { TemplateMenuController } from './template-menu.js';
 
 /** Counting done before a render, so small edits show their measures at once. */
 const SETTLE_IN_RENDER_MS = 3;
 /** Counting done in each step after the frame. */
 const SETTLE_STEP_MS = 12;
-
-/** Resolves in a task after the next frame has been drawn (or after 100 ms when no frame comes, as in a hidden tab). */
-function afterNextFrame(): Promise<void> {
-  return new Promise((resolve) => {
-    let done = false;
-    const go = (): void => {
-      if (done) return;
-      done = true;
-      clearTimeout(fallback);
-      setTimeout(resolve, 0);
-    };
-    const fallback = setTimeout(go, 100);
-    requestAnimationFrame(go);
-  });
-}
 
 /** Label fields that only change the look; `readonly` still allows them. */
 const LOOK: ReadonlySet<string> = new Set(['visible', 'opacity', 'display']);
