@@ -59,6 +59,9 @@ const HEADER_END = Uint8Array.of(CR, LF, CR, LF);
  * Positions are counted from the first byte not yet consumed.
  */
 class ChunkQueue {
+  /** `onDrop`: told of each chunk once all of it has been consumed. */
+  constructor(private readonly onDrop?: (chunk: Uint8Array) => void) {}
+
   private chunks: Uint8Array[] = [];
   /** Consumed bytes of `chunks[0]`. */
   private head = 0;
@@ -145,7 +148,8 @@ class ChunkQueue {
     let left = n + this.head;
     while (this.chunks.length > 0 && left >= this.chunks[0]!.length) {
       left -= this.chunks[0]!.length;
-      this.chunks.shift();
+      const dropped = this.chunks.shift()!;
+      this.onDrop?.(dropped);
     }
     this.head = this.chunks.length > 0 ? left : 0;
   }
@@ -165,7 +169,7 @@ type State = 'preamble' | 'after-delimiter' | 'headers' | 'body' | 'epilogue';
  * `end` once the body has ended, which throws when the close delimiter never came.
  */
 export class MultipartParser {
-  private readonly queue = new ChunkQueue();
+  private readonly queue: ChunkQueue;
   /** CRLF "--" boundary: what ends a part. */
   private readonly delimiter: Uint8Array;
   private state: State = 'preamble';
@@ -176,11 +180,13 @@ export class MultipartParser {
   private expected: number | undefined;
   private parts = 0;
 
-  /** `file`: the request's URL, for errors. */
+  /** `file`: the request's URL, for errors. `onChunkDone`: told of each pushed chunk once all of it has been consumed. */
   constructor(
     boundary: string,
     private readonly file: string,
+    onChunkDone?: (chunk: Uint8Array) => void,
   ) {
+    this.queue = new ChunkQueue(onChunkDone);
     const b = `\r\n--${boundary}`;
     this.delimiter = new Uint8Array(b.length);
     for (let i = 0; i < b.length; i++) this.delimiter[i] = b.charCodeAt(i) & 0xff;
@@ -378,7 +384,10 @@ const READ_BYTES = 1 << 20;
  * in pieces between which the page gets its turns. Bodies that are not byte
  * streams are read the default way.
  */
-function chunkReader(body: ReadableStream<Uint8Array>): { read(): Promise<ReadableStreamReadResult<Uint8Array>>; cancel(): Promise<void>; releaseLock(): void } {
+function chunkReader(
+  body: ReadableStream<Uint8Array>,
+  spare: ArrayBuffer[],
+): { read(): Promise<ReadableStreamReadResult<Uint8Array>>; cancel(): Promise<void>; releaseLock(): void } {
   let byob: ReadableStreamBYOBReader;
   try {
     byob = body.getReader({ mode: 'byob' });
@@ -386,26 +395,47 @@ function chunkReader(body: ReadableStream<Uint8Array>): { read(): Promise<Readab
     return body.getReader();
   }
   return {
-    // A fresh buffer each time: the parser keeps the chunks it has not finished with.
-    read: () => byob.read(new Uint8Array(READ_BYTES)) as Promise<ReadableStreamReadResult<Uint8Array>>,
+    // A spare buffer when there is one (`reuseChunks`), else a fresh one: the parser keeps the chunks it has not finished with.
+    read: () => {
+      let buffer = spare.pop();
+      // A spare handed over whole with its part (a part exactly one chunk long) is detached: skip it.
+      while (buffer && buffer.byteLength === 0) buffer = spare.pop();
+      return byob.read(new Uint8Array(buffer ?? new ArrayBuffer(READ_BYTES))) as Promise<ReadableStreamReadResult<Uint8Array>>;
+    },
     cancel: () => byob.cancel(),
     releaseLock: () => byob.releaseLock(),
   };
+}
+
+/** Spare buffers kept for reads: enough for the chunks one part spans. */
+const MAX_SPARE = 4;
+
+/** Keeps a consumed chunk's buffer for the next read, when it is one of ours, whole and not handed over. */
+function keepSpare(spare: ArrayBuffer[], chunk: Uint8Array): void {
+  const buffer = chunk.buffer as ArrayBuffer;
+  if (chunk.byteOffset === 0 && buffer.byteLength === READ_BYTES && spare.length < MAX_SPARE && !spare.includes(buffer)) spare.push(buffer);
 }
 
 /**
  * The parts of `body` as they complete. `onChunk` sees every chunk's length
  * before it is parsed (to count bytes against a budget; a throw there ends the
  * read). The reader is released, and cancelled when the loop stops early.
+ *
+ * `reuseChunks`: the memory of chunks already consumed is read into again,
+ * which spares the first touch of fresh memory (12–18 µs a page here, most of
+ * a 150 MB stream's cost). A part may then be a view of such a chunk: the
+ * consumer must copy it before it asks for the next part.
  */
 export async function* multipartParts(
   body: ReadableStream<Uint8Array>,
   boundary: string,
   file: string,
   onChunk?: (bytes: number) => void,
+  options: { reuseChunks?: boolean } = {},
 ): AsyncGenerator<MultipartPart, void, undefined> {
-  const parser = new MultipartParser(boundary, file);
-  const reader = chunkReader(body);
+  const spare: ArrayBuffer[] = [];
+  const parser = new MultipartParser(boundary, file, options.reuseChunks ? (chunk) => keepSpare(spare, chunk) : undefined);
+  const reader = chunkReader(body, spare);
   let ended = false;
   // Chunks already in the browser come back to back as promise callbacks, never a new task: the
   // page gets a turn every few milliseconds of parsing (and of the consumer's work on the parts).

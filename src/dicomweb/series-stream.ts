@@ -32,6 +32,8 @@ export interface SeriesStreamHooks {
   onBytes?: (bytes: number) => void;
   /** Each part's bytes (a whole DICOM file), in the order the server sends them; awaited before the next is read. */
   onPart: (bytes: Uint8Array, index: number) => void | Promise<void>;
+  /** The memory of the body's chunks is read into again once consumed (`multipartParts`): `onPart` must copy what it keeps. */
+  reuseChunks?: boolean;
 }
 
 /** The series' URL, without query string: how errors of the stream name it. */
@@ -121,10 +123,16 @@ export async function streamSeries(source: DicomWebSource, uids: { studyInstance
       });
     }
     let index = 0;
-    const parts = multipartParts(response.body, boundary, file, (bytes) => {
-      arm();
-      hooks.onBytes?.(bytes);
-    });
+    const parts = multipartParts(
+      response.body,
+      boundary,
+      file,
+      (bytes) => {
+        arm();
+        hooks.onBytes?.(bytes);
+      },
+      { reuseChunks: hooks.reuseChunks === true },
+    );
     try {
       for await (const part of parts) {
         // The idle timer is for the server, not for our own work on a part.

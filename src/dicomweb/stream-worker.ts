@@ -58,6 +58,8 @@ export const STREAM_HANDLERS: Handlers<StreamCalls> = {
       // Cancelling ends the worker; nothing here needs telling.
       signal: new AbortController().signal,
       onBytes: (n) => void (batch.bytes += n),
+      // Every part is copied (own) before the next is read, so the chunks' memory can be read into again.
+      reuseChunks: true,
       onPart: (bytes) => {
         batch.parts.push(own(bytes));
         count++;

@@ -194,6 +194,45 @@ describe('multipart/related read as it arrives (issue 19)', () => {
     expect(stream.cancelled()).toBe(true);
   });
 
+  it('reads a byte stream a megabyte at a time, and with reuseChunks reads into the memory of consumed chunks: parts copied as they come are whole, parts kept as views are overwritten', async () => {
+    // Parts of 0.7 MB with and without Content-Length: most span two reads, some lie in one.
+    const specs: Spec[] = Array.from({ length: 6 }, (_, i) => ({ headers: [['Content-Type', 'application/dicom']], body: binary(700_000 + i * 13, i) }));
+    const bytes = body(specs, { lengths: true });
+    /** A byte stream, as a browser's fetch body is: it fills the reader's own buffer. */
+    const byteStream = (): ReadableStream<Uint8Array> => {
+      let at = 0;
+      return new ReadableStream({
+        type: 'bytes',
+        pull(controller) {
+          const request = controller.byobRequest!;
+          const view = request.view as Uint8Array;
+          const n = Math.min(view.byteLength, bytes.length - at);
+          if (n === 0) {
+            controller.close();
+            request.respond(0);
+            return;
+          }
+          view.set(bytes.subarray(at, at + n));
+          at += n;
+          request.respond(n);
+        },
+      });
+    };
+    const copied: Uint8Array[] = [];
+    const kept: Uint8Array[] = [];
+    for await (const part of multipartParts(byteStream(), BOUNDARY, 'x', undefined, { reuseChunks: true })) {
+      copied.push(part.body.slice());
+      kept.push(part.body);
+    }
+    expect(copied.map((p, i) => Buffer.from(p).equals(Buffer.from(specs[i]!.body)))).toEqual(specs.map(() => true));
+    // Parts kept as views were overwritten by later reads: the chunks' memory was read into again...
+    expect(kept.some((p, i) => !Buffer.from(p).equals(Buffer.from(specs[i]!.body)))).toBe(true);
+    // ...and without reuseChunks every part stays as it came.
+    const plain: MultipartPart[] = [];
+    for await (const part of multipartParts(byteStream(), BOUNDARY, 'x')) plain.push(part);
+    expect(plain.map((p, i) => Buffer.from(p.body).equals(Buffer.from(specs[i]!.body)))).toEqual(specs.map(() => true));
+  });
+
   it('finds the boundary and other parameters of a Content-Type', () => {
     expect(multipartBoundary(`multipart/related; type="application/dicom"; boundary=${BOUNDARY}`)).toBe(BOUNDARY);
     expect(multipartBoundary(`Multipart/Related;Boundary="a b;c"; type=application/dicom`)).toBe('a b;c');
