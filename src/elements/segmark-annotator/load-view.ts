@@ -68,6 +68,8 @@ export class LoadView implements ReactiveController {
     clearTimeout(this.progressTimer);
     host.showProgress = false;
     this.progressTimer = setTimeout(() => (host.showProgress = true), PROGRESS_DELAY_MS);
+    // The local store opens while the files are read, so the stored work comes back as soon as the series is in.
+    void host.annotations.storedDb();
     try {
       const volume = await load();
       await this.settled;
