@@ -17,6 +17,7 @@ import { toLocale } from '../../core/text.js';
 import type { Notice } from '../../session/annotator-session.js';
 import { toolStrings } from '../../text/tools.js';
 import type { ViewImage } from '../../viewer/cornerstone-view.js';
+import { afterNextFrame } from '../after-frame.js';
 import { seriesSummary, type AnnotatorBase } from './annotator-base.js';
 import { filesFromDataTransfer, filesFromInput } from './drop.js';
 
@@ -68,8 +69,6 @@ export class LoadView implements ReactiveController {
     clearTimeout(this.progressTimer);
     host.showProgress = false;
     this.progressTimer = setTimeout(() => (host.showProgress = true), PROGRESS_DELAY_MS);
-    // The local store opens while the files are read, so the stored work comes back as soon as the series is in.
-    void host.annotations.storedDb();
     try {
       const volume = await load();
       await this.settled;
@@ -107,6 +106,9 @@ export class LoadView implements ReactiveController {
     if (this.host.session.volume) return;
     this.host.preview = image;
     this.host.session.window = window;
+    // Once the first image is on screen, the local store opens while the rest of the files are read,
+    // so the stored work comes back as soon as the series is in (not where the host turned storage off).
+    if (!this.host.noAutosave) void afterNextFrame().then(() => this.host.annotations.storedDb());
   }
 
   showVolume(volume: Volume, k: number): void {
