@@ -121,16 +121,20 @@ export class SeriesLoading {
 
   /** Reads, groups and opens the largest series; resolves when all its slices are ready (undefined when the load failed or was stopped). */
   load(sources: readonly LoadSource[]): Promise<Volume | undefined> {
-    return this.loadWith((hooks) => readInstances(sources, hooks));
+    // A local file is read in a millisecond: the decoder is started once the first one shows it is needed.
+    return this.loadWith((hooks) => readInstances(sources, hooks), sources.some((s) => 'url' in s));
   }
 
-  /** The same for instances that `reader` gets some other way (DICOMweb), given the hooks `readInstances` takes. */
-  loadWith(reader: (hooks: ReadHooks) => Promise<ReadResult>): Promise<Volume | undefined> {
+  /**
+   * The same for instances that `reader` gets some other way (DICOMweb), given the hooks `readInstances` takes.
+   * `warmDecoder`: the decoder's first worker starts while the first file is on its way (over a network);
+   * otherwise when the first image turns out to be compressed.
+   */
+  loadWith(reader: (hooks: ReadHooks) => Promise<ReadResult>, warmDecoder = true): Promise<Volume | undefined> {
     return this.run(async (signal, tell) => {
       const start = this.now();
       performance.mark('segmark:load-start');
-      // The decoder's first worker starts while the first file is on its way.
-      this.decoderFor().warm?.();
+      if (warmDecoder) this.decoderFor().warm?.();
       let first: DicomInstance | undefined;
       let previewed: Promise<void> = Promise.resolve();
       const read = await reader({
@@ -143,6 +147,7 @@ export class SeriesLoading {
           // A localizer is no preview of the series: alone it opens nothing, beside a series it is left out.
           if (first || isLocalizer(instance)) return;
           first = instance;
+          if (instance.encapsulated) this.decoderFor().warm?.();
           previewed = this.preview(instance, signal, tell);
         },
       });
