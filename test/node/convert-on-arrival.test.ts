@@ -8,9 +8,8 @@ import { describe, expect, it } from 'vitest';
 import { SameThreadDecoder } from '../../src/core/dicom/decoder-pool.js';
 import { assembleSeries, loadVolume, readInstances } from '../../src/core/dicom/loader.js';
 import type { NamedBlob } from '../../src/core/dicom/sources.js';
-import { dataSet, imagePixel, part10, raw, text } from './support/dicom-bytes.js';
+import { ctSlice } from './support/ct-slice.js';
 
-const CT_IMAGE = '1.2.840.10008.5.1.4.1.1.2';
 const SIDE = 4;
 
 interface SliceOptions {
@@ -19,29 +18,20 @@ interface SliceOptions {
   intercept: number;
 }
 
-/** A 4×4 CT slice at z with the given stored values. */
-function ctSlice(k: number, stored: Int16Array | Uint16Array, o: SliceOptions): NamedBlob {
-  const uid = `1.2.826.0.1.3680043.19.5.${k + 1}`;
-  const header = imagePixel({ rows: SIDE, columns: SIDE, bitsAllocated: 16, bitsStored: o.bitsStored ?? 16, signed: o.signed ?? true }).filter(
-    (e) => ![0x00080016, 0x00080018, 0x00080060].includes(e.tag),
-  );
-  const body = dataSet(
-    [
-      text(0x00080016, 'UI', CT_IMAGE),
-      text(0x00080018, 'UI', uid),
-      text(0x00080060, 'CS', 'CT'),
-      text(0x0020000d, 'UI', '1.2.826.0.1.3680043.19.5'),
-      text(0x0020000e, 'UI', '1.2.826.0.1.3680043.19.5.0'),
-      text(0x00200032, 'DS', `0\\0\\${k * 2}`),
-      text(0x00200037, 'DS', '1\\0\\0\\0\\1\\0'),
-      ...header,
-      text(0x00280030, 'DS', '0.5\\0.5'),
-      text(0x00281052, 'DS', String(o.intercept)),
-      text(0x00281053, 'DS', '1'),
-      raw(0x7fe00010, 'OW', new Uint8Array(stored.buffer.slice(0))),
-    ].sort((a, b) => a.tag - b.tag),
-  );
-  return { name: `slice-${k}.dcm`, blob: new Blob([part10('1.2.840.10008.1.2.1', CT_IMAGE, uid, body) as Uint8Array<ArrayBuffer>]) };
+/** A 4×4 CT slice, k-th of its series, with the given stored values. */
+function slice(k: number, stored: Int16Array | Uint16Array, o: SliceOptions): NamedBlob {
+  const bytes = ctSlice({
+    studyInstanceUID: '1.2.826.0.1.3680043.19.5',
+    seriesInstanceUID: '1.2.826.0.1.3680043.19.5.0',
+    sopInstanceUID: `1.2.826.0.1.3680043.19.5.${k + 1}`,
+    position: [0, 0, k * 2],
+    pixelSpacing: [0.5, 0.5],
+    rows: SIDE,
+    columns: SIDE,
+    stored,
+    ...o,
+  });
+  return { name: `slice-${k}.dcm`, blob: new Blob([bytes as Uint8Array<ArrayBuffer>]) };
 }
 
 /** Stored values of slice k: a ramp, with one bright voxel at index 5 of the middle slice. */
@@ -53,7 +43,7 @@ function storedOf(k: number): Int16Array {
 
 describe('16-bit slices converted as they are read', () => {
   it('holds every frame in HU in the file memory once read, and the volume takes that memory as its slice', async () => {
-    const sources = [0, 1, 2].map((k) => ctSlice(k, storedOf(k), { intercept: -1024 }));
+    const sources = [0, 1, 2].map((k) => slice(k, storedOf(k), { intercept: -1024 }));
     const read = await readInstances(sources);
     expect(read.instances).toHaveLength(3);
     for (const instance of read.instances) {
@@ -75,7 +65,7 @@ describe('16-bit slices converted as they are read', () => {
 
   it('leaves a 12-bit slice whose unused high bits hold junk to the volume, which masks them; its file bytes are untouched', async () => {
     const stored = Uint16Array.from({ length: SIDE * SIDE }, (_, i) => 0xf000 | (100 + i));
-    const source = ctSlice(0, stored, { bitsStored: 12, signed: false, intercept: -1024 });
+    const source = slice(0, stored, { bitsStored: 12, signed: false, intercept: -1024 });
     const read = await readInstances([source]);
     const [instance] = read.instances;
     expect(instance!.realWorld).toBeUndefined();
@@ -87,7 +77,7 @@ describe('16-bit slices converted as they are read', () => {
 
   it('counts values past Int16 when converting early, as the volume did: value-clamped with the count', async () => {
     const stored = Int16Array.from({ length: SIDE * SIDE }, (_, i) => (i < 3 ? 32000 : i));
-    const read = await readInstances([ctSlice(0, stored, { intercept: 1000 })]);
+    const read = await readInstances([slice(0, stored, { intercept: 1000 })]);
     expect(read.instances[0]!.realWorld?.[0]?.clamped).toBe(3);
     const { volume, warnings } = await loadVolume(assembleSeries(read.instances)[0]!, new SameThreadDecoder());
     expect(warnings).toContainEqual(expect.objectContaining({ code: 'value-clamped', params: { count: 3 } }));

@@ -13,42 +13,24 @@ import { describe, expect, it } from 'vitest';
 import type { NamedBlob } from '../../src/core/dicom/sources.js';
 import type { FrameDecoder } from '../../src/core/dicom/pixels/decoder.js';
 import { SeriesLoading, type SeriesLoadingListener } from '../../src/session/series-loading.js';
-import { dataSet, part10, raw, text, us } from './support/dicom-bytes.js';
+import { ctSlice } from './support/ct-slice.js';
 
 const N = 5000;
 const ROOT = '1.2.826.0.1.3680043.2.1143.171';
-const CT = '1.2.840.10008.5.1.4.1.1.2';
-
 /** One 16×16 CT image at height z of series `series`. */
 function tinyCt(series: number, k: number, z: number): Uint8Array {
-  const sop = `${ROOT}.4.${series}.${k + 1}`;
-  const pixels = new Uint8Array(16 * 16 * 2);
-  const view = new DataView(pixels.buffer);
-  for (let i = 0; i < 256; i++) view.setInt16(2 * i, 1000 + ((i * 7 + k) % 200), true);
-  const body = dataSet([
-    text(0x00080016, 'UI', CT),
-    text(0x00080018, 'UI', sop),
-    text(0x00080060, 'CS', 'CT'),
-    text(0x0020000d, 'UI', `${ROOT}.1`),
-    text(0x0020000e, 'UI', `${ROOT}.2.${series}`),
-    text(0x00200011, 'IS', String(series)),
-    text(0x00200013, 'IS', String(k + 1)),
-    text(0x00200032, 'DS', `-8\\-8\\${z}`),
-    text(0x00200037, 'DS', '1\\0\\0\\0\\1\\0'),
-    us(0x00280002, 1),
-    text(0x00280004, 'CS', 'MONOCHROME2'),
-    us(0x00280010, 16),
-    us(0x00280011, 16),
-    text(0x00280030, 'DS', '1\\1'),
-    us(0x00280100, 16),
-    us(0x00280101, 16),
-    us(0x00280102, 15),
-    us(0x00280103, 1),
-    text(0x00281052, 'DS', '-1024'),
-    text(0x00281053, 'DS', '1'),
-    raw(0x7fe00010, 'OW', pixels),
-  ]);
-  return part10('1.2.840.10008.1.2.1', CT, sop, body);
+  const stored = Int16Array.from({ length: 16 * 16 }, (_, i) => 1000 + ((i * 7 + k) % 200));
+  return ctSlice({
+    studyInstanceUID: `${ROOT}.1`,
+    seriesInstanceUID: `${ROOT}.2.${series}`,
+    sopInstanceUID: `${ROOT}.4.${series}.${k + 1}`,
+    seriesNumber: series,
+    instanceNumber: k + 1,
+    position: [-8, -8, z],
+    rows: 16,
+    columns: 16,
+    stored,
+  });
 }
 
 /** The drop, in a shuffled order (as a folder's listing may give it). */

@@ -19,7 +19,8 @@
 import type { SegmarkAnnotator } from '../../../src/elements/segmark-annotator/segmark-annotator.js';
 import type { BenchContext, Metrics, PageScenario, SetupResult } from '../types';
 import { delay, nextFrame, taskProbe, withTimeout } from '../util';
-import { dataSet, part10, raw, text, us } from '../../../test/node/support/dicom-bytes.js';
+import { ctSlice } from '../../../test/node/support/ct-slice.js';
+import { text } from '../../../test/node/support/dicom-bytes.js';
 
 const FILES = 5000;
 const SIZE = 16;
@@ -28,43 +29,30 @@ const ROOT = '1.2.826.0.1.3680043.2.1143.17';
 
 /** One 16×16 CT image (Explicit VR Little Endian): a ramp plus a disc whose brightness depends on `k`. */
 function tinyCt(series: number, k: number, sop: string, z: number): Uint8Array {
-  const sopClass = '1.2.840.10008.5.1.4.1.1.2';
-  const pixels = new Uint8Array(SIZE * SIZE * 2);
-  const pv = new DataView(pixels.buffer);
+  const stored = new Int16Array(SIZE * SIZE);
   for (let r = 0; r < SIZE; r++) {
     for (let c = 0; c < SIZE; c++) {
       const disc = (c - 7.5) ** 2 + (r - 7.5) ** 2 < 25 ? 300 + (k % 50) * 10 : 0;
-      pv.setInt16((r * SIZE + c) * 2, 1000 + r * 10 + disc, true);
+      stored[r * SIZE + c] = 1000 + r * 10 + disc;
     }
   }
-  const body = dataSet([
-    text(0x00080016, 'UI', sopClass),
-    text(0x00080018, 'UI', sop),
-    text(0x00080060, 'CS', 'CT'),
-    text(0x0008103e, 'LO', `tiny ${series}`),
-    text(0x00100010, 'PN', 'Bench^Small'),
-    text(0x00100020, 'LO', 'SMALL17'),
-    text(0x0020000d, 'UI', `${ROOT}.1`),
-    text(0x0020000e, 'UI', `${ROOT}.2.${series}`),
-    text(0x00200011, 'IS', String(series)),
-    text(0x00200013, 'IS', String(k + 1)),
-    text(0x00200032, 'DS', `-8\\-8\\${z}`),
-    text(0x00200037, 'DS', '1\\0\\0\\0\\1\\0'),
-    text(0x00200052, 'UI', `${ROOT}.3`),
-    us(0x00280002, 1),
-    text(0x00280004, 'CS', 'MONOCHROME2'),
-    us(0x00280010, SIZE),
-    us(0x00280011, SIZE),
-    text(0x00280030, 'DS', '1\\1'),
-    us(0x00280100, 16),
-    us(0x00280101, 16),
-    us(0x00280102, 15),
-    us(0x00280103, 1),
-    text(0x00281052, 'DS', '-1024'),
-    text(0x00281053, 'DS', '1'),
-    raw(0x7fe00010, 'OW', pixels),
-  ]);
-  return part10('1.2.840.10008.1.2.1', sopClass, sop, body);
+  return ctSlice({
+    studyInstanceUID: `${ROOT}.1`,
+    seriesInstanceUID: `${ROOT}.2.${series}`,
+    sopInstanceUID: sop,
+    seriesNumber: series,
+    instanceNumber: k + 1,
+    position: [-8, -8, z],
+    rows: SIZE,
+    columns: SIZE,
+    stored,
+    more: [
+      text(0x0008103e, 'LO', `tiny ${series}`),
+      text(0x00100010, 'PN', 'Bench^Small'),
+      text(0x00100020, 'LO', 'SMALL17'),
+      text(0x00200052, 'UI', `${ROOT}.3`),
+    ],
+  });
 }
 
 /** The drop: `n` files, each its own series or all one series. */
