@@ -10,10 +10,8 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { commands } from 'vitest/browser';
 import '../../src/index.js';
-import type { AnnotationDocument } from '../../src/core/annotation/document.js';
 import type { SegmarkAnnotator } from '../../src/elements/segmark-annotator/segmark-annotator.js';
-import { documentId } from '../../src/store/schema.js';
-import { mountWorking, unmountAll } from './support/mount.js';
+import { mountWorking, submitWork, unmountAll } from './support/mount.js';
 import { frames, sampleFiles } from './support/sample.js';
 import { emptyStore } from './support/store.js';
 import { until } from './support/wait.js';
@@ -25,23 +23,6 @@ afterEach(unmountAll);
 beforeAll(emptyStore);
 afterAll(emptyStore);
 
-type Internals = { annotations: { document: AnnotationDocument } };
-
-/** An annotator draws `outlines` ([label, slice, verified]) on the sample and submits; returns its document id and regions. */
-async function submitWork(user: string, outlines: [number, number, boolean][]): Promise<{ id: string; regions: string }> {
-  const a = mountWorking(user, 'annotator');
-  await a.loadFiles(await sampleFiles(8));
-  await until('the annotation to be ready', () => a.annotationReady && a.editable);
-  for (const [label, slice, verified] of outlines) {
-    (a as unknown as Internals).annotations.document.setRegion(label, slice, { rings: [[10, 10, 40, 10, 40, 40, 10, 40]] }, { kind: 'draw', verified });
-  }
-  a.setStatus('submitted');
-  await a.flushSave();
-  const s = a.getDocument()!.series;
-  const result = { id: documentId(s.studyInstanceUID, s.seriesInstanceUID, user), regions: JSON.stringify(a.getDocument()!.regions) };
-  a.remove();
-  return result;
-}
 
 const panel = (a: SegmarkAnnotator) => a.shadowRoot!.querySelector('segmark-work-panel')!;
 // Null until the annotator and its panel have rendered.

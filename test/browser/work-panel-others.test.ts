@@ -9,11 +9,9 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { commands } from 'vitest/browser';
 import '../../src/index.js';
-import type { AnnotationDocument } from '../../src/core/annotation/document.js';
 import type { SegmarkAnnotator } from '../../src/elements/segmark-annotator/segmark-annotator.js';
-import { documentId } from '../../src/store/schema.js';
-import { mountWorking, unmountAll } from './support/mount.js';
-import { frames, sampleFiles } from './support/sample.js';
+import { mountWorking, submitWork, unmountAll } from './support/mount.js';
+import { frames } from './support/sample.js';
 import { emptyStore } from './support/store.js';
 import { until } from './support/wait.js';
 
@@ -23,23 +21,6 @@ afterEach(unmountAll);
 beforeAll(emptyStore);
 afterAll(emptyStore);
 
-type Internals = { annotations: { document: AnnotationDocument } };
-
-/** Alice draws two outlines on the sample and submits; her document's id and regions. */
-async function aliceSubmits(user: string): Promise<{ id: string; regions: string }> {
-  const a = mountWorking(user, 'annotator');
-  await a.loadFiles(await sampleFiles(8));
-  await until('the annotation to be ready', () => a.annotationReady && a.editable);
-  const doc = (a as unknown as Internals).annotations.document;
-  doc.setRegion(1, 2, { rings: [[10, 10, 40, 10, 40, 40, 10, 40]] }, { kind: 'draw' });
-  doc.setRegion(4, 3, { rings: [[50, 50, 90, 50, 90, 90, 50, 90]] }, { kind: 'draw', verified: true });
-  a.setStatus('submitted');
-  await a.flushSave();
-  const s = a.getDocument()!.series;
-  const result = { id: documentId(s.studyInstanceUID, s.seriesInstanceUID, user), regions: JSON.stringify(a.getDocument()!.regions) };
-  a.remove();
-  return result;
-}
 
 const recent = (a: SegmarkAnnotator) =>
   a.shadowRoot?.querySelector('segmark-work-panel')?.shadowRoot?.querySelector<HTMLDetailsElement>('details.recent') ?? null;
@@ -74,7 +55,7 @@ describe('another user\'s document in Recent work', () => {
   it('a reviewer opens a document an annotator submitted as that document, to review it — not an empty one of her own', async () => {
     const stamp = Date.now();
     const alice = `recent-alice-${stamp}`;
-    const submitted = await aliceSubmits(alice);
+    const submitted = await submitWork(alice, [[1, 2, false], [4, 3, true]]);
     const carol = mountWorking(`recent-carol-${stamp}`, 'reviewer');
     const li = await showRecent(carol, submitted.id);
     expect(li.querySelector('.owner')!.textContent).toContain(alice);
@@ -88,7 +69,7 @@ describe('another user\'s document in Recent work', () => {
   it('an annotator who picks another user\'s document is asked first — that user\'s document or their own of the series — and gets what they chose', async () => {
     const stamp = Date.now();
     const alice = `recent-alice-${stamp}`;
-    const submitted = await aliceSubmits(alice);
+    const submitted = await submitWork(alice, [[1, 2, false], [4, 3, true]]);
 
     const dan = mountWorking(`recent-dan-${stamp}`, 'annotator');
     const li = await showRecent(dan, submitted.id);

@@ -1,5 +1,7 @@
 /** An annotator on the test page, sized, without annotation storage unless a test asks for it. */
+import type { AnnotationDocument } from '../../../src/core/annotation/document.js';
 import type { SegmarkAnnotator } from '../../../src/elements/segmark-annotator/segmark-annotator.js';
+import { documentId } from '../../../src/store/schema.js';
 import { frames, sampleFiles } from './sample.js';
 import { until } from './wait.js';
 
@@ -45,4 +47,22 @@ export async function openSample(user: string, role: string, options: { autosave
   await until('the annotation to be ready', () => el.annotationReady, 10000);
   await frames(2);
   return el;
+}
+
+/**
+ * `user` opens the first eight sample slices as an annotator (storing the work and caching the images), draws
+ * `outlines` ([label, slice, verified], each a 30-pixel square) and submits; returns the document's id and regions.
+ */
+export async function submitWork(user: string, outlines: [number, number, boolean][]): Promise<{ id: string; regions: string }> {
+  const a = mountWorking(user, 'annotator');
+  await a.loadFiles(await sampleFiles(8));
+  await until('the annotation to be ready', () => a.annotationReady && a.editable);
+  const doc = (a as unknown as { annotations: { document: AnnotationDocument } }).annotations.document;
+  for (const [label, slice, verified] of outlines) doc.setRegion(label, slice, { rings: [[10, 10, 40, 10, 40, 40, 10, 40]] }, { kind: 'draw', verified });
+  a.setStatus('submitted');
+  await a.flushSave();
+  const s = a.getDocument()!.series;
+  const result = { id: documentId(s.studyInstanceUID, s.seriesInstanceUID, user), regions: JSON.stringify(a.getDocument()!.regions) };
+  a.remove();
+  return result;
 }
