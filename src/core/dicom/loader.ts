@@ -70,33 +70,13 @@ export interface ReadHooks extends LoadHooks {
 
 export async function readInstances(sources: readonly LoadSource[], hooks: ReadHooks = {}): Promise<ReadResult> {
   const inflater = hooks.inflater ?? new LazyInflater();
-  const reader = hooks.reader ?? new LazyReader();
+  // Its workers start only when a read of several local files asks for them.
+  const reader = hooks.reader ?? createBlobReader();
   try {
     return await readEach(sources, hooks, inflater, reader);
   } finally {
     if (!hooks.inflater) inflater.dispose();
     if (!hooks.reader) reader.dispose();
-  }
-}
-
-/** Starts its reader (a worker in the page) only for a read of several local files, as it starts. */
-class LazyReader implements BlobReader {
-  private inner: (BlobReader & { warm?(): void }) | undefined;
-
-  private get reader(): BlobReader & { warm?(): void } {
-    return (this.inner ??= createBlobReader());
-  }
-
-  warm(): void {
-    this.reader.warm?.();
-  }
-
-  read(batch: readonly LoadSource[], signal?: AbortSignal): Promise<SourceBytes[]> {
-    return this.reader.read(batch, signal);
-  }
-
-  dispose(): void {
-    this.inner?.dispose();
   }
 }
 
@@ -113,7 +93,7 @@ class LazyInflater implements DataSetInflater {
   }
 }
 
-async function readEach(sources: readonly LoadSource[], hooks: ReadHooks, inflater: DataSetInflater, reader: BlobReader & { warm?(): void }): Promise<ReadResult> {
+async function readEach(sources: readonly LoadSource[], hooks: ReadHooks, inflater: DataSetInflater, reader: BlobReader): Promise<ReadResult> {
   const { signal, onProgress, onError, onInstance, afterFirst } = hooks;
   const limits = resolveLimits(hooks.limits);
   const wanted = sources.filter((s) => !isSystemFile(sourceName(s)));

@@ -19,7 +19,9 @@ import { sourceName, type LoadSource, type SourceBytes } from './sources.js';
 export interface BlobReader {
   /** The bytes of each file of `batch` (blobs only), in order. Rejects (`read-failed`, `aborted`) when any of them cannot be read. */
   read(batch: readonly LoadSource[], signal?: AbortSignal): Promise<SourceBytes[]>;
-  /** Ends the worker; reads under way are rejected with `aborted`. */
+  /** Starts what reads (the workers) ahead of the first batch; nothing for a reader on this thread. */
+  warm?(): void;
+  /** Ends the workers; reads under way are rejected with `aborted`. */
   dispose(): void;
 }
 
@@ -128,7 +130,7 @@ export class WorkerBlobReader implements BlobReader {
 }
 
 /** The reader for this environment: a worker where there are workers, else this thread. */
-export function createBlobReader(options: WorkerBlobReaderOptions & { workers?: boolean } = {}): BlobReader & { warm?(): void } {
+export function createBlobReader(options: WorkerBlobReaderOptions & { workers?: boolean } = {}): BlobReader {
   if (options.workers === false || typeof Worker === 'undefined') return new SameThreadBlobReader();
   return new WorkerBlobReader(options);
 }
