@@ -111,6 +111,10 @@ async function read(source: DicomWebSource, series: SeriesRef, stop: AbortContro
       const { frames, transferSyntaxUID, bytes } = await instanceFrames(source, uids, jsonNumber(ds, '00280008') ?? 1, signal).finally(fetched);
       bytesDone += bytes;
       checkSeriesBytes(bytesDone, limits.seriesBytes, done + 1, seriesName);
+      // Cutting the answer into frames took its own task; converting them (and, for the first
+      // image, showing it) gets another, so the two do not hold the page as one.
+      await yieldToEventLoop();
+      throwIfAborted(signal);
       const instance = instanceFromMetadata(ds, frames, transferSyntaxUID, name);
       convertOnArrival(instance);
       result.instances.push(instance);
